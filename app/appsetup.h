@@ -1,0 +1,35 @@
+#pragma once
+
+#include "commandline.h"
+#include "database.h"
+#include "queuerunner.h"
+#include "settings.h"
+
+#include <QUrl>
+
+#include <memory>
+
+/// Exit codes of SPEC §3.
+enum ExitCode
+{
+    ExitOk = 0,
+    ExitJobsFailed = 1,
+    ExitBadInput = 2,
+    ExitDatabaseUnreachable = 3
+};
+
+/// Everything the command line, the environment and the settings file decide, resolved once.
+struct AppSetup
+{
+    CommandLine cli;
+    std::unique_ptr<Settings> settings;
+    DatabaseUrl database;
+    bool demo = false;
+    QUrl sourceUrl; ///< empty in demo mode until the simulator listens
+    QByteArray sourceToken;
+
+    RunnerConfig runnerConfig() const;
+};
+
+/// Prints "dealerq: <line>" on stderr.
+void printError(const QString &line);

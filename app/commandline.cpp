@@ -1,0 +1,186 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QHostAddress>
+
+bool checkListenAddress(const QString &text, bool allowRemote, QString *host, quint16 *port,
+                        QString *error)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const int number = colon > 0 ? text.mid(colon + 1).toInt(&ok) : -1;
+    QString name = colon > 0 ? text.left(colon) : QString();
+    if (name.startsWith(QLatin1Char('[')) && name.endsWith(QLatin1Char(']')))
+        name = name.mid(1, name.size() - 2);
+    if (!ok || number < 0 || number > 65535 || name.isEmpty()) {
+        *error = QStringLiteral("--api-listen \"%1\" is not HOST:PORT (e.g. 127.0.0.1:8000; port "
+                                "0 picks a free one)")
+                     .arg(text);
+        return false;
+    }
+    const QHostAddress address(name == QLatin1String("localhost") ? QStringLiteral("127.0.0.1")
+                                                                  : name);
+    if (address.isNull()) {
+        *error = QStringLiteral("--api-listen \"%1\": \"%2\" is not an IP address").arg(text, name);
+        return false;
+    }
+    if (!address.isLoopback() && !allowRemote) {
+        *error = QStringLiteral("--api-listen %1 would expose the API beyond this machine; add "
+                                "--api-allow-remote if that is really wanted")
+                     .arg(text);
+        return false;
+    }
+    *host = address.toString();
+    *port = quint16(number);
+    return true;
+}
+
+bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringList *errors)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "dealerq: pulls dealer data into a SQL database, one job at a time, from a persistent "
+        "queue.\nWith no arguments it opens the Job Queue window."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption db(QStringLiteral("db"),
+                                QStringLiteral("Database: sqlite:///abs/path/file.db or "
+                                               "postgresql://user[:pass]@host[:port]/dbname "
+                                               "(env DEALERQ_DB)."),
+                                QStringLiteral("URL"));
+    const QCommandLineOption source(QStringLiteral("source"),
+                                    QStringLiteral("Dealer API base URL (env DEALERQ_SOURCE_URL; "
+                                                   "token from env DEALERQ_SOURCE_TOKEN)."),
+                                    QStringLiteral("URL"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Fetch from the built-in simulator."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("No window: run the queue until SIGINT or "
+                                                     "SIGTERM."));
+    const QCommandLineOption drain(QStringLiteral("drain"),
+                                   QStringLiteral("With --headless: exit once the queue is empty "
+                                                  "(1 if any job failed)."));
+    const QCommandLineOption enqueue(QStringLiteral("enqueue"),
+                                     QStringLiteral("Queue jobs for comma-separated dealer IDs."),
+                                     QStringLiteral("IDS"));
+    const QCommandLineOption bulkFile(QStringLiteral("bulk-file"),
+                                      QStringLiteral("Queue jobs for the dealer IDs in FILE "
+                                                     "(- = stdin)."),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption type(QStringLiteral("type"),
+                                  QStringLiteral("Fetch type of queued jobs (default prospect)."),
+                                  QStringLiteral("TYPE"));
+    const QCommandLineOption from(QStringLiteral("from"),
+                                  QStringLiteral("Window start: YYYY-MM-DD[ HH:MM:SS] or ISO "
+                                                 "8601 (default today)."),
+                                  QStringLiteral("TIME"));
+    const QCommandLineOption to(QStringLiteral("to"),
+                                QStringLiteral("Window end (default end of today)."),
+                                QStringLiteral("TIME"));
+    const QCommandLineOption priority(QStringLiteral("priority"),
+                                      QStringLiteral("Priority of queued jobs (higher first)."),
+                                      QStringLiteral("N"));
+    const QCommandLineOption partial(QStringLiteral("partial"),
+                                     QStringLiteral("Queue the valid IDs even if some are "
+                                                    "invalid."));
+    const QCommandLineOption runNext(QStringLiteral("run-next"),
+                                     QStringLiteral("Put the queued jobs at the front."));
+    const QCommandLineOption exportCsv(QStringLiteral("export-csv"),
+                                       QStringLiteral("Write every job as CSV to FILE and exit."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption apiListen(QStringLiteral("api-listen"),
+                                       QStringLiteral("REST API address (default "
+                                                      "127.0.0.1:8000)."),
+                                       QStringLiteral("HOST:PORT"));
+    const QCommandLineOption apiAllowRemote(QStringLiteral("api-allow-remote"),
+                                            QStringLiteral("Allow a non-loopback API address."));
+    const QCommandLineOption apiToken(QStringLiteral("api-token"),
+                                      QStringLiteral("REST API token (env DEALERQ_API_TOKEN)."),
+                                      QStringLiteral("TOKEN"));
+    const QCommandLineOption noApi(QStringLiteral("no-api"),
+                                   QStringLiteral("Do not start the REST API."));
+    const QCommandLineOption settings(QStringLiteral("settings"),
+                                      QStringLiteral("Settings file (env DEALERQ_SETTINGS)."),
+                                      QStringLiteral("FILE"));
+    parser.addOptions({help,     version, db,       source,    demo,      headless,
+                       drain,    enqueue, bulkFile, type,      from,      to,
+                       priority, partial, runNext,  exportCsv, apiListen, apiAllowRemote,
+                       apiToken, noApi,   settings});
+
+    CommandLine line;
+    line.helpText = parser.helpText();
+    if (!parser.parse(arguments)) {
+        *errors << parser.errorText();
+        return false;
+    }
+    line.help = parser.isSet(help);
+    line.version = parser.isSet(version);
+    if (line.help || line.version) {
+        *out = line;
+        return true;
+    }
+    for (const QCommandLineOption *option :
+         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &apiListen,
+          &apiToken, &settings}) {
+        if (parser.values(*option).size() > 1)
+            *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
+    }
+    if (!parser.positionalArguments().isEmpty())
+        *errors << QStringLiteral("unexpected argument \"%1\" (dealer IDs go after --enqueue)")
+                       .arg(parser.positionalArguments().first());
+
+    line.db = parser.value(db);
+    line.source = parser.value(source);
+    line.demo = parser.isSet(demo);
+    line.headless = parser.isSet(headless);
+    line.drain = parser.isSet(drain);
+    line.enqueue = parser.value(enqueue);
+    line.bulkFile = parser.value(bulkFile);
+    line.fetchType = parser.value(type);
+    line.from = parser.value(from);
+    line.to = parser.value(to);
+    line.partial = parser.isSet(partial);
+    line.runNext = parser.isSet(runNext);
+    line.exportCsv = parser.value(exportCsv);
+    line.apiListen = parser.value(apiListen);
+    line.apiAllowRemote = parser.isSet(apiAllowRemote);
+    line.apiToken = parser.value(apiToken);
+    line.noApi = parser.isSet(noApi);
+    line.settingsFile = parser.value(settings);
+
+    if (parser.isSet(enqueue) && line.enqueue.trimmed().isEmpty())
+        *errors << QStringLiteral("--enqueue needs at least one dealer ID");
+    if (parser.isSet(priority)) {
+        bool ok = false;
+        line.priority = parser.value(priority).toInt(&ok);
+        if (!ok || line.priority < -1000000 || line.priority > 1000000)
+            *errors << QStringLiteral("--priority \"%1\" is not a whole number from -1000000 to "
+                                      "1000000")
+                           .arg(parser.value(priority));
+    }
+    if (line.drain && !line.headless)
+        *errors << QStringLiteral("--drain only works with --headless");
+    if (!line.queuesJobs()) {
+        for (const QCommandLineOption *option :
+             {&type, &from, &to, &priority, &partial, &runNext}) {
+            if (parser.isSet(*option))
+                *errors << QStringLiteral("--%1 only applies with --enqueue or --bulk-file")
+                               .arg(option->names().last());
+        }
+    }
+    if (line.demo && parser.isSet(source))
+        *errors << QStringLiteral("--demo and --source contradict each other; give one");
+    if (line.noApi && (parser.isSet(apiListen) || line.apiAllowRemote))
+        *errors << QStringLiteral("--no-api contradicts --api-listen/--api-allow-remote");
+    if (!line.apiListen.isEmpty()) {
+        QString host;
+        quint16 port = 0;
+        QString why;
+        if (!checkListenAddress(line.apiListen, line.apiAllowRemote, &host, &port, &why))
+            *errors << why;
+    }
+    *out = line;
+    return errors->isEmpty();
+}

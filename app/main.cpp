@@ -1,0 +1,399 @@
+#include "appsetup.h"
+#include "commandline.h"
+#include "csvexport.h"
+#include "dealersim.h"
+#include "jobqueue.h"
+#include "jobrequest.h"
+#include "runwindow.h"
+#include "signalwatcher.h"
+
+#include <cstdio>
+
+#include <QApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHostAddress>
+#include <QHostInfo>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+void printError(const QString &line)
+{
+    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line));
+    std::fflush(stderr);
+}
+
+RunnerConfig AppSetup::runnerConfig() const
+{
+    RunnerConfig config;
+    config.database = database;
+    config.sourceUrl = sourceUrl;
+    config.sourceToken = sourceToken;
+    config.retry.maxRetries = settings->maxRetries();
+    config.retry.initialBackoffMs = settings->initialBackoffMs();
+    config.retry.maxBackoffMs = settings->maxBackoffMs();
+    config.retry.maxRetryAfterS = settings->maxRetryAfterS();
+    config.retry.timeoutMs = settings->requestTimeoutMs();
+    config.retry.pageSize = settings->pageSize();
+    config.maxAttempts = settings->maxAttempts();
+    config.instance = QStringLiteral("%1 pid %2")
+                          .arg(QHostInfo::localHostName())
+                          .arg(QCoreApplication::applicationPid());
+    return config;
+}
+
+namespace {
+
+void printProgress(const QString &line)
+{
+    std::fprintf(stderr, "%s\n", qUtf8Printable(line));
+    std::fflush(stderr);
+}
+
+// Resolves the database and the source from the command line, the environment and the
+// settings; returns -1 when all is well, else the exit code.
+int resolveSetup(AppSetup *setup)
+{
+    const CommandLine &cli = setup->cli;
+    setup->settings = std::make_unique<Settings>(cli.settingsFile);
+    for (const QString &problem : setup->settings->problems())
+        printError(problem);
+
+    QString dbText = cli.db;
+    if (dbText.isEmpty())
+        dbText = qEnvironmentVariable("DEALERQ_DB");
+    if (dbText.isEmpty())
+        dbText = setup->settings->databaseUrl();
+    if (dbText.isEmpty())
+        dbText = QStringLiteral("sqlite://") +
+                 QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                     .filePath(QStringLiteral("dealerq.db"));
+    QString why;
+    const std::optional<DatabaseUrl> database = DatabaseUrl::parse(dbText, &why);
+    if (!database) {
+        printError(why);
+        return ExitBadInput;
+    }
+    setup->database = *database;
+
+    QString source = cli.source;
+    if (source.isEmpty() && !cli.demo)
+        source = qEnvironmentVariable("DEALERQ_SOURCE_URL");
+    if (source.isEmpty() && !cli.demo)
+        source = setup->settings->sourceUrl();
+    setup->demo = cli.demo || source.isEmpty();
+    if (!setup->demo) {
+        const QUrl url(source, QUrl::StrictMode);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty()) {
+            printError(
+                QStringLiteral("source URL \"%1\" is not an http:// or https:// URL").arg(source));
+            return ExitBadInput;
+        }
+        setup->sourceUrl = url;
+        QString token = qEnvironmentVariable("DEALERQ_SOURCE_TOKEN");
+        if (token.isEmpty())
+            token = setup->settings->sourceToken();
+        setup->sourceToken = token.toUtf8();
+    }
+    return -1;
+}
+
+int openStore(JobStore &store)
+{
+    StoreError error;
+    if (store.open(&error))
+        return -1;
+    printError(error.message);
+    return error.kind == StoreError::Kind::Invalid ? ExitBadInput : ExitDatabaseUnreachable;
+}
+
+QStringList readIdsFromFile(const QString &path, QString *error)
+{
+    constexpr qint64 MaxBytes = 64LL * 1024 * 1024;
+    QFile file;
+    const bool opened = path == QLatin1String("-")
+                            ? file.open(stdin, QIODevice::ReadOnly)
+                            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        *error = QStringLiteral("cannot read --bulk-file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray data = file.read(MaxBytes + 1);
+    if (data.size() > MaxBytes) {
+        *error = QStringLiteral("--bulk-file %1 is larger than 64 MiB").arg(path);
+        return {};
+    }
+    static const QRegularExpression separators(QStringLiteral("[\\r\\n,;\\t ]+"));
+    return QString::fromUtf8(data).split(separators, Qt::SkipEmptyParts);
+}
+
+int queueFromCommandLine(AppSetup &setup, JobStore &store)
+{
+    const CommandLine &cli = setup.cli;
+    JobRequest request;
+    if (!cli.enqueue.isEmpty())
+        request.dealerIds = cli.enqueue.split(QLatin1Char(','));
+    if (!cli.bulkFile.isEmpty()) {
+        QString why;
+        const QStringList ids = readIdsFromFile(cli.bulkFile, &why);
+        if (!why.isEmpty()) {
+            printError(why);
+            return ExitBadInput;
+        }
+        request.dealerIds += ids;
+    }
+    request.fetchType = cli.fetchType.isEmpty() ? QStringLiteral("prospect") : cli.fetchType;
+    request.from = cli.from;
+    request.to = cli.to;
+    request.priority = cli.priority;
+    request.runNext = cli.runNext;
+    request.partial = cli.partial;
+
+    QVector<FieldError> errors;
+    const std::optional<PreparedJobs> prepared = prepareJobs(
+        request, setup.settings->fetchTypes(), QDateTime::currentMSecsSinceEpoch(), &errors);
+    if (!prepared) {
+        for (const FieldError &error : errors)
+            printError(error.message);
+        printError(QStringLiteral("nothing was queued"));
+        return ExitBadInput;
+    }
+    for (const DealerIdList::Invalid &bad : prepared->invalid)
+        printError(QStringLiteral("skipped: %1").arg(bad.reason));
+    if (prepared->dealerIds.isEmpty()) {
+        printError(QStringLiteral("no valid dealer ID: nothing was queued"));
+        return ExitBadInput;
+    }
+    StoreError error;
+    const std::optional<BulkOutcome> outcome =
+        store.addJobs(prepared->dealerIds, prepared->common, &error);
+    if (!outcome) {
+        printError(error.message);
+        return error.kind == StoreError::Kind::ConnectionLost ? ExitDatabaseUnreachable
+                                                              : ExitBadInput;
+    }
+    for (const BulkOutcome::Skipped &skipped : outcome->skipped)
+        printError(QStringLiteral("skipped %1: %2").arg(skipped.dealerId, skipped.reason));
+    if (outcome->jobIds.isEmpty()) {
+        printProgress(QStringLiteral("queued no new job"));
+    } else if (outcome->jobIds.size() <= 10) {
+        QStringList parts;
+        for (int i = 0, j = 0; i < prepared->dealerIds.size(); ++i) {
+            const QString &id = prepared->dealerIds.at(i);
+            const bool skipped = std::any_of(outcome->skipped.begin(), outcome->skipped.end(),
+                                             [&](const auto &s) { return s.dealerId == id; });
+            if (!skipped)
+                parts << QStringLiteral("%1 as job %2").arg(id).arg(outcome->jobIds.at(j++));
+        }
+        printProgress(QStringLiteral("queued %1 %2: %3")
+                          .arg(outcome->jobIds.size())
+                          .arg(outcome->jobIds.size() == 1 ? "job" : "jobs",
+                               parts.join(QStringLiteral(", "))));
+    } else {
+        printProgress(QStringLiteral("queued %1 jobs (job %2 to %3)")
+                          .arg(outcome->jobIds.size())
+                          .arg(outcome->jobIds.first())
+                          .arg(outcome->jobIds.last()));
+    }
+    return -1;
+}
+
+int exportCsv(const QString &path, JobStore &store)
+{
+    QString why;
+    const qint64 count = Csv::exportJobsToFile(store, path, &why, [](qint64 n) {
+        if (n % 10000 == 0)
+            printProgress(QStringLiteral("exported %1 jobs...").arg(n));
+        return true;
+    });
+    if (count < 0) {
+        printError(why);
+        return ExitBadInput;
+    }
+    printProgress(QStringLiteral("exported %1 jobs to %2")
+                      .arg(count)
+                      .arg(QFileInfo(path).absoluteFilePath()));
+    return -1;
+}
+
+QString describeFinished(const Job &job)
+{
+    const std::optional<double> duration = job.durationSeconds(job.finishedMs);
+    const QString took =
+        duration ? QStringLiteral(" in %1 s").arg(*duration, 0, 'f', 2) : QString();
+    const QString head =
+        QStringLiteral("job %1 (%2 %3)").arg(job.id).arg(job.dealerId, job.fetchType);
+    switch (job.status) {
+    case JobStatus::Completed: {
+        const JobResult r = job.result.value_or(JobResult{});
+        return QStringLiteral("%1 completed%2: %3 pages, %4 fetched, %5 inserted, %6 updated, "
+                              "%7 unchanged")
+            .arg(head, took)
+            .arg(r.pages)
+            .arg(r.fetched)
+            .arg(r.inserted)
+            .arg(r.updated)
+            .arg(r.unchanged);
+    }
+    case JobStatus::Queued:
+        return QStringLiteral("%1 back in the queue after attempt %2").arg(head).arg(job.attempts);
+    default:
+        return QStringLiteral("%1 %2%3 [%4]: %5")
+            .arg(head, jobStatusName(job.status), took, errorCategoryName(job.error.category),
+                 job.error.message);
+    }
+}
+
+int runHeadless(AppSetup &setup)
+{
+    std::unique_ptr<DealerSimServer> sim;
+    if (setup.demo) {
+        DealerSimServer::Options options;
+        options.records = 5;
+        sim = std::make_unique<DealerSimServer>(options);
+        QString why;
+        if (!sim->listen(QHostAddress::LocalHost, 0, &why)) {
+            printError(QStringLiteral("cannot start the demo simulator: %1").arg(why));
+            return ExitBadInput;
+        }
+        setup.sourceUrl = sim->baseUrl();
+        printProgress(QStringLiteral("demo mode: fetching from the built-in simulator at %1")
+                          .arg(setup.sourceUrl.toString()));
+    }
+
+    JobQueue::Config config;
+    config.runner = setup.runnerConfig();
+    config.fetchTypes = setup.settings->fetchTypes();
+    JobQueue queue(config);
+
+    int ran = 0;
+    int failed = 0;
+    int completed = 0;
+    qint64 records = 0;
+    QObject::connect(
+        &queue, &JobQueue::runnerStateChanged, [](RunnerState state, const QString &detail) {
+            if (state == RunnerState::Running || state == RunnerState::Starting)
+                return;
+            printProgress(
+                QStringLiteral("runner: %1%2")
+                    .arg(runnerStateName(state),
+                         detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail)));
+        });
+    QObject::connect(&queue, &JobQueue::jobStarted, [](const Job &job) {
+        printProgress(QStringLiteral("job %1 (%2 %3) started, attempt %4")
+                          .arg(job.id)
+                          .arg(job.dealerId, job.fetchType)
+                          .arg(job.attempts));
+    });
+    QObject::connect(&queue, &JobQueue::jobFinished, [&](const Job &job) {
+        if (job.status != JobStatus::Queued)
+            ++ran;
+        if (job.status == JobStatus::Failed)
+            ++failed;
+        if (job.status == JobStatus::Completed) {
+            ++completed;
+            records += job.result ? job.result->fetched : 0;
+        }
+        printProgress(describeFinished(job));
+    });
+
+    int exitCode = ExitOk;
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, [](int signal) {
+        printProgress(QStringLiteral("signal %1: stopping; a running job is rolled back and "
+                                     "re-queued")
+                          .arg(signal));
+        QCoreApplication::quit();
+    });
+    if (setup.cli.drain) {
+        QObject::connect(&queue, &JobQueue::queueEmpty, [&] {
+            exitCode = failed > 0 ? ExitJobsFailed : ExitOk;
+            QCoreApplication::quit();
+        });
+    }
+    QElapsedTimer clock;
+    clock.start();
+    queue.start();
+    QCoreApplication::exec();
+    queue.stop();
+    printProgress(QStringLiteral("%1 jobs ran here in %2 s: %3 completed, %4 failed; %5 records "
+                                 "fetched")
+                      .arg(ran)
+                      .arg(clock.elapsed() / 1000.0, 0, 'f', 2)
+                      .arg(completed)
+                      .arg(failed)
+                      .arg(records));
+    return exitCode;
+}
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    AppSetup setup;
+    QStringList errors;
+    if (!parseCommandLine(arguments, &setup.cli, &errors)) {
+        for (const QString &error : errors)
+            printError(error);
+        printError(QStringLiteral("see dealerq --help"));
+        return ExitBadInput;
+    }
+    if (setup.cli.help) {
+        std::fprintf(stdout, "%s", qUtf8Printable(setup.cli.helpText));
+        return ExitOk;
+    }
+    if (setup.cli.version) {
+        std::fprintf(stdout, "dealerq %s\n", DEALERQ_VERSION);
+        return ExitOk;
+    }
+
+    const bool window = !setup.cli.headless && !setup.cli.isOneShot();
+    if (window && !hasDisplay()) {
+        printError(QStringLiteral("no display found: run with --headless (and --demo to try it), "
+                                  "or set DISPLAY"));
+        return ExitBadInput;
+    }
+    std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
+                                                   : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("dealerq"));
+    QCoreApplication::setApplicationName(QStringLiteral("dealerq"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(DEALERQ_VERSION));
+
+    if (const int code = resolveSetup(&setup); code >= 0)
+        return code;
+    {
+        JobStore store(setup.database);
+        if (const int code = openStore(store); code >= 0) {
+            if (!window || setup.database.backend == DbBackend::Sqlite)
+                return code;
+        } else {
+            if (setup.cli.queuesJobs()) {
+                if (const int queued = queueFromCommandLine(setup, store); queued >= 0)
+                    return queued;
+            }
+            if (!setup.cli.exportCsv.isEmpty()) {
+                if (const int exported = exportCsv(setup.cli.exportCsv, store); exported >= 0)
+                    return exported;
+            }
+        }
+    }
+    if (setup.cli.headless)
+        return runHeadless(setup);
+    if (setup.cli.isOneShot())
+        return ExitOk;
+    return runWindow(setup);
+}

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+enum class DbBackend
+{
+    Sqlite,
+    Postgres
+};
+
+/// Where the store lives (SPEC §3 `--db`): `sqlite:///abs/path/file.db` or
+/// `postgresql://user[:pass]@host[:port]/dbname`.
+struct DatabaseUrl
+{
+    DbBackend backend = DbBackend::Sqlite;
+    QString path;     ///< SQLite: the file
+    QString host;     ///< PostgreSQL
+    int port = 5432;  ///< PostgreSQL
+    QString user;     ///< PostgreSQL
+    QString password; ///< PostgreSQL; empty = libpq's usual places (PGPASSWORD, ~/.pgpass)
+    QString dbName;   ///< PostgreSQL
+    QString options;  ///< PostgreSQL: extra connect options (query string, e.g. connect_timeout)
+
+    /// Parses a URL; on failure returns nothing and says why in *error.
+    static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
+    /// The URL for logs and the window: never shows the password.
+    QString displayString() const;
+};
+
+/// One connection of the calling thread, with a unique name, removed again on destruction
+/// (a QSqlDatabase may only be used in the thread that opened it).
+class Database final
+{
+public:
+    explicit Database(DatabaseUrl url);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    /// Opens the connection and sets the session up (SQLite: WAL, busy timeout, foreign keys,
+    /// each pragma checked). Returns false with an operator-readable reason.
+    bool open(QString *error);
+    void close();
+    /// Closes and opens again (after a server restart `isOpen()` can stay true while every
+    /// query fails).
+    bool reopen(QString *error);
+
+    QSqlDatabase &db() { return m_db; }
+    const DatabaseUrl &url() const { return m_url; }
+    DbBackend backend() const { return m_url.backend; }
+    bool isSqlite() const { return m_url.backend == DbBackend::Sqlite; }
+
+    /// Runs one statement; false with the database's message in *error.
+    bool exec(const QString &sql, QString *error = nullptr);
+
+private:
+    DatabaseUrl m_url;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+/// A write transaction that rolls back unless committed. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a read lock.
+class WriteTransaction final
+{
+public:
+    explicit WriteTransaction(Database &db);
+    ~WriteTransaction();
+    Q_DISABLE_COPY_MOVE(WriteTransaction)
+
+    bool begin(QString *error);
+    bool commit(QString *error);
+    void rollback();
+
+private:
+    Database &m_db;
+    bool m_active = false;
+};
+
+/// True when a failed statement means the connection itself is gone (server restarted or
+/// unreachable), so it must be closed and opened again before the next try.
+bool isConnectionLost(const class QSqlError &error, DbBackend backend);

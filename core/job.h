@@ -1,0 +1,99 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+
+/// The life cycle of a job (SPEC §1): queued → running → completed / failed / cancelled;
+/// queued → cancelled; failed/cancelled → queued again by retry.
+enum class JobStatus
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelled
+};
+
+/// Why a job failed (SPEC §1, `error.category`).
+enum class ErrorCategory
+{
+    None,
+    Network,
+    Http,
+    Auth,
+    NotFound,
+    BadPayload,
+    Database,
+    Cancelled,
+    Interrupted
+};
+
+QString jobStatusName(JobStatus status);
+std::optional<JobStatus> jobStatusFromString(const QString &text);
+QString errorCategoryName(ErrorCategory category);
+std::optional<ErrorCategory> errorCategoryFromString(const QString &text);
+
+/// What a finished job did to the data.
+struct JobResult
+{
+    int pages = 0;
+    qint64 fetched = 0;
+    qint64 inserted = 0;
+    qint64 updated = 0;
+    qint64 unchanged = 0;
+
+    QJsonObject toJson() const;
+    friend bool operator==(const JobResult &a, const JobResult &b)
+    {
+        return a.pages == b.pages && a.fetched == b.fetched && a.inserted == b.inserted &&
+               a.updated == b.updated && a.unchanged == b.unchanged;
+    }
+};
+
+/// An error an operator can act on: a readable message and its category.
+struct JobError
+{
+    QString message;
+    ErrorCategory category = ErrorCategory::None;
+
+    bool isNull() const { return category == ErrorCategory::None && message.isEmpty(); }
+    QJsonObject toJson() const;
+};
+
+/// One job as the store keeps it. Times are milliseconds since the epoch (UTC); 0 means unset.
+struct Job
+{
+    qint64 id = 0;
+    QString dealerId;
+    QString fetchType;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    JobStatus status = JobStatus::Queued;
+    int priority = 0;
+    qint64 position = 0;
+    qint64 createdMs = 0;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+    int attempts = 0;
+    bool cancelRequested = false;
+    QString runnerId;
+    std::optional<JobResult> result;
+    JobError error;
+
+    bool isFinished() const
+    {
+        return status == JobStatus::Completed || status == JobStatus::Failed ||
+               status == JobStatus::Cancelled;
+    }
+    /// Seconds the latest attempt has taken: until `nowMs` while running; null when not started.
+    std::optional<double> durationSeconds(qint64 nowMs) const;
+    /// The flat JSON object of SPEC §4, every field of SPEC §1.
+    QJsonObject toJson(qint64 nowMs) const;
+};
+
+Q_DECLARE_METATYPE(Job)
+Q_DECLARE_METATYPE(JobResult)
+Q_DECLARE_METATYPE(JobError)

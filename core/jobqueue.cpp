@@ -1,0 +1,104 @@
+#include "jobqueue.h"
+
+StoreThread::StoreThread(DatabaseUrl url, QObject *parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_worker(new QObject)
+{
+    m_thread.setObjectName(QStringLiteral("dealerq-store"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.start();
+}
+
+StoreThread::~StoreThread()
+{
+    stop();
+}
+
+JobStore &StoreThread::store()
+{
+    Q_ASSERT(QThread::currentThread() == &m_thread);
+    if (!m_store)
+        m_store = std::make_unique<JobStore>(m_url);
+    if (!m_store->isOpen()) {
+        StoreError error;
+        m_store->reopen(&error); // on failure every call reports the database error
+    }
+    return *m_store;
+}
+
+void StoreThread::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    // The connection belongs to the store thread: close it there.
+    QMetaObject::invokeMethod(
+        m_worker, [this] { m_store.reset(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+JobQueue::JobQueue(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    qRegisterMetaType<Job>();
+    qRegisterMetaType<RunnerState>();
+}
+
+JobQueue::~JobQueue()
+{
+    stop();
+}
+
+void JobQueue::start()
+{
+    if (m_store)
+        return;
+    m_store = std::make_unique<StoreThread>(m_config.runner.database);
+    if (!m_config.runJobs)
+        return;
+    m_runner = std::make_unique<RunnerThread>(m_config.runner);
+    QueueRunner *runner = m_runner->runner();
+    connect(runner, &QueueRunner::stateChanged, this,
+            [this](RunnerState state, const QString &detail) {
+                m_runnerState = state;
+                m_runnerDetail = detail;
+                emit runnerStateChanged(state, detail);
+            });
+    connect(runner, &QueueRunner::jobStarted, this, [this](const Job &job) {
+        emit jobStarted(job);
+        emit changed();
+    });
+    connect(runner, &QueueRunner::jobProgress, this, &JobQueue::jobProgress);
+    connect(runner, &QueueRunner::jobFinished, this, [this](const Job &job) {
+        emit jobFinished(job);
+        emit changed();
+    });
+    connect(runner, &QueueRunner::queueEmpty, this, &JobQueue::queueEmpty);
+    m_runner->start();
+}
+
+void JobQueue::stop()
+{
+    if (m_runner)
+        m_runner->stop();
+    m_runner.reset();
+    if (m_store)
+        m_store->stop();
+    m_store.reset();
+}
+
+void JobQueue::notifyChanged()
+{
+    if (m_runner)
+        m_runner->wake();
+    emit changed();
+}
+
+void JobQueue::cancelRunning(qint64 jobId)
+{
+    if (m_runner)
+        m_runner->cancelRunning(jobId);
+}

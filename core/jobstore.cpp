@@ -1,0 +1,1152 @@
+#include "jobstore.h"
+
+#include "pagedecoder.h"
+#include "timeformat.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace {
+
+const QString JobColumns = QStringLiteral(
+    "id, dealer_id, fetch_type, from_ms, to_ms, status, priority, position, created_ms, "
+    "started_ms, finished_ms, attempts, pages, fetched, inserted, updated, unchanged, "
+    "error_message, error_category, cancel_requested, runner_id");
+
+const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
+const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+Job jobFromQuery(const QSqlQuery &q)
+{
+    Job job;
+    job.id = q.value(0).toLongLong();
+    job.dealerId = q.value(1).toString();
+    job.fetchType = q.value(2).toString();
+    job.fromMs = q.value(3).toLongLong();
+    job.toMs = q.value(4).toLongLong();
+    job.status = jobStatusFromString(q.value(5).toString()).value_or(JobStatus::Failed);
+    job.priority = q.value(6).toInt();
+    job.position = q.value(7).toLongLong();
+    job.createdMs = q.value(8).toLongLong();
+    job.startedMs = q.value(9).toLongLong();
+    job.finishedMs = q.value(10).toLongLong();
+    job.attempts = q.value(11).toInt();
+    if (!q.value(12).isNull()) {
+        JobResult result;
+        result.pages = q.value(12).toInt();
+        result.fetched = q.value(13).toLongLong();
+        result.inserted = q.value(14).toLongLong();
+        result.updated = q.value(15).toLongLong();
+        result.unchanged = q.value(16).toLongLong();
+        job.result = result;
+    }
+    job.error.message = q.value(17).toString();
+    job.error.category =
+        errorCategoryFromString(q.value(18).toString()).value_or(ErrorCategory::None);
+    job.cancelRequested = q.value(19).toInt() != 0;
+    job.runnerId = q.value(20).toString();
+    return job;
+}
+
+QStringList version1(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    // PostgreSQL keeps payloads as json, not jsonb: jsonb rejects strings holding \u0000.
+    const QString payload = sqlite ? QStringLiteral("TEXT") : QStringLiteral("JSON");
+    return {
+        QStringLiteral("CREATE TABLE jobs ("
+                       "id %1, dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL, "
+                       "status TEXT NOT NULL CHECK (status IN "
+                       "('queued','running','completed','failed','cancelled')), "
+                       "priority INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL, "
+                       "created_ms BIGINT NOT NULL, started_ms BIGINT, finished_ms BIGINT, "
+                       "attempts INTEGER NOT NULL DEFAULT 0, "
+                       "pages INTEGER, fetched BIGINT, inserted BIGINT, updated BIGINT, "
+                       "unchanged BIGINT, error_message TEXT, error_category TEXT)")
+            .arg(serial),
+        QStringLiteral("CREATE TABLE records ("
+                       "dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "record_id TEXT NOT NULL, payload %1 NOT NULL, updated_at TEXT, "
+                       "job_id BIGINT, PRIMARY KEY (dealer_id, fetch_type, record_id))")
+            .arg(payload),
+    };
+}
+
+QStringList version2(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_id TEXT"),
+        QStringLiteral("CREATE TABLE job_logs (id %1, "
+                       "job_id BIGINT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+                       "at_ms BIGINT NOT NULL, message TEXT NOT NULL)")
+            .arg(serial),
+        QStringLiteral("CREATE INDEX job_logs_by_job ON job_logs (job_id, id)"),
+        QStringLiteral("CREATE INDEX jobs_run_order ON jobs (status, priority DESC, position)"),
+        QStringLiteral("CREATE INDEX jobs_finished ON jobs (finished_ms)"),
+        // An identical job is queued once (SPEC §1), whoever adds it.
+        QStringLiteral("CREATE UNIQUE INDEX jobs_queued_once ON jobs "
+                       "(dealer_id, fetch_type, from_ms, to_ms) WHERE status = 'queued'"),
+        // Exactly one job runs at a time across every process on this database (SPEC §1).
+        QStringLiteral("CREATE UNIQUE INDEX jobs_one_running ON jobs (status) "
+                       "WHERE status = 'running'"),
+    };
+}
+
+struct Migration
+{
+    int version;
+    QStringList (*statements)(bool sqlite);
+};
+
+// Each step brings the schema from version - 1 to version. Never edit a released step: add one.
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}};
+
+} // namespace
+
+JobStore::JobStore(const DatabaseUrl &url)
+    : m_db(std::make_unique<Database>(url))
+{}
+
+JobStore::~JobStore() = default;
+
+bool JobStore::isOpen() const
+{
+    return m_db->db().isOpen() && !m_connectionLost;
+}
+
+bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &what)
+{
+    const QSqlError sqlError = query.lastError();
+    // After a server restart isOpen() can stay true while every query fails: remember it.
+    m_connectionLost = m_connectionLost || isConnectionLost(sqlError, m_db->backend());
+    if (error) {
+        error->kind = isConnectionLost(sqlError, m_db->backend()) ? StoreError::Kind::ConnectionLost
+                                                                  : StoreError::Kind::Database;
+        error->message =
+            QStringLiteral("database error while %1: %2").arg(what, sqlError.text().trimmed());
+    }
+    return false;
+}
+
+bool JobStore::exec(QSqlQuery &query, StoreError *error, const QString &what)
+{
+    if (query.exec())
+        return true;
+    return fail(error, query, what);
+}
+
+bool JobStore::open(StoreError *error, int targetVersion)
+{
+    if (m_connectionLost) {
+        m_db->close();
+        m_connectionLost = false;
+    }
+    QString why;
+    if (!m_db->open(&why)) {
+        if (error)
+            *error = {StoreError::Kind::ConnectionLost, why, {}, 0};
+        return false;
+    }
+    if (!migrate(targetVersion, error)) {
+        m_db->close();
+        return false;
+    }
+    return true;
+}
+
+bool JobStore::reopen(StoreError *error)
+{
+    m_db->close();
+    return open(error);
+}
+
+int JobStore::schemaVersion(StoreError *error)
+{
+    const std::optional<QString> value = metaValue(QStringLiteral("schema_version"), error);
+    return value ? value->toInt() : -1;
+}
+
+bool JobStore::migrate(int targetVersion, StoreError *error)
+{
+    const bool sqlite = m_db->isSqlite();
+    const QString where = m_db->url().displayString();
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot write to the database %1: %2").arg(where, why),
+                      {},
+                      0};
+        return false;
+    }
+    QSqlQuery q(m_db->db());
+    if (!sqlite) {
+        // Instances that start together migrate once: the others wait here.
+        q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(7321001)"));
+        if (!exec(q, error, QStringLiteral("waiting for the migration lock")))
+            return false;
+    }
+    q.prepare(sqlite ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                      "AND name NOT LIKE 'sqlite_%'")
+                     : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
+                                      "table_schema = current_schema()"));
+    if (!exec(q, error, QStringLiteral("reading the schema")))
+        return false;
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    int version = 0;
+    if (tables.contains(QStringLiteral("meta"))) {
+        q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'"));
+        if (!exec(q, error, QStringLiteral("reading the schema version")))
+            return false;
+        version = q.next() ? q.value(0).toInt() : 0;
+    } else if (!tables.isEmpty()) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
+                                     "point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return false;
+    } else {
+        q.prepare(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+        if (!exec(q, error, QStringLiteral("creating the schema")))
+            return false;
+    }
+    if (version > SchemaVersion) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
+                                     "build knows up to %3); upgrade dealerq to use it")
+                          .arg(where)
+                          .arg(version)
+                          .arg(SchemaVersion),
+                      QStringLiteral("db"), 0};
+        return false;
+    }
+    for (const Migration &step : Migrations) {
+        if (step.version <= version || step.version > targetVersion)
+            continue;
+        for (const QString &sql : step.statements(sqlite)) {
+            q.prepare(sql);
+            if (!exec(q, error, QStringLiteral("migrating to schema version %1").arg(step.version)))
+                return false;
+        }
+        version = step.version;
+    }
+    if (!setMetaValue(QStringLiteral("schema_version"), QString::number(version), error))
+        return false;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot commit the schema of %1: %2").arg(where, why),
+                      {},
+                      0};
+        return false;
+    }
+    return true;
+}
+
+std::optional<QString> JobStore::metaValue(const QString &key, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (!exec(q, error, QStringLiteral("reading settings")))
+        return std::nullopt;
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+bool JobStore::setMetaValue(const QString &key, const QString &value, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    return exec(q, error, QStringLiteral("writing settings"));
+}
+
+std::optional<Job> JobStore::findQueuedDuplicate(const NewJob &job, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' AND dealer_id = ? AND "
+                             "fetch_type = ? AND from_ms = ? AND to_ms = ?")
+                  .arg(JobColumns));
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(job.fromMs);
+    q.addBindValue(job.toMs);
+    if (!exec(q, error, QStringLiteral("looking for a duplicate job")))
+        return std::nullopt;
+    if (q.next())
+        return jobFromQuery(q);
+    if (error)
+        error->kind = StoreError::Kind::None;
+    return std::nullopt;
+}
+
+std::optional<qint64> JobStore::queueEdge(bool front, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(front ? QStringLiteral("SELECT MIN(position) FROM jobs WHERE status = 'queued'")
+                    : QStringLiteral("SELECT MAX(position) FROM jobs"));
+    if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+        return std::nullopt;
+    return q.value(0).isNull() ? 0 : q.value(0).toLongLong();
+}
+
+std::optional<Job> JobStore::insertJob(const NewJob &job, qint64 position, qint64 now,
+                                       StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, "
+                             "priority, position, created_ms, attempts) "
+                             "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, 0) RETURNING id"));
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(job.fromMs);
+    q.addBindValue(job.toMs);
+    q.addBindValue(job.priority);
+    q.addBindValue(position);
+    q.addBindValue(now);
+    if (!exec(q, error, QStringLiteral("queueing a job")) || !q.next()) {
+        if (error && !error->isSet())
+            error->kind = StoreError::Kind::Database;
+        return std::nullopt;
+    }
+    Job added;
+    added.id = q.value(0).toLongLong();
+    added.dealerId = job.dealerId;
+    added.fetchType = job.fetchType;
+    added.fromMs = job.fromMs;
+    added.toMs = job.toMs;
+    added.priority = job.priority;
+    added.position = position;
+    added.createdMs = now;
+    return added;
+}
+
+std::optional<AddOutcome> JobStore::addJob(const NewJob &job, StoreError *error)
+{
+    std::optional<BulkOutcome> bulk = addJobs({job.dealerId}, job, error);
+    if (!bulk)
+        return std::nullopt;
+    const qint64 id =
+        bulk->jobIds.isEmpty() ? bulk->skipped.value(0).existingJobId : bulk->jobIds.first();
+    std::optional<Job> stored = this->job(id, error);
+    if (!stored)
+        return std::nullopt;
+    return AddOutcome{*stored, bulk->jobIds.isEmpty()};
+}
+
+std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const NewJob &common,
+                                             StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot queue jobs: %1").arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    }
+    // Run-next jobs go before the current front in the order given; others after the back.
+    int priority = common.priority;
+    qint64 position = 0;
+    if (common.runNext) {
+        QSqlQuery q(m_db->db());
+        q.prepare(QStringLiteral("SELECT MAX(priority) FROM jobs WHERE status = 'queued'"));
+        if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+            return std::nullopt;
+        priority = qMax(priority, q.value(0).toInt());
+        const std::optional<qint64> front = queueEdge(true, error);
+        if (!front)
+            return std::nullopt;
+        position = *front - dealerIds.size();
+    } else {
+        const std::optional<qint64> back = queueEdge(false, error);
+        if (!back)
+            return std::nullopt;
+        position = *back + 1;
+    }
+
+    BulkOutcome outcome;
+    const qint64 now = nowMs();
+    for (const QString &dealerId : dealerIds) {
+        NewJob job = common;
+        job.dealerId = dealerId;
+        job.priority = priority;
+        StoreError lookupError;
+        const std::optional<Job> existing = findQueuedDuplicate(job, &lookupError);
+        if (lookupError.isSet()) {
+            if (error)
+                *error = lookupError;
+            return std::nullopt;
+        }
+        if (existing) {
+            outcome.skipped.push_back({dealerId,
+                                       QStringLiteral("already queued as job %1").arg(existing->id),
+                                       existing->id});
+            continue;
+        }
+        const std::optional<Job> added = insertJob(job, position++, now, error);
+        if (!added)
+            return std::nullopt;
+        outcome.jobIds.push_back(added->id);
+    }
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot queue jobs: %1").arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+std::optional<Job> JobStore::job(qint64 id, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(JobColumns));
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
+        return std::nullopt;
+    if (!q.next()) {
+        if (error)
+            *error = {StoreError::Kind::NotFound, QStringLiteral("there is no job %1").arg(id),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    return jobFromQuery(q);
+}
+
+std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot cancel: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return std::nullopt;
+    QSqlQuery q(m_db->db());
+    CancelOutcome outcome;
+    if (current->status == JobStatus::Queued) {
+        q.prepare(QStringLiteral("UPDATE jobs SET status = 'cancelled', finished_ms = ?, "
+                                 "error_message = ?, error_category = 'cancelled' WHERE id = ?"));
+        q.addBindValue(nowMs());
+        q.addBindValue(QStringLiteral("cancelled before it ran"));
+        q.addBindValue(id);
+        outcome = CancelOutcome::Cancelled;
+    } else if (current->status == JobStatus::Running) {
+        q.prepare(QStringLiteral("UPDATE jobs SET cancel_requested = 1 WHERE id = ?"));
+        q.addBindValue(id);
+        outcome = CancelOutcome::AbortRequested;
+    } else {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 has already finished (%2); nothing to cancel")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    if (!exec(q, error, QStringLiteral("cancelling job %1").arg(id)))
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot cancel: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot retry: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return std::nullopt;
+    if (current->status != JobStatus::Failed && current->status != JobStatus::Cancelled) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is %2; only failed or cancelled jobs can be retried")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    NewJob same{current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false};
+    StoreError lookupError;
+    const std::optional<Job> existing = findQueuedDuplicate(same, &lookupError);
+    if (lookupError.isSet()) {
+        if (error)
+            *error = lookupError;
+        return std::nullopt;
+    }
+    if (existing) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is already queued for the same dealer, type and "
+                                     "window")
+                          .arg(existing->id),
+                      QStringLiteral("job_id"), existing->id};
+        return std::nullopt;
+    }
+    const std::optional<qint64> back = queueEdge(false, error);
+    if (!back)
+        return std::nullopt;
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral(
+        "UPDATE jobs SET status = 'queued', position = ?, finished_ms = NULL, "
+        "cancel_requested = 0, runner_id = NULL, pages = NULL, fetched = NULL, inserted = NULL, "
+        "updated = NULL, unchanged = NULL, error_message = NULL, error_category = NULL "
+        "WHERE id = ?"));
+    q.addBindValue(*back + 1);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("retrying job %1").arg(id)))
+        return std::nullopt;
+    if (!insertLog(id, {{nowMs(), QStringLiteral("queued again by retry")}}, error))
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot retry: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    return job(id, error);
+}
+
+bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot move: %1").arg(why), {}, 0};
+        return false;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return false;
+    if (current->status != JobStatus::Queued) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is %2; only queued jobs can be moved")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return false;
+    }
+    QSqlQuery q(m_db->db());
+    int priority = current->priority;
+    qint64 position = current->position;
+    if (op == MoveOp::Top || op == MoveOp::Bottom) {
+        q.prepare(op == MoveOp::Top
+                      ? QStringLiteral("SELECT MAX(priority), MIN(position) FROM jobs "
+                                       "WHERE status = 'queued'")
+                      : QStringLiteral("SELECT MIN(priority), MAX(position) FROM jobs "
+                                       "WHERE status = 'queued'"));
+        if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+            return false;
+        priority = q.value(0).toInt();
+        position = q.value(1).toLongLong() + (op == MoveOp::Top ? -1 : 1);
+    } else {
+        // Swap places with the neighbour in run order.
+        const bool up = op == MoveOp::Up;
+        q.prepare(QStringLiteral("SELECT id, priority, position FROM jobs WHERE status = 'queued' "
+                                 "AND %1 ORDER BY %2 LIMIT 1")
+                      .arg(up ? QStringLiteral("(priority > ? OR (priority = ? AND (position < ? "
+                                               "OR (position = ? AND id < ?))))")
+                              : QStringLiteral("(priority < ? OR (priority = ? AND (position > ? "
+                                               "OR (position = ? AND id > ?))))"),
+                           up ? QStringLiteral("priority ASC, position DESC, id DESC") : RunOrder));
+        q.addBindValue(current->priority);
+        q.addBindValue(current->priority);
+        q.addBindValue(current->position);
+        q.addBindValue(current->position);
+        q.addBindValue(id);
+        if (!exec(q, error, QStringLiteral("reading the queue order")))
+            return false;
+        if (!q.next())
+            return true; // already at that end
+        const qint64 otherId = q.value(0).toLongLong();
+        priority = q.value(1).toInt();
+        position = q.value(2).toLongLong();
+        QSqlQuery swap(m_db->db());
+        swap.prepare(QStringLiteral("UPDATE jobs SET priority = ?, position = ? WHERE id = ?"));
+        swap.addBindValue(current->priority);
+        swap.addBindValue(current->position);
+        swap.addBindValue(otherId);
+        if (!exec(swap, error, QStringLiteral("moving job %1").arg(id)))
+            return false;
+        if (position == current->position)
+            position += up ? -1 : 1; // same slot: break the tie the right way
+    }
+    q.prepare(QStringLiteral("UPDATE jobs SET priority = ?, position = ? WHERE id = ?"));
+    q.addBindValue(priority);
+    q.addBindValue(position);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("moving job %1").arg(id)))
+        return false;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot move: %1").arg(why), {}, 0};
+        return false;
+    }
+    return true;
+}
+
+bool JobStore::setPaused(bool paused, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("paused"),
+                        paused ? QStringLiteral("1") : QStringLiteral("0"), error);
+}
+
+std::optional<bool> JobStore::isPaused(StoreError *error)
+{
+    const std::optional<QString> value = metaValue(QStringLiteral("paused"), error);
+    if (!value)
+        return std::nullopt;
+    return *value == QLatin1String("1");
+}
+
+std::optional<qint64> JobStore::clearFinished(StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot clear: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (SELECT id FROM jobs WHERE "
+                             "status IN %1)")
+                  .arg(FinishedStatuses));
+    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
+        return std::nullopt;
+    q.prepare(QStringLiteral("DELETE FROM jobs WHERE status IN %1").arg(FinishedStatuses));
+    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
+        return std::nullopt;
+    const qint64 removed = q.numRowsAffected();
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {
+                StoreError::Kind::Database, QStringLiteral("cannot clear: %1").arg(why), {}, 0};
+        return std::nullopt;
+    }
+    return removed;
+}
+
+std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' ORDER BY %2 LIMIT ?")
+                  .arg(JobColumns, RunOrder));
+    q.addBindValue(limit < 0 ? std::numeric_limits<int>::max() : limit);
+    if (!exec(q, error, QStringLiteral("reading the queue")))
+        return std::nullopt;
+    QVector<Job> jobs;
+    while (q.next())
+        jobs.push_back(jobFromQuery(q));
+    return jobs;
+}
+
+std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
+{
+    QueueStatus status;
+    QSqlQuery q(m_db->db());
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running' LIMIT 1").arg(JobColumns));
+    if (!exec(q, error, QStringLiteral("reading the running job")))
+        return std::nullopt;
+    if (q.next())
+        status.current = jobFromQuery(q);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'queued'"));
+    if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
+        return std::nullopt;
+    status.queueLength = q.value(0).toLongLong();
+    std::optional<QVector<Job>> queued = queuedJobs(limit, error);
+    if (!queued)
+        return std::nullopt;
+    status.queued = std::move(*queued);
+    const std::optional<bool> paused = isPaused(error);
+    if (!paused)
+        return std::nullopt;
+    status.paused = *paused;
+    const std::optional<QString> holder = metaValue(QStringLiteral("runner_holder"), error);
+    if (!holder)
+        return std::nullopt;
+    status.runnerHolder = *holder;
+    return status;
+}
+
+namespace {
+
+QString historyWhere(const HistoryFilter &filter, QVariantList *binds)
+{
+    QStringList statuses;
+    for (JobStatus s : filter.statuses)
+        statuses << QStringLiteral("'%1'").arg(jobStatusName(s));
+    QString where = statuses.isEmpty()
+                        ? QStringLiteral("status IN %1").arg(FinishedStatuses)
+                        : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(',')));
+    if (!filter.dealerId.isEmpty()) {
+        where += QStringLiteral(" AND dealer_id = ?");
+        binds->push_back(filter.dealerId);
+    }
+    return where;
+}
+
+} // namespace
+
+std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY finished_ms DESC, id DESC "
+                             "LIMIT ? OFFSET ?")
+                  .arg(JobColumns, where));
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    q.addBindValue(filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit);
+    q.addBindValue(qMax(0, filter.offset));
+    if (!exec(q, error, QStringLiteral("reading the history")))
+        return std::nullopt;
+    QVector<Job> jobs;
+    while (q.next())
+        jobs.push_back(jobFromQuery(q));
+    return jobs;
+}
+
+std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("counting the history")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN finished_ms >= ? THEN 1 "
+                             "ELSE 0 END) FROM jobs GROUP BY status"));
+    q.addBindValue(localDayBound(now, TimeBound::Start));
+    if (!exec(q, error, QStringLiteral("counting jobs")))
+        return std::nullopt;
+    JobCounts counts;
+    while (q.next()) {
+        const qint64 n = q.value(1).toLongLong();
+        const qint64 today = q.value(2).toLongLong();
+        switch (jobStatusFromString(q.value(0).toString()).value_or(JobStatus::Failed)) {
+        case JobStatus::Queued:
+            counts.queued = n;
+            break;
+        case JobStatus::Running:
+            counts.running = n;
+            break;
+        case JobStatus::Completed:
+            counts.completed = n;
+            counts.completedToday = today;
+            break;
+        case JobStatus::Failed:
+            counts.failed = n;
+            counts.failedToday = today;
+            break;
+        case JobStatus::Cancelled:
+            counts.cancelled = n;
+            break;
+        }
+    }
+    return counts;
+}
+
+std::optional<QVector<LogLine>> JobStore::jobLogs(qint64 id, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT at_ms, message FROM job_logs WHERE job_id = ? ORDER BY id"));
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading the log of job %1").arg(id)))
+        return std::nullopt;
+    QVector<LogLine> lines;
+    while (q.next())
+        lines.push_back({q.value(0).toLongLong(), q.value(1).toString()});
+    return lines;
+}
+
+bool JobStore::forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error)
+{
+    constexpr int Chunk = 2000;
+    qint64 afterId = 0;
+    for (;;) {
+        QSqlQuery q(m_db->db());
+        q.setForwardOnly(true);
+        q.prepare(
+            QStringLiteral("SELECT %1 FROM jobs WHERE id > ? ORDER BY id LIMIT ?").arg(JobColumns));
+        q.addBindValue(afterId);
+        q.addBindValue(Chunk);
+        if (!exec(q, error, QStringLiteral("reading jobs")))
+            return false;
+        int seen = 0;
+        while (q.next()) {
+            const Job job = jobFromQuery(q);
+            afterId = job.id;
+            ++seen;
+            if (!visit(job))
+                return true;
+        }
+        if (seen < Chunk)
+            return true;
+    }
+}
+
+std::optional<qint64> JobStore::recordCount(StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM records"));
+    if (!exec(q, error, QStringLiteral("counting records")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+std::optional<bool> JobStore::hasPendingJobs(StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT 1 FROM jobs WHERE status IN ('queued', 'running') LIMIT 1"));
+    if (!exec(q, error, QStringLiteral("reading the queue")))
+        return std::nullopt;
+    return q.next();
+}
+
+std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *error)
+{
+    // A cheap read first: an idle runner polls, and needs no write lock to see an empty queue.
+    {
+        const std::optional<bool> pending = hasPendingJobs(error);
+        if (!pending)
+            return std::nullopt;
+        if (!*pending) {
+            if (error)
+                error->kind = StoreError::Kind::None;
+            return std::nullopt;
+        }
+    }
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot claim the next job: %1").arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    }
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT id FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2")
+                  .arg(RunOrder,
+                       m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED")));
+    if (!exec(q, error, QStringLiteral("claiming the next job")))
+        return std::nullopt;
+    if (!q.next()) {
+        if (error)
+            error->kind = StoreError::Kind::None;
+        return std::nullopt;
+    }
+    const qint64 id = q.value(0).toLongLong();
+    q.prepare(QStringLiteral(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_ms = ?, "
+        "finished_ms = NULL, runner_id = ?, cancel_requested = 0 WHERE id = ? AND "
+        "status = 'queued'"));
+    q.addBindValue(nowMs());
+    q.addBindValue(runnerId);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("claiming job %1").arg(id)))
+        return std::nullopt;
+    std::optional<Job> claimed = job(id, error);
+    if (!claimed)
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot claim the next job: %1").arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    }
+    return claimed;
+}
+
+std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT cancel_requested FROM jobs WHERE id = ?"));
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
+        return std::nullopt;
+    return q.next() && q.value(0).toInt() != 0;
+}
+
+bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error)
+{
+    if (log.isEmpty())
+        return true;
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) VALUES (?, ?, ?)"));
+    for (const LogLine &line : log) {
+        q.bindValue(0, jobId);
+        q.bindValue(1, line.atMs);
+        q.bindValue(2, line.message);
+        if (!exec(q, error, QStringLiteral("writing the log of job %1").arg(jobId)))
+            return false;
+    }
+    return true;
+}
+
+bool JobStore::appendLog(qint64 jobId, const QString &message, StoreError *error)
+{
+    return insertLog(jobId, {{nowMs(), message}}, error);
+}
+
+bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("runner_holder"), holder, error);
+}
+
+std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
+                                                     const JobError &jobError, JobResult *result,
+                                                     const QVector<LogLine> &log,
+                                                     const QVector<FetchedRecord> *records,
+                                                     StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    const auto txFailed = [&]() -> std::optional<FinishOutcome> {
+        if (error)
+            *error = {isConnectionLost(m_db->db().lastError(), m_db->backend())
+                          ? StoreError::Kind::ConnectionLost
+                          : StoreError::Kind::Database,
+                      QStringLiteral("cannot record the end of job %1: %2").arg(job.id).arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    };
+    if (!tx.begin(&why))
+        return txFailed();
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT status, runner_id, cancel_requested FROM jobs WHERE id = ?%1")
+                  .arg(m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+    q.addBindValue(job.id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(job.id)))
+        return std::nullopt;
+    if (!q.next() || q.value(0).toString() != QLatin1String("running") ||
+        q.value(1).toString() != job.runnerId)
+        return FinishOutcome::NotOurs;
+    const bool cancelRequested = q.value(2).toInt() != 0;
+    q.finish();
+
+    FinishOutcome outcome = FinishOutcome::Done;
+    JobError finalError = jobError;
+    QVector<LogLine> finalLog = log;
+    if (cancelRequested && status != JobStatus::Failed) {
+        status = JobStatus::Cancelled;
+        finalError = {QStringLiteral("cancelled while running; nothing it fetched was kept"),
+                      ErrorCategory::Cancelled};
+        result = nullptr;
+        records = nullptr;
+        finalLog.push_back({nowMs(), finalError.message});
+        outcome = FinishOutcome::CancelledInstead;
+    }
+    if (status == JobStatus::Queued) {
+        // Going back to the queue: unless an identical job was queued meanwhile.
+        StoreError lookupError;
+        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false};
+        if (const std::optional<Job> twin = findQueuedDuplicate(same, &lookupError)) {
+            status = JobStatus::Cancelled;
+            finalError = {QStringLiteral("interrupted; not queued again because job %1 covers "
+                                         "the same dealer, type and window")
+                              .arg(twin->id),
+                          ErrorCategory::Interrupted};
+            finalLog.push_back({nowMs(), finalError.message});
+        } else if (lookupError.isSet()) {
+            if (error)
+                *error = lookupError;
+            return std::nullopt;
+        }
+    }
+
+    if (records && result) {
+        result->inserted = result->updated = result->unchanged = 0;
+        QSqlQuery select(m_db->db());
+        select.prepare(QStringLiteral("SELECT payload FROM records WHERE dealer_id = ? AND "
+                                      "fetch_type = ? AND record_id = ?"));
+        QSqlQuery insert(m_db->db());
+        insert.prepare(QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, "
+                                      "payload, updated_at, job_id) VALUES (?, ?, ?, ?, ?, ?)"));
+        QSqlQuery update(m_db->db());
+        update.prepare(QStringLiteral("UPDATE records SET payload = ?, updated_at = ?, job_id = ? "
+                                      "WHERE dealer_id = ? AND fetch_type = ? AND record_id = ?"));
+        const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
+        for (const FetchedRecord &record : *records) {
+            const QString payload = QString::fromUtf8(record.payload);
+            select.bindValue(0, job.dealerId);
+            select.bindValue(1, job.fetchType);
+            select.bindValue(2, record.id);
+            if (!exec(select, error, storing))
+                return std::nullopt;
+            const bool exists = select.next();
+            const bool same = exists && select.value(0).toString() == payload;
+            select.finish();
+            if (same) {
+                ++result->unchanged;
+                continue;
+            }
+            QSqlQuery &write = exists ? update : insert;
+            if (exists) {
+                update.bindValue(0, payload);
+                update.bindValue(1, record.updatedAt);
+                update.bindValue(2, job.id);
+                update.bindValue(3, job.dealerId);
+                update.bindValue(4, job.fetchType);
+                update.bindValue(5, record.id);
+            } else {
+                insert.bindValue(0, job.dealerId);
+                insert.bindValue(1, job.fetchType);
+                insert.bindValue(2, record.id);
+                insert.bindValue(3, payload);
+                insert.bindValue(4, record.updatedAt);
+                insert.bindValue(5, job.id);
+            }
+            if (!exec(write, error, storing))
+                return std::nullopt;
+            ++(exists ? result->updated : result->inserted);
+        }
+    }
+
+    const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
+    q.prepare(QStringLiteral(
+        "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
+        "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
+        "cancel_requested = 0 WHERE id = ?"));
+    q.addBindValue(jobStatusName(status));
+    q.addBindValue(status == JobStatus::Queued ? QVariant() : QVariant(nowMs()));
+    q.addBindValue(resultValue(result ? result->pages : 0));
+    q.addBindValue(resultValue(result ? result->fetched : 0));
+    q.addBindValue(resultValue(result ? result->inserted : 0));
+    q.addBindValue(resultValue(result ? result->updated : 0));
+    q.addBindValue(resultValue(result ? result->unchanged : 0));
+    q.addBindValue(finalError.isNull() ? QVariant() : QVariant(finalError.message));
+    q.addBindValue(finalError.isNull() ? QVariant()
+                                       : QVariant(errorCategoryName(finalError.category)));
+    q.addBindValue(job.id);
+    if (!exec(q, error, QStringLiteral("finishing job %1").arg(job.id)))
+        return std::nullopt;
+    if (!insertLog(job.id, finalLog, error))
+        return std::nullopt;
+    if (!tx.commit(&why))
+        return txFailed();
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
+                                                   const QVector<FetchedRecord> &records,
+                                                   const QVector<LogLine> &log, JobResult *result,
+                                                   StoreError *error)
+{
+    JobResult counted = result ? *result : JobResult{};
+    const std::optional<FinishOutcome> outcome =
+        finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error);
+    if (outcome == FinishOutcome::Done && result)
+        *result = counted;
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::failJob(const Job &job, const JobError &jobError,
+                                               const QVector<LogLine> &log, StoreError *error)
+{
+    const JobStatus status =
+        jobError.category == ErrorCategory::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
+    return finishRunning(job, status, jobError, nullptr, log, nullptr, error);
+}
+
+std::optional<FinishOutcome> JobStore::requeueInterrupted(const Job &job, int maxAttempts,
+                                                          ErrorCategory category,
+                                                          const QString &why, StoreError *error)
+{
+    QVector<LogLine> log{{nowMs(), why}};
+    if (job.attempts >= maxAttempts) {
+        const JobError gaveUp{QStringLiteral("%1; gave up after %2 attempts — retry it once the "
+                                             "cause is fixed")
+                                  .arg(why)
+                                  .arg(job.attempts),
+                              category};
+        log.push_back({nowMs(), gaveUp.message});
+        return finishRunning(job, JobStatus::Failed, gaveUp, nullptr, log, nullptr, error);
+    }
+    log.back().message +=
+        QStringLiteral("; back in the queue (attempt %1 of %2)").arg(job.attempts).arg(maxAttempts);
+    return finishRunning(job, JobStatus::Queued, {}, nullptr, log, nullptr, error);
+}
+
+std::optional<int> JobStore::recoverInterrupted(int maxAttempts, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running'").arg(JobColumns));
+    if (!exec(q, error, QStringLiteral("looking for interrupted jobs")))
+        return std::nullopt;
+    QVector<Job> stale;
+    while (q.next())
+        stale.push_back(jobFromQuery(q));
+    q.finish();
+    for (const Job &job : stale) {
+        if (!requeueInterrupted(job, maxAttempts, ErrorCategory::Interrupted,
+                                QStringLiteral("attempt %1 was cut off (the process running it "
+                                               "stopped or crashed)")
+                                    .arg(job.attempts),
+                                error))
+            return std::nullopt;
+    }
+    return int(stale.size());
+}

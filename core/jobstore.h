@@ -1,0 +1,210 @@
+#pragma once
+
+#include "database.h"
+#include "job.h"
+
+#include <QStringList>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+struct FetchedRecord;
+
+/// Why a store operation was refused or failed.
+struct StoreError
+{
+    enum class Kind
+    {
+        None,
+        Invalid,
+        NotFound,
+        Conflict,
+        Database,
+        ConnectionLost
+    };
+    Kind kind = Kind::None;
+    QString message;
+    QString field;            ///< for Invalid: the field at fault, as the API names it
+    qint64 existingJobId = 0; ///< for Conflict on a duplicate: the job that already covers it
+
+    bool isSet() const { return kind != Kind::None; }
+};
+
+/// A validated job to queue.
+struct NewJob
+{
+    QString dealerId;
+    QString fetchType;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    int priority = 0;
+    bool runNext = false; ///< put it at the front of the queue
+};
+
+struct AddOutcome
+{
+    Job job;
+    bool duplicate = false; ///< an identical job was already queued: `job` is that one
+};
+
+struct BulkOutcome
+{
+    struct Skipped
+    {
+        QString dealerId;
+        QString reason;
+        qint64 existingJobId = 0;
+    };
+    QVector<qint64> jobIds;
+    QVector<Skipped> skipped;
+};
+
+enum class CancelOutcome
+{
+    Cancelled,
+    AbortRequested
+};
+enum class MoveOp
+{
+    Top,
+    Up,
+    Down,
+    Bottom
+};
+
+struct QueueStatus
+{
+    std::optional<Job> current;
+    qint64 queueLength = 0;
+    QVector<Job> queued; ///< the first `limit`, in run order
+    bool paused = false;
+    QString runnerHolder; ///< which instance (host, process) runs jobs, if any
+};
+
+struct HistoryFilter
+{
+    QVector<JobStatus> statuses; ///< empty: every finished status
+    QString dealerId;            ///< empty: any; otherwise an exact match
+    int limit = 100;
+    int offset = 0;
+};
+
+struct JobCounts
+{
+    qint64 queued = 0;
+    qint64 running = 0;
+    qint64 completed = 0;
+    qint64 failed = 0;
+    qint64 cancelled = 0;
+    qint64 completedToday = 0;
+    qint64 failedToday = 0;
+};
+
+struct LogLine
+{
+    qint64 atMs = 0;
+    QString message;
+};
+
+/// How a running job's attempt ended, as the runner reports it.
+enum class FinishOutcome
+{
+    Done,             ///< the job now has the state asked for
+    CancelledInstead, ///< a cancel arrived first: the job was marked cancelled, no records kept
+    NotOurs           ///< the job is no longer running under this runner: nothing was written
+};
+
+/// The persistent queue, its history and the fetched records, on one database connection of
+/// the calling thread. Every method is synchronous; open one JobStore per thread.
+class JobStore final
+{
+public:
+    /// The newest schema this build knows.
+    static constexpr int SchemaVersion = 2;
+
+    explicit JobStore(const DatabaseUrl &url);
+    ~JobStore();
+    Q_DISABLE_COPY_MOVE(JobStore)
+
+    /// Opens the connection and brings the schema up to `targetVersion` (the newest by
+    /// default), under a lock so that instances starting together migrate it once.
+    bool open(StoreError *error, int targetVersion = SchemaVersion);
+    /// Reconnects after a lost connection.
+    bool reopen(StoreError *error);
+    bool isOpen() const;
+    Database &database() { return *m_db; }
+    int schemaVersion(StoreError *error = nullptr);
+
+    // Queue operations for the window, the API and the command line.
+    std::optional<AddOutcome> addJob(const NewJob &job, StoreError *error);
+    /// Queues one job per dealer, in order, in one transaction: all or nothing. IDs an
+    /// identical queued job already covers are skipped and reported.
+    std::optional<BulkOutcome> addJobs(const QStringList &dealerIds, const NewJob &common,
+                                       StoreError *error);
+    std::optional<CancelOutcome> cancelJob(qint64 id, StoreError *error);
+    std::optional<Job> retryJob(qint64 id, StoreError *error);
+    bool moveJob(qint64 id, MoveOp op, StoreError *error);
+    bool setPaused(bool paused, StoreError *error);
+    std::optional<bool> isPaused(StoreError *error);
+    /// Removes completed, failed and cancelled jobs and their log lines; returns how many.
+    std::optional<qint64> clearFinished(StoreError *error);
+
+    // Reading.
+    std::optional<Job> job(qint64 id, StoreError *error);
+    std::optional<QueueStatus> queueStatus(int limit, StoreError *error);
+    std::optional<QVector<Job>> queuedJobs(int limit, StoreError *error);
+    std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
+    std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
+    std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
+    std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
+    /// Calls `visit` for every job, oldest first, reading in chunks so that a large history
+    /// never sits in memory at once. `visit` returns false to stop.
+    bool forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error);
+    std::optional<qint64> recordCount(StoreError *error);
+    /// True while a job is queued or running, in any process.
+    std::optional<bool> hasPendingJobs(StoreError *error);
+
+    // The runner's side.
+    /// Claims the next queued job (priority, then first in first out) for `runnerId`:
+    /// running, attempts + 1, started now. Nothing when the queue is empty.
+    std::optional<Job> claimNext(const QString &runnerId, StoreError *error);
+    std::optional<bool> isCancelRequested(qint64 id, StoreError *error);
+    /// Upserts every record and marks the job completed in one transaction.
+    std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
+                                             const QVector<LogLine> &log, JobResult *result,
+                                             StoreError *error);
+    std::optional<FinishOutcome> failJob(const Job &job, const JobError &jobError,
+                                         const QVector<LogLine> &log, StoreError *error);
+    /// A running job was cut off (shutdown, database fault): back to the queue with its attempt
+    /// counted, or failed as `category` once it has had `maxAttempts`.
+    std::optional<FinishOutcome> requeueInterrupted(const Job &job, int maxAttempts,
+                                                    ErrorCategory category, const QString &why,
+                                                    StoreError *error);
+    /// Jobs left running by a dead process: each goes back to the queue, or fails as
+    /// interrupted after `maxAttempts`. Call only while holding the runner lock.
+    std::optional<int> recoverInterrupted(int maxAttempts, StoreError *error);
+    bool appendLog(qint64 jobId, const QString &message, StoreError *error);
+    bool setRunnerHolder(const QString &holder, StoreError *error);
+
+private:
+    bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
+    bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
+    bool migrate(int targetVersion, StoreError *error);
+    bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
+    std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
+    std::optional<Job> insertJob(const NewJob &job, qint64 position, qint64 nowMs,
+                                 StoreError *error);
+    std::optional<qint64> queueEdge(bool front, StoreError *error);
+    std::optional<QString> metaValue(const QString &key, StoreError *error);
+    bool setMetaValue(const QString &key, const QString &value, StoreError *error);
+    std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
+                                               const JobError &jobError, JobResult *result,
+                                               const QVector<LogLine> &log,
+                                               const QVector<FetchedRecord> *records,
+                                               StoreError *error);
+
+    std::unique_ptr<Database> m_db;
+    bool m_connectionLost = false;
+};

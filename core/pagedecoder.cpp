@@ -1,0 +1,336 @@
+#include "pagedecoder.h"
+
+#include <cmath>
+#include <limits>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QJsonValue>
+
+namespace {
+
+struct Span
+{
+    qsizetype begin = 0;
+    qsizetype end = 0;
+};
+
+/// Finds byte spans in JSON text that QJsonDocument has already accepted. Every step is
+/// bounds-checked and returns false on anything unexpected, so a disagreement with the
+/// validating parser can never read past the buffer.
+class RawScanner
+{
+public:
+    explicit RawScanner(const QByteArray &text) : m_data(text.constData()), m_size(text.size()) {}
+
+    qsizetype pos() const { return m_pos; }
+    void setPos(qsizetype pos) { m_pos = pos; }
+
+    void skipBomAndSpace()
+    {
+        if (m_size - m_pos >= 3 && static_cast<unsigned char>(m_data[m_pos]) == 0xef
+            && static_cast<unsigned char>(m_data[m_pos + 1]) == 0xbb
+            && static_cast<unsigned char>(m_data[m_pos + 2]) == 0xbf)
+            m_pos += 3;
+        skipSpace();
+    }
+
+    void skipSpace()
+    {
+        while (m_pos < m_size) {
+            const char c = m_data[m_pos];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+                return;
+            ++m_pos;
+        }
+    }
+
+    bool consume(char c)
+    {
+        if (m_pos < m_size && m_data[m_pos] == c) {
+            ++m_pos;
+            return true;
+        }
+        return false;
+    }
+
+    bool peek(char c) const { return m_pos < m_size && m_data[m_pos] == c; }
+
+    /// Skips a string starting at the opening quote; the span excludes the quotes.
+    bool skipString(Span *inner = nullptr)
+    {
+        if (!consume('"'))
+            return false;
+        const qsizetype begin = m_pos;
+        while (m_pos < m_size) {
+            const char c = m_data[m_pos];
+            if (c == '\\') {
+                m_pos += 2;
+                continue;
+            }
+            if (c == '"') {
+                if (inner)
+                    *inner = {begin, m_pos};
+                ++m_pos;
+                return true;
+            }
+            ++m_pos;
+        }
+        return false;
+    }
+
+    /// Skips one value of any kind, nesting included, without recursion.
+    bool skipValue()
+    {
+        if (m_pos >= m_size)
+            return false;
+        const char first = m_data[m_pos];
+        if (first == '"')
+            return skipString();
+        if (first != '{' && first != '[') {
+            const qsizetype begin = m_pos;
+            while (m_pos < m_size) {
+                const char c = m_data[m_pos];
+                if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\r')
+                    break;
+                ++m_pos;
+            }
+            return m_pos > begin;
+        }
+        qsizetype depth = 0;
+        while (m_pos < m_size) {
+            const char c = m_data[m_pos];
+            if (c == '"') {
+                if (!skipString())
+                    return false;
+                continue;
+            }
+            ++m_pos;
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0)
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    QByteArray bytes(Span span) const
+    {
+        return QByteArray(m_data + span.begin, span.end - span.begin);
+    }
+
+private:
+    const char *m_data;
+    qsizetype m_size;
+    qsizetype m_pos = 0;
+};
+
+QString decodeKey(const QByteArray &raw)
+{
+    if (!raw.contains('\\'))
+        return QString::fromUtf8(raw);
+    const QJsonDocument doc = QJsonDocument::fromJson("[\"" + raw + "\"]");
+    return doc.array().at(0).toString();
+}
+
+/// Finds the raw bytes of every element of the top-level "items" array.
+bool scanItems(const QByteArray &body, QVector<Span> *items, QString *error)
+{
+    RawScanner scan(body);
+    scan.skipBomAndSpace();
+    if (!scan.consume('{'))
+        return false;
+    bool found = false;
+    Span itemsSpan;
+    scan.skipSpace();
+    if (!scan.peek('}')) {
+        while (true) {
+            scan.skipSpace();
+            Span key;
+            if (!scan.skipString(&key))
+                return false;
+            scan.skipSpace();
+            if (!scan.consume(':'))
+                return false;
+            scan.skipSpace();
+            const qsizetype valueBegin = scan.pos();
+            if (!scan.skipValue())
+                return false;
+            if (decodeKey(scan.bytes(key)) == QLatin1String("items")) {
+                if (found) {
+                    *error = QStringLiteral("the page has \"items\" twice");
+                    return false;
+                }
+                found = true;
+                itemsSpan = {valueBegin, scan.pos()};
+            }
+            scan.skipSpace();
+            if (scan.consume(','))
+                continue;
+            if (scan.consume('}'))
+                break;
+            return false;
+        }
+    }
+    if (!found)
+        return false;
+
+    scan.setPos(itemsSpan.begin);
+    if (!scan.consume('['))
+        return false;
+    scan.skipSpace();
+    if (scan.consume(']'))
+        return true;
+    while (scan.pos() < itemsSpan.end) {
+        scan.skipSpace();
+        const qsizetype begin = scan.pos();
+        if (!scan.skipValue())
+            return false;
+        items->append({begin, scan.pos()});
+        scan.skipSpace();
+        if (scan.consume(','))
+            continue;
+        return scan.consume(']') && scan.pos() == itemsSpan.end;
+    }
+    return false;
+}
+
+QString describeType(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("missing");
+}
+
+/// Reads an integer field; false when the value is not a whole number in [min, max].
+bool readInteger(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
+{
+    if (!value.isDouble())
+        return false;
+    const double d = value.toDouble();
+    if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(min)
+        || d > static_cast<double>(max))
+        return false;
+    *out = static_cast<qint64>(d);
+    return true;
+}
+
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+} // namespace
+
+bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
+{
+    if (body.trimmed().isEmpty())
+        return fail(error, QStringLiteral("the dealer API answered with an empty body"));
+
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(error, QStringLiteral("the answer is not valid JSON (%1 at byte %2)")
+                               .arg(parseError.errorString())
+                               .arg(parseError.offset));
+    if (!doc.isObject())
+        return fail(error, QStringLiteral("the answer is JSON but not an object"));
+    const QJsonObject root = doc.object();
+
+    DecodedPage result;
+    const QJsonValue pageValue = root.value(QLatin1String("page"));
+    qint64 number = 0;
+    if (!readInteger(pageValue, 1, std::numeric_limits<int>::max(), &number))
+        return fail(error, QStringLiteral("\"page\" is %1, not a page number")
+                               .arg(describeType(pageValue)));
+    result.page = static_cast<int>(number);
+
+    const QJsonValue sizeValue = root.value(QLatin1String("page_size"));
+    if (!sizeValue.isUndefined()) {
+        if (!readInteger(sizeValue, 0, std::numeric_limits<int>::max(), &number))
+            return fail(error, QStringLiteral("\"page_size\" is %1, not a whole number")
+                                   .arg(describeType(sizeValue)));
+        result.pageSize = static_cast<int>(number);
+    }
+
+    const QJsonValue totalValue = root.value(QLatin1String("total"));
+    if (!totalValue.isUndefined()) {
+        // 2^53: the largest count a double holds exactly.
+        if (!readInteger(totalValue, 0, 9007199254740992LL, &number))
+            return fail(error, QStringLiteral("\"total\" is %1, not a whole number")
+                                   .arg(describeType(totalValue)));
+        result.total = number;
+    }
+
+    const QJsonValue nextValue = root.value(QLatin1String("next_page"));
+    if (nextValue.isUndefined())
+        return fail(error, QStringLiteral("the answer has no \"next_page\""));
+    if (!nextValue.isNull()) {
+        if (!readInteger(nextValue, std::numeric_limits<int>::min(),
+                         std::numeric_limits<int>::max(), &number))
+            return fail(error, QStringLiteral("\"next_page\" is %1, not null or a page number")
+                                   .arg(describeType(nextValue)));
+        result.nextPage = static_cast<int>(number);
+    }
+
+    const QJsonValue itemsValue = root.value(QLatin1String("items"));
+    if (!itemsValue.isArray())
+        return fail(error,
+                    QStringLiteral("\"items\" is %1, not an array").arg(describeType(itemsValue)));
+    const QJsonArray items = itemsValue.toArray();
+
+    QVector<Span> spans;
+    QString scanError;
+    if (!scanItems(body, &spans, &scanError) || spans.size() != items.size())
+        return fail(error, scanError.isEmpty()
+                               ? QStringLiteral("the items of the answer could not be located")
+                               : scanError);
+
+    result.items.reserve(items.size());
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonValue item = items.at(i);
+        const qsizetype number1 = i + 1;
+        if (!item.isObject())
+            return fail(error, QStringLiteral("item %1 is %2, not an object")
+                                   .arg(number1)
+                                   .arg(describeType(item)));
+        const QJsonObject object = item.toObject();
+        const QJsonValue id = object.value(QLatin1String("id"));
+        if (!id.isString())
+            return fail(error, QStringLiteral("item %1 has no string \"id\"").arg(number1));
+        if (id.toString().isEmpty())
+            return fail(error, QStringLiteral("item %1 has an empty \"id\"").arg(number1));
+        const QJsonValue updatedAt = object.value(QLatin1String("updated_at"));
+        if (!updatedAt.isString())
+            return fail(error,
+                        QStringLiteral("item %1 has no string \"updated_at\"").arg(number1));
+        const Span span = spans.at(i);
+        result.items.append(
+            {id.toString(), updatedAt.toString(), body.mid(span.begin, span.end - span.begin)});
+    }
+
+    if (page)
+        *page = std::move(result);
+    return true;
+}

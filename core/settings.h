@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+class QSettings;
+
+/// The one typed wrapper over the settings file. Every key has its default in one table
+/// (settings.cpp); values of the wrong type or out of range read as the default and are
+/// reported by `problems()`. Tests point it at a temporary file.
+class Settings final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Settings)
+
+public:
+    enum class Key
+    {
+        SourceUrl,
+        SourceToken,
+        FetchTypes,
+        DatabaseUrl,
+        MaxRetries,
+        InitialBackoffMs,
+        MaxBackoffMs,
+        MaxRetryAfterS,
+        RequestTimeoutMs,
+        PageSize,
+        MaxAttempts,
+        RefreshIntervalS,
+        ApiListen,
+        ApiToken,
+    };
+    Q_ENUM(Key)
+
+    /// Opens `filePath`, or the file named by env DEALERQ_SETTINGS, or the platform's default.
+    explicit Settings(const QString &filePath = {}, QObject *parent = nullptr);
+    ~Settings() override;
+
+    static QString defaultFilePath();
+    QString filePath() const;
+
+    QString sourceUrl() const;
+    QString sourceToken() const;
+    QStringList fetchTypes() const;
+    QString databaseUrl() const;
+    int maxRetries() const;
+    int initialBackoffMs() const;
+    int maxBackoffMs() const;
+    int maxRetryAfterS() const;
+    int requestTimeoutMs() const;
+    int pageSize() const;
+    int maxAttempts() const;
+    int refreshIntervalS() const;
+    QString apiListen() const;
+    QString apiToken() const;
+
+    /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
+    void setValue(Key key, const QVariant &value);
+    /// The stored value if set and valid, otherwise the default.
+    QVariant value(Key key) const;
+    /// One line per value in the file that could not be used.
+    QStringList problems() const;
+    void sync();
+
+signals:
+    void changed(Settings::Key key);
+
+private:
+    int intValue(Key key) const;
+    std::unique_ptr<QSettings> m_settings;
+};

@@ -1,0 +1,55 @@
+#include "testsupport.h"
+
+#include <QDir>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+
+QString sqliteUrlIn(const QString &dir, const QString &name)
+{
+    return QStringLiteral("sqlite://") + QDir(dir).absoluteFilePath(name);
+}
+
+namespace {
+
+// Runs one statement on the admin database of the server.
+bool adminExec(const QString &adminUrl, const QString &sql, QString *error)
+{
+    const std::optional<DatabaseUrl> url = DatabaseUrl::parse(adminUrl, error);
+    if (!url)
+        return false;
+    Database admin(*url);
+    if (!admin.open(error))
+        return false;
+    return admin.exec(sql, error);
+}
+
+} // namespace
+
+TestDatabase::TestDatabase()
+{
+    m_adminUrl = qEnvironmentVariable("DEALERQ_TEST_PG");
+    if (m_adminUrl.isEmpty()) {
+        m_urlString = sqliteUrlIn(m_dir.path());
+    } else {
+        m_dbName = QStringLiteral("dq_test_%1")
+                       .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
+        if (!adminExec(m_adminUrl, QStringLiteral("CREATE DATABASE %1").arg(m_dbName), &m_error))
+            return;
+        m_urlString = m_adminUrl.left(m_adminUrl.lastIndexOf(QLatin1Char('/')) + 1) + m_dbName;
+    }
+    const std::optional<DatabaseUrl> url = DatabaseUrl::parse(m_urlString, &m_error);
+    if (!url)
+        return;
+    m_url = *url;
+    m_valid = true;
+}
+
+TestDatabase::~TestDatabase()
+{
+    if (!m_dbName.isEmpty()) {
+        QString error;
+        adminExec(m_adminUrl,
+                  QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_dbName), &error);
+    }
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "database.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+/// A database URL for a fresh SQLite file inside `dir`.
+QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("dealerq.db"));
+
+/// A fresh, empty database for one test: a SQLite file in a temporary folder, or — when the
+/// environment names a PostgreSQL server in DEALERQ_TEST_PG (the CTest fixture sets it) — a new
+/// database on that server, dropped again at the end. The one switch every store, runner and
+/// API test reads.
+class TestDatabase final
+{
+public:
+    TestDatabase();
+    ~TestDatabase();
+    Q_DISABLE_COPY_MOVE(TestDatabase)
+
+    bool isValid() const { return m_valid; }
+    QString errorString() const { return m_error; }
+    const DatabaseUrl &url() const { return m_url; }
+    QString urlString() const { return m_urlString; }
+    bool isPostgres() const { return m_url.backend == DbBackend::Postgres; }
+    /// A folder for other files of the test.
+    QString dir() const { return m_dir.path(); }
+
+private:
+    QTemporaryDir m_dir;
+    DatabaseUrl m_url;
+    QString m_urlString;
+    QString m_adminUrl;
+    QString m_dbName;
+    bool m_valid = false;
+    QString m_error;
+};

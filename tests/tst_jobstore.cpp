@@ -1,0 +1,615 @@
+#include "jobstore.h"
+#include "pagedecoder.h"
+#include "testsupport.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QSqlQuery>
+#include <QTest>
+
+namespace {
+
+NewJob newJob(const QString &dealer, int priority = 0, bool runNext = false)
+{
+    NewJob job;
+    job.dealerId = dealer;
+    job.fetchType = QStringLiteral("prospect");
+    job.fromMs = 1749686400000; // 2025-06-12T00:00:00Z
+    job.toMs = 1749772799000;
+    job.priority = priority;
+    job.runNext = runNext;
+    return job;
+}
+
+QVector<FetchedRecord> records(int count, const QString &tag = QStringLiteral("a"))
+{
+    QVector<FetchedRecord> list;
+    for (int i = 1; i <= count; ++i) {
+        const QString id = QStringLiteral("P-%1").arg(i, 6, 10, QLatin1Char('0'));
+        list.push_back(
+            {id, QStringLiteral("2025-06-12T09:31:00Z"),
+             QStringLiteral(R"({"id":"%1","updated_at":"2025-06-12T09:31:00Z","v":"%2"})")
+                 .arg(id, tag)
+                 .toUtf8()});
+    }
+    return list;
+}
+
+} // namespace
+
+class TestJobStore final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void freshSchema();
+    void migratesFromVersion1();
+    void refusesNewerSchema();
+    void refusesForeignDatabase();
+    void refusesNonDatabaseFile();
+    void addOneKeepsFields();
+    void identicalQueuedJobIsNotQueuedTwice();
+    void bulkKeepsOrderAndSkipsQueued();
+    void bulkIsAllOrNothing();
+    void claimOrder();
+    void runNextAndMoves();
+    void databaseRefusesTwoRunningJobs();
+    void cancelRules();
+    void retryRules();
+    void pauseIsStored();
+    void clearFinishedRemovesHistoryAndLogs();
+    void historyFiltersAndPaging();
+    void countsByStatus();
+    void completeUpsertsRecords();
+    void cancelRequestedBeforeCommitKeepsNothing();
+    void finishByAnotherRunnerWritesNothing();
+    void recoversInterruptedJobs();
+    void interruptedTwinIsNotQueuedTwice();
+    void forEachJobReadsInChunks();
+
+private:
+    Job claim(const QString &runner = QStringLiteral("runner-1"));
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<JobStore> m_store;
+};
+
+void TestJobStore::init()
+{
+    m_db = std::make_unique<TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    m_store = std::make_unique<JobStore>(m_db->url());
+    StoreError error;
+    QVERIFY2(m_store->open(&error), qPrintable(error.message));
+}
+
+void TestJobStore::cleanup()
+{
+    m_store.reset();
+    m_db.reset();
+}
+
+Job TestJobStore::claim(const QString &runner)
+{
+    StoreError error;
+    const std::optional<Job> job = m_store->claimNext(runner, &error);
+    if (!job)
+        qWarning("claim failed: %s", qPrintable(error.message));
+    return job.value_or(Job{});
+}
+
+void TestJobStore::freshSchema()
+{
+    QCOMPARE(m_store->schemaVersion(), JobStore::SchemaVersion);
+    // Opening again is a no-op migration.
+    JobStore again(m_db->url());
+    StoreError error;
+    QVERIFY2(again.open(&error), qPrintable(error.message));
+    QCOMPARE(again.schemaVersion(), JobStore::SchemaVersion);
+}
+
+void TestJobStore::migratesFromVersion1()
+{
+    m_store.reset();
+    TestDatabase db;
+    {
+        JobStore old(db.url());
+        StoreError error;
+        QVERIFY2(old.open(&error, 1), qPrintable(error.message));
+        QCOMPARE(old.schemaVersion(), 1);
+        QSqlQuery q(old.database().db());
+        QVERIFY(q.exec("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, priority, "
+                       "position, created_ms, attempts) VALUES ('00999', 'sales', 1, 2, 'queued', "
+                       "0, 1, 3, 0)"));
+        QVERIFY(q.exec("INSERT INTO records (dealer_id, fetch_type, record_id, payload, job_id) "
+                       "VALUES ('00999', 'sales', 'S-1', '{\"id\":\"S-1\"}', 1)"));
+    }
+    JobStore current(db.url());
+    StoreError error;
+    QVERIFY2(current.open(&error), qPrintable(error.message));
+    QCOMPARE(current.schemaVersion(), JobStore::SchemaVersion);
+    const std::optional<Job> job = current.job(1, &error);
+    QVERIFY(job);
+    QCOMPARE(job->dealerId, QStringLiteral("00999"));
+    QCOMPARE(job->status, JobStatus::Queued);
+    QVERIFY(!job->cancelRequested);
+    QCOMPARE(current.recordCount(&error).value_or(-1), 1);
+    // The new parts work on the migrated file.
+    QVERIFY(current.appendLog(1, "hello", &error));
+    QCOMPARE(current.jobLogs(1, &error)->size(), 1);
+    const Job claimed = current.claimNext("r", &error).value_or(Job{});
+    QCOMPARE(claimed.id, 1);
+}
+
+void TestJobStore::refusesNewerSchema()
+{
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'"));
+    m_store.reset();
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(!store.open(&error));
+    QCOMPARE(error.kind, StoreError::Kind::Invalid);
+    QVERIFY2(error.message.contains("newer dealerq"), qPrintable(error.message));
+}
+
+void TestJobStore::refusesForeignDatabase()
+{
+    m_store.reset();
+    m_db = std::make_unique<TestDatabase>();
+    {
+        Database raw(m_db->url());
+        QString why;
+        QVERIFY2(raw.open(&why), qPrintable(why));
+        QVERIFY(raw.exec("CREATE TABLE customers (id INTEGER, name TEXT)"));
+        QVERIFY(raw.exec("INSERT INTO customers VALUES (1, 'kept')"));
+    }
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(!store.open(&error));
+    QCOMPARE(error.kind, StoreError::Kind::Invalid);
+    QVERIFY2(error.message.contains("not a dealerq database"), qPrintable(error.message));
+    // Nothing of ours was added to it.
+    Database raw(m_db->url());
+    QString why;
+    QVERIFY(raw.open(&why));
+    QSqlQuery q(raw.db());
+    QVERIFY(q.exec("SELECT COUNT(*) FROM customers") && q.next());
+    QCOMPARE(q.value(0).toInt(), 1);
+    QVERIFY(!q.exec("SELECT 1 FROM jobs"));
+}
+
+void TestJobStore::refusesNonDatabaseFile()
+{
+    if (m_db->isPostgres())
+        QSKIP("a file that is not a database only exists on SQLite");
+    m_store.reset();
+    const QString path = m_db->dir() + "/garbage.db";
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(8192, 'x'));
+    file.close();
+    JobStore store(*DatabaseUrl::parse("sqlite://" + path, nullptr));
+    StoreError error;
+    QVERIFY(!store.open(&error));
+    QVERIFY2(error.message.contains(path), qPrintable(error.message));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray(8192, 'x'));
+}
+
+void TestJobStore::addOneKeepsFields()
+{
+    StoreError error;
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    const std::optional<AddOutcome> added = m_store->addJob(newJob("00999", 3), &error);
+    QVERIFY2(added, qPrintable(error.message));
+    QVERIFY(!added->duplicate);
+    const Job job = *m_store->job(added->job.id, &error);
+    QCOMPARE(job.dealerId, QStringLiteral("00999"));
+    QCOMPARE(job.fetchType, QStringLiteral("prospect"));
+    QCOMPARE(job.fromMs, newJob("x").fromMs);
+    QCOMPARE(job.toMs, newJob("x").toMs);
+    QCOMPARE(job.status, JobStatus::Queued);
+    QCOMPARE(job.priority, 3);
+    QCOMPARE(job.attempts, 0);
+    QVERIFY(job.createdMs >= before);
+    QCOMPARE(job.startedMs, 0);
+    QVERIFY(!job.result);
+    QVERIFY(job.error.isNull());
+    QCOMPARE(job.toJson(0).value("dealer_id").toString(), QStringLiteral("00999"));
+}
+
+void TestJobStore::identicalQueuedJobIsNotQueuedTwice()
+{
+    StoreError error;
+    const AddOutcome first = *m_store->addJob(newJob("12284"), &error);
+    const std::optional<AddOutcome> second = m_store->addJob(newJob("12284"), &error);
+    QVERIFY(second);
+    QVERIFY(second->duplicate);
+    QCOMPARE(second->job.id, first.job.id);
+    // Another window, type or dealer is a different job.
+    NewJob other = newJob("12284");
+    other.fetchType = "sales";
+    QVERIFY(!m_store->addJob(other, &error)->duplicate);
+    other = newJob("12284");
+    other.toMs += 1000;
+    QVERIFY(!m_store->addJob(other, &error)->duplicate);
+    // Once the first is no longer queued, the same job can be queued again.
+    QVERIFY(m_store->cancelJob(first.job.id, &error));
+    QVERIFY(!m_store->addJob(newJob("12284"), &error)->duplicate);
+}
+
+void TestJobStore::bulkKeepsOrderAndSkipsQueued()
+{
+    StoreError error;
+    const qint64 existing = m_store->addJob(newJob("B"), &error)->job.id;
+    const std::optional<BulkOutcome> bulk =
+        m_store->addJobs({"A", "B", "C", "00999"}, newJob(QString()), &error);
+    QVERIFY2(bulk, qPrintable(error.message));
+    QCOMPARE(bulk->jobIds.size(), 3);
+    QCOMPARE(bulk->skipped.size(), 1);
+    QCOMPARE(bulk->skipped.first().dealerId, QStringLiteral("B"));
+    QCOMPARE(bulk->skipped.first().existingJobId, existing);
+    QVERIFY(bulk->skipped.first().reason.contains(QString::number(existing)));
+    const QVector<Job> queued = *m_store->queuedJobs(-1, &error);
+    QStringList order;
+    for (const Job &job : queued)
+        order << job.dealerId;
+    QCOMPARE(order, (QStringList{"B", "A", "C", "00999"}));
+}
+
+void TestJobStore::bulkIsAllOrNothing()
+{
+    // A statement that fails half-way through a bulk add leaves nothing of it behind.
+    QSqlQuery q(m_store->database().db());
+    if (m_db->isPostgres())
+        QVERIFY(q.exec("ALTER TABLE jobs ADD CONSTRAINT no_boom CHECK (dealer_id <> 'BOOM')"));
+    else
+        QVERIFY(q.exec("CREATE TRIGGER no_boom BEFORE INSERT ON jobs WHEN NEW.dealer_id = 'BOOM' "
+                       "BEGIN SELECT RAISE(ABORT, 'boom refused'); END"));
+    StoreError error;
+    QVERIFY(!m_store->addJobs({"A", "B", "BOOM", "C"}, newJob(QString()), &error));
+    QCOMPARE(error.kind, StoreError::Kind::Database);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 0);
+    // The connection is fine for the next call.
+    QVERIFY(m_store->addJobs({"A", "B"}, newJob(QString()), &error));
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 2);
+}
+
+void TestJobStore::claimOrder()
+{
+    StoreError error;
+    m_store->addJob(newJob("low1"), &error);
+    m_store->addJob(newJob("high1", 5), &error);
+    m_store->addJob(newJob("low2"), &error);
+    m_store->addJob(newJob("high2", 5), &error);
+    QStringList order;
+    for (int i = 0; i < 4; ++i) {
+        const Job job = claim();
+        QCOMPARE(job.status, JobStatus::Running);
+        QCOMPARE(job.attempts, 1);
+        QVERIFY(job.startedMs > 0);
+        QCOMPARE(job.runnerId, QStringLiteral("runner-1"));
+        order << job.dealerId;
+        QVERIFY(m_store->failJob(job, {"x", ErrorCategory::Http}, {}, &error));
+    }
+    QCOMPARE(order, (QStringList{"high1", "high2", "low1", "low2"}));
+    QVERIFY(!m_store->claimNext("runner-1", &error));
+    QVERIFY(!error.isSet());
+}
+
+void TestJobStore::runNextAndMoves()
+{
+    StoreError error;
+    QVector<qint64> ids;
+    for (const char *dealer : {"A", "B", "C", "D"})
+        ids << m_store->addJob(newJob(dealer), &error)->job.id;
+    const auto order = [&] {
+        QStringList list;
+        const QVector<Job> queued = m_store->queuedJobs(-1, &error).value_or(QVector<Job>{});
+        for (const Job &job : queued)
+            list << job.dealerId;
+        return list.join("");
+    };
+    QCOMPARE(order(), QStringLiteral("ABCD"));
+    QVERIFY(m_store->moveJob(ids[2], MoveOp::Top, &error));
+    QCOMPARE(order(), QStringLiteral("CABD"));
+    QVERIFY(m_store->moveJob(ids[3], MoveOp::Up, &error));
+    QCOMPARE(order(), QStringLiteral("CADB"));
+    QVERIFY(m_store->moveJob(ids[2], MoveOp::Down, &error));
+    QCOMPARE(order(), QStringLiteral("ACDB"));
+    QVERIFY(m_store->moveJob(ids[0], MoveOp::Bottom, &error));
+    QCOMPARE(order(), QStringLiteral("CDBA"));
+    QVERIFY(m_store->moveJob(ids[2], MoveOp::Up, &error)); // already first
+    QCOMPARE(order(), QStringLiteral("CDBA"));
+    // Run next jumps even a higher priority.
+    m_store->addJob(newJob("P", 9), &error);
+    QCOMPARE(order(), QStringLiteral("PCDBA"));
+    m_store->addJobs({"X", "Y"}, newJob(QString(), 0, true), &error);
+    QCOMPARE(order(), QStringLiteral("XYPCDBA"));
+    const std::optional<AddOutcome> single = m_store->addJob(newJob("Z", 0, true), &error);
+    QVERIFY(single);
+    QCOMPARE(order(), QStringLiteral("ZXYPCDBA"));
+    // Only queued jobs move.
+    const Job running = claim();
+    QVERIFY(!m_store->moveJob(running.id, MoveOp::Top, &error));
+    QCOMPARE(error.kind, StoreError::Kind::Conflict);
+}
+
+void TestJobStore::databaseRefusesTwoRunningJobs()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B"}, newJob(QString()), &error);
+    QCOMPARE(claim().dealerId, QStringLiteral("A"));
+    // A second claim while one runs (a runner without the lock, say) is refused by the schema.
+    JobStore other(m_db->url());
+    QVERIFY(other.open(&error));
+    QVERIFY(!other.claimNext("runner-2", &error));
+    QCOMPARE(error.kind, StoreError::Kind::Database);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 1);
+}
+
+void TestJobStore::cancelRules()
+{
+    StoreError error;
+    const qint64 queued = m_store->addJob(newJob("A"), &error)->job.id;
+    const qint64 running = m_store->addJob(newJob("B"), &error)->job.id;
+    QCOMPARE(*m_store->cancelJob(queued, &error), CancelOutcome::Cancelled);
+    const Job cancelled = *m_store->job(queued, &error);
+    QCOMPARE(cancelled.status, JobStatus::Cancelled);
+    QCOMPARE(cancelled.error.category, ErrorCategory::Cancelled);
+    QVERIFY(cancelled.finishedMs > 0);
+
+    QCOMPARE(claim().id, running);
+    QCOMPARE(*m_store->cancelJob(running, &error), CancelOutcome::AbortRequested);
+    QVERIFY(*m_store->isCancelRequested(running, &error));
+    QCOMPARE(m_store->job(running, &error)->status, JobStatus::Running);
+
+    QVERIFY(!m_store->cancelJob(queued, &error));
+    QCOMPARE(error.kind, StoreError::Kind::Conflict);
+    QVERIFY(!m_store->cancelJob(4242, &error));
+    QCOMPARE(error.kind, StoreError::Kind::NotFound);
+}
+
+void TestJobStore::retryRules()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B"}, newJob(QString()), &error);
+    const Job a = claim();
+    QVERIFY(m_store->failJob(a, {"HTTP 500", ErrorCategory::Http}, {}, &error));
+    const Job b = claim();
+    QVERIFY(m_store->completeJob(b, records(1), {}, nullptr, &error));
+
+    const std::optional<Job> retried = m_store->retryJob(a.id, &error);
+    QVERIFY2(retried, qPrintable(error.message));
+    QCOMPARE(retried->status, JobStatus::Queued);
+    QCOMPARE(retried->attempts, 1);
+    QVERIFY(retried->error.isNull());
+    QCOMPARE(retried->finishedMs, 0);
+    QVERIFY(m_store->jobLogs(a.id, &error)->last().message.contains("retry"));
+
+    QVERIFY(!m_store->retryJob(b.id, &error));
+    QCOMPARE(error.kind, StoreError::Kind::Conflict);
+    QVERIFY(!m_store->retryJob(a.id, &error)); // queued now
+    QCOMPARE(error.kind, StoreError::Kind::Conflict);
+
+    // A cancelled job whose twin is queued again is not queued twice.
+    const qint64 twin = m_store->addJob(newJob("C"), &error)->job.id;
+    QVERIFY(m_store->cancelJob(twin, &error));
+    const qint64 again = m_store->addJob(newJob("C"), &error)->job.id;
+    QVERIFY(!m_store->retryJob(twin, &error));
+    QCOMPARE(error.kind, StoreError::Kind::Conflict);
+    QCOMPARE(error.existingJobId, again);
+}
+
+void TestJobStore::pauseIsStored()
+{
+    StoreError error;
+    QCOMPARE(*m_store->isPaused(&error), false);
+    QVERIFY(m_store->setPaused(true, &error));
+    JobStore other(m_db->url());
+    QVERIFY(other.open(&error));
+    QCOMPARE(*other.isPaused(&error), true);
+    QVERIFY(other.queueStatus(10, &error)->paused);
+    QVERIFY(other.setPaused(false, &error));
+    QCOMPARE(*m_store->isPaused(&error), false);
+}
+
+void TestJobStore::clearFinishedRemovesHistoryAndLogs()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B", "C", "D"}, newJob(QString()), &error);
+    Job a = claim();
+    m_store->completeJob(a, records(2), {{1, "done"}}, nullptr, &error);
+    Job b = claim();
+    m_store->failJob(b, {"nope", ErrorCategory::NotFound}, {{1, "failed"}}, &error);
+    m_store->cancelJob(m_store->queuedJobs(1, &error)->first().id, &error);
+    claim(); // D stays running
+    QCOMPARE(*m_store->clearFinished(&error), 3);
+    QCOMPARE(*m_store->historyCount({}, &error), 0);
+    QCOMPARE(m_store->jobLogs(a.id, &error)->size(), 0);
+    QVERIFY(m_store->queueStatus(10, &error)->current);
+    QCOMPARE(m_store->recordCount(&error).value_or(-1), 2); // the data stays
+}
+
+void TestJobStore::historyFiltersAndPaging()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B", "A2", "C"}, newJob(QString()), &error);
+    const Job a = claim();
+    m_store->completeJob(a, records(1), {}, nullptr, &error);
+    const Job b = claim();
+    m_store->failJob(b, {"gone", ErrorCategory::NotFound}, {}, &error);
+    const Job a2 = claim();
+    m_store->completeJob(a2, records(1), {}, nullptr, &error);
+
+    const QVector<Job> all = *m_store->history({}, &error);
+    QCOMPARE(all.size(), 3);
+    QCOMPARE(all.at(0).id, a2.id); // newest first
+    QCOMPARE(all.at(2).id, a.id);
+    HistoryFilter failed;
+    failed.statuses = {JobStatus::Failed};
+    QCOMPARE(m_store->history(failed, &error)->size(), 1);
+    QCOMPARE(*m_store->historyCount(failed, &error), 1);
+    HistoryFilter dealer;
+    dealer.dealerId = "A";
+    QCOMPARE(m_store->history(dealer, &error)->size(), 1);
+    HistoryFilter page;
+    page.limit = 1;
+    page.offset = 1;
+    const QVector<Job> second = *m_store->history(page, &error);
+    QCOMPARE(second.size(), 1);
+    QCOMPARE(second.first().id, b.id);
+}
+
+void TestJobStore::countsByStatus()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B", "C", "D"}, newJob(QString()), &error);
+    m_store->completeJob(claim(), records(1), {}, nullptr, &error);
+    m_store->failJob(claim(), {"x", ErrorCategory::Http}, {}, &error);
+    claim();
+    const JobCounts counts = *m_store->counts(QDateTime::currentMSecsSinceEpoch(), &error);
+    QCOMPARE(counts.queued, 1);
+    QCOMPARE(counts.running, 1);
+    QCOMPARE(counts.completed, 1);
+    QCOMPARE(counts.failed, 1);
+    QCOMPARE(counts.completedToday, 1);
+    QCOMPARE(counts.failedToday, 1);
+}
+
+void TestJobStore::completeUpsertsRecords()
+{
+    StoreError error;
+    m_store->addJob(newJob("12284"), &error);
+    JobResult result;
+    result.pages = 2;
+    result.fetched = 3;
+    const Job first = claim();
+    QCOMPARE(*m_store->completeJob(first, records(3), {{5, "fetched"}}, &result, &error),
+             FinishOutcome::Done);
+    QCOMPARE(result.inserted, 3);
+    QCOMPARE(result.updated, 0);
+    QCOMPARE(result.unchanged, 0);
+    const Job stored = *m_store->job(first.id, &error);
+    QCOMPARE(stored.status, JobStatus::Completed);
+    QVERIFY(stored.result);
+    QCOMPARE(stored.result->pages, 2);
+    QCOMPARE(stored.result->inserted, 3);
+    QCOMPARE(m_store->jobLogs(first.id, &error)->first().message, QStringLiteral("fetched"));
+
+    // The same window again: nothing new. One changed record and one new: counted as such.
+    m_store->addJob(newJob("12284"), &error);
+    JobResult again;
+    QVERIFY(m_store->completeJob(claim(), records(3), {}, &again, &error));
+    QCOMPARE(again.unchanged, 3);
+    QCOMPARE(again.inserted + again.updated, 0);
+    m_store->addJob(newJob("12284"), &error);
+    QVector<FetchedRecord> changed = records(4);
+    changed[1].payload = R"({"id":"P-000002","changed":true})";
+    // An id repeated within a job is simply upserted again.
+    changed.push_back(changed[1]);
+    JobResult third;
+    QVERIFY(m_store->completeJob(claim(), changed, {}, &third, &error));
+    QCOMPARE(third.inserted, 1);
+    QCOMPARE(third.updated, 1);
+    QCOMPARE(third.unchanged, 3);
+    QCOMPARE(*m_store->recordCount(&error), 4);
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT payload FROM records WHERE record_id = 'P-000002'") && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral(R"({"id":"P-000002","changed":true})"));
+}
+
+void TestJobStore::cancelRequestedBeforeCommitKeepsNothing()
+{
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    QCOMPARE(*m_store->cancelJob(job.id, &error), CancelOutcome::AbortRequested);
+    JobResult result;
+    QCOMPARE(*m_store->completeJob(job, records(5), {}, &result, &error),
+             FinishOutcome::CancelledInstead);
+    const Job stored = *m_store->job(job.id, &error);
+    QCOMPARE(stored.status, JobStatus::Cancelled);
+    QCOMPARE(stored.error.category, ErrorCategory::Cancelled);
+    QVERIFY(!stored.result);
+    QCOMPARE(*m_store->recordCount(&error), 0);
+}
+
+void TestJobStore::finishByAnotherRunnerWritesNothing()
+{
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    Job job = claim("runner-1");
+    job.runnerId = "runner-2";
+    QCOMPARE(*m_store->completeJob(job, records(2), {}, nullptr, &error), FinishOutcome::NotOurs);
+    QCOMPARE(*m_store->recordCount(&error), 0);
+    QCOMPARE(m_store->job(job.id, &error)->status, JobStatus::Running);
+}
+
+void TestJobStore::recoversInterruptedJobs()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B"}, newJob(QString()), &error);
+    const Job a = claim(); // the process running it dies here
+    QCOMPARE(*m_store->recoverInterrupted(5, &error), 1);
+    Job recovered = *m_store->job(a.id, &error);
+    QCOMPARE(recovered.status, JobStatus::Queued);
+    QCOMPARE(recovered.attempts, 1);
+    QVERIFY(m_store->jobLogs(a.id, &error)->last().message.contains("cut off"));
+    QCOMPARE(m_store->queuedJobs(1, &error)->first().id, a.id); // runs next again
+
+    // After the last allowed attempt it fails as interrupted instead.
+    for (int attempt = 2; attempt <= 3; ++attempt) {
+        const Job again = claim();
+        QCOMPARE(again.id, a.id);
+        QCOMPARE(again.attempts, attempt);
+        QCOMPARE(*m_store->recoverInterrupted(3, &error), 1);
+    }
+    recovered = *m_store->job(a.id, &error);
+    QCOMPARE(recovered.status, JobStatus::Failed);
+    QCOMPARE(recovered.error.category, ErrorCategory::Interrupted);
+    QVERIFY(recovered.error.message.contains("3 attempts"));
+    QCOMPARE(claim().dealerId, QStringLiteral("B"));
+}
+
+void TestJobStore::interruptedTwinIsNotQueuedTwice()
+{
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job running = claim();
+    const qint64 twin = m_store->addJob(newJob("A"), &error)->job.id;
+    QVERIFY(twin != running.id);
+    QVERIFY(m_store->recoverInterrupted(5, &error));
+    const Job after = *m_store->job(running.id, &error);
+    QCOMPARE(after.status, JobStatus::Cancelled);
+    QVERIFY(after.error.message.contains(QString::number(twin)));
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 1);
+}
+
+void TestJobStore::forEachJobReadsInChunks()
+{
+    StoreError error;
+    QStringList ids;
+    for (int i = 0; i < 4500; ++i)
+        ids << QStringLiteral("D%1").arg(i);
+    QVERIFY(m_store->addJobs(ids, newJob(QString()), &error));
+    qint64 last = 0;
+    int seen = 0;
+    QVERIFY(m_store->forEachJob(
+        [&](const Job &job) {
+            if (job.id <= last)
+                return false;
+            last = job.id;
+            ++seen;
+            return true;
+        },
+        &error));
+    QCOMPARE(seen, 4500);
+}
+
+QTEST_GUILESS_MAIN(TestJobStore)
+#include "tst_jobstore.moc"

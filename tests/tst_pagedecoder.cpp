@@ -1,0 +1,279 @@
+#include "pagedecoder.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTest>
+
+class TestPageDecoder final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void decodesGoodPage();
+    void lastPageHasNoNext();
+    void emptyItems();
+    void optionalCountsMayBeMissing();
+    void payloadIsRawBytes();
+    void payloadKeepsNulEscapes();
+    void toleratesWhitespaceAndBom();
+    void findsEscapedItemsKey();
+    void rejectsMalformed_data();
+    void rejectsMalformed();
+    void survivesEveryTruncation();
+    void survivesRandomMutation();
+};
+
+namespace {
+
+const QByteArray GoodPage =
+    R"({"dealer_id":"12284","fetch_type":"prospect","page":1,"page_size":2,"total":3,)"
+    R"("items":[{"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"},)"
+    R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"}],"next_page":2})";
+
+} // namespace
+
+void TestPageDecoder::decodesGoodPage()
+{
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(GoodPage, &page, &error), qPrintable(error));
+    QCOMPARE(page.page, 1);
+    QCOMPARE(page.pageSize, 2);
+    QCOMPARE(page.total, 3);
+    QVERIFY(page.nextPage.has_value());
+    QCOMPARE(*page.nextPage, 2);
+    QCOMPARE(page.items.size(), 2);
+    QCOMPARE(page.items.at(0).id, QStringLiteral("P-12284-000001"));
+    QCOMPARE(page.items.at(0).updatedAt, QStringLiteral("2025-06-12T09:31:00Z"));
+    QCOMPARE(page.items.at(0).payload,
+             QByteArray(R"({"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"));
+    QCOMPARE(page.items.at(1).id, QStringLiteral("P-12284-000002"));
+    QCOMPARE(page.items.at(1).payload,
+             QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
+}
+
+void TestPageDecoder::lastPageHasNoNext()
+{
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(R"({"page":3,"page_size":2,"total":5,"items":[{"id":"x","updated_at":""}],)"
+                        R"("next_page":null})",
+                        &page, &error),
+             qPrintable(error));
+    QCOMPARE(page.page, 3);
+    QVERIFY(!page.nextPage.has_value());
+    QCOMPARE(page.items.size(), 1);
+}
+
+void TestPageDecoder::emptyItems()
+{
+    DecodedPage page;
+    page.items.append(FetchedRecord{}); // must be replaced, not appended to
+    QString error;
+    QVERIFY2(decodePage(R"({"page":1,"page_size":500,"total":0,"items":[ ],"next_page":null})",
+                        &page, &error),
+             qPrintable(error));
+    QVERIFY(page.items.isEmpty());
+    QCOMPARE(page.total, 0);
+}
+
+void TestPageDecoder::optionalCountsMayBeMissing()
+{
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(R"({"page":1,"items":[],"next_page":null})", &page, &error),
+             qPrintable(error));
+    QCOMPARE(page.total, -1);
+    QCOMPARE(page.pageSize, 0);
+}
+
+void TestPageDecoder::payloadIsRawBytes()
+{
+    // Key order, big integers, number spelling, nesting with brackets and quotes inside
+    // strings, unicode, escapes and inner whitespace must all survive byte for byte.
+    const QByteArray item1 =
+        R"({"zeta":1,"updated_at":"2025-06-12T09:31:00+02:00","id":"A-1",)"
+        R"("big":123456789012345678901234567890,"float":1.50e+3,"neg":-0,)"
+        R"("nested":{"b":[1,{"c":"]}\"[{"}],"a":null},"esc":"q\"uote\\ \/ \n \u00e9 \ud83d\ude00",)"
+        "\"utf8\":\"\xc3\xa9\xe2\x82\xac\",\"ws\" :  [ 1 , 2 ] }";
+    const QByteArray item2 = R"({ "id" : "B-2" , "updated_at" : "x" , "empty" : {} , "arr":[[]] })";
+    const QByteArray body = "{\"items\" : [ " + item1 + " ,\n\t" + item2
+        + " ] , \"page\": 1, \"next_page\": null, \"total\": 2}";
+
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    QCOMPARE(page.items.size(), 2);
+    QCOMPARE(page.items.at(0).payload, item1);
+    QCOMPARE(page.items.at(1).payload, item2);
+    QCOMPARE(page.items.at(0).id, QStringLiteral("A-1"));
+    QCOMPARE(page.items.at(1).id, QStringLiteral("B-2"));
+    QVERIFY(page.items.at(0).payload.contains("123456789012345678901234567890"));
+}
+
+void TestPageDecoder::payloadKeepsNulEscapes()
+{
+    const QByteArray item = R"({"id":"N\u0000-1","updated_at":"t","name":"Ada\u0000Lovelace"})";
+    const QByteArray body = R"({"page":1,"items":[)" + item + R"(],"next_page":null})";
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    QCOMPARE(page.items.size(), 1);
+    QCOMPARE(page.items.at(0).payload, item);
+    QCOMPARE(page.items.at(0).id, QString(QStringLiteral("N") + QChar(0) + QStringLiteral("-1")));
+    QCOMPARE(page.items.at(0).id.size(), 4);
+}
+
+void TestPageDecoder::toleratesWhitespaceAndBom()
+{
+    const QByteArray body = "\xef\xbb\xbf \r\n" + GoodPage + "\n\n";
+    DecodedPage page;
+    QString error;
+    if (QJsonDocument::fromJson(body).isNull())
+        QSKIP("this Qt's JSON parser does not accept a byte-order mark");
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    QCOMPARE(page.items.size(), 2);
+    QCOMPARE(page.items.at(1).payload,
+             QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
+}
+
+void TestPageDecoder::findsEscapedItemsKey()
+{
+    // A key spelled with an escape is the same key to JSON; the scanner must agree.
+    const QByteArray body =
+        R"({"it\u0065ms":[{"id":"a","updated_at":"b"}],"page":1,"next_page":null,"x":"items"})";
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    QCOMPARE(page.items.size(), 1);
+    QCOMPARE(page.items.at(0).payload, QByteArray(R"({"id":"a","updated_at":"b"})"));
+}
+
+void TestPageDecoder::rejectsMalformed_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("expected");
+
+    const auto page = [](const QByteArray &items, const QByteArray &rest = R"("next_page":null)") {
+        return R"({"page":1,"page_size":2,"total":2,"items":)" + items + "," + rest + "}";
+    };
+    QTest::newRow("empty") << QByteArray() << "empty body";
+    QTest::newRow("blank") << QByteArray(" \n") << "empty body";
+    QTest::newRow("html") << QByteArray("<html>oops</html>") << "not valid JSON";
+    QTest::newRow("truncated") << GoodPage.left(GoodPage.size() / 2) << "not valid JSON";
+    QTest::newRow("trailing garbage") << GoodPage + "x" << "not valid JSON";
+    QTest::newRow("array") << QByteArray("[1,2]") << "not an object";
+    QTest::newRow("string") << QByteArray("\"page\"") << "not valid JSON";
+    QTest::newRow("no items") << QByteArray(R"({"page":1,"next_page":null})")
+                              << "\"items\" is missing";
+    QTest::newRow("items object") << page("{}") << "\"items\" is an object, not an array";
+    QTest::newRow("items null") << page("null") << "\"items\" is null";
+    QTest::newRow("item number") << page(R"([{"id":"a","updated_at":"b"},3])")
+                                 << "item 2 is a number, not an object";
+    QTest::newRow("item no id") << page(R"([{"updated_at":"b"}])")
+                                << "item 1 has no string \"id\"";
+    QTest::newRow("id number") << page(R"([{"id":12,"updated_at":"b"}])")
+                               << "item 1 has no string \"id\"";
+    QTest::newRow("id empty") << page(R"([{"id":"","updated_at":"b"}])")
+                              << "item 1 has an empty \"id\"";
+    QTest::newRow("no updated_at") << page(R"([{"id":"a"},{"id":"b"}])")
+                                   << "item 1 has no string \"updated_at\"";
+    QTest::newRow("updated_at number") << page(R"([{"id":"a","updated_at":"x"},)"
+                                               R"({"id":"b","updated_at":5}])")
+                                       << "item 2 has no string \"updated_at\"";
+    QTest::newRow("next_page string") << page("[]", R"("next_page":"2")")
+                                      << "\"next_page\" is a string";
+    QTest::newRow("next_page fraction") << page("[]", R"("next_page":2.5)")
+                                        << "\"next_page\" is a number";
+    QTest::newRow("next_page huge") << page("[]", R"("next_page":1e300)")
+                                    << "\"next_page\" is a number";
+    QTest::newRow("next_page missing") << QByteArray(R"({"page":1,"items":[]})")
+                                       << "no \"next_page\"";
+    QTest::newRow("page missing") << QByteArray(R"({"items":[],"next_page":null})")
+                                  << "\"page\" is missing";
+    QTest::newRow("page string") << QByteArray(R"({"page":"1","items":[],"next_page":null})")
+                                 << "\"page\" is a string";
+    QTest::newRow("page zero") << QByteArray(R"({"page":0,"items":[],"next_page":null})")
+                               << "\"page\" is a number, not a page number";
+    QTest::newRow("total string") << QByteArray(R"({"page":1,"total":"3","items":[],)"
+                                                R"("next_page":null})")
+                                  << "\"total\" is a string";
+    QTest::newRow("page_size negative") << QByteArray(R"({"page":1,"page_size":-1,"items":[],)"
+                                                      R"("next_page":null})")
+                                        << "\"page_size\" is a number";
+    QTest::newRow("items twice") << QByteArray(R"({"page":1,"items":[{"id":"a","updated_at":"b"}],)"
+                                               R"("items":[],"next_page":null})")
+                                 << "\"items\" twice";
+    QTest::newRow("bad utf8") << QByteArray("{\"page\":1,\"items\":[{\"id\":\"\xff\",\"updated_at\":"
+                                            "\"b\"}],\"next_page\":null}")
+                              << "not valid JSON";
+}
+
+void TestPageDecoder::rejectsMalformed()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, expected);
+    DecodedPage page;
+    page.page = 42;
+    QString error;
+    QVERIFY(!decodePage(body, &page, &error));
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    QCOMPARE(page.page, 42); // untouched on failure
+}
+
+void TestPageDecoder::survivesEveryTruncation()
+{
+    for (qsizetype n = 0; n < GoodPage.size(); ++n) {
+        DecodedPage page;
+        QString error;
+        QVERIFY(!decodePage(GoodPage.left(n), &page, &error));
+        QVERIFY(!error.isEmpty());
+    }
+}
+
+void TestPageDecoder::survivesRandomMutation()
+{
+    // Not a fuzzer, but a cheap smoke test: flipped, inserted and deleted bytes must never
+    // crash, and whatever is accepted must carry payloads that are themselves JSON objects.
+    QRandomGenerator random(12345);
+    const QByteArray alphabet = QByteArrayLiteral("{}[]\",:\\ u0019aexyz-+.E\x00\xff");
+    int accepted = 0;
+    for (int round = 0; round < 20000; ++round) {
+        QByteArray body = GoodPage;
+        const int edits = 1 + random.bounded(3);
+        for (int e = 0; e < edits; ++e) {
+            const int at = random.bounded(static_cast<int>(body.size()) + 1);
+            const char c = alphabet.at(random.bounded(static_cast<int>(alphabet.size())));
+            switch (random.bounded(3)) {
+            case 0:
+                if (at < body.size())
+                    body[at] = c;
+                break;
+            case 1:
+                body.insert(at, c);
+                break;
+            default:
+                if (at < body.size())
+                    body.remove(at, 1);
+                break;
+            }
+        }
+        DecodedPage page;
+        QString error;
+        if (!decodePage(body, &page, &error)) {
+            QVERIFY(!error.isEmpty());
+            continue;
+        }
+        ++accepted;
+        for (const FetchedRecord &record : std::as_const(page.items)) {
+            const QJsonDocument doc = QJsonDocument::fromJson(record.payload);
+            QVERIFY2(doc.isObject(), record.payload.constData());
+            QCOMPARE(doc.object().value(QLatin1String("id")).toString(), record.id);
+        }
+    }
+    QVERIFY(accepted > 0);
+}
+
+QTEST_GUILESS_MAIN(TestPageDecoder)
+#include "tst_pagedecoder.moc"

@@ -1,0 +1,159 @@
+#include "addjobwidget.h"
+
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "jobrequest.h"
+#include "windowpickers.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeEdit>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace {
+
+struct AddResult
+{
+    std::optional<AddOutcome> outcome;
+    StoreError error;
+};
+
+} // namespace
+
+AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
+    : QWidget(parent)
+    , m_queue(queue)
+    , m_dealer(new QLineEdit(this))
+    , m_reason(new QLabel(this))
+    , m_type(new QComboBox(this))
+    , m_from(WindowPickers::createFrom(this))
+    , m_to(WindowPickers::createTo(this))
+    , m_runNext(new QCheckBox(tr("Run next"), this))
+    , m_add(new QPushButton(tr("Add to queue"), this))
+{
+    setObjectName(QStringLiteral("addJob"));
+    m_dealer->setObjectName(QStringLiteral("dealerIdEdit"));
+    m_reason->setObjectName(QStringLiteral("dealerIdReason"));
+    m_type->setObjectName(QStringLiteral("fetchTypeCombo"));
+    m_from->setObjectName(QStringLiteral("fromEdit"));
+    m_to->setObjectName(QStringLiteral("toEdit"));
+    m_runNext->setObjectName(QStringLiteral("runNextCheck"));
+    m_add->setObjectName(QStringLiteral("addButton"));
+
+    m_dealer->setPlaceholderText(tr("e.g. 12284"));
+    m_dealer->setMaxLength(64);
+    m_dealer->setClearButtonEnabled(true);
+    m_reason->setWordWrap(true);
+    m_reason->setTextFormat(Qt::PlainText);
+    QPalette pal = m_reason->palette();
+    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
+    m_reason->setPalette(pal);
+    m_reason->hide();
+    m_type->addItems(m_queue->config().fetchTypes);
+    m_runNext->setToolTip(tr("Put the job at the front of the queue"));
+    m_add->setIcon(JobFormat::statusIcon(JobStatus::Queued));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Dealer ID:"), m_dealer);
+    form->addRow(QString(), m_reason);
+    form->addRow(tr("&Type:"), m_type);
+    form->addRow(tr("&From:"), m_from);
+    form->addRow(tr("T&o:"), m_to);
+    form->addRow(QString(), m_runNext);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(form);
+    layout->addWidget(m_add, 0, Qt::AlignRight);
+
+    connect(m_dealer, &QLineEdit::textChanged, this, &AddJobWidget::validateInput);
+    connect(m_dealer, &QLineEdit::returnPressed, this, &AddJobWidget::addJob);
+    connect(m_add, &QPushButton::clicked, this, &AddJobWidget::addJob);
+    validateInput();
+}
+
+AddJobWidget::~AddJobWidget() = default;
+
+void AddJobWidget::focusDealerId()
+{
+    m_dealer->setFocus(Qt::ShortcutFocusReason);
+    m_dealer->selectAll();
+}
+
+void AddJobWidget::validateInput()
+{
+    const QString id = m_dealer->text().trimmed();
+    QString reason;
+    const bool valid = validateDealerId(id, &reason);
+    // An empty field is not an error yet: it only keeps Add disabled.
+    m_reason->setText(reason);
+    m_reason->setVisible(!valid && !id.isEmpty());
+    m_add->setEnabled(valid && !m_busy);
+}
+
+void AddJobWidget::addJob()
+{
+    if (m_busy)
+        return;
+    JobRequest request;
+    request.dealerIds = {m_dealer->text().trimmed()};
+    request.fetchType = m_type->currentText();
+    request.from = WindowPickers::text(m_from);
+    request.to = WindowPickers::text(m_to);
+    request.runNext = m_runNext->isChecked();
+    QVector<FieldError> errors;
+    const std::optional<PreparedJobs> prepared = prepareJobs(
+        request, m_queue->config().fetchTypes, QDateTime::currentMSecsSinceEpoch(), &errors);
+    if (!prepared) {
+        QStringList reasons;
+        for (const FieldError &error : std::as_const(errors))
+            reasons << error.message;
+        m_reason->setText(reasons.join(QLatin1Char('\n')));
+        m_reason->show();
+        return;
+    }
+    NewJob job = prepared->common;
+    job.dealerId = prepared->dealerIds.value(0);
+    m_busy = true;
+    validateInput();
+    m_queue->call(
+        this,
+        [job](JobStore &store) {
+            AddResult result;
+            result.outcome = store.addJob(job, &result.error);
+            return result;
+        },
+        [this](AddResult result) {
+            m_busy = false;
+            validateInput();
+            if (!result.outcome) {
+                emit storeFailed(result.error);
+                emit message(tr("Could not queue the job: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            const Job &job = result.outcome->job;
+            if (result.outcome->duplicate) {
+                emit message(tr("Not queued: job %1 already covers dealer %2, %3, %4.")
+                                 .arg(job.id)
+                                 .arg(job.dealerId, job.fetchType,
+                                      JobFormat::window(job.fromMs, job.toMs)),
+                             MessageBar::Level::Warning);
+                focusDealerId();
+                return;
+            }
+            emit message(tr("Queued job %1: dealer %2, %3, %4%5.")
+                             .arg(job.id)
+                             .arg(job.dealerId, job.fetchType,
+                                  JobFormat::window(job.fromMs, job.toMs),
+                                  m_runNext->isChecked() ? tr(", to run next") : QString()),
+                             MessageBar::Level::Info);
+            m_dealer->clear();
+            m_dealer->setFocus();
+            emit queueChanged();
+        });
+}

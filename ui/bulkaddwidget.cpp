@@ -1,0 +1,271 @@
+#include "bulkaddwidget.h"
+
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "jobrequest.h"
+#include "windowpickers.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeEdit>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSet>
+#include <QShortcut>
+#include <QTextBlock>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int MaxMarked = 500;
+constexpr int MaxReasonsShown = 5;
+
+struct BulkResult
+{
+    std::optional<BulkOutcome> outcome;
+    StoreError error;
+};
+
+bool isSeparator(QChar c)
+{
+    return c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char(',')
+        || c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ')
+        || c == QChar::ParagraphSeparator || c == QChar::LineSeparator;
+}
+
+} // namespace
+
+BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
+    : QWidget(parent)
+    , m_queue(queue)
+    , m_text(new QPlainTextEdit(this))
+    , m_counts(new QLabel(this))
+    , m_invalid(new QLabel(this))
+    , m_type(new QComboBox(this))
+    , m_from(WindowPickers::createFrom(this))
+    , m_to(WindowPickers::createTo(this))
+    , m_runNext(new QCheckBox(tr("Run next"), this))
+    , m_queueButton(new QPushButton(this))
+    , m_debounce(new QTimer(this))
+{
+    setObjectName(QStringLiteral("bulkAdd"));
+    m_text->setObjectName(QStringLiteral("bulkText"));
+    m_counts->setObjectName(QStringLiteral("bulkCounts"));
+    m_invalid->setObjectName(QStringLiteral("bulkInvalid"));
+    m_type->setObjectName(QStringLiteral("bulkTypeCombo"));
+    m_from->setObjectName(QStringLiteral("bulkFromEdit"));
+    m_to->setObjectName(QStringLiteral("bulkToEdit"));
+    m_runNext->setObjectName(QStringLiteral("bulkRunNextCheck"));
+    m_queueButton->setObjectName(QStringLiteral("bulkQueueButton"));
+
+    m_text->setPlaceholderText(
+        tr("Paste dealer IDs: one per line, or separated by commas, semicolons, tabs or spaces"));
+    m_text->setTabChangesFocus(true);
+    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_counts->setTextFormat(Qt::PlainText);
+    m_invalid->setTextFormat(Qt::PlainText);
+    m_invalid->setWordWrap(true);
+    m_invalid->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette pal = m_invalid->palette();
+    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
+    m_invalid->setPalette(pal);
+    m_invalid->hide();
+    m_type->addItems(m_queue->config().fetchTypes);
+    m_queueButton->setIcon(JobFormat::statusIcon(JobStatus::Queued));
+    m_queueButton->setToolTip(tr("Queue every valid ID in the pasted order (Ctrl+Return)"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("T&ype:"), m_type);
+    form->addRow(tr("Fro&m:"), m_from);
+    form->addRow(tr("To:"), m_to);
+    form->addRow(QString(), m_runNext);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_counts);
+    layout->addWidget(m_invalid);
+    layout->addLayout(form);
+    layout->addWidget(m_queueButton, 0, Qt::AlignRight);
+
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(250);
+    connect(m_debounce, &QTimer::timeout, this, &BulkAddWidget::parseNow);
+    connect(m_text, &QPlainTextEdit::textChanged, this, [this] {
+        m_stale = true;
+        m_debounce->start();
+    });
+    connect(m_queueButton, &QPushButton::clicked, this, &BulkAddWidget::queueAll);
+    auto *queueShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_text);
+    queueShortcut->setContext(Qt::WidgetShortcut);
+    connect(queueShortcut, &QShortcut::activated, this, &BulkAddWidget::queueAll);
+    parseNow();
+}
+
+BulkAddWidget::~BulkAddWidget() = default;
+
+void BulkAddWidget::pasteText(const QString &text)
+{
+    m_text->setPlainText(text);
+    parseNow();
+    if (m_queueButton->isEnabled())
+        m_queueButton->setFocus(Qt::ShortcutFocusReason);
+    else
+        m_text->setFocus(Qt::ShortcutFocusReason);
+}
+
+void BulkAddWidget::parseNow()
+{
+    m_debounce->stop();
+    m_stale = false;
+    m_parsed = parseDealerIdText(m_text->toPlainText());
+    m_counts->setText(tr("%1 valid · %2 duplicate · %3 invalid")
+                          .arg(JobFormat::count(m_parsed.valid.size()),
+                               JobFormat::count(m_parsed.duplicates.size()),
+                               JobFormat::count(m_parsed.invalid.size())));
+    if (m_parsed.invalid.isEmpty()) {
+        m_invalid->clear();
+        m_invalid->hide();
+    } else {
+        QStringList reasons;
+        for (int i = 0; i < m_parsed.invalid.size() && i < MaxReasonsShown; ++i)
+            reasons << m_parsed.invalid.at(i).reason;
+        if (m_parsed.invalid.size() > MaxReasonsShown)
+            reasons << tr("… and %1 more, underlined in the text")
+                           .arg(m_parsed.invalid.size() - MaxReasonsShown);
+        m_invalid->setText(tr("Not queued: %1").arg(reasons.join(QLatin1Char('\n'))));
+        m_invalid->show();
+    }
+    markInvalid();
+    updateButton();
+    emit parsedChanged();
+}
+
+void BulkAddWidget::markInvalid()
+{
+    QList<QTextEdit::ExtraSelection> marks;
+    if (!m_parsed.invalid.isEmpty()) {
+        QSet<QString> invalid;
+        for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
+            invalid.insert(bad.id);
+        QTextCharFormat format;
+        format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        format.setUnderlineColor(JobFormat::statusColor(JobStatus::Failed));
+        format.setBackground(QColor(0xfd, 0xe3, 0xe3));
+        for (QTextBlock block = m_text->document()->begin();
+             block.isValid() && marks.size() < MaxMarked; block = block.next()) {
+            const QString line = block.text();
+            int start = 0;
+            while (start < line.size() && marks.size() < MaxMarked) {
+                while (start < line.size() && isSeparator(line.at(start)))
+                    ++start;
+                int end = start;
+                while (end < line.size() && !isSeparator(line.at(end)))
+                    ++end;
+                if (end > start && invalid.contains(line.mid(start, end - start))) {
+                    QTextEdit::ExtraSelection mark;
+                    mark.cursor = QTextCursor(block);
+                    mark.cursor.setPosition(block.position() + start);
+                    mark.cursor.setPosition(block.position() + end, QTextCursor::KeepAnchor);
+                    mark.format = format;
+                    marks << mark;
+                }
+                start = end;
+            }
+        }
+    }
+    m_text->setExtraSelections(marks);
+}
+
+void BulkAddWidget::updateButton()
+{
+    const int valid = int(m_parsed.valid.size());
+    m_queueButton->setText(valid == 0 ? tr("Queue jobs")
+                                      : tr("Queue %1 job(s)").arg(JobFormat::count(valid)));
+    m_queueButton->setEnabled(valid > 0 && !m_busy);
+}
+
+void BulkAddWidget::queueAll()
+{
+    if (m_busy)
+        return;
+    if (m_stale)
+        parseNow();
+    if (m_parsed.valid.isEmpty()) {
+        emit message(m_parsed.invalid.isEmpty()
+                         ? tr("Nothing to queue: paste some dealer IDs first.")
+                         : tr("Nothing to queue: every ID is invalid."),
+                     MessageBar::Level::Warning);
+        return;
+    }
+    JobRequest request;
+    request.dealerIds = m_parsed.valid;
+    request.fetchType = m_type->currentText();
+    request.from = WindowPickers::text(m_from);
+    request.to = WindowPickers::text(m_to);
+    request.runNext = m_runNext->isChecked();
+    request.partial = true;
+    QVector<FieldError> errors;
+    const std::optional<PreparedJobs> prepared = prepareJobs(
+        request, m_queue->config().fetchTypes, QDateTime::currentMSecsSinceEpoch(), &errors);
+    if (!prepared) {
+        QStringList reasons;
+        for (const FieldError &error : std::as_const(errors))
+            reasons << error.message;
+        emit message(tr("Nothing queued: %1").arg(reasons.join(QStringLiteral("; "))),
+                     MessageBar::Level::Error);
+        return;
+    }
+    const QStringList ids = prepared->dealerIds;
+    const NewJob common = prepared->common;
+    QStringList invalidIds;
+    for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
+        invalidIds << bad.id;
+    m_busy = true;
+    updateButton();
+    m_queue->call(
+        this,
+        [ids, common](JobStore &store) {
+            BulkResult result;
+            result.outcome = store.addJobs(ids, common, &result.error);
+            return result;
+        },
+        [this, invalidIds](BulkResult result) {
+            m_busy = false;
+            updateButton();
+            if (!result.outcome) {
+                emit storeFailed(result.error);
+                emit message(tr("Nothing queued: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            const BulkOutcome &outcome = *result.outcome;
+            QString text = tr("Queued %1 job(s).").arg(JobFormat::count(outcome.jobIds.size()));
+            if (!outcome.skipped.isEmpty()) {
+                QStringList covered;
+                for (int i = 0; i < outcome.skipped.size() && i < MaxReasonsShown; ++i) {
+                    const BulkOutcome::Skipped &skip = outcome.skipped.at(i);
+                    covered << tr("%1 as job %2").arg(skip.dealerId).arg(skip.existingJobId);
+                }
+                if (outcome.skipped.size() > MaxReasonsShown)
+                    covered << tr("…");
+                text += QLatin1Char(' ')
+                    + tr("Skipped %1 already queued (%2).")
+                          .arg(JobFormat::count(outcome.skipped.size()),
+                               covered.join(QStringLiteral(", ")));
+            }
+            if (!invalidIds.isEmpty())
+                text += QLatin1Char(' ')
+                    + tr("%1 invalid ID(s) not queued: they stay in the box to be corrected.")
+                          .arg(JobFormat::count(invalidIds.size()));
+            emit message(text, outcome.skipped.isEmpty() && invalidIds.isEmpty()
+                                   ? MessageBar::Level::Info
+                                   : MessageBar::Level::Warning);
+            m_text->setPlainText(invalidIds.join(QLatin1Char('\n')));
+            parseNow();
+            emit queueChanged();
+        });
+}

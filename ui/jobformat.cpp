@@ -1,0 +1,140 @@
+#include "jobformat.h"
+
+#include "timeformat.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QLocale>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPixmap>
+
+namespace JobFormat {
+
+QString dateTime(qint64 msecsSinceEpoch)
+{
+    if (msecsSinceEpoch == 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::LocalTime)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString window(qint64 fromMs, qint64 toMs)
+{
+    const bool wholeDays = fromMs == localDayBound(fromMs, TimeBound::Start)
+        && toMs == localDayBound(toMs, TimeBound::End);
+    if (!wholeDays)
+        return QStringLiteral("%1 – %2").arg(dateTime(fromMs), dateTime(toMs));
+    const QString from = QDateTime::fromMSecsSinceEpoch(fromMs, Qt::LocalTime)
+                             .toString(QStringLiteral("yyyy-MM-dd"));
+    const QString to = QDateTime::fromMSecsSinceEpoch(toMs, Qt::LocalTime)
+                           .toString(QStringLiteral("yyyy-MM-dd"));
+    return from == to ? from : QStringLiteral("%1 – %2").arg(from, to);
+}
+
+QString duration(std::optional<double> seconds)
+{
+    if (!seconds)
+        return {};
+    const double s = *seconds;
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
+    const qint64 whole = qint64(s);
+    if (whole < 3600)
+        return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min")
+        .arg(whole / 3600)
+        .arg((whole % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString count(qint64 value)
+{
+    static const QLocale locale = [] {
+        QLocale english(QLocale::English);
+        english.setNumberOptions(QLocale::DefaultNumberOptions);
+        return english;
+    }();
+    return locale.toString(value);
+}
+
+QString statusText(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::Queued: return QStringLiteral("Queued");
+    case JobStatus::Running: return QStringLiteral("Running");
+    case JobStatus::Completed: return QStringLiteral("Completed");
+    case JobStatus::Failed: return QStringLiteral("Failed");
+    case JobStatus::Cancelled: return QStringLiteral("Cancelled");
+    }
+    return {};
+}
+
+QColor statusColor(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::Queued: return {};
+    case JobStatus::Running: return QColor(0x1f, 0x6f, 0xc5);
+    case JobStatus::Completed: return QColor(0x1e, 0x84, 0x3c);
+    case JobStatus::Failed: return QColor(0xc6, 0x28, 0x28);
+    case JobStatus::Cancelled: return QColor(0x75, 0x75, 0x75);
+    }
+    return {};
+}
+
+QIcon statusIcon(JobStatus status)
+{
+    static QHash<int, QIcon> cache;
+    const auto found = cache.constFind(int(status));
+    if (found != cache.constEnd())
+        return *found;
+
+    constexpr int Size = 32;
+    QPixmap pixmap(Size, Size);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    QColor color = statusColor(status);
+    if (!color.isValid())
+        color = QColor(0x9e, 0x9e, 0x9e);
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    p.drawEllipse(QRectF(2, 2, Size - 4, Size - 4));
+    QPen mark(Qt::white, 4, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    p.setPen(mark);
+    p.setBrush(Qt::NoBrush);
+    switch (status) {
+    case JobStatus::Completed:
+        p.drawPolyline(QPolygonF({QPointF(9, 16.5), QPointF(14, 21.5), QPointF(23, 11)}));
+        break;
+    case JobStatus::Failed:
+        p.drawLine(QPointF(11, 11), QPointF(21, 21));
+        p.drawLine(QPointF(21, 11), QPointF(11, 21));
+        break;
+    case JobStatus::Cancelled:
+        p.drawLine(QPointF(10, 16), QPointF(22, 16));
+        break;
+    case JobStatus::Running:
+        p.setPen(Qt::NoPen);
+        p.setBrush(Qt::white);
+        p.drawPolygon(QPolygonF({QPointF(12, 9), QPointF(23, 16), QPointF(12, 23)}));
+        break;
+    case JobStatus::Queued:
+        p.drawLine(QPointF(16, 9), QPointF(16, 16));
+        p.drawLine(QPointF(16, 16), QPointF(21, 19));
+        break;
+    }
+    p.end();
+    const QIcon icon(pixmap);
+    cache.insert(int(status), icon);
+    return icon;
+}
+
+QIcon applicationIcon()
+{
+    QIcon icon(QStringLiteral(":/dealerq/dealerq.png"));
+    if (!icon.isNull() && !icon.availableSizes().isEmpty())
+        return icon;
+    return statusIcon(JobStatus::Running);
+}
+
+} // namespace JobFormat

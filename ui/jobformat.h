@@ -1,0 +1,33 @@
+#pragma once
+
+#include "job.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+#include <optional>
+
+/// How jobs look in the window: times, windows, durations, status colours and icons. Times in
+/// the window are local and to the second; what leaves the program uses formatTimestamp().
+namespace JobFormat {
+
+/// `2025-06-12 09:31:00` in local time; empty for 0 (unset).
+QString dateTime(qint64 msecsSinceEpoch);
+/// The window a job fetches: `2025-06-12` for one whole day, `2025-06-01 – 2025-06-12` for
+/// whole days, otherwise both bounds to the second.
+QString window(qint64 fromMs, qint64 toMs);
+/// `0.4 s`, `12.3 s`, `2 min 05 s`, `1 h 02 min`; empty when there is none.
+QString duration(std::optional<double> seconds);
+/// A whole number with thousands separators.
+QString count(qint64 value);
+/// `Queued`, `Running`, ... for people.
+QString statusText(JobStatus status);
+/// The colour a status is drawn in; invalid for the default text colour.
+QColor statusColor(JobStatus status);
+/// A small round icon in the status colour, with a mark for finished states.
+QIcon statusIcon(JobStatus status);
+/// The application icon (also in resources/ as dealerq.svg and dealerq.png).
+QIcon applicationIcon();
+
+} // namespace JobFormat

@@ -1,0 +1,82 @@
+#include "messagebar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+
+MessageBar::MessageBar(QWidget *parent)
+    : QFrame(parent)
+    , m_icon(new QLabel(this))
+    , m_label(new QLabel(this))
+    , m_close(new QToolButton(this))
+    , m_hideTimer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("messageBar"));
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+    m_label->setObjectName(QStringLiteral("messageText"));
+    m_label->setWordWrap(true);
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_close->setAutoRaise(true);
+    m_close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    m_close->setToolTip(tr("Close this message"));
+    connect(m_close, &QToolButton::clicked, this, &MessageBar::clear);
+    m_hideTimer->setSingleShot(true);
+    m_hideTimer->setInterval(10000);
+    connect(m_hideTimer, &QTimer::timeout, this, &MessageBar::clear);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(6, 3, 3, 3);
+    layout->addWidget(m_icon);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(m_close);
+    hide();
+}
+
+MessageBar::~MessageBar() = default;
+
+void MessageBar::showMessage(const QString &text, Level level)
+{
+    m_level = level;
+    m_label->setText(text);
+    QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
+    QColor background(0xe3, 0xf2, 0xfd);
+    switch (level) {
+    case Level::Info: break;
+    case Level::Warning:
+        icon = QStyle::SP_MessageBoxWarning;
+        background = QColor(0xff, 0xf4, 0xd6);
+        break;
+    case Level::Error:
+        icon = QStyle::SP_MessageBoxCritical;
+        background = QColor(0xfd, 0xe3, 0xe3);
+        break;
+    }
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    m_icon->setPixmap(style()->standardIcon(icon).pixmap(size, size));
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, background);
+    pal.setColor(QPalette::WindowText, Qt::black);
+    setPalette(pal);
+    show();
+    if (level == Level::Info)
+        m_hideTimer->start();
+    else
+        m_hideTimer->stop();
+}
+
+void MessageBar::clear()
+{
+    m_hideTimer->stop();
+    m_label->clear();
+    hide();
+}
+
+QString MessageBar::text() const
+{
+    return m_label->text();
+}

@@ -1,0 +1,340 @@
+#include "queuestatuswidget.h"
+
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "queuewatcher.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+
+void setColors(QWidget *widget, const QColor &background, const QColor &text)
+{
+    QPalette pal = widget->palette();
+    pal.setColor(QPalette::Window, background);
+    pal.setColor(QPalette::WindowText, text);
+    widget->setPalette(pal);
+    widget->setAutoFillBackground(true);
+}
+
+} // namespace
+
+QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
+    : QWidget(parent)
+    , m_queue(queue)
+    , m_state(new QLabel(this))
+    , m_current(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancelCurrent(new QPushButton(tr("Cancel job"), this))
+    , m_queued(new QLabel(this))
+    , m_today(new QLabel(this))
+    , m_pause(new QPushButton(tr("Pause"), this))
+    , m_banner(new QLabel(this))
+    , m_tick(new QTimer(this))
+{
+    setObjectName(QStringLiteral("queueStatus"));
+    m_state->setObjectName(QStringLiteral("stateLabel"));
+    m_current->setObjectName(QStringLiteral("currentJobLabel"));
+    m_queued->setObjectName(QStringLiteral("queuedLabel"));
+    m_today->setObjectName(QStringLiteral("todayLabel"));
+    m_pause->setObjectName(QStringLiteral("pauseButton"));
+    m_banner->setObjectName(QStringLiteral("runnerBanner"));
+    m_cancelCurrent->setObjectName(QStringLiteral("cancelCurrentButton"));
+
+    QFont bold = m_state->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.15);
+    m_state->setFont(bold);
+    m_state->setMinimumWidth(m_state->fontMetrics().horizontalAdvance(tr("Database unreachable"))
+                             + 8);
+    m_current->setTextFormat(Qt::RichText);
+    m_current->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_current->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    connect(m_current, &QLabel::linkActivated, this, [this](const QString &link) {
+        emit detailsRequested(link.toLongLong());
+    });
+    m_progress->setRange(0, 0);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumWidth(120);
+    m_progress->setMaximumHeight(m_state->sizeHint().height());
+    m_cancelCurrent->setToolTip(tr("Abort the running job; nothing it fetched is kept"));
+    m_pause->setToolTip(tr("Pause: the running job finishes, no new job starts until Resume"));
+    m_banner->setWordWrap(true);
+    m_banner->setMargin(4);
+    m_banner->hide();
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_state);
+    row->addWidget(m_current, 1);
+    row->addWidget(m_progress);
+    row->addWidget(m_cancelCurrent);
+    row->addSpacing(12);
+    row->addWidget(m_queued);
+    row->addSpacing(12);
+    row->addWidget(m_today);
+    row->addSpacing(12);
+    row->addWidget(m_pause);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4);
+    layout->addLayout(row);
+    layout->addWidget(m_banner);
+
+    connect(m_pause, &QPushButton::clicked, this, &QueueStatusWidget::togglePause);
+    connect(m_cancelCurrent, &QPushButton::clicked, this, &QueueStatusWidget::cancelCurrent);
+    connect(m_queue, &JobQueue::runnerStateChanged, this, &QueueStatusWidget::onRunnerState);
+    connect(m_queue, &JobQueue::jobStarted, this, &QueueStatusWidget::onJobStarted);
+    connect(m_queue, &JobQueue::jobProgress, this, &QueueStatusWidget::onJobProgress);
+    connect(m_queue, &JobQueue::jobFinished, this, &QueueStatusWidget::onJobFinished);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &QueueStatusWidget::updateCurrentJob);
+    m_runnerState = m_queue->runnerState();
+    m_runnerDetail = m_queue->runnerDetail();
+    updateView();
+}
+
+QueueStatusWidget::~QueueStatusWidget() = default;
+
+QString QueueStatusWidget::stateText() const
+{
+    return m_state->text();
+}
+
+bool QueueStatusWidget::isDatabaseDown() const
+{
+    return !m_storeDown.isEmpty() || m_runnerState == RunnerState::DatabaseDown;
+}
+
+void QueueStatusWidget::applySnapshot(const QueueSnapshot &snapshot)
+{
+    if (snapshot.error.kind == StoreError::Kind::ConnectionLost) {
+        m_storeDown = snapshot.error.message;
+        updateView();
+        return;
+    }
+    m_storeDown.clear();
+    if (snapshot.status) {
+        m_haveStatus = true;
+        const std::optional<Job> &current = snapshot.status->current;
+        if (!current) {
+            m_job.reset();
+        } else if (!m_job || m_job->id != current->id) {
+            m_job = current;
+            m_pages = 0;
+            m_records = 0;
+        } else {
+            m_job = current;
+        }
+        m_paused = snapshot.status->paused;
+        m_queueLength = snapshot.status->queueLength;
+        m_runnerHolder = snapshot.status->runnerHolder;
+    }
+    if (snapshot.counts) {
+        m_completedToday = snapshot.counts->completedToday;
+        m_failedToday = snapshot.counts->failedToday;
+    }
+    updateView();
+}
+
+void QueueStatusWidget::noteStoreError(const StoreError &error)
+{
+    if (error.kind != StoreError::Kind::ConnectionLost)
+        return;
+    m_storeDown = error.message;
+    updateView();
+}
+
+void QueueStatusWidget::onRunnerState(RunnerState state, const QString &detail)
+{
+    m_runnerState = state;
+    m_runnerDetail = detail;
+    updateView();
+}
+
+void QueueStatusWidget::onJobStarted(const Job &job)
+{
+    m_job = job;
+    m_pages = 0;
+    m_records = 0;
+    updateView();
+}
+
+void QueueStatusWidget::onJobProgress(qint64 jobId, int pages, qint64 records)
+{
+    if (!m_job || m_job->id != jobId)
+        return;
+    m_pages = pages;
+    m_records = records;
+    updateCurrentJob();
+}
+
+void QueueStatusWidget::onJobFinished(const Job &job)
+{
+    if (m_job && m_job->id == job.id)
+        m_job.reset();
+    if (job.status == JobStatus::Completed)
+        ++m_completedToday;
+    else if (job.status == JobStatus::Failed)
+        ++m_failedToday;
+    updateView();
+}
+
+void QueueStatusWidget::updateCurrentJob()
+{
+    if (!m_job) {
+        m_current->setText(m_haveStatus ? tr("No job running") : QString());
+        return;
+    }
+    const Job &job = *m_job;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList parts{
+        QStringLiteral("<a href=\"%1\">Job %1</a>").arg(job.id),
+        tr("dealer <b>%1</b>").arg(job.dealerId.toHtmlEscaped()),
+        job.fetchType.toHtmlEscaped(),
+        JobFormat::window(job.fromMs, job.toMs),
+    };
+    if (job.startedMs > 0)
+        parts << JobFormat::duration(double(qMax<qint64>(0, now - job.startedMs)) / 1000.0);
+    parts << tr("%n page(s)", nullptr, m_pages)
+          << tr("%1 records").arg(JobFormat::count(m_records));
+    if (job.cancelRequested)
+        parts << tr("cancelling…");
+    m_current->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void QueueStatusWidget::updateView()
+{
+    const bool down = isDatabaseDown();
+    const bool standby = m_runnerState == RunnerState::Standby;
+    const bool running = m_job.has_value() || m_runnerState == RunnerState::Running;
+
+    QString state;
+    QColor color;
+    if (down) {
+        state = tr("Database unreachable");
+        color = JobFormat::statusColor(JobStatus::Failed);
+    } else if (running) {
+        state = tr("Processing");
+        color = JobFormat::statusColor(JobStatus::Running);
+    } else if (m_paused || m_runnerState == RunnerState::Paused) {
+        state = tr("Paused");
+        color = QColor(0xb2, 0x6a, 0x00);
+    } else {
+        state = tr("Idle");
+        color = JobFormat::statusColor(JobStatus::Cancelled);
+    }
+    m_state->setText(state);
+    QPalette pal = m_state->palette();
+    pal.setColor(QPalette::WindowText, color);
+    m_state->setPalette(pal);
+    if (running && m_paused && !down)
+        m_state->setToolTip(tr("Paused: the running job finishes, then no new job starts"));
+    else
+        m_state->setToolTip({});
+
+    m_progress->setVisible(m_job.has_value() && !down);
+    m_cancelCurrent->setVisible(m_job.has_value() && !down);
+    m_cancelCurrent->setEnabled(m_job && !m_job->cancelRequested);
+    if (m_job)
+        m_tick->start();
+    else
+        m_tick->stop();
+    updateCurrentJob();
+
+    m_queued->setText(tr("Queued: <b>%1</b>").arg(JobFormat::count(m_queueLength)));
+    m_today->setText(tr("Today: <b>%1</b> completed, <b>%2</b> failed")
+                         .arg(JobFormat::count(m_completedToday), JobFormat::count(m_failedToday)));
+    m_pause->setText(m_paused ? tr("Resume") : tr("Pause"));
+    m_pause->setEnabled(!m_pauseBusy && m_haveStatus && !down);
+
+    // The banner: what keeps jobs from running here, most serious first.
+    QString banner;
+    if (down) {
+        const QString why = !m_storeDown.isEmpty() ? m_storeDown : m_runnerDetail;
+        banner = tr("Database unreachable: %1. Reconnecting; the window shows the last known "
+                    "state.")
+                     .arg(why);
+        setColors(m_banner, QColor(0xfd, 0xe3, 0xe3), Qt::black);
+    } else if (standby || (!m_queue->config().runJobs && m_haveStatus)) {
+        const QString holder = standby && !m_runnerDetail.isEmpty() ? m_runnerDetail
+                                                                    : m_runnerHolder;
+        banner = holder.isEmpty()
+            ? tr("No instance runs jobs on this database right now; queued jobs wait until "
+                 "one starts.")
+            : tr("Jobs are run by another instance: %1. This window watches and steers the "
+                 "queue.")
+                  .arg(holder);
+        setColors(m_banner, QColor(0xe3, 0xf2, 0xfd), Qt::black);
+    }
+    m_banner->setText(banner);
+    m_banner->setVisible(!banner.isEmpty());
+}
+
+void QueueStatusWidget::togglePause()
+{
+    const bool pause = !m_paused;
+    m_pauseBusy = true;
+    updateView();
+    m_queue->call(
+        this,
+        [pause](JobStore &store) {
+            StoreError error;
+            store.setPaused(pause, &error);
+            return error;
+        },
+        [this, pause](StoreError error) {
+            m_pauseBusy = false;
+            if (error.isSet()) {
+                noteStoreError(error);
+                emit message(tr("Could not %1 the queue: %2")
+                                 .arg(pause ? tr("pause") : tr("resume"), error.message),
+                             MessageBar::Level::Error);
+                updateView();
+                return;
+            }
+            m_paused = pause;
+            updateView();
+            emit message(pause ? tr("Queue paused: the running job finishes, no new job starts.")
+                               : tr("Queue resumed."),
+                             MessageBar::Level::Info);
+            emit queueChanged();
+        });
+}
+
+void QueueStatusWidget::cancelCurrent()
+{
+    if (!m_job)
+        return;
+    const qint64 id = m_job->id;
+    m_cancelCurrent->setEnabled(false);
+    m_queue->call(
+        this,
+        [id](JobStore &store) {
+            StoreError error;
+            const std::optional<CancelOutcome> outcome = store.cancelJob(id, &error);
+            return std::make_pair(outcome, error);
+        },
+        [this, id](std::pair<std::optional<CancelOutcome>, StoreError> result) {
+            if (!result.first) {
+                noteStoreError(result.second);
+                emit message(tr("Could not cancel job %1: %2").arg(id).arg(result.second.message),
+                             MessageBar::Level::Error);
+                updateView();
+                return;
+            }
+            if (*result.first == CancelOutcome::AbortRequested)
+                m_queue->cancelRunning(id);
+            if (m_job && m_job->id == id)
+                m_job->cancelRequested = true;
+            updateView();
+            emit message(tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.")
+                             .arg(id),
+                             MessageBar::Level::Info);
+            emit queueChanged();
+        });
+}

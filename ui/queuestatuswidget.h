@@ -1,0 +1,81 @@
+#pragma once
+
+#include "job.h"
+#include "messagebar.h"
+#include "queuerunner.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class JobQueue;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+struct QueueSnapshot;
+struct StoreError;
+
+/// The queue's status line, always visible: Processing / Idle / Paused, the current job with
+/// its live duration and progress, how many are queued, completed and failed today, and
+/// Pause/Resume. Says when another instance runs the jobs and when the database is unreachable.
+class QueueStatusWidget final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueueStatusWidget)
+
+public:
+    explicit QueueStatusWidget(JobQueue *queue, QWidget *parent = nullptr);
+    ~QueueStatusWidget() override;
+
+    /// Takes what a refresh read.
+    void applySnapshot(const QueueSnapshot &snapshot);
+    /// A store call failed: shows "database unreachable" for a lost connection.
+    void noteStoreError(const StoreError &error);
+
+    QString stateText() const;
+    bool isPaused() const { return m_paused; }
+    bool isDatabaseDown() const;
+
+signals:
+    /// The operator changed the queue (pause, resume, cancel).
+    void queueChanged();
+    void message(const QString &text, MessageBar::Level level);
+    /// The operator asked for the details of a job.
+    void detailsRequested(qint64 jobId);
+
+private:
+    void onRunnerState(RunnerState state, const QString &detail);
+    void onJobStarted(const Job &job);
+    void onJobProgress(qint64 jobId, int pages, qint64 records);
+    void onJobFinished(const Job &job);
+    void togglePause();
+    void cancelCurrent();
+    void updateView();
+    void updateCurrentJob();
+
+    JobQueue *m_queue = nullptr;
+    QLabel *m_state = nullptr;
+    QLabel *m_current = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPushButton *m_cancelCurrent = nullptr;
+    QLabel *m_queued = nullptr;
+    QLabel *m_today = nullptr;
+    QPushButton *m_pause = nullptr;
+    QLabel *m_banner = nullptr;
+    QTimer *m_tick = nullptr;
+
+    RunnerState m_runnerState = RunnerState::Starting;
+    QString m_runnerDetail;
+    std::optional<Job> m_job;
+    int m_pages = 0;
+    qint64 m_records = 0;
+    bool m_haveStatus = false;
+    bool m_paused = false;
+    bool m_pauseBusy = false;
+    qint64 m_queueLength = 0;
+    qint64 m_completedToday = 0;
+    qint64 m_failedToday = 0;
+    QString m_runnerHolder;
+    QString m_storeDown; ///< why the store is unreachable; empty while it answers
+};

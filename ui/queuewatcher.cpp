@@ -1,0 +1,87 @@
+#include "queuewatcher.h"
+
+#include "jobqueue.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QTimer>
+
+QueueWatcher::QueueWatcher(JobQueue *queue, QObject *parent)
+    : QObject(parent)
+    , m_queue(queue)
+    , m_intervalTimer(new QTimer(this))
+    , m_soonTimer(new QTimer(this))
+{
+    m_intervalTimer->setInterval(5000);
+    connect(m_intervalTimer, &QTimer::timeout, this, &QueueWatcher::refreshNow);
+    m_intervalTimer->start();
+    m_soonTimer->setSingleShot(true);
+    m_soonTimer->setInterval(80);
+    connect(m_soonTimer, &QTimer::timeout, this, &QueueWatcher::refreshNow);
+    connect(m_queue, &JobQueue::changed, this, &QueueWatcher::refreshSoon);
+}
+
+QueueWatcher::~QueueWatcher() = default;
+
+void QueueWatcher::setHistoryFilterSource(std::function<HistoryFilter()> source)
+{
+    m_historyFilter = std::move(source);
+}
+
+void QueueWatcher::setInterval(int seconds)
+{
+    m_intervalTimer->start(qMax(1, seconds) * 1000);
+}
+
+void QueueWatcher::refreshSoon()
+{
+    if (!m_soonTimer->isActive())
+        m_soonTimer->start();
+}
+
+void QueueWatcher::refreshNow()
+{
+    m_soonTimer->stop();
+    if (m_inFlight) {
+        m_again = true;
+        return;
+    }
+    m_inFlight = true;
+    // The periodic read counts from the latest one.
+    m_intervalTimer->start();
+    const HistoryFilter filter = m_historyFilter ? m_historyFilter() : HistoryFilter{};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_queue->call(
+        this,
+        [filter, now](JobStore &store) {
+            QueueSnapshot snapshot;
+            snapshot.takenMs = now;
+            snapshot.historyFilter = filter;
+            if (!store.isOpen()) {
+                snapshot.error = {StoreError::Kind::ConnectionLost,
+                                  QStringLiteral("the database cannot be opened"), {}, 0};
+                return snapshot;
+            }
+            StoreError &error = snapshot.error;
+            snapshot.status = store.queueStatus(QueueLimit, &error);
+            if (snapshot.status)
+                snapshot.counts = store.counts(now, &error);
+            if (snapshot.counts)
+                snapshot.history = store.history(filter, &error);
+            if (snapshot.history)
+                snapshot.historyTotal = store.historyCount(filter, &error);
+            return snapshot;
+        },
+        [this](QueueSnapshot snapshot) {
+            QElapsedTimer timer;
+            timer.start();
+            emit snapshotReady(snapshot);
+            const qint64 ui = timer.nsecsElapsed();
+            m_inFlight = false;
+            emit refreshed(ui);
+            if (m_again) {
+                m_again = false;
+                refreshNow();
+            }
+        });
+}

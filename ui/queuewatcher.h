@@ -1,0 +1,61 @@
+#pragma once
+
+#include "jobstore.h"
+
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+class JobQueue;
+class QTimer;
+
+/// One read of everything the window shows, taken in one trip to the store thread.
+struct QueueSnapshot
+{
+    qint64 takenMs = 0;
+    std::optional<QueueStatus> status; ///< current job, queue length, the first queued jobs
+    std::optional<JobCounts> counts;   ///< by status, and finished today
+    HistoryFilter historyFilter;       ///< what `history` was read with
+    std::optional<QVector<Job>> history;
+    std::optional<qint64> historyTotal;
+    StoreError error; ///< set when any part failed
+};
+
+/// Keeps the window up to date: reads a QueueSnapshot through JobQueue::call (never on the UI
+/// thread) shortly after JobQueue::changed and every refresh interval. Reads never overlap: a
+/// request during a read runs once that read is in.
+class QueueWatcher final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueueWatcher)
+
+public:
+    /// Rows of the queue read on each refresh.
+    static constexpr int QueueLimit = 1000;
+
+    explicit QueueWatcher(JobQueue *queue, QObject *parent = nullptr);
+    ~QueueWatcher() override;
+
+    /// Called before each read for the history filter and window (limit) to read.
+    void setHistoryFilterSource(std::function<HistoryFilter()> source);
+    void setInterval(int seconds);
+    /// Reads now (or right after the read under way).
+    void refreshNow();
+    /// Reads after a short pause, so that a burst of changes costs one read.
+    void refreshSoon();
+
+signals:
+    /// A read is in; connected slots update the widgets.
+    void snapshotReady(const QueueSnapshot &snapshot);
+    /// After snapshotReady: how long the widgets took to update on the UI thread.
+    void refreshed(qint64 uiNanoseconds);
+
+private:
+    JobQueue *m_queue = nullptr;
+    std::function<HistoryFilter()> m_historyFilter;
+    QTimer *m_intervalTimer = nullptr;
+    QTimer *m_soonTimer = nullptr;
+    bool m_inFlight = false;
+    bool m_again = false;
+};
