@@ -15,38 +15,48 @@ namespace {
 
 constexpr qsizetype MaxErrorBodyBytes = 4096;
 
+struct StatusPhrase
+{
+    int status;
+    const char *phrase;
+};
+
+constexpr StatusPhrase StatusPhrases[] = {
+    {204, "No Content"},
+    {301, "Moved Permanently"},
+    {302, "Found"},
+    {303, "See Other"},
+    {304, "Not Modified"},
+    {307, "Temporary Redirect"},
+    {308, "Permanent Redirect"},
+    {400, "Bad Request"},
+    {401, "Unauthorized"},
+    {403, "Forbidden"},
+    {404, "Not Found"},
+    {405, "Method Not Allowed"},
+    {408, "Request Timeout"},
+    {409, "Conflict"},
+    {410, "Gone"},
+    {413, "Payload Too Large"},
+    {414, "URI Too Long"},
+    {422, "Unprocessable Entity"},
+    {429, "Too Many Requests"},
+    {500, "Internal Server Error"},
+    {501, "Not Implemented"},
+    {502, "Bad Gateway"},
+    {503, "Service Unavailable"},
+    {504, "Gateway Timeout"},
+};
+
+/// "404 Not Found": our own wording, never the server's (which could say anything).
 QString statusText(int status)
 {
-    const char *phrase = nullptr;
-    switch (status) {
-    case 204: phrase = "No Content"; break;
-    case 301: phrase = "Moved Permanently"; break;
-    case 302: phrase = "Found"; break;
-    case 303: phrase = "See Other"; break;
-    case 304: phrase = "Not Modified"; break;
-    case 307: phrase = "Temporary Redirect"; break;
-    case 308: phrase = "Permanent Redirect"; break;
-    case 400: phrase = "Bad Request"; break;
-    case 401: phrase = "Unauthorized"; break;
-    case 403: phrase = "Forbidden"; break;
-    case 404: phrase = "Not Found"; break;
-    case 405: phrase = "Method Not Allowed"; break;
-    case 408: phrase = "Request Timeout"; break;
-    case 409: phrase = "Conflict"; break;
-    case 410: phrase = "Gone"; break;
-    case 413: phrase = "Payload Too Large"; break;
-    case 414: phrase = "URI Too Long"; break;
-    case 422: phrase = "Unprocessable Entity"; break;
-    case 429: phrase = "Too Many Requests"; break;
-    case 500: phrase = "Internal Server Error"; break;
-    case 501: phrase = "Not Implemented"; break;
-    case 502: phrase = "Bad Gateway"; break;
-    case 503: phrase = "Service Unavailable"; break;
-    case 504: phrase = "Gateway Timeout"; break;
-    default: break;
+    for (const StatusPhrase &known : StatusPhrases) {
+        if (known.status == status)
+            return QStringLiteral("%1 %2").arg(QString::number(status),
+                                               QLatin1String(known.phrase));
     }
-    return phrase ? QStringLiteral("%1 %2").arg(status).arg(QLatin1String(phrase))
-                  : QString::number(status);
+    return QString::number(status);
 }
 
 QString seconds(qint64 ms)
@@ -74,7 +84,11 @@ QString serverMessage(const QByteArray &body)
     return text;
 }
 
-enum class Transience { Transient, Permanent };
+enum class Transience
+{
+    Transient,
+    Permanent
+};
 
 /// A short phrase for a connection-level failure, and whether trying again may help.
 QString describeNetworkError(QNetworkReply::NetworkError error, int timeoutMs,
@@ -143,12 +157,13 @@ QUrl DealerFetch::pageUrl(const FetchRequest &request, int page, int pageSize)
     QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
     if (!path.endsWith('/'))
         path += '/';
-    path += "dealers/" + QUrl::toPercentEncoding(request.dealerId) + '/'
-        + QUrl::toPercentEncoding(request.fetchType);
+    path += "dealers/" + QUrl::toPercentEncoding(request.dealerId) + '/' +
+            QUrl::toPercentEncoding(request.fetchType);
     url.setPath(QString::fromLatin1(path), QUrl::TolerantMode);
-    const QByteArray query = "from=" + QUrl::toPercentEncoding(request.from)
-        + "&to=" + QUrl::toPercentEncoding(request.to) + "&page=" + QByteArray::number(page)
-        + "&page_size=" + QByteArray::number(pageSize);
+    const QByteArray query = "from=" + QUrl::toPercentEncoding(request.from) +
+                             "&to=" + QUrl::toPercentEncoding(request.to) +
+                             "&page=" + QByteArray::number(page) +
+                             "&page_size=" + QByteArray::number(pageSize);
     url.setQuery(QString::fromLatin1(query), QUrl::TolerantMode);
     return url;
 }
@@ -160,8 +175,8 @@ void DealerFetch::start()
     m_started = true;
     const QUrl &source = m_request.sourceUrl;
     const QString scheme = source.scheme();
-    if (!source.isValid() || source.host().isEmpty()
-        || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
+    if (!source.isValid() || source.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
         finish(ErrorCategory::Network,
                QStringLiteral("the source URL \"%1\" is not an http:// or https:// address — "
                               "check the source URL in Settings")
@@ -176,9 +191,8 @@ void DealerFetch::abort()
     if (m_finished)
         return;
     m_started = true;
-    finish(ErrorCategory::Cancelled,
-           QStringLiteral("fetch of dealer %1 cancelled after %2 pages")
-               .arg(dealerForDisplay(), QString::number(m_pages)));
+    finish(ErrorCategory::Cancelled, QStringLiteral("fetch of dealer %1 cancelled after %2 pages")
+                                         .arg(dealerForDisplay(), QString::number(m_pages)));
 }
 
 bool DealerFetch::isFinished() const
@@ -268,7 +282,8 @@ void DealerFetch::onReplyFinished()
 
     const QVariant statusValue = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const QNetworkReply::NetworkError netError = reply->error();
-    if (statusValue.isValid() && (netError == QNetworkReply::NoError || statusValue.toInt() != 200)) {
+    if (statusValue.isValid() &&
+        (netError == QNetworkReply::NoError || statusValue.toInt() != 200)) {
         const int status = statusValue.toInt();
         if (status == 200) {
             const QByteArray rest = reply->readAll();
@@ -296,8 +311,8 @@ void DealerFetch::onReplyFinished()
         what = QStringLiteral("answer cut off: %1").arg(what);
     const int tried = m_retries + 1;
     QString failure;
-    if (netError == QNetworkReply::ConnectionRefusedError
-        || netError == QNetworkReply::HostNotFoundError) {
+    if (netError == QNetworkReply::ConnectionRefusedError ||
+        netError == QNetworkReply::HostNotFoundError) {
         failure = QStringLiteral("could not connect to %1 (%2) after %3 — check the source URL "
                                  "in Settings and that the dealer API is up")
                       .arg(sourceForDisplay(), what, tries(tried));
@@ -305,8 +320,8 @@ void DealerFetch::onReplyFinished()
         failure = QStringLiteral("the dealer API at %1 gave no usable answer for page %2 of "
                                  "dealer %3 (%4) after %5 — check the network and that the "
                                  "dealer API is up, then retry the job")
-                      .arg(sourceForDisplay(), QString::number(m_page), dealerForDisplay(),
-                           what, tries(tried));
+                      .arg(sourceForDisplay(), QString::number(m_page), dealerForDisplay(), what,
+                           tries(tried));
     }
     if (transience == Transience::Permanent) {
         finish(ErrorCategory::Network,
@@ -374,8 +389,8 @@ void DealerFetch::checkStatus(int status, QNetworkReply *reply)
             }
         }
         if (ok)
-            retryAfterMs = static_cast<int>(std::clamp<qint64>(secs, 0, m_policy.maxRetryAfterS))
-                * 1000;
+            retryAfterMs =
+                static_cast<int>(std::clamp<qint64>(secs, 0, m_policy.maxRetryAfterS)) * 1000;
         retryOrFail(ErrorCategory::Http, QStringLiteral("HTTP %1").arg(statusText(status)),
                     QStringLiteral("%1 for page %2 of dealer %3 after %4 — the API is limiting "
                                    "requests; retry the job later")
@@ -444,8 +459,8 @@ void DealerFetch::handlePage(const QByteArray &body)
     sendPage();
 }
 
-void DealerFetch::retryOrFail(ErrorCategory category, const QString &what,
-                              const QString &failure, int retryAfterMs)
+void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const QString &failure,
+                              int retryAfterMs)
 {
     if (m_retries >= m_policy.maxRetries) {
         finish(category, failure);
@@ -467,12 +482,12 @@ void DealerFetch::retryOrFail(ErrorCategory category, const QString &what,
 
 void DealerFetch::failPageTooBig()
 {
-    finish(ErrorCategory::BadPayload,
-           QStringLiteral("page %1 of dealer %2 (%3) is larger than %4 MiB, the most a page may "
-                          "hold — the dealer API sent too much; ask its owner")
-               .arg(QString::number(m_page), dealerForDisplay(), m_request.fetchType,
-                    QString::number(static_cast<double>(m_policy.maxPageBytes)
-                                    / (1024.0 * 1024.0))));
+    finish(
+        ErrorCategory::BadPayload,
+        QStringLiteral("page %1 of dealer %2 (%3) is larger than %4 MiB, the most a page may "
+                       "hold — the dealer API sent too much; ask its owner")
+            .arg(QString::number(m_page), dealerForDisplay(), m_request.fetchType,
+                 QString::number(static_cast<double>(m_policy.maxPageBytes) / (1024.0 * 1024.0))));
 }
 
 void DealerFetch::finish(ErrorCategory category, const QString &message)
@@ -487,7 +502,8 @@ void DealerFetch::finish(ErrorCategory category, const QString &message)
     m_body.clear();
     if (category != ErrorCategory::None)
         m_records.clear();
-    QMetaObject::invokeMethod(this, [this] { emit finished(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { emit finished(); }, Qt::QueuedConnection);
 }
 
 void DealerFetch::dropReply()

@@ -17,14 +17,14 @@ class QTimer;
 /// How a fetch treats failures and limits (SPEC §2). Tests shrink the times.
 struct RetryPolicy
 {
-    int maxRetries = 4;           ///< further tries of a request after a transient failure
-    int initialBackoffMs = 500;   ///< first wait, doubled after each try
-    int maxBackoffMs = 8000;      ///< the longest wait between tries
-    int maxRetryAfterS = 60;      ///< the longest `Retry-After` of a 429 that is honoured
-    int timeoutMs = 30000;        ///< a request with no data for this long fails (transient)
+    int maxRetries = 4;         ///< further tries of a request after a transient failure
+    int initialBackoffMs = 500; ///< first wait, doubled after each try
+    int maxBackoffMs = 8000;    ///< the longest wait between tries
+    int maxRetryAfterS = 60;    ///< the longest `Retry-After` of a 429 that is honoured
+    int timeoutMs = 30000;      ///< a request with no data for this long fails (transient)
     qint64 maxPageBytes = 32LL * 1024 * 1024;
     int maxPages = 10000;
-    int pageSize = 500;           ///< the page_size asked for
+    int pageSize = 500; ///< the page_size asked for
 };
 
 /// What to fetch: one dealer, one type, one window; `from`/`to` already ISO 8601 strings.

@@ -18,7 +18,7 @@ namespace {
 constexpr qsizetype MaxHeaderBytes = 64 * 1024;
 constexpr qsizetype MaxRequestBodyBytes = 1024 * 1024;
 constexpr qint64 WriteHighWater = 1024 * 1024;
-constexpr int BigPageItems = 34;               // 34 items of 1 MiB: over 32 MiB
+constexpr int BigPageItems = 34; // 34 items of 1 MiB: over 32 MiB
 constexpr qsizetype BigFillerBytes = 1024 * 1024;
 
 struct FaultName
@@ -46,24 +46,20 @@ constexpr std::array<FaultName, 15> FaultNames = {{
 }};
 
 constexpr std::array<const char *, 16> FirstNames = {
-    "Ada", "Ben", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
-    "Ines", "Jonas", "Keiko", "Liam", "Maya", "Noah", "Olga", "Pablo"};
+    "Ada",  "Ben",   "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
+    "Ines", "Jonas", "Keiko", "Liam",   "Maya",  "Noah",  "Olga",  "Pablo"};
 constexpr std::array<const char *, 16> LastNames = {
-    "Lovelace", "Okafor", "Moreau", "Ivanov", "Rossi", "Haddad", "Hopper", "Tanaka",
-    "Silva", "Berg", "Sato", "Murphy", "Patel", "Schmidt", "Novak", "Garcia"};
+    "Lovelace", "Okafor", "Moreau", "Ivanov", "Rossi", "Haddad",  "Hopper", "Tanaka",
+    "Silva",    "Berg",   "Sato",   "Murphy", "Patel", "Schmidt", "Novak",  "Garcia"};
 constexpr std::array<const char *, 12> Vehicles = {
-    "Toyota Corolla", "Ford F-150", "Honda Civic", "Tesla Model 3",
-    "Volkswagen Golf", "BMW 320i", "Chevrolet Silverado", "Hyundai Tucson",
-    "Kia Sportage", "Subaru Outback", "Mazda CX-5", "Nissan Leaf"};
+    "Toyota Corolla",  "Ford F-150",     "Honda Civic",         "Tesla Model 3",
+    "Volkswagen Golf", "BMW 320i",       "Chevrolet Silverado", "Hyundai Tucson",
+    "Kia Sportage",    "Subaru Outback", "Mazda CX-5",          "Nissan Leaf"};
 constexpr std::array<const char *, 8> Notes = {
-    "Asked for a test drive next week",
-    "Prefers contact by e-mail",
-    "Trade-in: 2012 hatchback, good condition",
-    "Interested in financing options",
-    "Follow up after the service visit",
-    "Requested a quote for winter tyres",
-    "Wants the extended warranty explained",
-    "Referred by an existing customer"};
+    "Asked for a test drive next week",         "Prefers contact by e-mail",
+    "Trade-in: 2012 hatchback, good condition", "Interested in financing options",
+    "Follow up after the service visit",        "Requested a quote for winter tyres",
+    "Wants the extended warranty explained",    "Referred by an existing customer"};
 
 quint64 fnv1a(const QByteArray &bytes)
 {
@@ -101,10 +97,10 @@ bool isSafeName(const QString &text)
     if (text.isEmpty() || text.size() > 32)
         return false;
     return std::all_of(text.begin(), text.end(), [](QChar c) {
-        return (c >= QLatin1Char('a') && c <= QLatin1Char('z'))
-            || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_')
-            || c == QLatin1Char('-');
+        return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+               (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
+               (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_') ||
+               c == QLatin1Char('-');
     });
 }
 
@@ -162,7 +158,7 @@ QByteArray lower(const char *text)
 /// What every item of one dealer, type and window shares.
 struct ItemContext
 {
-    QByteArray idPrefix;   // "P-12284-"
+    QByteArray idPrefix; // "P-12284-"
     quint64 seed = 0;
     qint64 fromSecs = 0;
     qint64 spanSecs = 0;
@@ -267,17 +263,22 @@ struct SimRequest
 {
     QByteArray method;
     QByteArray target;
-    QHash<QByteArray, QByteArray> headers;   // lower-case names
+    QHash<QByteArray, QByteArray> headers; // lower-case names
     bool keepAlive = true;
 };
 
 struct SimAnswer
 {
-    enum class Kind { Send, Hang, Drop };
+    enum class Kind
+    {
+        Send,
+        Hang,
+        Drop
+    };
     Kind kind = Kind::Send;
     int status = 200;
-    QByteArray headers;                  // extra header lines, each ending in CRLF
-    QVector<QByteArray> pieces;          // the body, written piece by piece
+    QByteArray headers;         // extra header lines, each ending in CRLF
+    QVector<QByteArray> pieces; // the body, written piece by piece
     bool chunked = false;
 };
 
@@ -288,8 +289,7 @@ SimAnswer errorAnswer(int status, const QString &code, const QString &message)
     SimAnswer answer;
     answer.status = status;
     answer.headers = "Content-Type: application/json\r\n";
-    const QJsonObject error{{QStringLiteral("code"), code},
-                            {QStringLiteral("message"), message}};
+    const QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
     answer.pieces.append(QJsonDocument(QJsonObject{{QStringLiteral("error"), error}})
                              .toJson(QJsonDocument::Compact));
     return answer;
@@ -317,7 +317,7 @@ public:
     void deliver(SimAnswer answer, bool keepAlive)
     {
         if (answer.kind == SimAnswer::Kind::Hang)
-            return;   // m_busy stays set: nothing more is answered on this connection
+            return; // m_busy stays set: nothing more is answered on this connection
         if (answer.kind == SimAnswer::Kind::Drop) {
             m_socket->abort();
             deleteLater();
@@ -326,8 +326,8 @@ public:
         if (m_socket->state() != QAbstractSocket::ConnectedState)
             return;
         m_keepAlive = keepAlive;
-        QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) + ' '
-            + reasonPhrase(answer.status) + "\r\n" + answer.headers;
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' +
+                          reasonPhrase(answer.status) + "\r\n" + answer.headers;
         if (answer.chunked) {
             head += "Transfer-Encoding: chunked\r\n";
         } else {
@@ -401,14 +401,14 @@ public:
             }
             bool ok = true;
             const qint64 bodyLength = request.headers.contains("content-length")
-                ? request.headers.value("content-length").toLongLong(&ok)
-                : 0;
+                                          ? request.headers.value("content-length").toLongLong(&ok)
+                                          : 0;
             if (!ok || bodyLength < 0 || bodyLength > MaxRequestBodyBytes) {
                 refuse(413, QStringLiteral("request body too large"));
                 return;
             }
             if (m_buffer.size() < headEnd + 4 + bodyLength)
-                return;   // wait for the rest of the body
+                return; // wait for the rest of the body
             m_buffer.remove(0, headEnd + 4 + bodyLength);
             m_busy = true;
             m_server->handle(this, request);
@@ -431,8 +431,7 @@ private:
             const QByteArray &piece = m_pieces.at(m_next);
             if (m_chunked) {
                 if (!piece.isEmpty())
-                    m_socket->write(QByteArray::number(piece.size(), 16) + "\r\n" + piece
-                                    + "\r\n");
+                    m_socket->write(QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n");
             } else {
                 m_socket->write(piece);
             }
@@ -490,8 +489,9 @@ std::optional<DealerSimServer::FaultRule> DealerSimServer::parseFaultRule(const 
         spec.truncate(colon);
     }
     const auto known = [](const QString &name) {
-        return std::any_of(FaultNames.begin(), FaultNames.end(),
-                           [&](const FaultName &fault) { return name == QLatin1String(fault.name); });
+        return std::any_of(FaultNames.begin(), FaultNames.end(), [&](const FaultName &fault) {
+            return name == QLatin1String(fault.name);
+        });
     };
     const qsizetype times = spec.lastIndexOf(QLatin1Char('x'));
     if (times > 0 && !known(spec)) {
@@ -620,16 +620,16 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
     // Any path prefix is accepted, so a source URL such as http://host/api/v1 works.
     const QList<QByteArray> segments = rawPath.split('/');
     const qsizetype n = segments.size();
-    if (n < 4 || segments.at(n - 3) != "dealers" || segments.at(n - 2).isEmpty()
-        || segments.at(n - 1).isEmpty())
+    if (n < 4 || segments.at(n - 3) != "dealers" || segments.at(n - 2).isEmpty() ||
+        segments.at(n - 1).isEmpty())
         return errorAnswer(404, QStringLiteral("not_found"),
                            QStringLiteral("no such endpoint; the API serves "
                                           "GET /dealers/{dealer_id}/{fetch_type}"));
     const QString dealerId = QString::fromUtf8(decodeComponent(segments.at(n - 2), false));
     const QString fetchType = QString::fromUtf8(decodeComponent(segments.at(n - 1), false));
 
-    if (!m_options.token.isEmpty()
-        && request.headers.value("authorization") != "Bearer " + m_options.token) {
+    if (!m_options.token.isEmpty() &&
+        request.headers.value("authorization") != "Bearer " + m_options.token) {
         SimAnswer denied = errorAnswer(401, QStringLiteral("unauthorized"),
                                        QStringLiteral("a valid bearer token is required"));
         denied.headers += "WWW-Authenticate: Bearer\r\n";
@@ -638,8 +638,7 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
     if (!validateDealerId(dealerId))
         return errorAnswer(404, QStringLiteral("not_found"), QStringLiteral("no such dealer"));
     if (!isSafeName(fetchType))
-        return errorAnswer(404, QStringLiteral("not_found"),
-                           QStringLiteral("no such fetch type"));
+        return errorAnswer(404, QStringLiteral("not_found"), QStringLiteral("no such fetch type"));
 
     QHash<QString, QString> params;
     for (const QByteArray &pair : rawQuery.split('&')) {
@@ -665,8 +664,9 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
             return badParam(bounds[i], QStringLiteral("is missing"));
         window[i] = QDateTime::fromString(params.value(bounds[i]), Qt::ISODateWithMs);
         if (!window[i].isValid())
-            return badParam(bounds[i], QStringLiteral("is not an ISO 8601 time: \"%1\"")
-                                           .arg(params.value(bounds[i])));
+            return badParam(
+                bounds[i],
+                QStringLiteral("is not an ISO 8601 time: \"%1\"").arg(params.value(bounds[i])));
     }
     if (window[1] < window[0])
         return badParam(QStringLiteral("to"), QStringLiteral("is before \"from\""));
@@ -758,9 +758,10 @@ SimAnswer DealerSimServer::pageAnswer(const QString &dealerId, const QString &fe
     ctx.spanSecs = toSecs - fromSecs;
     ctx.records = records;
 
-    QByteArray head = "{\"dealer_id\":\"" + dealer + "\",\"fetch_type\":\"" + type
-        + "\",\"page\":" + QByteArray::number(page) + ",\"page_size\":"
-        + QByteArray::number(size) + ",\"total\":" + QByteArray::number(records) + ",\"items\":[";
+    QByteArray head = "{\"dealer_id\":\"" + dealer + "\",\"fetch_type\":\"" + type +
+                      "\",\"page\":" + QByteArray::number(page) +
+                      ",\"page_size\":" + QByteArray::number(size) +
+                      ",\"total\":" + QByteArray::number(records) + ",\"items\":[";
     QByteArray tail = "],\"next_page\":";
     if (fault == FaultMode::Stuck)
         tail += QByteArray::number(page);
@@ -780,8 +781,8 @@ SimAnswer DealerSimServer::pageAnswer(const QString &dealerId, const QString &fe
         answer.chunked = fault == FaultMode::BigChunked;
         answer.pieces.append(head);
         for (int i = 1; i <= BigPageItems; ++i) {
-            QByteArray itemHead = i > 1 ? QByteArrayLiteral(",{\"id\":\"")
-                                        : QByteArrayLiteral("{\"id\":\"");
+            QByteArray itemHead =
+                i > 1 ? QByteArrayLiteral(",{\"id\":\"") : QByteArrayLiteral("{\"id\":\"");
             appendId(itemHead, ctx, i);
             itemHead += "\",\"updated_at\":\"";
             appendUtc(itemHead, itemTime(ctx, 1));

@@ -26,7 +26,8 @@ class DealerSimServer final : public QObject
     Q_DISABLE_COPY_MOVE(DealerSimServer)
 
 public:
-    enum class FaultMode {
+    enum class FaultMode
+    {
         Http500,    ///< HTTP 500
         Http429,    ///< 429 with `Retry-After: retryAfterSeconds`
         Http401,    ///< 401
@@ -55,13 +56,13 @@ public:
 
     struct Options
     {
-        int records = 25;       ///< items per dealer, type and window
-        int maxPageSize = 500;  ///< the largest page served, whatever is asked
-        int latencyMs = 0;      ///< delay before each answer (a timer, never blocking)
-        QByteArray token;       ///< when set, requests need `Authorization: Bearer <token>`
+        int records = 25;      ///< items per dealer, type and window
+        int maxPageSize = 500; ///< the largest page served, whatever is asked
+        int latencyMs = 0;     ///< delay before each answer (a timer, never blocking)
+        QByteArray token;      ///< when set, requests need `Authorization: Bearer <token>`
         QVector<FaultRule> faults;
-        int retryAfterSeconds = 1;          ///< the `Retry-After` of a 429 fault
-        QHash<QString, int> recordsFor;     ///< per-dealer record counts overriding `records`
+        int retryAfterSeconds = 1;      ///< the `Retry-After` of a 429 fault
+        QHash<QString, int> recordsFor; ///< per-dealer record counts overriding `records`
     };
 
     /// Parses the command-line syntax `MODE[xN][:ID1,ID2,...]`, e.g. `500x2:12284,00999`;

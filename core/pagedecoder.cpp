@@ -23,16 +23,19 @@ struct Span
 class RawScanner
 {
 public:
-    explicit RawScanner(const QByteArray &text) : m_data(text.constData()), m_size(text.size()) {}
+    explicit RawScanner(const QByteArray &text)
+        : m_data(text.constData())
+        , m_size(text.size())
+    {}
 
     qsizetype pos() const { return m_pos; }
     void setPos(qsizetype pos) { m_pos = pos; }
 
     void skipBomAndSpace()
     {
-        if (m_size - m_pos >= 3 && static_cast<unsigned char>(m_data[m_pos]) == 0xef
-            && static_cast<unsigned char>(m_data[m_pos + 1]) == 0xbb
-            && static_cast<unsigned char>(m_data[m_pos + 2]) == 0xbf)
+        if (m_size - m_pos >= 3 && static_cast<unsigned char>(m_data[m_pos]) == 0xef &&
+            static_cast<unsigned char>(m_data[m_pos + 1]) == 0xbb &&
+            static_cast<unsigned char>(m_data[m_pos + 2]) == 0xbf)
             m_pos += 3;
         skipSpace();
     }
@@ -93,8 +96,8 @@ public:
             const qsizetype begin = m_pos;
             while (m_pos < m_size) {
                 const char c = m_data[m_pos];
-                if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n'
-                    || c == '\r')
+                if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' ||
+                    c == '\r')
                     break;
                 ++m_pos;
             }
@@ -227,8 +230,8 @@ bool readInteger(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
     if (!value.isDouble())
         return false;
     const double d = value.toDouble();
-    if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(min)
-        || d > static_cast<double>(max))
+    if (!std::isfinite(d) || std::floor(d) != d || d < static_cast<double>(min) ||
+        d > static_cast<double>(max))
         return false;
     *out = static_cast<qint64>(d);
     return true;
@@ -262,8 +265,9 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
     const QJsonValue pageValue = root.value(QLatin1String("page"));
     qint64 number = 0;
     if (!readInteger(pageValue, 1, std::numeric_limits<int>::max(), &number))
-        return fail(error, QStringLiteral("\"page\" is %1, not a page number")
-                               .arg(describeType(pageValue)));
+        return fail(
+            error,
+            QStringLiteral("\"page\" is %1, not a page number").arg(describeType(pageValue)));
     result.page = static_cast<int>(number);
 
     const QJsonValue sizeValue = root.value(QLatin1String("page_size"));
@@ -323,8 +327,7 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
             return fail(error, QStringLiteral("item %1 has an empty \"id\"").arg(number1));
         const QJsonValue updatedAt = object.value(QLatin1String("updated_at"));
         if (!updatedAt.isString())
-            return fail(error,
-                        QStringLiteral("item %1 has no string \"updated_at\"").arg(number1));
+            return fail(error, QStringLiteral("item %1 has no string \"updated_at\"").arg(number1));
         const Span span = spans.at(i);
         result.items.append(
             {id.toString(), updatedAt.toString(), body.mid(span.begin, span.end - span.begin)});

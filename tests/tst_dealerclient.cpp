@@ -102,15 +102,15 @@ private:
     QNetworkAccessManager m_nam;
 };
 
-Outcome TestDealerClient::run(const FetchRequest &request, const RetryPolicy &policy,
-                              int timeoutMs)
+Outcome TestDealerClient::run(const FetchRequest &request, const RetryPolicy &policy, int timeoutMs)
 {
     Outcome outcome;
     DealerFetch fetch(&m_nam, request, policy);
     QSignalSpy finished(&fetch, &DealerFetch::finished);
     connect(&fetch, &DealerFetch::logLine, this, [&](const QString &line) { outcome.log << line; });
-    connect(&fetch, &DealerFetch::progress, this,
-            [&](int pages, qint64 records) { outcome.progress.append({pages, records}); });
+    connect(&fetch, &DealerFetch::progress, this, [&](int pages, qint64 records) {
+        outcome.progress.append({pages, records});
+    });
     fetch.start();
     [&] { QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, timeoutMs); }();
     QTest::qWait(20); // a second finished() would arrive now
@@ -129,9 +129,12 @@ void TestDealerClient::buildsPageUrls_data()
     const QString query = QStringLiteral("?from=2025-06-12T00%3A00%3A00.000%2B02%3A00"
                                          "&to=2025-06-12T23%3A59%3A59.999%2B02%3A00"
                                          "&page=3&page_size=250");
-    QTest::newRow("root") << "http://h:8080" << "http://h:8080/dealers/12284/prospect" + query;
-    QTest::newRow("root slash") << "http://h:8080/" << "http://h:8080/dealers/12284/prospect" + query;
-    QTest::newRow("prefix") << "https://h/api/v1" << "https://h/api/v1/dealers/12284/prospect" + query;
+    QTest::newRow("root") << "http://h:8080"
+                          << "http://h:8080/dealers/12284/prospect" + query;
+    QTest::newRow("root slash") << "http://h:8080/"
+                                << "http://h:8080/dealers/12284/prospect" + query;
+    QTest::newRow("prefix") << "https://h/api/v1"
+                            << "https://h/api/v1/dealers/12284/prospect" + query;
     QTest::newRow("prefix slash") << "https://h/api/v1/"
                                   << "https://h/api/v1/dealers/12284/prospect" + query;
     QTest::newRow("query dropped") << "http://h/?x=1#frag"
@@ -209,11 +212,16 @@ void TestDealerClient::recoversFromTransientFaults_data()
 {
     QTest::addColumn<QString>("fault");
     QTest::addColumn<QString>("logged");
-    QTest::newRow("500 twice") << "500x2" << "HTTP 500 Internal Server Error";
-    QTest::newRow("500 four times") << "500x4" << "HTTP 500 Internal Server Error";
-    QTest::newRow("429 twice") << "429x2" << "HTTP 429 Too Many Requests";
-    QTest::newRow("drop twice") << "dropx2" << "connection closed";
-    QTest::newRow("hang once") << "hangx1" << "no data for";
+    QTest::newRow("500 twice") << "500x2"
+                               << "HTTP 500 Internal Server Error";
+    QTest::newRow("500 four times") << "500x4"
+                                    << "HTTP 500 Internal Server Error";
+    QTest::newRow("429 twice") << "429x2"
+                               << "HTTP 429 Too Many Requests";
+    QTest::newRow("drop twice") << "dropx2"
+                                << "connection closed";
+    QTest::newRow("hang once") << "hangx1"
+                               << "no data for";
 }
 
 void TestDealerClient::recoversFromTransientFaults()
@@ -262,9 +270,12 @@ void TestDealerClient::persistent500FailsAsHttp()
     QCOMPARE(errorCategoryName(outcome.error), errorCategoryName(ErrorCategory::Http));
     QCOMPARE(outcome.finishedCount, 1);
     QCOMPARE(outcome.log.size(), 4);
-    QCOMPARE(outcome.log.at(0), QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 1 of 4 in 0.01 s"));
-    QCOMPARE(outcome.log.at(1), QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 2 of 4 in 0.02 s"));
-    QCOMPARE(outcome.log.at(3), QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 4 of 4 in 0.04 s"));
+    QCOMPARE(outcome.log.at(0),
+             QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 1 of 4 in 0.01 s"));
+    QCOMPARE(outcome.log.at(1),
+             QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 2 of 4 in 0.02 s"));
+    QCOMPARE(outcome.log.at(3),
+             QStringLiteral("page 1: HTTP 500 Internal Server Error, retry 4 of 4 in 0.04 s"));
     QVERIFY2(outcome.errorString.contains(QStringLiteral("500 Internal Server Error")),
              qPrintable(outcome.errorString));
     QVERIFY2(outcome.errorString.contains(QStringLiteral("after 5 tries")),
@@ -375,20 +386,24 @@ void TestDealerClient::rejectsBadPayloads_data()
 {
     QTest::addColumn<QString>("fault");
     QTest::addColumn<QString>("message");
-    QTest::newRow("malformed") << "malformed" << "is not a valid dealer API page: the answer is "
-                                                 "not valid JSON";
-    QTest::newRow("truncated") << "truncated" << "is not a valid dealer API page: the answer is "
-                                                 "not valid JSON";
-    QTest::newRow("badnext") << "badnext" << "\"next_page\" is a string";
-    QTest::newRow("stuck") << "stuck" << "names page 1 as the next one; it must come after page 1";
+    QTest::newRow("malformed") << "malformed"
+                               << "is not a valid dealer API page: the answer is "
+                                  "not valid JSON";
+    QTest::newRow("truncated") << "truncated"
+                               << "is not a valid dealer API page: the answer is "
+                                  "not valid JSON";
+    QTest::newRow("badnext") << "badnext"
+                             << "\"next_page\" is a string";
+    QTest::newRow("stuck") << "stuck"
+                           << "names page 1 as the next one; it must come after page 1";
 }
 
 void TestDealerClient::rejectsBadPayloads()
 {
     QFETCH(QString, fault);
     QFETCH(QString, message);
-    auto sim = startSim({QStringLiteral("--records"), QStringLiteral("300"),
-                         QStringLiteral("--fault"), fault});
+    auto sim = startSim(
+        {QStringLiteral("--records"), QStringLiteral("300"), QStringLiteral("--fault"), fault});
     QVERIFY(sim);
     const Outcome outcome = run(request(sim->baseUrl()), fastPolicy());
     QCOMPARE(errorCategoryName(outcome.error), errorCategoryName(ErrorCategory::BadPayload));
@@ -453,7 +468,8 @@ void TestDealerClient::storesNulPayloadsExactly()
     QCOMPARE(outcome.records.size(), 7);
 
     // The same page fetched by hand: the stored payloads are its bytes, exactly.
-    std::unique_ptr<QNetworkReply> reply(m_nam.get(QNetworkRequest(DealerFetch::pageUrl(req, 1, 100))));
+    std::unique_ptr<QNetworkReply> reply(
+        m_nam.get(QNetworkRequest(DealerFetch::pageUrl(req, 1, 100))));
     QSignalSpy done(reply.get(), &QNetworkReply::finished);
     QVERIFY(done.wait(10000));
     const QByteArray body = reply->readAll();
@@ -542,8 +558,8 @@ void TestDealerClient::tokenNeverInMessages()
                          QStringLiteral("--fault"), QStringLiteral("redirect:R1"),
                          QStringLiteral("--fault"), QStringLiteral("malformed:M1")});
     QVERIFY(sim);
-    for (const QString &dealer : {QStringLiteral("A1"), QStringLiteral("E1"), QStringLiteral("R1"),
-                                 QStringLiteral("M1")}) {
+    for (const QString &dealer :
+         {QStringLiteral("A1"), QStringLiteral("E1"), QStringLiteral("R1"), QStringLiteral("M1")}) {
         FetchRequest req = request(sim->baseUrl(), dealer);
         req.token = Token;
         // The wrong token for A1 (401); the right one elsewhere would hide the faults behind

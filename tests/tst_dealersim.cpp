@@ -23,7 +23,7 @@ const QString To = QStringLiteral("2025-06-12T23:59:59Z");
 
 struct Answer
 {
-    int status = 0;   // 0: no HTTP answer
+    int status = 0; // 0: no HTTP answer
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QByteArray body;
     QList<QNetworkReply::RawHeaderPair> headers;
@@ -40,15 +40,15 @@ struct Answer
 };
 
 /// A page URL built by hand (not with the client's builder, which has tests of its own).
-QUrl pageUrl(const QUrl &base, const QString &dealer, const QString &type, int page,
-             int pageSize, const QString &from = From, const QString &to = To)
+QUrl pageUrl(const QUrl &base, const QString &dealer, const QString &type, int page, int pageSize,
+             const QString &from = From, const QString &to = To)
 {
     QUrl url = base;
     url.setPath(QStringLiteral("/dealers/%1/%2").arg(dealer, type));
     url.setQuery(QStringLiteral("from=%1&to=%2&page=%3&page_size=%4")
                      .arg(QString::fromLatin1(QUrl::toPercentEncoding(from)),
-                          QString::fromLatin1(QUrl::toPercentEncoding(to)),
-                          QString::number(page), QString::number(pageSize)));
+                          QString::fromLatin1(QUrl::toPercentEncoding(to)), QString::number(page),
+                          QString::number(pageSize)));
     return url;
 }
 
@@ -178,8 +178,8 @@ void TestDealerSim::servesPagesInOrder()
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), 1234);
 
     // A page past the end is empty and last.
-    const Answer past = get(pageUrl(sim->baseUrl(), QStringLiteral("12284"),
-                                    QStringLiteral("prospect"), 99, 100));
+    const Answer past =
+        get(pageUrl(sim->baseUrl(), QStringLiteral("12284"), QStringLiteral("prospect"), 99, 100));
     QCOMPARE(past.status, 200);
     QVERIFY(past.json().value(QLatin1String("items")).toArray().isEmpty());
     QVERIFY(past.json().value(QLatin1String("next_page")).isNull());
@@ -224,17 +224,16 @@ void TestDealerSim::otherWindowSameContent()
     for (int i = 0; i < 5; ++i) {
         QJsonObject x = a.at(i).toObject();
         QJsonObject y = b.at(i).toObject();
-        const QDateTime xt = QDateTime::fromString(x.take(QLatin1String("updated_at")).toString(),
-                                                   Qt::ISODate);
-        const QDateTime yt = QDateTime::fromString(y.take(QLatin1String("updated_at")).toString(),
-                                                   Qt::ISODate);
+        const QDateTime xt =
+            QDateTime::fromString(x.take(QLatin1String("updated_at")).toString(), Qt::ISODate);
+        const QDateTime yt =
+            QDateTime::fromString(y.take(QLatin1String("updated_at")).toString(), Qt::ISODate);
         QVERIFY(xt >= QDateTime(QDate(2025, 6, 1), QTime(0, 0), Qt::UTC));
         QVERIFY(xt <= QDateTime(QDate(2025, 6, 30), QTime(23, 59, 59), Qt::UTC));
         QVERIFY(yt >= QDateTime(QDate(2025, 7, 1), QTime(0, 0), Qt::UTC));
         QVERIFY(yt <= QDateTime(QDate(2025, 7, 2), QTime(0, 0), Qt::UTC));
         QCOMPARE(x, y);
-        QCOMPARE(x.value(QLatin1String("id")).toString(),
-                 QStringLiteral("V-9-00000%1").arg(i + 1));
+        QCOMPARE(x.value(QLatin1String("id")).toString(), QStringLiteral("V-9-00000%1").arg(i + 1));
     }
 }
 
@@ -288,11 +287,16 @@ void TestDealerSim::prefixesByType_data()
 {
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("firstId");
-    QTest::newRow("prospect") << "prospect" << "P-D1-000001";
-    QTest::newRow("sales") << "sales" << "S-D1-000001";
-    QTest::newRow("service") << "service" << "V-D1-000001";
-    QTest::newRow("inventory") << "inventory" << "I-D1-000001";
-    QTest::newRow("other") << "warranty" << "W-D1-000001";
+    QTest::newRow("prospect") << "prospect"
+                              << "P-D1-000001";
+    QTest::newRow("sales") << "sales"
+                           << "S-D1-000001";
+    QTest::newRow("service") << "service"
+                             << "V-D1-000001";
+    QTest::newRow("inventory") << "inventory"
+                               << "I-D1-000001";
+    QTest::newRow("other") << "warranty"
+                           << "W-D1-000001";
 }
 
 void TestDealerSim::prefixesByType()
@@ -322,7 +326,8 @@ void TestDealerSim::rejectsBadParameters_data()
 {
     QTest::addColumn<QString>("query");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("no query") << "" << "\"from\" is missing";
+    QTest::newRow("no query") << ""
+                              << "\"from\" is missing";
     QTest::newRow("no to") << "from=2025-06-12T00:00:00Z&page=1&page_size=5"
                            << "\"to\" is missing";
     QTest::newRow("bad from") << "from=yesterday&to=2025-06-12T00:00:00Z&page=1&page_size=5"
@@ -409,8 +414,8 @@ void TestDealerSim::statusFaults()
 {
     QFETCH(QString, fault);
     QFETCH(int, status);
-    auto sim = startSim({QStringLiteral("--fault"), fault, QStringLiteral("--retry-after"),
-                         QStringLiteral("7")});
+    auto sim = startSim(
+        {QStringLiteral("--fault"), fault, QStringLiteral("--retry-after"), QStringLiteral("7")});
     QVERIFY(sim);
     const Answer answer =
         get(pageUrl(sim->baseUrl(), QStringLiteral("5"), QStringLiteral("prospect"), 1, 5));
@@ -419,9 +424,9 @@ void TestDealerSim::statusFaults()
     if (status == 429)
         QCOMPARE(answer.header("Retry-After"), QByteArray("7"));
     // Without a count the fault stays.
-    QCOMPARE(get(pageUrl(sim->baseUrl(), QStringLiteral("5"), QStringLiteral("prospect"), 1, 5))
-                 .status,
-             status);
+    QCOMPARE(
+        get(pageUrl(sim->baseUrl(), QStringLiteral("5"), QStringLiteral("prospect"), 1, 5)).status,
+        status);
 }
 
 void TestDealerSim::malformedFault()
@@ -441,7 +446,8 @@ void TestDealerSim::truncatedFault()
 {
     auto sim = startSim({QStringLiteral("--fault"), QStringLiteral("truncatedx1:T1")});
     QVERIFY(sim);
-    const QUrl url = pageUrl(sim->baseUrl(), QStringLiteral("T1"), QStringLiteral("prospect"), 1, 10);
+    const QUrl url =
+        pageUrl(sim->baseUrl(), QStringLiteral("T1"), QStringLiteral("prospect"), 1, 10);
     const Answer cut = get(url);
     const Answer whole = get(url);
     QCOMPARE(cut.status, 200);
@@ -536,16 +542,15 @@ void TestDealerSim::hangFault()
     QVERIFY(sim);
     QElapsedTimer timer;
     timer.start();
-    const Answer hung =
-        get(pageUrl(sim->baseUrl(), QStringLiteral("H1"), QStringLiteral("prospect"), 1, 3), {},
-            400);
+    const Answer hung = get(
+        pageUrl(sim->baseUrl(), QStringLiteral("H1"), QStringLiteral("prospect"), 1, 3), {}, 400);
     QCOMPARE(hung.status, 0);
     QVERIFY(hung.error != QNetworkReply::NoError);
     QVERIFY(timer.elapsed() >= 350);
     // The server itself is not stuck.
-    QCOMPARE(get(pageUrl(sim->baseUrl(), QStringLiteral("OK"), QStringLiteral("prospect"), 1, 3))
-                 .status,
-             200);
+    QCOMPARE(
+        get(pageUrl(sim->baseUrl(), QStringLiteral("OK"), QStringLiteral("prospect"), 1, 3)).status,
+        200);
 }
 
 void TestDealerSim::dropFault()
@@ -556,9 +561,9 @@ void TestDealerSim::dropFault()
         get(pageUrl(sim->baseUrl(), QStringLiteral("D1"), QStringLiteral("prospect"), 1, 3));
     QCOMPARE(dropped.status, 0);
     QCOMPARE(dropped.error, QNetworkReply::RemoteHostClosedError);
-    QCOMPARE(get(pageUrl(sim->baseUrl(), QStringLiteral("D2"), QStringLiteral("prospect"), 1, 3))
-                 .status,
-             200);
+    QCOMPARE(
+        get(pageUrl(sim->baseUrl(), QStringLiteral("D2"), QStringLiteral("prospect"), 1, 3)).status,
+        200);
 }
 
 void TestDealerSim::faultCountThenSuccess()
@@ -586,9 +591,9 @@ void TestDealerSim::faultOnlyForListedDealers()
         QCOMPARE(get(pageUrl(sim->baseUrl(), QLatin1String(dealer), QStringLiteral("sales"), 1, 3))
                      .status,
                  404);
-    QCOMPARE(get(pageUrl(sim->baseUrl(), QStringLiteral("X3"), QStringLiteral("sales"), 1, 3))
-                 .status,
-             200);
+    QCOMPARE(
+        get(pageUrl(sim->baseUrl(), QStringLiteral("X3"), QStringLiteral("sales"), 1, 3)).status,
+        200);
 }
 
 void TestDealerSim::keepAliveAndPipelining()
@@ -652,9 +657,9 @@ void TestDealerSim::latencyDelaysAnswers()
     QVERIFY(sim);
     QElapsedTimer timer;
     timer.start();
-    QCOMPARE(get(pageUrl(sim->baseUrl(), QStringLiteral("1"), QStringLiteral("prospect"), 1, 5))
-                 .status,
-             200);
+    QCOMPARE(
+        get(pageUrl(sim->baseUrl(), QStringLiteral("1"), QStringLiteral("prospect"), 1, 5)).status,
+        200);
     QVERIFY(timer.elapsed() >= 290);
 }
 
@@ -665,9 +670,8 @@ void TestDealerSim::servesLargeCountsFast()
     QElapsedTimer timer;
     timer.start();
     for (int page = 1; page <= 10; ++page) {
-        const Answer answer =
-            get(pageUrl(sim->baseUrl(), QStringLiteral("77"), QStringLiteral("inventory"),
-                        page * 37, 500));
+        const Answer answer = get(pageUrl(sim->baseUrl(), QStringLiteral("77"),
+                                          QStringLiteral("inventory"), page * 37, 500));
         QCOMPARE(answer.status, 200);
         QCOMPARE(answer.json().value(QLatin1String("items")).toArray().size(), 500);
     }
@@ -682,17 +686,17 @@ void TestDealerSim::badArgumentsExitWith2_data()
     QTest::addColumn<QStringList>("args");
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--nope")};
     QTest::newRow("bad records") << QStringList{QStringLiteral("--records"), QStringLiteral("x")};
-    QTest::newRow("bad page size") << QStringList{QStringLiteral("--page-size"),
-                                                  QStringLiteral("0")};
+    QTest::newRow("bad page size")
+        << QStringList{QStringLiteral("--page-size"), QStringLiteral("0")};
     QTest::newRow("bad fault") << QStringList{QStringLiteral("--fault"), QStringLiteral("boom")};
-    QTest::newRow("bad fault count") << QStringList{QStringLiteral("--fault"),
-                                                    QStringLiteral("500xq")};
+    QTest::newRow("bad fault count")
+        << QStringList{QStringLiteral("--fault"), QStringLiteral("500xq")};
     QTest::newRow("bad fault id") << QStringList{QStringLiteral("--fault"),
                                                  QStringLiteral("500:bad id")};
     QTest::newRow("bad listen") << QStringList{QStringLiteral("--listen"),
                                                QStringLiteral("nowhere")};
-    QTest::newRow("bad records-for") << QStringList{QStringLiteral("--records-for"),
-                                                    QStringLiteral("A")};
+    QTest::newRow("bad records-for")
+        << QStringList{QStringLiteral("--records-for"), QStringLiteral("A")};
 }
 
 void TestDealerSim::badArgumentsExitWith2()
@@ -712,8 +716,8 @@ void TestDealerSim::badArgumentsExitWith2()
 void TestDealerSim::sigtermExitsWith0()
 {
     QProcess process;
-    process.start(QStringLiteral(DEALERQ_SIM_PATH), {QStringLiteral("--listen"),
-                                                     QStringLiteral("127.0.0.1:0")});
+    process.start(QStringLiteral(DEALERQ_SIM_PATH),
+                  {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     QVERIFY(process.waitForStarted(5000));
     while (!process.canReadLine())
         QVERIFY(process.waitForReadyRead(5000));
@@ -738,13 +742,13 @@ void TestDealerSim::parsesFaultRules_data()
     QTest::newRow("count") << "429x3" << true << int(Mode::Http429) << 3 << QStringList();
     QTest::newRow("ids") << "hang:A,00999" << true << int(Mode::Hang) << -1
                          << QStringList{QStringLiteral("A"), QStringLiteral("00999")};
-    QTest::newRow("count and ids") << "dropx1:B" << true << int(Mode::Drop) << 1
-                                   << QStringList{QStringLiteral("B")};
+    QTest::newRow("count and ids")
+        << "dropx1:B" << true << int(Mode::Drop) << 1 << QStringList{QStringLiteral("B")};
     QTest::newRow("x in name") << "badnext" << true << int(Mode::BadNext) << -1 << QStringList();
-    QTest::newRow("x in name, count") << "badnextx2:C" << true << int(Mode::BadNext) << 2
-                                      << QStringList{QStringLiteral("C")};
-    QTest::newRow("every mode ok") << "bigchunked" << true << int(Mode::BigChunked) << -1
-                                   << QStringList();
+    QTest::newRow("x in name, count")
+        << "badnextx2:C" << true << int(Mode::BadNext) << 2 << QStringList{QStringLiteral("C")};
+    QTest::newRow("every mode ok")
+        << "bigchunked" << true << int(Mode::BigChunked) << -1 << QStringList();
     QTest::newRow("unknown") << "502" << false << 0 << 0 << QStringList();
     QTest::newRow("bad count") << "500xq" << false << 0 << 0 << QStringList();
     QTest::newRow("negative count") << "500x-1" << false << 0 << 0 << QStringList();
@@ -783,7 +787,8 @@ void TestDealerSim::runsInProcess()
     QVERIFY(server.port() != 0);
     QCOMPARE(server.baseUrl(), QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(server.port())));
     QCOMPARE(server.requestCount(), 0);
-    const QUrl url = pageUrl(server.baseUrl(), QStringLiteral("Z"), QStringLiteral("prospect"), 1, 9);
+    const QUrl url =
+        pageUrl(server.baseUrl(), QStringLiteral("Z"), QStringLiteral("prospect"), 1, 9);
     QCOMPARE(get(url).status, 500);
     const Answer answer = get(url);
     QCOMPARE(answer.status, 200);

@@ -46,11 +46,13 @@ void TestPageDecoder::decodesGoodPage()
     QCOMPARE(page.items.size(), 2);
     QCOMPARE(page.items.at(0).id, QStringLiteral("P-12284-000001"));
     QCOMPARE(page.items.at(0).updatedAt, QStringLiteral("2025-06-12T09:31:00Z"));
-    QCOMPARE(page.items.at(0).payload,
-             QByteArray(R"({"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"));
+    QCOMPARE(
+        page.items.at(0).payload,
+        QByteArray(R"({"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"));
     QCOMPARE(page.items.at(1).id, QStringLiteral("P-12284-000002"));
-    QCOMPARE(page.items.at(1).payload,
-             QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
+    QCOMPARE(
+        page.items.at(1).payload,
+        QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
 }
 
 void TestPageDecoder::lastPageHasNoNext()
@@ -98,8 +100,8 @@ void TestPageDecoder::payloadIsRawBytes()
         R"("nested":{"b":[1,{"c":"]}\"[{"}],"a":null},"esc":"q\"uote\\ \/ \n \u00e9 \ud83d\ude00",)"
         "\"utf8\":\"\xc3\xa9\xe2\x82\xac\",\"ws\" :  [ 1 , 2 ] }";
     const QByteArray item2 = R"({ "id" : "B-2" , "updated_at" : "x" , "empty" : {} , "arr":[[]] })";
-    const QByteArray body = "{\"items\" : [ " + item1 + " ,\n\t" + item2
-        + " ] , \"page\": 1, \"next_page\": null, \"total\": 2}";
+    const QByteArray body = "{\"items\" : [ " + item1 + " ,\n\t" + item2 +
+                            " ] , \"page\": 1, \"next_page\": null, \"total\": 2}";
 
     DecodedPage page;
     QString error;
@@ -134,8 +136,9 @@ void TestPageDecoder::toleratesWhitespaceAndBom()
         QSKIP("this Qt's JSON parser does not accept a byte-order mark");
     QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 2);
-    QCOMPARE(page.items.at(1).payload,
-             QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
+    QCOMPARE(
+        page.items.at(1).payload,
+        QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
 }
 
 void TestPageDecoder::findsEscapedItemsKey()
@@ -162,7 +165,8 @@ void TestPageDecoder::rejectsMalformed_data()
     QTest::newRow("blank") << QByteArray(" \n") << "empty body";
     QTest::newRow("html") << QByteArray("<html>oops</html>") << "not valid JSON";
     QTest::newRow("truncated") << GoodPage.left(GoodPage.size() / 2) << "not valid JSON";
-    QTest::newRow("trailing garbage") << GoodPage + "x" << "not valid JSON";
+    QTest::newRow("trailing garbage") << GoodPage + "x"
+                                      << "not valid JSON";
     QTest::newRow("array") << QByteArray("[1,2]") << "not an object";
     QTest::newRow("string") << QByteArray("\"page\"") << "not valid JSON";
     QTest::newRow("no items") << QByteArray(R"({"page":1,"next_page":null})")
@@ -171,25 +175,24 @@ void TestPageDecoder::rejectsMalformed_data()
     QTest::newRow("items null") << page("null") << "\"items\" is null";
     QTest::newRow("item number") << page(R"([{"id":"a","updated_at":"b"},3])")
                                  << "item 2 is a number, not an object";
-    QTest::newRow("item no id") << page(R"([{"updated_at":"b"}])")
-                                << "item 1 has no string \"id\"";
+    QTest::newRow("item no id") << page(R"([{"updated_at":"b"}])") << "item 1 has no string \"id\"";
     QTest::newRow("id number") << page(R"([{"id":12,"updated_at":"b"}])")
                                << "item 1 has no string \"id\"";
     QTest::newRow("id empty") << page(R"([{"id":"","updated_at":"b"}])")
                               << "item 1 has an empty \"id\"";
-    QTest::newRow("no updated_at") << page(R"([{"id":"a"},{"id":"b"}])")
-                                   << "item 1 has no string \"updated_at\"";
+    QTest::newRow("no updated_at")
+        << page(R"([{"id":"a"},{"id":"b"}])") << "item 1 has no string \"updated_at\"";
     QTest::newRow("updated_at number") << page(R"([{"id":"a","updated_at":"x"},)"
                                                R"({"id":"b","updated_at":5}])")
                                        << "item 2 has no string \"updated_at\"";
-    QTest::newRow("next_page string") << page("[]", R"("next_page":"2")")
-                                      << "\"next_page\" is a string";
-    QTest::newRow("next_page fraction") << page("[]", R"("next_page":2.5)")
-                                        << "\"next_page\" is a number";
-    QTest::newRow("next_page huge") << page("[]", R"("next_page":1e300)")
-                                    << "\"next_page\" is a number";
-    QTest::newRow("next_page missing") << QByteArray(R"({"page":1,"items":[]})")
-                                       << "no \"next_page\"";
+    QTest::newRow("next_page string")
+        << page("[]", R"("next_page":"2")") << "\"next_page\" is a string";
+    QTest::newRow("next_page fraction")
+        << page("[]", R"("next_page":2.5)") << "\"next_page\" is a number";
+    QTest::newRow("next_page huge")
+        << page("[]", R"("next_page":1e300)") << "\"next_page\" is a number";
+    QTest::newRow("next_page missing")
+        << QByteArray(R"({"page":1,"items":[]})") << "no \"next_page\"";
     QTest::newRow("page missing") << QByteArray(R"({"items":[],"next_page":null})")
                                   << "\"page\" is missing";
     QTest::newRow("page string") << QByteArray(R"({"page":"1","items":[],"next_page":null})")
@@ -205,8 +208,9 @@ void TestPageDecoder::rejectsMalformed_data()
     QTest::newRow("items twice") << QByteArray(R"({"page":1,"items":[{"id":"a","updated_at":"b"}],)"
                                                R"("items":[],"next_page":null})")
                                  << "\"items\" twice";
-    QTest::newRow("bad utf8") << QByteArray("{\"page\":1,\"items\":[{\"id\":\"\xff\",\"updated_at\":"
-                                            "\"b\"}],\"next_page\":null}")
+    QTest::newRow("bad utf8") << QByteArray(
+                                     "{\"page\":1,\"items\":[{\"id\":\"\xff\",\"updated_at\":"
+                                     "\"b\"}],\"next_page\":null}")
                               << "not valid JSON";
 }
 

@@ -209,6 +209,7 @@ int JobTableModel::rowOfJob(qint64 id) const
 
 void JobTableModel::setJobs(const QVector<Job> &fresh)
 {
+    m_fetchPending = false;
     QSet<qint64> freshIds;
     freshIds.reserve(fresh.size());
     for (const Job &job : fresh)

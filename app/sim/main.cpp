@@ -82,12 +82,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("records-for"),
          QStringLiteral("Give one dealer a different record count (repeatable)."),
          QStringLiteral("ID=N")},
-        {QStringLiteral("page-size"),
-         QStringLiteral("The largest page served (default 500)."), QStringLiteral("N"),
-         QStringLiteral("500")},
-        {QStringLiteral("latency-ms"),
-         QStringLiteral("Delay before every answer (default 0)."), QStringLiteral("MS"),
-         QStringLiteral("0")},
+        {QStringLiteral("page-size"), QStringLiteral("The largest page served (default 500)."),
+         QStringLiteral("N"), QStringLiteral("500")},
+        {QStringLiteral("latency-ms"), QStringLiteral("Delay before every answer (default 0)."),
+         QStringLiteral("MS"), QStringLiteral("0")},
         {QStringLiteral("token"),
          QStringLiteral("Require Authorization: Bearer TOKEN (401 otherwise)."),
          QStringLiteral("TOKEN")},
@@ -107,8 +105,8 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())
-        badArguments(QStringLiteral("unexpected argument \"%1\"")
-                         .arg(parser.positionalArguments().first()));
+        badArguments(
+            QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
 
     DealerSimServer::Options options;
     options.records = positiveNumber(parser, QStringLiteral("records"), 0);
@@ -147,8 +145,8 @@ int main(int argc, char *argv[])
     else
         address.setAddress(host);
     if (!portOk || port > 65535 || address.isNull())
-        badArguments(QStringLiteral("--listen wants HOST:PORT with a numeric host, not \"%1\"")
-                         .arg(listen));
+        badArguments(
+            QStringLiteral("--listen wants HOST:PORT with a numeric host, not \"%1\"").arg(listen));
 
     DealerSimServer server(options);
     QString error;
@@ -161,7 +159,6 @@ int main(int argc, char *argv[])
 
     std::printf("%u\n", static_cast<unsigned>(server.port()));
     std::fflush(stdout);
-    std::fprintf(stderr, "dealerq-sim: serving %s\n",
-                 qPrintable(server.baseUrl().toString()));
+    std::fprintf(stderr, "dealerq-sim: serving %s\n", qPrintable(server.baseUrl().toString()));
     return QCoreApplication::exec();
 }

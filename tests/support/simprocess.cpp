@@ -4,7 +4,9 @@
 
 #include <QDeadlineTimer>
 
-SimProcess::SimProcess(QStringList extraArgs) : m_args(std::move(extraArgs)) {}
+SimProcess::SimProcess(QStringList extraArgs)
+    : m_args(std::move(extraArgs))
+{}
 
 SimProcess::~SimProcess()
 {
@@ -20,8 +22,8 @@ bool SimProcess::start(QString *error)
         return false;
     };
     m_process.setProgram(QStringLiteral(DEALERQ_SIM_PATH));
-    m_process.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}
-                           + m_args);
+    m_process.setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} +
+                           m_args);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.setReadChannel(QProcess::StandardOutput);
     m_process.start();

@@ -1,0 +1,570 @@
+#include "historypanel.h"
+
+#include "csvexport.h"
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "jobtablemodel.h"
+#include "jobtableview.h"
+#include "queuewatcher.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int ExportChunk = 2000;
+
+bool sameFilter(const HistoryFilter &a, const HistoryFilter &b)
+{
+    return a.statuses == b.statuses && a.dealerId == b.dealerId;
+}
+
+struct RetryResult
+{
+    QVector<qint64> retried;
+    QVector<StoreError> errors;
+};
+
+struct PageResult
+{
+    std::optional<QVector<Job>> jobs;
+    StoreError error;
+};
+
+struct CountResult
+{
+    std::optional<qint64> count;
+    StoreError error;
+};
+
+struct ExportResult
+{
+    qint64 count = -1;
+    QString error;
+};
+
+// The filtered rows as the window shows them, newest first, through a file that replaces the
+// target only when complete.
+qint64 exportFiltered(JobStore &store, const HistoryFilter &filter, const QString &path,
+                      const std::function<bool(qint64)> &progress, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return -1;
+    }
+    const auto writeFailed = [&] {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        file.cancelWriting();
+        return -1;
+    };
+    if (file.write(Csv::header()) < 0)
+        return writeFailed();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    HistoryFilter page = filter;
+    page.limit = ExportChunk;
+    page.offset = 0;
+    qint64 count = 0;
+    for (;;) {
+        StoreError storeError;
+        const std::optional<QVector<Job>> jobs = store.history(page, &storeError);
+        if (!jobs) {
+            *error = storeError.message;
+            file.cancelWriting();
+            return -1;
+        }
+        for (const Job &job : *jobs) {
+            if (file.write(Csv::row(job, now)) < 0)
+                return writeFailed();
+        }
+        count += jobs->size();
+        if (!progress(count)) {
+            *error = QStringLiteral("export cancelled");
+            file.cancelWriting();
+            return -1;
+        }
+        if (jobs->size() < ExportChunk)
+            break;
+        page.offset += ExportChunk;
+    }
+    if (!file.commit())
+        return writeFailed();
+    return count;
+}
+
+} // namespace
+
+HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
+    : QWidget(parent)
+    , m_queue(queue)
+    , m_model(new JobTableModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new JobTableView(this))
+    , m_status(new QComboBox(this))
+    , m_dealer(new QLineEdit(this))
+    , m_filterDelay(new QTimer(this))
+    , m_info(new QLabel(this))
+    , m_exportProgress(new QProgressBar(this))
+    , m_exportStop(new QPushButton(tr("Stop export"), this))
+{
+    setObjectName(QStringLiteral("historyPanel"));
+    m_model->setObjectName(QStringLiteral("historyModel"));
+    m_proxy->setObjectName(QStringLiteral("historyProxy"));
+    m_view->setObjectName(QStringLiteral("historyView"));
+    m_status->setObjectName(QStringLiteral("historyStatusFilter"));
+    m_dealer->setObjectName(QStringLiteral("historyDealerFilter"));
+    m_info->setObjectName(QStringLiteral("historyInfo"));
+    m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(JobTableModel::SortRole);
+    m_proxy->setDynamicSortFilter(true);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    // Newest first as the store gives them, until the operator clicks a column.
+    m_view->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder);
+    m_proxy->sort(-1);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setDefaultHiddenColumns({JobTableModel::PriorityColumn, JobTableModel::CreatedColumn,
+                                     JobTableModel::StartedColumn, JobTableModel::PagesColumn});
+    QHeaderView *header = m_view->horizontalHeader();
+    header->resizeSection(JobTableModel::IdColumn, 70);
+    header->resizeSection(JobTableModel::WindowColumn, 180);
+    header->resizeSection(JobTableModel::FinishedColumn, 150);
+    for (int column : {JobTableModel::AttemptsColumn, JobTableModel::FetchedColumn,
+                       JobTableModel::InsertedColumn, JobTableModel::UpdatedColumn})
+        header->resizeSection(column, 80);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    m_status->addItem(tr("All finished"));
+    m_status->addItem(JobFormat::statusIcon(JobStatus::Completed), tr("Completed"),
+                      int(JobStatus::Completed));
+    m_status->addItem(JobFormat::statusIcon(JobStatus::Failed), tr("Failed"),
+                      int(JobStatus::Failed));
+    m_status->addItem(JobFormat::statusIcon(JobStatus::Cancelled), tr("Cancelled"),
+                      int(JobStatus::Cancelled));
+    m_dealer->setPlaceholderText(tr("Dealer ID"));
+    m_dealer->setClearButtonEnabled(true);
+    m_dealer->setToolTip(tr("Show only this dealer's jobs (exact ID)"));
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(300);
+    m_info->setTextFormat(Qt::PlainText);
+    m_exportProgress->hide();
+    m_exportStop->hide();
+
+    m_retry = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Retry Selected"),
+                          this);
+    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_retry->setToolTip(tr("Queue the selected failed or cancelled jobs again (Ctrl+R)"));
+    m_clear = new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("C&lear Completed…"),
+                          this);
+    m_clear->setToolTip(tr("Remove completed, failed and cancelled jobs from the history"));
+    m_export = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
+                           tr("&Export CSV…"), this);
+    m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_export->setToolTip(tr("Write every job in the store to a CSV file (Ctrl+E)"));
+    m_exportFiltered = new QAction(tr("Export &Filtered CSV…"), this);
+    m_exportFiltered->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportFiltered->setToolTip(tr("Write only the jobs the history filter shows"));
+
+    connect(m_retry, &QAction::triggered, this, [this] { retryJobs(m_view->selectedJobIds()); });
+    connect(m_clear, &QAction::triggered, this, &HistoryPanel::clearFinished);
+    connect(m_export, &QAction::triggered, this, [this] { exportCsv(false); });
+    connect(m_exportFiltered, &QAction::triggered, this, [this] { exportCsv(true); });
+    connect(m_exportStop, &QPushButton::clicked, this, [this] {
+        if (m_exportCancel)
+            *m_exportCancel = true;
+    });
+    connect(m_status, &QComboBox::currentIndexChanged, this, &HistoryPanel::readFilterInputs);
+    connect(m_dealer, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_dealer, &QLineEdit::returnPressed, this, &HistoryPanel::readFilterInputs);
+    connect(m_filterDelay, &QTimer::timeout, this, &HistoryPanel::readFilterInputs);
+    connect(m_model, &JobTableModel::moreRequested, this, &HistoryPanel::fetchMore);
+    connect(m_view, &JobTableView::selectionChangedByUser, this, &HistoryPanel::updateActions);
+    connect(m_view, &JobTableView::jobActivated, this, &HistoryPanel::detailsRequested);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        menu.addAction(m_retry);
+        const qint64 id = m_view->indexAt(pos).data(JobTableModel::JobIdRole).toLongLong();
+        if (id > 0)
+            menu.addAction(tr("Details…"), this, [this, id] { emit detailsRequested(id); });
+        menu.addSeparator();
+        menu.addAction(m_exportFiltered);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
+
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(new QLabel(tr("Show:"), this));
+    filterRow->addWidget(m_status);
+    filterRow->addWidget(m_dealer);
+    filterRow->addStretch(1);
+    filterRow->addWidget(m_info);
+
+    auto *exportButton = new QToolButton(this);
+    exportButton->setDefaultAction(m_export);
+    exportButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(m_export);
+    exportMenu->addAction(m_exportFiltered);
+    exportButton->setMenu(exportMenu);
+    exportButton->setPopupMode(QToolButton::MenuButtonPopup);
+    auto *retryButton = new QToolButton(this);
+    retryButton->setDefaultAction(m_retry);
+    retryButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *clearButton = new QToolButton(this);
+    clearButton->setDefaultAction(m_clear);
+    clearButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(retryButton);
+    buttons->addWidget(clearButton);
+    buttons->addStretch(1);
+    buttons->addWidget(m_exportProgress);
+    buttons->addWidget(m_exportStop);
+    buttons->addWidget(exportButton);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filterRow);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+    m_filter.limit = PageSize;
+    updateActions();
+    updateInfo();
+}
+
+HistoryPanel::~HistoryPanel()
+{
+    if (m_exportCancel)
+        *m_exportCancel = true;
+}
+
+HistoryFilter HistoryPanel::refreshFilter() const
+{
+    HistoryFilter filter = m_filter;
+    filter.limit = qMax(PageSize, m_model->rowCount());
+    filter.offset = 0;
+    return filter;
+}
+
+void HistoryPanel::setFilter(const QVector<JobStatus> &statuses, const QString &dealerId)
+{
+    const QSignalBlocker blockStatus(m_status);
+    const QSignalBlocker blockDealer(m_dealer);
+    m_status->setCurrentIndex(
+        statuses.size() == 1 ? qMax(0, m_status->findData(int(statuses.first()))) : 0);
+    m_dealer->setText(dealerId);
+    m_filterDelay->stop();
+    if (m_filter.statuses == statuses && m_filter.dealerId == dealerId)
+        return;
+    m_filter.statuses = statuses;
+    m_filter.dealerId = dealerId;
+    // A new filter starts from its first page again.
+    m_model->setJobs({});
+    m_model->setTotal(0);
+    updateInfo();
+    emit refreshWanted();
+}
+
+void HistoryPanel::readFilterInputs()
+{
+    QVector<JobStatus> statuses;
+    const QVariant status = m_status->currentData();
+    if (status.isValid())
+        statuses.push_back(JobStatus(status.toInt()));
+    setFilter(statuses, m_dealer->text().trimmed());
+}
+
+void HistoryPanel::applySnapshot(const QueueSnapshot &snapshot)
+{
+    if (!snapshot.history || !sameFilter(snapshot.historyFilter, m_filter))
+        return; // a read of an older filter: the next one is on its way
+    m_model->setJobs(*snapshot.history);
+    m_model->setTotal(snapshot.historyTotal.value_or(snapshot.history->size()));
+    updateInfo();
+    updateActions();
+}
+
+void HistoryPanel::fetchMore(int offset)
+{
+    HistoryFilter filter = m_filter;
+    filter.offset = offset;
+    filter.limit = PageSize;
+    m_queue->call(
+        this,
+        [filter](JobStore &store) {
+            PageResult result;
+            result.jobs = store.history(filter, &result.error);
+            return result;
+        },
+        [this, filter](PageResult result) {
+            if (!result.jobs) {
+                m_model->fetchFailed();
+                emit storeFailed(result.error);
+                emit message(tr("Could not read more of the history: %1")
+                                 .arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            if (!sameFilter(filter, m_filter)) {
+                m_model->fetchFailed();
+                return;
+            }
+            m_model->appendJobs(*result.jobs);
+            updateInfo();
+        });
+}
+
+void HistoryPanel::updateInfo()
+{
+    const qint64 total = m_model->total();
+    const int shown = m_model->rowCount();
+    if (total > shown)
+        m_info->setText(tr("%1 of %2 jobs loaded; scroll down for more")
+                            .arg(JobFormat::count(shown), JobFormat::count(total)));
+    else
+        m_info->setText(tr("%n job(s)", nullptr, shown));
+}
+
+void HistoryPanel::updateActions()
+{
+    bool retryable = false;
+    const QModelIndexList rows =
+        m_view->selectionModel() ? m_view->selectionModel()->selectedRows() : QModelIndexList();
+    for (const QModelIndex &index : rows) {
+        const auto status = JobStatus(index.data(JobTableModel::StatusRole).toInt());
+        retryable = retryable || status == JobStatus::Failed || status == JobStatus::Cancelled;
+    }
+    m_retry->setEnabled(retryable && !m_busy);
+    m_clear->setEnabled(!m_busy);
+    m_export->setEnabled(!m_exportCancel);
+    m_exportFiltered->setEnabled(!m_exportCancel);
+}
+
+void HistoryPanel::retryJobs(const QVector<qint64> &ids)
+{
+    if (ids.isEmpty() || m_busy)
+        return;
+    m_busy = true;
+    updateActions();
+    m_queue->call(
+        this,
+        [ids](JobStore &store) {
+            RetryResult result;
+            for (qint64 id : ids) {
+                StoreError error;
+                if (store.retryJob(id, &error))
+                    result.retried.push_back(id);
+                else
+                    result.errors.push_back(error);
+            }
+            return result;
+        },
+        [this](RetryResult result) {
+            m_busy = false;
+            updateActions();
+            QStringList parts;
+            if (!result.retried.isEmpty())
+                parts << tr("Queued %n job(s) again.", nullptr, int(result.retried.size()));
+            QStringList why;
+            for (const StoreError &error : std::as_const(result.errors)) {
+                emit storeFailed(error);
+                why << error.message;
+            }
+            if (!why.isEmpty())
+                parts << tr("Not retried: %1").arg(why.join(QStringLiteral("; ")));
+            emit message(parts.join(QLatin1Char(' ')), why.isEmpty()
+                                                           ? MessageBar::Level::Info
+                                                           : MessageBar::Level::Warning);
+            if (!result.retried.isEmpty())
+                emit queueChanged();
+        });
+}
+
+void HistoryPanel::clearFinished()
+{
+    if (m_busy)
+        return;
+    m_busy = true;
+    updateActions();
+    m_queue->call(
+        this,
+        [](JobStore &store) {
+            CountResult result;
+            result.count = store.historyCount(HistoryFilter{}, &result.error);
+            return result;
+        },
+        [this](CountResult result) {
+            m_busy = false;
+            updateActions();
+            if (!result.count) {
+                emit storeFailed(result.error);
+                emit message(tr("Could not count the finished jobs: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            const qint64 count = *result.count;
+            if (count == 0) {
+                emit message(tr("The history is empty: nothing to clear."),
+                             MessageBar::Level::Info);
+                return;
+            }
+            auto *box = new QMessageBox(
+                QMessageBox::Question, tr("Clear completed jobs"),
+                tr("Remove %1 finished job(s) — completed, failed and cancelled — and their logs "
+                   "from the history?\n\nQueued and running jobs stay. This cannot be undone.")
+                    .arg(JobFormat::count(count)),
+                QMessageBox::Cancel, this);
+            box->setObjectName(QStringLiteral("clearConfirmation"));
+            QPushButton *remove = box->addButton(
+                tr("Remove %1 job(s)").arg(JobFormat::count(count)), QMessageBox::DestructiveRole);
+            box->setDefaultButton(remove);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->setWindowModality(Qt::WindowModal);
+            connect(box, &QMessageBox::finished, this, [this, box, remove] {
+                if (box->clickedButton() != remove)
+                    return;
+                m_busy = true;
+                updateActions();
+                m_queue->call(
+                    this,
+                    [](JobStore &store) {
+                        CountResult removed;
+                        removed.count = store.clearFinished(&removed.error);
+                        return removed;
+                    },
+                    [this](CountResult removed) {
+                        m_busy = false;
+                        updateActions();
+                        if (!removed.count) {
+                            emit storeFailed(removed.error);
+                            emit message(tr("Could not clear the history: %1")
+                                             .arg(removed.error.message),
+                                         MessageBar::Level::Error);
+                            return;
+                        }
+                        emit message(tr("Removed %1 finished job(s) from the history.")
+                                         .arg(JobFormat::count(*removed.count)),
+                                     MessageBar::Level::Info);
+                        emit queueChanged();
+                    });
+            });
+            box->open();
+        });
+}
+
+void HistoryPanel::exportCsv(bool onlyFiltered)
+{
+    if (m_exportCancel)
+        return;
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (dir.isEmpty() || !QDir(dir).exists())
+        dir = QDir::homePath();
+    const QString name = QStringLiteral("dealerq-jobs-%1.csv")
+                             .arg(QDateTime::currentDateTime().toString(
+                                 QStringLiteral("yyyyMMdd-HHmmss")));
+    auto *dialog = new QFileDialog(this,
+                                   onlyFiltered ? tr("Export the filtered jobs as CSV")
+                                                : tr("Export every job as CSV"),
+                                   QDir(dir).filePath(name), tr("CSV files (*.csv)"));
+    dialog->setObjectName(QStringLiteral("exportDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("csv"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this, onlyFiltered](const QString &path) { startExport(path, onlyFiltered); });
+    dialog->open();
+}
+
+void HistoryPanel::setExportProgress(qint64 done, qint64 total)
+{
+    if (!m_exportCancel)
+        return;
+    if (total > 0) {
+        // QProgressBar takes int: show per mille.
+        m_exportProgress->setRange(0, 1000);
+        m_exportProgress->setValue(int(qMin<qint64>(1000, done * 1000 / total)));
+        m_exportProgress->setFormat(
+            tr("%1 of %2").arg(JobFormat::count(done), JobFormat::count(total)));
+    }
+}
+
+void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
+{
+    if (m_exportCancel || path.isEmpty())
+        return;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_exportCancel = cancel;
+    m_exportProgress->setRange(0, 0);
+    m_exportProgress->setTextVisible(true);
+    m_exportProgress->show();
+    m_exportStop->show();
+    updateActions();
+
+    const HistoryFilter filter = m_filter;
+    QPointer<HistoryPanel> guard(this);
+    JobQueue *queue = m_queue;
+    m_queue->call(
+        this,
+        [path, onlyFiltered, filter, cancel, guard, queue](JobStore &store) {
+            ExportResult result;
+            StoreError error;
+            qint64 total = 0;
+            if (onlyFiltered) {
+                total = store.historyCount(filter, &error).value_or(0);
+            } else if (const std::optional<JobCounts> counts =
+                           store.counts(QDateTime::currentMSecsSinceEpoch(), &error)) {
+                total = counts->queued + counts->running + counts->completed + counts->failed
+                    + counts->cancelled;
+            }
+            // Progress goes to the GUI thread through the queue object, which outlives every
+            // store call; the panel may be gone by then.
+            const auto progress = [guard, queue, total, cancel](qint64 done) {
+                QMetaObject::invokeMethod(
+                    queue,
+                    [guard, done, total] {
+                        if (guard)
+                            guard->setExportProgress(done, total);
+                    },
+                    Qt::QueuedConnection);
+                return !*cancel;
+            };
+            progress(0);
+            if (onlyFiltered)
+                result.count = exportFiltered(store, filter, path, progress, &result.error);
+            else
+                result.count = Csv::exportJobsToFile(store, path, &result.error, progress);
+            return result;
+        },
+        [this, path](ExportResult result) {
+            m_exportCancel.reset();
+            m_exportProgress->hide();
+            m_exportStop->hide();
+            updateActions();
+            if (result.count < 0)
+                emit message(tr("Export failed: %1").arg(result.error), MessageBar::Level::Error);
+            else
+                emit message(tr("Exported %1 job(s) to %2.")
+                                 .arg(JobFormat::count(result.count), QDir::toNativeSeparators(path)),
+                             MessageBar::Level::Info);
+            emit exportFinished(result.count, path);
+        });
+}

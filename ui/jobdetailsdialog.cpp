@@ -1,0 +1,226 @@
+#include "jobdetailsdialog.h"
+
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "timeformat.h"
+
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace {
+
+struct DetailsResult
+{
+    std::optional<Job> job;
+    std::optional<QVector<LogLine>> log;
+    StoreError error;
+};
+
+QString orDash(const QString &text)
+{
+    return text.isEmpty() ? QStringLiteral("—") : text;
+}
+
+QString timeText(qint64 ms)
+{
+    if (ms == 0)
+        return QStringLiteral("—");
+    return QStringLiteral("%1  (%2)").arg(formatTimestamp(ms), JobFormat::dateTime(ms));
+}
+
+} // namespace
+
+JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *parent)
+    : QDialog(parent)
+    , m_queue(queue)
+    , m_jobId(jobId)
+    , m_form(new QFormLayout)
+    , m_error(new QPlainTextEdit(this))
+    , m_log(new QPlainTextEdit(this))
+    , m_problem(new QLabel(this))
+{
+    setObjectName(QStringLiteral("jobDetails"));
+    setWindowTitle(tr("Job %1").arg(jobId));
+    setAttribute(Qt::WA_DeleteOnClose);
+    resize(640, 680);
+
+    const QVector<QPair<QString, QString>> fields = {
+        {QStringLiteral("job_id"), tr("Job ID")},
+        {QStringLiteral("dealer_id"), tr("Dealer ID")},
+        {QStringLiteral("fetch_type"), tr("Fetch type")},
+        {QStringLiteral("from_time"), tr("From")},
+        {QStringLiteral("to_time"), tr("To")},
+        {QStringLiteral("status"), tr("Status")},
+        {QStringLiteral("priority"), tr("Priority")},
+        {QStringLiteral("created_at"), tr("Queued at")},
+        {QStringLiteral("started_at"), tr("Started at")},
+        {QStringLiteral("finished_at"), tr("Finished at")},
+        {QStringLiteral("duration_s"), tr("Duration")},
+        {QStringLiteral("attempts"), tr("Attempts")},
+        {QStringLiteral("result"), tr("Result")},
+        {QStringLiteral("error.category"), tr("Error category")},
+        {QStringLiteral("runner"), tr("Run by")},
+    };
+    for (const auto &[field, label] : fields)
+        addField(field, label);
+
+    m_error->setObjectName(QStringLiteral("errorText"));
+    m_error->setReadOnly(true);
+    m_error->setMaximumHeight(80);
+    m_error->setPlaceholderText(tr("No error"));
+    m_log->setObjectName(QStringLiteral("logText"));
+    m_log->setReadOnly(true);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setPlaceholderText(tr("No log lines"));
+    m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText);
+    m_problem->hide();
+
+    auto *errorBox = new QGroupBox(tr("Error"), this);
+    auto *errorLayout = new QVBoxLayout(errorBox);
+    errorLayout->addWidget(m_error);
+    auto *logBox = new QGroupBox(tr("Log"), this);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->addWidget(m_log);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *reloadButton = buttons->addButton(tr("&Reload"), QDialogButtonBox::ActionRole);
+    connect(reloadButton, &QPushButton::clicked, this, &JobDetailsDialog::reload);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_problem);
+    layout->addLayout(m_form);
+    layout->addWidget(errorBox);
+    layout->addWidget(logBox, 1);
+    layout->addWidget(buttons);
+    reload();
+}
+
+JobDetailsDialog::~JobDetailsDialog() = default;
+
+QLabel *JobDetailsDialog::addField(const QString &field, const QString &label)
+{
+    auto *value = new QLabel(QStringLiteral("…"), this);
+    value->setObjectName(field);
+    value->setTextFormat(Qt::PlainText);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    value->setWordWrap(true);
+    m_form->addRow(label + QLatin1Char(':'), value);
+    m_fields.push_back({field, value});
+    return value;
+}
+
+QString JobDetailsDialog::fieldText(const QString &field) const
+{
+    for (const auto &[name, label] : m_fields) {
+        if (name == field)
+            return label->text();
+    }
+    return {};
+}
+
+QString JobDetailsDialog::logText() const
+{
+    return m_log->toPlainText();
+}
+
+QString JobDetailsDialog::errorText() const
+{
+    return m_error->toPlainText();
+}
+
+void JobDetailsDialog::reload()
+{
+    const qint64 id = m_jobId;
+    m_queue->call(
+        this,
+        [id](JobStore &store) {
+            DetailsResult result;
+            result.job = store.job(id, &result.error);
+            if (result.job)
+                result.log = store.jobLogs(id, &result.error);
+            return result;
+        },
+        [this](DetailsResult result) {
+            if (!result.job || !result.log) {
+                m_problem->setText(
+                    result.error.kind == StoreError::Kind::NotFound
+                        ? tr("Job %1 is no longer in the store (the history was cleared).")
+                              .arg(m_jobId)
+                        : tr("Could not read job %1: %2").arg(m_jobId).arg(result.error.message));
+                m_problem->show();
+                emit loaded();
+                return;
+            }
+            m_problem->hide();
+            showJob(*result.job, *result.log);
+            emit loaded();
+        });
+}
+
+void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const std::optional<double> duration = job.durationSeconds(now);
+    QString result = QStringLiteral("—");
+    if (job.result) {
+        result = tr("%1 pages; %2 fetched, %3 inserted, %4 updated, %5 unchanged")
+                     .arg(job.result->pages)
+                     .arg(JobFormat::count(job.result->fetched),
+                          JobFormat::count(job.result->inserted),
+                          JobFormat::count(job.result->updated),
+                          JobFormat::count(job.result->unchanged));
+    }
+    QString status = toString(job.status);
+    if (job.cancelRequested && job.status == JobStatus::Running)
+        status += tr(" (cancel requested)");
+    const QVector<QPair<QString, QString>> values = {
+        {QStringLiteral("job_id"), QString::number(job.id)},
+        {QStringLiteral("dealer_id"), job.dealerId},
+        {QStringLiteral("fetch_type"), job.fetchType},
+        {QStringLiteral("from_time"), timeText(job.fromMs)},
+        {QStringLiteral("to_time"), timeText(job.toMs)},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("priority"), QString::number(job.priority)},
+        {QStringLiteral("created_at"), timeText(job.createdMs)},
+        {QStringLiteral("started_at"), timeText(job.startedMs)},
+        {QStringLiteral("finished_at"), timeText(job.finishedMs)},
+        {QStringLiteral("duration_s"),
+         duration ? QStringLiteral("%1 s (%2)")
+                        .arg(QString::number(*duration, 'f', 3), JobFormat::duration(duration))
+                  : QStringLiteral("—")},
+        {QStringLiteral("attempts"), QString::number(job.attempts)},
+        {QStringLiteral("result"), result},
+        {QStringLiteral("error.category"),
+         job.error.category == ErrorCategory::None ? QStringLiteral("—")
+                                                   : toString(job.error.category)},
+        {QStringLiteral("runner"), orDash(job.runnerId)},
+    };
+    for (const auto &[field, text] : values) {
+        for (const auto &[name, label] : std::as_const(m_fields)) {
+            if (name == field)
+                label->setText(text);
+        }
+    }
+    QPalette pal = palette();
+    const QColor color = JobFormat::statusColor(job.status);
+    if (color.isValid())
+        pal.setColor(QPalette::WindowText, color);
+    for (const auto &[name, label] : std::as_const(m_fields)) {
+        if (name == QLatin1String("status"))
+            label->setPalette(pal);
+    }
+    m_error->setPlainText(job.error.message);
+    QStringList lines;
+    lines.reserve(log.size());
+    for (const LogLine &line : log)
+        lines << QStringLiteral("%1  %2").arg(JobFormat::dateTime(line.atMs), line.message);
+    m_log->setPlainText(lines.join(QLatin1Char('\n')));
+}
