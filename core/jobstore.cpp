@@ -223,9 +223,9 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
                       QStringLiteral("db"), 0};
         return false;
     } else {
-        q.prepare(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
-        if (!exec(q, error, QStringLiteral("creating the schema")))
-            return false;
+        // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
+        if (!q.exec(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")))
+            return fail(error, q, QStringLiteral("creating the schema"));
     }
     if (version > SchemaVersion) {
         if (error)
@@ -242,9 +242,9 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
         if (step.version <= version || step.version > targetVersion)
             continue;
         for (const QString &sql : step.statements(sqlite)) {
-            q.prepare(sql);
-            if (!exec(q, error, QStringLiteral("migrating to schema version %1").arg(step.version)))
-                return false;
+            if (!q.exec(sql))
+                return fail(error, q,
+                            QStringLiteral("migrating to schema version %1").arg(step.version));
         }
         version = step.version;
     }

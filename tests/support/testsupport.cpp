@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -26,9 +27,29 @@ bool adminExec(const QString &adminUrl, const QString &sql, QString *error)
 
 } // namespace
 
+QString postgresAdminUrl(QString *error)
+{
+    QString url = qEnvironmentVariable("DEALERQ_TEST_PG");
+    const QString state = qEnvironmentVariable("DEALERQ_TEST_PG_STATE");
+    if (url.isEmpty() && !state.isEmpty()) {
+        QFile file(state + QStringLiteral("/url"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            // Never a quiet fall-back to SQLite: the fixture was asked for and is not there.
+            *error = QStringLiteral("DEALERQ_TEST_PG_STATE is set but %1 cannot be read: is the "
+                                    "pg_start fixture running?")
+                         .arg(file.fileName());
+            return {};
+        }
+        url = QString::fromUtf8(file.readAll()).trimmed();
+    }
+    return url;
+}
+
 TestDatabase::TestDatabase()
 {
-    m_adminUrl = qEnvironmentVariable("DEALERQ_TEST_PG");
+    m_adminUrl = postgresAdminUrl(&m_error);
+    if (!m_error.isEmpty())
+        return;
     if (m_adminUrl.isEmpty()) {
         m_urlString = sqliteUrlIn(m_dir.path());
     } else {

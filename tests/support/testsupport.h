@@ -8,6 +8,11 @@
 /// A database URL for a fresh SQLite file inside `dir`.
 QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("dealerq.db"));
 
+/// The admin URL of the PostgreSQL server the tests run against (env DEALERQ_TEST_PG, or the
+/// CTest fixture's state folder in DEALERQ_TEST_PG_STATE); empty for SQLite. Sets *error when
+/// PostgreSQL was asked for but is not there.
+QString postgresAdminUrl(QString *error);
+
 /// A fresh, empty database for one test: a SQLite file in a temporary folder, or — when the
 /// environment names a PostgreSQL server in DEALERQ_TEST_PG (the CTest fixture sets it) — a new
 /// database on that server, dropped again at the end. The one switch every store, runner and
