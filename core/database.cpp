@@ -196,6 +196,11 @@ bool WriteTransaction::commit(QString *error)
 {
     if (!m_active)
         return false;
+    // Other instances LISTEN for this; PostgreSQL delivers it only if the commit succeeds.
+    if (!m_db.isSqlite() && !m_db.exec(QStringLiteral("NOTIFY %1").arg(ChangeChannel), error)) {
+        rollback();
+        return false;
+    }
     if (!m_db.exec(QStringLiteral("COMMIT"), error)) {
         rollback();
         return false;

@@ -61,7 +61,11 @@ private:
     QSqlDatabase m_db;
 };
 
-/// A write transaction that rolls back unless committed. On SQLite it takes the write lock at
+/// The PostgreSQL channel every committed change to the queue is announced on.
+inline const QString ChangeChannel = QStringLiteral("dealerq_jobs");
+
+/// A write transaction that rolls back unless committed. On PostgreSQL its commit announces the
+/// change on ChangeChannel. On SQLite it takes the write lock at
 /// once (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a read lock.
 class WriteTransaction final
 {

@@ -116,7 +116,7 @@ QString describeNetworkError(QNetworkReply::NetworkError error, int timeoutMs,
         return QStringLiteral("proxy failure");
     case QNetworkReply::SslHandshakeFailedError:
         *transience = Transience::Permanent;
-        return QStringLiteral("TLS handshake failed: the server's certificate is not trusted");
+        return QStringLiteral("TLS handshake failed; check the server certificate");
     case QNetworkReply::ProtocolUnknownError:
     case QNetworkReply::ProtocolInvalidOperationError:
         *transience = Transience::Permanent;

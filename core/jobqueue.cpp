@@ -19,8 +19,10 @@ StoreThread::~StoreThread()
 JobStore &StoreThread::store()
 {
     Q_ASSERT(QThread::currentThread() == &m_thread);
-    if (!m_store)
+    if (!m_store) {
         m_store = std::make_unique<JobStore>(m_url);
+        m_store->subscribeToChanges([this] { emit externalChange(); });
+    }
     if (!m_store->isOpen()) {
         StoreError error;
         m_store->reopen(&error); // on failure every call reports the database error
@@ -57,6 +59,10 @@ void JobQueue::start()
     if (m_store)
         return;
     m_store = std::make_unique<StoreThread>(m_config.runner.database);
+    connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
+    // Open the store's connection now, so that changes from other instances arrive from the
+    // start.
+    call(this, [](JobStore &store) { return store.isOpen(); }, [](bool) {});
     if (!m_config.runJobs)
         return;
     m_runner = std::make_unique<RunnerThread>(m_config.runner);

@@ -26,6 +26,11 @@ public:
     QObject *worker() const { return m_worker; }
     void stop();
 
+signals:
+    /// Another instance changed the queue (PostgreSQL LISTEN/NOTIFY); emitted from the store
+    /// thread.
+    void externalChange();
+
 private:
     DatabaseUrl m_url;
     QThread m_thread;

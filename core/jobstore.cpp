@@ -4,6 +4,7 @@
 #include "timeformat.h"
 
 #include <QDateTime>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -163,7 +164,32 @@ bool JobStore::open(StoreError *error, int targetVersion)
         m_db->close();
         return false;
     }
+    if (m_onChange)
+        listen();
     return true;
+}
+
+bool JobStore::subscribeToChanges(std::function<void()> onChange)
+{
+    if (m_db->isSqlite())
+        return false;
+    m_onChange = std::move(onChange);
+    return !isOpen() || listen();
+}
+
+bool JobStore::listen()
+{
+    QSqlDriver *driver = m_db->db().driver();
+    if (!driver)
+        return false;
+    QObject::disconnect(driver, &QSqlDriver::notification, nullptr, nullptr);
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+                     [this](const QString &name, QSqlDriver::NotificationSource source) {
+                         if (name == ChangeChannel && source == QSqlDriver::OtherSource
+                             && m_onChange)
+                             m_onChange();
+                     });
+    return driver->subscribeToNotification(ChangeChannel);
 }
 
 bool JobStore::reopen(StoreError *error)

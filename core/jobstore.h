@@ -134,6 +134,10 @@ public:
     /// Reconnects after a lost connection.
     bool reopen(StoreError *error);
     bool isOpen() const;
+    /// On PostgreSQL: calls `onChange` (in this thread) whenever another connection commits a
+    /// change to the queue (LISTEN/NOTIFY), also after a reconnect. False on SQLite, which
+    /// has no such thing: there the callers' periodic re-read is all there is.
+    bool subscribeToChanges(std::function<void()> onChange);
     Database &database() { return *m_db; }
     int schemaVersion(StoreError *error = nullptr);
 
@@ -205,6 +209,9 @@ private:
                                                const QVector<FetchedRecord> *records,
                                                StoreError *error);
 
+    bool listen();
+
     std::unique_ptr<Database> m_db;
     bool m_connectionLost = false;
+    std::function<void()> m_onChange;
 };

@@ -54,6 +54,13 @@ void QueueRunner::start()
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &QueueRunner::tryNext);
     m_store = std::make_unique<JobStore>(m_config.database);
+    // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
+    m_store->subscribeToChanges([this] {
+        if (m_fetch)
+            onPoll(); // a cancel from another instance
+        else
+            scheduleNext();
+    });
     setState(RunnerState::Starting);
     scheduleNext();
 }

@@ -1,0 +1,223 @@
+#include "jobqueue.h"
+#include "jobstore.h"
+#include "simprocess.h"
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+/// Several dealerq processes on one database (SPEC §1: exactly one job runs at a time across
+/// every process that shares it).
+class TestMultiProcess final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void instancesStartingTogetherMigrateOnce();
+    void threeProcessesDrainOneAtATime();
+    void killedRunnerIsTakenOver();
+    void jobAddedElsewhereShowsWithinASecond();
+
+private:
+    std::unique_ptr<QProcess> startDealerq(const QStringList &args);
+    void checkNoOverlap(const QVector<Job> &jobs);
+    QVector<Job> allJobs();
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<JobStore> m_store;
+};
+
+void TestMultiProcess::init()
+{
+    m_db = std::make_unique<TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    m_store = std::make_unique<JobStore>(m_db->url());
+}
+
+void TestMultiProcess::cleanup()
+{
+    m_store.reset();
+    m_db.reset();
+}
+
+std::unique_ptr<QProcess> TestMultiProcess::startDealerq(const QStringList &args)
+{
+    auto process = std::make_unique<QProcess>();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("DEALERQ_SETTINGS", m_db->dir() + "/settings.ini");
+    env.insert("XDG_DATA_HOME", m_db->dir() + "/data");
+    env.remove("DEALERQ_DB");
+    process->setProcessEnvironment(env);
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->start(DEALERQ_PATH, QStringList{"--db", m_db->urlString()} + args);
+    process->waitForStarted();
+    return process;
+}
+
+QVector<Job> TestMultiProcess::allJobs()
+{
+    QVector<Job> jobs;
+    StoreError error;
+    m_store->forEachJob(
+        [&](const Job &job) {
+            jobs.push_back(job);
+            return true;
+        },
+        &error);
+    return jobs;
+}
+
+void TestMultiProcess::checkNoOverlap(const QVector<Job> &jobs)
+{
+    QVector<Job> sorted = jobs;
+    std::sort(sorted.begin(), sorted.end(), [](const Job &a, const Job &b) {
+        return std::tie(a.startedMs, a.id) < std::tie(b.startedMs, b.id);
+    });
+    for (int i = 1; i < sorted.size(); ++i)
+        QVERIFY2(sorted[i - 1].finishedMs <= sorted[i].startedMs,
+                 qPrintable(QStringLiteral("jobs %1 and %2 overlap")
+                                .arg(sorted[i - 1].id)
+                                .arg(sorted[i].id)));
+}
+
+void TestMultiProcess::instancesStartingTogetherMigrateOnce()
+{
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (int i = 0; i < 4; ++i)
+        processes.push_back(startDealerq({"--enqueue", QStringLiteral("P%1").arg(i)}));
+    for (auto &process : processes) {
+        QVERIFY(process->waitForFinished(30000));
+        QCOMPARE(process->exitCode(), 0);
+    }
+    StoreError error;
+    QVERIFY(m_store->open(&error));
+    QCOMPARE(m_store->schemaVersion(), JobStore::SchemaVersion);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 4);
+}
+
+void TestMultiProcess::threeProcessesDrainOneAtATime()
+{
+    SimProcess sim({"--records", "30", "--page-size", "10", "--latency-ms", "2"});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    StoreError error;
+    QVERIFY(m_store->open(&error));
+    QStringList ids;
+    for (int i = 0; i < 200; ++i)
+        ids << QStringLiteral("M%1").arg(i, 3, 10, QLatin1Char('0'));
+    NewJob common;
+    common.fetchType = "prospect";
+    common.fromMs = 1749686400000;
+    common.toMs = 1749772799000;
+    QVERIFY(m_store->addJobs(ids, common, &error));
+
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (int i = 0; i < 3; ++i)
+        processes.push_back(startDealerq({"--headless", "--drain", "--no-api", "--source",
+                                          sim.baseUrl().toString()}));
+    for (auto &process : processes) {
+        QVERIFY(process->waitForFinished(180000));
+        QCOMPARE(process->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process->exitCode(), 0);
+    }
+    const QVector<Job> jobs = allJobs();
+    QCOMPARE(jobs.size(), 200);
+    for (const Job &job : jobs) {
+        QCOMPARE(job.status, JobStatus::Completed);
+        QCOMPARE(job.attempts, 1); // each ran once
+    }
+    checkNoOverlap(jobs);
+    QCOMPARE(*m_store->recordCount(&error), 200 * 30);
+}
+
+void TestMultiProcess::killedRunnerIsTakenOver()
+{
+    SimProcess sim({"--records", "50", "--page-size", "10", "--latency-ms", "60"});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    StoreError error;
+    QVERIFY(m_store->open(&error));
+    QStringList ids;
+    for (int i = 0; i < 12; ++i)
+        ids << QStringLiteral("K%1").arg(i);
+    NewJob common;
+    common.fetchType = "prospect";
+    common.fromMs = 1749686400000;
+    common.toMs = 1749772799000;
+    QVERIFY(m_store->addJobs(ids, common, &error));
+
+    std::vector<std::unique_ptr<QProcess>> processes;
+    for (int i = 0; i < 3; ++i)
+        processes.push_back(startDealerq({"--headless", "--drain", "--no-api", "--source",
+                                          sim.baseUrl().toString()}));
+    // Wait until the second job runs for a while, then kill whoever runs it.
+    std::optional<Job> victim;
+    QTRY_VERIFY_WITH_TIMEOUT((victim = m_store->queueStatus(0, &error)->current,
+                              victim && victim->id >= 2
+                                  && QDateTime::currentMSecsSinceEpoch() - victim->startedMs > 100),
+                             30000);
+    const QString holder = m_store->queueStatus(0, &error)->runnerHolder;
+    const qint64 pid = holder.section(QLatin1Char(' '), -1).toLongLong();
+    auto killed = std::find_if(processes.begin(), processes.end(),
+                               [&](const auto &p) { return p->processId() == pid; });
+    QVERIFY2(killed != processes.end(), qPrintable(holder));
+    ::kill(pid_t(pid), SIGKILL);
+    for (auto &process : processes) {
+        QVERIFY(process->waitForFinished(120000));
+        if (process != *killed)
+            QCOMPARE(process->exitCode(), 0);
+    }
+    const QVector<Job> jobs = allJobs();
+    QCOMPARE(jobs.size(), 12);
+    for (const Job &job : jobs)
+        QCOMPARE(job.status, JobStatus::Completed);
+    const Job recovered = *m_store->job(victim->id, &error);
+    QCOMPARE(recovered.attempts, 2);
+    const QVector<LogLine> log = *m_store->jobLogs(victim->id, &error);
+    QVERIFY(std::any_of(log.begin(), log.end(),
+                        [](const LogLine &line) { return line.message.contains("cut off"); }));
+    checkNoOverlap(jobs);
+    QCOMPARE(*m_store->recordCount(&error), 12 * 50);
+}
+
+void TestMultiProcess::jobAddedElsewhereShowsWithinASecond()
+{
+    if (!m_db->isPostgres())
+        QSKIP("SQLite has no notifications: windows re-read every few seconds instead");
+    JobQueue::Config config;
+    config.runner.database = m_db->url();
+    config.runJobs = false;
+    JobQueue queue(config);
+    queue.start();
+    QSignalSpy changed(&queue, &JobQueue::changed);
+    QTest::qWait(500); // the listening connection is open
+    changed.clear();
+    auto process = startDealerq({"--enqueue", "ELSEWHERE"});
+    QVERIFY(process->waitForFinished(30000));
+    QCOMPARE(process->exitCode(), 0);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(changed.size() > 0 || changed.wait(1000), "no change notice within a second");
+    qInfo("change seen %lld ms after the other process finished", clock.elapsed());
+    bool seen = false;
+    queue.call(
+        this, [](JobStore &store) {
+            StoreError error;
+            return store.queueStatus(10, &error);
+        },
+        [&](std::optional<QueueStatus> status) {
+            seen = status && status->queueLength == 1
+                && status->queued.first().dealerId == QLatin1String("ELSEWHERE");
+        });
+    QTRY_VERIFY(seen);
+}
+
+QTEST_GUILESS_MAIN(TestMultiProcess)
+#include "tst_multiprocess.moc"
