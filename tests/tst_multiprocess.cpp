@@ -81,10 +81,10 @@ void TestMultiProcess::checkNoOverlap(const QVector<Job> &jobs)
         return std::tie(a.startedMs, a.id) < std::tie(b.startedMs, b.id);
     });
     for (int i = 1; i < sorted.size(); ++i)
-        QVERIFY2(sorted[i - 1].finishedMs <= sorted[i].startedMs,
-                 qPrintable(QStringLiteral("jobs %1 and %2 overlap")
-                                .arg(sorted[i - 1].id)
-                                .arg(sorted[i].id)));
+        QVERIFY2(
+            sorted[i - 1].finishedMs <= sorted[i].startedMs,
+            qPrintable(
+                QStringLiteral("jobs %1 and %2 overlap").arg(sorted[i - 1].id).arg(sorted[i].id)));
 }
 
 void TestMultiProcess::instancesStartingTogetherMigrateOnce()
@@ -120,8 +120,8 @@ void TestMultiProcess::threeProcessesDrainOneAtATime()
 
     std::vector<std::unique_ptr<QProcess>> processes;
     for (int i = 0; i < 3; ++i)
-        processes.push_back(startDealerq({"--headless", "--drain", "--no-api", "--source",
-                                          sim.baseUrl().toString()}));
+        processes.push_back(startDealerq(
+            {"--headless", "--drain", "--no-api", "--source", sim.baseUrl().toString()}));
     for (auto &process : processes) {
         QVERIFY(process->waitForFinished(180000));
         QCOMPARE(process->exitStatus(), QProcess::NormalExit);
@@ -155,13 +155,13 @@ void TestMultiProcess::killedRunnerIsTakenOver()
 
     std::vector<std::unique_ptr<QProcess>> processes;
     for (int i = 0; i < 3; ++i)
-        processes.push_back(startDealerq({"--headless", "--drain", "--no-api", "--source",
-                                          sim.baseUrl().toString()}));
+        processes.push_back(startDealerq(
+            {"--headless", "--drain", "--no-api", "--source", sim.baseUrl().toString()}));
     // Wait until the second job runs for a while, then kill whoever runs it.
     std::optional<Job> victim;
     QTRY_VERIFY_WITH_TIMEOUT((victim = m_store->queueStatus(0, &error)->current,
-                              victim && victim->id >= 2
-                                  && QDateTime::currentMSecsSinceEpoch() - victim->startedMs > 100),
+                              victim && victim->id >= 2 &&
+                                  QDateTime::currentMSecsSinceEpoch() - victim->startedMs > 100),
                              30000);
     const QString holder = m_store->queueStatus(0, &error)->runnerHolder;
     const qint64 pid = holder.section(QLatin1Char(' '), -1).toLongLong();
@@ -208,13 +208,14 @@ void TestMultiProcess::jobAddedElsewhereShowsWithinASecond()
     qInfo("change seen %lld ms after the other process finished", clock.elapsed());
     bool seen = false;
     queue.call(
-        this, [](JobStore &store) {
+        this,
+        [](JobStore &store) {
             StoreError error;
             return store.queueStatus(10, &error);
         },
         [&](std::optional<QueueStatus> status) {
-            seen = status && status->queueLength == 1
-                && status->queued.first().dealerId == QLatin1String("ELSEWHERE");
+            seen = status && status->queueLength == 1 &&
+                   status->queued.first().dealerId == QLatin1String("ELSEWHERE");
         });
     QTRY_VERIFY(seen);
 }

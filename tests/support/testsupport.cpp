@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -73,4 +74,53 @@ TestDatabase::~TestDatabase()
         adminExec(m_adminUrl,
                   QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_dbName), &error);
     }
+}
+
+PgCluster::PgCluster() = default;
+
+PgCluster::~PgCluster()
+{
+    QString error;
+    run({QStringLiteral("stop"), m_state.path()}, &error);
+}
+
+bool PgCluster::run(const QStringList &args, QString *error)
+{
+    QProcess process;
+    process.start(QStringLiteral("bash"), QStringList{QStringLiteral(DEALERQ_PGCLUSTER)} + args);
+    if (!process.waitForFinished(120000) || process.exitCode() != 0) {
+        *error = QStringLiteral("pgcluster.sh %1 failed: %2")
+                     .arg(args.join(QLatin1Char(' ')),
+                          QString::fromUtf8(process.readAllStandardError()));
+        return false;
+    }
+    return true;
+}
+
+bool PgCluster::start(QString *error)
+{
+    if (!run({QStringLiteral("start"), m_state.path()}, error))
+        return false;
+    QFile file(m_state.filePath(QStringLiteral("url")));
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("the cluster wrote no URL");
+        return false;
+    }
+    m_url = QString::fromUtf8(file.readAll()).trimmed();
+    return true;
+}
+
+bool PgCluster::restart(const QString &mode, QString *error)
+{
+    return run({QStringLiteral("restart"), m_state.path(), mode}, error);
+}
+
+bool PgCluster::halt(QString *error)
+{
+    return run({QStringLiteral("halt"), m_state.path()}, error);
+}
+
+bool PgCluster::resume(QString *error)
+{
+    return run({QStringLiteral("resume"), m_state.path()}, error);
 }

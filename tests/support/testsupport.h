@@ -41,3 +41,25 @@ private:
     bool m_valid = false;
     QString m_error;
 };
+
+/// A PostgreSQL cluster of one test's own (tests/pg/pgcluster.sh), for tests that restart or
+/// stop the server and so must not share it.
+class PgCluster final
+{
+public:
+    PgCluster();
+    ~PgCluster();
+    Q_DISABLE_COPY_MOVE(PgCluster)
+
+    bool start(QString *error);
+    /// `postgresql://postgres@127.0.0.1:PORT/postgres`
+    QString url() const { return m_url; }
+    bool restart(const QString &mode, QString *error); ///< fast or immediate
+    bool halt(QString *error);
+    bool resume(QString *error);
+
+private:
+    bool run(const QStringList &args, QString *error);
+    QTemporaryDir m_state;
+    QString m_url;
+};
