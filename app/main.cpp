@@ -375,6 +375,12 @@ int main(int argc, char *argv[])
 
     if (const int code = resolveSetup(&setup); code >= 0)
         return code;
+    if (setup.database.readOnly && (setup.cli.headless || setup.cli.queuesJobs() || window)) {
+        printError(QStringLiteral("%1 is opened read-only: it can be exported (--export-csv) but "
+                                  "not used to queue or run jobs")
+                       .arg(setup.database.displayString()));
+        return ExitBadInput;
+    }
     {
         JobStore store(setup.database);
         if (const int code = openStore(store); code >= 0) {

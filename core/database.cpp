@@ -29,7 +29,25 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
     DatabaseUrl url;
     if (text.startsWith(QLatin1String("sqlite://"))) {
         url.backend = DbBackend::Sqlite;
-        url.path = QUrl::fromPercentEncoding(text.mid(int(qstrlen("sqlite://"))).toUtf8());
+        QString rest = text.mid(int(qstrlen("sqlite://")));
+        const int query = rest.indexOf(QLatin1Char('?'));
+        if (query >= 0) {
+            const auto items = QUrlQuery(rest.mid(query + 1)).queryItems(QUrl::FullyDecoded);
+            for (const auto &[key, value] : items) {
+                bool ok = false;
+                if (key == QLatin1String("mode") && value == QLatin1String("ro")) {
+                    url.readOnly = true;
+                } else if (key == QLatin1String("busy_timeout_ms") &&
+                           (url.busyTimeoutMs = value.toInt(&ok), ok) && url.busyTimeoutMs >= 0) {
+                } else {
+                    return fail(QStringLiteral("database URL option \"%1=%2\" is not known; "
+                                               "use mode=ro or busy_timeout_ms=N")
+                                    .arg(key, value));
+                }
+            }
+            rest = rest.left(query);
+        }
+        url.path = QUrl::fromPercentEncoding(rest.toUtf8());
         if (url.path.isEmpty() || !QDir::isAbsolutePath(url.path))
             return fail(QStringLiteral("database URL \"%1\" needs an absolute path, e.g. "
                                        "sqlite:///home/me/dealerq.db")
@@ -66,7 +84,8 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
 QString DatabaseUrl::displayString() const
 {
     if (backend == DbBackend::Sqlite)
-        return QStringLiteral("sqlite://") + path;
+        return QStringLiteral("sqlite://") + path +
+               (readOnly ? QStringLiteral("?mode=ro") : QString());
     return QStringLiteral("postgresql://%1%2:%3/%4")
         .arg(user.isEmpty() ? QString() : user + QLatin1Char('@'), host)
         .arg(port)
@@ -110,8 +129,12 @@ bool Database::open(QString *error)
         if (!file.absoluteDir().exists() && !QDir().mkpath(file.absolutePath()))
             return fail(QStringLiteral("cannot create the folder %1 for the database")
                             .arg(file.absolutePath()));
+        if (m_url.readOnly && !file.exists())
+            return fail(QStringLiteral("%1 does not exist (opened read-only)").arg(m_url.path));
         m_db.setDatabaseName(m_url.path);
-        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=15000"));
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1%2")
+                                   .arg(m_url.busyTimeoutMs)
+                                   .arg(m_url.readOnly ? ";QSQLITE_OPEN_READONLY" : ""));
     } else {
         m_db.setHostName(m_url.host);
         m_db.setPort(m_url.port);
@@ -132,6 +155,13 @@ bool Database::open(QString *error)
     if (isSqlite()) {
         // Each pragma is checked: a file that is not a database, or is read-only, shows here.
         QSqlQuery query(m_db);
+        if (m_url.readOnly) {
+            // Reading only: leave the journal mode as the writers set it.
+            if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master")))
+                return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
+                                .arg(m_url.path, query.lastError().text()));
+            return true;
+        }
         if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
             return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
                             .arg(m_url.path, query.lastError().text()));

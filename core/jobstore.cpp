@@ -185,8 +185,8 @@ bool JobStore::listen()
     QObject::disconnect(driver, &QSqlDriver::notification, nullptr, nullptr);
     QObject::connect(driver, &QSqlDriver::notification, driver,
                      [this](const QString &name, QSqlDriver::NotificationSource source) {
-                         if (name == ChangeChannel && source == QSqlDriver::OtherSource
-                             && m_onChange)
+                         if (name == ChangeChannel && source == QSqlDriver::OtherSource &&
+                             m_onChange)
                              m_onChange();
                      });
     return driver->subscribeToNotification(ChangeChannel);
@@ -204,8 +204,58 @@ int JobStore::schemaVersion(StoreError *error)
     return value ? value->toInt() : -1;
 }
 
+std::optional<int> JobStore::readSchemaVersion(StoreError *error)
+{
+    const QString where = m_db->url().displayString();
+    QSqlQuery q(m_db->db());
+    q.prepare(m_db->isSqlite()
+                  ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name NOT LIKE 'sqlite_%'")
+                  : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
+                                   "table_schema = current_schema()"));
+    if (!exec(q, error, QStringLiteral("reading the schema")))
+        return std::nullopt;
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    if (tables.isEmpty())
+        return 0;
+    if (!tables.contains(QStringLiteral("meta"))) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
+                                     "point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'"));
+    if (!exec(q, error, QStringLiteral("reading the schema version")))
+        return std::nullopt;
+    const int version = q.next() ? q.value(0).toInt() : 0;
+    if (version > SchemaVersion) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
+                                     "build knows up to %3); upgrade dealerq to use it")
+                          .arg(where)
+                          .arg(version)
+                          .arg(SchemaVersion),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    return version;
+}
+
 bool JobStore::migrate(int targetVersion, StoreError *error)
 {
+    // Most opens find the schema current and need no write at all (a read-only file included).
+    const std::optional<int> current = readSchemaVersion(error);
+    if (!current)
+        return false;
+    if (*current >= targetVersion)
+        return true;
+
     const bool sqlite = m_db->isSqlite();
     const QString where = m_db->url().displayString();
     WriteTransaction tx(*m_db);
@@ -225,45 +275,16 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
         if (!exec(q, error, QStringLiteral("waiting for the migration lock")))
             return false;
     }
-    q.prepare(sqlite ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                      "AND name NOT LIKE 'sqlite_%'")
-                     : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
-                                      "table_schema = current_schema()"));
-    if (!exec(q, error, QStringLiteral("reading the schema")))
+    // Read again under the lock: another instance may have migrated meanwhile.
+    const std::optional<int> locked = readSchemaVersion(error);
+    if (!locked)
         return false;
-    QStringList tables;
-    while (q.next())
-        tables << q.value(0).toString();
-    int version = 0;
-    if (tables.contains(QStringLiteral("meta"))) {
-        q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'"));
-        if (!exec(q, error, QStringLiteral("reading the schema version")))
-            return false;
-        version = q.next() ? q.value(0).toInt() : 0;
-    } else if (!tables.isEmpty()) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
-                                     "point --db at a new file or an empty database")
-                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
-                      QStringLiteral("db"), 0};
-        return false;
-    } else {
-        // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
-        if (!q.exec(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")))
-            return fail(error, q, QStringLiteral("creating the schema"));
-    }
-    if (version > SchemaVersion) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
-                                     "build knows up to %3); upgrade dealerq to use it")
-                          .arg(where)
-                          .arg(version)
-                          .arg(SchemaVersion),
-                      QStringLiteral("db"), 0};
-        return false;
-    }
+    int version = *locked;
+    // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
+    if (version == 0 &&
+        !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
+                               "value TEXT NOT NULL)")))
+        return fail(error, q, QStringLiteral("creating the schema"));
     for (const Migration &step : Migrations) {
         if (step.version <= version || step.version > targetVersion)
             continue;

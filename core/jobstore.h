@@ -196,6 +196,7 @@ private:
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
     bool migrate(int targetVersion, StoreError *error);
+    std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
     std::optional<Job> insertJob(const NewJob &job, qint64 position, qint64 nowMs,

@@ -1,0 +1,35 @@
+// Holds an exclusive write lock on a SQLite database from another process, as a second writer
+// (another tool, a DB browser) might: `sqlitelocker FILE MILLISECONDS`. Prints "locked" once it
+// holds the lock, then releases it after the given time.
+#include <cstdio>
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimer>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: sqlitelocker FILE MILLISECONDS\n");
+        return 2;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"));
+    db.setDatabaseName(QString::fromLocal8Bit(argv[1]));
+    if (!db.open())
+        return 1;
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("BEGIN EXCLUSIVE"))) {
+        std::fprintf(stderr, "%s\n", qPrintable(query.lastError().text()));
+        return 1;
+    }
+    std::printf("locked\n");
+    std::fflush(stdout);
+    QTimer::singleShot(QByteArray(argv[2]).toInt(), &app, [&] {
+        query.exec(QStringLiteral("ROLLBACK"));
+        app.quit();
+    });
+    return app.exec();
+}
