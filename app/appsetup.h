@@ -33,3 +33,8 @@ struct AppSetup
 
 /// Prints "dealerq: <line>" on stderr.
 void printError(const QString &line);
+
+class DealerSimServer;
+/// Starts the built-in simulator on a free loopback port (demo mode) and points the setup's
+/// source at it; nullptr with a reason on failure.
+std::unique_ptr<DealerSimServer> startDemoSimulator(AppSetup &setup, QString *error);

@@ -19,31 +19,6 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
-void printError(const QString &line)
-{
-    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line));
-    std::fflush(stderr);
-}
-
-RunnerConfig AppSetup::runnerConfig() const
-{
-    RunnerConfig config;
-    config.database = database;
-    config.sourceUrl = sourceUrl;
-    config.sourceToken = sourceToken;
-    config.retry.maxRetries = settings->maxRetries();
-    config.retry.initialBackoffMs = settings->initialBackoffMs();
-    config.retry.maxBackoffMs = settings->maxBackoffMs();
-    config.retry.maxRetryAfterS = settings->maxRetryAfterS();
-    config.retry.timeoutMs = settings->requestTimeoutMs();
-    config.retry.pageSize = settings->pageSize();
-    config.maxAttempts = settings->maxAttempts();
-    config.instance = QStringLiteral("%1 pid %2")
-                          .arg(QHostInfo::localHostName())
-                          .arg(QCoreApplication::applicationPid());
-    return config;
-}
-
 namespace {
 
 void printProgress(const QString &line)
@@ -252,15 +227,12 @@ int runHeadless(AppSetup &setup)
 {
     std::unique_ptr<DealerSimServer> sim;
     if (setup.demo) {
-        DealerSimServer::Options options;
-        options.records = 5;
-        sim = std::make_unique<DealerSimServer>(options);
         QString why;
-        if (!sim->listen(QHostAddress::LocalHost, 0, &why)) {
-            printError(QStringLiteral("cannot start the demo simulator: %1").arg(why));
+        sim = startDemoSimulator(setup, &why);
+        if (!sim) {
+            printError(why);
             return ExitBadInput;
         }
-        setup.sourceUrl = sim->baseUrl();
         printProgress(QStringLiteral("demo mode: fetching from the built-in simulator at %1")
                           .arg(setup.sourceUrl.toString()));
     }

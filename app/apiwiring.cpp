@@ -1,0 +1,103 @@
+#include "apiwiring.h"
+
+#include "apiservice.h"
+#include "appsetup.h"
+#include "jobqueue.h"
+
+#include <cstdio>
+
+#include <QProcessEnvironment>
+
+namespace {
+
+// A token travels in a header: visible ASCII only.
+bool isUsableToken(const QByteArray &token)
+{
+    if (token.isEmpty())
+        return false;
+    for (const char c : token) {
+        if (c < 0x21 || c > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QString *error)
+{
+    error->clear();
+    const CommandLine &cli = setup.cli;
+    if (cli.noApi)
+        return nullptr;
+
+    const QString listen = cli.apiListen.isEmpty() ? setup.settings->apiListen() : cli.apiListen;
+    QString host;
+    quint16 port = 0;
+    QString why;
+    if (!checkListenAddress(listen, cli.apiAllowRemote, &host, &port, &why)) {
+        *error = cli.apiListen.isEmpty() ? QStringLiteral("setting api/listen in %1: %2")
+                                               .arg(setup.settings->filePath(), why)
+                                         : why;
+        return nullptr;
+    }
+
+    QByteArray token = cli.apiToken.toUtf8();
+    QString tokenSource = QStringLiteral("--api-token");
+    if (token.isEmpty()) {
+        token = qEnvironmentVariable("DEALERQ_API_TOKEN").toUtf8();
+        tokenSource = QStringLiteral("DEALERQ_API_TOKEN");
+    }
+    if (token.isEmpty()) {
+        token = setup.settings->apiToken().toUtf8();
+        tokenSource = QStringLiteral("setting api/token");
+    }
+    bool generated = false;
+    if (token.isEmpty()) {
+        token = ApiService::generateToken();
+        setup.settings->setValue(Settings::Key::ApiToken, QString::fromLatin1(token));
+        generated = true;
+    } else if (!isUsableToken(token)) {
+        *error = QStringLiteral("the API token from %1 holds spaces or control characters; use "
+                                "visible ASCII characters only")
+                     .arg(tokenSource);
+        return nullptr;
+    }
+
+    ApiService::Options options;
+    options.database = setup.database;
+    options.fetchTypes = setup.settings->fetchTypes();
+    options.address = QHostAddress(host);
+    options.port = port;
+    options.token = token;
+    auto api = std::make_unique<ApiService>();
+    if (!api->start(options, &why)) {
+        *error = QStringLiteral("cannot start the REST API on %1: %2").arg(listen, why);
+        return nullptr;
+    }
+
+    QObject::connect(api.get(), &ApiService::queueChanged, &queue, &JobQueue::notifyChanged,
+                     Qt::QueuedConnection);
+    QObject::connect(api.get(), &ApiService::cancelRunningRequested, &queue,
+                     &JobQueue::cancelRunning, Qt::QueuedConnection);
+    QObject::connect(&queue, &JobQueue::jobFinished, api.get(), &ApiService::observeFinishedJob);
+    Settings *settings = setup.settings.get();
+    QObject::connect(api.get(), &ApiService::tokenChanged, settings,
+                     [settings](const QByteArray &newToken) {
+                         settings->setValue(Settings::Key::ApiToken, QString::fromLatin1(newToken));
+                     });
+
+    std::fprintf(stdout, "%u\n", unsigned(api->port()));
+    std::fflush(stdout);
+    std::fprintf(stderr, "REST API listening on %s\n", qUtf8Printable(api->baseUrl().toString()));
+    if (generated)
+        std::fprintf(stderr, "REST API token generated and stored in %s (api/token)\n",
+                     qUtf8Printable(setup.settings->filePath()));
+    if (api->isExposed())
+        std::fprintf(stderr, "REST API is reachable from other machines (--api-allow-remote); "
+                             "its token is the only protection and travels unencrypted\n");
+    if (token.size() < 16)
+        std::fprintf(stderr, "REST API token is shorter than 16 characters: easy to guess\n");
+    std::fflush(stderr);
+    return api;
+}

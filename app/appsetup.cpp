@@ -1,0 +1,48 @@
+#include "appsetup.h"
+
+#include "dealersim.h"
+
+#include <cstdio>
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QHostInfo>
+
+void printError(const QString &line)
+{
+    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line));
+    std::fflush(stderr);
+}
+
+RunnerConfig AppSetup::runnerConfig() const
+{
+    RunnerConfig config;
+    config.database = database;
+    config.sourceUrl = sourceUrl;
+    config.sourceToken = sourceToken;
+    config.retry.maxRetries = settings->maxRetries();
+    config.retry.initialBackoffMs = settings->initialBackoffMs();
+    config.retry.maxBackoffMs = settings->maxBackoffMs();
+    config.retry.maxRetryAfterS = settings->maxRetryAfterS();
+    config.retry.timeoutMs = settings->requestTimeoutMs();
+    config.retry.pageSize = settings->pageSize();
+    config.maxAttempts = settings->maxAttempts();
+    config.instance = QStringLiteral("%1 pid %2")
+                          .arg(QHostInfo::localHostName())
+                          .arg(QCoreApplication::applicationPid());
+    return config;
+}
+
+std::unique_ptr<DealerSimServer> startDemoSimulator(AppSetup &setup, QString *error)
+{
+    DealerSimServer::Options options;
+    options.records = 5; // every dealer succeeds with a few records, no latency
+    auto sim = std::make_unique<DealerSimServer>(options);
+    QString why;
+    if (!sim->listen(QHostAddress::LocalHost, 0, &why)) {
+        *error = QStringLiteral("cannot start the demo simulator: %1").arg(why);
+        return nullptr;
+    }
+    setup.sourceUrl = sim->baseUrl();
+    return sim;
+}
