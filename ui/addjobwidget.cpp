@@ -57,6 +57,7 @@ AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
     m_type->addItems(m_queue->config().fetchTypes);
     m_runNext->setToolTip(tr("Put the job at the front of the queue"));
     m_add->setIcon(JobFormat::statusIcon(JobStatus::Queued));
+    m_add->setAutoDefault(true);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Dealer ID:"), m_dealer);
@@ -138,11 +139,11 @@ void AddJobWidget::addJob()
             }
             const Job &job = result.outcome->job;
             if (result.outcome->duplicate) {
-                emit message(tr("Not queued: job %1 already covers dealer %2, %3, %4.")
-                                 .arg(job.id)
-                                 .arg(job.dealerId, job.fetchType,
-                                      JobFormat::window(job.fromMs, job.toMs)),
-                             MessageBar::Level::Warning);
+                emit message(
+                    tr("Not queued: job %1 already covers dealer %2, %3, %4.")
+                        .arg(job.id)
+                        .arg(job.dealerId, job.fetchType, JobFormat::window(job.fromMs, job.toMs)),
+                    MessageBar::Level::Warning);
                 focusDealerId();
                 return;
             }
@@ -151,7 +152,7 @@ void AddJobWidget::addJob()
                              .arg(job.dealerId, job.fetchType,
                                   JobFormat::window(job.fromMs, job.toMs),
                                   m_runNext->isChecked() ? tr(", to run next") : QString()),
-                             MessageBar::Level::Info);
+                         MessageBar::Level::Info);
             m_dealer->clear();
             m_dealer->setFocus();
             emit queueChanged();

@@ -32,9 +32,9 @@ struct BulkResult
 
 bool isSeparator(QChar c)
 {
-    return c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char(',')
-        || c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ')
-        || c == QChar::ParagraphSeparator || c == QChar::LineSeparator;
+    return c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char(',') ||
+           c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ') ||
+           c == QChar::ParagraphSeparator || c == QChar::LineSeparator;
 }
 
 } // namespace
@@ -76,6 +76,7 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     m_invalid->hide();
     m_type->addItems(m_queue->config().fetchTypes);
     m_queueButton->setIcon(JobFormat::statusIcon(JobStatus::Queued));
+    m_queueButton->setAutoDefault(true); // Enter on the focused button queues
     m_queueButton->setToolTip(tr("Queue every valid ID in the pasted order (Ctrl+Return)"));
 
     auto *form = new QFormLayout;
@@ -97,6 +98,8 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     connect(m_text, &QPlainTextEdit::textChanged, this, [this] {
         m_stale = true;
         m_debounce->start();
+        // Until the check runs, a click checks first and then queues.
+        m_queueButton->setEnabled(!m_busy && !m_text->document()->isEmpty());
     });
     connect(m_queueButton, &QPushButton::clicked, this, &BulkAddWidget::queueAll);
     auto *queueShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_text);
@@ -183,8 +186,9 @@ void BulkAddWidget::markInvalid()
 void BulkAddWidget::updateButton()
 {
     const int valid = int(m_parsed.valid.size());
-    m_queueButton->setText(valid == 0 ? tr("Queue jobs")
-                                      : tr("Queue %1 job(s)").arg(JobFormat::count(valid)));
+    m_queueButton->setText(
+        valid == 0 ? tr("Queue jobs")
+                   : tr("Queue %1").arg(JobFormat::counted(valid, QStringLiteral("job"))));
     m_queueButton->setEnabled(valid > 0 && !m_busy);
 }
 
@@ -243,7 +247,9 @@ void BulkAddWidget::queueAll()
                 return;
             }
             const BulkOutcome &outcome = *result.outcome;
-            QString text = tr("Queued %1 job(s).").arg(JobFormat::count(outcome.jobIds.size()));
+            QString text =
+                tr("Queued %1.")
+                    .arg(JobFormat::counted(outcome.jobIds.size(), QStringLiteral("job")));
             if (!outcome.skipped.isEmpty()) {
                 QStringList covered;
                 for (int i = 0; i < outcome.skipped.size() && i < MaxReasonsShown; ++i) {
@@ -252,15 +258,15 @@ void BulkAddWidget::queueAll()
                 }
                 if (outcome.skipped.size() > MaxReasonsShown)
                     covered << tr("…");
-                text += QLatin1Char(' ')
-                    + tr("Skipped %1 already queued (%2).")
-                          .arg(JobFormat::count(outcome.skipped.size()),
-                               covered.join(QStringLiteral(", ")));
+                text += QLatin1Char(' ') + tr("Skipped %1 already queued (%2).")
+                                               .arg(JobFormat::count(outcome.skipped.size()),
+                                                    covered.join(QStringLiteral(", ")));
             }
             if (!invalidIds.isEmpty())
-                text += QLatin1Char(' ')
-                    + tr("%1 invalid ID(s) not queued: they stay in the box to be corrected.")
-                          .arg(JobFormat::count(invalidIds.size()));
+                text +=
+                    QLatin1Char(' ') +
+                    tr("%1 not queued: left in the box to be corrected.")
+                        .arg(JobFormat::counted(invalidIds.size(), QStringLiteral("invalid ID")));
             emit message(text, outcome.skipped.isEmpty() && invalidIds.isEmpty()
                                    ? MessageBar::Level::Info
                                    : MessageBar::Level::Warning);

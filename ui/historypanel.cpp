@@ -145,14 +145,19 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_proxy->sort(-1);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setDefaultHiddenColumns({JobTableModel::PriorityColumn, JobTableModel::CreatedColumn,
-                                     JobTableModel::StartedColumn, JobTableModel::PagesColumn});
+                                     JobTableModel::StartedColumn, JobTableModel::PagesColumn,
+                                     JobTableModel::AttemptsColumn});
     QHeaderView *header = m_view->horizontalHeader();
-    header->resizeSection(JobTableModel::IdColumn, 70);
-    header->resizeSection(JobTableModel::WindowColumn, 180);
-    header->resizeSection(JobTableModel::FinishedColumn, 150);
-    for (int column : {JobTableModel::AttemptsColumn, JobTableModel::FetchedColumn,
-                       JobTableModel::InsertedColumn, JobTableModel::UpdatedColumn})
-        header->resizeSection(column, 80);
+    const std::pair<int, int> widths[] = {
+        {JobTableModel::IdColumn, 60},       {JobTableModel::DealerColumn, 110},
+        {JobTableModel::TypeColumn, 80},     {JobTableModel::WindowColumn, 100},
+        {JobTableModel::StatusColumn, 105},  {JobTableModel::FinishedColumn, 145},
+        {JobTableModel::DurationColumn, 75}, {JobTableModel::AttemptsColumn, 70},
+        {JobTableModel::FetchedColumn, 70},  {JobTableModel::InsertedColumn, 70},
+        {JobTableModel::UpdatedColumn, 70},
+    };
+    for (const auto &[column, width] : widths)
+        header->resizeSection(column, width);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
 
     m_status->addItem(tr("All finished"));
@@ -171,15 +176,15 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_exportProgress->hide();
     m_exportStop->hide();
 
-    m_retry = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Retry Selected"),
-                          this);
+    m_retry =
+        new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Retry Selected"), this);
     m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_retry->setToolTip(tr("Queue the selected failed or cancelled jobs again (Ctrl+R)"));
-    m_clear = new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("C&lear Completed…"),
-                          this);
+    m_clear =
+        new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("C&lear Completed…"), this);
     m_clear->setToolTip(tr("Remove completed, failed and cancelled jobs from the history"));
-    m_export = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
-                           tr("&Export CSV…"), this);
+    m_export =
+        new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
     m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_export->setToolTip(tr("Write every job in the store to a CSV file (Ctrl+E)"));
     m_exportFiltered = new QAction(tr("Export &Filtered CSV…"), this);
@@ -199,7 +204,7 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     connect(m_dealer, &QLineEdit::returnPressed, this, &HistoryPanel::readFilterInputs);
     connect(m_filterDelay, &QTimer::timeout, this, &HistoryPanel::readFilterInputs);
     connect(m_model, &JobTableModel::moreRequested, this, &HistoryPanel::fetchMore);
-    connect(m_view, &JobTableView::selectionChangedByUser, this, &HistoryPanel::updateActions);
+    connect(m_view, &JobTableView::jobSelectionChanged, this, &HistoryPanel::updateActions);
     connect(m_view, &JobTableView::jobActivated, this, &HistoryPanel::detailsRequested);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
@@ -298,7 +303,11 @@ void HistoryPanel::applySnapshot(const QueueSnapshot &snapshot)
     if (!snapshot.history || !sameFilter(snapshot.historyFilter, m_filter))
         return; // a read of an older filter: the next one is on its way
     m_model->setJobs(*snapshot.history);
-    m_model->setTotal(snapshot.historyTotal.value_or(snapshot.history->size()));
+    // Fewer rows than asked for is the whole history as read, whatever a count taken a moment
+    // later says.
+    const qint64 read = snapshot.history->size();
+    m_model->setTotal(read < snapshot.historyFilter.limit ? read
+                                                          : snapshot.historyTotal.value_or(read));
     updateInfo();
     updateActions();
 }
@@ -319,8 +328,7 @@ void HistoryPanel::fetchMore(int offset)
             if (!result.jobs) {
                 m_model->fetchFailed();
                 emit storeFailed(result.error);
-                emit message(tr("Could not read more of the history: %1")
-                                 .arg(result.error.message),
+                emit message(tr("Could not read more of the history: %1").arg(result.error.message),
                              MessageBar::Level::Error);
                 return;
             }
@@ -341,7 +349,7 @@ void HistoryPanel::updateInfo()
         m_info->setText(tr("%1 of %2 jobs loaded; scroll down for more")
                             .arg(JobFormat::count(shown), JobFormat::count(total)));
     else
-        m_info->setText(tr("%n job(s)", nullptr, shown));
+        m_info->setText(JobFormat::counted(shown, QStringLiteral("job")));
 }
 
 void HistoryPanel::updateActions()
@@ -383,7 +391,8 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
             updateActions();
             QStringList parts;
             if (!result.retried.isEmpty())
-                parts << tr("Queued %n job(s) again.", nullptr, int(result.retried.size()));
+                parts << tr("Queued %1 again.")
+                             .arg(JobFormat::counted(result.retried.size(), QStringLiteral("job")));
             QStringList why;
             for (const StoreError &error : std::as_const(result.errors)) {
                 emit storeFailed(error);
@@ -391,9 +400,8 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
             }
             if (!why.isEmpty())
                 parts << tr("Not retried: %1").arg(why.join(QStringLiteral("; ")));
-            emit message(parts.join(QLatin1Char(' ')), why.isEmpty()
-                                                           ? MessageBar::Level::Info
-                                                           : MessageBar::Level::Warning);
+            emit message(parts.join(QLatin1Char(' ')),
+                         why.isEmpty() ? MessageBar::Level::Info : MessageBar::Level::Warning);
             if (!result.retried.isEmpty())
                 emit queueChanged();
         });
@@ -429,13 +437,14 @@ void HistoryPanel::clearFinished()
             }
             auto *box = new QMessageBox(
                 QMessageBox::Question, tr("Clear completed jobs"),
-                tr("Remove %1 finished job(s) — completed, failed and cancelled — and their logs "
+                tr("Remove %1 — completed, failed and cancelled — and their logs "
                    "from the history?\n\nQueued and running jobs stay. This cannot be undone.")
-                    .arg(JobFormat::count(count)),
+                    .arg(JobFormat::counted(count, QStringLiteral("finished job"))),
                 QMessageBox::Cancel, this);
             box->setObjectName(QStringLiteral("clearConfirmation"));
             QPushButton *remove = box->addButton(
-                tr("Remove %1 job(s)").arg(JobFormat::count(count)), QMessageBox::DestructiveRole);
+                tr("Remove %1").arg(JobFormat::counted(count, QStringLiteral("job"))),
+                QMessageBox::DestructiveRole);
             box->setDefaultButton(remove);
             box->setAttribute(Qt::WA_DeleteOnClose);
             box->setWindowModality(Qt::WindowModal);
@@ -456,13 +465,14 @@ void HistoryPanel::clearFinished()
                         updateActions();
                         if (!removed.count) {
                             emit storeFailed(removed.error);
-                            emit message(tr("Could not clear the history: %1")
-                                             .arg(removed.error.message),
-                                         MessageBar::Level::Error);
+                            emit message(
+                                tr("Could not clear the history: %1").arg(removed.error.message),
+                                MessageBar::Level::Error);
                             return;
                         }
-                        emit message(tr("Removed %1 finished job(s) from the history.")
-                                         .arg(JobFormat::count(*removed.count)),
+                        emit message(tr("Removed %1 from the history.")
+                                         .arg(JobFormat::counted(*removed.count,
+                                                                 QStringLiteral("finished job"))),
                                      MessageBar::Level::Info);
                         emit queueChanged();
                     });
@@ -478,13 +488,12 @@ void HistoryPanel::exportCsv(bool onlyFiltered)
     QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     if (dir.isEmpty() || !QDir(dir).exists())
         dir = QDir::homePath();
-    const QString name = QStringLiteral("dealerq-jobs-%1.csv")
-                             .arg(QDateTime::currentDateTime().toString(
-                                 QStringLiteral("yyyyMMdd-HHmmss")));
-    auto *dialog = new QFileDialog(this,
-                                   onlyFiltered ? tr("Export the filtered jobs as CSV")
-                                                : tr("Export every job as CSV"),
-                                   QDir(dir).filePath(name), tr("CSV files (*.csv)"));
+    const QString name =
+        QStringLiteral("dealerq-jobs-%1.csv")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    auto *dialog = new QFileDialog(
+        this, onlyFiltered ? tr("Export the filtered jobs as CSV") : tr("Export every job as CSV"),
+        QDir(dir).filePath(name), tr("CSV files (*.csv)"));
     dialog->setObjectName(QStringLiteral("exportDialog"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("csv"));
@@ -532,8 +541,8 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
                 total = store.historyCount(filter, &error).value_or(0);
             } else if (const std::optional<JobCounts> counts =
                            store.counts(QDateTime::currentMSecsSinceEpoch(), &error)) {
-                total = counts->queued + counts->running + counts->completed + counts->failed
-                    + counts->cancelled;
+                total = counts->queued + counts->running + counts->completed + counts->failed +
+                        counts->cancelled;
             }
             // Progress goes to the GUI thread through the queue object, which outlives every
             // store call; the panel may be gone by then.
@@ -562,8 +571,9 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
             if (result.count < 0)
                 emit message(tr("Export failed: %1").arg(result.error), MessageBar::Level::Error);
             else
-                emit message(tr("Exported %1 job(s) to %2.")
-                                 .arg(JobFormat::count(result.count), QDir::toNativeSeparators(path)),
+                emit message(tr("Exported %1 to %2.")
+                                 .arg(JobFormat::counted(result.count, QStringLiteral("job")),
+                                      QDir::toNativeSeparators(path)),
                              MessageBar::Level::Info);
             emit exportFinished(result.count, path);
         });

@@ -171,14 +171,14 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
     const std::optional<double> duration = job.durationSeconds(now);
     QString result = QStringLiteral("—");
     if (job.result) {
-        result = tr("%1 pages; %2 fetched, %3 inserted, %4 updated, %5 unchanged")
-                     .arg(job.result->pages)
-                     .arg(JobFormat::count(job.result->fetched),
-                          JobFormat::count(job.result->inserted),
-                          JobFormat::count(job.result->updated),
-                          JobFormat::count(job.result->unchanged));
+        result =
+            tr("%1 pages; %2 fetched, %3 inserted, %4 updated, %5 unchanged")
+                .arg(job.result->pages)
+                .arg(JobFormat::count(job.result->fetched), JobFormat::count(job.result->inserted),
+                     JobFormat::count(job.result->updated),
+                     JobFormat::count(job.result->unchanged));
     }
-    QString status = toString(job.status);
+    QString status = jobStatusName(job.status);
     if (job.cancelRequested && job.status == JobStatus::Running)
         status += tr(" (cancel requested)");
     const QVector<QPair<QString, QString>> values = {
@@ -198,9 +198,9 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
                   : QStringLiteral("—")},
         {QStringLiteral("attempts"), QString::number(job.attempts)},
         {QStringLiteral("result"), result},
-        {QStringLiteral("error.category"),
-         job.error.category == ErrorCategory::None ? QStringLiteral("—")
-                                                   : toString(job.error.category)},
+        {QStringLiteral("error.category"), job.error.category == ErrorCategory::None
+                                               ? QStringLiteral("—")
+                                               : errorCategoryName(job.error.category)},
         {QStringLiteral("runner"), orDash(job.runnerId)},
     };
     for (const auto &[field, text] : values) {

@@ -9,6 +9,12 @@
 #include <QPainterPath>
 #include <QPixmap>
 
+// Q_INIT_RESOURCE must be called outside any namespace.
+static void initResources()
+{
+    Q_INIT_RESOURCE(dealerq);
+}
+
 namespace JobFormat {
 
 QString dateTime(qint64 msecsSinceEpoch)
@@ -21,14 +27,14 @@ QString dateTime(qint64 msecsSinceEpoch)
 
 QString window(qint64 fromMs, qint64 toMs)
 {
-    const bool wholeDays = fromMs == localDayBound(fromMs, TimeBound::Start)
-        && toMs == localDayBound(toMs, TimeBound::End);
+    const bool wholeDays = fromMs == localDayBound(fromMs, TimeBound::Start) &&
+                           toMs == localDayBound(toMs, TimeBound::End);
     if (!wholeDays)
         return QStringLiteral("%1 – %2").arg(dateTime(fromMs), dateTime(toMs));
     const QString from = QDateTime::fromMSecsSinceEpoch(fromMs, Qt::LocalTime)
                              .toString(QStringLiteral("yyyy-MM-dd"));
-    const QString to = QDateTime::fromMSecsSinceEpoch(toMs, Qt::LocalTime)
-                           .toString(QStringLiteral("yyyy-MM-dd"));
+    const QString to =
+        QDateTime::fromMSecsSinceEpoch(toMs, Qt::LocalTime).toString(QStringLiteral("yyyy-MM-dd"));
     return from == to ? from : QStringLiteral("%1 – %2").arg(from, to);
 }
 
@@ -41,7 +47,9 @@ QString duration(std::optional<double> seconds)
         return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
     const qint64 whole = qint64(s);
     if (whole < 3600)
-        return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1 min %2 s")
+            .arg(whole / 60)
+            .arg(whole % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1 h %2 min")
         .arg(whole / 3600)
         .arg((whole % 3600) / 60, 2, 10, QLatin1Char('0'));
@@ -57,14 +65,25 @@ QString count(qint64 value)
     return locale.toString(value);
 }
 
+QString counted(qint64 value, const QString &noun, const QString &plural)
+{
+    const QString word = value == 1 ? noun : (plural.isEmpty() ? noun + QLatin1Char('s') : plural);
+    return count(value) + QLatin1Char(' ') + word;
+}
+
 QString statusText(JobStatus status)
 {
     switch (status) {
-    case JobStatus::Queued: return QStringLiteral("Queued");
-    case JobStatus::Running: return QStringLiteral("Running");
-    case JobStatus::Completed: return QStringLiteral("Completed");
-    case JobStatus::Failed: return QStringLiteral("Failed");
-    case JobStatus::Cancelled: return QStringLiteral("Cancelled");
+    case JobStatus::Queued:
+        return QStringLiteral("Queued");
+    case JobStatus::Running:
+        return QStringLiteral("Running");
+    case JobStatus::Completed:
+        return QStringLiteral("Completed");
+    case JobStatus::Failed:
+        return QStringLiteral("Failed");
+    case JobStatus::Cancelled:
+        return QStringLiteral("Cancelled");
     }
     return {};
 }
@@ -72,11 +91,16 @@ QString statusText(JobStatus status)
 QColor statusColor(JobStatus status)
 {
     switch (status) {
-    case JobStatus::Queued: return {};
-    case JobStatus::Running: return QColor(0x1f, 0x6f, 0xc5);
-    case JobStatus::Completed: return QColor(0x1e, 0x84, 0x3c);
-    case JobStatus::Failed: return QColor(0xc6, 0x28, 0x28);
-    case JobStatus::Cancelled: return QColor(0x75, 0x75, 0x75);
+    case JobStatus::Queued:
+        return {};
+    case JobStatus::Running:
+        return QColor(0x1f, 0x6f, 0xc5);
+    case JobStatus::Completed:
+        return QColor(0x1e, 0x84, 0x3c);
+    case JobStatus::Failed:
+        return QColor(0xc6, 0x28, 0x28);
+    case JobStatus::Cancelled:
+        return QColor(0x75, 0x75, 0x75);
     }
     return {};
 }
@@ -131,6 +155,8 @@ QIcon statusIcon(JobStatus status)
 
 QIcon applicationIcon()
 {
+    static const bool loaded = (initResources(), true);
+    Q_UNUSED(loaded);
     QIcon icon(QStringLiteral(":/dealerq/dealerq.png"));
     if (!icon.isNull() && !icon.availableSizes().isEmpty())
         return icon;

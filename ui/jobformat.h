@@ -2,11 +2,11 @@
 
 #include "job.h"
 
+#include <optional>
+
 #include <QColor>
 #include <QIcon>
 #include <QString>
-
-#include <optional>
 
 /// How jobs look in the window: times, windows, durations, status colours and icons. Times in
 /// the window are local and to the second; what leaves the program uses formatTimestamp().
@@ -21,6 +21,9 @@ QString window(qint64 fromMs, qint64 toMs);
 QString duration(std::optional<double> seconds);
 /// A whole number with thousands separators.
 QString count(qint64 value);
+/// `1 job`, `1,240 jobs`: a count with the noun in the right number (`noun` singular, `plural`
+/// defaults to noun + "s").
+QString counted(qint64 value, const QString &noun, const QString &plural = {});
 /// `Queued`, `Running`, ... for people.
 QString statusText(JobStatus status);
 /// The colour a status is drawn in; invalid for the default text colour.

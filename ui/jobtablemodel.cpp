@@ -9,13 +9,13 @@ namespace {
 
 bool sameJob(const Job &a, const Job &b)
 {
-    return a.id == b.id && a.dealerId == b.dealerId && a.fetchType == b.fetchType
-        && a.fromMs == b.fromMs && a.toMs == b.toMs && a.status == b.status
-        && a.priority == b.priority && a.position == b.position && a.createdMs == b.createdMs
-        && a.startedMs == b.startedMs && a.finishedMs == b.finishedMs && a.attempts == b.attempts
-        && a.cancelRequested == b.cancelRequested && a.runnerId == b.runnerId
-        && a.result == b.result && a.error.message == b.error.message
-        && a.error.category == b.error.category;
+    return a.id == b.id && a.dealerId == b.dealerId && a.fetchType == b.fetchType &&
+           a.fromMs == b.fromMs && a.toMs == b.toMs && a.status == b.status &&
+           a.priority == b.priority && a.position == b.position && a.createdMs == b.createdMs &&
+           a.startedMs == b.startedMs && a.finishedMs == b.finishedMs && a.attempts == b.attempts &&
+           a.cancelRequested == b.cancelRequested && a.runnerId == b.runnerId &&
+           a.result == b.result && a.error.message == b.error.message &&
+           a.error.category == b.error.category;
 }
 
 bool isNumberColumn(int column)
@@ -39,8 +39,7 @@ bool isNumberColumn(int column)
 
 JobTableModel::JobTableModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 JobTableModel::~JobTableModel() = default;
 
@@ -60,26 +59,40 @@ QVariant JobTableModel::displayValue(const Job &job, int column) const
         return job.result ? QVariant(JobFormat::count(value)) : QVariant();
     };
     switch (column) {
-    case IdColumn: return job.id;
-    case DealerColumn: return job.dealerId;
-    case TypeColumn: return job.fetchType;
-    case WindowColumn: return JobFormat::window(job.fromMs, job.toMs);
+    case IdColumn:
+        return job.id;
+    case DealerColumn:
+        return job.dealerId;
+    case TypeColumn:
+        return job.fetchType;
+    case WindowColumn:
+        return JobFormat::window(job.fromMs, job.toMs);
     case StatusColumn:
         if (job.status == JobStatus::Running && job.cancelRequested)
             return QStringLiteral("Cancelling");
         return JobFormat::statusText(job.status);
-    case PriorityColumn: return job.priority;
-    case CreatedColumn: return JobFormat::dateTime(job.createdMs);
-    case StartedColumn: return JobFormat::dateTime(job.startedMs);
-    case FinishedColumn: return JobFormat::dateTime(job.finishedMs);
+    case PriorityColumn:
+        return job.priority;
+    case CreatedColumn:
+        return JobFormat::dateTime(job.createdMs);
+    case StartedColumn:
+        return JobFormat::dateTime(job.startedMs);
+    case FinishedColumn:
+        return JobFormat::dateTime(job.finishedMs);
     case DurationColumn:
         return JobFormat::duration(job.durationSeconds(QDateTime::currentMSecsSinceEpoch()));
-    case AttemptsColumn: return job.attempts;
-    case PagesColumn: return resultValue(job.result ? job.result->pages : 0);
-    case FetchedColumn: return resultValue(job.result ? job.result->fetched : 0);
-    case InsertedColumn: return resultValue(job.result ? job.result->inserted : 0);
-    case UpdatedColumn: return resultValue(job.result ? job.result->updated : 0);
-    case ErrorColumn: return job.error.message;
+    case AttemptsColumn:
+        return job.attempts;
+    case PagesColumn:
+        return resultValue(job.result ? job.result->pages : 0);
+    case FetchedColumn:
+        return resultValue(job.result ? job.result->fetched : 0);
+    case InsertedColumn:
+        return resultValue(job.result ? job.result->inserted : 0);
+    case UpdatedColumn:
+        return resultValue(job.result ? job.result->updated : 0);
+    case ErrorColumn:
+        return job.error.message;
     }
     return {};
 }
@@ -87,23 +100,38 @@ QVariant JobTableModel::displayValue(const Job &job, int column) const
 QVariant JobTableModel::sortValue(const Job &job, int column) const
 {
     switch (column) {
-    case IdColumn: return job.id;
-    case DealerColumn: return job.dealerId;
-    case TypeColumn: return job.fetchType;
-    case WindowColumn: return job.fromMs;
-    case StatusColumn: return int(job.status);
-    case PriorityColumn: return job.priority;
-    case CreatedColumn: return job.createdMs;
-    case StartedColumn: return job.startedMs;
-    case FinishedColumn: return job.finishedMs;
+    case IdColumn:
+        return job.id;
+    case DealerColumn:
+        return job.dealerId;
+    case TypeColumn:
+        return job.fetchType;
+    case WindowColumn:
+        return job.fromMs;
+    case StatusColumn:
+        return int(job.status);
+    case PriorityColumn:
+        return job.priority;
+    case CreatedColumn:
+        return job.createdMs;
+    case StartedColumn:
+        return job.startedMs;
+    case FinishedColumn:
+        return job.finishedMs;
     case DurationColumn:
         return job.durationSeconds(QDateTime::currentMSecsSinceEpoch()).value_or(-1.0);
-    case AttemptsColumn: return job.attempts;
-    case PagesColumn: return job.result ? qint64(job.result->pages) : qint64(-1);
-    case FetchedColumn: return job.result ? job.result->fetched : qint64(-1);
-    case InsertedColumn: return job.result ? job.result->inserted : qint64(-1);
-    case UpdatedColumn: return job.result ? job.result->updated : qint64(-1);
-    case ErrorColumn: return job.error.message;
+    case AttemptsColumn:
+        return job.attempts;
+    case PagesColumn:
+        return job.result ? qint64(job.result->pages) : qint64(-1);
+    case FetchedColumn:
+        return job.result ? job.result->fetched : qint64(-1);
+    case InsertedColumn:
+        return job.result ? job.result->inserted : qint64(-1);
+    case UpdatedColumn:
+        return job.result ? job.result->updated : qint64(-1);
+    case ErrorColumn:
+        return job.error.message;
     }
     return {};
 }
@@ -115,13 +143,15 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     const Job &job = m_jobs.at(index.row());
     const int column = index.column();
     switch (role) {
-    case Qt::DisplayRole: return displayValue(job, column);
+    case Qt::DisplayRole:
+        return displayValue(job, column);
     case Qt::ToolTipRole:
         if (column == ErrorColumn && !job.error.isNull())
-            return QStringLiteral("%1 (%2)").arg(job.error.message, toString(job.error.category));
+            return QStringLiteral("%1 (%2)").arg(job.error.message,
+                                                 errorCategoryName(job.error.category));
         if (column == WindowColumn)
-            return QStringLiteral("%1 to %2").arg(JobFormat::dateTime(job.fromMs),
-                                                  JobFormat::dateTime(job.toMs));
+            return QStringLiteral("%1 to %2")
+                .arg(JobFormat::dateTime(job.fromMs), JobFormat::dateTime(job.toMs));
         return {};
     case Qt::DecorationRole:
         if (column == StatusColumn)
@@ -138,9 +168,12 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         if (isNumberColumn(column))
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
         return {};
-    case JobIdRole: return job.id;
-    case StatusRole: return int(job.status);
-    case SortRole: return sortValue(job, column);
+    case JobIdRole:
+        return job.id;
+    case StatusRole:
+        return int(job.status);
+    case SortRole:
+        return sortValue(job, column);
     }
     return {};
 }
@@ -154,23 +187,40 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
     if (role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
-    case IdColumn: return tr("Job");
-    case DealerColumn: return tr("Dealer");
-    case TypeColumn: return tr("Type");
-    case WindowColumn: return tr("Window");
-    case StatusColumn: return tr("Status");
-    case PriorityColumn: return tr("Priority");
-    case CreatedColumn: return tr("Queued at");
-    case StartedColumn: return tr("Started");
-    case FinishedColumn: return tr("Finished");
-    case DurationColumn: return tr("Duration");
-    case AttemptsColumn: return tr("Attempts");
-    case PagesColumn: return tr("Pages");
-    case FetchedColumn: return tr("Fetched");
-    case InsertedColumn: return tr("Inserted");
-    case UpdatedColumn: return tr("Updated");
-    case ErrorColumn: return tr("Error");
-    case ColumnCount: break;
+    case IdColumn:
+        return tr("Job");
+    case DealerColumn:
+        return tr("Dealer");
+    case TypeColumn:
+        return tr("Type");
+    case WindowColumn:
+        return tr("Window");
+    case StatusColumn:
+        return tr("Status");
+    case PriorityColumn:
+        return tr("Priority");
+    case CreatedColumn:
+        return tr("Queued at");
+    case StartedColumn:
+        return tr("Started");
+    case FinishedColumn:
+        return tr("Finished");
+    case DurationColumn:
+        return tr("Duration");
+    case AttemptsColumn:
+        return tr("Attempts");
+    case PagesColumn:
+        return tr("Pages");
+    case FetchedColumn:
+        return tr("Fetched");
+    case InsertedColumn:
+        return tr("Inserted");
+    case UpdatedColumn:
+        return tr("Updated");
+    case ErrorColumn:
+        return tr("Error");
+    case ColumnCount:
+        break;
     }
     return {};
 }
@@ -269,7 +319,10 @@ void JobTableModel::setJobs(const QVector<Job> &fresh)
             while (last + 1 < fresh.size() && !present.contains(fresh.at(last + 1).id))
                 ++last;
             beginInsertRows({}, i, last);
-            m_jobs.insert(m_jobs.begin() + i, fresh.begin() + i, fresh.begin() + last + 1);
+            const QVector<Job> tail = m_jobs.mid(i);
+            m_jobs.resize(i);
+            m_jobs += fresh.mid(i, last - i + 1);
+            m_jobs += tail;
             endInsertRows();
             for (int k = i; k <= last; ++k)
                 present.insert(fresh.at(k).id);

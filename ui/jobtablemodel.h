@@ -16,7 +16,8 @@ class JobTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(JobTableModel)
 
 public:
-    enum Column {
+    enum Column
+    {
         IdColumn,
         DealerColumn,
         TypeColumn,
@@ -37,7 +38,8 @@ public:
     };
     Q_ENUM(Column)
 
-    enum Role {
+    enum Role
+    {
         JobIdRole = Qt::UserRole, ///< qint64
         StatusRole,               ///< JobStatus as int
         SortRole,                 ///< the raw value of the cell (numbers and times as numbers)

@@ -65,7 +65,7 @@ void JobTableView::selectionChanged(const QItemSelection &selected,
                                     const QItemSelection &deselected)
 {
     QTableView::selectionChanged(selected, deselected);
-    emit selectionChangedByUser();
+    emit jobSelectionChanged();
 }
 
 void JobTableView::showHeaderMenu(const QPoint &pos)

@@ -24,7 +24,7 @@ public:
 signals:
     /// Double-click or Enter on a job.
     void jobActivated(qint64 jobId);
-    void selectionChangedByUser();
+    void jobSelectionChanged();
 
 protected:
     void selectionChanged(const QItemSelection &selected,

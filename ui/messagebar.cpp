@@ -46,7 +46,8 @@ void MessageBar::showMessage(const QString &text, Level level)
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
     QColor background(0xe3, 0xf2, 0xfd);
     switch (level) {
-    case Level::Info: break;
+    case Level::Info:
+        break;
     case Level::Warning:
         icon = QStyle::SP_MessageBoxWarning;
         background = QColor(0xff, 0xf4, 0xd6);

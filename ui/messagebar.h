@@ -15,7 +15,12 @@ class MessageBar final : public QFrame
     Q_DISABLE_COPY_MOVE(MessageBar)
 
 public:
-    enum class Level { Info, Warning, Error };
+    enum class Level
+    {
+        Info,
+        Warning,
+        Error
+    };
 
     explicit MessageBar(QWidget *parent = nullptr);
     ~MessageBar() override;

@@ -55,13 +55,18 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     m_view->setModel(m_model);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setDefaultHiddenColumns({JobTableModel::StatusColumn, JobTableModel::StartedColumn,
-                                     JobTableModel::FinishedColumn,
-                                     JobTableModel::DurationColumn, JobTableModel::PagesColumn,
-                                     JobTableModel::FetchedColumn, JobTableModel::InsertedColumn,
-                                     JobTableModel::UpdatedColumn});
-    m_view->horizontalHeader()->resizeSection(JobTableModel::IdColumn, 70);
-    m_view->horizontalHeader()->resizeSection(JobTableModel::WindowColumn, 180);
-    m_view->horizontalHeader()->resizeSection(JobTableModel::CreatedColumn, 150);
+                                     JobTableModel::FinishedColumn, JobTableModel::DurationColumn,
+                                     JobTableModel::PagesColumn, JobTableModel::FetchedColumn,
+                                     JobTableModel::InsertedColumn, JobTableModel::UpdatedColumn});
+    QHeaderView *header = m_view->horizontalHeader();
+    const std::pair<int, int> widths[] = {
+        {JobTableModel::IdColumn, 60},       {JobTableModel::DealerColumn, 110},
+        {JobTableModel::TypeColumn, 80},     {JobTableModel::WindowColumn, 100},
+        {JobTableModel::PriorityColumn, 60}, {JobTableModel::CreatedColumn, 145},
+        {JobTableModel::AttemptsColumn, 70},
+    };
+    for (const auto &[column, width] : widths)
+        header->resizeSection(column, width);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_info->setTextFormat(Qt::PlainText);
 
@@ -83,15 +88,14 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     for (QAction *action : {m_cancel, m_runNext, m_moveUp, m_moveDown})
         m_view->addAction(action);
 
-    connect(m_cancel, &QAction::triggered, this,
-            [this] { cancelJobs(m_view->selectedJobIds()); });
+    connect(m_cancel, &QAction::triggered, this, [this] { cancelJobs(m_view->selectedJobIds()); });
     connect(m_runNext, &QAction::triggered, this,
             [this] { moveJobs(m_view->selectedJobIds(), MoveOp::Top); });
     connect(m_moveUp, &QAction::triggered, this,
             [this] { moveJobs(m_view->selectedJobIds(), MoveOp::Up); });
     connect(m_moveDown, &QAction::triggered, this,
             [this] { moveJobs(m_view->selectedJobIds(), MoveOp::Down); });
-    connect(m_view, &JobTableView::selectionChangedByUser, this, &QueuePanel::updateActions);
+    connect(m_view, &JobTableView::jobSelectionChanged, this, &QueuePanel::updateActions);
     connect(m_view, &JobTableView::jobActivated, this, &QueuePanel::detailsRequested);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
@@ -137,7 +141,9 @@ void QueuePanel::applySnapshot(const QueueSnapshot &snapshot)
     if (!snapshot.status)
         return;
     m_model->setJobs(snapshot.status->queued);
-    m_model->setTotal(snapshot.status->queueLength);
+    // Fewer rows than asked for is the whole queue as read, whatever the count said.
+    const qint64 read = snapshot.status->queued.size();
+    m_model->setTotal(read < snapshot.queueLimit ? read : qMax(read, snapshot.status->queueLength));
     updateInfo();
     updateActions();
 }
@@ -150,7 +156,7 @@ void QueuePanel::updateInfo()
         m_info->setText(tr("%1 of %2 queued jobs loaded; scroll down for more")
                             .arg(JobFormat::count(shown), JobFormat::count(total)));
     else
-        m_info->setText(tr("%n job(s) waiting", nullptr, shown));
+        m_info->setText(tr("%1 waiting").arg(JobFormat::counted(shown, QStringLiteral("job"))));
 }
 
 void QueuePanel::updateActions()
@@ -161,8 +167,8 @@ void QueuePanel::updateActions()
     bool bottom = false;
     for (const QModelIndex &index : rows) {
         top = top || index.row() == 0;
-        bottom = bottom || (index.row() == m_model->rowCount() - 1
-                            && m_model->total() <= m_model->rowCount());
+        bottom = bottom || (index.row() == m_model->rowCount() - 1 &&
+                            m_model->total() <= m_model->rowCount());
     }
     const bool any = !rows.isEmpty() && !m_busy;
     m_cancel->setEnabled(any);
@@ -207,7 +213,8 @@ void QueuePanel::cancelJobs(const QVector<qint64> &ids)
             }
             QStringList parts;
             if (cancelled > 0)
-                parts << tr("Cancelled %n job(s).", nullptr, cancelled);
+                parts << tr("Cancelled %1.")
+                             .arg(JobFormat::counted(cancelled, QStringLiteral("job")));
             if (!aborted.isEmpty())
                 parts << tr("Job %1 had started: it is being aborted and rolled back.")
                              .arg(aborted.join(QStringLiteral(", ")));

@@ -51,14 +51,15 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.15);
     m_state->setFont(bold);
-    m_state->setMinimumWidth(m_state->fontMetrics().horizontalAdvance(tr("Database unreachable"))
-                             + 8);
+    m_state->setMinimumWidth(m_state->fontMetrics().horizontalAdvance(tr("Database unreachable")) +
+                             8);
     m_current->setTextFormat(Qt::RichText);
     m_current->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_current->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    connect(m_current, &QLabel::linkActivated, this, [this](const QString &link) {
-        emit detailsRequested(link.toLongLong());
-    });
+    // Long dealer IDs and windows must not widen the window: the label gives way instead.
+    m_current->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_current->setMinimumWidth(120);
+    connect(m_current, &QLabel::linkActivated, this,
+            [this](const QString &link) { emit detailsRequested(link.toLongLong()); });
     m_progress->setRange(0, 0);
     m_progress->setTextVisible(false);
     m_progress->setMaximumWidth(120);
@@ -200,7 +201,7 @@ void QueueStatusWidget::updateCurrentJob()
     };
     if (job.startedMs > 0)
         parts << JobFormat::duration(double(qMax<qint64>(0, now - job.startedMs)) / 1000.0);
-    parts << tr("%n page(s)", nullptr, m_pages)
+    parts << JobFormat::counted(m_pages, QStringLiteral("page"))
           << tr("%1 records").arg(JobFormat::count(m_records));
     if (job.cancelRequested)
         parts << tr("cancelling…");
@@ -261,14 +262,15 @@ void QueueStatusWidget::updateView()
                      .arg(why);
         setColors(m_banner, QColor(0xfd, 0xe3, 0xe3), Qt::black);
     } else if (standby || (!m_queue->config().runJobs && m_haveStatus)) {
-        const QString holder = standby && !m_runnerDetail.isEmpty() ? m_runnerDetail
-                                                                    : m_runnerHolder;
-        banner = holder.isEmpty()
-            ? tr("No instance runs jobs on this database right now; queued jobs wait until "
-                 "one starts.")
-            : tr("Jobs are run by another instance: %1. This window watches and steers the "
-                 "queue.")
-                  .arg(holder);
+        const QString holder =
+            standby && !m_runnerDetail.isEmpty() ? m_runnerDetail : m_runnerHolder;
+        banner =
+            holder.isEmpty()
+                ? tr("No instance runs jobs on this database right now; queued jobs wait until "
+                     "one starts.")
+                : tr("Jobs are run by another instance: %1. This window watches and steers the "
+                     "queue.")
+                      .arg(holder);
         setColors(m_banner, QColor(0xe3, 0xf2, 0xfd), Qt::black);
     }
     m_banner->setText(banner);
@@ -301,7 +303,7 @@ void QueueStatusWidget::togglePause()
             updateView();
             emit message(pause ? tr("Queue paused: the running job finishes, no new job starts.")
                                : tr("Queue resumed."),
-                             MessageBar::Level::Info);
+                         MessageBar::Level::Info);
             emit queueChanged();
         });
 }
@@ -332,9 +334,9 @@ void QueueStatusWidget::cancelCurrent()
             if (m_job && m_job->id == id)
                 m_job->cancelRequested = true;
             updateView();
-            emit message(tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.")
-                             .arg(id),
-                             MessageBar::Level::Info);
+            emit message(
+                tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.").arg(id),
+                MessageBar::Level::Info);
             emit queueChanged();
         });
 }

@@ -4,9 +4,9 @@
 #include "messagebar.h"
 #include "queuerunner.h"
 
-#include <QWidget>
-
 #include <optional>
+
+#include <QWidget>
 
 class JobQueue;
 class QLabel;
@@ -33,6 +33,9 @@ public:
     /// A store call failed: shows "database unreachable" for a lost connection.
     void noteStoreError(const StoreError &error);
 
+    /// Pauses the queue, or resumes it (the store's flag, seen by every instance).
+    void togglePause();
+
     QString stateText() const;
     bool isPaused() const { return m_paused; }
     bool isDatabaseDown() const;
@@ -49,7 +52,6 @@ private:
     void onJobStarted(const Job &job);
     void onJobProgress(qint64 jobId, int pages, qint64 records);
     void onJobFinished(const Job &job);
-    void togglePause();
     void cancelCurrent();
     void updateView();
     void updateCurrentJob();

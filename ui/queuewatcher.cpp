@@ -23,6 +23,11 @@ QueueWatcher::QueueWatcher(JobQueue *queue, QObject *parent)
 
 QueueWatcher::~QueueWatcher() = default;
 
+void QueueWatcher::setQueueLimitSource(std::function<int()> source)
+{
+    m_queueLimit = std::move(source);
+}
+
 void QueueWatcher::setHistoryFilterSource(std::function<HistoryFilter()> source)
 {
     m_historyFilter = std::move(source);
@@ -50,20 +55,24 @@ void QueueWatcher::refreshNow()
     // The periodic read counts from the latest one.
     m_intervalTimer->start();
     const HistoryFilter filter = m_historyFilter ? m_historyFilter() : HistoryFilter{};
+    const int queueLimit = m_queueLimit ? m_queueLimit() : 1000;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_queue->call(
         this,
-        [filter, now](JobStore &store) {
+        [filter, queueLimit, now](JobStore &store) {
             QueueSnapshot snapshot;
             snapshot.takenMs = now;
             snapshot.historyFilter = filter;
+            snapshot.queueLimit = queueLimit;
             if (!store.isOpen()) {
                 snapshot.error = {StoreError::Kind::ConnectionLost,
-                                  QStringLiteral("the database cannot be opened"), {}, 0};
+                                  QStringLiteral("the database cannot be opened"),
+                                  {},
+                                  0};
                 return snapshot;
             }
             StoreError &error = snapshot.error;
-            snapshot.status = store.queueStatus(QueueLimit, &error);
+            snapshot.status = store.queueStatus(queueLimit, &error);
             if (snapshot.status)
                 snapshot.counts = store.counts(now, &error);
             if (snapshot.counts)

@@ -2,10 +2,10 @@
 
 #include "jobstore.h"
 
-#include <QObject>
-
 #include <functional>
 #include <optional>
+
+#include <QObject>
 
 class JobQueue;
 class QTimer;
@@ -14,6 +14,7 @@ class QTimer;
 struct QueueSnapshot
 {
     qint64 takenMs = 0;
+    int queueLimit = 0;                ///< how many queued jobs `status` was asked for
     std::optional<QueueStatus> status; ///< current job, queue length, the first queued jobs
     std::optional<JobCounts> counts;   ///< by status, and finished today
     HistoryFilter historyFilter;       ///< what `history` was read with
@@ -31,12 +32,11 @@ class QueueWatcher final : public QObject
     Q_DISABLE_COPY_MOVE(QueueWatcher)
 
 public:
-    /// Rows of the queue read on each refresh.
-    static constexpr int QueueLimit = 1000;
-
     explicit QueueWatcher(JobQueue *queue, QObject *parent = nullptr);
     ~QueueWatcher() override;
 
+    /// Called before each read for how many queued jobs to read.
+    void setQueueLimitSource(std::function<int()> source);
     /// Called before each read for the history filter and window (limit) to read.
     void setHistoryFilterSource(std::function<HistoryFilter()> source);
     void setInterval(int seconds);
@@ -53,6 +53,7 @@ signals:
 
 private:
     JobQueue *m_queue = nullptr;
+    std::function<int()> m_queueLimit;
     std::function<HistoryFilter()> m_historyFilter;
     QTimer *m_intervalTimer = nullptr;
     QTimer *m_soonTimer = nullptr;

@@ -1,0 +1,886 @@
+#include "addjobwidget.h"
+#include "bulkaddwidget.h"
+#include "csvexport.h"
+#include "historypanel.h"
+#include "jobdetailsdialog.h"
+#include "jobqueue.h"
+#include "jobtablemodel.h"
+#include "jobtableview.h"
+#include "mainwindow.h"
+#include "messagebar.h"
+#include "queuepanel.h"
+#include "queuestatuswidget.h"
+#include "settings.h"
+#include "simprocess.h"
+#include "testsupport.h"
+#include "timeformat.h"
+
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+namespace {
+
+/// A window on a real SQLite store in a temporary directory, optionally running jobs against
+/// the real simulator. Members are destroyed window first, then the queue, the simulator and
+/// the directory.
+struct Fixture
+{
+    QTemporaryDir dir;
+    std::unique_ptr<SimProcess> sim;
+    std::unique_ptr<Settings> settings;
+    std::unique_ptr<JobQueue> queue;
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<JobStore> store; ///< the test's own connection, on the test thread
+    std::unique_ptr<QAbstractItemModelTester> queueTester;
+    std::unique_ptr<QAbstractItemModelTester> historyTester;
+    std::unique_ptr<QAbstractItemModelTester> proxyTester;
+
+    ~Fixture()
+    {
+        historyTester.reset();
+        proxyTester.reset();
+        queueTester.reset();
+        window.reset();
+        store.reset();
+        queue.reset();
+    }
+
+    QString dbUrl() const { return sqliteUrlIn(dir.path()); }
+
+    bool start(bool runJobs, const QStringList &simArgs = {}, const QString &instance = "test",
+               bool demo = false, const QString &databaseUrl = {})
+    {
+        if (!dir.isValid())
+            return false;
+        QUrl source(QStringLiteral("http://127.0.0.1:9/"));
+        if (runJobs) {
+            sim = std::make_unique<SimProcess>(simArgs);
+            QString why;
+            if (!sim->start(&why)) {
+                qWarning("%s", qPrintable(why));
+                return false;
+            }
+            source = sim->baseUrl();
+        }
+        QString why;
+        const std::optional<DatabaseUrl> url =
+            DatabaseUrl::parse(databaseUrl.isEmpty() ? dbUrl() : databaseUrl, &why);
+        if (!url)
+            return false;
+        JobQueue::Config cfg;
+        cfg.runner.database = *url;
+        cfg.runner.sourceUrl = source;
+        cfg.runner.retry.initialBackoffMs = 10;
+        cfg.runner.retry.maxBackoffMs = 20;
+        cfg.runner.retry.maxRetries = 1;
+        cfg.runner.retry.timeoutMs = 5000;
+        cfg.runner.pollIntervalMs = 200;
+        cfg.runner.instance = instance;
+        cfg.fetchTypes = {"prospect", "sales", "service", "inventory"};
+        cfg.runJobs = runJobs;
+        queue = std::make_unique<JobQueue>(cfg);
+        queue->start();
+        settings = std::make_unique<Settings>(dir.filePath(QStringLiteral("dealerq.ini")));
+
+        WindowContext context;
+        context.queue = queue.get();
+        context.settings = settings.get();
+        context.databaseDisplay = url->displayString();
+        context.sourceDisplay = source.toString();
+        context.demo = demo;
+        context.apiAddress = QStringLiteral("127.0.0.1:8000");
+        context.apiToken = QStringLiteral("secret-token");
+        window = std::make_unique<MainWindow>(context);
+        using Mode = QAbstractItemModelTester::FailureReportingMode;
+        queueTester =
+            std::make_unique<QAbstractItemModelTester>(window->queuePanel()->model(), Mode::QtTest);
+        historyTester = std::make_unique<QAbstractItemModelTester>(window->historyPanel()->model(),
+                                                                   Mode::QtTest);
+        proxyTester = std::make_unique<QAbstractItemModelTester>(window->historyPanel()->proxy(),
+                                                                 Mode::QtTest);
+        window->resize(1300, 850);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return false;
+
+        if (databaseUrl.isEmpty()) {
+            store = std::make_unique<JobStore>(*url);
+            StoreError error;
+            if (!store->open(&error)) {
+                qWarning("%s", qPrintable(error.message));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// Queues jobs for `ids` straight into the store (another writer, as the API would be).
+    QVector<qint64> addJobs(const QStringList &ids)
+    {
+        NewJob common;
+        common.fetchType = QStringLiteral("prospect");
+        common.fromMs = localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::Start);
+        common.toMs = localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::End);
+        StoreError error;
+        const std::optional<BulkOutcome> outcome = store->addJobs(ids, common, &error);
+        if (!outcome)
+            qWarning("%s", qPrintable(error.message));
+        queue->notifyChanged();
+        return outcome ? outcome->jobIds : QVector<qint64>();
+    }
+
+    QStringList queuedDealers()
+    {
+        StoreError error;
+        QStringList ids;
+        for (const Job &job : store->queuedJobs(-1, &error).value_or(QVector<Job>()))
+            ids << job.dealerId;
+        return ids;
+    }
+
+    Job job(qint64 id)
+    {
+        StoreError error;
+        return store->job(id, &error).value_or(Job());
+    }
+
+    QueuePanel *queuePanel() const { return window->queuePanel(); }
+    HistoryPanel *history() const { return window->historyPanel(); }
+    QString message() const { return window->messageBar()->text(); }
+};
+
+QStringList modelDealers(const QAbstractItemModel *model)
+{
+    QStringList ids;
+    for (int row = 0; row < model->rowCount(); ++row)
+        ids << model->index(row, JobTableModel::DealerColumn).data().toString();
+    return ids;
+}
+
+int rowOfDealer(const QAbstractItemModel *model, const QString &dealer)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, JobTableModel::DealerColumn).data().toString() == dealer)
+            return row;
+    }
+    return -1;
+}
+
+void clickRow(QTableView *view, int row, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+{
+    const QModelIndex index = view->model()->index(row, JobTableModel::DealerColumn);
+    view->scrollTo(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers,
+                      view->visualRect(index).center());
+}
+
+template<typename T> T *activeModal()
+{
+    return qobject_cast<T *>(QApplication::activeModalWidget());
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void addOneJobByTyping();
+    void bulkPasteMixedList();
+    void bulkPasteTenThousand();
+    void pasteAndQueueShortcut();
+    void cancelSeveralQueuedJobs();
+    void moveAndRunNext();
+    void retryFailedJobAndShowDetails();
+    void clearCompletedAfterConfirming();
+    void exportCsvAndReadBack();
+    void refreshKeepsSelectionScrollAndSort();
+    void statusLinePauseAndResume();
+    void standbyNamesTheOtherInstance();
+    void databaseUnreachable();
+    void demoBannerAndApiToken();
+    void settingsDialogWritesAndSaysRestart();
+    void cancelTheRunningJob();
+    void closeWhileRunningWaits();
+    void closeWhileRunningQuitsNow();
+};
+
+namespace {
+
+QtMessageHandler previousHandler = nullptr;
+
+// The offscreen platform warns about every dialog it cannot size natively: noise here.
+void dropPlatformNoise(QtMsgType type, const QMessageLogContext &context, const QString &text)
+{
+    if (text.contains(QLatin1String("propagateSizeHints")))
+        return;
+    previousHandler(type, context, text);
+}
+
+} // namespace
+
+void TestMainWindow::initTestCase()
+{
+    previousHandler = qInstallMessageHandler(dropPlatformNoise);
+}
+
+void TestMainWindow::addOneJobByTyping()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    auto *edit = f.window->findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    auto *reason = f.window->findChild<QLabel *>(QStringLiteral("dealerIdReason"));
+    auto *add = f.window->findChild<QPushButton *>(QStringLiteral("addButton"));
+    QVERIFY(edit && reason && add);
+    QVERIFY(!add->isEnabled());
+
+    // Checked as typed: the reason shows, Enter queues nothing.
+    edit->setFocus();
+    QTest::keyClicks(edit, QStringLiteral("bad id"));
+    QVERIFY(reason->isVisible());
+    QVERIFY2(reason->text().contains(QStringLiteral("space")), qPrintable(reason->text()));
+    QVERIFY(!add->isEnabled());
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTest::qWait(300);
+    QCOMPARE(f.queuedDealers(), QStringList());
+
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("00999"));
+    QVERIFY(!reason->isVisible());
+    QVERIFY(add->isEnabled());
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_COMPARE(f.queuePanel()->model()->rowCount(), 1);
+    QCOMPARE(modelDealers(f.queuePanel()->model()), QStringList{"00999"});
+    QCOMPARE(f.queuedDealers(), QStringList{"00999"});
+    StoreError error;
+    const Job job = f.store->queuedJobs(1, &error)->first();
+    QCOMPARE(job.fetchType, QStringLiteral("prospect"));
+    QCOMPARE(job.fromMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::Start));
+    QCOMPARE(job.toMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::End));
+    QVERIFY2(f.message().contains(QStringLiteral("Queued job %1").arg(job.id)),
+             qPrintable(f.message()));
+    QVERIFY(edit->text().isEmpty());
+
+    // The same again is a duplicate: the window names the job that covers it.
+    QTest::keyClicks(edit, QStringLiteral("00999"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_VERIFY2(f.message().contains(QStringLiteral("job %1 already covers").arg(job.id)),
+                 qPrintable(f.message()));
+    QCOMPARE(f.queuedDealers(), QStringList{"00999"});
+}
+
+void TestMainWindow::bulkPasteMixedList()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    auto *text = f.window->findChild<QPlainTextEdit *>(QStringLiteral("bulkText"));
+    auto *counts = f.window->findChild<QLabel *>(QStringLiteral("bulkCounts"));
+    auto *invalid = f.window->findChild<QLabel *>(QStringLiteral("bulkInvalid"));
+    auto *button = f.window->findChild<QPushButton *>(QStringLiteral("bulkQueueButton"));
+    QVERIFY(text && counts && invalid && button);
+
+    // Typed, then pasted (a tab typed would move the focus on, as it should).
+    QSignalSpy parsed(f.window->bulkAddWidget(), &BulkAddWidget::parsedChanged);
+    text->setFocus();
+    QTest::keyClicks(text, QStringLiteral("A1, A2;A3"));
+    text->insertPlainText(QStringLiteral("\tbad!\r\nA2 A4 ;; 00042\n"));
+    QCOMPARE(parsed.count(), 0);
+    QVERIFY(parsed.wait(2000));
+    QCOMPARE(counts->text(), QStringLiteral("5 valid · 1 duplicate · 1 invalid"));
+    QVERIFY(invalid->isVisible());
+    QVERIFY2(invalid->text().contains(QStringLiteral("bad!")), qPrintable(invalid->text()));
+    QCOMPARE(text->extraSelections().size(), 1);
+    QCOMPARE(text->extraSelections().first().cursor.selectedText(), QStringLiteral("bad!"));
+    QCOMPARE(button->text(), QStringLiteral("Queue 5 jobs"));
+
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(f.queuePanel()->model()->rowCount(), 5);
+    const QStringList expected{"A1", "A2", "A3", "A4", "00042"};
+    QCOMPARE(f.queuedDealers(), expected);
+    QCOMPARE(modelDealers(f.queuePanel()->model()), expected);
+    QVERIFY2(f.message().contains(QStringLiteral("Queued 5 jobs.")), qPrintable(f.message()));
+    QVERIFY2(f.message().contains(QStringLiteral("1 invalid ID not queued")),
+             qPrintable(f.message()));
+    // The invalid ID stays behind to be corrected.
+    QCOMPARE(text->toPlainText(), QStringLiteral("bad!"));
+
+    // Already queued IDs are skipped and named.
+    const qint64 a1 = f.store->queuedJobs(1, nullptr)->first().id;
+    text->setPlainText(QStringLiteral("A5\nA1"));
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(f.queuePanel()->model()->rowCount(), 6);
+    QVERIFY2(f.message().contains(QStringLiteral("Queued 1 job.")), qPrintable(f.message()));
+    QVERIFY2(
+        f.message().contains(QStringLiteral("Skipped 1 already queued (A1 as job %1)").arg(a1)),
+        qPrintable(f.message()));
+    QCOMPARE(f.queuedDealers(), expected + QStringList{"A5"});
+}
+
+void TestMainWindow::bulkPasteTenThousand()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    QStringList ids;
+    for (int i = 1; i <= 10000; ++i)
+        ids << QStringLiteral("D%1").arg(i, 5, 10, QLatin1Char('0'));
+    ids << QStringLiteral("D00001") << QStringLiteral("-bad");
+    auto *text = f.window->findChild<QPlainTextEdit *>(QStringLiteral("bulkText"));
+    auto *counts = f.window->findChild<QLabel *>(QStringLiteral("bulkCounts"));
+
+    // Typing-speed changes are debounced: the text is checked once, after a pause.
+    QSignalSpy parsed(f.window->bulkAddWidget(), &BulkAddWidget::parsedChanged);
+    QElapsedTimer timer;
+    timer.start();
+    text->setPlainText(ids.join(QLatin1Char('\n')));
+    const qint64 setMs = timer.elapsed();
+    QCOMPARE(parsed.count(), 0);
+    QVERIFY(parsed.wait(3000));
+    QCOMPARE(parsed.count(), 1);
+    QCOMPARE(counts->text(), QStringLiteral("10,000 valid · 1 duplicate · 1 invalid"));
+    timer.restart();
+    f.window->bulkAddWidget()->pasteText(text->toPlainText());
+    const qint64 parseMs = timer.elapsed();
+    qInfo("setting 10,002 IDs took %lld ms, checking them %lld ms", setMs, parseMs);
+    QVERIFY2(parseMs < 500, qPrintable(QString::number(parseMs)));
+
+    f.window->bulkAddWidget()->queueAll();
+    QTRY_COMPARE_WITH_TIMEOUT(f.queuePanel()->model()->total(), qint64(10000), 30000);
+    QCOMPARE(f.queuePanel()->model()->rowCount(), QueuePanel::PageSize);
+    auto *info = f.window->findChild<QLabel *>(QStringLiteral("queueInfo"));
+    QCOMPARE(info->text(),
+             QStringLiteral("1,000 of 10,000 queued jobs loaded; scroll down for more"));
+    QCOMPARE(f.queuePanel()->model()->jobAt(0).dealerId, QStringLiteral("D00001"));
+    QCOMPARE(f.queuePanel()->model()->jobAt(999).dealerId, QStringLiteral("D01000"));
+    // Scrolling to the end loads the next page.
+    f.queuePanel()->view()->scrollToBottom();
+    QTRY_COMPARE(f.queuePanel()->model()->rowCount(), 2 * QueuePanel::PageSize);
+    QCOMPARE(f.queuePanel()->model()->jobAt(1999).dealerId, QStringLiteral("D02000"));
+}
+
+void TestMainWindow::pasteAndQueueShortcut()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    QApplication::clipboard()->setText(QStringLiteral("P1\nP2;P1"));
+    f.window->activateWindow();
+    QTest::keyClick(f.window.get(), Qt::Key_V, Qt::ControlModifier | Qt::ShiftModifier);
+    auto *text = f.window->findChild<QPlainTextEdit *>(QStringLiteral("bulkText"));
+    auto *counts = f.window->findChild<QLabel *>(QStringLiteral("bulkCounts"));
+    auto *button = f.window->findChild<QPushButton *>(QStringLiteral("bulkQueueButton"));
+    QCOMPARE(text->toPlainText(), QStringLiteral("P1\nP2;P1"));
+    QCOMPARE(counts->text(), QStringLiteral("2 valid · 1 duplicate · 0 invalid"));
+    QVERIFY(button->hasFocus());
+    // Enter confirms.
+    QTest::keyClick(button, Qt::Key_Return);
+    QTRY_COMPARE(f.queuedDealers(), (QStringList{"P1", "P2"}));
+    QTRY_VERIFY(text->toPlainText().isEmpty());
+}
+
+void TestMainWindow::cancelSeveralQueuedJobs()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QVector<qint64> ids = f.addJobs({"C1", "C2", "C3", "C4", "C5"});
+    QCOMPARE(ids.size(), 5);
+    QueuePanel *panel = f.queuePanel();
+    QTRY_COMPARE(panel->model()->rowCount(), 5);
+
+    JobTableView *view = panel->view();
+    clickRow(view, 1);
+    clickRow(view, 3, Qt::ControlModifier);
+    QCOMPARE(view->selectedJobIds(), (QVector<qint64>{ids[1], ids[3]}));
+    QVERIFY(panel->cancelAction()->isEnabled());
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_Delete);
+    QTRY_COMPARE(panel->model()->rowCount(), 3);
+    QCOMPARE(modelDealers(panel->model()), (QStringList{"C1", "C3", "C5"}));
+    QCOMPARE(f.job(ids[1]).status, JobStatus::Cancelled);
+    QCOMPARE(f.job(ids[3]).status, JobStatus::Cancelled);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Queued);
+    QVERIFY2(f.message().contains(QStringLiteral("Cancelled 2 jobs.")), qPrintable(f.message()));
+    // They show in the history, as cancelled.
+    QTRY_COMPARE(f.history()->model()->rowCount(), 2);
+    QCOMPARE(f.history()->model()->index(0, JobTableModel::StatusColumn).data().toString(),
+             QStringLiteral("Cancelled"));
+
+    // The button does the same for one.
+    clickRow(view, 0);
+    panel->cancelAction()->trigger();
+    QTRY_COMPARE(modelDealers(panel->model()), (QStringList{"C3", "C5"}));
+}
+
+void TestMainWindow::moveAndRunNext()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.addJobs({"M1", "M2", "M3", "M4"});
+    QueuePanel *panel = f.queuePanel();
+    QTRY_COMPARE(panel->model()->rowCount(), 4);
+    QSignalSpy resets(panel->model(), &QAbstractItemModel::modelReset);
+
+    clickRow(panel->view(), 3);
+    panel->runNextAction()->trigger();
+    QTRY_COMPARE(f.queuedDealers(), (QStringList{"M4", "M1", "M2", "M3"}));
+    QTRY_COMPARE(modelDealers(panel->model()), (QStringList{"M4", "M1", "M2", "M3"}));
+    // The moved job stays selected.
+    QCOMPARE(panel->view()->selectedJobIds().size(), 1);
+    QCOMPARE(panel->model()->jobAt(0).id, panel->view()->selectedJobIds().first());
+
+    clickRow(panel->view(), 2);
+    panel->view()->setFocus();
+    QTest::keyClick(panel->view(), Qt::Key_Down, Qt::ControlModifier); // Move down
+    QTRY_COMPARE(f.queuedDealers(), (QStringList{"M4", "M1", "M3", "M2"}));
+    QTRY_COMPARE(modelDealers(panel->model()), (QStringList{"M4", "M1", "M3", "M2"}));
+    QCOMPARE(panel->model()->jobAt(3).id, panel->view()->selectedJobIds().value(0));
+    panel->moveUpAction()->trigger();
+    QTRY_COMPARE(f.queuedDealers(), (QStringList{"M4", "M1", "M2", "M3"}));
+    QTRY_COMPARE(modelDealers(panel->model()), (QStringList{"M4", "M1", "M2", "M3"}));
+    QCOMPARE(resets.count(), 0);
+}
+
+void TestMainWindow::retryFailedJobAndShowDetails()
+{
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--fault"), QStringLiteral("404:BAD1")}));
+    const QVector<qint64> ids = f.addJobs({"BAD1", "GOOD1"});
+    HistoryPanel *history = f.history();
+    QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 2, 15000);
+    QAbstractItemModel *proxy = history->proxy();
+    const int bad = rowOfDealer(proxy, QStringLiteral("BAD1"));
+    QVERIFY(bad >= 0);
+    QCOMPARE(proxy->index(bad, JobTableModel::StatusColumn).data().toString(),
+             QStringLiteral("Failed"));
+    QCOMPARE(f.job(ids[0]).error.category, ErrorCategory::NotFound);
+    QCOMPARE(f.job(ids[1]).status, JobStatus::Completed);
+
+    // Double-click opens the details: every field, the log, the error.
+    clickRow(history->view(), bad);
+    const QModelIndex badIndex = proxy->index(bad, JobTableModel::DealerColumn);
+    QTest::mouseDClick(history->view()->viewport(), Qt::LeftButton, Qt::NoModifier,
+                       history->view()->visualRect(badIndex).center());
+    JobDetailsDialog *details = nullptr;
+    QTRY_VERIFY((details = f.window->findChild<JobDetailsDialog *>()) != nullptr);
+    QTRY_COMPARE(details->fieldText(QStringLiteral("status")), QStringLiteral("failed"));
+    QCOMPARE(details->fieldText(QStringLiteral("dealer_id")), QStringLiteral("BAD1"));
+    QCOMPARE(details->fieldText(QStringLiteral("attempts")), QStringLiteral("1"));
+    QCOMPARE(details->fieldText(QStringLiteral("error.category")), QStringLiteral("not_found"));
+    QCOMPARE(details->errorText(), f.job(ids[0]).error.message);
+    QVERIFY(!details->errorText().isEmpty());
+    QVERIFY2(details->logText().contains(QStringLiteral("attempt 1 started")),
+             qPrintable(details->logText()));
+    details->close();
+
+    // Retry: queued again, runs again, fails again (the fault stays).
+    clickRow(history->view(), bad);
+    QVERIFY(history->retryAction()->isEnabled());
+    QSignalSpy messages(history, &HistoryPanel::message);
+    history->retryAction()->trigger();
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(messages.first().first().toString(), QStringLiteral("Queued 1 job again."));
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).attempts, 2, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Failed, 15000);
+    StoreError error;
+    const QVector<LogLine> log = f.store->jobLogs(ids[0], &error).value_or(QVector<LogLine>());
+    QVERIFY(std::any_of(log.begin(), log.end(), [](const LogLine &line) {
+        return line.message.contains(QStringLiteral("queued again by retry"));
+    }));
+    // A completed job cannot be retried: the action stays off for it.
+    clickRow(history->view(), rowOfDealer(proxy, QStringLiteral("GOOD1")));
+    QVERIFY(!history->retryAction()->isEnabled());
+}
+
+void TestMainWindow::clearCompletedAfterConfirming()
+{
+    Fixture f;
+    QVERIFY(f.start(true));
+    QSignalSpy batch(f.window.get(), &MainWindow::batchFinished);
+    f.addJobs({"K1", "K2", "K3"});
+    QTRY_COMPARE_WITH_TIMEOUT(f.history()->model()->rowCount(), 3, 15000);
+    // The batch is reported when the queue runs empty.
+    QTRY_COMPARE_WITH_TIMEOUT(batch.count(), 1, 10000);
+    QCOMPARE(f.window->lastNotification(), QStringLiteral("3 jobs done, 0 failed"));
+
+    // Cancel first: nothing is removed.
+    f.history()->clearAction()->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box->objectName(), QStringLiteral("clearConfirmation"));
+    QVERIFY2(box->text().contains(QStringLiteral("Remove 3 finished jobs")),
+             qPrintable(box->text()));
+    box->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QTest::qWait(200);
+    QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 3);
+
+    // Confirm: the history is empty, in the store and in the window.
+    f.history()->clearAction()->trigger();
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box->defaultButton()->text(), QStringLiteral("Remove 3 jobs"));
+    box->defaultButton()->click();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 0);
+    QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 0);
+    QVERIFY2(f.message().contains(QStringLiteral("Removed 3 finished jobs")),
+             qPrintable(f.message()));
+}
+
+void TestMainWindow::exportCsvAndReadBack()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QVector<qint64> ids = f.addJobs({"E1", "E2", "E3"});
+    QVERIFY(f.store->cancelJob(ids[0], nullptr));
+    QVERIFY(f.store->cancelJob(ids[1], nullptr));
+    f.queue->notifyChanged();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 2);
+
+    const auto runExport = [&](QAction *action, const QString &path) -> QByteArrayList {
+        QSignalSpy finished(f.history(), &HistoryPanel::exportFinished);
+        action->trigger();
+        QFileDialog *dialog = nullptr;
+        [&] { QTRY_VERIFY((dialog = activeModal<QFileDialog>()) != nullptr); }();
+        if (!dialog)
+            return {};
+        dialog->selectFile(path);
+        static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept() is protected
+        if (!finished.wait(10000))
+            return {};
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        QByteArrayList lines = file.readAll().split('\n');
+        if (!lines.isEmpty() && lines.last().isEmpty())
+            lines.removeLast();
+        return lines;
+    };
+
+    // Every job, oldest first.
+    const QString all = f.dir.filePath(QStringLiteral("all.csv"));
+    const QByteArrayList lines = runExport(f.history()->exportAction(), all);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines.at(0) + '\n', Csv::header());
+    QVERIFY(lines.at(1).startsWith(QByteArray::number(ids[0]) + ",E1,prospect,"));
+    QVERIFY(lines.at(1).contains(",cancelled,"));
+    QVERIFY(lines.at(3).startsWith(QByteArray::number(ids[2]) + ",E3,prospect,"));
+    QVERIFY(lines.at(3).contains(",queued,"));
+    QVERIFY2(f.message().contains(QStringLiteral("Exported 3 jobs")), qPrintable(f.message()));
+
+    // Only what the filter shows.
+    auto *statusFilter = f.window->findChild<QComboBox *>(QStringLiteral("historyStatusFilter"));
+    auto *dealerFilter = f.window->findChild<QLineEdit *>(QStringLiteral("historyDealerFilter"));
+    statusFilter->setCurrentIndex(statusFilter->findData(int(JobStatus::Cancelled)));
+    QTest::keyClicks(dealerFilter, QStringLiteral("E2"));
+    QTest::keyClick(dealerFilter, Qt::Key_Return);
+    QTRY_COMPARE(modelDealers(f.history()->model()), QStringList{"E2"});
+    const QString filtered = f.dir.filePath(QStringLiteral("filtered.csv"));
+    const QByteArrayList some = runExport(f.history()->exportFilteredAction(), filtered);
+    QCOMPARE(some.size(), 2);
+    QCOMPARE(some.at(0) + '\n', Csv::header());
+    QVERIFY(some.at(1).startsWith(QByteArray::number(ids[1]) + ",E2,prospect,"));
+    const Job e2 = f.job(ids[1]);
+    QCOMPARE(some.at(1) + '\n', Csv::row(e2, QDateTime::currentMSecsSinceEpoch()));
+}
+
+void TestMainWindow::refreshKeepsSelectionScrollAndSort()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    QStringList many;
+    for (int i = 1; i <= 300; ++i)
+        many << QStringLiteral("S%1").arg(i, 3, 10, QLatin1Char('0'));
+    const QVector<qint64> ids = f.addJobs(many);
+    QueuePanel *panel = f.queuePanel();
+    QTRY_COMPARE(panel->model()->rowCount(), 300);
+
+    JobTableView *view = panel->view();
+    clickRow(view, 150);
+    view->scrollTo(view->model()->index(150, 0), QAbstractItemView::PositionAtTop);
+    const int scroll = view->verticalScrollBar()->value();
+    QVERIFY(scroll > 0);
+    QCOMPARE(view->selectedJobIds(), QVector<qint64>{ids[150]});
+    QSignalSpy resets(panel->model(), &QAbstractItemModel::modelReset);
+    QSignalSpy layouts(panel->model(), &QAbstractItemModel::layoutChanged);
+
+    // Changes below the view, then a periodic refresh.
+    f.addJobs({"T1", "T2"});
+    QVERIFY(f.store->cancelJob(ids[250], nullptr));
+    QSignalSpy refreshed(f.window.get(), &MainWindow::refreshFinished);
+    f.window->refreshNow();
+    QTRY_COMPARE(panel->model()->rowCount(), 301);
+    QCOMPARE(view->selectedJobIds(), QVector<qint64>{ids[150]});
+    QCOMPARE(view->verticalScrollBar()->value(), scroll);
+    QCOMPARE(view->currentJobId(), ids[150]);
+
+    // A change above the selection: the selection follows its job.
+    QVERIFY(f.store->cancelJob(ids[0], nullptr));
+    f.queue->notifyChanged();
+    QTRY_COMPARE(panel->model()->rowCount(), 300);
+    QCOMPARE(view->selectedJobIds(), QVector<qint64>{ids[150]});
+    QCOMPARE(view->selectionModel()->selectedRows().first().row(), 149);
+    QVERIFY(view->verticalScrollBar()->value() >= scroll - 1);
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(layouts.count(), 0);
+    QVERIFY(refreshed.count() >= 1);
+
+    // The history keeps the sort the operator chose across refreshes.
+    JobTableView *historyView = f.history()->view();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 2);
+    historyView->sortByColumn(JobTableModel::DealerColumn, Qt::AscendingOrder);
+    QCOMPARE(modelDealers(f.history()->proxy()), (QStringList{"S001", "S251"}));
+    clickRow(historyView, 1);
+    QVERIFY(f.store->cancelJob(ids[100], nullptr));
+    f.queue->notifyChanged();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 3);
+    QCOMPARE(modelDealers(f.history()->proxy()), (QStringList{"S001", "S101", "S251"}));
+    QCOMPARE(historyView->horizontalHeader()->sortIndicatorSection(),
+             int(JobTableModel::DealerColumn));
+    QCOMPARE(historyView->selectedJobIds(), QVector<qint64>{ids[250]});
+}
+
+void TestMainWindow::statusLinePauseAndResume()
+{
+    Fixture f;
+    QVERIFY(f.start(true));
+    QueueStatusWidget *status = f.window->statusWidget();
+    auto *pause = f.window->findChild<QPushButton *>(QStringLiteral("pauseButton"));
+    auto *queued = f.window->findChild<QLabel *>(QStringLiteral("queuedLabel"));
+    auto *today = f.window->findChild<QLabel *>(QStringLiteral("todayLabel"));
+    QTRY_COMPARE(status->stateText(), QStringLiteral("Idle"));
+    QTRY_VERIFY(pause->isEnabled());
+    QCOMPARE(pause->text(), QStringLiteral("Pause"));
+
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QTRY_COMPARE(status->stateText(), QStringLiteral("Paused"));
+    QCOMPARE(pause->text(), QStringLiteral("Resume"));
+    QCOMPARE(f.store->isPaused(nullptr).value_or(false), true);
+    QTRY_COMPARE(f.queue->runnerState(), RunnerState::Paused);
+
+    const QVector<qint64> ids = f.addJobs({"P1"});
+    QTRY_COMPARE(queued->text(), QStringLiteral("Queued: <b>1</b>"));
+    QTest::qWait(500);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Queued);
+
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Completed, 10000);
+    QTRY_COMPARE(queued->text(), QStringLiteral("Queued: <b>0</b>"));
+    QTRY_COMPARE(today->text(), QStringLiteral("Today: <b>1</b> completed, <b>0</b> failed"));
+    QTRY_COMPARE(status->stateText(), QStringLiteral("Idle"));
+    QCOMPARE(pause->text(), QStringLiteral("Pause"));
+}
+
+void TestMainWindow::standbyNamesTheOtherInstance()
+{
+    Fixture f;
+    QVERIFY(f.start(true, {}, QStringLiteral("beta")));
+    QTRY_VERIFY(f.queue->runnerState() == RunnerState::Idle);
+
+    // A second instance on the same database stands by and says who runs the jobs.
+    JobQueue::Config cfg = f.queue->config();
+    cfg.runner.instance = QStringLiteral("gamma");
+    JobQueue second(cfg);
+    second.start();
+    WindowContext context;
+    context.queue = &second;
+    MainWindow window(context);
+    window.show();
+    QTRY_COMPARE_WITH_TIMEOUT(second.runnerState(), RunnerState::Standby, 5000);
+    auto *banner = window.findChild<QLabel *>(QStringLiteral("runnerBanner"));
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QStringLiteral("beta")), qPrintable(banner->text()));
+
+    // Jobs queued in the standby window run in the other instance.
+    auto *edit = window.findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    QSignalSpy finished(f.queue.get(), &JobQueue::jobFinished);
+    edit->setText(QStringLiteral("X1"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY(finished.wait(10000));
+    // The standby window sees the other instance's work at its next refresh.
+    window.refreshNow();
+    QTRY_COMPARE(window.historyPanel()->model()->rowCount(), 1);
+    QCOMPARE(window.historyPanel()->model()->jobAt(0).status, JobStatus::Completed);
+}
+
+void TestMainWindow::databaseUnreachable()
+{
+    Fixture f;
+    // A database "inside" a plain file can be neither created nor opened.
+    QFile plainFile(f.dir.filePath(QStringLiteral("plain-file")));
+    QVERIFY(plainFile.open(QIODevice::WriteOnly));
+    plainFile.close();
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), false, sqliteUrlIn(plainFile.fileName())));
+    QueueStatusWidget *status = f.window->statusWidget();
+    QTRY_COMPARE(status->stateText(), QStringLiteral("Database unreachable"));
+    auto *banner = f.window->findChild<QLabel *>(QStringLiteral("runnerBanner"));
+    QVERIFY(banner->isVisible());
+    QVERIFY(banner->text().startsWith(QStringLiteral("Database unreachable")));
+    // The window keeps working: typing still answers, adding reports the failure inline.
+    auto *edit = f.window->findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    QTest::keyClicks(edit, QStringLiteral("Z1"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_VERIFY2(f.message().startsWith(QStringLiteral("Could not queue the job")),
+                 qPrintable(f.message()));
+    QCOMPARE(f.window->messageBar()->level(), MessageBar::Level::Error);
+    QVERIFY(activeModal<QWidget>() == nullptr);
+}
+
+void TestMainWindow::demoBannerAndApiToken()
+{
+    Fixture f;
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), true));
+    auto *banner = f.window->findChild<QLabel *>(QStringLiteral("demoBanner"));
+    QVERIFY(banner);
+    QVERIFY(banner->isVisible());
+    QVERIFY(banner->text().contains(QStringLiteral("demo simulator")));
+    auto *token = f.window->findChild<QLineEdit *>(QStringLiteral("apiToken"));
+    QVERIFY(token);
+    QCOMPARE(token->echoMode(), QLineEdit::Password);
+    QCOMPARE(token->text(), QStringLiteral("secret-token"));
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(f.window->findChild<QToolButton *>(QStringLiteral("copyApiToken")),
+                      Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("secret-token"));
+    QVERIFY(!f.window->windowIcon().isNull());
+
+    // No banner without demo.
+    Fixture plain;
+    QVERIFY(plain.start(false));
+    QVERIFY(!plain.window->findChild<QLabel *>(QStringLiteral("demoBanner")));
+}
+
+void TestMainWindow::settingsDialogWritesAndSaysRestart()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.window->showSettings();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    QCOMPARE(dialog->objectName(), QStringLiteral("settingsDialog"));
+    auto *source = dialog->findChild<QLineEdit *>(QStringLiteral("SourceUrl"));
+    auto *token = dialog->findChild<QLineEdit *>(QStringLiteral("SourceToken"));
+    auto *refresh = dialog->findChild<QSpinBox *>(QStringLiteral("RefreshIntervalS"));
+    QVERIFY(source && token && refresh);
+    QCOMPARE(token->echoMode(), QLineEdit::Password);
+
+    // A bad URL keeps the dialog open and says why.
+    source->setText(QStringLiteral("ftp://nowhere"));
+    dialog->accept();
+    QVERIFY(dialog->isVisible());
+    auto *problems = dialog->findChild<QLabel *>(QStringLiteral("settingsProblems"));
+    QVERIFY(problems->isVisible());
+    QVERIFY(problems->text().contains(QStringLiteral("http")));
+
+    source->setText(QStringLiteral("https://dealers.example.com/api"));
+    refresh->setValue(2);
+    dialog->accept();
+    QTRY_VERIFY(activeModal<QDialog>() == nullptr);
+    QCOMPARE(f.settings->sourceUrl(), QStringLiteral("https://dealers.example.com/api"));
+    QCOMPARE(f.settings->refreshIntervalS(), 2);
+    QVERIFY2(f.message().contains(QStringLiteral("Restart dealerq")), qPrintable(f.message()));
+    QVERIFY2(f.message().contains(QStringLiteral("data source URL")), qPrintable(f.message()));
+    QVERIFY2(!f.message().contains(QStringLiteral("refresh interval")), qPrintable(f.message()));
+
+    // The new interval applies at once: refreshes follow every 2 s without any change.
+    QSignalSpy refreshed(f.window.get(), &MainWindow::refreshFinished);
+    QVERIFY(refreshed.wait(3500));
+
+    // Geometry and columns are kept in the settings file on close.
+    f.queuePanel()->view()->horizontalHeader()->resizeSection(JobTableModel::DealerColumn, 222);
+    QVERIFY(f.window->close());
+    QSettings file(f.settings->filePath(), QSettings::IniFormat);
+    QVERIFY(file.contains(QStringLiteral("window/geometry")));
+    QVERIFY(file.contains(QStringLiteral("window/queue_columns")));
+    WindowContext context;
+    context.queue = f.queue.get();
+    context.settings = f.settings.get();
+    MainWindow again(context);
+    QCOMPARE(
+        again.queuePanel()->view()->horizontalHeader()->sectionSize(JobTableModel::DealerColumn),
+        222);
+}
+
+void TestMainWindow::cancelTheRunningJob()
+{
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("2000")}));
+    const QVector<qint64> ids = f.addJobs({"R1"});
+    auto *cancel = f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"));
+    auto *current = f.window->findChild<QLabel *>(QStringLiteral("currentJobLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(cancel->isVisible() && cancel->isEnabled(), 5000);
+    QVERIFY2(current->text().contains(QStringLiteral("R1")), qPrintable(current->text()));
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    // Aborted at once, not after the 2 s answer; nothing it fetched is kept.
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Cancelled, 1500);
+    QVERIFY(!f.job(ids[0]).result);
+    QTRY_COMPARE(f.history()->model()->rowCount(), 1);
+    QTRY_COMPARE(f.window->statusWidget()->stateText(), QStringLiteral("Idle"));
+    QVERIFY(!cancel->isVisible());
+}
+
+void TestMainWindow::closeWhileRunningWaits()
+{
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("2000")}));
+    const QVector<qint64> ids = f.addJobs({"W1"});
+    QTRY_COMPARE_WITH_TIMEOUT(f.queue->runnerState(), RunnerState::Running, 5000);
+    QTRY_COMPARE(f.window->statusWidget()->stateText(), QStringLiteral("Processing"));
+
+    QVERIFY(!f.window->close());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box, f.window->closeQuestion());
+    QVERIFY2(box->text().contains(QStringLiteral("W1")), qPrintable(box->text()));
+    box->findChild<QPushButton *>(QStringLiteral("waitButton"))->click();
+    QTest::qWait(100);
+    QVERIFY(f.window->isVisible());
+    QVERIFY(f.window->isWaitingToClose());
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Running);
+    // It closes by itself once the job is done, and the job completed.
+    QTRY_VERIFY_WITH_TIMEOUT(!f.window->isVisible(), 15000);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Completed);
+}
+
+void TestMainWindow::closeWhileRunningQuitsNow()
+{
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("2000")}));
+    const QVector<qint64> ids = f.addJobs({"Q1"});
+    QTRY_COMPARE_WITH_TIMEOUT(f.queue->runnerState(), RunnerState::Running, 5000);
+
+    QVERIFY(!f.window->close());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    box->findChild<QPushButton *>(QStringLiteral("quitNowButton"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!f.window->isVisible(), 1000);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Running);
+    // What main() does next: stop the queue; the job is rolled back and queued again.
+    f.queue->stop();
+    const Job job = f.job(ids[0]);
+    QCOMPARE(job.status, JobStatus::Queued);
+    QCOMPARE(job.attempts, 1);
+    QVERIFY(!job.result);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

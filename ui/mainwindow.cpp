@@ -1,0 +1,522 @@
+#include "mainwindow.h"
+
+#include "addjobwidget.h"
+#include "bulkaddwidget.h"
+#include "historypanel.h"
+#include "jobdetailsdialog.h"
+#include "jobformat.h"
+#include "jobqueue.h"
+#include "jobtableview.h"
+#include "queuepanel.h"
+#include "queuestatuswidget.h"
+#include "queuewatcher.h"
+#include "settings.h"
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+
+QGroupBox *group(const QString &title, QWidget *content, QWidget *parent)
+{
+    auto *box = new QGroupBox(title, parent);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(content);
+    return box;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
+    : QMainWindow(parent)
+    , m_context(context)
+{
+    Q_ASSERT(m_context.queue);
+    JobQueue *queue = m_context.queue;
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("dealerq — Job Queue"));
+    setWindowIcon(JobFormat::applicationIcon());
+
+    m_watcher = new QueueWatcher(queue, this);
+    m_status = new QueueStatusWidget(queue, this);
+    m_messages = new MessageBar(this);
+    m_addJob = new AddJobWidget(queue, this);
+    m_bulkAdd = new BulkAddWidget(queue, this);
+    m_queuePanel = new QueuePanel(queue, this);
+    m_history = new HistoryPanel(queue, this);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    if (m_context.demo) {
+        auto *banner = new QLabel(
+            tr("Demo mode: jobs fetch from the built-in demo simulator, not from a dealer data "
+               "API. Every dealer ID gets a few made-up records. Set a data source in Settings "
+               "to fetch real data."),
+            central);
+        banner->setObjectName(QStringLiteral("demoBanner"));
+        banner->setWordWrap(true);
+        banner->setMargin(6);
+        banner->setAutoFillBackground(true);
+        QPalette pal = banner->palette();
+        pal.setColor(QPalette::Window, QColor(0xff, 0xe0, 0x82));
+        pal.setColor(QPalette::WindowText, Qt::black);
+        banner->setPalette(pal);
+        QFont font = banner->font();
+        font.setBold(true);
+        banner->setFont(font);
+        layout->addWidget(banner);
+    }
+    layout->addWidget(m_status);
+    layout->addWidget(m_messages);
+
+    auto *left = new QWidget(central);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(group(tr("Add a job"), m_addJob, left));
+    leftLayout->addWidget(group(tr("Add many jobs"), m_bulkAdd, left), 1);
+
+    m_tableSplitter = new QSplitter(Qt::Vertical, central);
+    m_tableSplitter->setObjectName(QStringLiteral("tableSplitter"));
+    m_tableSplitter->addWidget(group(tr("Queue"), m_queuePanel, m_tableSplitter));
+    m_tableSplitter->addWidget(group(tr("History"), m_history, m_tableSplitter));
+    m_tableSplitter->setStretchFactor(0, 2);
+    m_tableSplitter->setStretchFactor(1, 3);
+
+    m_mainSplitter = new QSplitter(Qt::Horizontal, central);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->addWidget(left);
+    m_mainSplitter->addWidget(m_tableSplitter);
+    m_mainSplitter->setStretchFactor(0, 0);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({300, 980});
+    layout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
+
+    statusBar()->addPermanentWidget(buildConnectionInfo());
+    buildMenus();
+
+    m_watcher->setQueueLimitSource([this] { return m_queuePanel->rowLimit(); });
+    m_watcher->setHistoryFilterSource([this] { return m_history->refreshFilter(); });
+    connect(m_watcher, &QueueWatcher::snapshotReady, this, &MainWindow::applySnapshot);
+    connect(m_watcher, &QueueWatcher::refreshed, this, &MainWindow::refreshFinished);
+    if (m_context.settings) {
+        m_watcher->setInterval(m_context.settings->refreshIntervalS());
+        connect(m_context.settings, &Settings::changed, this, [this](Settings::Key key) {
+            if (key == Settings::Key::RefreshIntervalS)
+                m_watcher->setInterval(m_context.settings->refreshIntervalS());
+        });
+    }
+
+    const auto changedHere = [queue] { queue->notifyChanged(); };
+    const auto onMessage = [this](const QString &text, MessageBar::Level level) {
+        showMessage(text, level);
+    };
+    const auto onStoreError = [this](const StoreError &error) { m_status->noteStoreError(error); };
+    connect(m_status, &QueueStatusWidget::queueChanged, this, changedHere);
+    connect(m_status, &QueueStatusWidget::message, this, onMessage);
+    connect(m_status, &QueueStatusWidget::detailsRequested, this, &MainWindow::showJobDetails);
+    connect(m_addJob, &AddJobWidget::queueChanged, this, changedHere);
+    connect(m_addJob, &AddJobWidget::message, this, onMessage);
+    connect(m_addJob, &AddJobWidget::storeFailed, this, onStoreError);
+    connect(m_bulkAdd, &BulkAddWidget::queueChanged, this, changedHere);
+    connect(m_bulkAdd, &BulkAddWidget::message, this, onMessage);
+    connect(m_bulkAdd, &BulkAddWidget::storeFailed, this, onStoreError);
+    connect(m_queuePanel, &QueuePanel::queueChanged, this, changedHere);
+    connect(m_queuePanel, &QueuePanel::refreshWanted, m_watcher, &QueueWatcher::refreshNow);
+    connect(m_queuePanel, &QueuePanel::message, this, onMessage);
+    connect(m_queuePanel, &QueuePanel::storeFailed, this, onStoreError);
+    connect(m_queuePanel, &QueuePanel::detailsRequested, this, &MainWindow::showJobDetails);
+    connect(m_history, &HistoryPanel::queueChanged, this, changedHere);
+    connect(m_history, &HistoryPanel::refreshWanted, m_watcher, &QueueWatcher::refreshNow);
+    connect(m_history, &HistoryPanel::message, this, onMessage);
+    connect(m_history, &HistoryPanel::storeFailed, this, onStoreError);
+    connect(m_history, &HistoryPanel::detailsRequested, this, &MainWindow::showJobDetails);
+
+    connect(queue, &JobQueue::jobFinished, this, &MainWindow::onJobFinished);
+    connect(queue, &JobQueue::queueEmpty, this, &MainWindow::onQueueEmpty);
+    connect(queue, &JobQueue::runnerStateChanged, this, [this](RunnerState state) {
+        if (m_closeWhenIdle && state != RunnerState::Running)
+            closeNow();
+    });
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("dealerq"));
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+
+    resize(1280, 800);
+    restoreLayout();
+    m_addJob->focusDealerId();
+    refreshNow();
+}
+
+MainWindow::~MainWindow() = default;
+
+QMessageBox *MainWindow::closeQuestion() const
+{
+    return m_closeQuestion;
+}
+
+QWidget *MainWindow::buildConnectionInfo()
+{
+    auto *info = new QWidget(this);
+    info->setObjectName(QStringLiteral("connectionInfo"));
+    auto *layout = new QHBoxLayout(info);
+    layout->setContentsMargins(0, 0, 0, 0);
+    const QString whereText =
+        tr("Database: %1   Source: %2").arg(m_context.databaseDisplay, m_context.sourceDisplay);
+    auto *where = new QLabel(info);
+    where->setObjectName(QStringLiteral("whereLabel"));
+    where->setTextFormat(Qt::PlainText);
+    where->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    where->setText(where->fontMetrics().elidedText(whereText, Qt::ElideMiddle, 520));
+    where->setToolTip(whereText);
+    layout->addWidget(where);
+    auto *api = new QLabel(info);
+    api->setObjectName(QStringLiteral("apiLabel"));
+    api->setTextFormat(Qt::PlainText);
+    layout->addSpacing(12);
+    layout->addWidget(api);
+    if (m_context.apiAddress.isEmpty()) {
+        api->setText(tr("REST API off"));
+        return info;
+    }
+    api->setText(tr("REST API: http://%1  token:").arg(m_context.apiAddress));
+    auto *token = new QLineEdit(m_context.apiToken, info);
+    token->setObjectName(QStringLiteral("apiToken"));
+    token->setReadOnly(true);
+    token->setEchoMode(QLineEdit::Password);
+    token->setMaximumWidth(140);
+    token->setToolTip(tr("The token REST API calls must send as Authorization: Bearer TOKEN"));
+    layout->addWidget(token);
+    auto *copy = new QToolButton(info);
+    copy->setObjectName(QStringLiteral("copyApiToken"));
+    copy->setText(tr("Copy"));
+    copy->setToolTip(tr("Copy the REST API token to the clipboard"));
+    connect(copy, &QToolButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_context.apiToken);
+        statusBar()->showMessage(tr("REST API token copied to the clipboard."), 5000);
+    });
+    layout->addWidget(copy);
+    return info;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_history->exportAction());
+    file->addAction(m_history->exportFilteredAction());
+    file->addSeparator();
+    QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    settings->setEnabled(m_context.settings != nullptr);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *jobs = menuBar()->addMenu(tr("&Jobs"));
+    QAction *add = jobs->addAction(tr("&Add Job"), m_addJob, &AddJobWidget::focusDealerId);
+    add->setObjectName(QStringLiteral("addJobAction"));
+    add->setShortcut(QKeySequence::New);
+    QAction *paste = jobs->addAction(tr("&Paste IDs and Queue"), this, &MainWindow::pasteAndQueue);
+    paste->setObjectName(QStringLiteral("pasteAndQueueAction"));
+    paste->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    paste->setToolTip(tr("Paste dealer IDs from the clipboard into the bulk box; Enter queues"));
+    jobs->addSeparator();
+    jobs->addAction(m_queuePanel->runNextAction());
+    jobs->addAction(m_queuePanel->moveUpAction());
+    jobs->addAction(m_queuePanel->moveDownAction());
+    jobs->addAction(m_queuePanel->cancelAction());
+    jobs->addSeparator();
+    jobs->addAction(m_history->retryAction());
+    jobs->addAction(m_history->clearAction());
+    jobs->addSeparator();
+    QAction *pause =
+        jobs->addAction(tr("Pause / &Resume Queue"), m_status, &QueueStatusWidget::togglePause);
+    pause->setObjectName(QStringLiteral("pauseAction"));
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction *refresh = jobs->addAction(tr("Re&fresh"), this, &MainWindow::refreshNow);
+    refresh->setShortcut(QKeySequence::Refresh);
+    // Window-wide shortcuts of the history (the queue's act where the queue has focus).
+    addAction(m_history->retryAction());
+    addAction(m_history->exportAction());
+    addAction(m_history->exportFilteredAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About dealerq"), this, [this] {
+        auto *box = new QMessageBox(
+            QMessageBox::Information, tr("About dealerq"),
+            tr("dealerq %1\n\nPulls dealer data (prospects, sales, service, inventory) into a "
+               "SQL database, strictly one job at a time.\n\nDatabase: %2\nSource: %3")
+                .arg(QCoreApplication::applicationVersion(), m_context.databaseDisplay,
+                     m_context.sourceDisplay),
+            QMessageBox::Close, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setIconPixmap(windowIcon().pixmap(64, 64));
+        box->open();
+    });
+}
+
+void MainWindow::refreshNow()
+{
+    m_watcher->refreshNow();
+}
+
+void MainWindow::applySnapshot(const QueueSnapshot &snapshot)
+{
+    m_status->applySnapshot(snapshot);
+    m_queuePanel->applySnapshot(snapshot);
+    m_history->applySnapshot(snapshot);
+    const StoreError &error = snapshot.error;
+    if (!error.isSet()) {
+        if (!m_lastReadError.isEmpty() && m_messages->text() == m_lastReadError)
+            m_messages->clear();
+        m_lastReadError.clear();
+        return;
+    }
+    // A lost connection shows in the status line; other read errors once in the message bar.
+    if (error.kind == StoreError::Kind::ConnectionLost)
+        return;
+    const QString text = tr("Could not read the queue: %1").arg(error.message);
+    if (text != m_lastReadError) {
+        m_lastReadError = text;
+        showMessage(text, MessageBar::Level::Error);
+    }
+}
+
+void MainWindow::showMessage(const QString &text, MessageBar::Level level)
+{
+    if (text.isEmpty())
+        return;
+    m_messages->showMessage(text, level);
+}
+
+void MainWindow::showJobDetails(qint64 jobId)
+{
+    if (jobId <= 0)
+        return;
+    const auto open = findChildren<JobDetailsDialog *>();
+    for (JobDetailsDialog *dialog : open) {
+        if (dialog->jobId() == jobId) {
+            dialog->reload();
+            dialog->raise();
+            dialog->activateWindow();
+            return;
+        }
+    }
+    auto *dialog = new JobDetailsDialog(m_context.queue, jobId, this);
+    dialog->show();
+}
+
+void MainWindow::showSettings()
+{
+    if (!m_context.settings)
+        return;
+    if (auto *open = findChild<SettingsDialog *>()) {
+        open->raise();
+        return;
+    }
+    auto *dialog = new SettingsDialog(m_context.settings, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &SettingsDialog::saved, this, [this](const QList<Settings::Key> &changed) {
+        if (changed.isEmpty()) {
+            showMessage(tr("Settings saved; nothing changed."), MessageBar::Level::Info);
+            return;
+        }
+        QStringList restart;
+        for (Settings::Key key : changed) {
+            if (SettingsDialog::needsRestart(key))
+                restart << SettingsDialog::keyLabel(key);
+        }
+        if (restart.isEmpty())
+            showMessage(tr("Settings saved and applied."), MessageBar::Level::Info);
+        else
+            showMessage(tr("Settings saved. Restart dealerq for these to take effect: %1.")
+                            .arg(restart.join(QStringLiteral(", "))),
+                        MessageBar::Level::Warning);
+    });
+    dialog->open();
+}
+
+void MainWindow::pasteAndQueue()
+{
+    const QString text = QGuiApplication::clipboard()->text();
+    if (text.trimmed().isEmpty()) {
+        showMessage(tr("The clipboard holds no text to take dealer IDs from."),
+                    MessageBar::Level::Warning);
+        return;
+    }
+    m_bulkAdd->pasteText(text);
+}
+
+void MainWindow::onJobFinished(const Job &job)
+{
+    switch (job.status) {
+    case JobStatus::Completed:
+        ++m_batchCompleted;
+        break;
+    case JobStatus::Failed:
+        ++m_batchFailed;
+        break;
+    case JobStatus::Cancelled:
+        ++m_batchCancelled;
+        break;
+    case JobStatus::Queued:
+    case JobStatus::Running:
+        break;
+    }
+    if (m_closeWhenIdle)
+        closeNow();
+}
+
+void MainWindow::onQueueEmpty()
+{
+    if (m_batchCompleted + m_batchFailed + m_batchCancelled == 0)
+        return;
+    QString text = tr("%1 done").arg(JobFormat::counted(m_batchCompleted, QStringLiteral("job"))) +
+                   tr(", %1 failed").arg(m_batchFailed);
+    if (m_batchCancelled > 0)
+        text += tr(", %1 cancelled").arg(m_batchCancelled);
+    const bool failures = m_batchFailed > 0;
+    m_batchCompleted = m_batchFailed = m_batchCancelled = 0;
+    notify(text, failures);
+}
+
+void MainWindow::notify(const QString &text, bool failures)
+{
+    m_lastNotification = text;
+    if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(tr("dealerq: queue empty"), text, windowIcon(), 10000);
+    statusBar()->showMessage(tr("Queue empty: %1").arg(text), 30000);
+    showMessage(tr("Queue empty: %1.").arg(text),
+                failures ? MessageBar::Level::Warning : MessageBar::Level::Info);
+    emit batchFinished(text);
+}
+
+bool MainWindow::jobRunningHere() const
+{
+    return m_context.queue->config().runJobs &&
+           m_context.queue->runnerState() == RunnerState::Running;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_closeAllowed || !jobRunningHere()) {
+        saveLayout();
+        if (m_closeQuestion)
+            m_closeQuestion->close();
+        event->accept();
+        return;
+    }
+    event->ignore();
+    askBeforeClosing();
+}
+
+void MainWindow::askBeforeClosing()
+{
+    if (m_closeQuestion) {
+        m_closeQuestion->raise();
+        return;
+    }
+    const QString detail = m_context.queue->runnerDetail();
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("A job is running"),
+        tr("%1 is running.\n\nWait: the window stays open and closes by itself once the job has "
+           "finished.\nQuit now: the job is stopped and rolled back; it goes back to the queue "
+           "and runs again at the next start.")
+            .arg(detail.isEmpty() ? tr("A job") : detail.left(1).toUpper() + detail.mid(1)),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("closeQuestion"));
+    QPushButton *wait = box->addButton(tr("&Wait for the Job"), QMessageBox::AcceptRole);
+    wait->setObjectName(QStringLiteral("waitButton"));
+    QPushButton *quit = box->addButton(tr("&Quit Now"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitNowButton"));
+    box->setDefaultButton(wait);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, wait, quit] {
+        QAbstractButton *clicked = box->clickedButton();
+        if (clicked == wait) {
+            m_closeWhenIdle = true;
+            showMessage(tr("The window closes once the running job has finished."),
+                        MessageBar::Level::Info);
+            if (!jobRunningHere())
+                closeNow();
+        } else if (clicked == quit) {
+            closeNow();
+        }
+    });
+    m_closeQuestion = box;
+    box->open();
+}
+
+void MainWindow::closeNow()
+{
+    m_closeAllowed = true;
+    m_closeWhenIdle = false;
+    // Closing from inside the question's own signal: let it finish first.
+    QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
+}
+
+void MainWindow::restoreLayout()
+{
+    if (!m_context.settings)
+        return;
+    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    store.beginGroup(QStringLiteral("window"));
+    restoreGeometry(store.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(store.value(QStringLiteral("state")).toByteArray());
+    m_mainSplitter->restoreState(store.value(QStringLiteral("main_splitter")).toByteArray());
+    m_tableSplitter->restoreState(store.value(QStringLiteral("table_splitter")).toByteArray());
+    m_queuePanel->view()->horizontalHeader()->restoreState(
+        store.value(QStringLiteral("queue_columns")).toByteArray());
+    m_history->view()->horizontalHeader()->restoreState(
+        store.value(QStringLiteral("history_columns")).toByteArray());
+    store.endGroup();
+}
+
+void MainWindow::saveLayout()
+{
+    if (!m_context.settings)
+        return;
+    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    store.beginGroup(QStringLiteral("window"));
+    store.setValue(QStringLiteral("geometry"), saveGeometry());
+    store.setValue(QStringLiteral("state"), saveState());
+    store.setValue(QStringLiteral("main_splitter"), m_mainSplitter->saveState());
+    store.setValue(QStringLiteral("table_splitter"), m_tableSplitter->saveState());
+    store.setValue(QStringLiteral("queue_columns"),
+                   m_queuePanel->view()->horizontalHeader()->saveState());
+    store.setValue(QStringLiteral("history_columns"),
+                   m_history->view()->horizontalHeader()->saveState());
+    store.endGroup();
+    store.sync();
+    m_context.settings->sync(); // keeps the file owner-only: it holds tokens
+}

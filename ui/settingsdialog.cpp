@@ -1,0 +1,286 @@
+#include "settingsdialog.h"
+
+#include "database.h"
+#include "jobformat.h"
+
+#include <algorithm>
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMetaEnum>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QStyle>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace {
+
+QStringList splitList(const QString &text)
+{
+    QStringList items =
+        text.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+    items.removeDuplicates();
+    return items;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
+    : QDialog(parent)
+    , m_settings(settings)
+    , m_problems(new QLabel(this))
+{
+    setObjectName(QStringLiteral("settingsDialog"));
+    setWindowTitle(tr("Settings"));
+
+    auto *layout = new QVBoxLayout(this);
+    const auto group = [&](const QString &title) {
+        auto *box = new QGroupBox(title, this);
+        auto *form = new QFormLayout(box);
+        layout->addWidget(box);
+        return form;
+    };
+
+    QFormLayout *source = group(tr("Dealer data source"));
+    source->addRow(tr("URL:"),
+                   withRestartMark(Settings::Key::SourceUrl, addText(Settings::Key::SourceUrl)));
+    source->addRow(tr("Token:"), withRestartMark(Settings::Key::SourceToken,
+                                                 addText(Settings::Key::SourceToken, true)));
+    source->addRow(tr("Fetch types:"),
+                   withRestartMark(Settings::Key::FetchTypes, addText(Settings::Key::FetchTypes)));
+    m_texts.value(Settings::Key::SourceUrl)
+        ->setPlaceholderText(tr("empty: the built-in demo simulator"));
+    m_texts.value(Settings::Key::FetchTypes)->setToolTip(tr("Separated by commas"));
+
+    QFormLayout *storage = group(tr("Database and window"));
+    storage->addRow(tr("Database URL:"), withRestartMark(Settings::Key::DatabaseUrl,
+                                                         addText(Settings::Key::DatabaseUrl)));
+    m_texts.value(Settings::Key::DatabaseUrl)
+        ->setPlaceholderText(tr("sqlite:///path/file.db or postgresql://user@host/db"));
+    storage->addRow(tr("Refresh every:"),
+                    addNumber(Settings::Key::RefreshIntervalS, 1, 3600, tr(" s")));
+    storage->addRow(tr("Attempts before failing:"),
+                    withRestartMark(Settings::Key::MaxAttempts,
+                                    addNumber(Settings::Key::MaxAttempts, 1, 100, QString())));
+
+    QFormLayout *retry = group(tr("Requests and retries"));
+    retry->addRow(tr("Retries per request:"),
+                  withRestartMark(Settings::Key::MaxRetries,
+                                  addNumber(Settings::Key::MaxRetries, 0, 20, QString())));
+    retry->addRow(tr("First back-off:"),
+                  withRestartMark(Settings::Key::InitialBackoffMs,
+                                  addNumber(Settings::Key::InitialBackoffMs, 1, 60000, tr(" ms"))));
+    retry->addRow(tr("Longest back-off:"),
+                  withRestartMark(Settings::Key::MaxBackoffMs,
+                                  addNumber(Settings::Key::MaxBackoffMs, 1, 600000, tr(" ms"))));
+    retry->addRow(tr("Longest Retry-After:"),
+                  withRestartMark(Settings::Key::MaxRetryAfterS,
+                                  addNumber(Settings::Key::MaxRetryAfterS, 0, 3600, tr(" s"))));
+    retry->addRow(tr("Request timeout:"), withRestartMark(Settings::Key::RequestTimeoutMs,
+                                                          addNumber(Settings::Key::RequestTimeoutMs,
+                                                                    100, 600000, tr(" ms"))));
+    retry->addRow(tr("Page size:"),
+                  withRestartMark(Settings::Key::PageSize,
+                                  addNumber(Settings::Key::PageSize, 1, 100000, QString())));
+
+    QFormLayout *api = group(tr("REST API"));
+    api->addRow(tr("Listen on:"),
+                withRestartMark(Settings::Key::ApiListen, addText(Settings::Key::ApiListen)));
+    m_texts.value(Settings::Key::ApiListen)->setPlaceholderText(QStringLiteral("127.0.0.1:8000"));
+    api->addRow(tr("Token:"),
+                withRestartMark(Settings::Key::ApiToken, addText(Settings::Key::ApiToken, true)));
+
+    auto *note = new QLabel(tr("⟳ takes effect when dealerq starts again. The command line and "
+                               "the environment (--db, DEALERQ_DB, --source, ...) override these "
+                               "settings."),
+                            this);
+    note->setWordWrap(true);
+    m_problems->setObjectName(QStringLiteral("settingsProblems"));
+    m_problems->setWordWrap(true);
+    m_problems->setTextFormat(Qt::PlainText);
+    QPalette pal = m_problems->palette();
+    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
+    m_problems->setPalette(pal);
+    m_problems->setText(m_settings->problems().join(QLatin1Char('\n')));
+    m_problems->setVisible(!m_problems->text().isEmpty());
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(note);
+    layout->addWidget(m_problems);
+    layout->addWidget(buttons);
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+bool SettingsDialog::needsRestart(Settings::Key key)
+{
+    return key != Settings::Key::RefreshIntervalS;
+}
+
+QString SettingsDialog::keyLabel(Settings::Key key)
+{
+    switch (key) {
+    case Settings::Key::SourceUrl:
+        return tr("data source URL");
+    case Settings::Key::SourceToken:
+        return tr("data source token");
+    case Settings::Key::FetchTypes:
+        return tr("fetch types");
+    case Settings::Key::DatabaseUrl:
+        return tr("database URL");
+    case Settings::Key::MaxRetries:
+        return tr("retries per request");
+    case Settings::Key::InitialBackoffMs:
+        return tr("first back-off");
+    case Settings::Key::MaxBackoffMs:
+        return tr("longest back-off");
+    case Settings::Key::MaxRetryAfterS:
+        return tr("longest Retry-After");
+    case Settings::Key::RequestTimeoutMs:
+        return tr("request timeout");
+    case Settings::Key::PageSize:
+        return tr("page size");
+    case Settings::Key::MaxAttempts:
+        return tr("attempts before failing");
+    case Settings::Key::RefreshIntervalS:
+        return tr("refresh interval");
+    case Settings::Key::ApiListen:
+        return tr("REST API address");
+    case Settings::Key::ApiToken:
+        return tr("REST API token");
+    }
+    return {};
+}
+
+QLineEdit *SettingsDialog::addText(Settings::Key key, bool secret)
+{
+    auto *edit = new QLineEdit(this);
+    const QVariant value = m_settings->value(key);
+    edit->setText(value.typeId() == QMetaType::QStringList
+                      ? value.toStringList().join(QStringLiteral(", "))
+                      : value.toString());
+    if (secret) {
+        edit->setEchoMode(QLineEdit::Password);
+        QAction *show = edit->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView),
+                                        QLineEdit::TrailingPosition);
+        show->setCheckable(true);
+        show->setToolTip(tr("Show or hide"));
+        connect(show, &QAction::toggled, edit, [edit](bool shown) {
+            edit->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
+        });
+    }
+    edit->setObjectName(
+        QString::fromLatin1(QMetaEnum::fromType<Settings::Key>().valueToKey(int(key))));
+    m_texts.insert(key, edit);
+    return edit;
+}
+
+QSpinBox *SettingsDialog::addNumber(Settings::Key key, int min, int max, const QString &suffix)
+{
+    auto *spin = new QSpinBox(this);
+    spin->setRange(min, max);
+    spin->setSuffix(suffix);
+    spin->setValue(m_settings->value(key).toInt());
+    spin->setObjectName(
+        QString::fromLatin1(QMetaEnum::fromType<Settings::Key>().valueToKey(int(key))));
+    m_numbers.insert(key, spin);
+    return spin;
+}
+
+QWidget *SettingsDialog::withRestartMark(Settings::Key key, QWidget *field)
+{
+    if (!needsRestart(key))
+        return field;
+    auto *row = new QWidget(this);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(field, 1);
+    auto *mark = new QLabel(QStringLiteral("⟳"), row);
+    mark->setToolTip(tr("Takes effect when dealerq starts again"));
+    layout->addWidget(mark);
+    return row;
+}
+
+QVariant SettingsDialog::inputValue(Settings::Key key) const
+{
+    if (QSpinBox *spin = m_numbers.value(key))
+        return spin->value();
+    const QString text = m_texts.value(key)->text().trimmed();
+    if (key == Settings::Key::FetchTypes)
+        return splitList(text);
+    return text;
+}
+
+QStringList SettingsDialog::problems() const
+{
+    QStringList found;
+    const QString source = inputValue(Settings::Key::SourceUrl).toString();
+    if (!source.isEmpty()) {
+        const QUrl url(source, QUrl::StrictMode);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty())
+            found << tr("The data source URL must be an http:// or https:// address, like "
+                        "https://dealers.example.com/api");
+    }
+    const QStringList types = inputValue(Settings::Key::FetchTypes).toStringList();
+    static const QRegularExpression typeName(QStringLiteral("^[A-Za-z0-9_-]{1,32}$"));
+    if (types.isEmpty())
+        found << tr("Give at least one fetch type.");
+    for (const QString &type : types) {
+        if (!typeName.match(type).hasMatch())
+            found << tr("Fetch type \"%1\" may hold only letters, digits, _ and -.").arg(type);
+    }
+    const QString database = inputValue(Settings::Key::DatabaseUrl).toString();
+    QString why;
+    if (!database.isEmpty() && !DatabaseUrl::parse(database, &why))
+        found << tr("Database URL: %1").arg(why);
+    const QString listen = inputValue(Settings::Key::ApiListen).toString();
+    const qsizetype colon = listen.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const uint port = colon > 0 ? listen.mid(colon + 1).toUInt(&portOk) : 0;
+    if (colon <= 0 || !portOk || port > 65535)
+        found << tr("The REST API address must be HOST:PORT, like 127.0.0.1:8000.");
+    if (m_numbers.value(Settings::Key::InitialBackoffMs)->value() >
+        m_numbers.value(Settings::Key::MaxBackoffMs)->value())
+        found << tr("The first back-off cannot be longer than the longest back-off.");
+    return found;
+}
+
+bool SettingsDialog::save()
+{
+    const QStringList found = problems();
+    if (!found.isEmpty()) {
+        m_problems->setText(found.join(QLatin1Char('\n')));
+        m_problems->show();
+        return false;
+    }
+    m_changed.clear();
+    QList<Settings::Key> keys = m_texts.keys();
+    keys += m_numbers.keys();
+    std::sort(keys.begin(), keys.end());
+    for (Settings::Key key : std::as_const(keys)) {
+        const QVariant value = inputValue(key);
+        if (value == m_settings->value(key))
+            continue;
+        m_settings->setValue(key, value);
+        m_changed << key;
+    }
+    m_settings->sync();
+    emit saved(m_changed);
+    return true;
+}
+
+void SettingsDialog::accept()
+{
+    if (save())
+        QDialog::accept();
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "settings.h"
+
+#include <QDialog>
+#include <QHash>
+#include <QList>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+/// Edits the settings file: data source URL and token, fetch types, database URL, refresh
+/// interval, retry bounds, REST API address and token. Writes only what changed, through
+/// Settings::setValue, and says which changes take effect only after a restart.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+public:
+    explicit SettingsDialog(Settings *settings, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+
+    /// True for the keys whose change needs a restart (all but the refresh interval).
+    static bool needsRestart(Settings::Key key);
+    /// A name for people.
+    static QString keyLabel(Settings::Key key);
+
+    /// Checks and writes; false (and the dialog stays open) with the problems shown inline.
+    bool save();
+    void accept() override;
+    /// The keys the last save() changed.
+    QList<Settings::Key> changedKeys() const { return m_changed; }
+
+signals:
+    /// Written; `changed` lists the keys whose value changed.
+    void saved(const QList<Settings::Key> &changed);
+
+private:
+    QLineEdit *addText(Settings::Key key, bool secret = false);
+    QSpinBox *addNumber(Settings::Key key, int min, int max, const QString &suffix);
+    QWidget *withRestartMark(Settings::Key key, QWidget *field);
+    QVariant inputValue(Settings::Key key) const;
+    QStringList problems() const;
+
+    Settings *m_settings = nullptr;
+    QHash<Settings::Key, QLineEdit *> m_texts;
+    QHash<Settings::Key, QSpinBox *> m_numbers;
+    QLabel *m_problems = nullptr;
+    QList<Settings::Key> m_changed;
+};
