@@ -108,3 +108,17 @@ void JobQueue::cancelRunning(qint64 jobId)
     if (m_runner)
         m_runner->cancelRunning(jobId);
 }
+
+void JobQueue::setSource(const QUrl &url, const QByteArray &token)
+{
+    m_config.runner.sourceUrl = url;
+    m_config.runner.sourceToken = token;
+    if (m_runner)
+        m_runner->setSource(url, token);
+}
+
+void JobQueue::holdNewJobs(bool hold)
+{
+    if (m_runner)
+        m_runner->holdNewJobs(hold);
+}

@@ -91,6 +91,10 @@ public:
     void notifyChanged();
     /// Aborts `jobId` if this process runs it (the store has marked it cancel-requested).
     void cancelRunning(qint64 jobId);
+    /// The dealer API for the next jobs on (the running one keeps its source).
+    void setSource(const QUrl &url, const QByteArray &token);
+    /// Lets the running job finish but takes no new one here (see QueueRunner::holdNewJobs).
+    void holdNewJobs(bool hold);
 
 signals:
     void changed();

@@ -77,6 +77,13 @@ void QueueRunner::setSource(const QUrl &url, const QByteArray &token)
     m_config.sourceToken = token;
 }
 
+void QueueRunner::holdNewJobs(bool hold)
+{
+    m_holdNew = hold;
+    if (!hold)
+        scheduleNext();
+}
+
 void QueueRunner::scheduleNext()
 {
     if (m_nextScheduled || m_stopping)
@@ -117,7 +124,7 @@ void QueueRunner::databaseFault(const StoreError &error)
 void QueueRunner::tryNext()
 {
     m_nextScheduled = false;
-    if (m_stopping || m_fetch)
+    if (m_stopping || m_fetch || m_holdNew)
         return;
     if (!ensureDatabase())
         return;
@@ -256,6 +263,8 @@ void QueueRunner::onPoll()
     if (m_stopping)
         return;
     if (m_fetch && m_current) {
+        if (!m_databaseUp)
+            return; // the commit will find out and reconnect
         // A cancel from another process reaches us through the store.
         StoreError error;
         const std::optional<bool> cancel = m_store->isCancelRequested(m_current->id, &error);
@@ -351,6 +360,21 @@ void RunnerThread::wake()
 {
     if (m_runner)
         QMetaObject::invokeMethod(m_runner, &QueueRunner::wake, Qt::QueuedConnection);
+}
+
+void RunnerThread::setSource(const QUrl &url, const QByteArray &token)
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(
+            m_runner, [r = m_runner, url, token] { r->setSource(url, token); },
+            Qt::QueuedConnection);
+}
+
+void RunnerThread::holdNewJobs(bool hold)
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(
+            m_runner, [r = m_runner, hold] { r->holdNewJobs(hold); }, Qt::QueuedConnection);
 }
 
 void RunnerThread::cancelRunning(qint64 jobId)

@@ -61,6 +61,9 @@ public slots:
     /// Stops: the running job is rolled back and goes back to the queue; the lock is released.
     void stop();
     void setSource(const QUrl &url, const QByteArray &token);
+    /// While held, the running job finishes but no new one is taken by this instance (the
+    /// shared queue is not paused: another instance may take over).
+    void holdNewJobs(bool hold);
 
 signals:
     void stateChanged(RunnerState state, const QString &detail);
@@ -98,6 +101,7 @@ private:
     QString m_stateDetail;
     bool m_nextScheduled = false;
     bool m_needRecovery = false;
+    bool m_holdNew = false;
     bool m_stopping = false;
     bool m_databaseUp = false;
 };
@@ -118,6 +122,8 @@ public:
     void stop();
     void wake();
     void cancelRunning(qint64 jobId);
+    void setSource(const QUrl &url, const QByteArray &token);
+    void holdNewJobs(bool hold);
 
 private:
     QThread m_thread;

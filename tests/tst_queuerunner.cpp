@@ -38,6 +38,7 @@ private slots:
     void cancelRunningJobKeepsNoRecords();
     void cancelFromAnotherProcess();
     void pauseStopsTakingJobs();
+    void holdFinishesRunningJobOnly();
     void recoversJobLeftRunning();
     void stopRequeuesRunningJob();
     void failingCommitNeverPoisonsNextJob();
@@ -325,6 +326,28 @@ void TestQueueRunner::pauseStopsTakingJobs()
     QVERIFY(m_store->setPaused(false, &error));
     queue.notifyChanged();
     QCOMPARE(waitFinished(id).status, JobStatus::Completed);
+}
+
+void TestQueueRunner::holdFinishesRunningJobOnly()
+{
+    // "Wait for the job" when closing: this one finishes, the next is not taken here.
+    SimProcess sim({"--records", "30", "--page-size", "10", "--latency-ms", "100"});
+    QVERIFY(startSim(sim));
+    const qint64 first = add("FIRST");
+    const qint64 second = add("SECOND");
+    JobQueue::Config cfg = config(sim);
+    cfg.runner.retry.pageSize = 10;
+    JobQueue queue(cfg);
+    QSignalSpy started(&queue, &JobQueue::jobStarted);
+    queue.start();
+    QVERIFY(started.wait(10000));
+    queue.holdNewJobs(true);
+    QCOMPARE(waitFinished(first).status, JobStatus::Completed);
+    QTest::qWait(500);
+    StoreError error;
+    QCOMPARE(m_store->job(second, &error)->status, JobStatus::Queued);
+    queue.holdNewJobs(false);
+    QCOMPARE(waitFinished(second).status, JobStatus::Completed);
 }
 
 void TestQueueRunner::recoversJobLeftRunning()

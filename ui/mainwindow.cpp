@@ -465,6 +465,8 @@ void MainWindow::askBeforeClosing()
         QAbstractButton *clicked = box->clickedButton();
         if (clicked == wait) {
             m_closeWhenIdle = true;
+            m_context.queue->holdNewJobs(true); // finish this one, take no next
+
             showMessage(tr("The window closes once the running job has finished."),
                         MessageBar::Level::Info);
             if (!jobRunningHere())
