@@ -10,7 +10,8 @@
 
 void printError(const QString &line)
 {
-    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line));
+    // One line per problem: a driver's multi-line message is joined.
+    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line.simplified()));
     std::fflush(stderr);
 }
 

@@ -127,6 +127,14 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
         if (parser.values(*option).size() > 1)
             *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
     }
+    // An option given with an empty value is a mistake (an unset shell variable, say), never
+    // "use the default".
+    for (const QCommandLineOption *option :
+         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &apiListen,
+          &apiToken, &settings}) {
+        if (parser.isSet(*option) && parser.value(*option).trimmed().isEmpty())
+            *errors << QStringLiteral("--%1 needs a value").arg(option->names().last());
+    }
     if (!parser.positionalArguments().isEmpty())
         *errors << QStringLiteral("unexpected argument \"%1\" (dealer IDs go after --enqueue)")
                        .arg(parser.positionalArguments().first());
@@ -150,8 +158,6 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.noApi = parser.isSet(noApi);
     line.settingsFile = parser.value(settings);
 
-    if (parser.isSet(enqueue) && line.enqueue.trimmed().isEmpty())
-        *errors << QStringLiteral("--enqueue needs at least one dealer ID");
     if (parser.isSet(priority)) {
         bool ok = false;
         line.priority = parser.value(priority).toInt(&ok);

@@ -1,3 +1,5 @@
+#include "apiservice.h"
+#include "apiwiring.h"
 #include "appsetup.h"
 #include "commandline.h"
 #include "csvexport.h"
@@ -290,6 +292,13 @@ int runHeadless(AppSetup &setup)
     QElapsedTimer clock;
     clock.start();
     queue.start();
+    QString apiError;
+    const std::unique_ptr<ApiService> api = startApi(setup, queue, &apiError);
+    if (!api && !apiError.isEmpty()) {
+        printError(apiError);
+        queue.stop();
+        return ExitBadInput;
+    }
     QCoreApplication::exec();
     queue.stop();
     printProgress(QStringLiteral("%1 jobs ran here in %2 s: %3 completed, %4 failed; %5 records "

@@ -1,5 +1,7 @@
 #include "runwindow.h"
 
+#include "apiservice.h"
+#include "apiwiring.h"
 #include "appsetup.h"
 #include "dealersim.h"
 #include "jobqueue.h"
@@ -23,6 +25,11 @@ int runWindow(AppSetup &setup)
     config.fetchTypes = setup.settings->fetchTypes();
     JobQueue queue(config);
     queue.start();
+    // Without the API (its port taken by another window, say) the window still works.
+    QString apiError;
+    const std::unique_ptr<ApiService> api = startApi(setup, queue, &apiError);
+    if (!api && !apiError.isEmpty())
+        printError(QStringLiteral("the REST API is off: %1").arg(apiError));
 
     WindowContext context;
     context.queue = &queue;
@@ -31,6 +38,11 @@ int runWindow(AppSetup &setup)
     context.demo = setup.demo;
     context.sourceDisplay =
         setup.demo ? QStringLiteral("built-in demo simulator") : setup.sourceUrl.toString();
+    if (api) {
+        context.apiAddress =
+            QStringLiteral("%1:%2").arg(api->address().toString()).arg(api->port());
+        context.apiToken = QString::fromLatin1(api->token());
+    }
     MainWindow window(context);
     window.show();
     const int code = QApplication::exec();

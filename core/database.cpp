@@ -48,6 +48,14 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
             rest = rest.left(query);
         }
         url.path = QUrl::fromPercentEncoding(rest.toUtf8());
+        for (const QChar c : url.path) {
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                return fail(QStringLiteral("database path is not a valid file path: it holds a "
+                                           "control character (U+%1)")
+                                .arg(QString::number(c.unicode(), 16)
+                                         .toUpper()
+                                         .rightJustified(4, QLatin1Char('0'))));
+        }
         if (url.path.isEmpty() || !QDir::isAbsolutePath(url.path))
             return fail(QStringLiteral("database URL \"%1\" needs an absolute path, e.g. "
                                        "sqlite:///home/me/dealerq.db")
@@ -162,6 +170,19 @@ bool Database::open(QString *error)
                                 .arg(m_url.path, query.lastError().text()));
             return true;
         }
+        // A file of someone else's (tables, but not ours) is left exactly as it is: the store
+        // refuses it next, and switching it to WAL first would already have changed it.
+        if (!query.exec(
+                QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) ||
+            !query.next())
+            return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
+                            .arg(m_url.path, query.lastError().text()));
+        const bool anyTable = query.value(0).toInt() > 0;
+        const bool ours = query.exec(QStringLiteral("SELECT 1 FROM meta WHERE key = "
+                                                    "'schema_version'")) &&
+                          query.next();
+        if (anyTable && !ours)
+            return true;
         if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
             return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
                             .arg(m_url.path, query.lastError().text()));
@@ -185,6 +206,8 @@ bool Database::open(QString *error)
 
 void Database::close()
 {
+    m_prepared.clear();
+    m_unprepared.reset();
     if (m_db.isValid())
         m_db.close();
 }
@@ -193,6 +216,22 @@ bool Database::reopen(QString *error)
 {
     close();
     return open(error);
+}
+
+QSqlQuery &Database::prepared(const QString &sql)
+{
+    const auto found = m_prepared.find(sql);
+    if (found != m_prepared.end())
+        return *found->second;
+    auto query = std::make_unique<QSqlQuery>(m_db);
+    query->setForwardOnly(true); // no cache of the rows read: cheaper for each run
+    QSqlQuery &result = *query;
+    // One that failed (say, on a lost connection) is not kept: exec() reports its error.
+    if (query->prepare(sql))
+        m_prepared.emplace(sql, std::move(query));
+    else
+        m_unprepared = std::move(query);
+    return result;
 }
 
 bool Database::exec(const QString &sql, QString *error)

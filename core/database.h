@@ -1,9 +1,12 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
+#include <memory>
 #include <optional>
+#include <unordered_map>
 
 enum class DbBackend
 {
@@ -23,8 +26,8 @@ struct DatabaseUrl
     QString password; ///< PostgreSQL; empty = libpq's usual places (PGPASSWORD, ~/.pgpass)
     QString dbName;   ///< PostgreSQL
     QString options;  ///< PostgreSQL: extra connect options (query string, e.g. connect_timeout)
-    bool readOnly = false;      ///< SQLite `?mode=ro`: open the file read-only
-    int busyTimeoutMs = 15000;  ///< SQLite `?busy_timeout_ms=N`: how long a writer waits
+    bool readOnly = false;     ///< SQLite `?mode=ro`: open the file read-only
+    int busyTimeoutMs = 15000; ///< SQLite `?busy_timeout_ms=N`: how long a writer waits
 
     /// Parses a URL; on failure returns nothing and says why in *error.
     static std::optional<DatabaseUrl> parse(const QString &url, QString *error);
@@ -56,11 +59,17 @@ public:
 
     /// Runs one statement; false with the database's message in *error.
     bool exec(const QString &sql, QString *error = nullptr);
+    /// The statement `sql`, prepared once on this connection and kept until it closes:
+    /// preparing costs more than running most statements (on PostgreSQL a round trip more).
+    /// Call finish() once done reading, so that no read stays open.
+    QSqlQuery &prepared(const QString &sql);
 
 private:
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
+    std::unique_ptr<QSqlQuery> m_unprepared; ///< the last statement that failed to prepare
 };
 
 /// The PostgreSQL channel every committed change to the queue is announced on.

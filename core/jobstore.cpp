@@ -2,6 +2,7 @@
 
 #include "pagedecoder.h"
 #include "timeformat.h"
+#include "validation.h"
 
 #include <QDateTime>
 #include <QSqlDriver>
@@ -18,6 +19,20 @@ const QString JobColumns = QStringLiteral(
 
 const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
 const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
+
+/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
+class FinishOnExit final
+{
+public:
+    explicit FinishOnExit(QSqlQuery &query)
+        : m_query(query)
+    {}
+    ~FinishOnExit() { m_query.finish(); }
+    Q_DISABLE_COPY_MOVE(FinishOnExit)
+
+private:
+    QSqlQuery &m_query;
+};
 
 qint64 nowMs()
 {
@@ -229,10 +244,31 @@ std::optional<int> JobStore::readSchemaVersion(StoreError *error)
                       QStringLiteral("db"), 0};
         return std::nullopt;
     }
-    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'"));
-    if (!exec(q, error, QStringLiteral("reading the schema version")))
+    const auto foreign = [&]() -> std::optional<int> {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (its tables %2 are not "
+                                     "dealerq's); point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
         return std::nullopt;
-    const int version = q.next() ? q.value(0).toInt() : 0;
+    };
+    // A table called meta is not enough: it must hold our schema version, as a number.
+    if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")))
+        return foreign();
+    if (!q.next())
+        return tables.size() > 1 ? foreign() : std::optional<int>(0);
+    bool numeric = false;
+    const int version = q.value(0).toString().toInt(&numeric);
+    if (!numeric || version < 1) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 has an unreadable schema version \"%2\"; restore it from "
+                                     "a backup")
+                          .arg(where, printableText(q.value(0).toString())),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
     if (version > SchemaVersion) {
         if (error)
             *error = {StoreError::Kind::Invalid,
@@ -241,6 +277,20 @@ std::optional<int> JobStore::readSchemaVersion(StoreError *error)
                           .arg(where)
                           .arg(version)
                           .arg(SchemaVersion),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    // Every table this version has must be there.
+    QStringList missing;
+    for (const char *table : {"jobs", "records", "job_logs"}) {
+        if (!tables.contains(QLatin1String(table)) && (version >= 2 || qstrcmp(table, "job_logs")))
+            missing << QLatin1String(table);
+    }
+    if (!missing.isEmpty()) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is damaged: no such table: %2; restore it from a backup")
+                          .arg(where, missing.join(QStringLiteral(", "))),
                       QStringLiteral("db"), 0};
         return std::nullopt;
     }
@@ -310,8 +360,8 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
 
 std::optional<QString> JobStore::metaValue(const QString &key, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    QSqlQuery &q = m_db->prepared(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    const FinishOnExit finishQ(q);
     q.addBindValue(key);
     if (!exec(q, error, QStringLiteral("reading settings")))
         return std::nullopt;
@@ -320,9 +370,10 @@ std::optional<QString> JobStore::metaValue(const QString &key, StoreError *error
 
 bool JobStore::setMetaValue(const QString &key, const QString &value, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    QSqlQuery &q =
+        m_db->prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    const FinishOnExit finishQ(q);
     q.addBindValue(key);
     q.addBindValue(value);
     return exec(q, error, QStringLiteral("writing settings"));
@@ -357,35 +408,24 @@ std::optional<qint64> JobStore::queueEdge(bool front, StoreError *error)
     return q.value(0).isNull() ? 0 : q.value(0).toLongLong();
 }
 
-std::optional<Job> JobStore::insertJob(const NewJob &job, qint64 position, qint64 now,
-                                       StoreError *error)
+std::optional<qint64> JobStore::insertJob(QSqlQuery &insert, const NewJob &job, qint64 position,
+                                          qint64 now, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, "
-                             "priority, position, created_ms, attempts) "
-                             "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, 0) RETURNING id"));
-    q.addBindValue(job.dealerId);
-    q.addBindValue(job.fetchType);
-    q.addBindValue(job.fromMs);
-    q.addBindValue(job.toMs);
-    q.addBindValue(job.priority);
-    q.addBindValue(position);
-    q.addBindValue(now);
-    if (!exec(q, error, QStringLiteral("queueing a job")) || !q.next()) {
+    insert.bindValue(0, job.dealerId);
+    insert.bindValue(1, job.fetchType);
+    insert.bindValue(2, job.fromMs);
+    insert.bindValue(3, job.toMs);
+    insert.bindValue(4, job.priority);
+    insert.bindValue(5, position);
+    insert.bindValue(6, now);
+    if (!exec(insert, error, QStringLiteral("queueing a job")) || !insert.next()) {
         if (error && !error->isSet())
             error->kind = StoreError::Kind::Database;
         return std::nullopt;
     }
-    Job added;
-    added.id = q.value(0).toLongLong();
-    added.dealerId = job.dealerId;
-    added.fetchType = job.fetchType;
-    added.fromMs = job.fromMs;
-    added.toMs = job.toMs;
-    added.priority = job.priority;
-    added.position = position;
-    added.createdMs = now;
-    return added;
+    const qint64 id = insert.value(0).toLongLong();
+    insert.finish();
+    return id;
 }
 
 std::optional<AddOutcome> JobStore::addJob(const NewJob &job, StoreError *error)
@@ -436,27 +476,37 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
 
     BulkOutcome outcome;
     const qint64 now = nowMs();
+    // Both statements are prepared once: a list of 10,000 IDs spent most of its time preparing.
+    QSqlQuery &lookup = m_db->prepared(
+        QStringLiteral("SELECT id FROM jobs WHERE status = 'queued' AND dealer_id = ? AND "
+                       "fetch_type = ? AND from_ms = ? AND to_ms = ?"));
+    const FinishOnExit finishLookup(lookup);
+    QSqlQuery &insert =
+        m_db->prepared(QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
+                                      "status, priority, position, created_ms, attempts) "
+                                      "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, 0) RETURNING id"));
+    const FinishOnExit finishInsert(insert);
     for (const QString &dealerId : dealerIds) {
         NewJob job = common;
         job.dealerId = dealerId;
         job.priority = priority;
-        StoreError lookupError;
-        const std::optional<Job> existing = findQueuedDuplicate(job, &lookupError);
-        if (lookupError.isSet()) {
-            if (error)
-                *error = lookupError;
+        lookup.bindValue(0, job.dealerId);
+        lookup.bindValue(1, job.fetchType);
+        lookup.bindValue(2, job.fromMs);
+        lookup.bindValue(3, job.toMs);
+        if (!exec(lookup, error, QStringLiteral("looking for a duplicate job")))
             return std::nullopt;
-        }
-        if (existing) {
-            outcome.skipped.push_back({dealerId,
-                                       QStringLiteral("already queued as job %1").arg(existing->id),
-                                       existing->id});
+        const qint64 existing = lookup.next() ? lookup.value(0).toLongLong() : 0;
+        lookup.finish();
+        if (existing != 0) {
+            outcome.skipped.push_back(
+                {dealerId, QStringLiteral("already queued as job %1").arg(existing), existing});
             continue;
         }
-        const std::optional<Job> added = insertJob(job, position++, now, error);
+        const std::optional<qint64> added = insertJob(insert, job, position++, now, error);
         if (!added)
             return std::nullopt;
-        outcome.jobIds.push_back(added->id);
+        outcome.jobIds.push_back(*added);
     }
     if (!tx.commit(&why)) {
         if (error)
@@ -471,8 +521,9 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
 
 std::optional<Job> JobStore::job(qint64 id, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(JobColumns));
+    QSqlQuery &q =
+        m_db->prepared(QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(JobColumns));
+    const FinishOnExit finishQ(q);
     q.addBindValue(id);
     if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
         return std::nullopt;
@@ -721,10 +772,10 @@ std::optional<qint64> JobStore::clearFinished(StoreError *error)
 
 std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' ORDER BY %2 LIMIT ?")
-                  .arg(JobColumns, RunOrder));
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' ORDER BY %2 LIMIT ?")
+            .arg(JobColumns, RunOrder));
+    const FinishOnExit finishQ(q);
     q.addBindValue(limit < 0 ? std::numeric_limits<int>::max() : limit);
     if (!exec(q, error, QStringLiteral("reading the queue")))
         return std::nullopt;
@@ -737,17 +788,23 @@ std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
 std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
 {
     QueueStatus status;
-    QSqlQuery q(m_db->db());
-    q.prepare(
-        QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running' LIMIT 1").arg(JobColumns));
-    if (!exec(q, error, QStringLiteral("reading the running job")))
-        return std::nullopt;
-    if (q.next())
-        status.current = jobFromQuery(q);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'queued'"));
-    if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
-        return std::nullopt;
-    status.queueLength = q.value(0).toLongLong();
+    {
+        QSqlQuery &q = m_db->prepared(
+            QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running' LIMIT 1").arg(JobColumns));
+        const FinishOnExit finishQ(q);
+        if (!exec(q, error, QStringLiteral("reading the running job")))
+            return std::nullopt;
+        if (q.next())
+            status.current = jobFromQuery(q);
+    }
+    {
+        QSqlQuery &q =
+            m_db->prepared(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'queued'"));
+        const FinishOnExit finishQ(q);
+        if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
+            return std::nullopt;
+        status.queueLength = q.value(0).toLongLong();
+    }
     std::optional<QVector<Job>> queued = queuedJobs(limit, error);
     if (!queued)
         return std::nullopt;
@@ -901,8 +958,9 @@ std::optional<qint64> JobStore::recordCount(StoreError *error)
 
 std::optional<bool> JobStore::hasPendingJobs(StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT 1 FROM jobs WHERE status IN ('queued', 'running') LIMIT 1"));
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("SELECT 1 FROM jobs WHERE status IN ('queued', 'running') LIMIT 1"));
+    const FinishOnExit finishQ(q);
     if (!exec(q, error, QStringLiteral("reading the queue")))
         return std::nullopt;
     return q.next();
@@ -931,10 +989,18 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
                       0};
         return std::nullopt;
     }
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT id FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2")
-                  .arg(RunOrder,
-                       m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED")));
+    // One statement: the first job in run order is marked running and read back.
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
+                       "started_ms = ?, finished_ms = NULL, runner_id = ?, "
+                       "cancel_requested = 0 WHERE status = 'queued' AND id = (SELECT id "
+                       "FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2) "
+                       "RETURNING %3")
+            .arg(RunOrder, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"),
+                 JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(nowMs());
+    q.addBindValue(runnerId);
     if (!exec(q, error, QStringLiteral("claiming the next job")))
         return std::nullopt;
     if (!q.next()) {
@@ -942,19 +1008,8 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
             error->kind = StoreError::Kind::None;
         return std::nullopt;
     }
-    const qint64 id = q.value(0).toLongLong();
-    q.prepare(QStringLiteral(
-        "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_ms = ?, "
-        "finished_ms = NULL, runner_id = ?, cancel_requested = 0 WHERE id = ? AND "
-        "status = 'queued'"));
-    q.addBindValue(nowMs());
-    q.addBindValue(runnerId);
-    q.addBindValue(id);
-    if (!exec(q, error, QStringLiteral("claiming job %1").arg(id)))
-        return std::nullopt;
-    std::optional<Job> claimed = job(id, error);
-    if (!claimed)
-        return std::nullopt;
+    const Job claimed = jobFromQuery(q);
+    q.finish();
     if (!tx.commit(&why)) {
         if (error)
             *error = {StoreError::Kind::Database,
@@ -968,8 +1023,8 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
 
 std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
 {
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT cancel_requested FROM jobs WHERE id = ?"));
+    QSqlQuery &q = m_db->prepared(QStringLiteral("SELECT cancel_requested FROM jobs WHERE id = ?"));
+    const FinishOnExit finishQ(q);
     q.addBindValue(id);
     if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
         return std::nullopt;
@@ -980,8 +1035,9 @@ bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *
 {
     if (log.isEmpty())
         return true;
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) VALUES (?, ?, ?)"));
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) VALUES (?, ?, ?)"));
+    const FinishOnExit finishQ(q);
     for (const LogLine &line : log) {
         q.bindValue(0, jobId);
         q.bindValue(1, line.atMs);
@@ -1022,17 +1078,20 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     };
     if (!tx.begin(&why))
         return txFailed();
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT status, runner_id, cancel_requested FROM jobs WHERE id = ?%1")
-                  .arg(m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
-    q.addBindValue(job.id);
-    if (!exec(q, error, QStringLiteral("reading job %1").arg(job.id)))
-        return std::nullopt;
-    if (!q.next() || q.value(0).toString() != QLatin1String("running") ||
-        q.value(1).toString() != job.runnerId)
-        return FinishOutcome::NotOurs;
-    const bool cancelRequested = q.value(2).toInt() != 0;
-    q.finish();
+    bool cancelRequested = false;
+    {
+        QSqlQuery &q = m_db->prepared(
+            QStringLiteral("SELECT status, runner_id, cancel_requested FROM jobs WHERE id = ?%1")
+                .arg(m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+        const FinishOnExit finishQ(q);
+        q.addBindValue(job.id);
+        if (!exec(q, error, QStringLiteral("reading job %1").arg(job.id)))
+            return std::nullopt;
+        if (!q.next() || q.value(0).toString() != QLatin1String("running") ||
+            q.value(1).toString() != job.runnerId)
+            return FinishOutcome::NotOurs;
+        cancelRequested = q.value(2).toInt() != 0;
+    }
 
     FinishOutcome outcome = FinishOutcome::Done;
     JobError finalError = jobError;
@@ -1066,27 +1125,61 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
 
     if (records && result) {
         result->inserted = result->updated = result->unchanged = 0;
-        QSqlQuery select(m_db->db());
-        select.prepare(QStringLiteral("SELECT payload FROM records WHERE dealer_id = ? AND "
-                                      "fetch_type = ? AND record_id = ?"));
-        QSqlQuery insert(m_db->db());
-        insert.prepare(QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, "
-                                      "payload, updated_at, job_id) VALUES (?, ?, ?, ?, ?, ?)"));
-        QSqlQuery update(m_db->db());
-        update.prepare(QStringLiteral("UPDATE records SET payload = ?, updated_at = ?, job_id = ? "
-                                      "WHERE dealer_id = ? AND fetch_type = ? AND record_id = ?"));
+        // One statement per record in the usual cases: while records turn out new, each is
+        // inserted outright (a conflict means it exists); once one exists, each is compared
+        // first (a fetch of a known window is mostly unchanged). SQLite gets the payload's bytes
+        // as they came (a blob read as UTF-8 text), not converted to UTF-16 and back.
+        const bool sqlite = m_db->isSqlite();
+        const QString payloadParam =
+            sqlite ? QStringLiteral("CAST(? AS TEXT)") : QStringLiteral("?");
+        const QString key = QStringLiteral("dealer_id = ? AND fetch_type = ? AND record_id = ?");
+        QSqlQuery &insert = m_db->prepared(
+            QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
+                           "updated_at, job_id) VALUES (?, ?, ?, %1, ?, ?) ON CONFLICT DO NOTHING")
+                .arg(payloadParam));
+        QSqlQuery &differs =
+            m_db->prepared(QStringLiteral("SELECT %1 FROM records WHERE %2")
+                               .arg(sqlite ? QStringLiteral("payload IS NOT CAST(? AS TEXT)")
+                                           : QStringLiteral("payload::text IS DISTINCT FROM ?"),
+                                    key));
+        const FinishOnExit finishDiffers(differs);
+        QSqlQuery &update = m_db->prepared(
+            QStringLiteral("UPDATE records SET payload = %1, updated_at = ?, job_id = ? WHERE %2")
+                .arg(payloadParam, key));
         const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
+        // What every record shares is bound once: a statement keeps its values between runs.
+        insert.bindValue(0, job.dealerId);
+        insert.bindValue(1, job.fetchType);
+        insert.bindValue(5, job.id);
+        differs.bindValue(1, job.dealerId);
+        differs.bindValue(2, job.fetchType);
+        update.bindValue(2, job.id);
+        update.bindValue(3, job.dealerId);
+        update.bindValue(4, job.fetchType);
+        bool expectNew = true;
         for (const FetchedRecord &record : *records) {
-            const QString payload = QString::fromUtf8(record.payload);
-            select.bindValue(0, job.dealerId);
-            select.bindValue(1, job.fetchType);
-            select.bindValue(2, record.id);
-            if (!exec(select, error, storing))
+            const QVariant payload =
+                sqlite ? QVariant(record.payload) : QVariant(QString::fromUtf8(record.payload));
+            if (expectNew) {
+                insert.bindValue(2, record.id);
+                insert.bindValue(3, payload);
+                insert.bindValue(4, record.updatedAt);
+                if (!exec(insert, error, storing))
+                    return std::nullopt;
+                if (insert.numRowsAffected() > 0) {
+                    ++result->inserted;
+                    continue;
+                }
+            }
+            differs.bindValue(0, payload);
+            differs.bindValue(3, record.id);
+            if (!exec(differs, error, storing))
                 return std::nullopt;
-            const bool exists = select.next();
-            const bool same = exists && select.value(0).toString() == payload;
-            select.finish();
-            if (same) {
+            const bool exists = differs.next();
+            const bool changed = exists && differs.value(0).toInt() != 0;
+            differs.finish();
+            expectNew = !exists;
+            if (exists && !changed) {
                 ++result->unchanged;
                 continue;
             }
@@ -1094,17 +1187,11 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
             if (exists) {
                 update.bindValue(0, payload);
                 update.bindValue(1, record.updatedAt);
-                update.bindValue(2, job.id);
-                update.bindValue(3, job.dealerId);
-                update.bindValue(4, job.fetchType);
                 update.bindValue(5, record.id);
             } else {
-                insert.bindValue(0, job.dealerId);
-                insert.bindValue(1, job.fetchType);
                 insert.bindValue(2, record.id);
                 insert.bindValue(3, payload);
                 insert.bindValue(4, record.updatedAt);
-                insert.bindValue(5, job.id);
             }
             if (!exec(write, error, storing))
                 return std::nullopt;
@@ -1113,7 +1200,7 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     }
 
     const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
-    q.prepare(QStringLiteral(
+    QSqlQuery &q = m_db->prepared(QStringLiteral(
         "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
         "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
         "cancel_requested = 0 WHERE id = ?"));

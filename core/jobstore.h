@@ -199,8 +199,9 @@ private:
     std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
-    std::optional<Job> insertJob(const NewJob &job, qint64 position, qint64 nowMs,
-                                 StoreError *error);
+    /// Runs addJobs' prepared INSERT for `job`; returns the new job's id.
+    std::optional<qint64> insertJob(class QSqlQuery &insert, const NewJob &job, qint64 position,
+                                    qint64 nowMs, StoreError *error);
     std::optional<qint64> queueEdge(bool front, StoreError *error);
     std::optional<QString> metaValue(const QString &key, StoreError *error);
     bool setMetaValue(const QString &key, const QString &value, StoreError *error);

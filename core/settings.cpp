@@ -1,7 +1,10 @@
 #include "settings.h"
 
+#include "validation.h"
+
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -122,16 +125,22 @@ QStringList Settings::problems() const
         if (raw.isValid() && !convert(entry, raw, &converted)) {
             found << QStringLiteral("%1: setting %2 = \"%3\" is not usable%4; using %5")
                          .arg(m_settings->fileName(), QLatin1String(entry.name),
-                              raw.toStringList().join(QLatin1Char(',')).left(60),
+                              printableText(raw.toStringList().join(QLatin1Char(',')), 60),
                               entry.max > entry.min ? QStringLiteral(" (a whole number from "
                                                                      "%1 to %2)")
                                                           .arg(entry.min)
                                                           .arg(entry.max)
                                                     : QString(),
-                              entry.defaultValue.toStringList().join(QLatin1Char(',')));
+                              entry.defaultValue.typeId() == QMetaType::QStringList
+                                  ? entry.defaultValue.toStringList().join(QLatin1Char(','))
+                                  : entry.defaultValue.toString());
         }
     }
-    if (m_settings->status() == QSettings::FormatError)
+    if (QFileInfo(m_settings->fileName()).isDir())
+        found << QStringLiteral("%1 is a folder, not a settings file; using defaults, and nothing "
+                                "can be saved")
+                     .arg(m_settings->fileName());
+    else if (m_settings->status() == QSettings::FormatError)
         found << QStringLiteral("%1 is not a valid settings file; using defaults")
                      .arg(m_settings->fileName());
     return found;

@@ -15,31 +15,71 @@ bool isIdChar(QChar c)
            c == QLatin1Char('-');
 }
 
-QString describeChar(QChar c)
+QString codePoint(char32_t c)
 {
-    if (c == QLatin1Char(' '))
+    return QStringLiteral("U+%1").arg(
+        QString::number(uint(c), 16).toUpper().rightJustified(4, QLatin1Char('0')));
+}
+
+// Characters that do not show as themselves in a terminal or a message: controls, format
+// characters (bidirectional overrides, zero-width), combining marks, separators but the space,
+// unassigned or private code points, lone surrogates.
+bool isInvisible(char32_t c)
+{
+    if (c == U' ')
+        return false;
+    switch (QChar::category(c)) {
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+    case QChar::Other_Surrogate:
+    case QChar::Other_PrivateUse:
+    case QChar::Other_NotAssigned:
+    case QChar::Mark_NonSpacing:
+    case QChar::Mark_SpacingCombining:
+    case QChar::Mark_Enclosing:
+    case QChar::Separator_Space:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString describeChar(char32_t c)
+{
+    if (c == U' ')
         return QStringLiteral("a space");
-    if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-        return QStringLiteral("a control character (U+%1)")
-            .arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, QLatin1Char('0')));
-    return QStringLiteral("\"%1\"").arg(c);
+    if (c < 0x20 || c == 0x7f)
+        return QStringLiteral("a control character (%1)").arg(codePoint(c));
+    if (isInvisible(c))
+        return QStringLiteral("an invisible character (%1)").arg(codePoint(c));
+    return QStringLiteral("\"%1\" (%2)").arg(QString::fromUcs4(&c, 1), codePoint(c));
 }
 
 QString printable(const QString &id)
 {
-    QString shown;
-    for (const QChar c : id) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            shown += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-        else
-            shown += c;
-    }
-    if (shown.size() > 40)
-        shown = shown.left(37) + QStringLiteral("...");
-    return shown;
+    return printableText(id);
 }
 
 } // namespace
+
+QString printableText(const QString &text, int maxLength)
+{
+    QString shown;
+    const QList<uint> codes = text.toUcs4();
+    for (const uint c : codes) {
+        if (shown.size() >= maxLength) {
+            shown += QStringLiteral("...");
+            break;
+        }
+        if (c == U' ' || !isInvisible(c))
+            shown += QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1);
+        else
+            shown += QStringLiteral("<%1>").arg(codePoint(c));
+    }
+    return shown;
+}
 
 bool validateDealerId(const QString &id, QString *reason)
 {
@@ -55,8 +95,8 @@ bool validateDealerId(const QString &id, QString *reason)
                         .arg(printable(id))
                         .arg(id.size())
                         .arg(MaxDealerIdLength));
-    for (const QChar c : id) {
-        if (!isIdChar(c))
+    for (const char32_t c : id.toUcs4()) {
+        if (c > 0x7f || !isIdChar(QChar(c)))
             return fail(QStringLiteral("dealer ID \"%1\" contains %2; use only letters A-Z a-z, "
                                        "digits, _ and -")
                             .arg(printable(id), describeChar(c)));
@@ -79,14 +119,17 @@ DealerIdList checkDealerIds(const QStringList &ids)
 {
     DealerIdList list;
     QSet<QString> seen;
+    QSet<QString> repeated;
     seen.reserve(ids.size());
     for (const QString &raw : ids) {
         const QString id = raw.trimmed();
         if (id.isEmpty())
             continue;
         if (seen.contains(id)) {
-            if (!list.duplicates.contains(id))
+            if (!repeated.contains(id)) {
+                repeated.insert(id);
                 list.duplicates << id;
+            }
             continue;
         }
         seen.insert(id);

@@ -16,6 +16,11 @@ struct FieldError
 inline constexpr int MaxDealerIdLength = 32;
 inline constexpr qint64 MaxWindowDays = 366;
 
+/// `text` made safe to quote in a message: every invisible or control character (bidirectional
+/// overrides, zero-width marks, newlines, escapes, NUL) written as <U+XXXX>, cut after
+/// `maxLength` characters.
+QString printableText(const QString &text, int maxLength = 40);
+
 /// True when `id` is a valid dealer ID (SPEC §1); otherwise false with the reason in *reason.
 bool validateDealerId(const QString &id, QString *reason = nullptr);
 

@@ -9,6 +9,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     postgresql xvfb xauth fonts-dejavu-core curl
+    clang libclang-rt-14-dev prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

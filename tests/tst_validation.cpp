@@ -2,6 +2,8 @@
 #include "validation.h"
 
 #include <QDateTime>
+
+#include <ctime>
 #include <QTest>
 
 class TestValidation final : public QObject
@@ -20,6 +22,9 @@ private slots:
     void windowRules_data();
     void windowRules();
     void timestampFormat();
+    void daylightSavingChanges();
+    void invisibleCharactersAreNamed();
+    void manyRepeatsStayFast();
 };
 
 void TestValidation::dealerIds_data()
@@ -196,6 +201,56 @@ void TestValidation::timestampFormat()
     // Where local time is UTC, the offset is written out, never as "Z".
     if (QDateTime::fromMSecsSinceEpoch(1749720660123).offsetFromUtc() == 0)
         QCOMPARE(text, QStringLiteral("2025-06-12T09:31:00.123+00:00"));
+}
+
+void TestValidation::daylightSavingChanges()
+{
+    const QByteArray saved = qgetenv("TZ");
+    qputenv("TZ", "Europe/Berlin");
+    tzset();
+    QString error;
+    // 02:30 happens twice on 2025-10-26: the same text must never mean two instants.
+    QVERIFY(!parseTimeInput("2025-10-26 02:30:00", TimeBound::Start, &error));
+    QVERIFY2(error.contains("happens twice"), qPrintable(error));
+    QVERIFY(!parseTimeInput("2025-03-30 02:30:00", TimeBound::Start, &error));
+    QVERIFY2(error.contains("does not exist"), qPrintable(error));
+    // With an offset both are fine, and an ordinary hour that day is unambiguous.
+    QCOMPARE(*parseTimeInput("2025-10-26T02:30:00+01:00", TimeBound::Start, &error), 1761442200000);
+    QCOMPARE(*parseTimeInput("2025-10-26 04:00:00", TimeBound::Start, &error), 1761447600000);
+    if (saved.isNull())
+        qunsetenv("TZ");
+    else
+        qputenv("TZ", saved);
+    tzset();
+}
+
+void TestValidation::invisibleCharactersAreNamed()
+{
+    QString reason;
+    QVERIFY(!validateDealerId(QStringLiteral("A\u202EB"), &reason));
+    QVERIFY2(reason.contains("U+202E") && !reason.contains(QChar(0x202E)), qPrintable(reason));
+    QVERIFY(!validateDealerId(QStringLiteral("A\u200BB"), &reason));
+    QVERIFY(reason.contains("U+200B"));
+    QVERIFY(!validateDealerId(QString::fromUtf8("A\xF0\x9F\x9A\x97"), &reason)); // an emoji
+    QVERIFY2(reason.contains("U+1F697"), qPrintable(reason));
+    QVERIFY(!validateDealerId(QStringLiteral("\uFF11\uFF12"), &reason)); // full-width digits
+    QVERIFY(reason.contains("U+FF11"));
+    QString timeError;
+    QVERIFY(!parseTimeInput("2025-06-12\nFAKE", TimeBound::Start, &timeError));
+    QVERIFY2(!timeError.contains('\n') && timeError.contains("<U+000A>"), qPrintable(timeError));
+}
+
+void TestValidation::manyRepeatsStayFast()
+{
+    // Each ID twice: the repeats are found with a set, not by scanning the list (this took
+    // most of a minute before).
+    QStringList ids;
+    for (int i = 0; i < 100000; ++i)
+        ids << QStringLiteral("D%1").arg(i);
+    ids += ids;
+    const DealerIdList list = checkDealerIds(ids);
+    QCOMPARE(list.valid.size(), 100000);
+    QCOMPARE(list.duplicates.size(), 100000);
 }
 
 QTEST_GUILESS_MAIN(TestValidation)

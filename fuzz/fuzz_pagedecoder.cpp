@@ -1,0 +1,56 @@
+// Answers of the dealer data API (SPEC §2): decodePage() on arbitrary bytes. Whatever it
+// accepts must be what Qt's JSON parser sees in the same bytes: each item's raw payload lies in
+// the body and parses, alone, as the object with the id and updated_at reported.
+#include "fuzzcheck.h"
+#include "pagedecoder.h"
+
+#include <cstddef>
+#include <cstdint>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const QByteArray body(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
+    DecodedPage page;
+    QString error;
+    const bool ok = decodePage(body, &page, &error);
+    if (!ok) {
+        FUZZ_CHECK(!error.isEmpty(), QString::fromUtf8(body.left(200)));
+        return 0;
+    }
+    FUZZ_CHECK(error.isEmpty(), error);
+    FUZZ_CHECK(page.page >= 1, QString::number(page.page));
+    FUZZ_CHECK(page.pageSize >= 0, QString::number(page.pageSize));
+    FUZZ_CHECK(page.total >= -1, QString::number(page.total));
+
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    FUZZ_CHECK(document.isObject(), QString::fromUtf8(body.left(200)));
+    const QJsonArray items = document.object().value(QLatin1String("items")).toArray();
+    FUZZ_CHECK(items.size() == page.items.size(), QStringLiteral("%1 items decoded, %2 in the JSON")
+                                                      .arg(page.items.size())
+                                                      .arg(items.size()));
+
+    qsizetype from = 0;
+    for (qsizetype i = 0; i < page.items.size(); ++i) {
+        const FetchedRecord &record = page.items.at(i);
+        FUZZ_CHECK(!record.id.isEmpty(), QString::number(i));
+        // In the body, and after the previous item: the items in order, never overlapping.
+        const qsizetype at = body.indexOf(record.payload, from);
+        FUZZ_CHECK(!record.payload.isEmpty() && at >= 0, QString::fromUtf8(record.payload));
+        from = at + record.payload.size();
+
+        QJsonParseError parseError;
+        const QJsonDocument alone = QJsonDocument::fromJson(record.payload, &parseError);
+        FUZZ_CHECK(parseError.error == QJsonParseError::NoError && alone.isObject(),
+                   QString::fromUtf8(record.payload.left(200)));
+        const QJsonObject object = alone.object();
+        FUZZ_CHECK(object == items.at(i).toObject(), QString::fromUtf8(record.payload.left(200)));
+        FUZZ_CHECK(object.value(QLatin1String("id")).toString() == record.id, record.id);
+        FUZZ_CHECK(object.value(QLatin1String("updated_at")).toString() == record.updatedAt,
+                   record.updatedAt);
+    }
+    return 0;
+}

@@ -1,0 +1,962 @@
+// The engine's benchmarks (docs/performance.md): queue overhead, ingest and operations, each
+// beside its baseline and goal, measured in one run; the window's and the API's benchmarks
+// (bench_window, bench_api) are gathered into the same table when they are built.
+//
+//   bench_engine [--smoke] [--json FILE] [--pg ADMIN_URL | --no-pg] [--no-celery]
+//                [--only queue,ingest,ops,window,api]
+
+#include "benchsupport.h"
+#include "csvexport.h"
+#include "dealerclient.h"
+#include "jobstore.h"
+#include "pagedecoder.h"
+#include "simprocess.h"
+#include "testsupport.h"
+#include "timeformat.h"
+
+#include <cstdio>
+#include <functional>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#ifdef DEALERQ_BENCH_HAVE_SQLITE3
+#include <sqlite3.h>
+#endif
+
+namespace {
+
+using Goal = Figure::Goal;
+
+struct Sizes
+{
+    int queueJobs = 2000;
+    int ingestRecords = 200000;
+    int pageSize = 500;
+    int bulkIds = 10000;
+    int historyJobs = 100000;
+    int historyDrainJobs = 500;
+};
+
+struct Context
+{
+    bool smoke = false;
+    bool celery = true;
+    QString pgAdminUrl; ///< empty: no PostgreSQL figures
+    QString pgSkipReason;
+    QStringList only;
+    Sizes sizes;
+    QTemporaryDir dir;
+    QString settingsFile;
+    Report report;
+    QStringList failures;
+
+    bool wants(const QString &part) const { return only.isEmpty() || only.contains(part); }
+    QString path(const QString &name) const { return dir.filePath(name); }
+};
+
+const qint64 WindowFromMs =
+    QDateTime(QDate(2025, 6, 1), QTime(0, 0, 0), Qt::UTC).toMSecsSinceEpoch();
+const qint64 WindowToMs =
+    QDateTime(QDate(2025, 6, 1), QTime(23, 59, 59), Qt::UTC).toMSecsSinceEpoch();
+
+void progress(const QString &line)
+{
+    std::fprintf(stderr, "bench: %s\n", qUtf8Printable(line));
+    std::fflush(stderr);
+}
+
+QString thousands(qint64 n)
+{
+    return QLocale(QLocale::English).toString(n);
+}
+
+QStringList dealerIds(const QString &prefix, int count)
+{
+    QStringList ids;
+    ids.reserve(count);
+    for (int i = 1; i <= count; ++i)
+        ids << QStringLiteral("%1%2").arg(prefix).arg(i, 6, 10, QLatin1Char('0'));
+    return ids;
+}
+
+NewJob commonJob()
+{
+    NewJob job;
+    job.fetchType = QStringLiteral("prospect");
+    job.fromMs = WindowFromMs;
+    job.toMs = WindowToMs;
+    return job;
+}
+
+FetchRequest fetchRequest(const QUrl &source, const QString &dealerId)
+{
+    return {source,
+            {},
+            dealerId,
+            QStringLiteral("prospect"),
+            formatApiTime(WindowFromMs),
+            formatApiTime(WindowToMs)};
+}
+
+/// Opens (and migrates) the store at `url`.
+bool openStore(JobStore &store, QString *error)
+{
+    StoreError storeError;
+    if (store.open(&storeError))
+        return true;
+    *error = storeError.message;
+    return false;
+}
+
+bool queueJobs(const DatabaseUrl &url, const QStringList &ids, QString *error)
+{
+    JobStore store(url);
+    if (!openStore(store, error))
+        return false;
+    StoreError storeError;
+    const std::optional<BulkOutcome> outcome = store.addJobs(ids, commonJob(), &storeError);
+    if (!outcome) {
+        *error = storeError.message;
+        return false;
+    }
+    if (outcome->jobIds.size() != ids.size()) {
+        *error = QStringLiteral("queued %1 jobs of %2").arg(outcome->jobIds.size()).arg(ids.size());
+        return false;
+    }
+    return true;
+}
+
+struct StoreTotals
+{
+    qint64 completed = 0;
+    qint64 records = 0;
+};
+
+std::optional<StoreTotals> storeTotals(const DatabaseUrl &url, QString *error)
+{
+    JobStore store(url);
+    if (!openStore(store, error))
+        return std::nullopt;
+    StoreError storeError;
+    const std::optional<JobCounts> counts = store.counts(0, &storeError);
+    const std::optional<qint64> records = store.recordCount(&storeError);
+    if (!counts || !records) {
+        *error = storeError.message;
+        return std::nullopt;
+    }
+    return StoreTotals{counts->completed, *records};
+}
+
+/// The dealerq binary measured: this build's, or DEALERQ_BENCH_DEALERQ's (to set two builds
+/// side by side under the same conditions, e.g. before and after a change).
+QString dealerqProgram()
+{
+    const QString other = qEnvironmentVariable("DEALERQ_BENCH_DEALERQ");
+    return other.isEmpty() ? QStringLiteral(DEALERQ_PATH) : other;
+}
+
+QProcessEnvironment childEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys()) {
+        if (key.startsWith(QLatin1String("DEALERQ_")))
+            env.remove(key);
+    }
+    return env;
+}
+
+/// Runs the real `dealerq --headless --drain` on `db` against `source`; checks that it
+/// completed `jobs` more jobs holding `records` more records than there were before.
+std::optional<ProcessRun> drain(Context &ctx, const BenchDatabase &db, const QUrl &source,
+                                const QString &tag, qint64 jobs, qint64 records, QString *error)
+{
+    const std::optional<StoreTotals> before = storeTotals(db.url(), error);
+    if (!before)
+        return std::nullopt;
+    const ProcessRun run = runProcess(
+        dealerqProgram(),
+        {QStringLiteral("--headless"), QStringLiteral("--drain"), QStringLiteral("--no-api"),
+         QStringLiteral("--db"), db.urlString(), QStringLiteral("--source"), source.toString(),
+         QStringLiteral("--settings"), ctx.settingsFile},
+        ctx.path(tag + QStringLiteral(".stderr")), 30 * 60 * 1000, childEnvironment(),
+        QByteArrayLiteral(") completed"));
+    if (!run.started || run.timedOut || run.exitCode != 0) {
+        *error = QStringLiteral("dealerq --drain %1 (exit %2): %3")
+                     .arg(run.timedOut ? QStringLiteral("timed out") : QStringLiteral("failed"))
+                     .arg(run.exitCode)
+                     .arg(run.errorTail.right(400));
+        return std::nullopt;
+    }
+    const std::optional<StoreTotals> after = storeTotals(db.url(), error);
+    if (!after)
+        return std::nullopt;
+    if (after->completed - before->completed != jobs ||
+        after->records - before->records != records) {
+        *error = QStringLiteral("dealerq completed %1 jobs with %2 records; expected %3 and %4")
+                     .arg(after->completed - before->completed)
+                     .arg(after->records - before->records)
+                     .arg(jobs)
+                     .arg(records);
+        return std::nullopt;
+    }
+    return run;
+}
+
+/// Seconds from the start of `run` until its last job was reported completed (committed):
+/// start-up included, the process's exit after it (freeing, the WAL checkpoint at close) not.
+double landedSeconds(const ProcessRun &run)
+{
+    return run.markerSeconds > 0 ? run.markerSeconds : run.seconds;
+}
+
+struct FetchLoop
+{
+    double seconds = 0;
+    QString error;
+    QVector<QByteArray> bodies;
+};
+
+/// The bare loop: GET every URL in turn on one QNetworkAccessManager (keep-alive, as the
+/// runner's), reading each body; no queue, no store, no decoding.
+FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
+{
+    FetchLoop result;
+    QNetworkAccessManager nam;
+    nam.setAutoDeleteReplies(false);
+    QEventLoop loop;
+    int next = 0;
+    std::function<void()> fetchNext = [&] {
+        if (next == urls.size() || !result.error.isEmpty()) {
+            loop.quit();
+            return;
+        }
+        QNetworkRequest request(urls.at(next++));
+        request.setRawHeader("Accept", "application/json");
+        QNetworkReply *reply = nam.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            QByteArray body = reply->readAll();
+            if (reply->error() != QNetworkReply::NoError)
+                result.error = reply->errorString();
+            if (keepBodies)
+                result.bodies.push_back(std::move(body));
+            reply->deleteLater();
+            fetchNext();
+        });
+    };
+    QElapsedTimer clock;
+    clock.start();
+    QTimer::singleShot(0, &loop, fetchNext);
+    loop.exec();
+    result.seconds = double(clock.nsecsElapsed()) / 1e9;
+    return result;
+}
+
+QString pythonProgram()
+{
+    // Debian's interpreter, where apt-get installed celery; not a pyenv shim earlier in PATH.
+    if (QFileInfo::exists(QStringLiteral("/usr/bin/python3")))
+        return QStringLiteral("/usr/bin/python3");
+    return QStandardPaths::findExecutable(QStringLiteral("python3"));
+}
+
+/// Runs the Celery peer (tests/bench/celery_peer/run_peer.py); its one-line JSON answer.
+std::optional<QJsonObject> runCelery(Context &ctx, const QUrl &source, int jobs, const QString &tag,
+                                     QString *why)
+{
+    if (!ctx.celery) {
+        *why = QStringLiteral("skipped (--no-celery)");
+        return std::nullopt;
+    }
+    const QString python = pythonProgram();
+    if (python.isEmpty() ||
+        QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty()) {
+        *why =
+            QStringLiteral("python3 or redis-server missing; bash scripts/bench.sh installs them");
+        return std::nullopt;
+    }
+    const ProcessRun check = runProcess(
+        python,
+        {QStringLiteral("-c"), QStringLiteral("import celery, sqlalchemy, requests, redis")},
+        ctx.path(tag + QStringLiteral("-check.stderr")), 60000);
+    if (check.exitCode != 0) {
+        *why = QStringLiteral("python3-celery, -sqlalchemy, -requests or -redis missing; bash "
+                              "scripts/bench.sh installs them");
+        return std::nullopt;
+    }
+    const ProcessRun run =
+        runProcess(python,
+                   {QStringLiteral(DEALERQ_CELERY_PEER_DIR "/run_peer.py"),
+                    QStringLiteral("--source"), source.toString(), QStringLiteral("--jobs"),
+                    QString::number(jobs), QStringLiteral("--workdir"), ctx.path(tag)},
+                   ctx.path(tag + QStringLiteral(".stderr")), 30 * 60 * 1000);
+    const QList<QByteArray> lines = run.out.trimmed().split('\n');
+    const QJsonObject answer = QJsonDocument::fromJson(lines.last()).object();
+    if (run.exitCode != 0 || answer.isEmpty()) {
+        *why = QStringLiteral("the Celery peer failed (exit %1): %2")
+                   .arg(run.exitCode)
+                   .arg(run.errorTail.right(400));
+        return std::nullopt;
+    }
+    return answer;
+}
+
+void fail(Context &ctx, const QString &section, const QString &name, const QString &unit,
+          const QString &why, Goal goal = Goal::None, double goalValue = 0)
+{
+    progress(QStringLiteral("%1: %2").arg(name, why));
+    ctx.failures << QStringLiteral("%1: %2").arg(name, why);
+    ctx.report.missing(section, name, unit, why, goal, goalValue);
+}
+
+std::unique_ptr<BenchDatabase> postgresDatabase(Context &ctx, QString *why)
+{
+    if (ctx.pgAdminUrl.isEmpty()) {
+        *why = ctx.pgSkipReason;
+        return nullptr;
+    }
+    return BenchDatabase::postgres(ctx.pgAdminUrl, why);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void benchQueue(Context &ctx)
+{
+    const int n = ctx.sizes.queueJobs;
+    const QString section =
+        QStringLiteral("Queue overhead: %1 one-record jobs, zero-latency dealerq-sim")
+            .arg(thousands(n));
+    progress(section);
+    SimProcess sim({QStringLiteral("--records"), QStringLiteral("1")});
+    QString why;
+    if (!sim.start(&why)) {
+        fail(ctx, section, QStringLiteral("dealerq-sim"), {}, why);
+        return;
+    }
+    const QStringList ids = dealerIds(QStringLiteral("D"), n);
+
+    double sqliteRate = qQNaN();
+    {
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue.db"));
+        std::optional<ProcessRun> run;
+        if (queueJobs(db->url(), ids, &why))
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("queue-sqlite"), n, n, &why);
+        if (run) {
+            sqliteRate = n / landedSeconds(*run);
+            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, SQLite"),
+                           sqliteRate, QStringLiteral("jobs/s"), Goal::AtLeast, 300,
+                           QStringLiteral("process start until the last job is committed"));
+            ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
+                           n / run->seconds, QStringLiteral("jobs/s"));
+        } else {
+            fail(ctx, section, QStringLiteral("dealerq --headless --drain, SQLite"),
+                 QStringLiteral("jobs/s"), why, Goal::AtLeast, 300);
+        }
+    }
+
+    double pgRate = qQNaN();
+    if (const auto db = postgresDatabase(ctx, &why)) {
+        std::optional<ProcessRun> run;
+        if (queueJobs(db->url(), ids, &why))
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("queue-pg"), n, n, &why);
+        if (run) {
+            pgRate = n / landedSeconds(*run);
+            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                           pgRate, QStringLiteral("jobs/s"));
+        } else {
+            fail(ctx, section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                 QStringLiteral("jobs/s"), why);
+        }
+    } else {
+        ctx.report.missing(section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                           QStringLiteral("jobs/s"), why);
+    }
+
+    QVector<QUrl> urls;
+    for (const QString &id : ids)
+        urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), id), 1, ctx.sizes.pageSize);
+    const FetchLoop bare = fetchAll(urls, false);
+    double bareRate = qQNaN();
+    if (bare.error.isEmpty()) {
+        bareRate = n / bare.seconds;
+        ctx.report.add(section, QStringLiteral("baseline: bare fetch loop (no queue, no store)"),
+                       bareRate, QStringLiteral("jobs/s"),
+                       QStringLiteral("the same GETs, one after the other, on one "
+                                      "QNetworkAccessManager"));
+    } else {
+        fail(ctx, section, QStringLiteral("baseline: bare fetch loop (no queue, no store)"),
+             QStringLiteral("jobs/s"), bare.error);
+    }
+
+    double celeryRate = qQNaN();
+    if (const auto celery =
+            runCelery(ctx, sim.baseUrl(), n, QStringLiteral("celery-queue"), &why)) {
+        celeryRate = celery->value(QLatin1String("jobs_per_s")).toDouble(qQNaN());
+        ctx.report.add(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
+                       celeryRate, QStringLiteral("jobs/s"),
+                       QStringLiteral("first task start to last task end; worker start-up "
+                                      "excluded"));
+    } else {
+        ctx.report.missing(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
+                           QStringLiteral("jobs/s"), why);
+    }
+
+    ctx.report.add(section, QStringLiteral("dealerq SQLite / bare fetch loop"),
+                   100.0 * sqliteRate / bareRate, QStringLiteral("%"), Goal::AtLeast, 50);
+    ctx.report.add(section, QStringLiteral("dealerq PostgreSQL / bare fetch loop"),
+                   100.0 * pgRate / bareRate, QStringLiteral("%"));
+    ctx.report.add(section, QStringLiteral("dealerq SQLite / Celery peer"), sqliteRate / celeryRate,
+                   QStringLiteral("x"), Goal::AtLeast, 2);
+    ctx.report.add(section, QStringLiteral("dealerq PostgreSQL / Celery peer"), pgRate / celeryRate,
+                   QStringLiteral("x"));
+}
+
+#ifdef DEALERQ_BENCH_HAVE_SQLITE3
+/// The bare ingest loop: the same rows into the same table (a store's fresh `records`) through
+/// the sqlite3 C API, one prepared INSERT, one transaction, same pragmas as the store. Returns
+/// the seconds from BEGIN to COMMIT.
+std::optional<double> bareSqliteInsert(const QString &file, const QString &dealerId,
+                                       const QVector<FetchedRecord> &records, QString *error)
+{
+    struct Row
+    {
+        QByteArray id;
+        QByteArray updatedAt;
+        QByteArray payload;
+    };
+    QVector<Row> rows;
+    rows.reserve(records.size());
+    for (const FetchedRecord &record : records)
+        rows.push_back({record.id.toUtf8(), record.updatedAt.toUtf8(), record.payload});
+    const QByteArray dealer = dealerId.toUtf8();
+
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(file).constData(), &db, SQLITE_OPEN_READWRITE, nullptr) !=
+        SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return std::nullopt;
+    }
+    const auto check = [&](int rc, int ok) {
+        if (rc == ok)
+            return true;
+        *error = QString::fromUtf8(sqlite3_errmsg(db));
+        return false;
+    };
+    sqlite3_stmt *insert = nullptr;
+    QElapsedTimer clock;
+    bool ok = check(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", nullptr,
+                                 nullptr, nullptr),
+                    SQLITE_OK);
+    if (ok) {
+        clock.start();
+        ok = check(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK) &&
+             check(sqlite3_prepare_v2(db,
+                                      "INSERT INTO records (dealer_id, fetch_type, record_id, "
+                                      "payload, updated_at, job_id) VALUES (?, ?, ?, ?, ?, ?)",
+                                      -1, &insert, nullptr),
+                   SQLITE_OK);
+    }
+    for (qsizetype i = 0; ok && i < rows.size(); ++i) {
+        const Row &row = rows.at(i);
+        sqlite3_bind_text(insert, 1, dealer.constData(), int(dealer.size()), SQLITE_STATIC);
+        sqlite3_bind_text(insert, 2, "prospect", 8, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 3, row.id.constData(), int(row.id.size()), SQLITE_STATIC);
+        sqlite3_bind_text(insert, 4, row.payload.constData(), int(row.payload.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_text(insert, 5, row.updatedAt.constData(), int(row.updatedAt.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(insert, 6, 1);
+        ok = check(sqlite3_step(insert), SQLITE_DONE);
+        sqlite3_reset(insert);
+    }
+    sqlite3_finalize(insert);
+    ok = ok && check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    sqlite3_close(db);
+    if (!ok)
+        return std::nullopt;
+    return seconds;
+}
+#endif
+
+void benchIngest(Context &ctx)
+{
+    const int n = ctx.sizes.ingestRecords;
+    const int pageSize = ctx.sizes.pageSize;
+    const QString section = QStringLiteral("Ingest: one job of %1 records in pages of %2")
+                                .arg(thousands(n))
+                                .arg(pageSize);
+    progress(section);
+    SimProcess sim({QStringLiteral("--records"), QString::number(n), QStringLiteral("--page-size"),
+                    QString::number(pageSize)});
+    QString why;
+    if (!sim.start(&why)) {
+        fail(ctx, section, QStringLiteral("dealerq-sim"), {}, why);
+        return;
+    }
+    const QString dealer = QStringLiteral("12284");
+
+    double sqliteRate = qQNaN();
+    {
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("ingest.db"));
+        std::optional<ProcessRun> run;
+        if (queueJobs(db->url(), {dealer}, &why))
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("ingest-sqlite"), 1, n, &why);
+        if (run) {
+            sqliteRate = n / landedSeconds(*run);
+            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, SQLite"),
+                           sqliteRate, QStringLiteral("records/s"), Goal::AtLeast, 100000,
+                           QStringLiteral("end to end: process start, claim, fetch, decode, "
+                                          "upsert, until the commit"));
+            ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
+                           n / run->seconds, QStringLiteral("records/s"));
+            ctx.report.add(section, QStringLiteral("  peak memory of that dealerq (VmHWM)"),
+                           run->peakRssKb / 1024.0, QStringLiteral("MB"));
+        } else {
+            fail(ctx, section, QStringLiteral("dealerq --headless --drain, SQLite"),
+                 QStringLiteral("records/s"), why, Goal::AtLeast, 100000);
+        }
+    }
+
+    double pgRate = qQNaN();
+    if (const auto db = postgresDatabase(ctx, &why)) {
+        std::optional<ProcessRun> run;
+        if (queueJobs(db->url(), {dealer}, &why))
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("ingest-pg"), 1, n, &why);
+        if (run) {
+            pgRate = n / landedSeconds(*run);
+            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                           pgRate, QStringLiteral("records/s"));
+        } else {
+            fail(ctx, section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                 QStringLiteral("records/s"), why);
+        }
+    } else {
+        ctx.report.missing(section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
+                           QStringLiteral("records/s"), why);
+    }
+
+    double bareRate = qQNaN();
+    const QString bareName = QStringLiteral("baseline: bare sqlite3 C API insert loop");
+#ifdef DEALERQ_BENCH_HAVE_SQLITE3
+    {
+        QVector<QUrl> urls;
+        for (int page = 1; (page - 1) * pageSize < n; ++page)
+            urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), dealer), page, pageSize);
+        const FetchLoop pages = fetchAll(urls, true);
+        if (pages.error.isEmpty())
+            ctx.report.add(section,
+                           QStringLiteral("  the fetch alone: bare loop over the same %1 pages")
+                               .arg(urls.size()),
+                           n / pages.seconds, QStringLiteral("records/s"),
+                           QStringLiteral("GETs only, no decoding: the network and simulator's "
+                                          "share of the time"));
+        QVector<FetchedRecord> records;
+        for (const QByteArray &body : pages.bodies) {
+            DecodedPage page;
+            if (!decodePage(body, &page, &why))
+                break;
+            records += page.items;
+        }
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bare.db"));
+        {
+            JobStore store(db->url()); // the same schema, so the same table and key
+            openStore(store, &why);
+        }
+        std::optional<double> seconds;
+        if (!pages.error.isEmpty())
+            why = pages.error;
+        else if (records.size() != n)
+            why = QStringLiteral("fetched %1 records of %2").arg(records.size()).arg(n);
+        else
+            seconds = bareSqliteInsert(db->url().path, dealer, records, &why);
+        if (seconds) {
+            bareRate = n / *seconds;
+            ctx.report.add(section, bareName, bareRate, QStringLiteral("records/s"),
+                           QStringLiteral("the same rows into the same table, one prepared "
+                                          "INSERT, one transaction; insert time only"));
+        } else {
+            fail(ctx, section, bareName, QStringLiteral("records/s"), why);
+        }
+    }
+#else
+    ctx.report.missing(section, bareName, QStringLiteral("records/s"),
+                       QStringLiteral("not built: libsqlite3-dev missing"));
+#endif
+
+    double celeryRate = qQNaN();
+    if (const auto celery =
+            runCelery(ctx, sim.baseUrl(), 1, QStringLiteral("celery-ingest"), &why)) {
+        celeryRate = celery->value(QLatin1String("records_per_s")).toDouble(qQNaN());
+        ctx.report.add(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
+                       celeryRate, QStringLiteral("records/s"),
+                       QStringLiteral("task start to end; worker start-up excluded"));
+    } else {
+        ctx.report.missing(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
+                           QStringLiteral("records/s"), why);
+    }
+
+    ctx.report.add(section, QStringLiteral("dealerq SQLite / bare insert loop"),
+                   100.0 * sqliteRate / bareRate, QStringLiteral("%"), Goal::AtLeast, 50);
+    ctx.report.add(section, QStringLiteral("dealerq SQLite / Celery peer"), sqliteRate / celeryRate,
+                   QStringLiteral("x"));
+    ctx.report.add(section, QStringLiteral("dealerq PostgreSQL / Celery peer"), pgRate / celeryRate,
+                   QStringLiteral("x"));
+}
+
+/// Fills `url`'s store with `count` finished jobs (one in ten failed) and two log lines each,
+/// as months of use would leave it.
+bool seedHistory(const DatabaseUrl &url, int count, QString *error)
+{
+    JobStore store(url);
+    if (!openStore(store, error))
+        return false;
+    Database &db = store.database();
+    const qint64 base = WindowFromMs;
+    const QString jobs =
+        QStringLiteral(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+            "INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, priority, position, "
+            "created_ms, started_ms, finished_ms, attempts, pages, fetched, inserted, updated, "
+            "unchanged, error_message, error_category) "
+            "SELECT 'H' || i, 'prospect', %2, %3, "
+            "CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'completed' END, 0, i, "
+            "%4 + i * 1000, %4 + i * 1000 + 20, %4 + i * 1000 + 480, 1, "
+            "CASE WHEN i % 10 = 0 THEN NULL ELSE 1 END, CASE WHEN i % 10 = 0 THEN NULL ELSE 25 "
+            "END, "
+            "CASE WHEN i % 10 = 0 THEN NULL ELSE 20 END, CASE WHEN i % 10 = 0 THEN NULL ELSE 5 "
+            "END, "
+            "CASE WHEN i % 10 = 0 THEN NULL ELSE 0 END, "
+            "CASE WHEN i % 10 = 0 THEN 'dealer API answered 500 Internal Server Error for page 1 "
+            "of dealer H' || i || ' after 5 tries - the dealer API is failing; retry the job "
+            "later' "
+            "END, CASE WHEN i % 10 = 0 THEN 'http' END FROM n")
+            .arg(count)
+            .arg(WindowFromMs)
+            .arg(WindowToMs)
+            .arg(base);
+    const QString logs = QStringLiteral(
+        "INSERT INTO job_logs (job_id, at_ms, message) "
+        "SELECT id, started_ms, 'attempt 1 started on bench pid 1' FROM jobs "
+        "UNION ALL SELECT id, finished_ms, 'fetched 25 records in 1 pages' FROM jobs");
+    WriteTransaction tx(db);
+    QString why;
+    if (!tx.begin(&why) || !db.exec(jobs, &why) || !db.exec(logs, &why) || !tx.commit(&why)) {
+        *error = QStringLiteral("seeding the history: %1").arg(why);
+        return false;
+    }
+    return true;
+}
+
+void benchBulkAdd(Context &ctx, const QString &section, const BenchDatabase &db,
+                  const QString &backend, bool withGoal)
+{
+    const int n = ctx.sizes.bulkIds;
+    const QString name =
+        QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, %2").arg(thousands(n), backend);
+    QString why;
+    JobStore store(db.url());
+    if (!openStore(store, &why)) {
+        fail(ctx, section, name, QStringLiteral("ms"), why);
+        return;
+    }
+    const QStringList ids = dealerIds(QStringLiteral("K"), n);
+    StoreError error;
+    QElapsedTimer clock;
+    clock.start();
+    const std::optional<BulkOutcome> outcome = store.addJobs(ids, commonJob(), &error);
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    if (!outcome || outcome->jobIds.size() != n) {
+        fail(ctx, section, name, QStringLiteral("ms"),
+             outcome ? QStringLiteral("queued %1").arg(outcome->jobIds.size()) : error.message);
+        return;
+    }
+    if (withGoal)
+        ctx.report.add(section, name, ms, QStringLiteral("ms"), Goal::AtMost, 200);
+    else
+        ctx.report.add(section, name, ms, QStringLiteral("ms"));
+}
+
+void benchOperations(Context &ctx)
+{
+    const QString section = QStringLiteral("Operations");
+    progress(section);
+    QString why;
+
+    {
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulk.db"));
+        benchBulkAdd(ctx, section, *db, QStringLiteral("SQLite"), true);
+    }
+    if (const auto db = postgresDatabase(ctx, &why))
+        benchBulkAdd(ctx, section, *db, QStringLiteral("PostgreSQL"), false);
+    else
+        ctx.report.missing(section,
+                           QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, PostgreSQL")
+                               .arg(thousands(ctx.sizes.bulkIds)),
+                           QStringLiteral("ms"), why);
+
+    {
+        // The same through the command line, as an operator does it: process start included.
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulkcli.db"));
+        const QString name = QStringLiteral("bulk add of %1 IDs, dealerq --bulk-file, SQLite")
+                                 .arg(thousands(ctx.sizes.bulkIds));
+        QFile file(ctx.path(QStringLiteral("ids.txt")));
+        file.open(QIODevice::WriteOnly);
+        file.write(dealerIds(QStringLiteral("C"), ctx.sizes.bulkIds).join('\n').toUtf8());
+        file.close();
+        {
+            JobStore store(db->url()); // migrated beforehand: the timed run only queues
+            openStore(store, &why);
+        }
+        const ProcessRun run =
+            runProcess(dealerqProgram(),
+                       {QStringLiteral("--db"), db->urlString(), QStringLiteral("--bulk-file"),
+                        file.fileName(), QStringLiteral("--settings"), ctx.settingsFile},
+                       ctx.path(QStringLiteral("bulkcli.stderr")), 120000, childEnvironment());
+        if (run.exitCode == 0)
+            ctx.report.add(section, name, run.seconds * 1000, QStringLiteral("ms"),
+                           QStringLiteral("wall time of the process"));
+        else
+            fail(ctx, section, name, QStringLiteral("ms"), run.errorTail.right(300));
+    }
+
+    const int history = ctx.sizes.historyJobs;
+    const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("history.db"));
+    const QString csvName =
+        QStringLiteral("CSV export of %1 jobs, Csv::exportJobsToFile").arg(thousands(history));
+    if (!seedHistory(db->url(), history, &why)) {
+        fail(ctx, section, csvName, QStringLiteral("ms"), why, Goal::AtMost, 1000);
+        return;
+    }
+    {
+        JobStore store(db->url());
+        openStore(store, &why);
+        QElapsedTimer clock;
+        clock.start();
+        const qint64 written =
+            Csv::exportJobsToFile(store, ctx.path(QStringLiteral("jobs.csv")), &why);
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        if (written == history)
+            ctx.report.add(section, csvName, ms, QStringLiteral("ms"), Goal::AtMost, 1000);
+        else
+            fail(ctx, section, csvName, QStringLiteral("ms"), why, Goal::AtMost, 1000);
+    }
+    {
+        const QString name =
+            QStringLiteral("CSV export of %1 jobs, dealerq --export-csv").arg(thousands(history));
+        const ProcessRun run =
+            runProcess(dealerqProgram(),
+                       {QStringLiteral("--db"), db->urlString(), QStringLiteral("--export-csv"),
+                        ctx.path(QStringLiteral("jobs-cli.csv")), QStringLiteral("--settings"),
+                        ctx.settingsFile},
+                       ctx.path(QStringLiteral("csvcli.stderr")), 120000, childEnvironment());
+        if (run.exitCode == 0)
+            ctx.report.add(section, name, run.seconds * 1000, QStringLiteral("ms"),
+                           QStringLiteral("wall time of the process"));
+        else
+            fail(ctx, section, name, QStringLiteral("ms"), run.errorTail.right(300));
+    }
+
+    const int drainJobs = ctx.sizes.historyDrainJobs;
+    const QString memName =
+        QStringLiteral("peak memory, headless drain of %1 jobs with %2 in the history")
+            .arg(drainJobs)
+            .arg(thousands(history));
+    SimProcess sim({QStringLiteral("--records"), QStringLiteral("25")});
+    if (!sim.start(&why) ||
+        !queueJobs(db->url(), dealerIds(QStringLiteral("M"), drainJobs), &why)) {
+        fail(ctx, section, memName, QStringLiteral("MB"), why, Goal::AtMost, 100);
+        return;
+    }
+    const std::optional<ProcessRun> run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("memory"),
+                                                drainJobs, qint64(drainJobs) * 25, &why);
+    if (run)
+        ctx.report.add(section, memName, run->peakRssKb / 1024.0, QStringLiteral("MB"),
+                       Goal::AtMost, 100, QStringLiteral("VmHWM of the dealerq process"));
+    else
+        fail(ctx, section, memName, QStringLiteral("MB"), why, Goal::AtMost, 100);
+}
+
+/// Runs bench_window or bench_api (written and built by their owners) and takes the figures
+/// they print, one a line: `name   value unit (goal <= N unit) ...`, a figure without a goal
+/// as `name   value unit (...)`.
+void benchExternal(Context &ctx, const QString &executable, const QString &section)
+{
+    progress(section);
+    // Built beside this executable (tests/bench/CMakeLists.txt) or in tests/ by its owner.
+    const QDir here(QCoreApplication::applicationDirPath());
+    QString program = here.filePath(executable);
+    if (!QFileInfo(program).isExecutable())
+        program = here.filePath(QStringLiteral("../") + executable);
+    if (ctx.smoke) {
+        ctx.report.missing(section, executable, {}, QStringLiteral("skipped (--smoke)"));
+        return;
+    }
+    if (!QFileInfo(program).isExecutable()) {
+        ctx.report.missing(section, executable, {}, QStringLiteral("not built"));
+        return;
+    }
+    QProcessEnvironment env = childEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    // Their goals are for the default store, SQLite: no DEALERQ_TEST_PG here.
+    const ProcessRun run = runProcess(program, {}, ctx.path(executable + QStringLiteral(".stderr")),
+                                      30 * 60 * 1000, env);
+    static const QRegularExpression line(
+        QStringLiteral(R"(^(\S.*?)\s+(-?\d+(?:\.\d+)?)\s+(\S+)\s+\((.*)\)\s*(\S*)\s*$)"));
+    static const QRegularExpression goal(QStringLiteral(R"(goal\s*(<=|>=)\s*(\d+(?:\.\d+)?))"));
+    int found = 0;
+    for (const QByteArray &text : run.out.split('\n')) {
+        const QRegularExpressionMatch m = line.match(QString::fromUtf8(text));
+        if (!m.hasMatch())
+            continue;
+        const QRegularExpressionMatch g = goal.match(m.captured(4));
+        const Goal kind = !g.hasMatch()                          ? Goal::None
+                          : g.captured(1) == QLatin1String(">=") ? Goal::AtLeast
+                                                                 : Goal::AtMost;
+        ctx.report.add(section, m.captured(1).trimmed(), m.captured(2).toDouble(), m.captured(3),
+                       kind, g.hasMatch() ? g.captured(2).toDouble() : 0, m.captured(4));
+        ++found;
+    }
+    if (run.exitCode != 0 || found == 0)
+        fail(ctx, section, executable, {},
+             QStringLiteral("ran (exit %1) but printed no figure: %2")
+                 .arg(run.exitCode)
+                 .arg(QString::fromUtf8(run.out.right(300)) + run.errorTail.right(300)));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("dealerq's benchmarks (docs/performance.md)"));
+    parser.addHelpOption();
+    const QCommandLineOption smoke(QStringLiteral("smoke"),
+                                   QStringLiteral("Tiny sizes, SQLite only: checks that every "
+                                                  "benchmark runs and yields numbers."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Write the figures as JSON to FILE."),
+                                  QStringLiteral("FILE"));
+    const QCommandLineOption pg(QStringLiteral("pg"),
+                                QStringLiteral("Admin URL of a PostgreSQL server to measure "
+                                               "(default: env DEALERQ_TEST_PG or the ctest "
+                                               "fixture's DEALERQ_TEST_PG_STATE)."),
+                                QStringLiteral("URL"));
+    const QCommandLineOption noPg(QStringLiteral("no-pg"), QStringLiteral("No PostgreSQL."));
+    const QCommandLineOption noCelery(QStringLiteral("no-celery"),
+                                      QStringLiteral("Do not run the Celery peer."));
+    const QCommandLineOption only(QStringLiteral("only"),
+                                  QStringLiteral("Run only these parts: queue, ingest, ops, "
+                                                 "window, api (comma-separated)."),
+                                  QStringLiteral("PARTS"));
+    const QCommandLineOption keep(QStringLiteral("keep"),
+                                  QStringLiteral("Keep the temporary folder (databases, logs) "
+                                                 "for profiling, and print where it is."));
+    parser.addOptions({smoke, json, pg, noPg, noCelery, only, keep});
+    parser.process(app);
+
+    Context ctx;
+    ctx.smoke = parser.isSet(smoke);
+    ctx.celery = !parser.isSet(noCelery) && !ctx.smoke;
+    ctx.only = parser.value(only).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (ctx.smoke) {
+        ctx.sizes.queueJobs = 20;
+        ctx.sizes.ingestRecords = 2000;
+        ctx.sizes.bulkIds = 200;
+        ctx.sizes.historyJobs = 1000;
+        ctx.sizes.historyDrainJobs = 10;
+    }
+    if (parser.isSet(noPg) || ctx.smoke) {
+        ctx.pgSkipReason = QStringLiteral("skipped (%1)").arg(ctx.smoke ? "--smoke" : "--no-pg");
+    } else {
+        QString why;
+        ctx.pgAdminUrl = parser.isSet(pg) ? parser.value(pg) : postgresAdminUrl(&why);
+        if (ctx.pgAdminUrl.isEmpty())
+            ctx.pgSkipReason = why.isEmpty() ? QStringLiteral("no PostgreSQL server given "
+                                                              "(--pg or DEALERQ_TEST_PG)")
+                                             : why;
+    }
+    if (!ctx.dir.isValid()) {
+        progress(QStringLiteral("cannot create a temporary folder"));
+        return 2;
+    }
+    ctx.settingsFile = ctx.path(QStringLiteral("settings.ini"));
+    if (parser.isSet(keep)) {
+        ctx.dir.setAutoRemove(false);
+        progress(QStringLiteral("keeping %1").arg(ctx.dir.path()));
+    }
+
+    const QJsonObject machineBefore = machineInfo();
+    QElapsedTimer clock;
+    clock.start();
+    if (ctx.wants(QStringLiteral("queue")))
+        benchQueue(ctx);
+    if (ctx.wants(QStringLiteral("ingest")))
+        benchIngest(ctx);
+    if (ctx.wants(QStringLiteral("ops")))
+        benchOperations(ctx);
+    if (ctx.wants(QStringLiteral("window")))
+        benchExternal(ctx, QStringLiteral("bench_window"),
+                      QStringLiteral("Window: 100,000-job history (bench_window)"));
+    if (ctx.wants(QStringLiteral("api")))
+        benchExternal(ctx, QStringLiteral("bench_api"), QStringLiteral("REST API (bench_api)"));
+
+    if (ctx.smoke)
+        ctx.report.dropGoals();
+    QJsonObject machine = machineBefore;
+    machine.insert(QStringLiteral("load_average_before"),
+                   machineBefore.value(QLatin1String("load_average")));
+    machine.insert(QStringLiteral("load_average_after"),
+                   machineInfo().value(QLatin1String("load_average")));
+    machine.remove(QStringLiteral("load_average"));
+    machine.insert(QStringLiteral("seconds"), clock.elapsed() / 1000.0);
+    machine.insert(QStringLiteral("smoke"), ctx.smoke);
+    machine.insert(QStringLiteral("when"),
+                   QDateTime::currentDateTime().toString(Qt::ISODateWithMs));
+
+    std::printf("dealerq benchmarks%s — %d cores, %s, %lld MB; load average %s before, %s after\n",
+                ctx.smoke ? " (smoke: tiny sizes, figures meaningless)" : "",
+                machine.value(QLatin1String("nproc")).toInt(),
+                qUtf8Printable(machine.value(QLatin1String("cpu")).toString()),
+                qint64(machine.value(QLatin1String("memory_mb")).toDouble()),
+                qUtf8Printable(machine.value(QLatin1String("load_average_before")).toString()),
+                qUtf8Printable(machine.value(QLatin1String("load_average_after")).toString()));
+    std::printf("%s", qUtf8Printable(ctx.report.table()));
+    if (!ctx.smoke)
+        std::printf("\n%d goal(s) missed\n", ctx.report.missedGoals());
+    std::fflush(stdout);
+
+    if (parser.isSet(json)) {
+        QFile out(parser.value(json));
+        if (!out.open(QIODevice::WriteOnly) ||
+            out.write(QJsonDocument(ctx.report.toJson(machine)).toJson()) < 0) {
+            progress(QStringLiteral("cannot write %1").arg(out.fileName()));
+            return 1;
+        }
+    }
+    if (!ctx.failures.isEmpty()) {
+        progress(QStringLiteral("%1 benchmark(s) failed to run:").arg(ctx.failures.size()));
+        for (const QString &failure : ctx.failures)
+            progress(QStringLiteral("  ") + failure);
+        return 1;
+    }
+    return 0;
+}
