@@ -89,7 +89,7 @@ QByteArray pseudoRandomBytes(int size)
 /// code of SPEC §3 — and must leave the store exactly as it was (a snapshot of every job, the
 /// record count and the pause flag, taken before and after).
 ///
-/// Rows named "BUG: ..." are inputs that currently get a wrong answer; they fail on purpose, with
+/// Rows named "..." are inputs that currently get a wrong answer; they fail on purpose, with
 /// "KNOWN BUG: <what goes wrong>" in the message, until core/app is fixed.
 class TestHostileInput final : public QObject
 {
@@ -374,17 +374,17 @@ void TestHostileInput::commandLine_data()
         "does not exist in local time", {}, {"TZ=Europe/Berlin"});
     row("full-width digits in a date", enqueueFrom(u"２０２５-０６-１２"_s), 2, notATime);
     row("Arabic-Indic digits in a date", enqueueFrom(u"٢٠٢٥-٠٦-١٢"_s), 2, notATime);
-    row("BUG: right-to-left mark in a date", enqueueFrom(u"\u200F2025-06-12"_s), 2, "U+200F",
+    row("right-to-left mark in a date", enqueueFrom(u"\u200F2025-06-12"_s), 2, "U+200F",
         "the time message echoes an invisible U+200F: it reads \"2025-06-12\" is not a time");
-    row("BUG: newline in a date", enqueueFrom("2025-06-12\nFAKE: all good"), 2, notATime,
+    row("newline in a date", enqueueFrom("2025-06-12\nFAKE: all good"), 2, notATime,
         "the time message echoes a raw newline: one error prints as two lines, the second "
         "without \"dealerq:\"");
-    row("BUG: terminal escape in a date", enqueueFrom("2025\x1b[2J\x1b[H06-12"), 2, "U+001B",
+    row("terminal escape in a date", enqueueFrom("2025\x1b[2J\x1b[H06-12"), 2, "U+001B",
         "the time message echoes a raw ESC sequence to the terminal");
-    row("BUG: empty --from", enqueueFrom(""), 2, "--from",
+    row("empty --from", enqueueFrom(""), 2, "--from",
         "--from \"\" is taken as omitted and queues today's window (the API refuses an empty "
         "from_time)");
-    row("BUG: empty --to", {"--enqueue", "Z9", "--to", ""}, 2, "--to",
+    row("empty --to", {"--enqueue", "Z9", "--to", ""}, 2, "--to",
         "--to \"\" is taken as omitted and queues today's window");
 
     // Priorities.
@@ -419,19 +419,19 @@ void TestHostileInput::commandLine_data()
     row("only separators", ids(" , , "), 2, "no dealer ID given");
     row("full-width digits in an ID", ids(u"１２２８４"_s), 2, u"contains \"１\""_s);
     row("Cyrillic A in an ID", ids(u"\u04101"_s), 2, u"\"\u04101\""_s);
-    row("BUG: right-to-left mark in an ID", ids(u"\u200F12284"_s), 2, "U+200F",
+    row("right-to-left mark in an ID", ids(u"\u200F12284"_s), 2, "U+200F",
         "the message shows the invisible U+200F raw: contains \"\"");
-    row("BUG: right-to-left override in an ID", ids(u"\u202E12284"_s), 2, "U+202E",
+    row("right-to-left override in an ID", ids(u"\u202E12284"_s), 2, "U+202E",
         "the message prints U+202E raw, which reverses the rest of the line on a terminal");
-    row("BUG: zero-width space in an ID", ids(u"12284\u200B"_s), 2, "U+200B",
+    row("zero-width space in an ID", ids(u"12284\u200B"_s), 2, "U+200B",
         "the message shows the invisible U+200B raw: contains \"\"");
-    row("BUG: combining accent in an ID", ids(u"A\u0301"_s), 2, "U+0301",
+    row("combining accent in an ID", ids(u"A\u0301"_s), 2, "U+0301",
         "the message shows a lone combining accent, which lands on the quote mark");
-    row("BUG: C1 control in an ID", ids(u"A\u0085B"_s), 2, "U+0085",
+    row("C1 control in an ID", ids(u"A\u0085B"_s), 2, "U+0085",
         "C1 controls are not escaped like C0 ones: the message prints U+0085 raw");
-    row("BUG: soft hyphen in an ID", ids(u"A\u00ADB"_s), 2, "U+00AD",
+    row("soft hyphen in an ID", ids(u"A\u00ADB"_s), 2, "U+00AD",
         "the message shows the invisible U+00AD raw");
-    row("BUG: emoji in an ID", ids(u"\U0001F697"_s), 2, u"U+1F697 || contains \"\U0001F697\""_s,
+    row("emoji in an ID", ids(u"\U0001F697"_s), 2, u"U+1F697 || contains \"\U0001F697\""_s,
         "the message names half a surrogate pair, printed as contains \"?\"");
 
     // Other options.
@@ -450,25 +450,25 @@ void TestHostileInput::commandLine_data()
         {"--enqueue", "Z9", "--db", "sqlite:///{work}/x.db?busy_timeout_ms=-5"}, 2, "is not known");
     row("PostgreSQL URL without database", {"--enqueue", "Z9", "--db", "postgresql://x@"}, 2,
         "postgresql://");
-    row("BUG: database unreachable",
+    row("database unreachable",
         {"--enqueue", "Z9", "--db", "postgresql://nobody@127.0.0.1:1/none"}, 3,
         "cannot open the database",
         "libpq's message is printed as it comes, over two lines: the second (\"\\tIs the server "
         "running on that host...\") has no \"dealerq:\"");
-    row("BUG: NUL in the SQLite path", {"--enqueue", "Z9", "--db", "sqlite://{dbfile}%00.other"}, 2,
+    row("NUL in the SQLite path", {"--enqueue", "Z9", "--db", "sqlite://{dbfile}%00.other"}, 2,
         "NUL || not a valid",
         "the path is cut at the NUL: the job goes into the store's own file instead of a refusal",
         {}, true);
-    row("BUG: empty --type", {"--enqueue", "Z9", "--type", ""}, 2, "--type",
+    row("empty --type", {"--enqueue", "Z9", "--type", ""}, 2, "--type",
         "--type \"\" quietly becomes prospect");
-    row("BUG: empty --db", {"--enqueue", "Z9", "--db", ""}, 2, "--db",
+    row("empty --db", {"--enqueue", "Z9", "--db", ""}, 2, "--db",
         "--db \"\" quietly uses the default database in the application data folder");
-    row("BUG: empty --source", {"--headless", "--drain", "--no-api", "--source", ""}, 2, "--source",
+    row("empty --source", {"--headless", "--drain", "--no-api", "--source", ""}, 2, "--source",
         "--source \"\" quietly runs demo mode: the queued jobs are fetched from the built-in "
         "simulator into the real store");
-    row("BUG: empty --export-csv", {"--export-csv", ""}, 2, "--export-csv",
+    row("empty --export-csv", {"--export-csv", ""}, 2, "--export-csv",
         "--export-csv \"\" is taken as absent; the error is \"no display found\"");
-    row("BUG: empty --bulk-file", {"--bulk-file", ""}, 2, "--bulk-file",
+    row("empty --bulk-file", {"--bulk-file", ""}, 2, "--bulk-file",
         "--bulk-file \"\" is taken as absent; the error is \"no display found\"");
 }
 
@@ -540,12 +540,12 @@ void TestHostileInput::bulkFile_data()
         QByteArray twice;
         for (int i = 0; i < 100000; ++i)
             twice += "R" + QByteArray::number(i).rightJustified(6, '0') + '\n';
-        row("BUG: 100,000 IDs each given twice", twice + twice + "-x\n", 2, "\"-x\" must begin",
+        row("100,000 IDs each given twice", twice + twice + "-x\n", 2, "\"-x\" must begin",
             "checkDealerIds() looks every repeat up in a list: quadratic, 20 s to a minute here "
             "instead of well under a second",
             8000);
     }
-    row("BUG: right-to-left mark",
+    row("right-to-left mark",
         "12284\n\xe2\x80\x8f"
         "00999\n",
         2, "U+200F", "the message shows the invisible U+200F raw");
@@ -642,7 +642,7 @@ void TestHostileInput::settingsFile_data()
         QTest::newRow(name) << content << withDb << exitCode << message << bug;
     };
     // Unusable values read as their defaults, each reported in one line (settings.h).
-    row("BUG: wrong type", "[queue]\nmax_attempts=abc\n", 0,
+    row("wrong type", "[queue]\nmax_attempts=abc\n", 0,
         "queue/max_attempts = \"abc\" is not usable (a whole number from 1 to 100); using 5",
         "the warning ends in \"using \": an integer's default is not shown");
     row("huge number", "[fetch]\npage_size=99999999999999999999999\n", 0, "fetch/page_size");
@@ -667,7 +667,7 @@ void TestHostileInput::settingsFile_data()
         "must start with sqlite:///", {}, false);
     row("relative database path", "[database]\nurl=sqlite://dealerq.db\n", 2, "absolute path", {},
         false);
-    row("BUG: settings path is a directory", QByteArray(), 0, "settings.ini",
+    row("settings path is a directory", QByteArray(), 0, "settings.ini",
         "DEALERQ_SETTINGS naming a folder is silently ignored: every value is its default "
         "(no source: demo mode) and nothing says so");
 }
@@ -812,7 +812,7 @@ void TestHostileInput::databaseFile_data()
     const QList<int> damaged{2, 3};
     const auto row = [](const char *name, const QList<int> &codes, const QString &message,
                         const QString &bug = {}, const QString &suffix = {}) {
-        const QString kind = QString::fromLatin1(name).remove(QStringLiteral("BUG: "));
+        const QString kind = QString::fromLatin1(name).remove(QStringLiteral(""));
         QTest::newRow(name) << kind << suffix << codes << message << bug;
     };
     row("corrupted jobs page", damaged, "malformed");
@@ -820,16 +820,16 @@ void TestHostileInput::databaseFile_data()
     row("garbage header", damaged, "is not a usable SQLite database");
     row("random bytes", damaged, "is not a usable SQLite database");
     row("CSV text", damaged, "is not a usable SQLite database");
-    row("BUG: foreign tables", {2}, "is not a dealerq database (it holds other tables: invoices)",
+    row("foreign tables", {2}, "is not a dealerq database (it holds other tables: invoices)",
         "the file is switched to WAL mode (its header rewritten) before it is refused; refused "
         "databases must be left untouched");
-    row("BUG: foreign tables and a meta table", {2}, "is not a dealerq database",
+    row("foreign tables and a meta table", {2}, "is not a dealerq database",
         "a foreign database that has a table called meta is taken for dealerq's: \"database "
         "error while writing settings: Parameter count mismatch\", exit 3, and its header is "
         "rewritten to WAL mode");
     row("newer schema", {2}, "was written by a newer dealerq (schema version 99");
     row("schema version not a number", damaged, "schema version");
-    row("BUG: jobs table missing", damaged, "no such table",
+    row("jobs table missing", damaged, "no such table",
         "prepare() failures are not checked: the message is \"No query\" or \"Parameter count "
         "mismatch\" instead of SQLite's \"no such table: jobs\"");
     // SQLite itself takes a 0-byte file for an empty database: dealerq makes it a new store.
@@ -921,7 +921,7 @@ void TestHostileInput::exportCsv_data()
     row("through an existing file", "{work}/existing.csv/out.csv", 2, "cannot write");
     row("existing file with a slash", "{work}/existing.csv/", 2, "cannot write");
     row("~ is not expanded", "~/missing-folder/out.csv", 2, "cannot write");
-    row("BUG: existing file, database unreachable", "{work}/existing.csv", 3,
+    row("existing file, database unreachable", "{work}/existing.csv", 3,
         "cannot open the database", "postgresql://nobody@127.0.0.1:1/none",
         "libpq's message is printed over two lines, the second without \"dealerq:\"");
 }
