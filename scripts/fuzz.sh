@@ -5,7 +5,7 @@
 # build-fuzz/logs/).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # Env: DEALERQ_FUZZ_JOBS (build jobs, default 2), DEALERQ_FUZZ_TZ (zone of fuzz_timewindow),
-# DEALERQ_FUZZ_KNOWN_BUGS (see docs/reliability-fuzz.md).
+# DEALERQ_FUZZ_KNOWN_BUGS (see README, Reliability).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
