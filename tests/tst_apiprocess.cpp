@@ -429,7 +429,9 @@ void TestApiProcess::hundredMebibyteBodyKeepsMemoryBounded()
     const Memory after = memoryOf(m_process.processId());
     qInfo("sent %lld MiB; dealerq VmHWM %lld -> %lld KiB, VmRSS %lld -> %lld KiB", sent >> 20,
           before.hwmKiB, after.hwmKiB, before.rssKiB, after.rssKiB);
+#ifndef __SANITIZE_ADDRESS__ // ASan's allocator keeps freed memory in quarantine: no bound holds
     QVERIFY2(after.hwmKiB - before.hwmKiB < 60 * 1024, "the body must not be read into memory");
+#endif
     QCOMPARE(client.get("/jobs/queue/status").status, 200);
     QCOMPARE(client.get("/jobs/queue/status?limit=0").json().value("queue_length").toInt(), 0);
 }
@@ -499,8 +501,10 @@ void TestApiProcess::csvOfManyJobsKeepsMemoryBounded()
     qInfo("%d jobs, %lld KiB of CSV; dealerq VmHWM %lld -> %lld KiB", count,
           qint64(csv.body.size()) / 1024, before.hwmKiB, after.hwmKiB);
     // Far less than the CSV itself: it is streamed from a temporary file.
+#ifndef __SANITIZE_ADDRESS__
     QVERIFY2(after.hwmKiB - before.hwmKiB < qMax<qint64>(8 * 1024, csv.body.size() / 1024 / 2),
              "the CSV must not be built in memory");
+#endif
 }
 
 void TestApiProcess::metricsPassPromtool()

@@ -2,6 +2,7 @@
 #include "simprocess.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlQuery>
@@ -88,18 +89,29 @@ void TestCrash::killAtRandomMoments()
         ++round;
         QProcess process;
         process.setProcessEnvironment(environment());
+        const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
         process.start(DEALERQ_PATH, args);
         QVERIFY(process.waitForStarted());
-        const int delayMs = 40 + int(random.bounded(400));
+        // Kill at a random moment after this process started work (its start-up time varies
+        // with the build, a sanitizer build being much slower): mid-fetch, mid-commit or
+        // between jobs.
+        const auto runsAJob = [&] {
+            const std::optional<QueueStatus> status = store.queueStatus(0, &error);
+            return status && status->current && status->current->startedMs >= startedAt;
+        };
+        QDeadlineTimer started(20000);
+        while (!started.hasExpired() && process.state() == QProcess::Running && !runsAJob())
+            QTest::qWait(5);
+        const int delayMs = int(random.bounded(300));
         if (process.waitForFinished(delayMs)) {
-            qInfo("round %d: drained before the kill at %d ms", round, delayMs);
+            qInfo("round %d: drained before the kill at +%d ms", round, delayMs);
             break;
         }
         ::kill(pid_t(process.processId()), SIGKILL);
         QVERIFY(process.waitForFinished(10000));
         ++kills;
         const std::optional<JobCounts> counts = store.counts(0, &error);
-        qInfo("kill %d at %d ms: %lld completed, %lld running (left by the dead process)", kills,
+        qInfo("kill %d at +%d ms: %lld completed, %lld running (left by the dead process)", kills,
               delayMs, counts ? counts->completed : -1, counts ? counts->running : -1);
         if (counts && counts->queued == 0 && counts->running == 0)
             break;

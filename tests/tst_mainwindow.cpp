@@ -364,7 +364,6 @@ void TestMainWindow::bulkPasteTenThousand()
     f.window->bulkAddWidget()->pasteText(text->toPlainText());
     const qint64 parseMs = timer.elapsed();
     qInfo("setting 10,002 IDs took %lld ms, checking them %lld ms", setMs, parseMs);
-    QVERIFY2(parseMs < 500, qPrintable(QString::number(parseMs)));
 
     f.window->bulkAddWidget()->queueAll();
     QTRY_COMPARE_WITH_TIMEOUT(f.queuePanel()->model()->total(), qint64(10000), 30000);
