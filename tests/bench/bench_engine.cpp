@@ -2,8 +2,8 @@
 // beside its baseline and goal, measured in one run; the window's and the API's benchmarks
 // (bench_window, bench_api) are gathered into the same table when they are built.
 //
-//   bench_engine [--smoke] [--json FILE] [--pg ADMIN_URL | --no-pg] [--no-celery]
-//                [--only queue,ingest,ops,window,api]
+//   bench_engine [--smoke] [--json FILE] [--pg ADMIN_URL | --no-pg] [--no-celery] [--repeat N]
+//                [--only queue,ingest,ops,window,api] [--keep]
 
 #include "benchsupport.h"
 #include "csvexport.h"
@@ -14,6 +14,7 @@
 #include "testsupport.h"
 #include "timeformat.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -58,6 +59,7 @@ struct Context
 {
     bool smoke = false;
     bool celery = true;
+    int repeat = 3;     ///< runs of each SQLite and baseline figure; the median is reported
     QString pgAdminUrl; ///< empty: no PostgreSQL figures
     QString pgSkipReason;
     QStringList only;
@@ -219,6 +221,15 @@ std::optional<ProcessRun> drain(Context &ctx, const BenchDatabase &db, const QUr
     return run;
 }
 
+double median(QVector<double> values)
+{
+    if (values.isEmpty())
+        return qQNaN();
+    std::sort(values.begin(), values.end());
+    const qsizetype mid = values.size() / 2;
+    return values.size() % 2 ? values.at(mid) : (values.at(mid - 1) + values.at(mid)) / 2;
+}
+
 /// Seconds from the start of `run` until its last job was reported completed (committed):
 /// start-up included, the process's exit after it (freeing, the WAL checkpoint at close) not.
 double landedSeconds(const ProcessRun &run)
@@ -350,24 +361,46 @@ void benchQueue(Context &ctx)
         return;
     }
     const QStringList ids = dealerIds(QStringLiteral("D"), n);
+    QVector<QUrl> urls;
+    for (const QString &id : ids)
+        urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), id), 1, ctx.sizes.pageSize);
+    const QString runs = QStringLiteral("median of %1 runs").arg(ctx.repeat);
 
-    double sqliteRate = qQNaN();
-    {
-        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue.db"));
+    // dealerq and the bare loop take turns, so that a change in the machine's load hits both.
+    const QString sqliteName = QStringLiteral("dealerq --headless --drain, SQLite");
+    const QString bareName = QStringLiteral("baseline: bare fetch loop (no queue, no store)");
+    QVector<double> sqliteRates;
+    QVector<double> sqliteWallRates;
+    QVector<double> bareRates;
+    for (int r = 0; r < ctx.repeat; ++r) {
+        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue-%1.db").arg(r));
         std::optional<ProcessRun> run;
         if (queueJobs(db->url(), ids, &why))
-            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("queue-sqlite"), n, n, &why);
-        if (run) {
-            sqliteRate = n / landedSeconds(*run);
-            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, SQLite"),
-                           sqliteRate, QStringLiteral("jobs/s"), Goal::AtLeast, 300,
-                           QStringLiteral("process start until the last job is committed"));
-            ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
-                           n / run->seconds, QStringLiteral("jobs/s"));
-        } else {
-            fail(ctx, section, QStringLiteral("dealerq --headless --drain, SQLite"),
-                 QStringLiteral("jobs/s"), why, Goal::AtLeast, 300);
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("queue-sqlite-%1").arg(r), n, n,
+                        &why);
+        if (!run) {
+            fail(ctx, section, sqliteName, QStringLiteral("jobs/s"), why, Goal::AtLeast, 300);
+            sqliteRates.clear();
+            break;
         }
+        sqliteRates << n / landedSeconds(*run);
+        sqliteWallRates << n / run->seconds;
+        const FetchLoop bare = fetchAll(urls, false);
+        if (!bare.error.isEmpty()) {
+            fail(ctx, section, bareName, QStringLiteral("jobs/s"), bare.error);
+            bareRates.clear();
+            break;
+        }
+        bareRates << n / bare.seconds;
+    }
+    const double sqliteRate = median(sqliteRates);
+    const double bareRate = median(bareRates);
+    if (!sqliteRates.isEmpty()) {
+        ctx.report.add(
+            section, sqliteName, sqliteRate, QStringLiteral("jobs/s"), Goal::AtLeast, 300,
+            QStringLiteral("process start until the last job is committed; %1").arg(runs));
+        ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
+                       median(sqliteWallRates), QStringLiteral("jobs/s"), runs);
     }
 
     double pgRate = qQNaN();
@@ -378,7 +411,7 @@ void benchQueue(Context &ctx)
         if (run) {
             pgRate = n / landedSeconds(*run);
             ctx.report.add(section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
-                           pgRate, QStringLiteral("jobs/s"));
+                           pgRate, QStringLiteral("jobs/s"), QStringLiteral("one run"));
         } else {
             fail(ctx, section, QStringLiteral("dealerq --headless --drain, PostgreSQL"),
                  QStringLiteral("jobs/s"), why);
@@ -388,21 +421,11 @@ void benchQueue(Context &ctx)
                            QStringLiteral("jobs/s"), why);
     }
 
-    QVector<QUrl> urls;
-    for (const QString &id : ids)
-        urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), id), 1, ctx.sizes.pageSize);
-    const FetchLoop bare = fetchAll(urls, false);
-    double bareRate = qQNaN();
-    if (bare.error.isEmpty()) {
-        bareRate = n / bare.seconds;
-        ctx.report.add(section, QStringLiteral("baseline: bare fetch loop (no queue, no store)"),
-                       bareRate, QStringLiteral("jobs/s"),
+    if (!bareRates.isEmpty())
+        ctx.report.add(section, bareName, bareRate, QStringLiteral("jobs/s"),
                        QStringLiteral("the same GETs, one after the other, on one "
-                                      "QNetworkAccessManager"));
-    } else {
-        fail(ctx, section, QStringLiteral("baseline: bare fetch loop (no queue, no store)"),
-             QStringLiteral("jobs/s"), bare.error);
-    }
+                                      "QNetworkAccessManager; %1")
+                           .arg(runs));
 
     double celeryRate = qQNaN();
     if (const auto celery =
@@ -411,7 +434,7 @@ void benchQueue(Context &ctx)
         ctx.report.add(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
                        celeryRate, QStringLiteral("jobs/s"),
                        QStringLiteral("first task start to last task end; worker start-up "
-                                      "excluded"));
+                                      "excluded; one run"));
     } else {
         ctx.report.missing(section, QStringLiteral("peer: Celery solo pool + Redis -> SQLite"),
                            QStringLiteral("jobs/s"), why);
@@ -513,26 +536,38 @@ void benchIngest(Context &ctx)
     }
     const QString dealer = QStringLiteral("12284");
 
-    double sqliteRate = qQNaN();
-    {
-        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("ingest.db"));
+    const QString runs = QStringLiteral("median of %1 runs").arg(ctx.repeat);
+    const QString sqliteName = QStringLiteral("dealerq --headless --drain, SQLite");
+    QVector<double> sqliteRates;
+    QVector<double> sqliteWallRates;
+    qint64 peakKb = 0;
+    for (int r = 0; r < ctx.repeat; ++r) {
+        const auto db =
+            BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("ingest-%1.db").arg(r));
         std::optional<ProcessRun> run;
         if (queueJobs(db->url(), {dealer}, &why))
-            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("ingest-sqlite"), 1, n, &why);
-        if (run) {
-            sqliteRate = n / landedSeconds(*run);
-            ctx.report.add(section, QStringLiteral("dealerq --headless --drain, SQLite"),
-                           sqliteRate, QStringLiteral("records/s"), Goal::AtLeast, 100000,
-                           QStringLiteral("end to end: process start, claim, fetch, decode, "
-                                          "upsert, until the commit"));
-            ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
-                           n / run->seconds, QStringLiteral("records/s"));
-            ctx.report.add(section, QStringLiteral("  peak memory of that dealerq (VmHWM)"),
-                           run->peakRssKb / 1024.0, QStringLiteral("MB"));
-        } else {
-            fail(ctx, section, QStringLiteral("dealerq --headless --drain, SQLite"),
-                 QStringLiteral("records/s"), why, Goal::AtLeast, 100000);
+            run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("ingest-sqlite-%1").arg(r), 1, n,
+                        &why);
+        if (!run) {
+            fail(ctx, section, sqliteName, QStringLiteral("records/s"), why, Goal::AtLeast, 100000);
+            sqliteRates.clear();
+            break;
         }
+        sqliteRates << n / landedSeconds(*run);
+        sqliteWallRates << n / run->seconds;
+        peakKb = std::max(peakKb, run->peakRssKb);
+    }
+    const double sqliteRate = median(sqliteRates);
+    if (!sqliteRates.isEmpty()) {
+        ctx.report.add(section, sqliteName, sqliteRate, QStringLiteral("records/s"), Goal::AtLeast,
+                       100000,
+                       QStringLiteral("end to end: process start, claim, fetch, decode, upsert, "
+                                      "until the commit; %1")
+                           .arg(runs));
+        ctx.report.add(section, QStringLiteral("  the same, process start to exit"),
+                       median(sqliteWallRates), QStringLiteral("records/s"), runs);
+        ctx.report.add(section, QStringLiteral("  peak memory of that dealerq (VmHWM)"),
+                       peakKb / 1024.0, QStringLiteral("MB"));
     }
 
     double pgRate = qQNaN();
@@ -560,40 +595,55 @@ void benchIngest(Context &ctx)
         QVector<QUrl> urls;
         for (int page = 1; (page - 1) * pageSize < n; ++page)
             urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), dealer), page, pageSize);
-        const FetchLoop pages = fetchAll(urls, true);
-        if (pages.error.isEmpty())
+        QVector<double> fetchRates;
+        QVector<double> insertRates;
+        QVector<FetchedRecord> records;
+        for (int r = 0; r < ctx.repeat; ++r) {
+            const FetchLoop pages = fetchAll(urls, r == 0);
+            if (!pages.error.isEmpty()) {
+                fail(ctx, section, bareName, QStringLiteral("records/s"), pages.error);
+                insertRates.clear();
+                break;
+            }
+            fetchRates << n / pages.seconds;
+            for (const QByteArray &body : pages.bodies) {
+                DecodedPage page;
+                if (!decodePage(body, &page, &why))
+                    break;
+                records += page.items;
+            }
+            const auto db =
+                BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bare-%1.db").arg(r));
+            {
+                JobStore store(db->url()); // the same schema, so the same table and key
+                openStore(store, &why);
+            }
+            std::optional<double> seconds;
+            if (records.size() != n)
+                why = QStringLiteral("fetched %1 records of %2").arg(records.size()).arg(n);
+            else
+                seconds = bareSqliteInsert(db->url().path, dealer, records, &why);
+            if (!seconds) {
+                fail(ctx, section, bareName, QStringLiteral("records/s"), why);
+                insertRates.clear();
+                break;
+            }
+            insertRates << n / *seconds;
+        }
+        if (!fetchRates.isEmpty())
             ctx.report.add(section,
                            QStringLiteral("  the fetch alone: bare loop over the same %1 pages")
                                .arg(urls.size()),
-                           n / pages.seconds, QStringLiteral("records/s"),
+                           median(fetchRates), QStringLiteral("records/s"),
                            QStringLiteral("GETs only, no decoding: the network and simulator's "
-                                          "share of the time"));
-        QVector<FetchedRecord> records;
-        for (const QByteArray &body : pages.bodies) {
-            DecodedPage page;
-            if (!decodePage(body, &page, &why))
-                break;
-            records += page.items;
-        }
-        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bare.db"));
-        {
-            JobStore store(db->url()); // the same schema, so the same table and key
-            openStore(store, &why);
-        }
-        std::optional<double> seconds;
-        if (!pages.error.isEmpty())
-            why = pages.error;
-        else if (records.size() != n)
-            why = QStringLiteral("fetched %1 records of %2").arg(records.size()).arg(n);
-        else
-            seconds = bareSqliteInsert(db->url().path, dealer, records, &why);
-        if (seconds) {
-            bareRate = n / *seconds;
+                                          "share of the time; %1")
+                               .arg(runs));
+        if (!insertRates.isEmpty()) {
+            bareRate = median(insertRates);
             ctx.report.add(section, bareName, bareRate, QStringLiteral("records/s"),
                            QStringLiteral("the same rows into the same table, one prepared "
-                                          "INSERT, one transaction; insert time only"));
-        } else {
-            fail(ctx, section, bareName, QStringLiteral("records/s"), why);
+                                          "INSERT, one transaction; insert time only; %1")
+                               .arg(runs));
         }
     }
 #else
@@ -665,18 +715,34 @@ bool seedHistory(const DatabaseUrl &url, int count, QString *error)
     return true;
 }
 
-void benchBulkAdd(Context &ctx, const QString &section, const BenchDatabase &db,
-                  const QString &backend, bool withGoal)
+/// Times `measure` (milliseconds; nothing on failure, with *why set) ctx.repeat times and
+/// reports the median as `name`.
+void timed(Context &ctx, const QString &section, const QString &name, Goal goal, double goalValue,
+           const QString &note, const std::function<std::optional<double>(int, QString *)> &measure)
+{
+    QVector<double> values;
+    QString why;
+    for (int r = 0; r < ctx.repeat; ++r) {
+        const std::optional<double> ms = measure(r, &why);
+        if (!ms) {
+            fail(ctx, section, name, QStringLiteral("ms"), why, goal, goalValue);
+            return;
+        }
+        values << *ms;
+    }
+    ctx.report.add(section, name, median(values), QStringLiteral("ms"), goal, goalValue,
+                   QStringLiteral("%1%2median of %3 runs")
+                       .arg(note, note.isEmpty() ? QString() : QStringLiteral("; "))
+                       .arg(ctx.repeat));
+}
+
+/// JobStore::addJobs of ctx.sizes.bulkIds new IDs into the fresh, migrated store `url`.
+std::optional<double> bulkAdd(Context &ctx, const DatabaseUrl &url, QString *why)
 {
     const int n = ctx.sizes.bulkIds;
-    const QString name =
-        QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, %2").arg(thousands(n), backend);
-    QString why;
-    JobStore store(db.url());
-    if (!openStore(store, &why)) {
-        fail(ctx, section, name, QStringLiteral("ms"), why);
-        return;
-    }
+    JobStore store(url);
+    if (!openStore(store, why))
+        return std::nullopt;
     const QStringList ids = dealerIds(QStringLiteral("K"), n);
     StoreError error;
     QElapsedTimer clock;
@@ -684,14 +750,10 @@ void benchBulkAdd(Context &ctx, const QString &section, const BenchDatabase &db,
     const std::optional<BulkOutcome> outcome = store.addJobs(ids, commonJob(), &error);
     const double ms = double(clock.nsecsElapsed()) / 1e6;
     if (!outcome || outcome->jobIds.size() != n) {
-        fail(ctx, section, name, QStringLiteral("ms"),
-             outcome ? QStringLiteral("queued %1").arg(outcome->jobIds.size()) : error.message);
-        return;
+        *why = outcome ? QStringLiteral("queued %1").arg(outcome->jobIds.size()) : error.message;
+        return std::nullopt;
     }
-    if (withGoal)
-        ctx.report.add(section, name, ms, QStringLiteral("ms"), Goal::AtMost, 200);
-    else
-        ctx.report.add(section, name, ms, QStringLiteral("ms"));
+    return ms;
 }
 
 void benchOperations(Context &ctx)
@@ -699,43 +761,54 @@ void benchOperations(Context &ctx)
     const QString section = QStringLiteral("Operations");
     progress(section);
     QString why;
+    const QString bulk = thousands(ctx.sizes.bulkIds);
 
-    {
-        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulk.db"));
-        benchBulkAdd(ctx, section, *db, QStringLiteral("SQLite"), true);
-    }
-    if (const auto db = postgresDatabase(ctx, &why))
-        benchBulkAdd(ctx, section, *db, QStringLiteral("PostgreSQL"), false);
+    timed(ctx, section, QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, SQLite").arg(bulk),
+          Goal::AtMost, 200, {}, [&](int r, QString *error) {
+              const auto db =
+                  BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulk-%1.db").arg(r));
+              return bulkAdd(ctx, db->url(), error);
+          });
+    if (ctx.pgAdminUrl.isEmpty())
+        ctx.report.missing(
+            section, QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, PostgreSQL").arg(bulk),
+            QStringLiteral("ms"), ctx.pgSkipReason);
     else
-        ctx.report.missing(section,
-                           QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, PostgreSQL")
-                               .arg(thousands(ctx.sizes.bulkIds)),
-                           QStringLiteral("ms"), why);
+        timed(ctx, section,
+              QStringLiteral("bulk add of %1 IDs, JobStore::addJobs, PostgreSQL").arg(bulk),
+              Goal::None, 0, {}, [&](int, QString *error) -> std::optional<double> {
+                  const auto db = BenchDatabase::postgres(ctx.pgAdminUrl, error);
+                  if (!db)
+                      return std::nullopt;
+                  return bulkAdd(ctx, db->url(), error);
+              });
 
-    {
-        // The same through the command line, as an operator does it: process start included.
-        const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulkcli.db"));
-        const QString name = QStringLiteral("bulk add of %1 IDs, dealerq --bulk-file, SQLite")
-                                 .arg(thousands(ctx.sizes.bulkIds));
-        QFile file(ctx.path(QStringLiteral("ids.txt")));
-        file.open(QIODevice::WriteOnly);
-        file.write(dealerIds(QStringLiteral("C"), ctx.sizes.bulkIds).join('\n').toUtf8());
-        file.close();
-        {
-            JobStore store(db->url()); // migrated beforehand: the timed run only queues
-            openStore(store, &why);
-        }
-        const ProcessRun run =
-            runProcess(dealerqProgram(),
-                       {QStringLiteral("--db"), db->urlString(), QStringLiteral("--bulk-file"),
-                        file.fileName(), QStringLiteral("--settings"), ctx.settingsFile},
-                       ctx.path(QStringLiteral("bulkcli.stderr")), 120000, childEnvironment());
-        if (run.exitCode == 0)
-            ctx.report.add(section, name, run.seconds * 1000, QStringLiteral("ms"),
-                           QStringLiteral("wall time of the process"));
-        else
-            fail(ctx, section, name, QStringLiteral("ms"), run.errorTail.right(300));
-    }
+    // The same through the command line, as an operator does it: process start included.
+    QFile ids(ctx.path(QStringLiteral("ids.txt")));
+    ids.open(QIODevice::WriteOnly);
+    ids.write(dealerIds(QStringLiteral("C"), ctx.sizes.bulkIds).join('\n').toUtf8());
+    ids.close();
+    timed(ctx, section, QStringLiteral("bulk add of %1 IDs, dealerq --bulk-file, SQLite").arg(bulk),
+          Goal::None, 0, QStringLiteral("wall time of the process"),
+          [&](int r, QString *error) -> std::optional<double> {
+              const auto db =
+                  BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("bulkcli-%1.db").arg(r));
+              {
+                  JobStore store(db->url()); // migrated beforehand: the timed run only queues
+                  if (!openStore(store, error))
+                      return std::nullopt;
+              }
+              const ProcessRun run = runProcess(
+                  dealerqProgram(),
+                  {QStringLiteral("--db"), db->urlString(), QStringLiteral("--bulk-file"),
+                   ids.fileName(), QStringLiteral("--settings"), ctx.settingsFile},
+                  ctx.path(QStringLiteral("bulkcli.stderr")), 120000, childEnvironment());
+              if (run.exitCode != 0) {
+                  *error = run.errorTail.right(300);
+                  return std::nullopt;
+              }
+              return run.seconds * 1000;
+          });
 
     const int history = ctx.sizes.historyJobs;
     const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("history.db"));
@@ -745,34 +818,39 @@ void benchOperations(Context &ctx)
         fail(ctx, section, csvName, QStringLiteral("ms"), why, Goal::AtMost, 1000);
         return;
     }
-    {
-        JobStore store(db->url());
-        openStore(store, &why);
-        QElapsedTimer clock;
-        clock.start();
-        const qint64 written =
-            Csv::exportJobsToFile(store, ctx.path(QStringLiteral("jobs.csv")), &why);
-        const double ms = double(clock.nsecsElapsed()) / 1e6;
-        if (written == history)
-            ctx.report.add(section, csvName, ms, QStringLiteral("ms"), Goal::AtMost, 1000);
-        else
-            fail(ctx, section, csvName, QStringLiteral("ms"), why, Goal::AtMost, 1000);
-    }
-    {
-        const QString name =
-            QStringLiteral("CSV export of %1 jobs, dealerq --export-csv").arg(thousands(history));
-        const ProcessRun run =
-            runProcess(dealerqProgram(),
-                       {QStringLiteral("--db"), db->urlString(), QStringLiteral("--export-csv"),
-                        ctx.path(QStringLiteral("jobs-cli.csv")), QStringLiteral("--settings"),
-                        ctx.settingsFile},
-                       ctx.path(QStringLiteral("csvcli.stderr")), 120000, childEnvironment());
-        if (run.exitCode == 0)
-            ctx.report.add(section, name, run.seconds * 1000, QStringLiteral("ms"),
-                           QStringLiteral("wall time of the process"));
-        else
-            fail(ctx, section, name, QStringLiteral("ms"), run.errorTail.right(300));
-    }
+    timed(ctx, section, csvName, Goal::AtMost, 1000, {},
+          [&](int, QString *error) -> std::optional<double> {
+              JobStore store(db->url());
+              if (!openStore(store, error))
+                  return std::nullopt;
+              QElapsedTimer clock;
+              clock.start();
+              const qint64 written =
+                  Csv::exportJobsToFile(store, ctx.path(QStringLiteral("jobs.csv")), error);
+              const double ms = double(clock.nsecsElapsed()) / 1e6;
+              if (written != history) {
+                  if (written >= 0)
+                      *error = QStringLiteral("wrote %1 jobs").arg(written);
+                  return std::nullopt;
+              }
+              return ms;
+          });
+    timed(ctx, section,
+          QStringLiteral("CSV export of %1 jobs, dealerq --export-csv").arg(thousands(history)),
+          Goal::None, 0, QStringLiteral("wall time of the process"),
+          [&](int, QString *error) -> std::optional<double> {
+              const ProcessRun run = runProcess(
+                  dealerqProgram(),
+                  {QStringLiteral("--db"), db->urlString(), QStringLiteral("--export-csv"),
+                   ctx.path(QStringLiteral("jobs-cli.csv")), QStringLiteral("--settings"),
+                   ctx.settingsFile},
+                  ctx.path(QStringLiteral("csvcli.stderr")), 120000, childEnvironment());
+              if (run.exitCode != 0) {
+                  *error = run.errorTail.right(300);
+                  return std::nullopt;
+              }
+              return run.seconds * 1000;
+          });
 
     const int drainJobs = ctx.sizes.historyDrainJobs;
     const QString memName =
@@ -870,13 +948,19 @@ int main(int argc, char *argv[])
     const QCommandLineOption keep(QStringLiteral("keep"),
                                   QStringLiteral("Keep the temporary folder (databases, logs) "
                                                  "for profiling, and print where it is."));
-    parser.addOptions({smoke, json, pg, noPg, noCelery, only, keep});
+    const QCommandLineOption repeat(QStringLiteral("repeat"),
+                                    QStringLiteral("Runs of each SQLite and baseline figure, the "
+                                                   "median reported (default 3; 1 with --smoke)."),
+                                    QStringLiteral("N"));
+    parser.addOptions({smoke, json, pg, noPg, noCelery, only, keep, repeat});
     parser.process(app);
 
     Context ctx;
     ctx.smoke = parser.isSet(smoke);
     ctx.celery = !parser.isSet(noCelery) && !ctx.smoke;
     ctx.only = parser.value(only).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    ctx.repeat =
+        parser.isSet(repeat) ? std::max(1, parser.value(repeat).toInt()) : (ctx.smoke ? 1 : 3);
     if (ctx.smoke) {
         ctx.sizes.queueJobs = 20;
         ctx.sizes.ingestRecords = 2000;
