@@ -1,5 +1,7 @@
 #include "apihandler.h"
 
+#include "pagedecoder.h"
+
 #include "apimetrics.h"
 #include "csvexport.h"
 #include "jobrequest.h"
@@ -90,27 +92,6 @@ ApiResponse storeFailure(const StoreError &error, const QString &conflictCode = 
                                                       : error.message);
 }
 
-QString typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
 /// Reads the fields of a JSON body, noting every problem.
 class FieldReader final
 {
@@ -147,9 +128,9 @@ public:
             if (key == QLatin1String("dealer_id") && value.isDouble())
                 hint = QStringLiteral(" (write it in quotes, e.g. \"00999\", so that leading "
                                       "zeros are kept)");
-            m_problems->add(
-                QStringLiteral("wrong_type"), key,
-                QStringLiteral("%1 must be a string, not %2%3").arg(key, typeName(value), hint));
+            m_problems->add(QStringLiteral("wrong_type"), key,
+                            QStringLiteral("%1 must be a string, not %2%3")
+                                .arg(key, jsonTypeName(value), hint));
             return {};
         }
         if (value.toString().isEmpty()) {
@@ -192,7 +173,7 @@ public:
         if (!value.isBool()) {
             m_problems->add(
                 QStringLiteral("wrong_type"), key,
-                QStringLiteral("%1 must be true or false, not %2").arg(key, typeName(value)));
+                QStringLiteral("%1 must be true or false, not %2").arg(key, jsonTypeName(value)));
             return false;
         }
         return value.toBool();
@@ -685,7 +666,7 @@ ApiResponse ApiHandler::queueBulk(const QJsonObject &object, bool legacy)
     } else if (!idsValue.isArray()) {
         problems.add(QStringLiteral("wrong_type"), QStringLiteral("dealer_ids"),
                      QStringLiteral("dealer_ids must be an array of strings, not %1")
-                         .arg(typeName(idsValue)));
+                         .arg(jsonTypeName(idsValue)));
     } else {
         const QJsonArray ids = idsValue.toArray();
         for (int i = 0; i < ids.size(); ++i) {
@@ -693,15 +674,15 @@ ApiResponse ApiHandler::queueBulk(const QJsonObject &object, bool legacy)
                 jobRequest.dealerIds << ids.at(i).toString();
                 continue;
             }
-            problems.add(
-                QStringLiteral("wrong_type"), QStringLiteral("dealer_ids"),
-                QStringLiteral("dealer_ids[%1] must be a string, not %2%3")
-                    .arg(i)
-                    .arg(typeName(ids.at(i)), ids.at(i).isDouble()
-                                                  ? QStringLiteral(" (write IDs in quotes, so that "
-                                                                   "leading zeros are kept)")
-                                                  : QString()),
-                {{QStringLiteral("index"), i}});
+            problems.add(QStringLiteral("wrong_type"), QStringLiteral("dealer_ids"),
+                         QStringLiteral("dealer_ids[%1] must be a string, not %2%3")
+                             .arg(i)
+                             .arg(jsonTypeName(ids.at(i)),
+                                  ids.at(i).isDouble()
+                                      ? QStringLiteral(" (write IDs in quotes, so that "
+                                                       "leading zeros are kept)")
+                                      : QString()),
+                         {{QStringLiteral("index"), i}});
         }
     }
     jobRequest.fetchType = reader.string(QStringLiteral("fetch_type"), true);

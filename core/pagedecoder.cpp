@@ -203,27 +203,6 @@ bool scanItems(const QByteArray &body, QVector<Span> *items, QString *error)
     return false;
 }
 
-QString describeType(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("missing");
-}
-
 /// Reads an integer field; false when the value is not a whole number in [min, max].
 bool readInteger(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
 {
@@ -267,14 +246,14 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
     if (!readInteger(pageValue, 1, std::numeric_limits<int>::max(), &number))
         return fail(
             error,
-            QStringLiteral("\"page\" is %1, not a page number").arg(describeType(pageValue)));
+            QStringLiteral("\"page\" is %1, not a page number").arg(jsonTypeName(pageValue)));
     result.page = static_cast<int>(number);
 
     const QJsonValue sizeValue = root.value(QLatin1String("page_size"));
     if (!sizeValue.isUndefined()) {
         if (!readInteger(sizeValue, 0, std::numeric_limits<int>::max(), &number))
             return fail(error, QStringLiteral("\"page_size\" is %1, not a whole number")
-                                   .arg(describeType(sizeValue)));
+                                   .arg(jsonTypeName(sizeValue)));
         result.pageSize = static_cast<int>(number);
     }
 
@@ -283,7 +262,7 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
         // 2^53: the largest count a double holds exactly.
         if (!readInteger(totalValue, 0, 9007199254740992LL, &number))
             return fail(error, QStringLiteral("\"total\" is %1, not a whole number")
-                                   .arg(describeType(totalValue)));
+                                   .arg(jsonTypeName(totalValue)));
         result.total = number;
     }
 
@@ -294,14 +273,14 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
         if (!readInteger(nextValue, std::numeric_limits<int>::min(),
                          std::numeric_limits<int>::max(), &number))
             return fail(error, QStringLiteral("\"next_page\" is %1, not null or a page number")
-                                   .arg(describeType(nextValue)));
+                                   .arg(jsonTypeName(nextValue)));
         result.nextPage = static_cast<int>(number);
     }
 
     const QJsonValue itemsValue = root.value(QLatin1String("items"));
     if (!itemsValue.isArray())
         return fail(error,
-                    QStringLiteral("\"items\" is %1, not an array").arg(describeType(itemsValue)));
+                    QStringLiteral("\"items\" is %1, not an array").arg(jsonTypeName(itemsValue)));
     const QJsonArray items = itemsValue.toArray();
 
     QVector<Span> spans;
@@ -318,7 +297,7 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
         if (!item.isObject())
             return fail(error, QStringLiteral("item %1 is %2, not an object")
                                    .arg(number1)
-                                   .arg(describeType(item)));
+                                   .arg(jsonTypeName(item)));
         const QJsonObject object = item.toObject();
         const QJsonValue id = object.value(QLatin1String("id"));
         if (!id.isString())
@@ -336,4 +315,25 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
     if (page)
         *page = std::move(result);
     return true;
+}
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("missing");
 }

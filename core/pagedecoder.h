@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QJsonValue>
 #include <QString>
 #include <QVector>
 
@@ -29,3 +30,6 @@ struct DecodedPage
 /// Decodes one 200 answer body; returns false and sets *error (a message an operator can act
 /// on) when it is not the JSON of SPEC §2. Never crashes, whatever the bytes.
 bool decodePage(const QByteArray &body, DecodedPage *page, QString *error);
+
+/// How a JSON value reads in a message: "a string", "an array", "null", "missing" (undefined).
+QString jsonTypeName(const QJsonValue &value);
