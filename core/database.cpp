@@ -3,11 +3,14 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
+
+#include <sqlite3.h>
 
 namespace {
 
@@ -208,6 +211,7 @@ void Database::close()
 {
     m_prepared.clear();
     m_unprepared.reset();
+    finalizeNative(); // before Qt closes the handle, which refuses while statements are alive
     if (m_db.isValid())
         m_db.close();
 }
@@ -232,6 +236,37 @@ QSqlQuery &Database::prepared(const QString &sql)
     else
         m_unprepared = std::move(query);
     return result;
+}
+
+sqlite3_stmt *Database::nativeStatement(const char *sql, QString *error)
+{
+    const auto found = m_native.find(sql);
+    if (found != m_native.end())
+        return found->second;
+    const QVariant handle = m_db.isValid() ? m_db.driver()->handle() : QVariant();
+    if (!isSqlite() || !handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        if (error)
+            *error = QStringLiteral("no SQLite connection is open");
+        return nullptr;
+    }
+    sqlite3 *native = *static_cast<sqlite3 *const *>(handle.constData());
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_prepare_v3(native, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+        SQLITE_OK) {
+        if (error)
+            *error = QString::fromUtf8(sqlite3_errmsg(native));
+        sqlite3_finalize(statement);
+        return nullptr;
+    }
+    m_native.emplace(sql, statement);
+    return statement;
+}
+
+void Database::finalizeNative()
+{
+    for (const auto &entry : m_native)
+        sqlite3_finalize(entry.second);
+    m_native.clear();
 }
 
 bool Database::exec(const QString &sql, QString *error)
@@ -293,8 +328,7 @@ bool isConnectionLost(const QSqlError &error, DbBackend backend)
         // Qt reports every failed SQLite step as a ConnectionError: look at the result code.
         // I/O errors, a file that cannot be opened, is corrupt or is not a database call for
         // closing and opening the file again.
-        const int primary = code.toInt() & 0xff;
-        return primary == 10 || primary == 11 || primary == 14 || primary == 26;
+        return isSqliteConnectionLost(code.toInt());
     }
     if (error.type() == QSqlError::ConnectionError)
         return true;
@@ -306,4 +340,10 @@ bool isConnectionLost(const QSqlError &error, DbBackend backend)
     return text.contains(QLatin1String("server closed the connection")) ||
            text.contains(QLatin1String("no connection to the server")) ||
            text.contains(QLatin1String("terminating connection"));
+}
+
+bool isSqliteConnectionLost(int code)
+{
+    const int primary = code & 0xff;
+    return primary == 10 || primary == 11 || primary == 14 || primary == 26;
 }

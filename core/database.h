@@ -6,7 +6,10 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
+
+struct sqlite3_stmt;
 
 enum class DbBackend
 {
@@ -63,13 +66,20 @@ public:
     /// preparing costs more than running most statements (on PostgreSQL a round trip more).
     /// Call finish() once done reading, so that no read stays open.
     QSqlQuery &prepared(const QString &sql);
+    /// SQLite only: the statement `sql` of the sqlite3 C API on this connection's own handle,
+    /// prepared once and finalized when the connection closes; nullptr with *error when it
+    /// cannot be. Reset it after each use.
+    sqlite3_stmt *nativeStatement(const char *sql, QString *error);
 
 private:
+    void finalizeNative();
+
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
     std::unique_ptr<QSqlQuery> m_unprepared; ///< the last statement that failed to prepare
+    std::unordered_map<std::string, sqlite3_stmt *> m_native;
 };
 
 /// The PostgreSQL channel every committed change to the queue is announced on.
@@ -97,3 +107,6 @@ private:
 /// True when a failed statement means the connection itself is gone (server restarted or
 /// unreachable), so it must be closed and opened again before the next try.
 bool isConnectionLost(const class QSqlError &error, DbBackend backend);
+/// The same for an SQLite result code (primary or extended): I/O error, corrupt file, cannot
+/// open, not a database — the file must be closed and opened again.
+bool isSqliteConnectionLost(int code);

@@ -249,26 +249,39 @@ void DealerFetch::onMetaData()
         return;
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
-    if (status == 200 && length.isValid() && length.toLongLong() > m_policy.maxPageBytes)
+    if (status != 200 || !length.isValid())
+        return;
+    if (length.toLongLong() > m_policy.maxPageBytes) {
         failPageTooBig();
+        return;
+    }
+    // The page is kept as it is (its records point into it): one allocation of the right size.
+    m_body.reserve(length.toLongLong());
 }
 
 void DealerFetch::onReadyRead()
 {
     if (!m_reply)
         return;
-    const QByteArray chunk = m_reply->readAll();
-    m_replyBytes += chunk.size();
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 200) {
-        if (m_replyBytes > m_policy.maxPageBytes) {
-            failPageTooBig();
-            return;
-        }
-        m_body += chunk;
-    } else if (m_body.size() < MaxErrorBodyBytes) {
-        m_body += chunk.left(MaxErrorBodyBytes - m_body.size());
+    if (status != 200) {
+        const QByteArray chunk = m_reply->readAll();
+        m_replyBytes += chunk.size();
+        if (m_body.size() < MaxErrorBodyBytes)
+            m_body += chunk.left(MaxErrorBodyBytes - m_body.size());
+        return;
     }
+    const qint64 available = m_reply->bytesAvailable();
+    m_replyBytes += available;
+    if (m_replyBytes > m_policy.maxPageBytes) {
+        failPageTooBig();
+        return;
+    }
+    // Straight into the page's buffer (reserved from Content-Length when the server sent it).
+    const qsizetype had = m_body.size();
+    m_body.resize(had + available);
+    const qint64 read = m_reply->read(m_body.data() + had, available);
+    m_body.resize(had + std::max<qint64>(read, 0));
 }
 
 void DealerFetch::onReplyFinished()

@@ -1,10 +1,12 @@
 #include "jobstore.h"
 
 #include "pagedecoder.h"
+#include "sqliteupsert.h"
 #include "timeformat.h"
 #include "validation.h"
 
 #include <QDateTime>
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -37,6 +39,20 @@ private:
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+/// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
+/// SQLite's 32,766 and PostgreSQL's 65,535.
+constexpr qsizetype BulkChunk = 500;
+
+/// "?, ?, ?" with `count` question marks.
+QString placeholders(qsizetype count)
+{
+    QString list;
+    list.reserve(count * 3);
+    for (qsizetype i = 0; i < count; ++i)
+        list += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+    return list;
 }
 
 Job jobFromQuery(const QSqlQuery &q)
@@ -408,24 +424,87 @@ std::optional<qint64> JobStore::queueEdge(bool front, StoreError *error)
     return q.value(0).isNull() ? 0 : q.value(0).toLongLong();
 }
 
-std::optional<qint64> JobStore::insertJob(QSqlQuery &insert, const NewJob &job, qint64 position,
-                                          qint64 now, StoreError *error)
+bool JobStore::findQueued(const QStringList &dealerIds, const NewJob &common,
+                          QHash<QString, qint64> *queued, StoreError *error)
 {
-    insert.bindValue(0, job.dealerId);
-    insert.bindValue(1, job.fetchType);
-    insert.bindValue(2, job.fromMs);
-    insert.bindValue(3, job.toMs);
-    insert.bindValue(4, job.priority);
-    insert.bindValue(5, position);
-    insert.bindValue(6, now);
-    if (!exec(insert, error, QStringLiteral("queueing a job")) || !insert.next()) {
-        if (error && !error->isSet())
-            error->kind = StoreError::Kind::Database;
-        return std::nullopt;
+    const QString sql =
+        QStringLiteral("SELECT dealer_id, id FROM jobs WHERE status = 'queued' AND fetch_type = ? "
+                       "AND from_ms = ? AND to_ms = ? AND dealer_id IN (%1)")
+            .arg(placeholders(dealerIds.size()));
+    // A full chunk's statement is kept; a last, shorter one is prepared for this call only.
+    QSqlQuery single(m_db->db());
+    QSqlQuery &q = dealerIds.size() == BulkChunk ? m_db->prepared(sql) : single;
+    if (&q == &single) {
+        q.setForwardOnly(true);
+        q.prepare(sql);
     }
-    const qint64 id = insert.value(0).toLongLong();
-    insert.finish();
-    return id;
+    const FinishOnExit finishQ(q);
+    q.bindValue(0, common.fetchType);
+    q.bindValue(1, common.fromMs);
+    q.bindValue(2, common.toMs);
+    for (qsizetype i = 0; i < dealerIds.size(); ++i)
+        q.bindValue(int(3 + i), dealerIds.at(i));
+    if (!exec(q, error, QStringLiteral("looking for duplicate jobs")))
+        return false;
+    while (q.next())
+        queued->insert(q.value(0).toString(), q.value(1).toLongLong());
+    return true;
+}
+
+bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
+                          qint64 firstPosition, qint64 now, QVector<qint64> *ids, StoreError *error)
+{
+    ids->clear();
+    if (dealerIds.isEmpty())
+        return true;
+    QStringList rows;
+    rows.reserve(dealerIds.size());
+    for (qsizetype i = 0; i < dealerIds.size(); ++i)
+        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0)");
+    const QString sql = QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
+                                       "status, priority, position, created_ms, attempts) "
+                                       "VALUES %1 RETURNING id, position")
+                            .arg(rows.join(QLatin1Char(',')));
+    QSqlQuery single(m_db->db());
+    QSqlQuery &q = dealerIds.size() == BulkChunk ? m_db->prepared(sql) : single;
+    if (&q == &single) {
+        q.setForwardOnly(true);
+        q.prepare(sql);
+    }
+    const FinishOnExit finishQ(q);
+    int at = 0;
+    for (qsizetype i = 0; i < dealerIds.size(); ++i) {
+        q.bindValue(at++, dealerIds.at(i));
+        q.bindValue(at++, common.fetchType);
+        q.bindValue(at++, common.fromMs);
+        q.bindValue(at++, common.toMs);
+        q.bindValue(at++, priority);
+        q.bindValue(at++, firstPosition + i);
+        q.bindValue(at++, now);
+    }
+    if (!exec(q, error, QStringLiteral("queueing jobs")))
+        return false;
+    // Matched by position, which is unique within the call: RETURNING promises no order.
+    ids->resize(dealerIds.size());
+    qsizetype returned = 0;
+    while (q.next()) {
+        const qint64 index = q.value(1).toLongLong() - firstPosition;
+        if (index < 0 || index >= dealerIds.size())
+            break;
+        (*ids)[index] = q.value(0).toLongLong();
+        ++returned;
+    }
+    if (returned != dealerIds.size()) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("queueing jobs: the database returned %1 new jobs for %2")
+                          .arg(returned)
+                          .arg(dealerIds.size()),
+                      {},
+                      0};
+        return false;
+    }
+    return true;
 }
 
 std::optional<AddOutcome> JobStore::addJob(const NewJob &job, StoreError *error)
@@ -474,39 +553,40 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
         position = *back + 1;
     }
 
+    // In chunks: one statement finds which of a chunk's dealers are queued already, one inserts
+    // the rest (on PostgreSQL each statement is a round trip: 10,000 IDs take 40, not 20,000).
     BulkOutcome outcome;
     const qint64 now = nowMs();
-    // Both statements are prepared once: a list of 10,000 IDs spent most of its time preparing.
-    QSqlQuery &lookup = m_db->prepared(
-        QStringLiteral("SELECT id FROM jobs WHERE status = 'queued' AND dealer_id = ? AND "
-                       "fetch_type = ? AND from_ms = ? AND to_ms = ?"));
-    const FinishOnExit finishLookup(lookup);
-    QSqlQuery &insert =
-        m_db->prepared(QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
-                                      "status, priority, position, created_ms, attempts) "
-                                      "VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, 0) RETURNING id"));
-    const FinishOnExit finishInsert(insert);
-    for (const QString &dealerId : dealerIds) {
-        NewJob job = common;
-        job.dealerId = dealerId;
-        job.priority = priority;
-        lookup.bindValue(0, job.dealerId);
-        lookup.bindValue(1, job.fetchType);
-        lookup.bindValue(2, job.fromMs);
-        lookup.bindValue(3, job.toMs);
-        if (!exec(lookup, error, QStringLiteral("looking for a duplicate job")))
+    QHash<QString, qint64> queued; // dealer -> its queued job, for the dealers seen so far
+    for (qsizetype from = 0; from < dealerIds.size(); from += BulkChunk) {
+        const QStringList chunk = dealerIds.mid(from, BulkChunk);
+        if (!findQueued(chunk, common, &queued, error))
             return std::nullopt;
-        const qint64 existing = lookup.next() ? lookup.value(0).toLongLong() : 0;
-        lookup.finish();
-        if (existing != 0) {
+        QStringList fresh; // not queued yet, each once, in the order given
+        QSet<QString> seen;
+        for (const QString &dealerId : chunk) {
+            if (!queued.contains(dealerId) && !seen.contains(dealerId)) {
+                fresh << dealerId;
+                seen.insert(dealerId);
+            }
+        }
+        QVector<qint64> added;
+        if (!insertJobs(fresh, common, priority, position, now, &added, error))
+            return std::nullopt;
+        position += fresh.size();
+        for (qsizetype i = 0; i < fresh.size(); ++i)
+            queued.insert(fresh.at(i), added.at(i));
+        // Each ID, in the order given: added here, or (queued before, or a repeat) skipped.
+        qsizetype nextFresh = 0;
+        for (const QString &dealerId : chunk) {
+            if (nextFresh < fresh.size() && fresh.at(nextFresh) == dealerId) {
+                outcome.jobIds.push_back(added.at(nextFresh++));
+                continue;
+            }
+            const qint64 existing = queued.value(dealerId);
             outcome.skipped.push_back(
                 {dealerId, QStringLiteral("already queued as job %1").arg(existing), existing});
-            continue;
         }
-        const std::optional<qint64> added = insertJob(insert, job, position++, now, error);
-        if (!added)
-            return std::nullopt;
-        outcome.jobIds.push_back(*added);
     }
     if (!tx.commit(&why)) {
         if (error)
@@ -989,6 +1069,22 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
                       0};
         return std::nullopt;
     }
+    const std::optional<Job> claimed = claimInTransaction(runnerId, error);
+    if (!claimed)
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        if (error)
+            *error = {StoreError::Kind::Database,
+                      QStringLiteral("cannot claim the next job: %1").arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    }
+    return claimed;
+}
+
+std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreError *error)
+{
     // One statement: the first job in run order is marked running and read back.
     QSqlQuery &q = m_db->prepared(
         QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
@@ -1008,17 +1104,7 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
             error->kind = StoreError::Kind::None;
         return std::nullopt;
     }
-    const Job claimed = jobFromQuery(q);
-    q.finish();
-    if (!tx.commit(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot claim the next job: %1").arg(why),
-                      {},
-                      0};
-        return std::nullopt;
-    }
-    return claimed;
+    return jobFromQuery(q);
 }
 
 std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
@@ -1058,11 +1144,101 @@ bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
     return setMetaValue(QStringLiteral("runner_holder"), holder, error);
 }
 
+bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &records,
+                             JobResult *result, StoreError *error)
+{
+    result->inserted = result->updated = result->unchanged = 0;
+    if (m_db->isSqlite()) {
+        UpsertCounts counts;
+        UpsertFailure failure;
+        if (!upsertRecordsSqlite(*m_db, job, records, &counts, &failure)) {
+            const bool lost = isSqliteConnectionLost(failure.code);
+            m_connectionLost = m_connectionLost || lost;
+            if (error)
+                *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
+                          QStringLiteral("database error while storing the records of job %1: %2")
+                              .arg(job.id)
+                              .arg(failure.message),
+                          {},
+                          0};
+            return false;
+        }
+        result->inserted = counts.inserted;
+        result->updated = counts.updated;
+        result->unchanged = counts.unchanged;
+        return true;
+    }
+
+    // PostgreSQL: one statement per record in the usual cases, as upsertRecordsSqlite does.
+    const QString key = QStringLiteral("dealer_id = ? AND fetch_type = ? AND record_id = ?");
+    QSqlQuery &insert = m_db->prepared(
+        QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
+                       "updated_at, job_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    QSqlQuery &differs = m_db->prepared(
+        QStringLiteral("SELECT payload::text IS DISTINCT FROM ? FROM records WHERE %1").arg(key));
+    const FinishOnExit finishDiffers(differs);
+    QSqlQuery &update = m_db->prepared(
+        QStringLiteral("UPDATE records SET payload = ?, updated_at = ?, job_id = ? WHERE %1")
+            .arg(key));
+    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
+    // What every record shares is bound once: a statement keeps its values between runs.
+    insert.bindValue(0, job.dealerId);
+    insert.bindValue(1, job.fetchType);
+    insert.bindValue(5, job.id);
+    differs.bindValue(1, job.dealerId);
+    differs.bindValue(2, job.fetchType);
+    update.bindValue(2, job.id);
+    update.bindValue(3, job.dealerId);
+    update.bindValue(4, job.fetchType);
+    bool expectNew = true;
+    for (const FetchedRecord &record : records) {
+        const QString id = record.id();
+        const QString payload = QString::fromUtf8(record.payload());
+        const QString updatedAt = record.updatedAt();
+        if (expectNew) {
+            insert.bindValue(2, id);
+            insert.bindValue(3, payload);
+            insert.bindValue(4, updatedAt);
+            if (!exec(insert, error, storing))
+                return false;
+            if (insert.numRowsAffected() > 0) {
+                ++result->inserted;
+                continue;
+            }
+        }
+        differs.bindValue(0, payload);
+        differs.bindValue(3, id);
+        if (!exec(differs, error, storing))
+            return false;
+        const bool exists = differs.next();
+        const bool changed = exists && differs.value(0).toBool();
+        differs.finish();
+        expectNew = !exists;
+        if (exists && !changed) {
+            ++result->unchanged;
+            continue;
+        }
+        if (exists) {
+            update.bindValue(0, payload);
+            update.bindValue(1, updatedAt);
+            update.bindValue(5, id);
+        } else {
+            insert.bindValue(2, id);
+            insert.bindValue(3, payload);
+            insert.bindValue(4, updatedAt);
+        }
+        if (!exec(exists ? update : insert, error, storing))
+            return false;
+        ++(exists ? result->updated : result->inserted);
+    }
+    return true;
+}
+
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
                                                      const JobError &jobError, JobResult *result,
                                                      const QVector<LogLine> &log,
                                                      const QVector<FetchedRecord> *records,
-                                                     StoreError *error)
+                                                     StoreError *error, FinishFollowUp *followUp)
 {
     WriteTransaction tx(*m_db);
     QString why;
@@ -1123,87 +1299,17 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         }
     }
 
-    if (records && result) {
-        result->inserted = result->updated = result->unchanged = 0;
-        // One statement per record in the usual cases: while records turn out new, each is
-        // inserted outright (a conflict means it exists); once one exists, each is compared
-        // first (a fetch of a known window is mostly unchanged). SQLite gets the payload's bytes
-        // as they came (a blob read as UTF-8 text), not converted to UTF-16 and back.
-        const bool sqlite = m_db->isSqlite();
-        const QString payloadParam =
-            sqlite ? QStringLiteral("CAST(? AS TEXT)") : QStringLiteral("?");
-        const QString key = QStringLiteral("dealer_id = ? AND fetch_type = ? AND record_id = ?");
-        QSqlQuery &insert = m_db->prepared(
-            QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
-                           "updated_at, job_id) VALUES (?, ?, ?, %1, ?, ?) ON CONFLICT DO NOTHING")
-                .arg(payloadParam));
-        QSqlQuery &differs =
-            m_db->prepared(QStringLiteral("SELECT %1 FROM records WHERE %2")
-                               .arg(sqlite ? QStringLiteral("payload IS NOT CAST(? AS TEXT)")
-                                           : QStringLiteral("payload::text IS DISTINCT FROM ?"),
-                                    key));
-        const FinishOnExit finishDiffers(differs);
-        QSqlQuery &update = m_db->prepared(
-            QStringLiteral("UPDATE records SET payload = %1, updated_at = ?, job_id = ? WHERE %2")
-                .arg(payloadParam, key));
-        const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
-        // What every record shares is bound once: a statement keeps its values between runs.
-        insert.bindValue(0, job.dealerId);
-        insert.bindValue(1, job.fetchType);
-        insert.bindValue(5, job.id);
-        differs.bindValue(1, job.dealerId);
-        differs.bindValue(2, job.fetchType);
-        update.bindValue(2, job.id);
-        update.bindValue(3, job.dealerId);
-        update.bindValue(4, job.fetchType);
-        bool expectNew = true;
-        for (const FetchedRecord &record : *records) {
-            const QVariant payload =
-                sqlite ? QVariant(record.payload) : QVariant(QString::fromUtf8(record.payload));
-            if (expectNew) {
-                insert.bindValue(2, record.id);
-                insert.bindValue(3, payload);
-                insert.bindValue(4, record.updatedAt);
-                if (!exec(insert, error, storing))
-                    return std::nullopt;
-                if (insert.numRowsAffected() > 0) {
-                    ++result->inserted;
-                    continue;
-                }
-            }
-            differs.bindValue(0, payload);
-            differs.bindValue(3, record.id);
-            if (!exec(differs, error, storing))
-                return std::nullopt;
-            const bool exists = differs.next();
-            const bool changed = exists && differs.value(0).toInt() != 0;
-            differs.finish();
-            expectNew = !exists;
-            if (exists && !changed) {
-                ++result->unchanged;
-                continue;
-            }
-            QSqlQuery &write = exists ? update : insert;
-            if (exists) {
-                update.bindValue(0, payload);
-                update.bindValue(1, record.updatedAt);
-                update.bindValue(5, record.id);
-            } else {
-                insert.bindValue(2, record.id);
-                insert.bindValue(3, payload);
-                insert.bindValue(4, record.updatedAt);
-            }
-            if (!exec(write, error, storing))
-                return std::nullopt;
-            ++(exists ? result->updated : result->inserted);
-        }
-    }
+    if (records && result && !upsertRecords(job, *records, result, error))
+        return std::nullopt;
 
     const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
-    QSqlQuery &q = m_db->prepared(QStringLiteral(
-        "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
-        "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
-        "cancel_requested = 0 WHERE id = ?"));
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral(
+            "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
+            "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
+            "cancel_requested = 0 WHERE id = ? RETURNING %1")
+            .arg(JobColumns));
+    const FinishOnExit finishQ(q);
     q.addBindValue(jobStatusName(status));
     q.addBindValue(status == JobStatus::Queued ? QVariant() : QVariant(nowMs()));
     q.addBindValue(resultValue(result ? result->pages : 0));
@@ -1217,32 +1323,54 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     q.addBindValue(job.id);
     if (!exec(q, error, QStringLiteral("finishing job %1").arg(job.id)))
         return std::nullopt;
+    std::optional<Job> finished;
+    if (q.next())
+        finished = jobFromQuery(q);
+    q.finish();
     if (!insertLog(job.id, finalLog, error))
         return std::nullopt;
+
+    std::optional<Job> next;
+    if (followUp && !followUp->claimFor.isEmpty()) {
+        const std::optional<bool> paused = isPaused(error);
+        if (!paused)
+            return std::nullopt;
+        if (!*paused) {
+            next = claimInTransaction(followUp->claimFor, error);
+            if (!next && error && error->isSet())
+                return std::nullopt;
+        }
+    }
     if (!tx.commit(&why))
         return txFailed();
+    if (followUp) {
+        // Only once committed: a rolled-back claim must not look like a started job.
+        followUp->finished = std::move(finished);
+        followUp->next = std::move(next);
+    }
     return outcome;
 }
 
 std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
                                                    const QVector<FetchedRecord> &records,
                                                    const QVector<LogLine> &log, JobResult *result,
-                                                   StoreError *error)
+                                                   StoreError *error, FinishFollowUp *followUp)
 {
     JobResult counted = result ? *result : JobResult{};
     const std::optional<FinishOutcome> outcome =
-        finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error);
+        finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
     if (outcome == FinishOutcome::Done && result)
         *result = counted;
     return outcome;
 }
 
 std::optional<FinishOutcome> JobStore::failJob(const Job &job, const JobError &jobError,
-                                               const QVector<LogLine> &log, StoreError *error)
+                                               const QVector<LogLine> &log, StoreError *error,
+                                               FinishFollowUp *followUp)
 {
     const JobStatus status =
         jobError.category == ErrorCategory::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
-    return finishRunning(job, status, jobError, nullptr, log, nullptr, error);
+    return finishRunning(job, status, jobError, nullptr, log, nullptr, error, followUp);
 }
 
 std::optional<FinishOutcome> JobStore::requeueInterrupted(const Job &job, int maxAttempts,
@@ -1257,11 +1385,11 @@ std::optional<FinishOutcome> JobStore::requeueInterrupted(const Job &job, int ma
                                   .arg(job.attempts),
                               category};
         log.push_back({nowMs(), gaveUp.message});
-        return finishRunning(job, JobStatus::Failed, gaveUp, nullptr, log, nullptr, error);
+        return finishRunning(job, JobStatus::Failed, gaveUp, nullptr, log, nullptr, error, nullptr);
     }
     log.back().message +=
         QStringLiteral("; back in the queue (attempt %1 of %2)").arg(job.attempts).arg(maxAttempts);
-    return finishRunning(job, JobStatus::Queued, {}, nullptr, log, nullptr, error);
+    return finishRunning(job, JobStatus::Queued, {}, nullptr, log, nullptr, error, nullptr);
 }
 
 std::optional<int> JobStore::recoverInterrupted(int maxAttempts, StoreError *error)

@@ -3,6 +3,7 @@
 #include "database.h"
 #include "job.h"
 
+#include <QHash>
 #include <QStringList>
 #include <QVector>
 
@@ -10,7 +11,7 @@
 #include <memory>
 #include <optional>
 
-struct FetchedRecord;
+class FetchedRecord;
 
 /// Why a store operation was refused or failed.
 struct StoreError
@@ -116,6 +117,16 @@ enum class FinishOutcome
     NotOurs           ///< the job is no longer running under this runner: nothing was written
 };
 
+/// What completeJob() and failJob() also do inside their transaction, for the runner: read the
+/// job back as it now stands and, when `claimFor` is set and the queue is not paused, claim the
+/// next queued job for that runner, so that one commit ends a job and starts the next.
+struct FinishFollowUp
+{
+    QString claimFor;            ///< the runner to claim the next job for; empty: claim none
+    std::optional<Job> finished; ///< the job after its end was recorded
+    std::optional<Job> next;     ///< the job claimed, if any
+};
+
 /// The persistent queue, its history and the fetched records, on one database connection of
 /// the calling thread. Every method is synchronous; open one JobStore per thread.
 class JobStore final
@@ -178,9 +189,10 @@ public:
     /// Upserts every record and marks the job completed in one transaction.
     std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
                                              const QVector<LogLine> &log, JobResult *result,
-                                             StoreError *error);
+                                             StoreError *error, FinishFollowUp *followUp = nullptr);
     std::optional<FinishOutcome> failJob(const Job &job, const JobError &jobError,
-                                         const QVector<LogLine> &log, StoreError *error);
+                                         const QVector<LogLine> &log, StoreError *error,
+                                         FinishFollowUp *followUp = nullptr);
     /// A running job was cut off (shutdown, database fault): back to the queue with its attempt
     /// counted, or failed as `category` once it has had `maxAttempts`.
     std::optional<FinishOutcome> requeueInterrupted(const Job &job, int maxAttempts,
@@ -199,17 +211,25 @@ private:
     std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
-    /// Runs addJobs' prepared INSERT for `job`; returns the new job's id.
-    std::optional<qint64> insertJob(class QSqlQuery &insert, const NewJob &job, qint64 position,
-                                    qint64 nowMs, StoreError *error);
+    /// addJobs' steps for one chunk: which dealers have an identical job queued (added to
+    /// *queued), and queueing the others at positions from `firstPosition` on (*ids in order).
+    bool findQueued(const QStringList &dealerIds, const NewJob &common,
+                    QHash<QString, qint64> *queued, StoreError *error);
+    bool insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
+                    qint64 firstPosition, qint64 nowMs, QVector<qint64> *ids, StoreError *error);
     std::optional<qint64> queueEdge(bool front, StoreError *error);
     std::optional<QString> metaValue(const QString &key, StoreError *error);
     bool setMetaValue(const QString &key, const QString &value, StoreError *error);
+    /// Upserts a finished job's records inside the open transaction and counts them in *result.
+    bool upsertRecords(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
+                       StoreError *error);
     std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
                                                const JobError &jobError, JobResult *result,
                                                const QVector<LogLine> &log,
                                                const QVector<FetchedRecord> *records,
-                                               StoreError *error);
+                                               StoreError *error, FinishFollowUp *followUp);
+    /// Marks the first queued job running for `runnerId`, inside an open write transaction.
+    std::optional<Job> claimInTransaction(const QString &runnerId, StoreError *error);
 
     bool listen();
 

@@ -203,6 +203,70 @@ bool scanItems(const QByteArray &body, QVector<Span> *items, QString *error)
     return false;
 }
 
+/// Where an item's "id" and "updated_at" string values are in the body, when each appears
+/// once among the item's keys and is spelled without escapes (its bytes are then the value).
+struct ItemKeys
+{
+    std::optional<Span> id;
+    std::optional<Span> updatedAt;
+};
+
+ItemKeys scanItemKeys(const QByteArray &body, Span item)
+{
+    ItemKeys found;
+    int idSeen = 0;
+    int updatedSeen = 0;
+    RawScanner scan(body);
+    scan.setPos(item.begin);
+    if (!scan.consume('{'))
+        return {};
+    scan.skipSpace();
+    if (scan.peek('}'))
+        return {};
+    while (scan.pos() < item.end) {
+        scan.skipSpace();
+        Span key;
+        if (!scan.skipString(&key))
+            return {};
+        scan.skipSpace();
+        if (!scan.consume(':'))
+            return {};
+        scan.skipSpace();
+        const QByteArrayView keyBytes(body.constData() + key.begin, key.end - key.begin);
+        const QString escapedKey =
+            keyBytes.contains('\\') ? decodeKey(keyBytes.toByteArray()) : QString();
+        const auto keyIs = [&](QLatin1String name) {
+            return escapedKey.isNull() ? keyBytes == QByteArrayView(name.data(), name.size())
+                                       : escapedKey == name;
+        };
+        const bool isId = keyIs(QLatin1String("id"));
+        const bool isUpdated = keyIs(QLatin1String("updated_at"));
+        Span value;
+        if (isId || isUpdated) {
+            if (!scan.peek('"') || !scan.skipString(&value))
+                return {};
+            const bool plainValue =
+                !QByteArrayView(body.constData() + value.begin, value.end - value.begin)
+                     .contains('\\');
+            if (isId && ++idSeen == 1 && plainValue)
+                found.id = value;
+            if (isUpdated && ++updatedSeen == 1 && plainValue)
+                found.updatedAt = value;
+        } else if (!scan.skipValue()) {
+            return {};
+        }
+        scan.skipSpace();
+        if (scan.consume(','))
+            continue;
+        break;
+    }
+    if (idSeen != 1)
+        found.id.reset();
+    if (updatedSeen != 1)
+        found.updatedAt.reset();
+    return found;
+}
+
 /// Reads an integer field; false when the value is not a whole number in [min, max].
 bool readInteger(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
 {
@@ -229,6 +293,8 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
 {
     if (body.trimmed().isEmpty())
         return fail(error, QStringLiteral("the dealer API answered with an empty body"));
+    if (body.size() > std::numeric_limits<qint32>::max())
+        return fail(error, QStringLiteral("the answer is larger than 2 GiB"));
 
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
@@ -302,14 +368,30 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
         const QJsonValue id = object.value(QLatin1String("id"));
         if (!id.isString())
             return fail(error, QStringLiteral("item %1 has no string \"id\"").arg(number1));
-        if (id.toString().isEmpty())
-            return fail(error, QStringLiteral("item %1 has an empty \"id\"").arg(number1));
         const QJsonValue updatedAt = object.value(QLatin1String("updated_at"));
         if (!updatedAt.isString())
             return fail(error, QStringLiteral("item %1 has no string \"updated_at\"").arg(number1));
+
+        // The record points into the body; only an id or updated_at that the raw bytes do not
+        // spell out plainly (escapes, a key given twice) is decoded into bytes of its own.
         const Span span = spans.at(i);
-        result.items.append(
-            {id.toString(), updatedAt.toString(), body.mid(span.begin, span.end - span.begin)});
+        const ItemKeys raw = scanItemKeys(body, span);
+        FetchedRecord record;
+        record.m_payload = {static_cast<qint32>(span.begin),
+                            static_cast<qint32>(span.end - span.begin)};
+        if (raw.id && raw.updatedAt) {
+            record.m_bytes = body;
+            record.m_id = {static_cast<qint32>(raw.id->begin),
+                           static_cast<qint32>(raw.id->end - raw.id->begin)};
+            record.m_updatedAt = {static_cast<qint32>(raw.updatedAt->begin),
+                                  static_cast<qint32>(raw.updatedAt->end - raw.updatedAt->begin)};
+        } else {
+            record = FetchedRecord(id.toString(), updatedAt.toString(),
+                                   body.mid(span.begin, span.end - span.begin));
+        }
+        if (record.idUtf8().isEmpty())
+            return fail(error, QStringLiteral("item %1 has an empty \"id\"").arg(number1));
+        result.items.append(std::move(record));
     }
 
     if (page)
@@ -336,4 +418,15 @@ QString jsonTypeName(const QJsonValue &value)
         break;
     }
     return QStringLiteral("missing");
+}
+
+FetchedRecord::FetchedRecord(const QString &id, const QString &updatedAt, const QByteArray &payload)
+{
+    const QByteArray idBytes = id.toUtf8();
+    const QByteArray updatedBytes = updatedAt.toUtf8();
+    m_bytes.reserve(payload.size() + idBytes.size() + updatedBytes.size());
+    m_bytes.append(payload).append(idBytes).append(updatedBytes);
+    m_payload = {0, static_cast<qint32>(payload.size())};
+    m_id = {m_payload.size, static_cast<qint32>(idBytes.size())};
+    m_updatedAt = {m_id.begin + m_id.size, static_cast<qint32>(updatedBytes.size())};
 }

@@ -227,6 +227,10 @@ void QueueRunner::onFetchFinished()
     const Job job = *m_current;
     m_current.reset();
 
+    // One commit records this job's end and, unless new jobs are held back, claims the next.
+    FinishFollowUp followUp;
+    if (!m_holdNew)
+        followUp.claimFor = m_runnerId;
     StoreError error;
     std::optional<FinishOutcome> outcome;
     if (fetch->error() == ErrorCategory::None) {
@@ -235,10 +239,11 @@ void QueueRunner::onFetchFinished()
         const QVector<FetchedRecord> records = fetch->takeRecords();
         result.fetched = records.size();
         log(QStringLiteral("fetched %1 records in %2 pages").arg(result.fetched).arg(result.pages));
-        outcome = m_store->completeJob(job, records, m_log, &result, &error);
+        outcome = m_store->completeJob(job, records, m_log, &result, &error, &followUp);
     } else {
         log(fetch->errorString());
-        outcome = m_store->failJob(job, {fetch->errorString(), fetch->error()}, m_log, &error);
+        outcome =
+            m_store->failJob(job, {fetch->errorString(), fetch->error()}, m_log, &error, &followUp);
     }
     if (!outcome) {
         // Rolled back: nothing of this attempt is kept. Back to the queue, attempt counted.
@@ -252,9 +257,17 @@ void QueueRunner::onFetchFinished()
             return;
         }
     }
-    StoreError readError;
-    if (const std::optional<Job> finished = m_store->job(job.id, &readError))
-        emit jobFinished(*finished);
+    if (followUp.finished) {
+        emit jobFinished(*followUp.finished);
+    } else {
+        StoreError readError;
+        if (const std::optional<Job> finished = m_store->job(job.id, &readError))
+            emit jobFinished(*finished);
+    }
+    if (followUp.next) {
+        startJob(*followUp.next);
+        return;
+    }
     scheduleNext();
 }
 

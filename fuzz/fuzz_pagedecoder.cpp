@@ -36,21 +36,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     qsizetype from = 0;
     for (qsizetype i = 0; i < page.items.size(); ++i) {
         const FetchedRecord &record = page.items.at(i);
-        FUZZ_CHECK(!record.id.isEmpty(), QString::number(i));
+        FUZZ_CHECK(!record.id().isEmpty(), QString::number(i));
         // In the body, and after the previous item: the items in order, never overlapping.
-        const qsizetype at = body.indexOf(record.payload, from);
-        FUZZ_CHECK(!record.payload.isEmpty() && at >= 0, QString::fromUtf8(record.payload));
-        from = at + record.payload.size();
+        const qsizetype at = body.indexOf(record.payload().toByteArray(), from);
+        FUZZ_CHECK(!record.payload().toByteArray().isEmpty() && at >= 0,
+                   QString::fromUtf8(record.payload().toByteArray()));
+        from = at + record.payload().toByteArray().size();
 
         QJsonParseError parseError;
-        const QJsonDocument alone = QJsonDocument::fromJson(record.payload, &parseError);
+        const QJsonDocument alone =
+            QJsonDocument::fromJson(record.payload().toByteArray(), &parseError);
         FUZZ_CHECK(parseError.error == QJsonParseError::NoError && alone.isObject(),
-                   QString::fromUtf8(record.payload.left(200)));
+                   QString::fromUtf8(record.payload().toByteArray().left(200)));
         const QJsonObject object = alone.object();
-        FUZZ_CHECK(object == items.at(i).toObject(), QString::fromUtf8(record.payload.left(200)));
-        FUZZ_CHECK(object.value(QLatin1String("id")).toString() == record.id, record.id);
-        FUZZ_CHECK(object.value(QLatin1String("updated_at")).toString() == record.updatedAt,
-                   record.updatedAt);
+        FUZZ_CHECK(object == items.at(i).toObject(),
+                   QString::fromUtf8(record.payload().toByteArray().left(200)));
+        FUZZ_CHECK(object.value(QLatin1String("id")).toString() == record.id(), record.id());
+        FUZZ_CHECK(object.value(QLatin1String("updated_at")).toString() == record.updatedAt(),
+                   record.updatedAt());
     }
     return 0;
 }

@@ -171,9 +171,10 @@ void TestDealerClient::fetchesEveryPage()
     QVERIFY(outcome.log.isEmpty());
     for (int i = 0; i < outcome.records.size(); ++i) {
         const FetchedRecord &record = outcome.records.at(i);
-        QCOMPARE(record.id, QStringLiteral("P-12284-%1").arg(i + 1, 6, 10, QLatin1Char('0')));
-        QVERIFY(record.payload.startsWith("{\"id\":\"" + record.id.toUtf8() + "\""));
-        QVERIFY(record.updatedAt.startsWith(QStringLiteral("2025-06-1")));
+        QCOMPARE(record.id(), QStringLiteral("P-12284-%1").arg(i + 1, 6, 10, QLatin1Char('0')));
+        QVERIFY(
+            record.payload().toByteArray().startsWith("{\"id\":\"" + record.id().toUtf8() + "\""));
+        QVERIFY(record.updatedAt().startsWith(QStringLiteral("2025-06-1")));
     }
 }
 
@@ -475,13 +476,13 @@ void TestDealerClient::storesNulPayloadsExactly()
     const QByteArray body = reply->readAll();
     qsizetype from = 0;
     for (const FetchedRecord &record : std::as_const(outcome.records)) {
-        QVERIFY(record.payload.contains("\\u0000"));
-        const qsizetype at = body.indexOf(record.payload, from);
+        QVERIFY(record.payload().toByteArray().contains("\\u0000"));
+        const qsizetype at = body.indexOf(record.payload().toByteArray(), from);
         QVERIFY(at > from);
         QCOMPARE(body.at(at - 1) == '[' || body.at(at - 1) == ',', true);
-        from = at + record.payload.size();
+        from = at + record.payload().toByteArray().size();
         QCOMPARE(body.at(from) == ']' || body.at(from) == ',', true);
-        const QJsonObject item = QJsonDocument::fromJson(record.payload).object();
+        const QJsonObject item = QJsonDocument::fromJson(record.payload().toByteArray()).object();
         QVERIFY(item.value(QLatin1String("name")).toString().contains(QChar(0)));
     }
 }

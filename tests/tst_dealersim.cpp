@@ -157,8 +157,9 @@ void TestDealerSim::servesPagesInOrder()
         QCOMPARE(decoded.total, 1234);
         ++pages;
         for (const FetchedRecord &record : std::as_const(decoded.items)) {
-            ids.append(record.id);
-            const QJsonObject item = QJsonDocument::fromJson(record.payload).object();
+            ids.append(record.id());
+            const QJsonObject item =
+                QJsonDocument::fromJson(record.payload().toByteArray()).object();
             for (const char *key : {"name", "email", "phone", "vehicle", "note"})
                 QVERIFY2(!item.value(QLatin1String(key)).toString().isEmpty(), key);
         }
@@ -502,7 +503,8 @@ void TestDealerSim::nulFault()
     QString error;
     QVERIFY2(decodePage(answer.body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 3);
-    const QJsonObject item = QJsonDocument::fromJson(page.items.at(0).payload).object();
+    const QJsonObject item =
+        QJsonDocument::fromJson(page.items.at(0).payload().toByteArray()).object();
     QVERIFY(item.value(QLatin1String("name")).toString().contains(QChar(0)));
 }
 

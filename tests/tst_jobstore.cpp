@@ -54,6 +54,7 @@ private slots:
     void identicalQueuedJobIsNotQueuedTwice();
     void bulkKeepsOrderAndSkipsQueued();
     void bulkIsAllOrNothing();
+    void bulkInChunksWithRepeats();
     void claimOrder();
     void runNextAndMoves();
     void databaseRefusesTwoRunningJobs();
@@ -66,6 +67,7 @@ private slots:
     void completeUpsertsRecords();
     void cancelRequestedBeforeCommitKeepsNothing();
     void finishByAnotherRunnerWritesNothing();
+    void finishClaimsTheNextInTheSameCommit();
     void recoversInterruptedJobs();
     void interruptedTwinIsNotQueuedTwice();
     void forEachJobReadsInChunks();
@@ -277,6 +279,43 @@ void TestJobStore::bulkIsAllOrNothing()
     // The connection is fine for the next call.
     QVERIFY(m_store->addJobs({"A", "B"}, newJob(QString()), &error));
     QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 2);
+}
+
+void TestJobStore::bulkInChunksWithRepeats()
+{
+    // More IDs than one statement takes (500), repeated within a chunk and across chunks.
+    StoreError error;
+    const qint64 before = m_store->addJob(newJob("D0700"), &error)->job.id;
+    QStringList ids;
+    for (int i = 0; i < 1203; ++i)
+        ids << QStringLiteral("D%1").arg(i, 4, 10, QLatin1Char('0'));
+    ids.insert(10, QStringLiteral("D0003"));  // a repeat in the first chunk
+    ids.insert(900, QStringLiteral("D0004")); // a repeat two chunks later
+    const std::optional<BulkOutcome> bulk = m_store->addJobs(ids, newJob(QString()), &error);
+    QVERIFY2(bulk, qPrintable(error.message));
+    QCOMPARE(bulk->jobIds.size(), 1202);
+    QCOMPARE(bulk->skipped.size(), 3);
+    QCOMPARE(bulk->skipped.at(0).dealerId, QStringLiteral("D0003"));
+    QCOMPARE(bulk->skipped.at(0).existingJobId, bulk->jobIds.at(3));
+    QCOMPARE(bulk->skipped.at(1).dealerId, QStringLiteral("D0700"));
+    QCOMPARE(bulk->skipped.at(1).existingJobId, before);
+    QCOMPARE(bulk->skipped.at(2).dealerId, QStringLiteral("D0004"));
+    QCOMPARE(bulk->skipped.at(2).existingJobId, bulk->jobIds.at(4));
+    // Queued once each, in the order given, after the job that was there first.
+    const QVector<Job> queued = *m_store->queuedJobs(-1, &error);
+    QCOMPARE(queued.size(), 1203);
+    QCOMPARE(queued.first().id, before);
+    QStringList order;
+    for (qsizetype i = 1; i < queued.size(); ++i) {
+        order << queued.at(i).dealerId;
+        QCOMPARE(queued.at(i).id, bulk->jobIds.at(i - 1));
+    }
+    QStringList expected;
+    for (int i = 0; i < 1203; ++i) {
+        if (i != 700)
+            expected << QStringLiteral("D%1").arg(i, 4, 10, QLatin1Char('0'));
+    }
+    QCOMPARE(order, expected);
 }
 
 void TestJobStore::claimOrder()
@@ -509,7 +548,8 @@ void TestJobStore::completeUpsertsRecords()
     QCOMPARE(again.inserted + again.updated, 0);
     m_store->addJob(newJob("12284"), &error);
     QVector<FetchedRecord> changed = records(4);
-    changed[1].payload = R"({"id":"P-000002","changed":true})";
+    changed[1] = FetchedRecord(changed[1].id(), changed[1].updatedAt(),
+                               R"({"id":"P-000002","changed":true})");
     // An id repeated within a job is simply upserted again.
     changed.push_back(changed[1]);
     JobResult third;
@@ -548,6 +588,59 @@ void TestJobStore::finishByAnotherRunnerWritesNothing()
     QCOMPARE(*m_store->completeJob(job, records(2), {}, nullptr, &error), FinishOutcome::NotOurs);
     QCOMPARE(*m_store->recordCount(&error), 0);
     QCOMPARE(m_store->job(job.id, &error)->status, JobStatus::Running);
+}
+
+void TestJobStore::finishClaimsTheNextInTheSameCommit()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B", "C"}, newJob(QString()), &error);
+    const Job a = claim();
+    FinishFollowUp followUp;
+    followUp.claimFor = QStringLiteral("runner-1");
+    JobResult result;
+    QCOMPARE(*m_store->completeJob(a, records(2), {}, &result, &error, &followUp),
+             FinishOutcome::Done);
+    QVERIFY(followUp.finished);
+    QCOMPARE(followUp.finished->id, a.id);
+    QCOMPARE(followUp.finished->status, JobStatus::Completed);
+    QCOMPARE(followUp.finished->result->inserted, 2);
+    QVERIFY(followUp.next);
+    QCOMPARE(followUp.next->dealerId, QStringLiteral("B"));
+    QCOMPARE(followUp.next->status, JobStatus::Running);
+    QCOMPARE(followUp.next->attempts, 1);
+    QCOMPARE(m_store->job(followUp.next->id, &error)->status, JobStatus::Running);
+
+    // A failure claims the next too; a paused queue gives none, and leaves it queued.
+    const Job b = *followUp.next;
+    FinishFollowUp afterB;
+    afterB.claimFor = QStringLiteral("runner-1");
+    QVERIFY(m_store->setPaused(true, &error));
+    QCOMPARE(
+        *m_store->failJob(b, {QStringLiteral("boom"), ErrorCategory::Http}, {}, &error, &afterB),
+        FinishOutcome::Done);
+    QCOMPARE(afterB.finished->status, JobStatus::Failed);
+    QVERIFY(!afterB.next);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 1);
+
+    // Without claimFor nothing is claimed; a job that is not ours claims nothing either.
+    QVERIFY(m_store->setPaused(false, &error));
+    const Job c = claim();
+    FinishFollowUp notOurs;
+    notOurs.claimFor = QStringLiteral("runner-2");
+    Job stolen = c;
+    stolen.runnerId = QStringLiteral("runner-2");
+    m_store->addJob(newJob("D"), &error);
+    QCOMPARE(*m_store->completeJob(stolen, records(1), {}, &result, &error, &notOurs),
+             FinishOutcome::NotOurs);
+    QVERIFY(!notOurs.finished);
+    QVERIFY(!notOurs.next);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 1);
+    FinishFollowUp noClaim;
+    QCOMPARE(*m_store->completeJob(c, records(1), {}, &result, &error, &noClaim),
+             FinishOutcome::Done);
+    QCOMPARE(noClaim.finished->status, JobStatus::Completed);
+    QVERIFY(!noClaim.next);
+    QCOMPARE(m_store->queuedJobs(-1, &error)->size(), 1);
 }
 
 void TestJobStore::recoversInterruptedJobs()

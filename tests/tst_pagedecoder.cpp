@@ -18,6 +18,8 @@ private slots:
     void payloadKeepsNulEscapes();
     void toleratesWhitespaceAndBom();
     void findsEscapedItemsKey();
+    void recordsShareThePage();
+    void oddlySpelledIdsAreDecoded();
     void rejectsMalformed_data();
     void rejectsMalformed();
     void survivesEveryTruncation();
@@ -44,14 +46,14 @@ void TestPageDecoder::decodesGoodPage()
     QVERIFY(page.nextPage.has_value());
     QCOMPARE(*page.nextPage, 2);
     QCOMPARE(page.items.size(), 2);
-    QCOMPARE(page.items.at(0).id, QStringLiteral("P-12284-000001"));
-    QCOMPARE(page.items.at(0).updatedAt, QStringLiteral("2025-06-12T09:31:00Z"));
+    QCOMPARE(page.items.at(0).id(), QStringLiteral("P-12284-000001"));
+    QCOMPARE(page.items.at(0).updatedAt(), QStringLiteral("2025-06-12T09:31:00Z"));
     QCOMPARE(
-        page.items.at(0).payload,
+        page.items.at(0).payload().toByteArray(),
         QByteArray(R"({"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"));
-    QCOMPARE(page.items.at(1).id, QStringLiteral("P-12284-000002"));
+    QCOMPARE(page.items.at(1).id(), QStringLiteral("P-12284-000002"));
     QCOMPARE(
-        page.items.at(1).payload,
+        page.items.at(1).payload().toByteArray(),
         QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
 }
 
@@ -107,11 +109,11 @@ void TestPageDecoder::payloadIsRawBytes()
     QString error;
     QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 2);
-    QCOMPARE(page.items.at(0).payload, item1);
-    QCOMPARE(page.items.at(1).payload, item2);
-    QCOMPARE(page.items.at(0).id, QStringLiteral("A-1"));
-    QCOMPARE(page.items.at(1).id, QStringLiteral("B-2"));
-    QVERIFY(page.items.at(0).payload.contains("123456789012345678901234567890"));
+    QCOMPARE(page.items.at(0).payload().toByteArray(), item1);
+    QCOMPARE(page.items.at(1).payload().toByteArray(), item2);
+    QCOMPARE(page.items.at(0).id(), QStringLiteral("A-1"));
+    QCOMPARE(page.items.at(1).id(), QStringLiteral("B-2"));
+    QVERIFY(page.items.at(0).payload().toByteArray().contains("123456789012345678901234567890"));
 }
 
 void TestPageDecoder::payloadKeepsNulEscapes()
@@ -122,9 +124,9 @@ void TestPageDecoder::payloadKeepsNulEscapes()
     QString error;
     QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 1);
-    QCOMPARE(page.items.at(0).payload, item);
-    QCOMPARE(page.items.at(0).id, QString(QStringLiteral("N") + QChar(0) + QStringLiteral("-1")));
-    QCOMPARE(page.items.at(0).id.size(), 4);
+    QCOMPARE(page.items.at(0).payload().toByteArray(), item);
+    QCOMPARE(page.items.at(0).id(), QString(QStringLiteral("N") + QChar(0) + QStringLiteral("-1")));
+    QCOMPARE(page.items.at(0).id().size(), 4);
 }
 
 void TestPageDecoder::toleratesWhitespaceAndBom()
@@ -137,7 +139,7 @@ void TestPageDecoder::toleratesWhitespaceAndBom()
     QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 2);
     QCOMPARE(
-        page.items.at(1).payload,
+        page.items.at(1).payload().toByteArray(),
         QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
 }
 
@@ -150,7 +152,62 @@ void TestPageDecoder::findsEscapedItemsKey()
     QString error;
     QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
     QCOMPARE(page.items.size(), 1);
-    QCOMPARE(page.items.at(0).payload, QByteArray(R"({"id":"a","updated_at":"b"})"));
+    QCOMPARE(page.items.at(0).payload().toByteArray(),
+             QByteArray(R"({"id":"a","updated_at":"b"})"));
+}
+
+void TestPageDecoder::recordsShareThePage()
+{
+    // A record points into the page's body instead of copying it, and keeps the body alive.
+    QByteArray body = GoodPage;
+    body.detach();
+    const char *begin = body.constData();
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    for (const FetchedRecord &record : std::as_const(page.items)) {
+        for (const QByteArrayView bytes :
+             {record.payload(), record.idUtf8(), record.updatedAtUtf8()}) {
+            QVERIFY(bytes.data() >= begin);
+            QVERIFY(bytes.data() + bytes.size() <= begin + body.size());
+        }
+    }
+    body.fill('x'); // detaches: the records still hold the page as it came
+    body = QByteArray();
+    QCOMPARE(
+        page.items.at(1).payload().toByteArray(),
+        QByteArray(R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"})"));
+    QCOMPARE(page.items.at(1).id(), QStringLiteral("P-12284-000002"));
+    QCOMPARE(page.items.at(1).updatedAt(), QStringLiteral("2025-06-12T10:00:00Z"));
+}
+
+void TestPageDecoder::oddlySpelledIdsAreDecoded()
+{
+    // Escapes in a value or a key, and a key given twice: the record says what JSON says.
+    const QList<QByteArray> items = {
+        R"({"id":"a\"b\u00e9","updated_at":"t\/1"})",
+        R"({"\u0069d":"plain","upd\u0061ted_at":"t2"})",
+        R"({"id":"first","updated_at":"t3","id":"second"})",
+        R"({"updated_at":"t4","id":"\ud83d\ude00"})",
+    };
+    QByteArray body = R"({"page":1,"next_page":null,"items":[)";
+    for (qsizetype i = 0; i < items.size(); ++i)
+        body += (i ? "," : "") + items.at(i);
+    body += "]}";
+    DecodedPage page;
+    QString error;
+    QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+    QCOMPARE(page.items.size(), items.size());
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QJsonObject object = QJsonDocument::fromJson(items.at(i)).object();
+        QCOMPARE(page.items.at(i).id(), object.value(QLatin1String("id")).toString());
+        QCOMPARE(page.items.at(i).updatedAt(),
+                 object.value(QLatin1String("updated_at")).toString());
+        QCOMPARE(page.items.at(i).payload().toByteArray(), items.at(i));
+        QCOMPARE(page.items.at(i).idUtf8().toByteArray(),
+                 object.value(QLatin1String("id")).toString().toUtf8());
+    }
+    QCOMPARE(page.items.at(0).id(), QString::fromUtf8("a\"b\xc3\xa9"));
 }
 
 void TestPageDecoder::rejectsMalformed_data()
@@ -271,9 +328,9 @@ void TestPageDecoder::survivesRandomMutation()
         }
         ++accepted;
         for (const FetchedRecord &record : std::as_const(page.items)) {
-            const QJsonDocument doc = QJsonDocument::fromJson(record.payload);
-            QVERIFY2(doc.isObject(), record.payload.constData());
-            QCOMPARE(doc.object().value(QLatin1String("id")).toString(), record.id);
+            const QJsonDocument doc = QJsonDocument::fromJson(record.payload().toByteArray());
+            QVERIFY2(doc.isObject(), record.payload().toByteArray().constData());
+            QCOMPARE(doc.object().value(QLatin1String("id")).toString(), record.id());
         }
     }
     QVERIFY(accepted > 0);
