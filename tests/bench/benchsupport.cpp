@@ -225,8 +225,11 @@ ProcessRun runProcess(const QString &program, const QStringList &args, const QSt
         const qsizetype lastNewline = partial.lastIndexOf('\n');
         if (lastNewline < 0)
             return;
-        if (partial.left(lastNewline).contains(marker))
+        if (partial.left(lastNewline).contains(marker)) {
             run.markerSeconds = double(clock.nsecsElapsed()) / 1e9;
+            if (run.firstMarkerSeconds == 0)
+                run.firstMarkerSeconds = run.markerSeconds;
+        }
         partial.remove(0, lastNewline + 1);
     };
     clock.start();

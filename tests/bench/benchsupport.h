@@ -74,11 +74,12 @@ struct ProcessRun
     bool started = false;
     bool timedOut = false;
     int exitCode = -1;
-    double seconds = 0;       ///< wall time from start to exit
-    double markerSeconds = 0; ///< from start to the last stderr line holding the marker
-    qint64 peakRssKb = 0;     ///< the highest VmHWM read from /proc/PID/status while it ran
-    QString errorTail;        ///< the last lines of its stderr, for a failure message
-    QByteArray out;           ///< its stdout
+    double seconds = 0;            ///< wall time from start to exit
+    double markerSeconds = 0;      ///< from start to the last stderr line holding the marker
+    double firstMarkerSeconds = 0; ///< from start to the first such line
+    qint64 peakRssKb = 0;          ///< the highest VmHWM read from /proc/PID/status while it ran
+    QString errorTail;             ///< the last lines of its stderr, for a failure message
+    QByteArray out;                ///< its stdout
 };
 
 /// Runs `program` to completion (stderr to `stderrFile`), timing it and sampling its peak
