@@ -427,18 +427,11 @@ std::optional<qint64> JobStore::queueEdge(bool front, StoreError *error)
 bool JobStore::findQueued(const QStringList &dealerIds, const NewJob &common,
                           QHash<QString, qint64> *queued, StoreError *error)
 {
-    const QString sql =
-        QStringLiteral("SELECT dealer_id, id FROM jobs WHERE status = 'queued' AND fetch_type = ? "
-                       "AND from_ms = ? AND to_ms = ? AND dealer_id IN (%1)")
-            .arg(placeholders(dealerIds.size()));
-    // A full chunk's statement is kept; a last, shorter one is prepared for this call only.
-    QSqlQuery single(m_db->db());
-    QSqlQuery &q = dealerIds.size() == BulkChunk ? m_db->prepared(sql) : single;
-    if (&q == &single) {
-        q.setForwardOnly(true);
-        q.prepare(sql);
-    }
-    const FinishOnExit finishQ(q);
+    QSqlQuery q(m_db->db()); // its size varies: prepared for this call only
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT dealer_id, id FROM jobs WHERE status = 'queued' AND "
+                             "fetch_type = ? AND from_ms = ? AND to_ms = ? AND dealer_id IN (%1)")
+                  .arg(placeholders(dealerIds.size())));
     q.bindValue(0, common.fetchType);
     q.bindValue(1, common.fromMs);
     q.bindValue(2, common.toMs);
@@ -463,11 +456,16 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
         rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0)");
     const QString sql = QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
                                        "status, priority, position, created_ms, attempts) "
-                                       "VALUES %1 RETURNING id, position")
+                                       "VALUES %1 ON CONFLICT (dealer_id, fetch_type, from_ms, "
+                                       "to_ms) WHERE status = 'queued' DO NOTHING "
+                                       "RETURNING id, position")
                             .arg(rows.join(QLatin1Char(',')));
+    // The usual sizes (one job, a full chunk) are prepared once; a last, shorter chunk for this
+    // call only, so that the cache does not grow with every length a list ever had.
     QSqlQuery single(m_db->db());
-    QSqlQuery &q = dealerIds.size() == BulkChunk ? m_db->prepared(sql) : single;
-    if (&q == &single) {
+    const bool usual = dealerIds.size() == 1 || dealerIds.size() == BulkChunk;
+    QSqlQuery &q = usual ? m_db->prepared(sql) : single;
+    if (!usual) {
         q.setForwardOnly(true);
         q.prepare(sql);
     }
@@ -484,25 +482,20 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
     }
     if (!exec(q, error, QStringLiteral("queueing jobs")))
         return false;
-    // Matched by position, which is unique within the call: RETURNING promises no order.
-    ids->resize(dealerIds.size());
-    qsizetype returned = 0;
+    // Matched by position, which is unique within the call: RETURNING promises no order. A
+    // dealer whose twin is queued already gets no row: its id stays 0.
+    ids->fill(0, dealerIds.size());
     while (q.next()) {
         const qint64 index = q.value(1).toLongLong() - firstPosition;
-        if (index < 0 || index >= dealerIds.size())
-            break;
+        if (index < 0 || index >= dealerIds.size() || ids->at(index) != 0) {
+            if (error)
+                *error = {StoreError::Kind::Database,
+                          QStringLiteral("queueing jobs: the database returned an unexpected row"),
+                          {},
+                          0};
+            return false;
+        }
         (*ids)[index] = q.value(0).toLongLong();
-        ++returned;
-    }
-    if (returned != dealerIds.size()) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("queueing jobs: the database returned %1 new jobs for %2")
-                          .arg(returned)
-                          .arg(dealerIds.size()),
-                      {},
-                      0};
-        return false;
     }
     return true;
 }
@@ -553,16 +546,19 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
         position = *back + 1;
     }
 
-    // In chunks: one statement finds which of a chunk's dealers are queued already, one inserts
-    // the rest (on PostgreSQL each statement is a round trip: 10,000 IDs take 40, not 20,000).
+    // In chunks: one multi-row INSERT queues a chunk's dealers, skipping those an identical job
+    // already has in the queue (the unique index jobs_queued_once); only those are then looked
+    // up. On PostgreSQL each statement is a round trip: 10,000 IDs take about 20, not 20,000.
+    // SQLite looks the chunk up first (in-process, cheap), because a row skipped by the index
+    // still uses up a job number there, and job numbers are better without gaps.
     BulkOutcome outcome;
     const qint64 now = nowMs();
     QHash<QString, qint64> queued; // dealer -> its queued job, for the dealers seen so far
     for (qsizetype from = 0; from < dealerIds.size(); from += BulkChunk) {
         const QStringList chunk = dealerIds.mid(from, BulkChunk);
-        if (!findQueued(chunk, common, &queued, error))
+        if (m_db->isSqlite() && !findQueued(chunk, common, &queued, error))
             return std::nullopt;
-        QStringList fresh; // not queued yet, each once, in the order given
+        QStringList fresh; // not known to be queued, each once, in the order given
         QSet<QString> seen;
         for (const QString &dealerId : chunk) {
             if (!queued.contains(dealerId) && !seen.contains(dealerId)) {
@@ -570,18 +566,40 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
                 seen.insert(dealerId);
             }
         }
-        QVector<qint64> added;
+        QVector<qint64> added; // 0: an identical job was queued already
         if (!insertJobs(fresh, common, priority, position, now, &added, error))
             return std::nullopt;
         position += fresh.size();
-        for (qsizetype i = 0; i < fresh.size(); ++i)
-            queued.insert(fresh.at(i), added.at(i));
+        QStringList twins;
+        for (qsizetype i = 0; i < fresh.size(); ++i) {
+            if (added.at(i) == 0)
+                twins << fresh.at(i);
+        }
+        if (!twins.isEmpty() && !findQueued(twins, common, &queued, error))
+            return std::nullopt;
+        for (const QString &twin : std::as_const(twins)) {
+            if (!queued.contains(twin)) {
+                // Skipped as a twin, yet none is queued: it was queued and taken meanwhile.
+                if (error)
+                    *error = {StoreError::Kind::Conflict,
+                              QStringLiteral("the queue changed while queueing dealer %1; try "
+                                             "again")
+                                  .arg(twin),
+                              {},
+                              0};
+                return std::nullopt;
+            }
+        }
         // Each ID, in the order given: added here, or (queued before, or a repeat) skipped.
         qsizetype nextFresh = 0;
         for (const QString &dealerId : chunk) {
             if (nextFresh < fresh.size() && fresh.at(nextFresh) == dealerId) {
-                outcome.jobIds.push_back(added.at(nextFresh++));
-                continue;
+                const qint64 id = added.at(nextFresh++);
+                if (id != 0) {
+                    outcome.jobIds.push_back(id);
+                    queued.insert(dealerId, id);
+                    continue;
+                }
             }
             const qint64 existing = queued.value(dealerId);
             outcome.skipped.push_back(

@@ -211,8 +211,9 @@ private:
     std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
-    /// addJobs' steps for one chunk: which dealers have an identical job queued (added to
-    /// *queued), and queueing the others at positions from `firstPosition` on (*ids in order).
+    /// addJobs' steps for one chunk: queueing dealers at positions from `firstPosition` on
+    /// (*ids in order; 0 where an identical job is queued already), and finding those jobs
+    /// (added to *queued).
     bool findQueued(const QStringList &dealerIds, const NewJob &common,
                     QHash<QString, qint64> *queued, StoreError *error);
     bool insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
