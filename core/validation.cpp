@@ -2,7 +2,6 @@
 
 #include "timeformat.h"
 
-#include <QRegularExpression>
 #include <QSet>
 
 namespace {
@@ -13,6 +12,12 @@ bool isIdChar(QChar c)
            (c >= QLatin1Char('A') && c <= QLatin1Char('Z')) ||
            (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('_') ||
            c == QLatin1Char('-');
+}
+
+bool isListSeparator(QChar c)
+{
+    return c == QLatin1Char('\r') || c == QLatin1Char('\n') || c == QLatin1Char(',') ||
+           c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ');
 }
 
 QString codePoint(char32_t c)
@@ -144,8 +149,18 @@ DealerIdList checkDealerIds(const QStringList &ids)
 
 DealerIdList parseDealerIdText(const QString &text)
 {
-    static const QRegularExpression separators(QStringLiteral("[\\r\\n,;\\t ]+"));
-    return checkDealerIds(text.split(separators, Qt::SkipEmptyParts));
+    // Split by hand: a regular expression does not match text holding a lone surrogate at
+    // all, which made a whole paste one invalid ID.
+    QStringList ids;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && !isListSeparator(text.at(i)))
+            continue;
+        if (i > start)
+            ids << text.mid(start, i - start);
+        start = i + 1;
+    }
+    return checkDealerIds(ids);
 }
 
 bool validateFetchType(const QString &type, const QStringList &allowed, QString *reason)

@@ -46,7 +46,8 @@ AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
     m_add->setObjectName(QStringLiteral("addButton"));
 
     m_dealer->setPlaceholderText(tr("e.g. 12284"));
-    m_dealer->setMaxLength(64);
+    // No short maximum length: a paste cut at it could leave a valid ID followed by blanks
+    // ("12284" and a padded column after it), and queue what the operator did not paste.
     m_dealer->setClearButtonEnabled(true);
     m_reason->setWordWrap(true);
     m_reason->setTextFormat(Qt::PlainText);

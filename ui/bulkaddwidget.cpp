@@ -65,7 +65,9 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     m_text->setPlaceholderText(
         tr("Paste dealer IDs: one per line, or separated by commas, semicolons, tabs or spaces"));
     m_text->setTabChangesFocus(true);
-    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    // No wrapping: Qt wraps a line with no break opportunity in it (a 1 MB paste, a long
+    // comma-separated list) in quadratic time, which froze the window for minutes.
+    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_counts->setTextFormat(Qt::PlainText);
     m_invalid->setTextFormat(Qt::PlainText);
     m_invalid->setWordWrap(true);
@@ -138,7 +140,7 @@ void BulkAddWidget::parseNow()
             reasons << m_parsed.invalid.at(i).reason;
         if (m_parsed.invalid.size() > MaxReasonsShown)
             reasons << tr("… and %1 more, underlined in the text")
-                           .arg(m_parsed.invalid.size() - MaxReasonsShown);
+                           .arg(JobFormat::count(m_parsed.invalid.size() - MaxReasonsShown));
         m_invalid->setText(tr("Not queued: %1").arg(reasons.join(QLatin1Char('\n'))));
         m_invalid->show();
     }

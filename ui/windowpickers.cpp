@@ -37,7 +37,15 @@ void resetToToday(QDateTimeEdit *from, QDateTimeEdit *to)
 
 QString text(const QDateTimeEdit *edit)
 {
-    return edit->dateTime().toString(Format);
+    const QDateTime value = edit->dateTime();
+    const int offset = value.offsetFromUtc();
+    // With its offset: prepareJobs() refuses a wall time the clocks show twice (the hour
+    // repeated when daylight saving ends) without one, yet the picker holds one of the two
+    // instants. Old local mean times have offsets with seconds, which ISO 8601 cannot write;
+    // they had no daylight saving, so their wall times are never ambiguous.
+    if (offset % 60 != 0)
+        return value.toString(Format);
+    return value.toOffsetFromUtc(offset).toString(Qt::ISODate);
 }
 
 } // namespace WindowPickers

@@ -12,7 +12,8 @@ QDateTimeEdit *createFrom(QWidget *parent);
 QDateTimeEdit *createTo(QWidget *parent);
 /// Back to today's whole day.
 void resetToToday(QDateTimeEdit *from, QDateTimeEdit *to);
-/// The picker's value as prepareJobs() takes it (`YYYY-MM-DD HH:MM:SS`, local time).
+/// The picker's value as prepareJobs() takes it: ISO 8601 local time with its offset
+/// (`YYYY-MM-DDTHH:MM:SS+HH:MM`, `Z` at UTC), so that it names the very instant the picker holds.
 QString text(const QDateTimeEdit *edit);
 
 } // namespace WindowPickers
