@@ -230,7 +230,10 @@ void BulkAddWidget::queueAll()
     QStringList invalidIds;
     for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
         invalidIds << bad.id;
+    // Read-only until the answer: what it leaves in the box (the invalid IDs) replaces the text,
+    // and must not replace anything typed meanwhile.
     m_busy = true;
+    m_text->setReadOnly(true);
     updateButton();
     m_queue->call(
         this,
@@ -241,6 +244,7 @@ void BulkAddWidget::queueAll()
         },
         [this, invalidIds](BulkResult result) {
             m_busy = false;
+            m_text->setReadOnly(false);
             updateButton();
             if (!result.outcome) {
                 emit storeFailed(result.error);
