@@ -3,7 +3,8 @@
 #   1. the test suite (ctest: SQLite, a throwaway PostgreSQL cluster, the simulator, the window
 #      offscreen, the benchmark smoke run);
 #   2. the same suite built with AddressSanitizer and UndefinedBehaviorSanitizer;
-#   3. each libFuzzer target for a short, fixed time.
+#   3. the runner and store tests built with ThreadSanitizer (scripts/tsan.sh);
+#   4. each libFuzzer target for a short, fixed time.
 # `--quick` runs stage 1 only. Extra arguments go to the first ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,9 @@ export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detec
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 (cd build-asan && ctest -j"$jobs" --output-on-failure)
 unset ASAN_OPTIONS UBSAN_OPTIONS
+
+echo "== runner and store tests under ThreadSanitizer" >&2
+bash scripts/tsan.sh
 
 echo "== fuzz targets" >&2
 bash scripts/fuzz.sh "${DEALERQ_FUZZ_SECONDS:-20}"
