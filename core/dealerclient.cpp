@@ -222,9 +222,14 @@ QVector<FetchedRecord> DealerFetch::takeRecords()
 
 void DealerFetch::sendPage()
 {
+    requestPage(m_page);
+}
+
+void DealerFetch::requestPage(int page)
+{
     if (m_finished)
         return;
-    QNetworkRequest request(pageUrl(m_request, m_page, m_policy.pageSize));
+    QNetworkRequest request(pageUrl(m_request, page, m_policy.pageSize));
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
@@ -306,7 +311,16 @@ void DealerFetch::onReplyFinished()
                 return;
             }
             m_body += rest;
-            handlePage(m_body);
+            const QByteArray body = std::exchange(m_body, {});
+            // Ask for the next page before decoding this one: the server prepares it and Qt's
+            // network thread receives it meanwhile. A page that turns out bad drops that request.
+            int requested = 0;
+            if (const std::optional<int> next = peekNextPage(body);
+                next && *next > m_page && m_pages + 1 < m_policy.maxPages) {
+                requestPage(*next);
+                requested = *next;
+            }
+            handlePage(body, requested);
             return;
         }
         if (m_body.size() < MaxErrorBodyBytes)
@@ -427,7 +441,7 @@ void DealerFetch::checkStatus(int status, QNetworkReply *reply)
                .arg(answered, detail, QString::number(m_page), dealer, m_request.fetchType));
 }
 
-void DealerFetch::handlePage(const QByteArray &body)
+void DealerFetch::handlePage(const QByteArray &body, int requested)
 {
     const QString dealer = dealerForDisplay();
     DecodedPage page;
@@ -445,7 +459,6 @@ void DealerFetch::handlePage(const QByteArray &body)
                    .arg(QString::number(m_page), dealer, QString::number(page.page)));
         return;
     }
-    m_body.clear();
     m_records.append(std::move(page.items));
     ++m_pages;
     emit progress(m_pages, m_records.size());
@@ -469,7 +482,10 @@ void DealerFetch::handlePage(const QByteArray &body)
     }
     m_page = *page.nextPage;
     m_retries = 0;
-    sendPage();
+    if (requested != m_page) {
+        dropReply(); // asked for another page ahead (the quick scan misread): not this one
+        sendPage();
+    }
 }
 
 void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const QString &failure,

@@ -79,11 +79,13 @@ signals:
 
 private:
     void sendPage();
+    void requestPage(int page);
     void onMetaData();
     void onReadyRead();
     void onReplyFinished();
     void checkStatus(int status, QNetworkReply *reply);
-    void handlePage(const QByteArray &body);
+    /// `requested`: the page already asked for ahead of decoding this one (0: none).
+    void handlePage(const QByteArray &body, int requested);
     void retryOrFail(ErrorCategory category, const QString &what, const QString &failure,
                      int retryAfterMs);
     void failPageTooBig();

@@ -399,6 +399,42 @@ bool decodePage(const QByteArray &body, DecodedPage *page, QString *error)
     return true;
 }
 
+std::optional<int> peekNextPage(const QByteArray &body)
+{
+    RawScanner scan(body);
+    scan.skipBomAndSpace();
+    if (!scan.consume('{'))
+        return std::nullopt;
+    while (true) {
+        scan.skipSpace();
+        Span key;
+        if (!scan.skipString(&key))
+            return std::nullopt;
+        scan.skipSpace();
+        if (!scan.consume(':'))
+            return std::nullopt;
+        scan.skipSpace();
+        const qsizetype valueBegin = scan.pos();
+        if (!scan.skipValue())
+            return std::nullopt;
+        if (QByteArrayView(body.constData() + key.begin, key.end - key.begin) == "next_page") {
+            const QByteArrayView digits(body.constData() + valueBegin, scan.pos() - valueBegin);
+            if (digits.isEmpty() || digits.size() > 9 || digits.front() == '0')
+                return std::nullopt;
+            int page = 0;
+            for (const char c : digits) {
+                if (c < '0' || c > '9')
+                    return std::nullopt;
+                page = page * 10 + (c - '0');
+            }
+            return page;
+        }
+        scan.skipSpace();
+        if (!scan.consume(','))
+            return std::nullopt;
+    }
+}
+
 QString jsonTypeName(const QJsonValue &value)
 {
     switch (value.type()) {

@@ -66,5 +66,10 @@ struct DecodedPage
 /// the bytes.
 bool decodePage(const QByteArray &body, DecodedPage *page, QString *error);
 
+/// The top-level "next_page" of a 200 answer as a plain positive integer, read by a quick scan
+/// without decoding; nothing when it is null, missing, spelled otherwise, or the body is not a
+/// JSON object. Only a hint (to ask for the next page early): decodePage() decides.
+std::optional<int> peekNextPage(const QByteArray &body);
+
 /// How a JSON value reads in a message: "a string", "an array", "null", "missing" (undefined).
 QString jsonTypeName(const QJsonValue &value);

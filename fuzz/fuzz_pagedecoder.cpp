@@ -16,6 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray body(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
     DecodedPage page;
     QString error;
+    // The quick hint the fetch uses to ask for the next page early: never out of range.
+    const std::optional<int> hint = peekNextPage(body);
+    FUZZ_CHECK(!hint || *hint >= 1, QString::number(*hint));
     const bool ok = decodePage(body, &page, &error);
     if (!ok) {
         FUZZ_CHECK(!error.isEmpty(), QString::fromUtf8(body.left(200)));

@@ -20,6 +20,8 @@ private slots:
     void findsEscapedItemsKey();
     void recordsShareThePage();
     void oddlySpelledIdsAreDecoded();
+    void peeksTheNextPage_data();
+    void peeksTheNextPage();
     void rejectsMalformed_data();
     void rejectsMalformed();
     void survivesEveryTruncation();
@@ -210,6 +212,38 @@ void TestPageDecoder::oddlySpelledIdsAreDecoded()
     QCOMPARE(page.items.at(0).id(), QString::fromUtf8("a\"b\xc3\xa9"));
 }
 
+void TestPageDecoder::peeksTheNextPage_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("expected"); // 0: no hint
+    QTest::newRow("good page") << GoodPage << 2;
+    QTest::newRow("last page") << QByteArray(R"({"page":3,"items":[],"next_page":null})") << 0;
+    QTest::newRow("first key") << QByteArray(R"({"next_page":12,"page":11,"items":[]})") << 12;
+    QTest::newRow("spaces") << QByteArray("{ \"page\" : 1 ,\n \"next_page\" :  7 \n}") << 7;
+    QTest::newRow("items with braces in strings")
+        << QByteArray(R"({"items":[{"id":"}\"{","x":[1,{"next_page":99}]}],"next_page":4})") << 4;
+    QTest::newRow("zero") << QByteArray(R"({"next_page":0})") << 0;
+    QTest::newRow("negative") << QByteArray(R"({"next_page":-2})") << 0;
+    QTest::newRow("fraction") << QByteArray(R"({"next_page":2.0})") << 0;
+    QTest::newRow("exponent") << QByteArray(R"({"next_page":2e1})") << 0;
+    QTest::newRow("leading zero") << QByteArray(R"({"next_page":02})") << 0;
+    QTest::newRow("too large") << QByteArray(R"({"next_page":12345678901})") << 0;
+    QTest::newRow("a string") << QByteArray(R"({"next_page":"2"})") << 0;
+    QTest::newRow("missing") << QByteArray(R"({"page":1,"items":[]})") << 0;
+    QTest::newRow("truncated") << GoodPage.left(GoodPage.size() - 5) << 0;
+    QTest::newRow("cut in the items") << GoodPage.left(120) << 0;
+    QTest::newRow("an array") << QByteArray("[1,2]") << 0;
+    QTest::newRow("empty") << QByteArray() << 0;
+}
+
+void TestPageDecoder::peeksTheNextPage()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, expected);
+    const std::optional<int> hint = peekNextPage(body);
+    QCOMPARE(hint.value_or(0), expected);
+}
+
 void TestPageDecoder::rejectsMalformed_data()
 {
     QTest::addColumn<QByteArray>("body");
@@ -322,6 +356,8 @@ void TestPageDecoder::survivesRandomMutation()
         }
         DecodedPage page;
         QString error;
+        const std::optional<int> hint = peekNextPage(body);
+        QVERIFY(!hint || *hint >= 1);
         if (!decodePage(body, &page, &error)) {
             QVERIFY(!error.isEmpty());
             continue;
