@@ -35,8 +35,16 @@ int resolveSetup(AppSetup *setup)
 {
     const CommandLine &cli = setup->cli;
     setup->settings = std::make_unique<Settings>(cli.settingsFile);
-    for (const QString &problem : setup->settings->problems())
+    const QStringList problems = setup->settings->problems();
+    for (const QString &problem : problems)
         printError(problem);
+    // SPEC §3: bad configuration is exit code 2. Only the window goes on, on the defaults, and
+    // names the problems where the operator can fix them (MainWindow, Settings).
+    if (!problems.isEmpty() && (cli.headless || cli.isOneShot())) {
+        printError(QStringLiteral("fix the settings file %1 (or name another with --settings)")
+                       .arg(QDir::toNativeSeparators(setup->settings->filePath())));
+        return ExitBadInput;
+    }
 
     QString dbText = cli.db;
     if (dbText.isEmpty())

@@ -641,16 +641,17 @@ void TestHostileInput::settingsFile_data()
                         const QString &message, const QString &bug = {}, bool withDb = true) {
         QTest::newRow(name) << content << withDb << exitCode << message << bug;
     };
-    // Unusable values read as their defaults, each reported in one line (settings.h).
-    row("wrong type", "[queue]\nmax_attempts=abc\n", 0,
+    // Unusable values are each reported in one line (settings.h); a command exits 2 (SPEC §3)
+    // and does nothing.
+    row("wrong type", "[queue]\nmax_attempts=abc\n", 2,
         "queue/max_attempts = \"abc\" is not usable (a whole number from 1 to 100); using 5",
         "the warning ends in \"using \": an integer's default is not shown");
-    row("huge number", "[fetch]\npage_size=99999999999999999999999\n", 0, "fetch/page_size");
-    row("negative number", "[fetch]\nmax_retries=-1\n", 0, "fetch/max_retries");
-    row("zero attempts", "[queue]\nmax_attempts=0\n", 0, "queue/max_attempts");
-    row("fraction", "[fetch]\ntimeout_ms=1.5\n", 0, "fetch/timeout_ms");
-    row("list for a number", "[fetch]\npage_size=1, 2, 3\n", 0, "fetch/page_size");
-    row("empty fetch types", "[fetch]\ntypes=,,,\n", 0, "fetch/types");
+    row("huge number", "[fetch]\npage_size=99999999999999999999999\n", 2, "fetch/page_size");
+    row("negative number", "[fetch]\nmax_retries=-1\n", 2, "fetch/max_retries");
+    row("zero attempts", "[queue]\nmax_attempts=0\n", 2, "queue/max_attempts");
+    row("fraction", "[fetch]\ntimeout_ms=1.5\n", 2, "fetch/timeout_ms");
+    row("list for a number", "[fetch]\npage_size=1, 2, 3\n", 2, "fetch/page_size");
+    row("empty fetch types", "[fetch]\ntypes=,,,\n", 2, "fetch/types");
     row("binary garbage", QByteArrayLiteral("\0\x01\x02\xff\xfe[[[=\n\0]]\n=\xc3("), 0, {});
     row("serialized variant of an unknown type",
         "[fetch]\ntypes=@Variant(\\0\\0\\0\\x7f\\0\\0\\0\\x18\\0)\n", 0, {});
@@ -667,13 +668,13 @@ void TestHostileInput::settingsFile_data()
         "must start with sqlite:///", {}, false);
     row("relative database path", "[database]\nurl=sqlite://dealerq.db\n", 2, "absolute path", {},
         false);
-    row("settings path is a directory", QByteArray(), 0, "settings.ini",
+    row("settings path is a directory", QByteArray(), 2, "settings.ini",
         "DEALERQ_SETTINGS naming a folder is silently ignored: every value is its default "
         "(no source: demo mode) and nothing says so");
 }
 
-// A settings file that cannot be fully used: the command (an export) still does the right
-// thing, the file is left exactly as it was, and so is the store.
+// A settings file that cannot be fully used: the command (an export) is refused with exit 2
+// unless nothing in it matters, the file is left exactly as it was, and so is the store.
 void TestHostileInput::settingsFile()
 {
     QFETCH(QByteArray, content);

@@ -223,6 +223,7 @@ private slots:
     void databaseUnreachable();
     void demoBannerAndApiToken();
     void settingsDialogWritesAndSaysRestart();
+    void unusableSettingsAreNamedAtStart();
     void cancelTheRunningJob();
     void closeWhileRunningWaits();
     void closeWhileRunningQuitsNow();
@@ -766,6 +767,25 @@ void TestMainWindow::demoBannerAndApiToken()
     Fixture plain;
     QVERIFY(plain.start(false));
     QVERIFY(!plain.window->findChild<QLabel *>(QStringLiteral("demoBanner")));
+}
+
+void TestMainWindow::unusableSettingsAreNamedAtStart()
+{
+    // The command line exits 2 on such a file (tst_hostileinput); the window opens on the
+    // defaults and says which values it could not use, and where.
+    Fixture f;
+    QFile file(f.dir.filePath(QStringLiteral("dealerq.ini")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[queue]\nmax_attempts=abc\n");
+    file.close();
+    QVERIFY(f.start(false));
+    QCOMPARE(f.window->messageBar()->level(), MessageBar::Level::Warning);
+    QVERIFY2(f.message().contains(QStringLiteral("queue/max_attempts")), qPrintable(f.message()));
+    QVERIFY2(f.message().contains(QStringLiteral("dealerq.ini")), qPrintable(f.message()));
+
+    Fixture clean;
+    QVERIFY(clean.start(false));
+    QVERIFY(!clean.message().contains(QStringLiteral("settings file")));
 }
 
 void TestMainWindow::settingsDialogWritesAndSaysRestart()

@@ -14,6 +14,7 @@
 #include "settingsdialog.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QGroupBox>
@@ -171,6 +172,18 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     restoreLayout();
     m_addJob->focusDealerId();
     refreshNow();
+
+    // Scripts get exit code 2 for such a file; the window opens on the defaults and says so, so
+    // that the operator can put it right in Settings.
+    if (m_context.settings) {
+        const QStringList problems = m_context.settings->problems();
+        if (!problems.isEmpty())
+            showMessage(tr("The settings file %1 has values that cannot be used; the defaults "
+                           "apply until they are fixed in Settings: %2")
+                            .arg(QDir::toNativeSeparators(m_context.settings->filePath()),
+                                 problems.join(QStringLiteral("; "))),
+                        MessageBar::Level::Warning);
+    }
 }
 
 MainWindow::~MainWindow() = default;
