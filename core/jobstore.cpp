@@ -41,6 +41,13 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+/// Sets *error (when asked for) to a database failure with `message`.
+void setDatabaseError(StoreError *error, const QString &message)
+{
+    if (error)
+        *error = {StoreError::Kind::Database, message, {}, 0};
+}
+
 /// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
@@ -327,11 +334,8 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot write to the database %1: %2").arg(where, why),
-                      {},
-                      0};
+        setDatabaseError(error,
+                         QStringLiteral("cannot write to the database %1: %2").arg(where, why));
         return false;
     }
     QSqlQuery q(m_db->db());
@@ -364,11 +368,8 @@ bool JobStore::migrate(int targetVersion, StoreError *error)
     if (!setMetaValue(QStringLiteral("schema_version"), QString::number(version), error))
         return false;
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot commit the schema of %1: %2").arg(where, why),
-                      {},
-                      0};
+        setDatabaseError(error,
+                         QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
         return false;
     }
     return true;
@@ -488,11 +489,8 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
     while (q.next()) {
         const qint64 index = q.value(1).toLongLong() - firstPosition;
         if (index < 0 || index >= dealerIds.size() || ids->at(index) != 0) {
-            if (error)
-                *error = {StoreError::Kind::Database,
-                          QStringLiteral("queueing jobs: the database returned an unexpected row"),
-                          {},
-                          0};
+            setDatabaseError(
+                error, QStringLiteral("queueing jobs: the database returned an unexpected row"));
             return false;
         }
         (*ids)[index] = q.value(0).toLongLong();
@@ -519,11 +517,7 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot queue jobs: %1").arg(why),
-                      {},
-                      0};
+        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
         return std::nullopt;
     }
     // Run-next jobs go before the current front in the order given; others after the back.
@@ -607,11 +601,7 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
         }
     }
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot queue jobs: %1").arg(why),
-                      {},
-                      0};
+        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
         return std::nullopt;
     }
     return outcome;
@@ -639,9 +629,7 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot cancel: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> current = job(id, error);
@@ -672,9 +660,7 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
     if (!exec(q, error, QStringLiteral("cancelling job %1").arg(id)))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot cancel: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     return outcome;
@@ -685,9 +671,7 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot retry: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> current = job(id, error);
@@ -735,9 +719,7 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
     if (!insertLog(id, {{nowMs(), QStringLiteral("queued again by retry")}}, error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot retry: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     return job(id, error);
@@ -748,9 +730,7 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot move: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
         return false;
     }
     const std::optional<Job> current = job(id, error);
@@ -817,9 +797,7 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
     if (!exec(q, error, QStringLiteral("moving job %1").arg(id)))
         return false;
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot move: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
         return false;
     }
     return true;
@@ -844,9 +822,7 @@ std::optional<qint64> JobStore::clearFinished(StoreError *error)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot clear: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
     }
     QSqlQuery q(m_db->db());
@@ -860,9 +836,7 @@ std::optional<qint64> JobStore::clearFinished(StoreError *error)
         return std::nullopt;
     const qint64 removed = q.numRowsAffected();
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {
-                StoreError::Kind::Database, QStringLiteral("cannot clear: %1").arg(why), {}, 0};
+        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
     }
     return removed;
@@ -1080,22 +1054,14 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot claim the next job: %1").arg(why),
-                      {},
-                      0};
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> claimed = claimInTransaction(runnerId, error);
     if (!claimed)
         return std::nullopt;
     if (!tx.commit(&why)) {
-        if (error)
-            *error = {StoreError::Kind::Database,
-                      QStringLiteral("cannot claim the next job: %1").arg(why),
-                      {},
-                      0};
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
         return std::nullopt;
     }
     return claimed;
