@@ -65,19 +65,9 @@ void TestCli::cleanup()
 
 QProcessEnvironment TestCli::environment() const
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("DEALERQ_SETTINGS", m_db->dir() + "/settings.ini");
-    env.insert("HOME", m_db->dir());
-    env.insert("XDG_DATA_HOME", m_db->dir() + "/data");
-    env.insert("XDG_CONFIG_HOME", m_db->dir() + "/config");
-    for (const char *name : {"DEALERQ_DB", "DEALERQ_SOURCE_URL", "DEALERQ_SOURCE_TOKEN",
-                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY"})
-        env.remove(name);
     // Small retry bounds so that failing jobs fail quickly.
-    QFile settings(m_db->dir() + "/settings.ini");
-    if (!settings.exists() && settings.open(QIODevice::WriteOnly))
-        settings.write("[fetch]\nmax_retries=1\ninitial_backoff_ms=10\ntimeout_ms=1000\n");
-    return env;
+    return isolatedEnvironment(m_db->dir(),
+                               "[fetch]\nmax_retries=1\ninitial_backoff_ms=10\ntimeout_ms=1000\n");
 }
 
 Run TestCli::run(const QStringList &args, const QByteArray &input, int timeoutMs)

@@ -42,11 +42,7 @@ void TestCrash::cleanup()
 
 QProcessEnvironment TestCrash::environment() const
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("DEALERQ_SETTINGS", m_db->dir() + "/settings.ini");
-    env.insert("XDG_DATA_HOME", m_db->dir() + "/data");
-    env.remove("DEALERQ_DB");
-    return env;
+    return isolatedEnvironment(m_db->dir());
 }
 
 void TestCrash::killAtRandomMoments()

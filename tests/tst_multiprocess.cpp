@@ -50,11 +50,7 @@ void TestMultiProcess::cleanup()
 std::unique_ptr<QProcess> TestMultiProcess::startDealerq(const QStringList &args)
 {
     auto process = std::make_unique<QProcess>();
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("DEALERQ_SETTINGS", m_db->dir() + "/settings.ini");
-    env.insert("XDG_DATA_HOME", m_db->dir() + "/data");
-    env.remove("DEALERQ_DB");
-    process->setProcessEnvironment(env);
+    process->setProcessEnvironment(isolatedEnvironment(m_db->dir()));
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process->start(DEALERQ_PATH, QStringList{"--db", m_db->urlString()} + args);
     process->waitForStarted();

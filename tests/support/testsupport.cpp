@@ -28,6 +28,22 @@ bool adminExec(const QString &adminUrl, const QString &sql, QString *error)
 
 } // namespace
 
+QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &settings)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DEALERQ_SETTINGS"), dir + QStringLiteral("/settings.ini"));
+    env.insert(QStringLiteral("HOME"), dir);
+    env.insert(QStringLiteral("XDG_DATA_HOME"), dir + QStringLiteral("/data"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
+    for (const char *name : {"DEALERQ_DB", "DEALERQ_SOURCE_URL", "DEALERQ_SOURCE_TOKEN",
+                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY"})
+        env.remove(QString::fromLatin1(name));
+    QFile file(dir + QStringLiteral("/settings.ini"));
+    if (!settings.isEmpty() && !file.exists() && file.open(QIODevice::WriteOnly))
+        file.write(settings);
+    return env;
+}
+
 QString postgresAdminUrl(QString *error)
 {
     QString url = qEnvironmentVariable("DEALERQ_TEST_PG");

@@ -2,11 +2,17 @@
 
 #include "database.h"
 
+#include <QProcessEnvironment>
 #include <QString>
 #include <QTemporaryDir>
 
 /// A database URL for a fresh SQLite file inside `dir`.
 QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("dealerq.db"));
+
+/// The environment for a dealerq child process of a test: its settings file (`settings.ini`),
+/// HOME and XDG folders inside `dir`, and none of the caller's DEALERQ_* variables or display.
+/// The settings file gets `settings` written to it when it does not exist yet.
+QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &settings = {});
 
 /// The admin URL of the PostgreSQL server the tests run against (env DEALERQ_TEST_PG, or the
 /// CTest fixture's state folder in DEALERQ_TEST_PG_STATE); empty for SQLite. Sets *error when
