@@ -80,6 +80,31 @@ QString hiddenCharacter(const QString &text)
     return {};
 }
 
+/// The store after one row: the jobs before it untouched, exactly `expectAccepted` added, and
+/// nothing else anywhere in the file when none was. `shown` is what the window said.
+void verifyAdded(const Snapshot &before, const Snapshot &after, int expectAccepted,
+                 const QString &shown)
+{
+    QCOMPARE(after.jobs.mid(0, before.jobs.size()), before.jobs);
+    QVERIFY2(after.jobs.size() - before.jobs.size() == expectAccepted,
+             qPrintable(u"%1 jobs added, %2 expected; the window says: %3"_s
+                            .arg(after.jobs.size() - before.jobs.size())
+                            .arg(expectAccepted)
+                            .arg(shown)));
+    if (expectAccepted == 0)
+        QCOMPARE(after.tables, before.tables);
+}
+
+/// The window's message names every expected part and holds no character the operator
+/// cannot see as itself.
+void verifyMessage(const QString &shown, const QStringList &expectMessage)
+{
+    for (const QString &part : expectMessage)
+        QVERIFY2(shown.contains(part), qPrintable(u"\"%1\" not in: %2"_s.arg(part, shown)));
+    QVERIFY2(hiddenCharacter(shown).isEmpty(),
+             qPrintable(hiddenCharacter(shown) + u" in: "_s + shown));
+}
+
 QDateTime local(int y, int m, int d, int h = 0, int min = 0, int s = 0)
 {
     return QDateTime(QDate(y, m, d), QTime(h, min, s), Qt::LocalTime);
@@ -551,20 +576,14 @@ void TestWindowInput::pasteBox()
 
     const Snapshot after = w.snapshot();
     QCOMPARE(after.tables.size(), before.tables.size());
-    QCOMPARE(after.jobs.mid(0, before.jobs.size()), before.jobs);
-    QVERIFY2(after.jobs.size() - before.jobs.size() == expectAccepted,
-             qPrintable(u"%1 jobs added, %2 expected; the window says: %3"_s
-                            .arg(after.jobs.size() - before.jobs.size())
-                            .arg(expectAccepted)
-                            .arg(shown)));
+    verifyAdded(before, after, expectAccepted, shown);
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(after.dealers.mid(before.dealers.size()), expectQueued);
-    if (expectAccepted == 0)
-        QCOMPARE(after.tables, before.tables);
 
-    for (const QString &part : std::as_const(expectMessage))
-        QVERIFY2(shown.contains(part), qPrintable(u"\"%1\" not in: %2"_s.arg(part, shown)));
-    QVERIFY2(hiddenCharacter(shown).isEmpty(),
-             qPrintable(hiddenCharacter(shown) + u" in: "_s + shown));
+    verifyMessage(shown, expectMessage);
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(box->toPlainText(), left.isNull() ? pasted : left);
 
     addValidJobThroughPasteBox(*m_window);
@@ -670,24 +689,18 @@ void TestWindowInput::dealerIdField()
     const QString shown = w.feedback(); // before an Info message hides itself
 
     const Snapshot after = w.snapshot();
-    QCOMPARE(after.jobs.mid(0, before.jobs.size()), before.jobs);
-    QVERIFY2(after.jobs.size() - before.jobs.size() == expectAccepted,
-             qPrintable(u"%1 jobs added, %2 expected; the window says: %3"_s
-                            .arg(after.jobs.size() - before.jobs.size())
-                            .arg(expectAccepted)
-                            .arg(shown)));
-    if (expectAccepted == 0) {
-        QCOMPARE(after.tables, before.tables);
-    } else {
+    verifyAdded(before, after, expectAccepted, shown);
+    if (QTest::currentTestFailed())
+        return;
+    if (expectAccepted > 0) {
         QCOMPARE(after.dealers.mid(before.dealers.size()), QStringList{expectDealer});
         QVERIFY(edit->text().isEmpty());
     }
 
     QVERIFY(!shown.isEmpty());
-    for (const QString &part : std::as_const(expectMessage))
-        QVERIFY2(shown.contains(part), qPrintable(u"\"%1\" not in: %2"_s.arg(part, shown)));
-    QVERIFY2(hiddenCharacter(shown).isEmpty(),
-             qPrintable(hiddenCharacter(shown) + u" in: "_s + shown));
+    verifyMessage(shown, expectMessage);
+    if (QTest::currentTestFailed())
+        return;
 
     addValidJobThroughForm();
 }
@@ -814,15 +827,10 @@ void TestWindowInput::windowFields()
     const QString shown = w.feedback(); // before an Info message hides itself
 
     const Snapshot after = w.snapshot();
-    QCOMPARE(after.jobs.mid(0, before.jobs.size()), before.jobs);
-    QVERIFY2(after.jobs.size() - before.jobs.size() == expectAccepted,
-             qPrintable(u"%1 jobs added, %2 expected; the window says: %3"_s
-                            .arg(after.jobs.size() - before.jobs.size())
-                            .arg(expectAccepted)
-                            .arg(shown)));
-    if (expectAccepted == 0) {
-        QCOMPARE(after.tables, before.tables);
-    } else {
+    verifyAdded(before, after, expectAccepted, shown);
+    if (QTest::currentTestFailed())
+        return;
+    if (expectAccepted > 0) {
         // Exactly what the fields show.
         StoreError error;
         const std::optional<QVector<Job>> queued = w.store->queuedJobs(-1, &error);
@@ -834,10 +842,9 @@ void TestWindowInput::windowFields()
         QCOMPARE(QDateTime::fromMSecsSinceEpoch(job.toMs), toEdit->dateTime());
     }
 
-    for (const QString &part : std::as_const(expectMessage))
-        QVERIFY2(shown.contains(part), qPrintable(u"\"%1\" not in: %2"_s.arg(part, shown)));
-    QVERIFY2(hiddenCharacter(shown).isEmpty(),
-             qPrintable(hiddenCharacter(shown) + u" in: "_s + shown));
+    verifyMessage(shown, expectMessage);
+    if (QTest::currentTestFailed())
+        return;
 
     addValidJobThroughForm();
 }
