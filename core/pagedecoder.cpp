@@ -141,45 +141,69 @@ QString decodeKey(const QByteArray &raw)
     return doc.array().at(0).toString();
 }
 
+/// True when the key whose raw bytes (between the quotes) are at `key` is `name`; a key spelled
+/// with escapes is decoded first.
+bool keyIs(const QByteArray &body, Span key, QLatin1String name)
+{
+    const QByteArrayView raw(body.constData() + key.begin, key.end - key.begin);
+    if (raw.contains('\\'))
+        return decodeKey(raw.toByteArray()) == name;
+    return raw == QByteArrayView(name.data(), name.size());
+}
+
+/// Walks the members of the object at the scanner's position, in order, calling
+/// `visit(key, value)` with the raw span of each key (between its quotes) and of its value.
+/// `visit` returns false to stop there. False when the bytes are not such an object.
+template<typename Visit> bool forEachMember(RawScanner &scan, Visit visit)
+{
+    if (!scan.consume('{'))
+        return false;
+    scan.skipSpace();
+    if (scan.consume('}'))
+        return true;
+    while (true) {
+        scan.skipSpace();
+        Span key;
+        if (!scan.skipString(&key))
+            return false;
+        scan.skipSpace();
+        if (!scan.consume(':'))
+            return false;
+        scan.skipSpace();
+        const qsizetype valueBegin = scan.pos();
+        if (!scan.skipValue())
+            return false;
+        if (!visit(key, Span{valueBegin, scan.pos()}))
+            return true;
+        scan.skipSpace();
+        if (scan.consume(','))
+            continue;
+        return scan.consume('}');
+    }
+}
+
 /// Finds the raw bytes of every element of the top-level "items" array.
 bool scanItems(const QByteArray &body, QVector<Span> *items, QString *error)
 {
     RawScanner scan(body);
     scan.skipBomAndSpace();
-    if (!scan.consume('{'))
-        return false;
     bool found = false;
+    bool twice = false;
     Span itemsSpan;
-    scan.skipSpace();
-    if (!scan.peek('}')) {
-        while (true) {
-            scan.skipSpace();
-            Span key;
-            if (!scan.skipString(&key))
-                return false;
-            scan.skipSpace();
-            if (!scan.consume(':'))
-                return false;
-            scan.skipSpace();
-            const qsizetype valueBegin = scan.pos();
-            if (!scan.skipValue())
-                return false;
-            if (decodeKey(scan.bytes(key)) == QLatin1String("items")) {
-                if (found) {
-                    *error = QStringLiteral("the page has \"items\" twice");
-                    return false;
-                }
-                found = true;
-                itemsSpan = {valueBegin, scan.pos()};
-            }
-            scan.skipSpace();
-            if (scan.consume(','))
-                continue;
-            if (scan.consume('}'))
-                break;
-            return false;
-        }
+    const bool object = forEachMember(scan, [&](Span key, Span value) {
+        if (!keyIs(body, key, QLatin1String("items")))
+            return true;
+        twice = found;
+        found = true;
+        itemsSpan = value;
+        return !twice;
+    });
+    if (twice) {
+        *error = QStringLiteral("the page has \"items\" twice");
+        return false;
     }
+    if (!object)
+        return false;
     if (!found)
         return false;
 
@@ -216,50 +240,29 @@ ItemKeys scanItemKeys(const QByteArray &body, Span item)
     ItemKeys found;
     int idSeen = 0;
     int updatedSeen = 0;
+    bool usable = true;
     RawScanner scan(body);
     scan.setPos(item.begin);
-    if (!scan.consume('{'))
-        return {};
-    scan.skipSpace();
-    if (scan.peek('}'))
-        return {};
-    while (scan.pos() < item.end) {
-        scan.skipSpace();
-        Span key;
-        if (!scan.skipString(&key))
-            return {};
-        scan.skipSpace();
-        if (!scan.consume(':'))
-            return {};
-        scan.skipSpace();
-        const QByteArrayView keyBytes(body.constData() + key.begin, key.end - key.begin);
-        const QString escapedKey =
-            keyBytes.contains('\\') ? decodeKey(keyBytes.toByteArray()) : QString();
-        const auto keyIs = [&](QLatin1String name) {
-            return escapedKey.isNull() ? keyBytes == QByteArrayView(name.data(), name.size())
-                                       : escapedKey == name;
-        };
-        const bool isId = keyIs(QLatin1String("id"));
-        const bool isUpdated = keyIs(QLatin1String("updated_at"));
-        Span value;
-        if (isId || isUpdated) {
-            if (!scan.peek('"') || !scan.skipString(&value))
-                return {};
-            const bool plainValue =
-                !QByteArrayView(body.constData() + value.begin, value.end - value.begin)
-                     .contains('\\');
-            if (isId && ++idSeen == 1 && plainValue)
-                found.id = value;
-            if (isUpdated && ++updatedSeen == 1 && plainValue)
-                found.updatedAt = value;
-        } else if (!scan.skipValue()) {
-            return {};
+    const bool object = forEachMember(scan, [&](Span key, Span value) {
+        const bool isId = keyIs(body, key, QLatin1String("id"));
+        const bool isUpdated = keyIs(body, key, QLatin1String("updated_at"));
+        if (!isId && !isUpdated)
+            return true;
+        if (body.at(value.begin) != '"') {
+            usable = false;
+            return false;
         }
-        scan.skipSpace();
-        if (scan.consume(','))
-            continue;
-        break;
-    }
+        const Span inner{value.begin + 1, value.end - 1};
+        const bool plain =
+            !QByteArrayView(body.constData() + inner.begin, inner.end - inner.begin).contains('\\');
+        if (isId && ++idSeen == 1 && plain)
+            found.id = inner;
+        if (isUpdated && ++updatedSeen == 1 && plain)
+            found.updatedAt = inner;
+        return true;
+    });
+    if (!object || !usable)
+        return {};
     if (idSeen != 1)
         found.id.reset();
     if (updatedSeen != 1)
@@ -403,36 +406,24 @@ std::optional<int> peekNextPage(const QByteArray &body)
 {
     RawScanner scan(body);
     scan.skipBomAndSpace();
-    if (!scan.consume('{'))
+    std::optional<Span> next;
+    forEachMember(scan, [&](Span key, Span value) {
+        if (keyIs(body, key, QLatin1String("next_page")))
+            next = value;
+        return !next;
+    });
+    if (!next)
         return std::nullopt;
-    while (true) {
-        scan.skipSpace();
-        Span key;
-        if (!scan.skipString(&key))
+    const QByteArrayView digits(body.constData() + next->begin, next->end - next->begin);
+    if (digits.isEmpty() || digits.size() > 9 || digits.front() == '0')
+        return std::nullopt;
+    int page = 0;
+    for (const char c : digits) {
+        if (c < '0' || c > '9')
             return std::nullopt;
-        scan.skipSpace();
-        if (!scan.consume(':'))
-            return std::nullopt;
-        scan.skipSpace();
-        const qsizetype valueBegin = scan.pos();
-        if (!scan.skipValue())
-            return std::nullopt;
-        if (QByteArrayView(body.constData() + key.begin, key.end - key.begin) == "next_page") {
-            const QByteArrayView digits(body.constData() + valueBegin, scan.pos() - valueBegin);
-            if (digits.isEmpty() || digits.size() > 9 || digits.front() == '0')
-                return std::nullopt;
-            int page = 0;
-            for (const char c : digits) {
-                if (c < '0' || c > '9')
-                    return std::nullopt;
-                page = page * 10 + (c - '0');
-            }
-            return page;
-        }
-        scan.skipSpace();
-        if (!scan.consume(','))
-            return std::nullopt;
+        page = page * 10 + (c - '0');
     }
+    return page;
 }
 
 QString jsonTypeName(const QJsonValue &value)
