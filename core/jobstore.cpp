@@ -1153,7 +1153,7 @@ bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &recor
         return true;
     }
 
-    // PostgreSQL: one statement per record in the usual cases, as upsertRecordsSqlite does.
+    // PostgreSQL, through Qt: the same statements, in upsertEach()'s order.
     const QString key = QStringLiteral("dealer_id = ? AND fetch_type = ? AND record_id = ?");
     QSqlQuery &insert = m_db->prepared(
         QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
@@ -1174,48 +1174,53 @@ bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &recor
     update.bindValue(2, job.id);
     update.bindValue(3, job.dealerId);
     update.bindValue(4, job.fetchType);
-    bool expectNew = true;
-    for (const FetchedRecord &record : records) {
-        const QString id = record.id();
-        const QString payload = QString::fromUtf8(record.payload());
-        const QString updatedAt = record.updatedAt();
-        if (expectNew) {
-            insert.bindValue(2, id);
-            insert.bindValue(3, payload);
-            insert.bindValue(4, updatedAt);
-            if (!exec(insert, error, storing))
-                return false;
-            if (insert.numRowsAffected() > 0) {
-                ++result->inserted;
-                continue;
-            }
-        }
-        differs.bindValue(0, payload);
-        differs.bindValue(3, id);
-        if (!exec(differs, error, storing))
-            return false;
-        const bool exists = differs.next();
-        const bool changed = exists && differs.value(0).toBool();
-        differs.finish();
-        expectNew = !exists;
-        if (exists && !changed) {
-            ++result->unchanged;
-            continue;
-        }
-        if (exists) {
-            update.bindValue(0, payload);
-            update.bindValue(1, updatedAt);
-            update.bindValue(5, id);
-        } else {
-            insert.bindValue(2, id);
-            insert.bindValue(3, payload);
-            insert.bindValue(4, updatedAt);
-        }
-        if (!exec(exists ? update : insert, error, storing))
-            return false;
-        ++(exists ? result->updated : result->inserted);
-    }
-    return true;
+    // A record's values as text, converted once however many statements it takes.
+    struct Texts
+    {
+        const FetchedRecord *record = nullptr;
+        QString id;
+        QString payload;
+        QString updatedAt;
+    } texts;
+    const auto textsOf = [&texts](const FetchedRecord &record) -> const Texts & {
+        if (texts.record != &record)
+            texts = {&record, record.id(), QString::fromUtf8(record.payload()), record.updatedAt()};
+        return texts;
+    };
+    // Binds what differs from record to record (id, payload, updated_at) and runs `query`.
+    const auto write = [&](QSqlQuery &query, int idAt, int payloadAt, int updatedAt,
+                           const FetchedRecord &record) {
+        const Texts &t = textsOf(record);
+        query.bindValue(idAt, t.id);
+        query.bindValue(payloadAt, t.payload);
+        query.bindValue(updatedAt, t.updatedAt);
+        return exec(query, error, storing);
+    };
+    UpsertCounts counts;
+    const bool done = upsertEach(
+        records, &counts,
+        [&](const FetchedRecord &record) -> std::optional<bool> {
+            if (!write(insert, 2, 3, 4, record))
+                return std::nullopt;
+            return insert.numRowsAffected() > 0;
+        },
+        [&](const FetchedRecord &record) -> std::optional<StoredRecord> {
+            const Texts &t = textsOf(record);
+            differs.bindValue(0, t.payload);
+            differs.bindValue(3, t.id);
+            if (!exec(differs, error, storing))
+                return std::nullopt;
+            const StoredRecord stored = !differs.next()             ? StoredRecord::Missing
+                                        : differs.value(0).toBool() ? StoredRecord::Changed
+                                                                    : StoredRecord::Same;
+            differs.finish();
+            return stored;
+        },
+        [&](const FetchedRecord &record) { return write(update, 5, 0, 1, record); });
+    result->inserted = counts.inserted;
+    result->updated = counts.updated;
+    result->unchanged = counts.unchanged;
+    return done;
 }
 
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,

@@ -43,7 +43,6 @@ private:
 bool upsertRecordsSqlite(Database &db, const Job &job, const QVector<FetchedRecord> &records,
                          UpsertCounts *counts, UpsertFailure *failure)
 {
-    *counts = {};
     // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
     QString prepareError;
     Statement insert(db,
@@ -84,45 +83,37 @@ bool upsertRecordsSqlite(Database &db, const Job &job, const QVector<FetchedReco
     sqlite3_bind_int64(insert.get(), 6, job.id);
     sqlite3_bind_int64(update.get(), 6, job.id);
 
-    const auto run = [&](Statement &statement) {
+    // ?3 record_id, ?4 payload, ?5 updated_at: what differs from record to record.
+    const auto write = [&](Statement &statement, const FetchedRecord &record) {
+        statement.bindText(3, record.idUtf8());
+        statement.bindText(4, record.payload());
+        statement.bindText(5, record.updatedAtUtf8());
         if (sqlite3_step(statement.get()) != SQLITE_DONE)
             return failed("storing a record");
         sqlite3_reset(statement.get());
         return true;
     };
-    bool expectNew = true;
-    for (const FetchedRecord &record : records) {
-        if (expectNew) {
-            insert.bindText(3, record.idUtf8());
-            insert.bindText(4, record.payload());
-            insert.bindText(5, record.updatedAtUtf8());
-            if (!run(insert))
-                return false;
-            if (sqlite3_changes(handle) > 0) {
-                ++counts->inserted;
-                continue;
+    return upsertEach(
+        records, counts,
+        [&](const FetchedRecord &record) -> std::optional<bool> {
+            if (!write(insert, record))
+                return std::nullopt;
+            return sqlite3_changes(handle) > 0;
+        },
+        [&](const FetchedRecord &record) -> std::optional<StoredRecord> {
+            differs.bindText(3, record.idUtf8());
+            differs.bindText(4, record.payload());
+            const int rc = sqlite3_step(differs.get());
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                failed("comparing a record");
+                return std::nullopt;
             }
-        }
-        differs.bindText(3, record.idUtf8());
-        differs.bindText(4, record.payload());
-        const int rc = sqlite3_step(differs.get());
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return failed("comparing a record");
-        const bool exists = rc == SQLITE_ROW;
-        const bool changed = exists && sqlite3_column_int(differs.get(), 0) != 0;
-        sqlite3_reset(differs.get());
-        expectNew = !exists;
-        if (exists && !changed) {
-            ++counts->unchanged;
-            continue;
-        }
-        Statement &write = exists ? update : insert;
-        write.bindText(3, record.idUtf8());
-        write.bindText(4, record.payload());
-        write.bindText(5, record.updatedAtUtf8());
-        if (!run(write))
-            return false;
-        ++(exists ? counts->updated : counts->inserted);
-    }
-    return true;
+            const StoredRecord stored = rc == SQLITE_DONE ? StoredRecord::Missing
+                                        : sqlite3_column_int(differs.get(), 0) != 0
+                                            ? StoredRecord::Changed
+                                            : StoredRecord::Same;
+            sqlite3_reset(differs.get());
+            return stored;
+        },
+        [&](const FetchedRecord &record) { return write(update, record); });
 }
