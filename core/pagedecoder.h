@@ -30,7 +30,8 @@ public:
     QString updatedAt() const { return QString::fromUtf8(updatedAtUtf8()); }
 
 private:
-    friend bool decodePage(const QByteArray &body, DecodedPage *page, QString *error);
+    friend class StrictPageReader; // decodePageQuickly()
+    friend bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *error);
 
     /// Bytes [begin, begin + size) of m_bytes.
     struct Span
@@ -65,6 +66,14 @@ struct DecodedPage
 /// (a message an operator can act on) when it is not the JSON of SPEC §2. Never crashes, whatever
 /// the bytes.
 bool decodePage(const QByteArray &body, DecodedPage *page, QString *error);
+
+/// decodePage()'s two ways, apart for tests and the fuzz target, which compare them.
+/// Quickly: one strict pass over the bytes, no document built; nothing when it is not certain
+/// the page is good (it then says nothing about why). Thoroughly: through QJsonDocument, with
+/// the message an operator reads. decodePage() goes the thorough way only when the quick one
+/// declines; a page the quick way accepts, the thorough way reads to the same page.
+std::optional<DecodedPage> decodePageQuickly(const QByteArray &body);
+bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *error);
 
 /// The top-level "next_page" of a 200 answer as a plain positive integer, read by a quick scan
 /// without decoding; nothing when it is null, missing, spelled otherwise, or the body is not a

@@ -1,6 +1,7 @@
 // Answers of the dealer data API (SPEC §2): decodePage() on arbitrary bytes. Whatever it
 // accepts must be what Qt's JSON parser sees in the same bytes: each item's raw payload lies in
-// the body and parses, alone, as the object with the id and updated_at reported.
+// the body and parses, alone, as the object with the id and updated_at reported. Its quick way
+// (one strict pass) and its thorough way (QJsonDocument) must give the same answer.
 #include "fuzzcheck.h"
 #include "pagedecoder.h"
 
@@ -20,6 +21,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const std::optional<int> hint = peekNextPage(body);
     FUZZ_CHECK(!hint || *hint >= 1, QString::number(*hint));
     const bool ok = decodePage(body, &page, &error);
+    DecodedPage thorough;
+    QString thoroughError;
+    const bool thoroughOk = decodePageThoroughly(body, &thorough, &thoroughError);
+    FUZZ_CHECK(ok == thoroughOk && error == thoroughError,
+               QStringLiteral("decodePage: %1, thoroughly: %2 (%3)")
+                   .arg(ok ? QStringLiteral("accepted") : error,
+                        thoroughOk ? QStringLiteral("accepted") : thoroughError,
+                        QString::fromLatin1(body.left(200).toPercentEncoding())));
+    if (ok) {
+        FUZZ_CHECK(page.page == thorough.page && page.pageSize == thorough.pageSize &&
+                       page.total == thorough.total && page.nextPage == thorough.nextPage &&
+                       page.items.size() == thorough.items.size(),
+                   QString::fromLatin1(body.left(200).toPercentEncoding()));
+        for (qsizetype i = 0; i < page.items.size(); ++i) {
+            const FetchedRecord &a = page.items.at(i);
+            const FetchedRecord &b = thorough.items.at(i);
+            FUZZ_CHECK(a.idUtf8() == b.idUtf8() && a.updatedAtUtf8() == b.updatedAtUtf8() &&
+                           a.payload() == b.payload(),
+                       QString::number(i));
+        }
+    }
     if (!ok) {
         FUZZ_CHECK(!error.isEmpty(), QString::fromUtf8(body.left(200)));
         return 0;

@@ -26,6 +26,10 @@ private slots:
     void rejectsMalformed();
     void survivesEveryTruncation();
     void survivesRandomMutation();
+    void quickWayReadsOrdinaryPages_data();
+    void quickWayReadsOrdinaryPages();
+    void quickWayDeclinesWhatItIsNotSureOf_data();
+    void quickWayDeclinesWhatItIsNotSureOf();
 };
 
 namespace {
@@ -34,6 +38,46 @@ const QByteArray GoodPage =
     R"({"dealer_id":"12284","fetch_type":"prospect","page":1,"page_size":2,"total":3,)"
     R"("items":[{"id":"P-12284-000001","updated_at":"2025-06-12T09:31:00Z","name":"Ada"},)"
     R"({"id":"P-12284-000002","updated_at":"2025-06-12T10:00:00Z","name":"Ben"}],"next_page":2})";
+
+/// A page with more in it than GoodPage: text in several scripts, escapes, numbers of every
+/// shape, nesting, whitespace.
+const QByteArray RichPage = QByteArray(
+    "{ \"page\" : 3 , \"page_size\":500,\"total\":1.2e3,\n\"items\":[\r\n"
+    "{\"id\":\"P-\xc3\xa9\xe2\x82\xac\xf0\x9f\x9a\x97\",\"updated_at\":\"2025-06-12T09:31:00Z\","
+    "\"note\":\"line\\nbreak \\\"quoted\\\" \\u00e9 \\ud83d\\ude97 \\u0000 \\/\","
+    "\"price\":-12.50,\"km\":0,\"ratio\":6.02E+23,\"tiny\":1e-7,\"ok\":true,\"gone\":false,"
+    "\"none\":null,\"tags\":[[],{},[1,[2,{\"a\":[3]}]]],\"empty\":\"\"},\t"
+    "{\"updated_at\":\"2025-06-12T10:00:00Z\",\"id\":\"P-2\"}],"
+    "\"next_page\":4.0,\"\":\"an empty key\"}  \n");
+
+/// decodePage() and decodePageThoroughly() give the same answer: the same page, or the same
+/// message.
+void verifyBothWaysAgree(const QByteArray &body)
+{
+    DecodedPage quick;
+    DecodedPage thorough;
+    QString quickError;
+    QString thoroughError;
+    const bool quickOk = decodePage(body, &quick, &quickError);
+    const bool thoroughOk = decodePageThoroughly(body, &thorough, &thoroughError);
+    QVERIFY2(quickOk == thoroughOk, body.toPercentEncoding(" {}[]\":,").constData());
+    QCOMPARE(quickError, thoroughError);
+    if (!quickOk)
+        return;
+    QCOMPARE(quick.page, thorough.page);
+    QCOMPARE(quick.pageSize, thorough.pageSize);
+    QCOMPARE(quick.total, thorough.total);
+    QCOMPARE(quick.nextPage, thorough.nextPage);
+    QCOMPARE(quick.items.size(), thorough.items.size());
+    for (qsizetype i = 0; i < quick.items.size(); ++i) {
+        const FetchedRecord &a = quick.items.at(i);
+        const FetchedRecord &b = thorough.items.at(i);
+        QCOMPARE(a.idUtf8().toByteArray(), b.idUtf8().toByteArray());
+        QCOMPARE(a.updatedAtUtf8().toByteArray(), b.updatedAtUtf8().toByteArray());
+        QCOMPARE(a.payload().toByteArray(), b.payload().toByteArray());
+        QCOMPARE(a.payload().data(), b.payload().data()); // both point into the body
+    }
+}
 
 } // namespace
 
@@ -332,10 +376,10 @@ void TestPageDecoder::survivesRandomMutation()
     // Not a fuzzer, but a cheap smoke test: flipped, inserted and deleted bytes must never
     // crash, and whatever is accepted must carry payloads that are themselves JSON objects.
     QRandomGenerator random(12345);
-    const QByteArray alphabet = QByteArrayLiteral("{}[]\",:\\ u0019aexyz-+.E\x00\xff");
+    const QByteArray alphabet = QByteArrayLiteral("{}[]\",:\\ u0019aexyz-+.E\x00\xff\x7f\xc3\xed");
     int accepted = 0;
-    for (int round = 0; round < 20000; ++round) {
-        QByteArray body = GoodPage;
+    for (int round = 0; round < 40000; ++round) {
+        QByteArray body = round % 2 ? RichPage : GoodPage;
         const int edits = 1 + random.bounded(3);
         for (int e = 0; e < edits; ++e) {
             const int at = random.bounded(static_cast<int>(body.size()) + 1);
@@ -358,6 +402,9 @@ void TestPageDecoder::survivesRandomMutation()
         QString error;
         const std::optional<int> hint = peekNextPage(body);
         QVERIFY(!hint || *hint >= 1);
+        verifyBothWaysAgree(body);
+        if (QTest::currentTestFailed())
+            return;
         if (!decodePage(body, &page, &error)) {
             QVERIFY(!error.isEmpty());
             continue;
@@ -370,6 +417,108 @@ void TestPageDecoder::survivesRandomMutation()
         }
     }
     QVERIFY(accepted > 0);
+}
+
+void TestPageDecoder::quickWayReadsOrdinaryPages_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("good") << GoodPage;
+    QTest::newRow("rich") << RichPage;
+    QTest::newRow("last page") << QByteArray(R"({"page":7,"items":[],"next_page":null})");
+    QTest::newRow("negative next")
+        << QByteArray(R"({"page":7,"items":[],"next_page":-3,"page_size":0})");
+    QTest::newRow("big whole numbers")
+        << QByteArray(R"({"page":2147483647,"total":9007199254740992,"items":[],)"
+                      R"("next_page":-2147483648})");
+    QByteArray deep = R"({"page":1,"next_page":null,"items":[{"id":"d","updated_at":"u","x":)";
+    deep += QByteArray(60, '[') + QByteArray(60, ']') + "}]}";
+    QTest::newRow("deep but not too deep") << deep;
+}
+
+void TestPageDecoder::quickWayReadsOrdinaryPages()
+{
+    // The quick way must take the pages a dealer API really sends, or decoding is slow again.
+    QFETCH(QByteArray, body);
+    QVERIFY(decodePageQuickly(body).has_value());
+    verifyBothWaysAgree(body);
+}
+
+void TestPageDecoder::quickWayDeclinesWhatItIsNotSureOf_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    const auto item = [](const QByteArray &itemText) {
+        return R"({"page":1,"next_page":null,"items":[)" + itemText + "]}";
+    };
+    const auto payload = [&](const QByteArray &value) {
+        return item(R"({"id":"a","updated_at":"b","x":)" + value + "}");
+    };
+    QTest::newRow("bom") << "\xef\xbb\xbf" + GoodPage;
+    QTest::newRow("escaped page key")
+        << QByteArray(R"({"p\u0061ge":1,"next_page":null,"items":[]})");
+    QTest::newRow("escaped item key") << item(R"({"\u0069d":"a","updated_at":"b"})");
+    QTest::newRow("escaped id") << item(R"({"id":"a\u0062","updated_at":"b"})");
+    QTest::newRow("escaped updated_at") << item(R"({"id":"a","updated_at":"b\/c"})");
+    QTest::newRow("id twice") << item(R"({"id":"a","updated_at":"b","id":"c"})");
+    QTest::newRow("updated_at twice") << item(R"({"id":"a","updated_at":"b","updated_at":"c"})");
+    QTest::newRow("empty id") << item(R"({"id":"","updated_at":"b"})");
+    QTest::newRow("id number") << item(R"({"id":1,"updated_at":"b"})");
+    QTest::newRow("item not object") << item("[1]");
+    QTest::newRow("page twice")
+        << QByteArray(R"({"page":1,"page":2,"next_page":null,"items":[]})");
+    QTest::newRow("next_page twice")
+        << QByteArray(R"({"page":1,"next_page":2,"next_page":null,"items":[]})");
+    QTest::newRow("items twice") << QByteArray(R"({"page":1,"next_page":null,"items":[],"items":[]})");
+    QTest::newRow("page string") << QByteArray(R"({"page":"1","next_page":null,"items":[]})");
+    QTest::newRow("page fraction") << QByteArray(R"({"page":1.5,"next_page":null,"items":[]})");
+    QTest::newRow("page missing") << QByteArray(R"({"next_page":null,"items":[]})");
+    QTest::newRow("next_page missing") << QByteArray(R"({"page":1,"items":[]})");
+    QTest::newRow("items missing") << QByteArray(R"({"page":1,"next_page":null})");
+    QTest::newRow("total too big")
+        << QByteArray(R"({"page":1,"total":18014398509481984,"next_page":null,"items":[]})");
+    QTest::newRow("lone high surrogate") << payload(R"("\ud83d")");
+    QTest::newRow("lone low surrogate") << payload(R"("\ude97")");
+    QTest::newRow("reversed surrogates") << payload(R"("\ude97\ud83d")");
+    QTest::newRow("escaped noncharacter") << payload(R"("\uffff")");
+    QTest::newRow("escaped plane noncharacter") << payload(R"("\ud83f\udfff")");
+    QTest::newRow("utf8 noncharacter") << payload("\"\xef\xbf\xbe\"");
+    QTest::newRow("utf8 fdd0") << payload("\"\xef\xb7\x90\"");
+    QTest::newRow("utf8 surrogate") << payload("\"\xed\xa0\x80\"");
+    QTest::newRow("utf8 overlong") << payload("\"\xc0\xaf\"");
+    QTest::newRow("utf8 overlong 3") << payload("\"\xe0\x80\xaf\"");
+    QTest::newRow("utf8 past 10ffff") << payload("\"\xf4\x90\x80\x80\"");
+    QTest::newRow("utf8 f5") << payload("\"\xf5\x80\x80\x80\"");
+    QTest::newRow("utf8 cut") << payload("\"\xe2\x82\"");
+    QTest::newRow("utf8 lone continuation") << payload("\"\x80\"");
+    QTest::newRow("del") << payload("\"\x7f\"");
+    QTest::newRow("control character") << payload("\"\x01\"");
+    QTest::newRow("nul") << payload(QByteArray("\"\0\"", 3));
+    QTest::newRow("bad escape") << payload(R"("\x")");
+    QTest::newRow("short unicode escape") << payload(R"("\u12")");
+    QTest::newRow("leading zero") << payload("01");
+    QTest::newRow("bare minus") << payload("-");
+    QTest::newRow("dot without digits") << payload("1.");
+    QTest::newRow("exponent without digits") << payload("1e");
+    QTest::newRow("exponent of three digits") << payload("1e100");
+    QTest::newRow("exponent overflow") << payload("1e400");
+    QTest::newRow("long number") << payload("1" + QByteArray(100, '0'));
+    QTest::newRow("plus sign") << payload("+1");
+    QTest::newRow("nan") << payload("NaN");
+    QTest::newRow("true cut") << payload("tru");
+    QTest::newRow("too deep") << payload(QByteArray(70, '[') + QByteArray(70, ']'));
+    QTest::newRow("trailing comma") << payload("[1,]");
+    QTest::newRow("single quotes") << payload("'a'");
+    QTest::newRow("trailing garbage") << GoodPage + "x";
+    QTest::newRow("two documents") << GoodPage + GoodPage;
+    QTest::newRow("form feed") << GoodPage + "\f";
+    QTest::newRow("top array") << QByteArray("[]");
+}
+
+void TestPageDecoder::quickWayDeclinesWhatItIsNotSureOf()
+{
+    // Each of these goes the thorough way, so whatever QJsonDocument makes of it stands.
+    QFETCH(QByteArray, body);
+    QVERIFY(!decodePageQuickly(body).has_value());
+    verifyBothWaysAgree(body);
 }
 
 QTEST_GUILESS_MAIN(TestPageDecoder)
