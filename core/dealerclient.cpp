@@ -291,6 +291,17 @@ void DealerFetch::onReadyRead()
 
 void DealerFetch::onReplyFinished()
 {
+    // The outcome decided here is reported straight away, not through one more trip round the
+    // event loop: that trip is a wake-up of this thread per job, and jobs are often one page.
+    m_inReplyHandler = true;
+    handleReplyFinished();
+    m_inReplyHandler = false;
+    if (std::exchange(m_finishPending, false))
+        emit finished(); // the last thing: the receiver may start the next job from here
+}
+
+void DealerFetch::handleReplyFinished()
+{
     QNetworkReply *reply = m_reply;
     if (!reply || m_finished)
         return;
@@ -461,7 +472,8 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
     }
     m_records.append(std::move(page.items));
     ++m_pages;
-    emit progress(m_pages, m_records.size());
+    emit progress(m_pages, m_records.size(),
+                  page.nextPage && *page.nextPage > m_page && m_pages < m_policy.maxPages);
     if (!page.nextPage) {
         finish(ErrorCategory::None, QString());
         return;
@@ -531,6 +543,10 @@ void DealerFetch::finish(ErrorCategory category, const QString &message)
     m_body.clear();
     if (category != ErrorCategory::None)
         m_records.clear();
+    if (m_inReplyHandler) {
+        m_finishPending = true;
+        return;
+    }
     QMetaObject::invokeMethod(
         this, [this] { emit finished(); }, Qt::QueuedConnection);
 }

@@ -71,10 +71,13 @@ public:
     static QUrl pageUrl(const FetchRequest &request, int page, int pageSize);
 
 signals:
-    void progress(int pages, qint64 records);
+    /// A page is in: `pages` so far holding `records`; `morePages` when the fetch goes on to
+    /// another page (false for the last page, and for one that ends the fetch with an error).
+    void progress(int pages, qint64 records, bool morePages);
     /// A line for the job's log, e.g. "page 3: HTTP 500, retry 1 of 4 in 0.5 s".
     void logLine(const QString &line);
-    /// Emitted exactly once, always queued (never from inside start() or abort()).
+    /// Emitted exactly once, never from inside start() or abort(): queued from those, and when
+    /// a reply decides the outcome, as the last thing its handler does.
     void finished();
 
 private:
@@ -83,6 +86,7 @@ private:
     void onMetaData();
     void onReadyRead();
     void onReplyFinished();
+    void handleReplyFinished();
     void checkStatus(int status, QNetworkReply *reply);
     /// `requested`: the page already asked for ahead of decoding this one (0: none).
     void handlePage(const QByteArray &body, int requested);
@@ -108,6 +112,8 @@ private:
     int m_retries = 0;
     bool m_started = false;
     bool m_finished = false;
+    bool m_inReplyHandler = false; ///< finish() leaves finished() to onReplyFinished()
+    bool m_finishPending = false;
     ErrorCategory m_error = ErrorCategory::None;
     QString m_errorString;
 };

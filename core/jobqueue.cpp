@@ -74,11 +74,13 @@ void JobQueue::start()
                 emit runnerStateChanged(state, detail);
             });
     connect(runner, &QueueRunner::jobStarted, this, [this](const Job &job) {
+        m_runningJob = QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType);
         emit jobStarted(job);
         emit changed();
     });
     connect(runner, &QueueRunner::jobProgress, this, &JobQueue::jobProgress);
     connect(runner, &QueueRunner::jobFinished, this, [this](const Job &job) {
+        m_runningJob.clear();
         emit jobFinished(job);
         emit changed();
     });
@@ -94,6 +96,12 @@ void JobQueue::stop()
     if (m_store)
         m_store->stop();
     m_store.reset();
+}
+
+QString JobQueue::runnerDetail() const
+{
+    return m_runnerState == RunnerState::Running && !m_runningJob.isEmpty() ? m_runningJob
+                                                                             : m_runnerDetail;
 }
 
 void JobQueue::notifyChanged()

@@ -63,7 +63,9 @@ public:
 
     const Config &config() const { return m_config; }
     RunnerState runnerState() const { return m_runnerState; }
-    QString runnerDetail() const { return m_runnerDetail; }
+    /// What the state is about: the job running here ("job 7: 12284 prospect"), the instance
+    /// holding the runner lock, the database error.
+    QString runnerDetail() const;
 
     /// Runs `work(JobStore&)` on the store thread, then `done(result)` on this object's thread
     /// unless `context` is gone by then. `context` must live in this object's thread.
@@ -110,4 +112,5 @@ private:
     std::unique_ptr<RunnerThread> m_runner;
     RunnerState m_runnerState = RunnerState::Starting;
     QString m_runnerDetail;
+    QString m_runningJob; ///< the job running here, described; empty between jobs
 };

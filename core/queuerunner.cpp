@@ -201,13 +201,17 @@ void QueueRunner::startJob(const Job &job)
     FetchRequest request{m_config.sourceUrl, m_config.sourceToken,      job.dealerId,
                          job.fetchType,      formatApiTime(job.fromMs), formatApiTime(job.toMs)};
     m_fetch = new DealerFetch(m_nam, request, m_config.retry, this);
-    connect(m_fetch, &DealerFetch::progress, this, [this, id = job.id](int pages, qint64 records) {
-        emit jobProgress(id, pages, records);
-    });
+    // Progress of the last page is news only with the job's end: jobFinished() carries it.
+    connect(m_fetch, &DealerFetch::progress, this,
+            [this, id = job.id](int pages, qint64 records, bool morePages) {
+                if (morePages)
+                    emit jobProgress(id, pages, records);
+            });
     connect(m_fetch, &DealerFetch::logLine, this, &QueueRunner::log);
     connect(m_fetch, &DealerFetch::finished, this, &QueueRunner::onFetchFinished);
-    setState(RunnerState::Running,
-             QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType));
+    // One state for a whole run of jobs: each cross-thread signal wakes the window's thread, so
+    // which job runs is told once, by jobStarted().
+    setState(RunnerState::Running);
     emit jobStarted(job);
     m_fetch->start();
 }
