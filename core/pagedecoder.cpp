@@ -334,8 +334,6 @@ private:
     static constexpr int MaxDepth = 64;
     static constexpr qsizetype MaxNumberChars = 100;
 
-    enum class Field { Other, Page, PageSize, Total, NextPage, Items };
-
     /// Bytes that need no thought inside a string: printable ASCII but '"', '\\' and DEL.
     static bool isPlain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
@@ -356,85 +354,36 @@ private:
         return false;
     }
 
-    bool readRoot()
+    /// The members of the object at m_p, in order: each key (its bytes between the quotes, and
+    /// whether it has no escapes) goes to `readValue(key, plain)`, which reads the value at m_p.
+    template<typename ReadValue> bool readMembers(ReadValue readValue)
     {
-        skipSpace();
         if (!consume('{'))
             return false;
         skipSpace();
-        if (!consume('}')) {
-            while (true) {
-                skipSpace();
-                Field field = Field::Other;
-                if (!readKey(&field))
-                    return false;
-                skipSpace();
-                if (m_p >= m_end)
-                    return false;
-                const char *value = m_p;
-                std::optional<FieldSpan> *slot = nullptr;
-                switch (field) {
-                case Field::Page:
-                    slot = &m_page;
-                    break;
-                case Field::PageSize:
-                    slot = &m_pageSize;
-                    break;
-                case Field::Total:
-                    slot = &m_total;
-                    break;
-                case Field::NextPage:
-                    slot = &m_nextPage;
-                    break;
-                case Field::Items:
-                    if (m_itemsSeen || !readItems())
-                        return false;
-                    m_itemsSeen = true;
-                    break;
-                case Field::Other:
-                    break;
-                }
-                if (field != Field::Items) {
-                    if ((slot && slot->has_value()) || !skipValue(1))
-                        return false;
-                    if (slot)
-                        *slot = FieldSpan{value, m_p};
-                }
-                skipSpace();
-                if (consume(','))
-                    continue;
-                if (!consume('}'))
-                    return false;
-                break;
-            }
+        if (consume('}'))
+            return true;
+        while (true) {
+            skipSpace();
+            Span inner;
+            bool plain = false;
+            if (!readString(&inner, &plain))
+                return false;
+            skipSpace();
+            if (!consume(':'))
+                return false;
+            skipSpace();
+            if (!readValue(QByteArrayView(m_begin + inner.begin, inner.end - inner.begin), plain))
+                return false;
+            skipSpace();
+            if (consume(','))
+                continue;
+            return consume('}');
         }
-        skipSpace();
-        return m_p == m_end;
     }
 
-    /// A key and its ':'; which field of the page it names. Keys with escapes: not certain.
-    bool readKey(Field *field)
-    {
-        Span inner;
-        bool plain = false;
-        if (!readString(&inner, &plain) || !plain)
-            return false;
-        const QByteArrayView key(m_begin + inner.begin, inner.end - inner.begin);
-        if (key == "page")
-            *field = Field::Page;
-        else if (key == "page_size")
-            *field = Field::PageSize;
-        else if (key == "total")
-            *field = Field::Total;
-        else if (key == "next_page")
-            *field = Field::NextPage;
-        else if (key == "items")
-            *field = Field::Items;
-        skipSpace();
-        return consume(':');
-    }
-
-    bool readItems()
+    /// The elements of the array at m_p, in order, each read by `readElement()` at m_p.
+    template<typename ReadElement> bool readElements(ReadElement readElement)
     {
         if (!consume('['))
             return false;
@@ -443,7 +392,7 @@ private:
             return true;
         while (true) {
             skipSpace();
-            if (!readItem())
+            if (!readElement())
                 return false;
             skipSpace();
             if (consume(','))
@@ -452,50 +401,57 @@ private:
         }
     }
 
+    bool readRoot()
+    {
+        skipSpace();
+        const bool object = readMembers([this](QByteArrayView key, bool plain) {
+            if (!plain)
+                return false; // an escaped key may be one of the page's fields
+            if (key == "items") {
+                if (m_itemsSeen)
+                    return false;
+                m_itemsSeen = true;
+                return readElements([this] { return readItem(); });
+            }
+            std::optional<FieldSpan> *field = key == "page"        ? &m_page
+                                              : key == "page_size" ? &m_pageSize
+                                              : key == "total"     ? &m_total
+                                              : key == "next_page" ? &m_nextPage
+                                                                   : nullptr;
+            const char *value = m_p;
+            if ((field && field->has_value()) || !skipValue(1))
+                return false;
+            if (field)
+                *field = FieldSpan{value, m_p};
+            return true;
+        });
+        skipSpace();
+        return object && m_p == m_end;
+    }
+
     /// One item: an object with exactly one plain, non-empty string "id" and one plain string
     /// "updated_at"; the record points into the body.
     bool readItem()
     {
         const char *begin = m_p;
-        if (!consume('{'))
-            return false;
         std::optional<Span> id;
         std::optional<Span> updatedAt;
         int ids = 0;
         int updates = 0;
-        skipSpace();
-        if (!consume('}')) {
-            while (true) {
-                skipSpace();
-                Span inner;
-                bool plain = false;
-                if (!readString(&inner, &plain) || !plain)
-                    return false;
-                const QByteArrayView key(m_begin + inner.begin, inner.end - inner.begin);
-                const bool isId = key == "id";
-                const bool isUpdated = !isId && key == "updated_at";
-                skipSpace();
-                if (!consume(':'))
-                    return false;
-                skipSpace();
-                if (isId || isUpdated) {
-                    Span value;
-                    if (m_p >= m_end || *m_p != '"' || !readString(&value, &plain) || !plain)
-                        return false;
-                    (isId ? id : updatedAt) = value;
-                    ++(isId ? ids : updates);
-                } else if (!skipValue(3)) {
-                    return false;
-                }
-                skipSpace();
-                if (consume(','))
-                    continue;
-                if (!consume('}'))
-                    return false;
-                break;
-            }
-        }
-        if (ids != 1 || updates != 1 || id->begin == id->end)
+        const bool object = readMembers([&](QByteArrayView key, bool plain) {
+            if (!plain)
+                return false; // an escaped key may be "id" or "updated_at"
+            const bool isId = key == "id";
+            if (!isId && key != "updated_at")
+                return skipValue(3);
+            Span value;
+            if (m_p >= m_end || *m_p != '"' || !readString(&value, &plain) || !plain)
+                return false;
+            (isId ? id : updatedAt) = value;
+            ++(isId ? ids : updates);
+            return true;
+        });
+        if (!object || ids != 1 || updates != 1 || id->begin == id->end)
             return false;
         FetchedRecord record;
         record.m_bytes = m_body;
@@ -518,41 +474,9 @@ private:
             return readString(&inner, &plain);
         }
         case '{':
-            ++m_p;
-            skipSpace();
-            if (consume('}'))
-                return true;
-            while (true) {
-                skipSpace();
-                Span inner;
-                bool plain = false;
-                if (m_p >= m_end || *m_p != '"' || !readString(&inner, &plain))
-                    return false;
-                skipSpace();
-                if (!consume(':'))
-                    return false;
-                skipSpace();
-                if (!skipValue(depth + 1))
-                    return false;
-                skipSpace();
-                if (consume(','))
-                    continue;
-                return consume('}');
-            }
+            return readMembers([&](QByteArrayView, bool) { return skipValue(depth + 1); });
         case '[':
-            ++m_p;
-            skipSpace();
-            if (consume(']'))
-                return true;
-            while (true) {
-                skipSpace();
-                if (!skipValue(depth + 1))
-                    return false;
-                skipSpace();
-                if (consume(','))
-                    continue;
-                return consume(']');
-            }
+            return readElements([&] { return skipValue(depth + 1); });
         case 't':
             return literal("true");
         case 'f':
