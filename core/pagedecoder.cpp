@@ -837,6 +837,12 @@ bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *er
         } else {
             record = FetchedRecord(id.toString(), updatedAt.toString(),
                                    body.mid(span.begin, span.end - span.begin));
+            // An escaped lone surrogate has no UTF-8: kept, it would turn into '?' and merge
+            // with every other id that does, so the key of a record would not be its id.
+            if (record.id() != id.toString())
+                return fail(error, QStringLiteral("item %1 has an \"id\" that is not valid Unicode "
+                                                  "(an escaped lone surrogate)")
+                                       .arg(number1));
         }
         if (record.idUtf8().isEmpty())
             return fail(error, QStringLiteral("item %1 has an empty \"id\"").arg(number1));

@@ -343,6 +343,8 @@ void TestPageDecoder::rejectsMalformed_data()
     QTest::newRow("items twice") << QByteArray(R"({"page":1,"items":[{"id":"a","updated_at":"b"}],)"
                                                R"("items":[],"next_page":null})")
                                  << "\"items\" twice";
+    QTest::newRow("id lone surrogate") << page(R"([{"id":"a\ud800","updated_at":"b"}])")
+                                       << "item 1 has an \"id\" that is not valid Unicode";
     QTest::newRow("bad utf8") << QByteArray(
                                      "{\"page\":1,\"items\":[{\"id\":\"\xff\",\"updated_at\":"
                                      "\"b\"}],\"next_page\":null}")
@@ -463,11 +465,11 @@ void TestPageDecoder::quickWayDeclinesWhatItIsNotSureOf_data()
     QTest::newRow("empty id") << item(R"({"id":"","updated_at":"b"})");
     QTest::newRow("id number") << item(R"({"id":1,"updated_at":"b"})");
     QTest::newRow("item not object") << item("[1]");
-    QTest::newRow("page twice")
-        << QByteArray(R"({"page":1,"page":2,"next_page":null,"items":[]})");
+    QTest::newRow("page twice") << QByteArray(R"({"page":1,"page":2,"next_page":null,"items":[]})");
     QTest::newRow("next_page twice")
         << QByteArray(R"({"page":1,"next_page":2,"next_page":null,"items":[]})");
-    QTest::newRow("items twice") << QByteArray(R"({"page":1,"next_page":null,"items":[],"items":[]})");
+    QTest::newRow("items twice") << QByteArray(
+        R"({"page":1,"next_page":null,"items":[],"items":[]})");
     QTest::newRow("page string") << QByteArray(R"({"page":"1","next_page":null,"items":[]})");
     QTest::newRow("page fraction") << QByteArray(R"({"page":1.5,"next_page":null,"items":[]})");
     QTest::newRow("page missing") << QByteArray(R"({"next_page":null,"items":[]})");
