@@ -101,7 +101,7 @@ void JobQueue::stop()
 QString JobQueue::runnerDetail() const
 {
     return m_runnerState == RunnerState::Running && !m_runningJob.isEmpty() ? m_runningJob
-                                                                             : m_runnerDetail;
+                                                                            : m_runnerDetail;
 }
 
 void JobQueue::notifyChanged()

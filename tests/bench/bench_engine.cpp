@@ -182,7 +182,8 @@ std::optional<double> storeAloneRate(const DatabaseUrl &url, QString *error)
     qint64 done = 0;
     while (job) {
         const QVector<FetchedRecord> records{FetchedRecord(
-            QStringLiteral("P-%1-000001").arg(job->dealerId), QStringLiteral("2025-06-12T09:31:00Z"),
+            QStringLiteral("P-%1-000001").arg(job->dealerId),
+            QStringLiteral("2025-06-12T09:31:00Z"),
             QByteArrayLiteral(R"({"id":"P-1","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"))};
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const QVector<LogLine> log{{now, QStringLiteral("attempt 1 started on bench")},
@@ -538,10 +539,10 @@ void benchQueue(Context &ctx)
     // its commit come one after the other: a job takes at least a bare GET plus a commit.
     if (!storeRates.isEmpty()) {
         const double storeRate = median(storeRates);
-        ctx.report.add(section, QStringLiteral("  the store alone: claim and commit, no network"),
-                       storeRate, QStringLiteral("jobs/s"),
-                       QStringLiteral("JobStore in this process, as the runner uses it; %1")
-                           .arg(runs));
+        ctx.report.add(
+            section, QStringLiteral("  the store alone: claim and commit, no network"), storeRate,
+            QStringLiteral("jobs/s"),
+            QStringLiteral("JobStore in this process, as the runner uses it; %1").arg(runs));
         ctx.report.add(section, QStringLiteral("  limit: a bare GET, then a commit"),
                        100.0 * storeRate / (storeRate + bareSteadyRate), QStringLiteral("%"),
                        QStringLiteral("bare loop / (bare loop + store alone), per job; the rest "
