@@ -361,6 +361,7 @@ void TestPageDecoder::rejectsMalformed()
     QVERIFY(!decodePage(body, &page, &error));
     QVERIFY2(error.contains(expected), qPrintable(error));
     QCOMPARE(page.page, 42); // untouched on failure
+    verifyBothWaysAgree(body);
 }
 
 void TestPageDecoder::survivesEveryTruncation()
