@@ -358,13 +358,7 @@ private:
     /// whether it has no escapes) goes to `readValue(key, plain)`, which reads the value at m_p.
     template<typename ReadValue> bool readMembers(ReadValue readValue)
     {
-        if (!consume('{'))
-            return false;
-        skipSpace();
-        if (consume('}'))
-            return true;
-        while (true) {
-            skipSpace();
+        return readSequence('{', '}', [&] {
             Span inner;
             bool plain = false;
             if (!readString(&inner, &plain))
@@ -373,31 +367,33 @@ private:
             if (!consume(':'))
                 return false;
             skipSpace();
-            if (!readValue(QByteArrayView(m_begin + inner.begin, inner.end - inner.begin), plain))
-                return false;
-            skipSpace();
-            if (consume(','))
-                continue;
-            return consume('}');
-        }
+            return readValue(QByteArrayView(m_begin + inner.begin, inner.end - inner.begin), plain);
+        });
     }
 
     /// The elements of the array at m_p, in order, each read by `readElement()` at m_p.
     template<typename ReadElement> bool readElements(ReadElement readElement)
     {
-        if (!consume('['))
+        return readSequence('[', ']', readElement);
+    }
+
+    /// `open`, then entries separated by commas, each read by `readEntry()` at m_p, then
+    /// `close`; spaces allowed around each.
+    template<typename ReadEntry> bool readSequence(char open, char close, ReadEntry readEntry)
+    {
+        if (!consume(open))
             return false;
         skipSpace();
-        if (consume(']'))
+        if (consume(close))
             return true;
         while (true) {
             skipSpace();
-            if (!readElement())
+            if (!readEntry())
                 return false;
             skipSpace();
             if (consume(','))
                 continue;
-            return consume(']');
+            return consume(close);
         }
     }
 
