@@ -326,8 +326,7 @@ void DealerFetch::handleReplyFinished()
             // Ask for the next page before decoding this one: the server prepares it and Qt's
             // network thread receives it meanwhile. A page that turns out bad drops that request.
             int requested = 0;
-            if (const std::optional<int> next = peekNextPage(body);
-                next && *next > m_page && m_pages + 1 < m_policy.maxPages) {
+            if (const std::optional<int> next = peekNextPage(body); goesOnTo(next, m_pages + 1)) {
                 requestPage(*next);
                 requested = *next;
             }
@@ -472,8 +471,7 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
     }
     m_records.append(std::move(page.items));
     ++m_pages;
-    emit progress(m_pages, m_records.size(),
-                  page.nextPage && *page.nextPage > m_page && m_pages < m_policy.maxPages);
+    emit progress(m_pages, m_records.size(), goesOnTo(page.nextPage, m_pages));
     if (!page.nextPage) {
         finish(ErrorCategory::None, QString());
         return;
@@ -498,6 +496,12 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
         dropReply(); // asked for another page ahead (the quick scan misread): not this one
         sendPage();
     }
+}
+
+bool DealerFetch::goesOnTo(const std::optional<int> &next, int pagesIn) const
+{
+    // What handlePage() checks before it moves on: a later page, and room for it.
+    return next && *next > m_page && pagesIn < m_policy.maxPages;
 }
 
 void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const QString &failure,

@@ -3,6 +3,8 @@
 #include "job.h"
 #include "pagedecoder.h"
 
+#include <optional>
+
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
@@ -90,6 +92,8 @@ private:
     void checkStatus(int status, QNetworkReply *reply);
     /// `requested`: the page already asked for ahead of decoding this one (0: none).
     void handlePage(const QByteArray &body, int requested);
+    /// Whether the fetch goes on from the current page to `next` once `pagesIn` pages are in.
+    bool goesOnTo(const std::optional<int> &next, int pagesIn) const;
     void retryOrFail(ErrorCategory category, const QString &what, const QString &failure,
                      int retryAfterMs);
     void failPageTooBig();
