@@ -208,19 +208,19 @@ ProcessRun runProcess(const QString &program, const QStringList &args, const QSt
     QProcess process;
     if (!env.isEmpty())
         process.setProcessEnvironment(env);
-    if (marker.isEmpty())
-        process.setStandardErrorFile(stderrFile);
+    // stderr goes to its file, which is read every few milliseconds: reading a pipe would wake
+    // this process at every line the child writes (two a job in a drain), on the same cores.
+    process.setStandardErrorFile(stderrFile);
     process.setStandardInputFile(QProcess::nullDevice());
-    QByteArray errors;
+    QFile written(stderrFile);
     QByteArray partial;
     QElapsedTimer clock;
     const auto scan = [&] {
-        if (marker.isEmpty())
+        if (marker.isEmpty() || !written.isOpen())
             return;
-        const QByteArray chunk = process.readAllStandardError();
+        const QByteArray chunk = written.readAll();
         if (chunk.isEmpty())
             return;
-        errors += chunk;
         partial += chunk;
         const qsizetype lastNewline = partial.lastIndexOf('\n');
         if (lastNewline < 0)
@@ -239,6 +239,12 @@ ProcessRun runProcess(const QString &program, const QStringList &args, const QSt
         return run;
     }
     run.started = true;
+    if (!marker.isEmpty() && !written.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
+        run.errorTail = QStringLiteral("cannot read %1: %2").arg(stderrFile, written.errorString());
+        process.kill();
+        process.waitForFinished(5000);
+        return run;
+    }
     const qint64 pid = process.processId();
     const QDeadlineTimer deadline(timeoutMs);
     while (!process.waitForFinished(5)) {
@@ -255,11 +261,6 @@ ProcessRun runProcess(const QString &program, const QStringList &args, const QSt
     scan();
     run.out = process.readAllStandardOutput();
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    if (!marker.isEmpty()) {
-        QFile file(stderrFile);
-        if (file.open(QIODevice::WriteOnly))
-            file.write(errors);
-    }
     QFile err(stderrFile);
     if (err.open(QIODevice::ReadOnly)) {
         if (err.size() > 2000)

@@ -84,7 +84,7 @@ struct ProcessRun
 
 /// Runs `program` to completion (stderr to `stderrFile`), timing it and sampling its peak
 /// resident memory every few milliseconds; with a `marker`, also notes when the last stderr line
-/// holding it appeared (to a few milliseconds).
+/// holding it appeared in that file (to a few milliseconds).
 ProcessRun runProcess(const QString &program, const QStringList &args, const QString &stderrFile,
                       int timeoutMs, const QProcessEnvironment &env = {},
                       const QByteArray &marker = {});
