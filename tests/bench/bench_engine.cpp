@@ -170,6 +170,26 @@ std::optional<StoreTotals> storeTotals(const DatabaseUrl &url, QString *error)
 /// turn, in this process, as the runner does it (one record and the runner's two log lines
 /// each; one commit per job, the next job claimed in it). Jobs per second from the first claim
 /// to the last commit.
+/// Completes `job` with one record and the runner's two log lines, claiming the next job in
+/// the same commit, as the runner does; the next job, if any.
+std::optional<Job> completeAsTheRunner(JobStore &store, const Job &job, StoreError *error,
+                                       bool *ok)
+{
+    const QVector<FetchedRecord> records{FetchedRecord(
+        QStringLiteral("P-%1-000001").arg(job.dealerId), QStringLiteral("2025-06-12T09:31:00Z"),
+        QByteArrayLiteral(R"({"id":"P-1","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"))};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QVector<LogLine> log{{now, QStringLiteral("attempt 1 started on bench")},
+                               {now, QStringLiteral("fetched 1 records in 1 pages")}};
+    JobResult result;
+    result.pages = 1;
+    result.fetched = 1;
+    FinishFollowUp followUp;
+    followUp.claimFor = QStringLiteral("bench");
+    *ok = store.completeJob(job, records, log, &result, error, &followUp).has_value();
+    return *ok ? followUp.next : std::nullopt;
+}
+
 std::optional<double> storeAloneRate(const DatabaseUrl &url, QString *error)
 {
     JobStore store(url);
@@ -180,23 +200,12 @@ std::optional<double> storeAloneRate(const DatabaseUrl &url, QString *error)
     clock.start();
     std::optional<Job> job = store.claimNext(QStringLiteral("bench"), &storeError);
     qint64 done = 0;
+    bool ok = true;
     while (job) {
-        const QVector<FetchedRecord> records{FetchedRecord(
-            QStringLiteral("P-%1-000001").arg(job->dealerId),
-            QStringLiteral("2025-06-12T09:31:00Z"),
-            QByteArrayLiteral(R"({"id":"P-1","updated_at":"2025-06-12T09:31:00Z","name":"Ada"})"))};
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        const QVector<LogLine> log{{now, QStringLiteral("attempt 1 started on bench")},
-                                   {now, QStringLiteral("fetched 1 records in 1 pages")}};
-        JobResult result;
-        result.pages = 1;
-        result.fetched = 1;
-        FinishFollowUp followUp;
-        followUp.claimFor = QStringLiteral("bench");
-        if (!store.completeJob(*job, records, log, &result, &storeError, &followUp))
+        job = completeAsTheRunner(store, *job, &storeError, &ok);
+        if (!ok)
             break;
         ++done;
-        job = followUp.next;
     }
     if (storeError.isSet()) {
         *error = storeError.message;
@@ -337,6 +346,55 @@ FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
     return result;
 }
 
+/// The design's floor, measured: the bare GET of each queued job, then the store's commit of
+/// it (the job completed and the next one claimed, as the runner does it), one after the other
+/// on one thread with nothing else: no runner thread, no DealerFetch, no window, no logging.
+/// `urls` holds each dealer's page. Jobs per second from the first commit to the last.
+std::optional<double> fetchThenCommitRate(const DatabaseUrl &url,
+                                          const QHash<QString, QUrl> &urls, QString *error)
+{
+    JobStore store(url);
+    if (!openStore(store, error))
+        return std::nullopt;
+    StoreError storeError;
+    std::optional<Job> job = store.claimNext(QStringLiteral("bench"), &storeError);
+    QNetworkAccessManager nam;
+    nam.setAutoDeleteReplies(false);
+    QEventLoop loop;
+    QElapsedTimer clock;
+    qint64 done = 0;
+    double firstSeconds = 0;
+    std::function<void()> fetchNext = [&] {
+        if (!job || !error->isEmpty()) {
+            loop.quit();
+            return;
+        }
+        QNetworkRequest request(urls.value(job->dealerId));
+        request.setRawHeader("Accept", "application/json");
+        QNetworkReply *reply = nam.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+            reply->readAll();
+            if (reply->error() != QNetworkReply::NoError)
+                *error = reply->errorString();
+            reply->deleteLater();
+            bool ok = true;
+            job = completeAsTheRunner(store, *job, &storeError, &ok);
+            if (!ok)
+                *error = storeError.message;
+            if (++done == 1)
+                firstSeconds = double(clock.nsecsElapsed()) / 1e9;
+            fetchNext();
+        });
+    };
+    clock.start();
+    QTimer::singleShot(0, &loop, fetchNext);
+    loop.exec();
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    if (!error->isEmpty())
+        return std::nullopt;
+    return done > 1 ? double(done - 1) / (seconds - firstSeconds) : qQNaN();
+}
+
 QString pythonProgram()
 {
     // Debian's interpreter, where apt-get installed celery; not a pyenv shim earlier in PATH.
@@ -420,8 +478,11 @@ void benchQueue(Context &ctx)
     }
     const QStringList ids = dealerIds(QStringLiteral("D"), n);
     QVector<QUrl> urls;
-    for (const QString &id : ids)
+    QHash<QString, QUrl> urlByDealer;
+    for (const QString &id : ids) {
         urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), id), 1, ctx.sizes.pageSize);
+        urlByDealer.insert(id, urls.last());
+    }
     const QString runs = QStringLiteral("median of %1 runs").arg(ctx.repeat);
 
     // dealerq and the bare loop take turns, so that a change in the machine's load hits both.
@@ -433,6 +494,7 @@ void benchQueue(Context &ctx)
     QVector<double> bareRates;
     QVector<double> bareSteadyRates;
     QVector<double> storeRates;
+    QVector<double> floorRates;
     for (int r = 0; r < ctx.repeat; ++r) {
         const auto db = BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue-%1.db").arg(r));
         std::optional<ProcessRun> run;
@@ -466,6 +528,18 @@ void benchQueue(Context &ctx)
             break;
         }
         storeRates << *storeRate;
+        const auto floorDb =
+            BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue-floor-%1.db").arg(r));
+        std::optional<double> floorRate;
+        if (queueJobs(floorDb->url(), ids, &why))
+            floorRate = fetchThenCommitRate(floorDb->url(), urlByDealer, &why);
+        if (!floorRate) {
+            fail(ctx, section, QStringLiteral("a bare GET, then the commit"),
+                 QStringLiteral("jobs/s"), why);
+            floorRates.clear();
+            break;
+        }
+        floorRates << *floorRate;
     }
     const double sqliteRate = median(sqliteRates);
     const double sqliteSteadyRate = median(sqliteSteadyRates);
@@ -547,6 +621,15 @@ void benchQueue(Context &ctx)
                        100.0 * storeRate / (storeRate + bareSteadyRate), QStringLiteral("%"),
                        QStringLiteral("bare loop / (bare loop + store alone), per job; the rest "
                                       "of the gap is threads handing each job on"));
+    }
+    if (!floorRates.isEmpty()) {
+        const double floorRate = median(floorRates);
+        ctx.report.add(section, QStringLiteral("  a bare GET, then the commit, one thread"),
+                       floorRate, QStringLiteral("jobs/s"),
+                       QStringLiteral("the two above in one loop, nothing else; %1").arg(runs));
+        ctx.report.add(section, QStringLiteral("  limit, measured: that loop / bare fetch loop"),
+                       100.0 * floorRate / bareSteadyRate, QStringLiteral("%"),
+                       QStringLiteral("what SPEC's fetch-then-commit allows on this machine"));
     }
     ctx.report.add(section, QStringLiteral("dealerq PostgreSQL / bare fetch loop, once running"),
                    100.0 * pgSteadyRate / bareSteadyRate, QStringLiteral("%"));
