@@ -193,7 +193,7 @@ void QueueRunner::checkEmpty()
         emit queueEmpty();
 }
 
-void QueueRunner::startJob(const Job &job)
+void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBefore)
 {
     m_current = job;
     m_log = {{QDateTime::currentMSecsSinceEpoch(),
@@ -209,11 +209,13 @@ void QueueRunner::startJob(const Job &job)
             });
     connect(m_fetch, &DealerFetch::logLine, this, &QueueRunner::log);
     connect(m_fetch, &DealerFetch::finished, this, &QueueRunner::onFetchFinished);
+    m_fetch->start();
+    if (finishedBefore)
+        emit jobFinished(*finishedBefore);
     // One state for a whole run of jobs: each cross-thread signal wakes the window's thread, so
     // which job runs is told once, by jobStarted().
     setState(RunnerState::Running);
     emit jobStarted(job);
-    m_fetch->start();
 }
 
 void QueueRunner::log(const QString &message)
@@ -261,17 +263,17 @@ void QueueRunner::onFetchFinished()
             return;
         }
     }
-    if (followUp.finished) {
-        emit jobFinished(*followUp.finished);
-    } else {
+    std::optional<Job> finished = followUp.finished;
+    if (!finished) {
         StoreError readError;
-        if (const std::optional<Job> finished = m_store->job(job.id, &readError))
-            emit jobFinished(*finished);
+        finished = m_store->job(job.id, &readError);
     }
     if (followUp.next) {
-        startJob(*followUp.next);
+        startJob(*followUp.next, finished);
         return;
     }
+    if (finished)
+        emit jobFinished(*finished);
     scheduleNext();
 }
 

@@ -10,6 +10,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QTimer;
@@ -79,7 +80,9 @@ private:
     void tryNext();
     bool ensureDatabase();
     void databaseFault(const StoreError &error);
-    void startJob(const Job &job);
+    /// Sends `job`'s first request, then tells of `finishedBefore` (if any) and of `job`: the
+    /// window's thread is woken while the request is on its way, not before it.
+    void startJob(const Job &job, const std::optional<Job> &finishedBefore = std::nullopt);
     void onFetchFinished();
     void onPoll();
     void checkEmpty();
