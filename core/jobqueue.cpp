@@ -65,26 +65,51 @@ void JobQueue::start()
     call(this, [](JobStore &store) { return store.isOpen(); }, [](bool) {});
     if (!m_config.runJobs)
         return;
-    m_runner = std::make_unique<RunnerThread>(m_config.runner);
+    m_runner = std::make_unique<RunnerThread>(m_config.runner, this);
     QueueRunner *runner = m_runner->runner();
-    connect(runner, &QueueRunner::stateChanged, this,
-            [this](RunnerState state, const QString &detail) {
+    // The runner's signals are taken on its own thread and come here through news(): a run of
+    // quick jobs then wakes this thread once per RunnerThread::NewsIntervalMs, not per job.
+    ThreadRelay *news = m_runner->news();
+    connect(
+        runner, &QueueRunner::stateChanged, news,
+        [this, news](RunnerState state, const QString &detail) {
+            news->send([this, state, detail] {
                 m_runnerState = state;
                 m_runnerDetail = detail;
                 emit runnerStateChanged(state, detail);
             });
-    connect(runner, &QueueRunner::jobStarted, this, [this](const Job &job) {
-        m_runningJob = QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType);
-        emit jobStarted(job);
-        emit changed();
-    });
-    connect(runner, &QueueRunner::jobProgress, this, &JobQueue::jobProgress);
-    connect(runner, &QueueRunner::jobFinished, this, [this](const Job &job) {
-        m_runningJob.clear();
-        emit jobFinished(job);
-        emit changed();
-    });
-    connect(runner, &QueueRunner::queueEmpty, this, &JobQueue::queueEmpty);
+        },
+        Qt::DirectConnection);
+    connect(
+        runner, &QueueRunner::jobStarted, news,
+        [this, news](const Job &job) {
+            news->send([this, job] {
+                m_runningJob =
+                    QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType);
+                emit jobStarted(job);
+                emit changed();
+            });
+        },
+        Qt::DirectConnection);
+    connect(
+        runner, &QueueRunner::jobProgress, news,
+        [this, news](qint64 jobId, int pages, qint64 records) {
+            news->send([this, jobId, pages, records] { emit jobProgress(jobId, pages, records); });
+        },
+        Qt::DirectConnection);
+    connect(
+        runner, &QueueRunner::jobFinished, news,
+        [this, news](const Job &job) {
+            news->send([this, job] {
+                m_runningJob.clear();
+                emit jobFinished(job);
+                emit changed();
+            });
+        },
+        Qt::DirectConnection);
+    connect(
+        runner, &QueueRunner::queueEmpty, news,
+        [this, news] { news->send([this] { emit queueEmpty(); }); }, Qt::DirectConnection);
     m_runner->start();
 }
 

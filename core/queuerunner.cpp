@@ -345,14 +345,17 @@ void QueueRunner::setState(RunnerState state, const QString &detail)
     emit stateChanged(state, detail);
 }
 
-RunnerThread::RunnerThread(RunnerConfig config, QObject *parent)
+RunnerThread::RunnerThread(RunnerConfig config, QObject *newsReceiver, QObject *parent)
     : QObject(parent)
     , m_runner(new QueueRunner(std::move(config)))
+    , m_news(new ThreadRelay(newsReceiver, NewsIntervalMs))
 {
     m_thread.setObjectName(QStringLiteral("dealerq-runner"));
     m_runner->moveToThread(&m_thread);
+    m_news->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_runner, &QueueRunner::start);
     connect(&m_thread, &QThread::finished, m_runner, &QObject::deleteLater);
+    connect(&m_thread, &QThread::finished, m_news, &QObject::deleteLater);
 }
 
 RunnerThread::~RunnerThread()
@@ -369,10 +372,17 @@ void RunnerThread::stop()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_runner, &QueueRunner::stop, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_runner,
+        [runner = m_runner, news = m_news] {
+            runner->stop();
+            news->flush();
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
     m_runner = nullptr;
+    m_news = nullptr;
 }
 
 void RunnerThread::wake()

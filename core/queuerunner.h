@@ -3,6 +3,7 @@
 #include "dealerclient.h"
 #include "job.h"
 #include "jobstore.h"
+#include "threadrelay.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -117,10 +118,18 @@ class RunnerThread final : public QObject
     Q_DISABLE_COPY_MOVE(RunnerThread)
 
 public:
-    explicit RunnerThread(RunnerConfig config, QObject *parent = nullptr);
+    /// How often, at most, a run of quick jobs wakes the thread of `newsReceiver` (the
+    /// window's): once per this interval, not once per job.
+    static constexpr int NewsIntervalMs = 20;
+
+    /// `newsReceiver` gets what news() carries: it lives on another thread and outlives this.
+    RunnerThread(RunnerConfig config, QObject *newsReceiver, QObject *parent = nullptr);
     ~RunnerThread() override;
 
     QueueRunner *runner() const { return m_runner; }
+    /// On the runner's thread: carries the runner's news to the receiver's thread, in order,
+    /// in batches; flushed when the runner stops.
+    ThreadRelay *news() const { return m_news; }
     void start();
     void stop();
     void wake();
@@ -131,6 +140,7 @@ public:
 private:
     QThread m_thread;
     QueueRunner *m_runner = nullptr;
+    ThreadRelay *m_news = nullptr;
 };
 
 Q_DECLARE_METATYPE(RunnerState)

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QVector>
+
+#include <functional>
+
+class QTimer;
+
+/// Carries calls from a busy worker thread to an object on another thread in batches: a run of
+/// quick events wakes the receiver's thread once per interval instead of once per event (on a
+/// small machine each wake-up takes a core from the work itself). The calls keep their order;
+/// the first one after a quiet interval goes out at once. Lives on the worker thread.
+class ThreadRelay final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ThreadRelay)
+
+public:
+    /// `receiver` must outlive the calls sent to it, or be destroyed on its own thread (a
+    /// batch posted to a destroyed receiver is dropped by Qt).
+    ThreadRelay(QObject *receiver, int intervalMs);
+
+    /// Worker thread only. `call` runs on the receiver's thread, after every call sent before it.
+    void send(std::function<void()> call);
+    /// Worker thread only: posts what is waiting now (before the worker stops, say).
+    void flush();
+
+private:
+    QObject *m_receiver;
+    const int m_intervalMs;
+    QTimer *m_timer;
+    QElapsedTimer m_sinceFlush;
+    QVector<std::function<void()>> m_pending;
+};

@@ -1,0 +1,123 @@
+// ThreadRelay: calls from a worker thread reach the receiver's thread in order, all of them;
+// a quick run waits for the interval, flush() and a quiet interval send at once.
+
+#include "threadrelay.h"
+
+#include <QSemaphore>
+#include <QTest>
+#include <QThread>
+
+class tst_ThreadRelay : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void keepsEveryCallInOrder();
+    void holdsAQuickRunForTheInterval();
+    void flushSendsAtOnce();
+    void aCallAfterAQuietIntervalGoesAtOnce();
+
+private:
+    /// Runs `work` on the worker thread, where the relay lives.
+    void onWorker(std::function<void()> work);
+    void makeRelay(int intervalMs);
+
+    QThread m_worker;
+    ThreadRelay *m_relay = nullptr;
+    QStringList m_received; ///< on this (the receiver's) thread
+    QSemaphore m_hold;      ///< the worker blocks on it, its event loop stopped
+};
+
+void tst_ThreadRelay::init()
+{
+    m_received.clear();
+    m_worker.start();
+}
+
+void tst_ThreadRelay::cleanup()
+{
+    m_hold.release(100); // never leave the worker blocked
+    if (m_relay)
+        QMetaObject::invokeMethod(m_relay, &QObject::deleteLater);
+    m_relay = nullptr;
+    m_worker.quit();
+    m_worker.wait();
+    m_hold.acquire(m_hold.available());
+}
+
+void tst_ThreadRelay::onWorker(std::function<void()> work)
+{
+    QMetaObject::invokeMethod(m_relay, std::move(work), Qt::QueuedConnection);
+}
+
+void tst_ThreadRelay::makeRelay(int intervalMs)
+{
+    m_relay = new ThreadRelay(this, intervalMs);
+    m_relay->moveToThread(&m_worker);
+}
+
+void tst_ThreadRelay::keepsEveryCallInOrder()
+{
+    makeRelay(20);
+    QThread *receiverThread = QThread::currentThread();
+    bool wrongThread = false;
+    onWorker([this, receiverThread, &wrongThread] {
+        for (int i = 0; i < 1000; ++i) {
+            m_relay->send([this, i, receiverThread, &wrongThread] {
+                wrongThread = wrongThread || QThread::currentThread() != receiverThread;
+                m_received << QString::number(i);
+            });
+        }
+    });
+    QTRY_COMPARE(m_received.size(), 1000);
+    QStringList expected;
+    for (int i = 0; i < 1000; ++i)
+        expected << QString::number(i);
+    QCOMPARE(m_received, expected);
+    QVERIFY(!wrongThread);
+}
+
+void tst_ThreadRelay::holdsAQuickRunForTheInterval()
+{
+    makeRelay(500);
+    onWorker([this] {
+        m_relay->send([this] { m_received << QStringLiteral("a"); }); // the first goes at once
+        m_relay->send([this] { m_received << QStringLiteral("b"); }); // waits for the interval
+        m_hold.acquire();                                             // no event loop here
+    });
+    QTRY_COMPARE(m_received, QStringList{QStringLiteral("a")});
+    QTest::qWait(100);
+    QCOMPARE(m_received, QStringList{QStringLiteral("a")}); // the worker is held: "b" waits
+    m_hold.release();
+    QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+}
+
+void tst_ThreadRelay::flushSendsAtOnce()
+{
+    makeRelay(60 * 1000);
+    onWorker([this] {
+        m_relay->send([this] { m_received << QStringLiteral("a"); });
+        m_relay->send([this] { m_received << QStringLiteral("b"); });
+        m_relay->flush();
+        m_hold.acquire();
+    });
+    QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+}
+
+void tst_ThreadRelay::aCallAfterAQuietIntervalGoesAtOnce()
+{
+    makeRelay(50);
+    onWorker([this] {
+        m_relay->send([this] { m_received << QStringLiteral("a"); });
+        QThread::msleep(200); // quiet for longer than the interval
+        m_relay->send([this] { m_received << QStringLiteral("b"); });
+        m_hold.acquire();
+    });
+    // Both arrive while the worker is still held: "b" did not wait for its timer.
+    QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+}
+
+QTEST_GUILESS_MAIN(tst_ThreadRelay)
+#include "tst_threadrelay.moc"
