@@ -790,14 +790,15 @@ void benchIngest(Context &ctx)
         QVector<double> insertRates;
         QVector<FetchedRecord> records;
         for (int r = 0; r < ctx.repeat; ++r) {
-            const FetchLoop pages = fetchAll(urls, r == 0);
+            // Every round keeps its pages, as a job keeps its own until its commit (SPEC §1).
+            const FetchLoop pages = fetchAll(urls, true);
             if (!pages.error.isEmpty()) {
                 fail(ctx, section, bareName, QStringLiteral("records/s"), pages.error);
                 insertRates.clear();
                 break;
             }
             fetchRates << n / pages.seconds;
-            for (const QByteArray &body : pages.bodies) {
+            for (const QByteArray &body : r == 0 ? pages.bodies : QVector<QByteArray>()) {
                 DecodedPage page;
                 if (!decodePage(body, &page, &why))
                     break;
