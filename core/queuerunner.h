@@ -82,7 +82,7 @@ private:
     bool ensureDatabase();
     void databaseFault(const StoreError &error);
     /// Sends `job`'s first request, then tells of `finishedBefore` (if any) and of `job`: the
-    /// window's thread is woken while the request is on its way, not before it.
+    /// window hears of them while the request is on its way, not before it leaves.
     void startJob(const Job &job, const std::optional<Job> &finishedBefore = std::nullopt);
     void onFetchFinished();
     void onPoll();

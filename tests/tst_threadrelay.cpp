@@ -20,9 +20,14 @@ private slots:
     void aCallAfterAQuietIntervalGoesAtOnce();
 
 private:
-    /// Runs `work` on the worker thread, where the relay lives.
-    void onWorker(std::function<void()> work);
+    /// Makes the relay and starts the worker thread it lives on (after, so that the thread's
+    /// start orders the relay's construction before its use there).
     void makeRelay(int intervalMs);
+    /// Runs `work` on the worker thread, where the relay lives.
+    template<typename Work> void onWorker(Work work)
+    {
+        QMetaObject::invokeMethod(m_relay, std::move(work), Qt::QueuedConnection);
+    }
 
     QThread m_worker;
     ThreadRelay *m_relay = nullptr;
@@ -33,7 +38,6 @@ private:
 void tst_ThreadRelay::init()
 {
     m_received.clear();
-    m_worker.start();
 }
 
 void tst_ThreadRelay::cleanup()
@@ -47,15 +51,11 @@ void tst_ThreadRelay::cleanup()
     m_hold.acquire(m_hold.available());
 }
 
-void tst_ThreadRelay::onWorker(std::function<void()> work)
-{
-    QMetaObject::invokeMethod(m_relay, std::move(work), Qt::QueuedConnection);
-}
-
 void tst_ThreadRelay::makeRelay(int intervalMs)
 {
     m_relay = new ThreadRelay(this, intervalMs);
     m_relay->moveToThread(&m_worker);
+    m_worker.start();
 }
 
 void tst_ThreadRelay::keepsEveryCallInOrder()
@@ -63,9 +63,9 @@ void tst_ThreadRelay::keepsEveryCallInOrder()
     makeRelay(20);
     QThread *receiverThread = QThread::currentThread();
     bool wrongThread = false;
-    onWorker([this, receiverThread, &wrongThread] {
+    onWorker([this, relay = m_relay, receiverThread, &wrongThread] {
         for (int i = 0; i < 1000; ++i) {
-            m_relay->send([this, i, receiverThread, &wrongThread] {
+            relay->send([this, i, receiverThread, &wrongThread] {
                 wrongThread = wrongThread || QThread::currentThread() != receiverThread;
                 m_received << QString::number(i);
             });
@@ -82,10 +82,10 @@ void tst_ThreadRelay::keepsEveryCallInOrder()
 void tst_ThreadRelay::holdsAQuickRunForTheInterval()
 {
     makeRelay(500);
-    onWorker([this] {
-        m_relay->send([this] { m_received << QStringLiteral("a"); }); // the first goes at once
-        m_relay->send([this] { m_received << QStringLiteral("b"); }); // waits for the interval
-        m_hold.acquire();                                             // no event loop here
+    onWorker([this, relay = m_relay, hold = &m_hold] {
+        relay->send([this] { m_received << QStringLiteral("a"); }); // the first goes at once
+        relay->send([this] { m_received << QStringLiteral("b"); }); // waits for the interval
+        hold->acquire();                                            // no event loop here
     });
     QTRY_COMPARE(m_received, QStringList{QStringLiteral("a")});
     QTest::qWait(100);
@@ -97,11 +97,11 @@ void tst_ThreadRelay::holdsAQuickRunForTheInterval()
 void tst_ThreadRelay::flushSendsAtOnce()
 {
     makeRelay(60 * 1000);
-    onWorker([this] {
-        m_relay->send([this] { m_received << QStringLiteral("a"); });
-        m_relay->send([this] { m_received << QStringLiteral("b"); });
-        m_relay->flush();
-        m_hold.acquire();
+    onWorker([this, relay = m_relay, hold = &m_hold] {
+        relay->send([this] { m_received << QStringLiteral("a"); });
+        relay->send([this] { m_received << QStringLiteral("b"); });
+        relay->flush();
+        hold->acquire();
     });
     QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
 }
@@ -109,11 +109,11 @@ void tst_ThreadRelay::flushSendsAtOnce()
 void tst_ThreadRelay::aCallAfterAQuietIntervalGoesAtOnce()
 {
     makeRelay(50);
-    onWorker([this] {
-        m_relay->send([this] { m_received << QStringLiteral("a"); });
+    onWorker([this, relay = m_relay, hold = &m_hold] {
+        relay->send([this] { m_received << QStringLiteral("a"); });
         QThread::msleep(200); // quiet for longer than the interval
-        m_relay->send([this] { m_received << QStringLiteral("b"); });
-        m_hold.acquire();
+        relay->send([this] { m_received << QStringLiteral("b"); });
+        hold->acquire();
     });
     // Both arrive while the worker is still held: "b" did not wait for its timer.
     QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
