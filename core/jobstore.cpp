@@ -52,6 +52,9 @@ void setDatabaseError(StoreError *error, const QString &message)
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
 
+/// How many records a PostgreSQL upsert writes per statement: 3 parameters a row.
+constexpr qsizetype RecordBatch = 500;
+
 /// "?, ?, ?" with `count` question marks.
 QString placeholders(qsizetype count)
 {
@@ -1153,74 +1156,110 @@ bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &recor
         return true;
     }
 
-    // PostgreSQL, through Qt: the same statements, in upsertEach()'s order.
-    const QString key = QStringLiteral("dealer_id = ? AND fetch_type = ? AND record_id = ?");
-    QSqlQuery &insert = m_db->prepared(
-        QStringLiteral("INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
-                       "updated_at, job_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
-    QSqlQuery &differs = m_db->prepared(
-        QStringLiteral("SELECT payload::text IS DISTINCT FROM ? FROM records WHERE %1").arg(key));
-    const FinishOnExit finishDiffers(differs);
-    QSqlQuery &update = m_db->prepared(
-        QStringLiteral("UPDATE records SET payload = ?, updated_at = ?, job_id = ? WHERE %1")
-            .arg(key));
-    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
-    // What every record shares is bound once: a statement keeps its values between runs.
-    insert.bindValue(0, job.dealerId);
-    insert.bindValue(1, job.fetchType);
-    insert.bindValue(5, job.id);
-    differs.bindValue(1, job.dealerId);
-    differs.bindValue(2, job.fetchType);
-    update.bindValue(2, job.id);
-    update.bindValue(3, job.dealerId);
-    update.bindValue(4, job.fetchType);
-    // A record's values as text, converted once however many statements it takes.
-    struct Texts
-    {
-        const FetchedRecord *record = nullptr;
-        QString id;
-        QString payload;
-        QString updatedAt;
-    } texts;
-    const auto textsOf = [&texts](const FetchedRecord &record) -> const Texts & {
-        if (texts.record != &record)
-            texts = {&record, record.id(), QString::fromUtf8(record.payload()), record.updatedAt()};
-        return texts;
-    };
-    // Binds what differs from record to record (id, payload, updated_at) and runs `query`.
-    const auto write = [&](QSqlQuery &query, int idAt, int payloadAt, int updatedAt,
-                           const FetchedRecord &record) {
-        const Texts &t = textsOf(record);
-        query.bindValue(idAt, t.id);
-        query.bindValue(payloadAt, t.payload);
-        query.bindValue(updatedAt, t.updatedAt);
-        return exec(query, error, storing);
-    };
+    // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
+    // a round trip to the server. A batch ends before an id it already holds: one statement
+    // cannot write a row twice, and a repeated id is counted as upsertEach() counts it (against
+    // what the first one stored).
     UpsertCounts counts;
-    const bool done = upsertEach(
-        records, &counts,
-        [&](const FetchedRecord &record) -> std::optional<bool> {
-            if (!write(insert, 2, 3, 4, record))
-                return std::nullopt;
-            return insert.numRowsAffected() > 0;
-        },
-        [&](const FetchedRecord &record) -> std::optional<StoredRecord> {
-            const Texts &t = textsOf(record);
-            differs.bindValue(0, t.payload);
-            differs.bindValue(3, t.id);
-            if (!exec(differs, error, storing))
-                return std::nullopt;
-            const StoredRecord stored = !differs.next()             ? StoredRecord::Missing
-                                        : differs.value(0).toBool() ? StoredRecord::Changed
-                                                                    : StoredRecord::Same;
-            differs.finish();
-            return stored;
-        },
-        [&](const FetchedRecord &record) { return write(update, 5, 0, 1, record); });
+    qsizetype from = 0;
+    while (from < records.size()) {
+        QSet<QString> ids;
+        qsizetype to = from;
+        for (; to < records.size() && to - from < RecordBatch; ++to) {
+            const QString id = records.at(to).id();
+            if (ids.contains(id))
+                break;
+            ids.insert(id);
+        }
+        if (!upsertRecordBatch(job, records, from, to, &counts, error))
+            return false;
+        from = to;
+    }
     result->inserted = counts.inserted;
     result->updated = counts.updated;
     result->unchanged = counts.unchanged;
-    return done;
+    return true;
+}
+
+bool JobStore::upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records,
+                                 qsizetype from, qsizetype to, UpsertCounts *counts,
+                                 StoreError *error)
+{
+    const qsizetype n = to - from;
+    // The batch's rows as VALUES (id, payload, updated_at); the first row's casts type them all.
+    QString rows = QStringLiteral("(?::text, ?::text, ?::text)");
+    rows.reserve(n * 11);
+    for (qsizetype i = 1; i < n; ++i)
+        rows += QStringLiteral(",(?,?,?)");
+    // New records go in; those whose row exists come back as not inserted.
+    const QString insertSql =
+        QStringLiteral(
+            "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
+            "job_id) SELECT ?::text, ?::text, v.id, v.payload::json, v.updated_at, "
+            "?::bigint FROM (VALUES %1) AS v(id, payload, updated_at) "
+            "ON CONFLICT DO NOTHING RETURNING record_id")
+            .arg(rows);
+    // Of the others, those whose payload differs are written; those come back as updated.
+    const QString updateSql =
+        QStringLiteral("UPDATE records AS r SET payload = v.payload::json, updated_at = "
+                       "v.updated_at, job_id = ?::bigint FROM (VALUES %1) AS v(id, payload, "
+                       "updated_at) WHERE r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
+                       "r.record_id = v.id AND r.payload::text IS DISTINCT FROM v.payload "
+                       "RETURNING r.record_id")
+            .arg(rows);
+    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
+    // A full batch is prepared once; a shorter one (a job's last) for this call only, so that
+    // the cache does not grow with every length a job ever had.
+    const auto run = [&](const QString &sql, const auto &bind) -> std::optional<QSet<QString>> {
+        QSqlQuery single(m_db->db());
+        const bool usual = n == RecordBatch;
+        QSqlQuery &q = usual ? m_db->prepared(sql) : single;
+        if (!usual) {
+            q.setForwardOnly(true);
+            q.prepare(sql);
+        }
+        const FinishOnExit finishQ(q);
+        bind(q);
+        if (!exec(q, error, storing))
+            return std::nullopt;
+        QSet<QString> returned;
+        while (q.next())
+            returned.insert(q.value(0).toString());
+        return returned;
+    };
+    const auto bindRows = [&](QSqlQuery &q, int at, const QSet<QString> &skip) {
+        for (qsizetype i = from; i < to; ++i) {
+            const FetchedRecord &record = records.at(i);
+            const QString id = record.id();
+            // A row left out of the UPDATE still needs its three values: an id no row has.
+            const bool out = skip.contains(id);
+            q.bindValue(at++, out ? QString() : id);
+            q.bindValue(at++, out ? QString() : QString::fromUtf8(record.payload()));
+            q.bindValue(at++, out ? QString() : record.updatedAt());
+        }
+    };
+    const std::optional<QSet<QString>> inserted = run(insertSql, [&](QSqlQuery &q) {
+        q.bindValue(0, job.dealerId);
+        q.bindValue(1, job.fetchType);
+        q.bindValue(2, job.id);
+        bindRows(q, 3, {});
+    });
+    if (!inserted)
+        return false;
+    counts->inserted += inserted->size();
+    if (inserted->size() == n)
+        return true;
+    const std::optional<QSet<QString>> updated = run(updateSql, [&](QSqlQuery &q) {
+        q.bindValue(0, job.id);
+        bindRows(q, 1, *inserted);
+        q.bindValue(1 + 3 * int(n), job.dealerId);
+        q.bindValue(2 + 3 * int(n), job.fetchType);
+    });
+    if (!updated)
+        return false;
+    counts->updated += updated->size();
+    counts->unchanged += n - inserted->size() - updated->size();
+    return true;
 }
 
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,

@@ -12,6 +12,7 @@
 #include <optional>
 
 class FetchedRecord;
+struct UpsertCounts;
 
 /// Why a store operation was refused or failed.
 struct StoreError
@@ -224,6 +225,9 @@ private:
     /// Upserts a finished job's records inside the open transaction and counts them in *result.
     bool upsertRecords(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
                        StoreError *error);
+    /// PostgreSQL: upserts records [from, to), whose ids are distinct, adding to *counts.
+    bool upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
+                           qsizetype to, UpsertCounts *counts, StoreError *error);
     std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
                                                const JobError &jobError, JobResult *result,
                                                const QVector<LogLine> &log,

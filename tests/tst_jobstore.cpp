@@ -65,6 +65,7 @@ private slots:
     void historyFiltersAndPaging();
     void countsByStatus();
     void completeUpsertsRecords();
+    void completeUpsertsManyRecordsAsOneByOne();
     void cancelRequestedBeforeCommitKeepsNothing();
     void finishByAnotherRunnerWritesNothing();
     void finishClaimsTheNextInTheSameCommit();
@@ -561,6 +562,62 @@ void TestJobStore::completeUpsertsRecords()
     QSqlQuery q(m_store->database().db());
     QVERIFY(q.exec("SELECT payload FROM records WHERE record_id = 'P-000002'") && q.next());
     QCOMPARE(q.value(0).toString(), QStringLiteral(R"({"id":"P-000002","changed":true})"));
+}
+
+void TestJobStore::completeUpsertsManyRecordsAsOneByOne()
+{
+    // More records than one statement takes (PostgreSQL writes them in batches), new, changed
+    // and unchanged mixed, and ids repeated within the job, across a batch's end and inside
+    // one: the counts and the rows must be those of upserting each record in turn.
+    StoreError error;
+    m_store->addJob(newJob("12284"), &error);
+    QVERIFY(m_store->completeJob(claim(), records(1200), {}, nullptr, &error));
+
+    QVector<FetchedRecord> fetched = records(1700); // 1201..1700 are new
+    const QVector<FetchedRecord> changed = records(1700, "b");
+    for (int i = 300; i < 900; i += 3)
+        fetched[i] = changed[i];                 // 200 changed
+    fetched.insert(499, changed[10]);            // P-000011 changed, then...
+    fetched.insert(501, records(11).last());     // ...back, across a batch's end
+    fetched.insert(520, fetched[520]);           // the same record twice in a row
+    fetched.insert(1260, changed[1250]);         // a new one, changed at once
+    fetched.insert(60, changed[50]);             // P-000051 unchanged, changed,
+    fetched.insert(61, records(51, "c").last()); // and changed again
+    fetched.push_back(records(1).first());       // an unchanged one again
+
+    // The model: each record in turn against what is stored by then.
+    QHash<QString, QByteArray> stored;
+    for (const FetchedRecord &record : records(1200))
+        stored.insert(record.id(), record.payload().toByteArray());
+    JobResult expected;
+    for (const FetchedRecord &record : fetched) {
+        const auto it = stored.find(record.id());
+        if (it == stored.end())
+            ++expected.inserted;
+        else if (*it == record.payload())
+            ++expected.unchanged;
+        else
+            ++expected.updated;
+        stored.insert(record.id(), record.payload().toByteArray());
+    }
+    QVERIFY(expected.inserted > 0 && expected.updated > 0 && expected.unchanged > 0);
+
+    m_store->addJob(newJob("12284"), &error);
+    JobResult result;
+    QVERIFY2(m_store->completeJob(claim(), fetched, {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, expected.inserted);
+    QCOMPARE(result.updated, expected.updated);
+    QCOMPARE(result.unchanged, expected.unchanged);
+    QCOMPARE(*m_store->recordCount(&error), qint64(stored.size()));
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT record_id, payload FROM records"));
+    qsizetype rows = 0;
+    while (q.next()) {
+        ++rows;
+        QCOMPARE(q.value(1).toString().toUtf8(), stored.value(q.value(0).toString()));
+    }
+    QCOMPARE(rows, stored.size());
 }
 
 void TestJobStore::cancelRequestedBeforeCommitKeepsNothing()
