@@ -362,10 +362,11 @@ std::optional<double> fetchThenCommitRate(const DatabaseUrl &url,
     nam.setAutoDeleteReplies(false);
     QEventLoop loop;
     QElapsedTimer clock;
+    QString failure; // `error` may hold an earlier step's message
     qint64 done = 0;
     double firstSeconds = 0;
     std::function<void()> fetchNext = [&] {
-        if (!job || !error->isEmpty()) {
+        if (!job || !failure.isEmpty()) {
             loop.quit();
             return;
         }
@@ -375,12 +376,12 @@ std::optional<double> fetchThenCommitRate(const DatabaseUrl &url,
         QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
             reply->readAll();
             if (reply->error() != QNetworkReply::NoError)
-                *error = reply->errorString();
+                failure = reply->errorString();
             reply->deleteLater();
             bool ok = true;
             job = completeAsTheRunner(store, *job, &storeError, &ok);
             if (!ok)
-                *error = storeError.message;
+                failure = storeError.message;
             if (++done == 1)
                 firstSeconds = double(clock.nsecsElapsed()) / 1e9;
             fetchNext();
@@ -390,8 +391,10 @@ std::optional<double> fetchThenCommitRate(const DatabaseUrl &url,
     QTimer::singleShot(0, &loop, fetchNext);
     loop.exec();
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
-    if (!error->isEmpty())
+    if (!failure.isEmpty()) {
+        *error = failure;
         return std::nullopt;
+    }
     return done > 1 ? double(done - 1) / (seconds - firstSeconds) : qQNaN();
 }
 
