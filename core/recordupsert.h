@@ -24,8 +24,8 @@ enum class StoredRecord
 
 /// The upsert's order of statements on SQLite, where a statement costs no round trip: one
 /// statement per record in the usual cases (PostgreSQL writes batches, with the same counts:
-/// JobStore::upsertRecords). While records turn out new, each is inserted outright (`insert` returns
-/// whether a row was added; a conflict means it exists); once one exists, each is compared
+/// JobStore::upsertRecords). While records turn out new, each is inserted outright (`insert`
+/// returns whether a row was added; a conflict means it exists); once one exists, each is compared
 /// first (`compare`), since a re-fetched window is mostly unchanged, and only a changed one is
 /// written (`update`), a missing one inserted. Each step returns nothing (`insert`, `compare`)
 /// or false (`update`) when its statement failed; the upsert then stops and returns false.

@@ -166,14 +166,9 @@ std::optional<StoreTotals> storeTotals(const DatabaseUrl &url, QString *error)
     return StoreTotals{counts->completed, *records};
 }
 
-/// The queue's own cost without the network: the jobs queued at `url` claimed and completed in
-/// turn, in this process, as the runner does it (one record and the runner's two log lines
-/// each; one commit per job, the next job claimed in it). Jobs per second from the first claim
-/// to the last commit.
 /// Completes `job` with one record and the runner's two log lines, claiming the next job in
 /// the same commit, as the runner does; the next job, if any.
-std::optional<Job> completeAsTheRunner(JobStore &store, const Job &job, StoreError *error,
-                                       bool *ok)
+std::optional<Job> completeAsTheRunner(JobStore &store, const Job &job, StoreError *error, bool *ok)
 {
     const QVector<FetchedRecord> records{FetchedRecord(
         QStringLiteral("P-%1-000001").arg(job.dealerId), QStringLiteral("2025-06-12T09:31:00Z"),
@@ -190,6 +185,10 @@ std::optional<Job> completeAsTheRunner(JobStore &store, const Job &job, StoreErr
     return *ok ? followUp.next : std::nullopt;
 }
 
+/// The queue's own cost without the network: the jobs queued at `url` claimed and completed in
+/// turn, in this process, as the runner does it (one record and the runner's two log lines
+/// each; one commit per job, the next job claimed in it). Jobs per second from the first claim
+/// to the last commit.
 std::optional<double> storeAloneRate(const DatabaseUrl &url, QString *error)
 {
     JobStore store(url);
@@ -350,8 +349,8 @@ FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
 /// it (the job completed and the next one claimed, as the runner does it), one after the other
 /// on one thread with nothing else: no runner thread, no DealerFetch, no window, no logging.
 /// `urls` holds each dealer's page. Jobs per second from the first commit to the last.
-std::optional<double> fetchThenCommitRate(const DatabaseUrl &url,
-                                          const QHash<QString, QUrl> &urls, QString *error)
+std::optional<double> fetchThenCommitRate(const DatabaseUrl &url, const QHash<QString, QUrl> &urls,
+                                          QString *error)
 {
     JobStore store(url);
     if (!openStore(store, error))
