@@ -309,8 +309,11 @@ struct FetchLoop
 };
 
 /// The bare loop: GET every URL in turn on one QNetworkAccessManager (keep-alive, as the
-/// runner's), reading each body; no queue, no store, no decoding.
-FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
+/// runner's), reading each body; no queue, no store, no decoding. `afterEach(i)`, if given,
+/// runs once the i-th body is read, before the next GET; a message it returns ends the loop as
+/// its error.
+FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies,
+                   const std::function<QString(qsizetype)> &afterEach = {})
 {
     FetchLoop result;
     QNetworkAccessManager nam;
@@ -332,6 +335,8 @@ FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
                 result.error = reply->errorString();
             if (keepBodies)
                 result.bodies.push_back(std::move(body));
+            if (afterEach && result.error.isEmpty())
+                result.error = afterEach(result.count);
             if (++result.count == 1)
                 result.firstSeconds = double(clock.nsecsElapsed()) / 1e9;
             reply->deleteLater();
@@ -345,56 +350,31 @@ FetchLoop fetchAll(const QVector<QUrl> &urls, bool keepBodies)
     return result;
 }
 
-/// The design's floor, measured: the bare GET of each queued job, then the store's commit of
-/// it (the job completed and the next one claimed, as the runner does it), one after the other
-/// on one thread with nothing else: no runner thread, no DealerFetch, no window, no logging.
-/// `urls` holds each dealer's page. Jobs per second from the first commit to the last.
-std::optional<double> fetchThenCommitRate(const DatabaseUrl &url, const QHash<QString, QUrl> &urls,
-                                          QString *error)
+/// The design's floor, measured: the bare loop over each queued job's page (`urls`, for
+/// `dealers` in queue order), with the store's commit of that job after its GET (the job
+/// completed and the next one claimed, as the runner does it), on one thread with nothing else:
+/// no runner thread, no DealerFetch, no window, no logging. Jobs per second from the first
+/// commit to the last.
+std::optional<double> fetchThenCommitRate(const DatabaseUrl &url, const QVector<QUrl> &urls,
+                                          const QStringList &dealers, QString *error)
 {
     JobStore store(url);
     if (!openStore(store, error))
         return std::nullopt;
     StoreError storeError;
     std::optional<Job> job = store.claimNext(QStringLiteral("bench"), &storeError);
-    QNetworkAccessManager nam;
-    nam.setAutoDeleteReplies(false);
-    QEventLoop loop;
-    QElapsedTimer clock;
-    QString failure; // `error` may hold an earlier step's message
-    qint64 done = 0;
-    double firstSeconds = 0;
-    std::function<void()> fetchNext = [&] {
-        if (!job || !failure.isEmpty()) {
-            loop.quit();
-            return;
-        }
-        QNetworkRequest request(urls.value(job->dealerId));
-        request.setRawHeader("Accept", "application/json");
-        QNetworkReply *reply = nam.get(request);
-        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
-            reply->readAll();
-            if (reply->error() != QNetworkReply::NoError)
-                failure = reply->errorString();
-            reply->deleteLater();
-            bool ok = true;
-            job = completeAsTheRunner(store, *job, &storeError, &ok);
-            if (!ok)
-                failure = storeError.message;
-            if (++done == 1)
-                firstSeconds = double(clock.nsecsElapsed()) / 1e9;
-            fetchNext();
-        });
-    };
-    clock.start();
-    QTimer::singleShot(0, &loop, fetchNext);
-    loop.exec();
-    const double seconds = double(clock.nsecsElapsed()) / 1e9;
-    if (!failure.isEmpty()) {
-        *error = failure;
+    const FetchLoop loop = fetchAll(urls, false, [&](qsizetype i) {
+        if (!job || job->dealerId != dealers.at(i))
+            return QStringLiteral("the store did not give dealer %1's job next").arg(dealers.at(i));
+        bool ok = true;
+        job = completeAsTheRunner(store, *job, &storeError, &ok);
+        return ok ? QString() : storeError.message;
+    });
+    if (!loop.error.isEmpty()) {
+        *error = loop.error;
         return std::nullopt;
     }
-    return done > 1 ? double(done - 1) / (seconds - firstSeconds) : qQNaN();
+    return loop.steadyRate();
 }
 
 QString pythonProgram()
@@ -480,11 +460,8 @@ void benchQueue(Context &ctx)
     }
     const QStringList ids = dealerIds(QStringLiteral("D"), n);
     QVector<QUrl> urls;
-    QHash<QString, QUrl> urlByDealer;
-    for (const QString &id : ids) {
+    for (const QString &id : ids)
         urls << DealerFetch::pageUrl(fetchRequest(sim.baseUrl(), id), 1, ctx.sizes.pageSize);
-        urlByDealer.insert(id, urls.last());
-    }
     const QString runs = QStringLiteral("median of %1 runs").arg(ctx.repeat);
 
     // dealerq and the bare loop take turns, so that a change in the machine's load hits both.
@@ -534,7 +511,7 @@ void benchQueue(Context &ctx)
             BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("queue-floor-%1.db").arg(r));
         std::optional<double> floorRate;
         if (queueJobs(floorDb->url(), ids, &why))
-            floorRate = fetchThenCommitRate(floorDb->url(), urlByDealer, &why);
+            floorRate = fetchThenCommitRate(floorDb->url(), urls, ids, &why);
         if (!floorRate) {
             fail(ctx, section, QStringLiteral("a bare GET, then the commit"),
                  QStringLiteral("jobs/s"), why);
