@@ -70,46 +70,27 @@ void JobQueue::start()
     // The runner's signals are taken on its own thread and come here through news(): a run of
     // quick jobs then wakes this thread once per RunnerThread::NewsIntervalMs, not per job.
     ThreadRelay *news = m_runner->news();
-    connect(
-        runner, &QueueRunner::stateChanged, news,
-        [this, news](RunnerState state, const QString &detail) {
-            news->send([this, state, detail] {
-                m_runnerState = state;
-                m_runnerDetail = detail;
-                emit runnerStateChanged(state, detail);
-            });
-        },
-        Qt::DirectConnection);
-    connect(
-        runner, &QueueRunner::jobStarted, news,
-        [this, news](const Job &job) {
-            news->send([this, job] {
-                m_runningJob =
-                    QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType);
-                emit jobStarted(job);
-                emit changed();
-            });
-        },
-        Qt::DirectConnection);
-    connect(
-        runner, &QueueRunner::jobProgress, news,
-        [this, news](qint64 jobId, int pages, qint64 records) {
-            news->send([this, jobId, pages, records] { emit jobProgress(jobId, pages, records); });
-        },
-        Qt::DirectConnection);
-    connect(
-        runner, &QueueRunner::jobFinished, news,
-        [this, news](const Job &job) {
-            news->send([this, job] {
-                m_runningJob.clear();
-                emit jobFinished(job);
-                emit changed();
-            });
-        },
-        Qt::DirectConnection);
-    connect(
-        runner, &QueueRunner::queueEmpty, news,
-        [this, news] { news->send([this] { emit queueEmpty(); }); }, Qt::DirectConnection);
+    news->forward(runner, &QueueRunner::stateChanged,
+                  [this](RunnerState state, const QString &detail) {
+                      m_runnerState = state;
+                      m_runnerDetail = detail;
+                      emit runnerStateChanged(state, detail);
+                  });
+    news->forward(runner, &QueueRunner::jobStarted, [this](const Job &job) {
+        m_runningJob = QStringLiteral("job %1: %2 %3").arg(job.id).arg(job.dealerId, job.fetchType);
+        emit jobStarted(job);
+        emit changed();
+    });
+    news->forward(runner, &QueueRunner::jobProgress,
+                  [this](qint64 jobId, int pages, qint64 records) {
+                      emit jobProgress(jobId, pages, records);
+                  });
+    news->forward(runner, &QueueRunner::jobFinished, [this](const Job &job) {
+        m_runningJob.clear();
+        emit jobFinished(job);
+        emit changed();
+    });
+    news->forward(runner, &QueueRunner::queueEmpty, [this] { emit queueEmpty(); });
     m_runner->start();
 }
 

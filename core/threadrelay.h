@@ -26,6 +26,16 @@ public:
     void send(std::function<void()> call);
     /// Worker thread only: posts what is waiting now (before the worker stops, say).
     void flush();
+    /// Sends every emission of `signal` by `sender` (which lives on the worker thread): `slot`
+    /// runs on the receiver's thread with copies of all the signal's arguments.
+    template<typename Sender, typename Signal, typename Slot>
+    QMetaObject::Connection forward(const Sender *sender, Signal signal, Slot slot)
+    {
+        return connect(
+            sender, signal, this,
+            [this, slot](auto... args) { send([slot, args...] { slot(args...); }); },
+            Qt::DirectConnection);
+    }
 
 private:
     QObject *m_receiver;

@@ -1,11 +1,21 @@
 // ThreadRelay: calls from a worker thread reach the receiver's thread in order, all of them;
-// a quick run waits for the interval, flush() and a quiet interval send at once.
+// a quick run waits for the interval, flush() and a quiet interval send at once; forward()
+// carries a signal's arguments the same way.
 
 #include "threadrelay.h"
 
 #include <QSemaphore>
 #include <QTest>
 #include <QThread>
+
+/// Emits what it is told to, on whatever thread it lives.
+class Speaker : public QObject
+{
+    Q_OBJECT
+
+signals:
+    void said(const QString &word, int n);
+};
 
 class tst_ThreadRelay : public QObject
 {
@@ -18,6 +28,7 @@ private slots:
     void holdsAQuickRunForTheInterval();
     void flushSendsAtOnce();
     void aCallAfterAQuietIntervalGoesAtOnce();
+    void forwardsASignalWithItsArguments();
 
 private:
     /// Makes the relay and starts the worker thread it lives on (after, so that the thread's
@@ -117,6 +128,29 @@ void tst_ThreadRelay::aCallAfterAQuietIntervalGoesAtOnce()
     });
     // Both arrive while the worker is still held: "b" did not wait for its timer.
     QTRY_COMPARE(m_received, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+}
+
+void tst_ThreadRelay::forwardsASignalWithItsArguments()
+{
+    makeRelay(20);
+    QThread *receiverThread = QThread::currentThread();
+    bool wrongThread = false;
+    onWorker([this, relay = m_relay, receiverThread, &wrongThread] {
+        Speaker speaker; // on the worker thread, as the runner is
+        relay->forward(&speaker, &Speaker::said,
+                       [this, receiverThread, &wrongThread](const QString &word, int n) {
+                           wrongThread = wrongThread || QThread::currentThread() != receiverThread;
+                           m_received << word + QString::number(n);
+                       });
+        for (int i = 0; i < 100; ++i)
+            emit speaker.said(QStringLiteral("w"), i); // gone before the calls arrive
+    });
+    QTRY_COMPARE(m_received.size(), 100);
+    QStringList expected;
+    for (int i = 0; i < 100; ++i)
+        expected << QStringLiteral("w%1").arg(i);
+    QCOMPARE(m_received, expected);
+    QVERIFY(!wrongThread);
 }
 
 QTEST_GUILESS_MAIN(tst_ThreadRelay)
