@@ -1,8 +1,8 @@
 #include "apiwiring.h"
 
-#include "apiservice.h"
+#include "api/apiservice.h"
 #include "appsetup.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 #include "appsetup.h"
 
-#include "dealersim.h"
+#include "sim/dealersim.h"
 
 #include <cstdio>
 

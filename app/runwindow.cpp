@@ -1,10 +1,10 @@
 #include "runwindow.h"
 
-#include "apiservice.h"
+#include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
-#include "dealersim.h"
-#include "jobqueue.h"
+#include "sim/dealersim.h"
+#include "queue/jobqueue.h"
 #include "mainwindow.h"
 
 #include <QApplication>

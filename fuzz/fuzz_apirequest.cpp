@@ -8,11 +8,11 @@
 //   4 GET /jobs/history?QUERY    5 GET /jobs/queue/status?QUERY
 //   6 "METHOD /PATH[?QUERY]\nBODY"
 //   7 "CONTENT-TYPE\nBODY" for POST /jobs/queue/bulk
-#include "apihandler.h"
-#include "apimetrics.h"
+#include "api/apihandler.h"
+#include "api/apimetrics.h"
 #include "fuzzcheck.h"
-#include "jobstore.h"
-#include "validation.h"
+#include "store/jobstore.h"
+#include "job/validation.h"
 
 #include <cstddef>
 #include <cstdint>

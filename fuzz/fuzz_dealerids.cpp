@@ -1,7 +1,7 @@
 // Dealer ID lists as pasted or read from a file: parseDealerIdText() and checkDealerIds() on
 // arbitrary bytes, checked against SPEC §1 written out independently here.
 #include "fuzzcheck.h"
-#include "validation.h"
+#include "job/validation.h"
 
 #include <cstddef>
 #include <cstdint>

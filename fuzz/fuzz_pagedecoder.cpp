@@ -3,7 +3,7 @@
 // the body and parses, alone, as the object with the id and updated_at reported. Its quick way
 // (one strict pass) and its thorough way (QJsonDocument) must give the same answer.
 #include "fuzzcheck.h"
-#include "pagedecoder.h"
+#include "source/pagedecoder.h"
 
 #include <cstddef>
 #include <cstdint>

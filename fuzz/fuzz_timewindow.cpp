@@ -6,8 +6,8 @@
 // DEALERQ_FUZZ_KNOWN_BUGS=ambiguous-local-time tolerates fuzz/findings/ambiguous-local-time.md
 // (a local time that happens twice resolves by what was parsed before) until core fixes it.
 #include "fuzzcheck.h"
-#include "timeformat.h"
-#include "validation.h"
+#include "job/timeformat.h"
+#include "job/validation.h"
 
 #include <cstddef>
 #include <cstdint>

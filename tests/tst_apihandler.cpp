@@ -1,6 +1,6 @@
-#include "apihandler.h"
-#include "apimetrics.h"
-#include "jobstore.h"
+#include "api/apihandler.h"
+#include "api/apimetrics.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
 #include "apiclient.h"
-#include "jobstore.h"
+#include "store/jobstore.h"
 #include "simprocess.h"
 #include "testsupport.h"
 

@@ -1,8 +1,8 @@
 #include "apiclient.h"
-#include "apiservice.h"
-#include "csvexport.h"
-#include "jobstore.h"
-#include "pagedecoder.h"
+#include "api/apiservice.h"
+#include "queue/csvexport.h"
+#include "store/jobstore.h"
+#include "source/pagedecoder.h"
 #include "testsupport.h"
 
 #include <atomic>

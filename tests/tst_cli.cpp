@@ -1,5 +1,5 @@
-#include "csvexport.h"
-#include "jobstore.h"
+#include "queue/csvexport.h"
+#include "store/jobstore.h"
 #include "simprocess.h"
 #include "testsupport.h"
 

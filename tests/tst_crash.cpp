@@ -1,4 +1,4 @@
-#include "jobstore.h"
+#include "store/jobstore.h"
 #include "simprocess.h"
 #include "testsupport.h"
 

@@ -1,6 +1,6 @@
-#include "csvexport.h"
-#include "jobstore.h"
-#include "pagedecoder.h"
+#include "queue/csvexport.h"
+#include "store/jobstore.h"
+#include "source/pagedecoder.h"
 #include "testsupport.h"
 
 #include <QBuffer>

@@ -1,4 +1,4 @@
-#include "dealerclient.h"
+#include "source/dealerclient.h"
 #include "simprocess.h"
 
 #include <memory>

@@ -1,5 +1,5 @@
-#include "dealersim.h"
-#include "pagedecoder.h"
+#include "sim/dealersim.h"
+#include "source/pagedecoder.h"
 #include "simprocess.h"
 
 #include <memory>

@@ -1,5 +1,5 @@
-#include "database.h"
-#include "jobstore.h"
+#include "store/database.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-#include "jobstore.h"
-#include "pagedecoder.h"
+#include "store/jobstore.h"
+#include "source/pagedecoder.h"
 #include "testsupport.h"
 
 #include <QDateTime>

@@ -1,19 +1,19 @@
 #include "addjobwidget.h"
 #include "bulkaddwidget.h"
-#include "csvexport.h"
+#include "queue/csvexport.h"
 #include "historypanel.h"
 #include "jobdetailsdialog.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "mainwindow.h"
 #include "messagebar.h"
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
-#include "settings.h"
+#include "config/settings.h"
 #include "simprocess.h"
 #include "testsupport.h"
-#include "timeformat.h"
+#include "job/timeformat.h"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
-#include "jobqueue.h"
-#include "jobstore.h"
+#include "queue/jobqueue.h"
+#include "store/jobstore.h"
 #include "simprocess.h"
 #include "testsupport.h"
 

@@ -1,4 +1,4 @@
-#include "pagedecoder.h"
+#include "source/pagedecoder.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

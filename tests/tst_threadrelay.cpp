@@ -2,7 +2,7 @@
 // a quick run waits for the interval, flush() and a quiet interval send at once; forward()
 // carries a signal's arguments the same way.
 
-#include "threadrelay.h"
+#include "queue/threadrelay.h"
 
 #include <QSemaphore>
 #include <QTest>

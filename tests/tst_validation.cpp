@@ -1,5 +1,5 @@
-#include "timeformat.h"
-#include "validation.h"
+#include "job/timeformat.h"
+#include "job/validation.h"
 
 #include <QDateTime>
 

@@ -1,12 +1,12 @@
 #include "bulkaddwidget.h"
-#include "database.h"
-#include "jobqueue.h"
-#include "jobstore.h"
+#include "store/database.h"
+#include "queue/jobqueue.h"
+#include "store/jobstore.h"
 #include "mainwindow.h"
 #include "messagebar.h"
-#include "settings.h"
+#include "config/settings.h"
 #include "testsupport.h"
-#include "timeformat.h"
+#include "job/timeformat.h"
 
 #include <memory>
 

@@ -1,8 +1,8 @@
 #include "addjobwidget.h"
 
 #include "jobformat.h"
-#include "jobqueue.h"
-#include "jobrequest.h"
+#include "queue/jobqueue.h"
+#include "job/jobrequest.h"
 #include "windowpickers.h"
 
 #include <QCheckBox>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "messagebar.h"
-#include "validation.h"
+#include "job/validation.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
 #include "historypanel.h"
 
-#include "csvexport.h"
+#include "queue/csvexport.h"
 #include "jobformat.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "queuewatcher.h"

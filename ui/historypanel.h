@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobstore.h"
+#include "store/jobstore.h"
 #include "messagebar.h"
 
 #include <atomic>

@@ -1,8 +1,8 @@
 #include "jobdetailsdialog.h"
 
 #include "jobformat.h"
-#include "jobqueue.h"
-#include "timeformat.h"
+#include "queue/jobqueue.h"
+#include "job/timeformat.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "job.h"
-#include "jobstore.h"
+#include "job/job.h"
+#include "store/jobstore.h"
 
 #include <QDialog>
 #include <QVector>

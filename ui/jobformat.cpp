@@ -1,6 +1,6 @@
 #include "jobformat.h"
 
-#include "timeformat.h"
+#include "job/timeformat.h"
 
 #include <QDateTime>
 #include <QHash>

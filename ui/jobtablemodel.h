@@ -1,6 +1,6 @@
 #pragma once
 
-#include "job.h"
+#include "job/job.h"
 
 #include <QAbstractTableModel>
 #include <QVector>

@@ -5,12 +5,12 @@
 #include "historypanel.h"
 #include "jobdetailsdialog.h"
 #include "jobformat.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "jobtableview.h"
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
 #include "queuewatcher.h"
-#include "settings.h"
+#include "config/settings.h"
 #include "settingsdialog.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 #include "queuepanel.h"
 
 #include "jobformat.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "queuewatcher.h"

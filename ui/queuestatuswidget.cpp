@@ -1,7 +1,7 @@
 #include "queuestatuswidget.h"
 
 #include "jobformat.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "queuewatcher.h"
 
 #include <QDateTime>

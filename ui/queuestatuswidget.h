@@ -1,8 +1,8 @@
 #pragma once
 
-#include "job.h"
+#include "job/job.h"
 #include "messagebar.h"
-#include "queuerunner.h"
+#include "queue/queuerunner.h"
 
 #include <optional>
 

@@ -1,6 +1,6 @@
 #include "queuewatcher.h"
 
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobstore.h"
+#include "store/jobstore.h"
 
 #include <functional>
 #include <optional>

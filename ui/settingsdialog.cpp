@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "database.h"
+#include "store/database.h"
 #include "jobformat.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "dealersim.h"
+#include "sim/dealersim.h"
 
 #include <csignal>
 #include <cstdio>

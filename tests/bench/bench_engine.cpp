@@ -6,13 +6,13 @@
 //                [--only queue,ingest,ops,window,api] [--keep]
 
 #include "benchsupport.h"
-#include "csvexport.h"
-#include "dealerclient.h"
-#include "jobstore.h"
-#include "pagedecoder.h"
+#include "queue/csvexport.h"
+#include "source/dealerclient.h"
+#include "store/jobstore.h"
+#include "source/pagedecoder.h"
 #include "simprocess.h"
 #include "testsupport.h"
-#include "timeformat.h"
+#include "job/timeformat.h"
 
 #include <algorithm>
 #include <cstdio>

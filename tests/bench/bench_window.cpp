@@ -2,7 +2,7 @@
 // prints how long the window takes to open and to refresh, and the peak memory. The goals are
 // printed beside the figures, never asserted: a loaded build machine must not fail a build.
 #include "historypanel.h"
-#include "jobqueue.h"
+#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
 #include "queuepanel.h"

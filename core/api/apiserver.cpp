@@ -1,0 +1,501 @@
+#include "api/apiserver.h"
+
+#include <QHttpServerRequest>
+#include <QAbstractHttpServer>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
+
+namespace {
+
+constexpr char CloseProperty[] = "dealerq_close_after_response";
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
+    }
+}
+
+/// Streams a response body from a device, a chunk at a time as the socket drains.
+class BodyStreamer final : public QObject
+{
+public:
+    BodyStreamer(QTcpSocket *socket, std::unique_ptr<QIODevice> device, bool close)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_device(std::move(device))
+        , m_close(close)
+    {
+        connect(socket, &QTcpSocket::bytesWritten, this, &BodyStreamer::pump);
+        pump();
+    }
+
+private:
+    void pump()
+    {
+        constexpr qint64 Chunk = 64 * 1024;
+        constexpr qint64 HighWater = 256 * 1024;
+        while (m_device && m_socket->bytesToWrite() < HighWater) {
+            const QByteArray chunk = m_device->read(Chunk);
+            if (chunk.isEmpty()) {
+                // Done (or the file failed: then the client sees a short body and a close).
+                const bool complete = m_device->atEnd();
+                m_device.reset();
+                if (m_close || !complete)
+                    m_socket->disconnectFromHost();
+                deleteLater();
+                return;
+            }
+            m_socket->write(chunk);
+        }
+    }
+
+    QTcpSocket *m_socket;
+    std::unique_ptr<QIODevice> m_device;
+    bool m_close;
+};
+
+enum class AfterResponse
+{
+    KeepOpen,
+    Close,         ///< "Connection: close", then close once written
+    AnnounceClose, ///< "Connection: close"; the caller closes
+};
+
+void writeResponse(QTcpSocket *socket, ApiResponse response, AfterResponse after)
+{
+    const bool close = after != AfterResponse::KeepOpen;
+    const qint64 length =
+        response.stream ? response.stream->size() - response.stream->pos() : response.body.size();
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
+                      reasonPhrase(response.status) + "\r\n";
+    head += "Content-Type: " + response.contentType + "\r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    head += "Content-Length: " + QByteArray::number(length) + "\r\n";
+    head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+    if (close)
+        head += "Connection: close\r\n";
+    head += "\r\n";
+    if (response.stream) {
+        socket->write(head);
+        new BodyStreamer(socket, std::move(response.stream), close);
+        return;
+    }
+    socket->write(head + response.body);
+    if (after == AfterResponse::Close)
+        socket->disconnectFromHost();
+}
+
+/// Watches one connection from before Qt's HTTP server reads it: its readyRead slot is
+/// connected first, so it peeks at every byte before the server consumes it (6.4's server
+/// reads all that is available each time), follows where each request's head and body end,
+/// and takes the connection over to refuse a request that breaks a limit.
+class ConnectionGuard final : public QObject
+{
+public:
+    ConnectionGuard(QTcpSocket *socket, const ApiServer::Limits &limits,
+                    std::function<void(int)> refused, std::shared_ptr<int> open)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_limits(limits)
+        , m_refused(std::move(refused))
+        , m_open(std::move(open))
+    {
+        ++*m_open;
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+        connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+        connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+        connect(socket, &QTcpSocket::disconnected, this, [this] {
+            if (m_refusing)
+                m_socket->deleteLater();
+        });
+        m_timer.start(m_limits.idleTimeoutMs);
+    }
+    ~ConnectionGuard() override { --*m_open; }
+
+    /// Answers `status` itself, drops whatever else the client sends, and closes.
+    void refuse(int status, const QString &code, const QString &message)
+    {
+        if (m_refusing)
+            return;
+        m_refusing = true;
+        if (m_refused)
+            m_refused(status);
+        // From now on the connection is ours alone: Qt's server must not see another byte.
+        disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+        connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::drain);
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction(); // frees what the server had buffered
+        drain();
+        writeResponse(m_socket, ApiResponse::error(status, code, message),
+                      AfterResponse::AnnounceClose);
+        m_socket->flush();
+        m_timer.start(m_limits.lingerMs);
+        halfCloseWhenSent();
+    }
+
+private:
+    void onReadyRead()
+    {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0 || m_refusing)
+            return;
+        scan(m_socket->peek(available));
+    }
+
+    void scan(const QByteArray &fresh)
+    {
+        qsizetype pos = 0;
+        while (pos < fresh.size() && !m_refusing) {
+            if (m_bodyLeft > 0) {
+                const qint64 take = qMin<qint64>(m_bodyLeft, fresh.size() - pos);
+                m_bodyLeft -= take;
+                pos += take;
+                if (m_bodyLeft == 0)
+                    requestComplete();
+                continue;
+            }
+            if (m_head.isEmpty()) {
+                // Blank lines between requests are allowed (RFC 9112 §2.2).
+                while (pos < fresh.size() && (fresh.at(pos) == '\r' || fresh.at(pos) == '\n'))
+                    ++pos;
+                if (pos == fresh.size())
+                    break;
+                m_timer.start(m_limits.idleTimeoutMs); // the whole request must come in time
+            }
+            const qsizetype before = m_head.size();
+            const qsizetype room = m_limits.maxHeadBytes + 4 - before;
+            m_head += fresh.mid(pos, room);
+            const qsizetype end = m_head.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+            if (end < 0 || end + 4 > m_limits.maxHeadBytes) {
+                if (m_head.size() > m_limits.maxHeadBytes) {
+                    refuse(431, QStringLiteral("header_too_large"),
+                           QStringLiteral("the request head is larger than %1 KiB")
+                               .arg(m_limits.maxHeadBytes / 1024));
+                    return;
+                }
+                pos += m_head.size() - before;
+                continue;
+            }
+            m_head.truncate(end + 4);
+            pos += m_head.size() - before;
+            if (!inspectHead())
+                return;
+            m_head.clear();
+            if (m_bodyLeft == 0)
+                requestComplete();
+        }
+    }
+
+    // Reads what this guard needs from a complete head; refuses the request when it must.
+    bool inspectHead()
+    {
+        const QList<QByteArray> lines = m_head.left(m_head.size() - 4).split('\n');
+        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+        if (requestLine.size() != 3 || requestLine.at(0).isEmpty() ||
+            !requestLine.at(2).startsWith("HTTP/1.")) {
+            refuse(400, QStringLiteral("bad_request"),
+                   QStringLiteral("the request line is not METHOD PATH HTTP/1.1"));
+            return false;
+        }
+        static const QByteArrayList methods{"GET",   "POST",    "PUT",  "DELETE",
+                                            "PATCH", "OPTIONS", "HEAD", "TRACE"};
+        if (!methods.contains(requestLine.at(0))) {
+            refuse(405, QStringLiteral("method_not_allowed"),
+                   QStringLiteral("method %1 is not supported")
+                       .arg(QString::fromLatin1(requestLine.at(0).left(20))));
+            return false;
+        }
+        const bool http10 = requestLine.at(2) == "HTTP/1.0";
+        qint64 length = 0;
+        bool lengthSeen = false;
+        bool chunked = false;
+        bool expectContinue = false;
+        bool close = http10;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QByteArray line = lines.at(i).trimmed();
+            const qsizetype colon = line.indexOf(':');
+            if (colon <= 0) {
+                refuse(400, QStringLiteral("bad_request"),
+                       QStringLiteral("header line %1 is not NAME: VALUE").arg(i));
+                return false;
+            }
+            const QByteArray name = line.left(colon).trimmed().toLower();
+            const QByteArray value = line.mid(colon + 1).trimmed();
+            if (name == "content-length") {
+                bool ok = value.size() <= 18 && !value.isEmpty();
+                for (const char c : value)
+                    ok = ok && c >= '0' && c <= '9';
+                const qint64 declared = ok ? value.toLongLong() : -1;
+                if (!ok || (lengthSeen && declared != length)) {
+                    refuse(400, QStringLiteral("bad_request"),
+                           QStringLiteral("Content-Length is not one whole number"));
+                    return false;
+                }
+                length = declared;
+                lengthSeen = true;
+            } else if (name == "transfer-encoding") {
+                chunked = true;
+            } else if (name == "expect") {
+                expectContinue = value.toLower() == "100-continue";
+            } else if (name == "connection") {
+                const QByteArray option = value.toLower();
+                if (option.contains("close"))
+                    close = true;
+                else if (option.contains("keep-alive"))
+                    close = false;
+            }
+        }
+        if (chunked) {
+            refuse(411, QStringLiteral("length_required"),
+                   QStringLiteral("chunked request bodies are not accepted; send the body with "
+                                  "a Content-Length (at most 1 MiB)"));
+            return false;
+        }
+        if (length > m_limits.maxBodyBytes) {
+            refuse(413, QStringLiteral("payload_too_large"),
+                   QStringLiteral("the body is %1 bytes; at most %2 are accepted")
+                       .arg(length)
+                       .arg(m_limits.maxBodyBytes));
+            return false;
+        }
+        m_socket->setProperty(CloseProperty, close);
+        m_bodyLeft = length;
+        if (expectContinue && length > 0)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        return true;
+    }
+
+    void requestComplete() { m_timer.start(m_limits.idleTimeoutMs); }
+
+    void onBytesWritten()
+    {
+        if (m_refusing) {
+            halfCloseWhenSent();
+            return;
+        }
+        if (m_head.isEmpty() && m_bodyLeft == 0)
+            m_timer.start(m_limits.idleTimeoutMs); // a response is flowing: not idle
+    }
+
+    void onTimeout()
+    {
+        if (m_refusing) {
+            m_socket->abort();
+            m_socket->deleteLater();
+        } else if (!m_head.isEmpty() || m_bodyLeft > 0) {
+            refuse(408, QStringLiteral("request_timeout"),
+                   QStringLiteral("the request did not arrive in full within %1 s")
+                       .arg(m_limits.idleTimeoutMs / 1000.0));
+        } else {
+            // Idle, or the client stopped reading its answer. deleteLater as well: after a
+            // parse error Qt's server has dropped its own connections to the socket.
+            if (m_socket->bytesToWrite() > 0)
+                m_socket->abort();
+            else
+                m_socket->disconnectFromHost();
+            m_socket->deleteLater();
+        }
+    }
+
+    void drain()
+    {
+        while (m_socket->bytesAvailable() > 0) {
+            if (m_socket->skip(m_socket->bytesAvailable()) <= 0)
+                break;
+        }
+    }
+
+    // Once the answer is out, send FIN but keep reading (and dropping) for a while: closing
+    // with unread input would make the kernel reset the connection, and a reset can reach the
+    // client before it has read the answer.
+    void halfCloseWhenSent()
+    {
+        if (m_halfClosed || m_socket->bytesToWrite() > 0)
+            return;
+        m_halfClosed = true;
+#ifdef Q_OS_UNIX
+        if (m_socket->socketDescriptor() >= 0)
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+#endif
+    }
+
+    QTcpSocket *m_socket;
+    const ApiServer::Limits m_limits;
+    std::function<void(int)> m_refused;
+    std::shared_ptr<int> m_open;
+    QTimer m_timer;
+    QByteArray m_head;
+    qint64 m_bodyLeft = 0;
+    bool m_refusing = false;
+    bool m_halfClosed = false;
+};
+
+} // namespace
+
+/// Hands every connection to a guard before Qt's HTTP server sees it.
+class ApiServer::TcpServer final : public QTcpServer
+{
+public:
+    TcpServer(const Limits &limits, std::function<void(int)> refused)
+        : m_limits(limits)
+        , m_refused(std::move(refused))
+    {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        const bool full = *m_open >= m_limits.maxConnections;
+        auto *guard = new ConnectionGuard(socket, m_limits, m_refused, m_open);
+        if (full) {
+            guard->refuse(503, QStringLiteral("too_many_connections"),
+                          QStringLiteral("too many open connections; try again shortly"));
+            return;
+        }
+        addPendingConnection(socket); // after the guard's readyRead slot: it runs first
+    }
+
+private:
+    const Limits m_limits;
+    std::function<void(int)> m_refused;
+    std::shared_ptr<int> m_open = std::make_shared<int>(0);
+};
+
+/// Qt's server, reduced to parsing: every request goes to the handler.
+class ApiServer::Frontend final : public QAbstractHttpServer
+{
+public:
+    explicit Frontend(Handler handler)
+        : m_handler(std::move(handler))
+    {}
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        ApiRequest apiRequest;
+        apiRequest.method = methodName(request.method());
+        apiRequest.path = request.url().path();
+        apiRequest.query = request.query();
+        apiRequest.headers = request.headers();
+        apiRequest.body = request.body();
+        writeResponse(socket, m_handler(apiRequest),
+                      socket->property(CloseProperty).toBool() ? AfterResponse::Close
+                                                               : AfterResponse::KeepOpen);
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override
+    {
+        writeResponse(socket,
+                      ApiResponse::error(404, QStringLiteral("not_found"),
+                                         QStringLiteral("no such endpoint")),
+                      AfterResponse::Close);
+    }
+
+private:
+    static QByteArray methodName(QHttpServerRequest::Method method)
+    {
+        switch (method) {
+        case QHttpServerRequest::Method::Get:
+            return "GET";
+        case QHttpServerRequest::Method::Put:
+            return "PUT";
+        case QHttpServerRequest::Method::Delete:
+            return "DELETE";
+        case QHttpServerRequest::Method::Post:
+            return "POST";
+        case QHttpServerRequest::Method::Head:
+            return "HEAD";
+        case QHttpServerRequest::Method::Options:
+            return "OPTIONS";
+        case QHttpServerRequest::Method::Patch:
+            return "PATCH";
+        case QHttpServerRequest::Method::Connect:
+            return "CONNECT";
+        case QHttpServerRequest::Method::Trace:
+            return "TRACE";
+        default:
+            return "OTHER";
+        }
+    }
+
+    Handler m_handler;
+};
+
+ApiServer::ApiServer(Handler handler, Limits limits, std::function<void(int)> refused)
+    : m_frontend(std::make_unique<Frontend>(std::move(handler)))
+    , m_limits(limits)
+    , m_refused(std::move(refused))
+{}
+
+ApiServer::~ApiServer() = default;
+
+bool ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    auto tcp = std::make_unique<TcpServer>(m_limits, m_refused);
+    if (!tcp->listen(address, port)) {
+        if (error)
+            *error = tcp->errorString();
+        return false;
+    }
+    m_tcp = tcp.release();
+    m_frontend->bind(m_tcp); // takes ownership
+    return true;
+}
+
+QHostAddress ApiServer::address() const
+{
+    return m_tcp ? m_tcp->serverAddress() : QHostAddress();
+}
+
+quint16 ApiServer::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}

@@ -1,0 +1,123 @@
+#include "job/job.h"
+
+#include "job/timeformat.h"
+
+#include <array>
+#include <utility>
+
+namespace {
+
+constexpr std::array<std::pair<JobStatus, const char *>, 5> StatusNames{{
+    {JobStatus::Queued, "queued"},
+    {JobStatus::Running, "running"},
+    {JobStatus::Completed, "completed"},
+    {JobStatus::Failed, "failed"},
+    {JobStatus::Cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<ErrorCategory, const char *>, 9> CategoryNames{{
+    {ErrorCategory::None, ""},
+    {ErrorCategory::Network, "network"},
+    {ErrorCategory::Http, "http"},
+    {ErrorCategory::Auth, "auth"},
+    {ErrorCategory::NotFound, "not_found"},
+    {ErrorCategory::BadPayload, "bad_payload"},
+    {ErrorCategory::Database, "database"},
+    {ErrorCategory::Cancelled, "cancelled"},
+    {ErrorCategory::Interrupted, "interrupted"},
+}};
+
+template<typename Enum, std::size_t N>
+QString nameOf(const std::array<std::pair<Enum, const char *>, N> &names, Enum value)
+{
+    for (const auto &[v, name] : names) {
+        if (v == value)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+template<typename Enum, std::size_t N>
+std::optional<Enum> valueOf(const std::array<std::pair<Enum, const char *>, N> &names,
+                            const QString &text)
+{
+    for (const auto &[v, name] : names) {
+        if (text == QLatin1String(name))
+            return v;
+    }
+    return std::nullopt;
+}
+
+QJsonValue timeValue(qint64 ms)
+{
+    return ms == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(formatTimestamp(ms));
+}
+
+} // namespace
+
+QString jobStatusName(JobStatus status)
+{
+    return nameOf(StatusNames, status);
+}
+
+std::optional<JobStatus> jobStatusFromString(const QString &text)
+{
+    return valueOf(StatusNames, text);
+}
+
+QString errorCategoryName(ErrorCategory category)
+{
+    return nameOf(CategoryNames, category);
+}
+
+std::optional<ErrorCategory> errorCategoryFromString(const QString &text)
+{
+    return valueOf(CategoryNames, text);
+}
+
+QJsonObject JobResult::toJson() const
+{
+    return {{QStringLiteral("pages"), pages},
+            {QStringLiteral("fetched"), fetched},
+            {QStringLiteral("inserted"), inserted},
+            {QStringLiteral("updated"), updated},
+            {QStringLiteral("unchanged"), unchanged}};
+}
+
+QJsonObject JobError::toJson() const
+{
+    return {{QStringLiteral("message"), message},
+            {QStringLiteral("category"), errorCategoryName(category)}};
+}
+
+std::optional<double> Job::durationSeconds(qint64 nowMs) const
+{
+    if (startedMs == 0)
+        return std::nullopt;
+    const qint64 end = status == JobStatus::Running ? nowMs : finishedMs;
+    if (end == 0 || end < startedMs)
+        return std::nullopt;
+    return double(end - startedMs) / 1000.0;
+}
+
+QJsonObject Job::toJson(qint64 nowMs) const
+{
+    const std::optional<double> duration = durationSeconds(nowMs);
+    return {
+        {QStringLiteral("job_id"), id},
+        {QStringLiteral("dealer_id"), dealerId},
+        {QStringLiteral("fetch_type"), fetchType},
+        {QStringLiteral("from_time"), timeValue(fromMs)},
+        {QStringLiteral("to_time"), timeValue(toMs)},
+        {QStringLiteral("status"), jobStatusName(status)},
+        {QStringLiteral("priority"), priority},
+        {QStringLiteral("created_at"), timeValue(createdMs)},
+        {QStringLiteral("started_at"), timeValue(startedMs)},
+        {QStringLiteral("finished_at"), timeValue(finishedMs)},
+        {QStringLiteral("duration_s"), duration ? QJsonValue(*duration) : QJsonValue()},
+        {QStringLiteral("attempts"), attempts},
+        {QStringLiteral("cancel_requested"), cancelRequested},
+        {QStringLiteral("result"), result ? QJsonValue(result->toJson()) : QJsonValue()},
+        {QStringLiteral("error"), error.isNull() ? QJsonValue() : QJsonValue(error.toJson())},
+    };
+}

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "job/job.h"
+
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+// The values that the queue's operations take and return: shared by the store that carries them
+// out, JobQueue that offers them, and the window, the REST API and the command line that call them.
+
+/// Why a store operation was refused or failed.
+struct StoreError
+{
+    enum class Kind
+    {
+        None,
+        Invalid,
+        NotFound,
+        Conflict,
+        Database,
+        ConnectionLost
+    };
+    Kind kind = Kind::None;
+    QString message;
+    QString field;            ///< for Invalid: the field at fault, as the API names it
+    qint64 existingJobId = 0; ///< for Conflict on a duplicate: the job that already covers it
+
+    bool isSet() const { return kind != Kind::None; }
+};
+
+/// A validated job to queue.
+struct NewJob
+{
+    QString dealerId;
+    QString fetchType;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    int priority = 0;
+    bool runNext = false; ///< put it at the front of the queue
+};
+
+struct AddOutcome
+{
+    Job job;
+    bool duplicate = false; ///< an identical job was already queued: `job` is that one
+};
+
+struct BulkOutcome
+{
+    struct Skipped
+    {
+        QString dealerId;
+        QString reason;
+        qint64 existingJobId = 0;
+    };
+    QVector<qint64> jobIds;
+    QVector<Skipped> skipped;
+};
+
+enum class CancelOutcome
+{
+    Cancelled,
+    AbortRequested
+};
+enum class MoveOp
+{
+    Top,
+    Up,
+    Down,
+    Bottom
+};
+
+struct QueueStatus
+{
+    std::optional<Job> current;
+    qint64 queueLength = 0;
+    QVector<Job> queued; ///< the first `limit`, in run order
+    bool paused = false;
+    QString runnerHolder; ///< which instance (host, process) runs jobs, if any
+};
+
+struct HistoryFilter
+{
+    QVector<JobStatus> statuses; ///< empty: every finished status
+    QString dealerId;            ///< empty: any; otherwise an exact match
+    int limit = 100;
+    int offset = 0;
+};
+
+struct JobCounts
+{
+    qint64 queued = 0;
+    qint64 running = 0;
+    qint64 completed = 0;
+    qint64 failed = 0;
+    qint64 cancelled = 0;
+    qint64 completedToday = 0;
+    qint64 failedToday = 0;
+};
+
+struct LogLine
+{
+    qint64 atMs = 0;
+    QString message;
+};

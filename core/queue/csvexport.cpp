@@ -1,0 +1,141 @@
+#include "queue/csvexport.h"
+
+#include "store/jobstore.h"
+#include "job/timeformat.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace Csv {
+
+QByteArray header()
+{
+    return QByteArrayLiteral("job_id,dealer_id,fetch_type,from_time,to_time,status,created_at,"
+                             "started_at,finished_at,duration_s,attempts,pages,fetched,inserted,"
+                             "updated,error\r\n");
+}
+
+QString cell(const QString &value)
+{
+    QString text = value;
+    if (!text.isEmpty()) {
+        const QChar first = text.front();
+        if (first == QLatin1Char('=') || first == QLatin1Char('+') || first == QLatin1Char('-') ||
+            first == QLatin1Char('@') || first == QLatin1Char('\t') || first == QLatin1Char('\r'))
+            text.prepend(QLatin1Char('\''));
+    }
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+        text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
+        text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        text = QLatin1Char('"') + text + QLatin1Char('"');
+    }
+    return text;
+}
+
+QByteArray row(const Job &job, qint64 nowMs)
+{
+    const std::optional<double> duration = job.durationSeconds(nowMs);
+    const auto number = [&](qint64 value) {
+        return job.result ? QString::number(value) : QString();
+    };
+    QStringList cells{
+        QString::number(job.id),
+        job.dealerId,
+        job.fetchType,
+        formatTimestamp(job.fromMs),
+        formatTimestamp(job.toMs),
+        jobStatusName(job.status),
+        formatTimestamp(job.createdMs),
+        formatTimestamp(job.startedMs),
+        formatTimestamp(job.finishedMs),
+        duration ? QString::number(*duration, 'f', 3) : QString(),
+        QString::number(job.attempts),
+        number(job.result ? job.result->pages : 0),
+        number(job.result ? job.result->fetched : 0),
+        number(job.result ? job.result->inserted : 0),
+        number(job.result ? job.result->updated : 0),
+        job.error.message,
+    };
+    for (QString &value : cells)
+        value = cell(value);
+    return cells.join(QLatin1Char(',')).toUtf8() + "\r\n";
+}
+
+bool exportJobs(JobStore &store, QIODevice *out, QString *error,
+                const std::function<bool(qint64)> &progress)
+{
+    if (out->write(header()) < 0) {
+        if (error)
+            *error = out->errorString();
+        return false;
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 count = 0;
+    bool writeFailed = false;
+    bool stopped = false;
+    StoreError storeError;
+    const bool read = store.forEachJob(
+        [&](const Job &job) {
+            if (out->write(row(job, now)) < 0) {
+                writeFailed = true;
+                return false;
+            }
+            ++count;
+            if (progress && count % 1000 == 0 && !progress(count)) {
+                stopped = true;
+                return false;
+            }
+            return true;
+        },
+        &storeError);
+    if (!read) {
+        if (error)
+            *error = storeError.message;
+        return false;
+    }
+    if (writeFailed) {
+        if (error)
+            *error = out->errorString();
+        return false;
+    }
+    if (stopped) {
+        if (error)
+            *error = QStringLiteral("export cancelled");
+        return false;
+    }
+    if (progress)
+        progress(count);
+    return true;
+}
+
+qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
+                        const std::function<bool(qint64)> &progress)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return -1;
+    }
+    qint64 count = 0;
+    const auto counting = [&](qint64 n) {
+        count = n;
+        return progress ? progress(n) : true;
+    };
+    QString why;
+    if (!exportJobs(store, &file, &why, counting)) {
+        file.cancelWriting();
+        if (error)
+            *error = QStringLiteral("cannot export to %1: %2").arg(path, why);
+        return -1;
+    }
+    if (!file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return -1;
+    }
+    return count;
+}
+
+} // namespace Csv

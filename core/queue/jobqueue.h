@@ -1,0 +1,116 @@
+#pragma once
+
+#include "store/jobstore.h"
+#include "queue/queuerunner.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+#include <memory>
+#include <type_traits>
+
+/// Owns a JobStore on a thread of its own, so that callers on the GUI thread never wait on
+/// the database: work is posted there and its result comes back as a queued call.
+class StoreThread final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StoreThread)
+
+public:
+    explicit StoreThread(DatabaseUrl url, QObject *parent = nullptr);
+    ~StoreThread() override;
+
+    /// The store, opened (or reopened after a lost connection) on first use. Store thread only.
+    JobStore &store();
+    QObject *worker() const { return m_worker; }
+    void stop();
+
+signals:
+    /// Another instance changed the queue (PostgreSQL LISTEN/NOTIFY); emitted from the store
+    /// thread.
+    void externalChange();
+
+private:
+    DatabaseUrl m_url;
+    QThread m_thread;
+    QObject *m_worker = nullptr;
+    std::unique_ptr<JobStore> m_store;
+};
+
+/// The queue as the window and the headless process see it: asynchronous access to the store,
+/// the runner on its thread, and the runner's signals relayed to the owner's thread.
+class JobQueue final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(JobQueue)
+
+public:
+    struct Config
+    {
+        RunnerConfig runner;
+        QStringList fetchTypes;
+        bool runJobs = true; ///< false: watch and steer only, never run jobs here
+    };
+
+    explicit JobQueue(Config config, QObject *parent = nullptr);
+    ~JobQueue() override;
+
+    /// Starts the store thread and, with runJobs, the runner thread.
+    void start();
+    /// Stops the runner (the running job is rolled back and re-queued) and the store thread.
+    void stop();
+
+    const Config &config() const { return m_config; }
+    RunnerState runnerState() const { return m_runnerState; }
+    /// What the state is about: the job running here ("job 7: 12284 prospect"), the instance
+    /// holding the runner lock, the database error.
+    QString runnerDetail() const;
+
+    /// Runs `work(JobStore&)` on the store thread, then `done(result)` on this object's thread
+    /// unless `context` is gone by then. `context` must live in this object's thread.
+    template<typename Work, typename Done> void call(QObject *context, Work work, Done done)
+    {
+        using Result = std::invoke_result_t<Work, JobStore &>;
+        QPointer<QObject> guard(context);
+        StoreThread *storeThread = m_store.get();
+        QMetaObject::invokeMethod(
+            storeThread->worker(),
+            [this, storeThread, guard, work = std::move(work), done = std::move(done)]() mutable {
+                auto result = std::make_shared<Result>(work(storeThread->store()));
+                QMetaObject::invokeMethod(
+                    this,
+                    [guard, result, done = std::move(done)]() mutable {
+                        if (guard)
+                            done(std::move(*result));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+
+    /// Tells the runner and every observer that the queue changed (call after a mutation).
+    void notifyChanged();
+    /// Aborts `jobId` if this process runs it (the store has marked it cancel-requested).
+    void cancelRunning(qint64 jobId);
+    /// The dealer API for the next jobs on (the running one keeps its source).
+    void setSource(const QUrl &url, const QByteArray &token);
+    /// Lets the running job finish but takes no new one here (see QueueRunner::holdNewJobs).
+    void holdNewJobs(bool hold);
+
+signals:
+    void changed();
+    void runnerStateChanged(RunnerState state, const QString &detail);
+    void jobStarted(const Job &job);
+    void jobProgress(qint64 jobId, int pages, qint64 records);
+    void jobFinished(const Job &job);
+    void queueEmpty();
+
+private:
+    Config m_config;
+    std::unique_ptr<StoreThread> m_store;
+    std::unique_ptr<RunnerThread> m_runner;
+    RunnerState m_runnerState = RunnerState::Starting;
+    QString m_runnerDetail;
+    QString m_runningJob; ///< the job running here, described; empty between jobs
+};

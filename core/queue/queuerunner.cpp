@@ -1,0 +1,414 @@
+#include "queue/queuerunner.h"
+
+#include "store/runnerlock.h"
+#include "job/timeformat.h"
+
+#include <QDateTime>
+#include <QNetworkAccessManager>
+#include <QRandomGenerator>
+#include <QTimer>
+
+QString runnerStateName(RunnerState state)
+{
+    switch (state) {
+    case RunnerState::Starting:
+        return QStringLiteral("Starting");
+    case RunnerState::Idle:
+        return QStringLiteral("Idle");
+    case RunnerState::Running:
+        return QStringLiteral("Processing");
+    case RunnerState::Paused:
+        return QStringLiteral("Paused");
+    case RunnerState::Standby:
+        return QStringLiteral("Standby");
+    case RunnerState::DatabaseDown:
+        return QStringLiteral("Database unreachable");
+    case RunnerState::Stopped:
+        return QStringLiteral("Stopped");
+    }
+    return {};
+}
+
+QueueRunner::QueueRunner(RunnerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+    qRegisterMetaType<Job>();
+    qRegisterMetaType<RunnerState>();
+}
+
+QueueRunner::~QueueRunner() = default;
+
+void QueueRunner::start()
+{
+    m_runnerId = QStringLiteral("%1 #%2")
+                     .arg(m_config.instance)
+                     .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    m_nam = new QNetworkAccessManager(this);
+    m_nam->setAutoDeleteReplies(false);
+    m_pollTimer = new QTimer(this);
+    m_pollTimer->setInterval(m_config.pollIntervalMs);
+    connect(m_pollTimer, &QTimer::timeout, this, &QueueRunner::onPoll);
+    m_pollTimer->start();
+    m_reconnectTimer = new QTimer(this);
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &QueueRunner::tryNext);
+    m_store = std::make_unique<JobStore>(m_config.database);
+    // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
+    m_store->subscribeToChanges([this] {
+        if (m_fetch)
+            onPoll(); // a cancel from another instance
+        else
+            scheduleNext();
+    });
+    setState(RunnerState::Starting);
+    scheduleNext();
+}
+
+void QueueRunner::wake()
+{
+    scheduleNext();
+}
+
+void QueueRunner::setSource(const QUrl &url, const QByteArray &token)
+{
+    // Takes effect from the next job on; the running one keeps its source.
+    m_config.sourceUrl = url;
+    m_config.sourceToken = token;
+}
+
+void QueueRunner::holdNewJobs(bool hold)
+{
+    m_holdNew = hold;
+    if (!hold)
+        scheduleNext();
+}
+
+void QueueRunner::scheduleNext()
+{
+    if (m_nextScheduled || m_stopping)
+        return;
+    m_nextScheduled = true;
+    QMetaObject::invokeMethod(this, &QueueRunner::tryNext, Qt::QueuedConnection);
+}
+
+bool QueueRunner::ensureDatabase()
+{
+    if (m_databaseUp)
+        return true;
+    StoreError error;
+    if (m_store->open(&error)) {
+        m_databaseUp = true;
+        m_reconnectDelayMs = 250;
+        if (!m_lock)
+            m_lock = RunnerLock::create(m_store->database());
+        return true;
+    }
+    setState(RunnerState::DatabaseDown, error.message);
+    m_reconnectTimer->start(m_reconnectDelayMs);
+    m_reconnectDelayMs = qMin(m_reconnectDelayMs * 2, 5000);
+    return false;
+}
+
+void QueueRunner::databaseFault(const StoreError &error)
+{
+    m_databaseUp = false;
+    m_store->database().close();
+    if (m_lock)
+        m_lock->connectionLost();
+    setState(RunnerState::DatabaseDown, error.message);
+    m_reconnectTimer->start(m_reconnectDelayMs);
+    m_reconnectDelayMs = qMin(m_reconnectDelayMs * 2, 5000);
+}
+
+void QueueRunner::tryNext()
+{
+    m_nextScheduled = false;
+    if (m_stopping || m_fetch || m_holdNew)
+        return;
+    if (!ensureDatabase())
+        return;
+
+    StoreError error;
+    const bool hadLock = m_lock->isHeld();
+    if (!hadLock) {
+        QString why;
+        if (!m_lock->tryAcquire(&why)) {
+            if (!why.isEmpty()) {
+                databaseFault({StoreError::Kind::ConnectionLost, why, {}, 0});
+                return;
+            }
+            const std::optional<QueueStatus> status = m_store->queueStatus(0, &error);
+            if (!status) {
+                databaseFault(error);
+                return;
+            }
+            setState(RunnerState::Standby, status->runnerHolder);
+            checkEmpty();
+            return;
+        }
+    }
+    if (!hadLock || m_needRecovery) {
+        // Whatever is still marked running was cut off: only the lock holder runs jobs.
+        if (!m_store->setRunnerHolder(m_config.instance, &error)) {
+            databaseFault(error);
+            return;
+        }
+        const std::optional<int> recovered =
+            m_store->recoverInterrupted(m_config.maxAttempts, &error);
+        if (!recovered) {
+            databaseFault(error);
+            return;
+        }
+        m_needRecovery = false;
+    }
+
+    const std::optional<bool> paused = m_store->isPaused(&error);
+    if (!paused) {
+        databaseFault(error);
+        return;
+    }
+    if (*paused) {
+        setState(RunnerState::Paused);
+        return;
+    }
+    const std::optional<Job> job = m_store->claimNext(m_runnerId, &error);
+    if (!job) {
+        if (error.isSet()) {
+            databaseFault(error);
+            return;
+        }
+        setState(RunnerState::Idle);
+        checkEmpty();
+        return;
+    }
+    startJob(*job);
+}
+
+void QueueRunner::checkEmpty()
+{
+    StoreError error;
+    const std::optional<bool> pending = m_store->hasPendingJobs(&error);
+    if (pending && !*pending)
+        emit queueEmpty();
+}
+
+void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBefore)
+{
+    m_current = job;
+    m_log = {{QDateTime::currentMSecsSinceEpoch(),
+              QStringLiteral("attempt %1 started on %2").arg(job.attempts).arg(m_config.instance)}};
+    FetchRequest request{m_config.sourceUrl, m_config.sourceToken,      job.dealerId,
+                         job.fetchType,      formatApiTime(job.fromMs), formatApiTime(job.toMs)};
+    m_fetch = new DealerFetch(m_nam, request, m_config.retry, this);
+    // Progress of the last page is news only with the job's end: jobFinished() carries it.
+    connect(m_fetch, &DealerFetch::progress, this,
+            [this, id = job.id](int pages, qint64 records, bool morePages) {
+                if (morePages)
+                    emit jobProgress(id, pages, records);
+            });
+    connect(m_fetch, &DealerFetch::logLine, this, &QueueRunner::log);
+    connect(m_fetch, &DealerFetch::finished, this, &QueueRunner::onFetchFinished);
+    m_fetch->start();
+    if (finishedBefore)
+        emit jobFinished(*finishedBefore);
+    // One state for a whole run of jobs: each cross-thread signal wakes the window's thread, so
+    // which job runs is told once, by jobStarted().
+    setState(RunnerState::Running);
+    emit jobStarted(job);
+}
+
+void QueueRunner::log(const QString &message)
+{
+    m_log.push_back({QDateTime::currentMSecsSinceEpoch(), message});
+}
+
+void QueueRunner::onFetchFinished()
+{
+    DealerFetch *fetch = m_fetch;
+    m_fetch = nullptr;
+    fetch->deleteLater();
+    if (m_stopping || !m_current)
+        return;
+    const Job job = *m_current;
+    m_current.reset();
+
+    // One commit records this job's end and, unless new jobs are held back, claims the next.
+    FinishFollowUp followUp;
+    if (!m_holdNew)
+        followUp.claimFor = m_runnerId;
+    StoreError error;
+    std::optional<FinishOutcome> outcome;
+    if (fetch->error() == ErrorCategory::None) {
+        JobResult result;
+        result.pages = fetch->pages();
+        const QVector<FetchedRecord> records = fetch->takeRecords();
+        result.fetched = records.size();
+        log(QStringLiteral("fetched %1 records in %2 pages").arg(result.fetched).arg(result.pages));
+        outcome = m_store->completeJob(job, records, m_log, &result, &error, &followUp);
+    } else {
+        log(fetch->errorString());
+        outcome =
+            m_store->failJob(job, {fetch->errorString(), fetch->error()}, m_log, &error, &followUp);
+    }
+    if (!outcome) {
+        // Rolled back: nothing of this attempt is kept. Back to the queue, attempt counted.
+        StoreError requeueError;
+        const QString why =
+            QStringLiteral("attempt %1 was rolled back: %2").arg(job.attempts).arg(error.message);
+        if (!m_store->requeueInterrupted(job, m_config.maxAttempts, ErrorCategory::Database, why,
+                                         &requeueError)) {
+            m_needRecovery = true;
+            databaseFault(error);
+            return;
+        }
+    }
+    std::optional<Job> finished = followUp.finished;
+    if (!finished) {
+        StoreError readError;
+        finished = m_store->job(job.id, &readError);
+    }
+    if (followUp.next) {
+        startJob(*followUp.next, finished);
+        return;
+    }
+    if (finished)
+        emit jobFinished(*finished);
+    scheduleNext();
+}
+
+void QueueRunner::onPoll()
+{
+    if (m_stopping)
+        return;
+    if (m_fetch && m_current) {
+        if (!m_databaseUp)
+            return; // the commit will find out and reconnect
+        // A cancel from another process reaches us through the store.
+        StoreError error;
+        const std::optional<bool> cancel = m_store->isCancelRequested(m_current->id, &error);
+        if (cancel && *cancel)
+            m_fetch->abort();
+        return;
+    }
+    if (!m_reconnectTimer->isActive())
+        scheduleNext();
+}
+
+void QueueRunner::cancelRunning(qint64 jobId)
+{
+    if (m_fetch && m_current && m_current->id == jobId)
+        m_fetch->abort();
+}
+
+void QueueRunner::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (m_fetch) {
+        m_fetch->disconnect(this);
+        m_fetch->abort();
+        delete m_fetch;
+        m_fetch = nullptr;
+    }
+    if (m_current && m_databaseUp) {
+        StoreError error;
+        m_store->requeueInterrupted(
+            *m_current, m_config.maxAttempts, ErrorCategory::Interrupted,
+            QStringLiteral("attempt %1 was cut off by a shutdown").arg(m_current->attempts),
+            &error);
+    }
+    m_current.reset();
+    if (m_lock && m_lock->isHeld() && m_databaseUp) {
+        StoreError error;
+        m_store->setRunnerHolder(QString(), &error);
+    }
+    m_lock.reset();
+    m_store.reset();
+    delete m_pollTimer;
+    m_pollTimer = nullptr;
+    delete m_reconnectTimer;
+    m_reconnectTimer = nullptr;
+    delete m_nam;
+    m_nam = nullptr;
+    setState(RunnerState::Stopped);
+    emit stopped();
+}
+
+void QueueRunner::setState(RunnerState state, const QString &detail)
+{
+    if (state == m_state && detail == m_stateDetail)
+        return;
+    m_state = state;
+    m_stateDetail = detail;
+    emit stateChanged(state, detail);
+}
+
+RunnerThread::RunnerThread(RunnerConfig config, QObject *newsReceiver, QObject *parent)
+    : QObject(parent)
+    , m_runner(new QueueRunner(std::move(config)))
+    , m_news(new ThreadRelay(newsReceiver, NewsIntervalMs))
+{
+    m_thread.setObjectName(QStringLiteral("dealerq-runner"));
+    m_runner->moveToThread(&m_thread);
+    m_news->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_runner, &QueueRunner::start);
+    connect(&m_thread, &QThread::finished, m_runner, &QObject::deleteLater);
+    connect(&m_thread, &QThread::finished, m_news, &QObject::deleteLater);
+}
+
+RunnerThread::~RunnerThread()
+{
+    stop();
+}
+
+void RunnerThread::start()
+{
+    m_thread.start();
+}
+
+void RunnerThread::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(
+        m_runner,
+        [runner = m_runner, news = m_news] {
+            runner->stop();
+            news->flush();
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    m_runner = nullptr;
+    m_news = nullptr;
+}
+
+void RunnerThread::wake()
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(m_runner, &QueueRunner::wake, Qt::QueuedConnection);
+}
+
+void RunnerThread::setSource(const QUrl &url, const QByteArray &token)
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(
+            m_runner, [r = m_runner, url, token] { r->setSource(url, token); },
+            Qt::QueuedConnection);
+}
+
+void RunnerThread::holdNewJobs(bool hold)
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(
+            m_runner, [r = m_runner, hold] { r->holdNewJobs(hold); }, Qt::QueuedConnection);
+}
+
+void RunnerThread::cancelRunning(qint64 jobId)
+{
+    if (m_runner)
+        QMetaObject::invokeMethod(
+            m_runner, [r = m_runner, jobId] { r->cancelRunning(jobId); }, Qt::QueuedConnection);
+}

@@ -1,0 +1,146 @@
+#pragma once
+
+#include "source/dealerclient.h"
+#include "job/job.h"
+#include "store/jobstore.h"
+#include "queue/threadrelay.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThread>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+class QTimer;
+class RunnerLock;
+
+/// What the runner needs to know; copied into its thread.
+struct RunnerConfig
+{
+    DatabaseUrl database;
+    QUrl sourceUrl;
+    QByteArray sourceToken;
+    RetryPolicy retry;
+    int maxAttempts = 5;       ///< a job cut off this many times fails as interrupted
+    int pollIntervalMs = 1000; ///< how often the store is re-read for other processes' changes
+    QString instance;          ///< who runs jobs, as shown to operators ("host pid 123")
+};
+
+enum class RunnerState
+{
+    Starting,
+    Idle,         ///< holds the lock, nothing queued
+    Running,      ///< a job is running here
+    Paused,       ///< the queue is paused: the running job finished, no new one is taken
+    Standby,      ///< another instance runs jobs on this database
+    DatabaseDown, ///< the database is unreachable; reconnecting with backoff
+    Stopped,
+};
+QString runnerStateName(RunnerState state);
+
+/// Runs queued jobs strictly one at a time. Lives on its own thread (see RunnerThread) with its
+/// own database connection and QNetworkAccessManager; talks to the rest only through queued
+/// signals and slots. It never sleeps: it waits for wake(), its poll timer, or the fetch.
+class QueueRunner final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueueRunner)
+
+public:
+    explicit QueueRunner(RunnerConfig config, QObject *parent = nullptr);
+    ~QueueRunner() override;
+
+public slots:
+    /// Opens the store and starts taking jobs. Call in the runner's thread.
+    void start();
+    /// Something was queued, resumed or changed: look at the queue now.
+    void wake();
+    /// Aborts `jobId` if it is the running job (the store already marked it cancel-requested).
+    void cancelRunning(qint64 jobId);
+    /// Stops: the running job is rolled back and goes back to the queue; the lock is released.
+    void stop();
+    void setSource(const QUrl &url, const QByteArray &token);
+    /// While held, the running job finishes but no new one is taken by this instance (the
+    /// shared queue is not paused: another instance may take over).
+    void holdNewJobs(bool hold);
+
+signals:
+    void stateChanged(RunnerState state, const QString &detail);
+    void jobStarted(const Job &job);
+    void jobProgress(qint64 jobId, int pages, qint64 records);
+    void jobFinished(const Job &job);
+    /// Nothing is queued and nothing runs, in any process on this database.
+    void queueEmpty();
+    void stopped();
+
+private:
+    void scheduleNext();
+    void tryNext();
+    bool ensureDatabase();
+    void databaseFault(const StoreError &error);
+    /// Sends `job`'s first request, then tells of `finishedBefore` (if any) and of `job`: the
+    /// window hears of them while the request is on its way, not before it leaves.
+    void startJob(const Job &job, const std::optional<Job> &finishedBefore = std::nullopt);
+    void onFetchFinished();
+    void onPoll();
+    void checkEmpty();
+    void setState(RunnerState state, const QString &detail = {});
+    void log(const QString &message);
+
+    RunnerConfig m_config;
+    QString m_runnerId;
+    std::unique_ptr<JobStore> m_store;
+    std::unique_ptr<RunnerLock> m_lock;
+    QNetworkAccessManager *m_nam = nullptr;
+    QTimer *m_pollTimer = nullptr;
+    QTimer *m_reconnectTimer = nullptr;
+    int m_reconnectDelayMs = 250;
+    DealerFetch *m_fetch = nullptr;
+    std::optional<Job> m_current;
+    QVector<LogLine> m_log;
+    RunnerState m_state = RunnerState::Starting;
+    QString m_stateDetail;
+    bool m_nextScheduled = false;
+    bool m_needRecovery = false;
+    bool m_holdNew = false;
+    bool m_stopping = false;
+    bool m_databaseUp = false;
+};
+
+/// Owns the runner's thread: start() moves a QueueRunner there and starts it; stop() rolls
+/// back the running job, ends the thread and waits for it.
+class RunnerThread final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunnerThread)
+
+public:
+    /// How often, at most, a run of quick jobs wakes the thread of `newsReceiver` (the
+    /// window's): once per this interval, not once per job.
+    static constexpr int NewsIntervalMs = 20;
+
+    /// `newsReceiver` gets what news() carries: it lives on another thread and outlives this.
+    RunnerThread(RunnerConfig config, QObject *newsReceiver, QObject *parent = nullptr);
+    ~RunnerThread() override;
+
+    QueueRunner *runner() const { return m_runner; }
+    /// On the runner's thread: carries the runner's news to the receiver's thread, in order,
+    /// in batches; flushed when the runner stops.
+    ThreadRelay *news() const { return m_news; }
+    void start();
+    void stop();
+    void wake();
+    void cancelRunning(qint64 jobId);
+    void setSource(const QUrl &url, const QByteArray &token);
+    void holdNewJobs(bool hold);
+
+private:
+    QThread m_thread;
+    QueueRunner *m_runner = nullptr;
+    ThreadRelay *m_news = nullptr;
+};
+
+Q_DECLARE_METATYPE(RunnerState)

@@ -1,0 +1,349 @@
+#include "store/database.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <sqlite3.h>
+
+namespace {
+
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("dealerq-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+} // namespace
+
+std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *error)
+{
+    const auto fail = [&](const QString &why) -> std::optional<DatabaseUrl> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    DatabaseUrl url;
+    if (text.startsWith(QLatin1String("sqlite://"))) {
+        url.backend = DbBackend::Sqlite;
+        QString rest = text.mid(int(qstrlen("sqlite://")));
+        const int query = rest.indexOf(QLatin1Char('?'));
+        if (query >= 0) {
+            const auto items = QUrlQuery(rest.mid(query + 1)).queryItems(QUrl::FullyDecoded);
+            for (const auto &[key, value] : items) {
+                bool ok = false;
+                if (key == QLatin1String("mode") && value == QLatin1String("ro")) {
+                    url.readOnly = true;
+                } else if (key == QLatin1String("busy_timeout_ms") &&
+                           (url.busyTimeoutMs = value.toInt(&ok), ok) && url.busyTimeoutMs >= 0) {
+                } else {
+                    return fail(QStringLiteral("database URL option \"%1=%2\" is not known; "
+                                               "use mode=ro or busy_timeout_ms=N")
+                                    .arg(key, value));
+                }
+            }
+            rest = rest.left(query);
+        }
+        url.path = QUrl::fromPercentEncoding(rest.toUtf8());
+        for (const QChar c : url.path) {
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                return fail(QStringLiteral("database path is not a valid file path: it holds a "
+                                           "control character (U+%1)")
+                                .arg(QString::number(c.unicode(), 16)
+                                         .toUpper()
+                                         .rightJustified(4, QLatin1Char('0'))));
+        }
+        if (url.path.isEmpty() || !QDir::isAbsolutePath(url.path))
+            return fail(QStringLiteral("database URL \"%1\" needs an absolute path, e.g. "
+                                       "sqlite:///home/me/dealerq.db")
+                            .arg(text));
+        if (url.path.endsWith(QLatin1Char('/')))
+            return fail(QStringLiteral("database URL \"%1\" names a folder, not a file").arg(text));
+        return url;
+    }
+    if (text.startsWith(QLatin1String("postgresql://")) ||
+        text.startsWith(QLatin1String("postgres://"))) {
+        const QUrl parsed(text, QUrl::StrictMode);
+        if (!parsed.isValid() || parsed.host().isEmpty())
+            return fail(QStringLiteral("database URL is not a valid postgresql:// URL; use "
+                                       "postgresql://user[:pass]@host[:port]/dbname"));
+        url.backend = DbBackend::Postgres;
+        url.host = parsed.host();
+        url.port = parsed.port(5432);
+        url.user = parsed.userName(QUrl::FullyDecoded);
+        url.password = parsed.password(QUrl::FullyDecoded);
+        url.dbName = parsed.path(QUrl::FullyDecoded).mid(1);
+        if (url.dbName.isEmpty() || url.dbName.contains(QLatin1Char('/')))
+            return fail(QStringLiteral("database URL names no database; use "
+                                       "postgresql://user[:pass]@host[:port]/dbname"));
+        QStringList options;
+        const auto items = QUrlQuery(parsed).queryItems(QUrl::FullyDecoded);
+        for (const auto &[key, value] : items)
+            options << key + QLatin1Char('=') + value;
+        url.options = options.join(QLatin1Char(';'));
+        return url;
+    }
+    return fail(QStringLiteral("database URL must start with sqlite:/// or postgresql://"));
+}
+
+QString DatabaseUrl::displayString() const
+{
+    if (backend == DbBackend::Sqlite)
+        return QStringLiteral("sqlite://") + path +
+               (readOnly ? QStringLiteral("?mode=ro") : QString());
+    return QStringLiteral("postgresql://%1%2:%3/%4")
+        .arg(user.isEmpty() ? QString() : user + QLatin1Char('@'), host)
+        .arg(port)
+        .arg(dbName);
+}
+
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url))
+    , m_connectionName(nextConnectionName())
+{}
+
+Database::~Database()
+{
+    close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool Database::open(QString *error)
+{
+    if (m_db.isOpen())
+        return true;
+    const auto fail = [&](const QString &why) {
+        if (error)
+            *error = why;
+        m_db.close();
+        return false;
+    };
+    if (!m_db.isValid()) {
+        m_db = QSqlDatabase::addDatabase(
+            isSqlite() ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), m_connectionName);
+        if (!m_db.isValid())
+            return fail(
+                QStringLiteral("the Qt SQL driver for %1 is not installed (Debian: %2)")
+                    .arg(isSqlite() ? QStringLiteral("SQLite") : QStringLiteral("PostgreSQL"),
+                         isSqlite() ? QStringLiteral("libqt6sql6-sqlite")
+                                    : QStringLiteral("libqt6sql6-psql")));
+    }
+    if (isSqlite()) {
+        const QFileInfo file(m_url.path);
+        if (!file.absoluteDir().exists() && !QDir().mkpath(file.absolutePath()))
+            return fail(QStringLiteral("cannot create the folder %1 for the database")
+                            .arg(file.absolutePath()));
+        if (m_url.readOnly && !file.exists())
+            return fail(QStringLiteral("%1 does not exist (opened read-only)").arg(m_url.path));
+        m_db.setDatabaseName(m_url.path);
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1%2")
+                                   .arg(m_url.busyTimeoutMs)
+                                   .arg(m_url.readOnly ? ";QSQLITE_OPEN_READONLY" : ""));
+    } else {
+        m_db.setHostName(m_url.host);
+        m_db.setPort(m_url.port);
+        m_db.setDatabaseName(m_url.dbName);
+        if (!m_url.user.isEmpty())
+            m_db.setUserName(m_url.user);
+        if (!m_url.password.isEmpty())
+            m_db.setPassword(m_url.password);
+        QString options = m_url.options;
+        if (!options.contains(QLatin1String("connect_timeout")))
+            options += QStringLiteral("%1connect_timeout=5").arg(options.isEmpty() ? "" : ";");
+        m_db.setConnectOptions(options);
+    }
+    if (!m_db.open())
+        return fail(QStringLiteral("cannot open the database %1: %2")
+                        .arg(m_url.displayString(), m_db.lastError().text()));
+
+    if (isSqlite()) {
+        // Each pragma is checked: a file that is not a database, or is read-only, shows here.
+        QSqlQuery query(m_db);
+        if (m_url.readOnly) {
+            // Reading only: leave the journal mode as the writers set it.
+            if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master")))
+                return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
+                                .arg(m_url.path, query.lastError().text()));
+            return true;
+        }
+        // A file of someone else's (tables, but not ours) is left exactly as it is: the store
+        // refuses it next, and switching it to WAL first would already have changed it.
+        if (!query.exec(
+                QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) ||
+            !query.next())
+            return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
+                            .arg(m_url.path, query.lastError().text()));
+        const bool anyTable = query.value(0).toInt() > 0;
+        const bool ours = query.exec(QStringLiteral("SELECT 1 FROM meta WHERE key = "
+                                                    "'schema_version'")) &&
+                          query.next();
+        if (anyTable && !ours)
+            return true;
+        if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
+            return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
+                            .arg(m_url.path, query.lastError().text()));
+        const QString mode = query.value(0).toString().toLower();
+        if (mode != QLatin1String("wal"))
+            return fail(QStringLiteral("%1 cannot use write-ahead logging (journal mode is %2); "
+                                       "is the file or its folder read-only?")
+                            .arg(m_url.path, mode));
+        for (const char *pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+            if (!query.exec(QString::fromLatin1(pragma)))
+                return fail(
+                    QStringLiteral("%1: %2 failed: %3")
+                        .arg(m_url.path, QString::fromLatin1(pragma), query.lastError().text()));
+        }
+    } else {
+        QSqlQuery query(m_db);
+        query.exec(QStringLiteral("SET client_min_messages TO WARNING"));
+    }
+    return true;
+}
+
+void Database::close()
+{
+    m_prepared.clear();
+    m_unprepared.reset();
+    finalizeNative(); // before Qt closes the handle, which refuses while statements are alive
+    if (m_db.isValid())
+        m_db.close();
+}
+
+bool Database::reopen(QString *error)
+{
+    close();
+    return open(error);
+}
+
+QSqlQuery &Database::prepared(const QString &sql)
+{
+    const auto found = m_prepared.find(sql);
+    if (found != m_prepared.end())
+        return *found->second;
+    auto query = std::make_unique<QSqlQuery>(m_db);
+    query->setForwardOnly(true); // no cache of the rows read: cheaper for each run
+    QSqlQuery &result = *query;
+    // One that failed (say, on a lost connection) is not kept: exec() reports its error.
+    if (query->prepare(sql))
+        m_prepared.emplace(sql, std::move(query));
+    else
+        m_unprepared = std::move(query);
+    return result;
+}
+
+sqlite3_stmt *Database::nativeStatement(const char *sql, QString *error)
+{
+    const auto found = m_native.find(sql);
+    if (found != m_native.end())
+        return found->second;
+    const QVariant handle = m_db.isValid() ? m_db.driver()->handle() : QVariant();
+    if (!isSqlite() || !handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        if (error)
+            *error = QStringLiteral("no SQLite connection is open");
+        return nullptr;
+    }
+    sqlite3 *native = *static_cast<sqlite3 *const *>(handle.constData());
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_prepare_v3(native, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+        SQLITE_OK) {
+        if (error)
+            *error = QString::fromUtf8(sqlite3_errmsg(native));
+        sqlite3_finalize(statement);
+        return nullptr;
+    }
+    m_native.emplace(sql, statement);
+    return statement;
+}
+
+void Database::finalizeNative()
+{
+    for (const auto &entry : m_native)
+        sqlite3_finalize(entry.second);
+    m_native.clear();
+}
+
+bool Database::exec(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db);
+    if (query.exec(sql))
+        return true;
+    if (error)
+        *error = query.lastError().text();
+    return false;
+}
+
+WriteTransaction::WriteTransaction(Database &db)
+    : m_db(db)
+{}
+
+WriteTransaction::~WriteTransaction()
+{
+    rollback();
+}
+
+bool WriteTransaction::begin(QString *error)
+{
+    const QString sql =
+        m_db.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+    m_active = m_db.exec(sql, error);
+    return m_active;
+}
+
+bool WriteTransaction::commit(QString *error)
+{
+    if (!m_active)
+        return false;
+    // Other instances LISTEN for this; PostgreSQL delivers it only if the commit succeeds.
+    if (!m_db.isSqlite() && !m_db.exec(QStringLiteral("NOTIFY %1").arg(ChangeChannel), error)) {
+        rollback();
+        return false;
+    }
+    if (!m_db.exec(QStringLiteral("COMMIT"), error)) {
+        rollback();
+        return false;
+    }
+    m_active = false;
+    return true;
+}
+
+void WriteTransaction::rollback()
+{
+    if (!m_active)
+        return;
+    m_active = false;
+    m_db.exec(QStringLiteral("ROLLBACK"));
+}
+
+bool isConnectionLost(const QSqlError &error, DbBackend backend)
+{
+    const QString code = error.nativeErrorCode();
+    if (backend == DbBackend::Sqlite) {
+        // Qt reports every failed SQLite step as a ConnectionError: look at the result code.
+        // I/O errors, a file that cannot be opened, is corrupt or is not a database call for
+        // closing and opening the file again.
+        return isSqliteConnectionLost(code.toInt());
+    }
+    if (error.type() == QSqlError::ConnectionError)
+        return true;
+    // PostgreSQL SQLSTATE class 08 (connection exception), 57P01..57P03 (admin shutdown,
+    // crash shutdown, cannot connect now).
+    if (code.startsWith(QLatin1String("08")) || code.startsWith(QLatin1String("57P")))
+        return true;
+    const QString text = error.databaseText();
+    return text.contains(QLatin1String("server closed the connection")) ||
+           text.contains(QLatin1String("no connection to the server")) ||
+           text.contains(QLatin1String("terminating connection"));
+}
+
+bool isSqliteConnectionLost(int code)
+{
+    const int primary = code & 0xff;
+    return primary == 10 || primary == 11 || primary == 14 || primary == 26;
+}

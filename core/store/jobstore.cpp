@@ -1,0 +1,1442 @@
+#include "store/jobstore.h"
+
+#include "source/pagedecoder.h"
+#include "store/sqliteupsert.h"
+#include "job/timeformat.h"
+#include "job/validation.h"
+
+#include <QDateTime>
+#include <QSet>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace {
+
+const QString JobColumns = QStringLiteral(
+    "id, dealer_id, fetch_type, from_ms, to_ms, status, priority, position, created_ms, "
+    "started_ms, finished_ms, attempts, pages, fetched, inserted, updated, unchanged, "
+    "error_message, error_category, cancel_requested, runner_id");
+
+const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
+const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
+
+/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
+class FinishOnExit final
+{
+public:
+    explicit FinishOnExit(QSqlQuery &query)
+        : m_query(query)
+    {}
+    ~FinishOnExit() { m_query.finish(); }
+    Q_DISABLE_COPY_MOVE(FinishOnExit)
+
+private:
+    QSqlQuery &m_query;
+};
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+/// Sets *error (when asked for) to a database failure with `message`.
+void setDatabaseError(StoreError *error, const QString &message)
+{
+    if (error)
+        *error = {StoreError::Kind::Database, message, {}, 0};
+}
+
+/// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
+/// SQLite's 32,766 and PostgreSQL's 65,535.
+constexpr qsizetype BulkChunk = 500;
+
+/// How many records a PostgreSQL upsert writes per statement: 3 parameters a row.
+constexpr qsizetype RecordBatch = 500;
+
+/// "?, ?, ?" with `count` question marks.
+QString placeholders(qsizetype count)
+{
+    QString list;
+    list.reserve(count * 3);
+    for (qsizetype i = 0; i < count; ++i)
+        list += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+    return list;
+}
+
+Job jobFromQuery(const QSqlQuery &q)
+{
+    Job job;
+    job.id = q.value(0).toLongLong();
+    job.dealerId = q.value(1).toString();
+    job.fetchType = q.value(2).toString();
+    job.fromMs = q.value(3).toLongLong();
+    job.toMs = q.value(4).toLongLong();
+    job.status = jobStatusFromString(q.value(5).toString()).value_or(JobStatus::Failed);
+    job.priority = q.value(6).toInt();
+    job.position = q.value(7).toLongLong();
+    job.createdMs = q.value(8).toLongLong();
+    job.startedMs = q.value(9).toLongLong();
+    job.finishedMs = q.value(10).toLongLong();
+    job.attempts = q.value(11).toInt();
+    if (!q.value(12).isNull()) {
+        JobResult result;
+        result.pages = q.value(12).toInt();
+        result.fetched = q.value(13).toLongLong();
+        result.inserted = q.value(14).toLongLong();
+        result.updated = q.value(15).toLongLong();
+        result.unchanged = q.value(16).toLongLong();
+        job.result = result;
+    }
+    job.error.message = q.value(17).toString();
+    job.error.category =
+        errorCategoryFromString(q.value(18).toString()).value_or(ErrorCategory::None);
+    job.cancelRequested = q.value(19).toInt() != 0;
+    job.runnerId = q.value(20).toString();
+    return job;
+}
+
+QStringList version1(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    // PostgreSQL keeps payloads as json, not jsonb: jsonb rejects strings holding \u0000.
+    const QString payload = sqlite ? QStringLiteral("TEXT") : QStringLiteral("JSON");
+    return {
+        QStringLiteral("CREATE TABLE jobs ("
+                       "id %1, dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL, "
+                       "status TEXT NOT NULL CHECK (status IN "
+                       "('queued','running','completed','failed','cancelled')), "
+                       "priority INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL, "
+                       "created_ms BIGINT NOT NULL, started_ms BIGINT, finished_ms BIGINT, "
+                       "attempts INTEGER NOT NULL DEFAULT 0, "
+                       "pages INTEGER, fetched BIGINT, inserted BIGINT, updated BIGINT, "
+                       "unchanged BIGINT, error_message TEXT, error_category TEXT)")
+            .arg(serial),
+        QStringLiteral("CREATE TABLE records ("
+                       "dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "record_id TEXT NOT NULL, payload %1 NOT NULL, updated_at TEXT, "
+                       "job_id BIGINT, PRIMARY KEY (dealer_id, fetch_type, record_id))")
+            .arg(payload),
+    };
+}
+
+QStringList version2(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_id TEXT"),
+        QStringLiteral("CREATE TABLE job_logs (id %1, "
+                       "job_id BIGINT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+                       "at_ms BIGINT NOT NULL, message TEXT NOT NULL)")
+            .arg(serial),
+        QStringLiteral("CREATE INDEX job_logs_by_job ON job_logs (job_id, id)"),
+        QStringLiteral("CREATE INDEX jobs_run_order ON jobs (status, priority DESC, position)"),
+        QStringLiteral("CREATE INDEX jobs_finished ON jobs (finished_ms)"),
+        // An identical job is queued once (SPEC §1), whoever adds it.
+        QStringLiteral("CREATE UNIQUE INDEX jobs_queued_once ON jobs "
+                       "(dealer_id, fetch_type, from_ms, to_ms) WHERE status = 'queued'"),
+        // Exactly one job runs at a time across every process on this database (SPEC §1).
+        QStringLiteral("CREATE UNIQUE INDEX jobs_one_running ON jobs (status) "
+                       "WHERE status = 'running'"),
+    };
+}
+
+struct Migration
+{
+    int version;
+    QStringList (*statements)(bool sqlite);
+};
+
+// Each step brings the schema from version - 1 to version. Never edit a released step: add one.
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}};
+
+} // namespace
+
+JobStore::JobStore(const DatabaseUrl &url)
+    : m_db(std::make_unique<Database>(url))
+{}
+
+JobStore::~JobStore() = default;
+
+bool JobStore::isOpen() const
+{
+    return m_db->db().isOpen() && !m_connectionLost;
+}
+
+bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &what)
+{
+    const QSqlError sqlError = query.lastError();
+    // After a server restart isOpen() can stay true while every query fails: remember it.
+    m_connectionLost = m_connectionLost || isConnectionLost(sqlError, m_db->backend());
+    if (error) {
+        error->kind = isConnectionLost(sqlError, m_db->backend()) ? StoreError::Kind::ConnectionLost
+                                                                  : StoreError::Kind::Database;
+        error->message =
+            QStringLiteral("database error while %1: %2").arg(what, sqlError.text().trimmed());
+    }
+    return false;
+}
+
+bool JobStore::exec(QSqlQuery &query, StoreError *error, const QString &what)
+{
+    if (query.exec())
+        return true;
+    return fail(error, query, what);
+}
+
+bool JobStore::open(StoreError *error, int targetVersion)
+{
+    if (m_connectionLost) {
+        m_db->close();
+        m_connectionLost = false;
+    }
+    QString why;
+    if (!m_db->open(&why)) {
+        if (error)
+            *error = {StoreError::Kind::ConnectionLost, why, {}, 0};
+        return false;
+    }
+    if (!migrate(targetVersion, error)) {
+        m_db->close();
+        return false;
+    }
+    if (m_onChange)
+        listen();
+    return true;
+}
+
+bool JobStore::subscribeToChanges(std::function<void()> onChange)
+{
+    if (m_db->isSqlite())
+        return false;
+    m_onChange = std::move(onChange);
+    return !isOpen() || listen();
+}
+
+bool JobStore::listen()
+{
+    QSqlDriver *driver = m_db->db().driver();
+    if (!driver)
+        return false;
+    QObject::disconnect(driver, &QSqlDriver::notification, nullptr, nullptr);
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+                     [this](const QString &name, QSqlDriver::NotificationSource source) {
+                         if (name == ChangeChannel && source == QSqlDriver::OtherSource &&
+                             m_onChange)
+                             m_onChange();
+                     });
+    return driver->subscribeToNotification(ChangeChannel);
+}
+
+bool JobStore::reopen(StoreError *error)
+{
+    m_db->close();
+    return open(error);
+}
+
+int JobStore::schemaVersion(StoreError *error)
+{
+    const std::optional<QString> value = metaValue(QStringLiteral("schema_version"), error);
+    return value ? value->toInt() : -1;
+}
+
+std::optional<int> JobStore::readSchemaVersion(StoreError *error)
+{
+    const QString where = m_db->url().displayString();
+    QSqlQuery q(m_db->db());
+    q.prepare(m_db->isSqlite()
+                  ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name NOT LIKE 'sqlite_%'")
+                  : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
+                                   "table_schema = current_schema()"));
+    if (!exec(q, error, QStringLiteral("reading the schema")))
+        return std::nullopt;
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    if (tables.isEmpty())
+        return 0;
+    if (!tables.contains(QStringLiteral("meta"))) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
+                                     "point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    const auto foreign = [&]() -> std::optional<int> {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (its tables %2 are not "
+                                     "dealerq's); point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    };
+    // A table called meta is not enough: it must hold our schema version, as a number.
+    if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")))
+        return foreign();
+    if (!q.next())
+        return tables.size() > 1 ? foreign() : std::optional<int>(0);
+    bool numeric = false;
+    const int version = q.value(0).toString().toInt(&numeric);
+    if (!numeric || version < 1) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 has an unreadable schema version \"%2\"; restore it from "
+                                     "a backup")
+                          .arg(where, printableText(q.value(0).toString())),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    if (version > SchemaVersion) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
+                                     "build knows up to %3); upgrade dealerq to use it")
+                          .arg(where)
+                          .arg(version)
+                          .arg(SchemaVersion),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    // Every table this version has must be there.
+    QStringList missing;
+    for (const char *table : {"jobs", "records", "job_logs"}) {
+        if (!tables.contains(QLatin1String(table)) && (version >= 2 || qstrcmp(table, "job_logs")))
+            missing << QLatin1String(table);
+    }
+    if (!missing.isEmpty()) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is damaged: no such table: %2; restore it from a backup")
+                          .arg(where, missing.join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    return version;
+}
+
+bool JobStore::migrate(int targetVersion, StoreError *error)
+{
+    // Most opens find the schema current and need no write at all (a read-only file included).
+    const std::optional<int> current = readSchemaVersion(error);
+    if (!current)
+        return false;
+    if (*current >= targetVersion)
+        return true;
+
+    const bool sqlite = m_db->isSqlite();
+    const QString where = m_db->url().displayString();
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error,
+                         QStringLiteral("cannot write to the database %1: %2").arg(where, why));
+        return false;
+    }
+    QSqlQuery q(m_db->db());
+    if (!sqlite) {
+        // Instances that start together migrate once: the others wait here.
+        q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(7321001)"));
+        if (!exec(q, error, QStringLiteral("waiting for the migration lock")))
+            return false;
+    }
+    // Read again under the lock: another instance may have migrated meanwhile.
+    const std::optional<int> locked = readSchemaVersion(error);
+    if (!locked)
+        return false;
+    int version = *locked;
+    // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
+    if (version == 0 &&
+        !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
+                               "value TEXT NOT NULL)")))
+        return fail(error, q, QStringLiteral("creating the schema"));
+    for (const Migration &step : Migrations) {
+        if (step.version <= version || step.version > targetVersion)
+            continue;
+        for (const QString &sql : step.statements(sqlite)) {
+            if (!q.exec(sql))
+                return fail(error, q,
+                            QStringLiteral("migrating to schema version %1").arg(step.version));
+        }
+        version = step.version;
+    }
+    if (!setMetaValue(QStringLiteral("schema_version"), QString::number(version), error))
+        return false;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error,
+                         QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
+        return false;
+    }
+    return true;
+}
+
+std::optional<QString> JobStore::metaValue(const QString &key, StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(key);
+    if (!exec(q, error, QStringLiteral("reading settings")))
+        return std::nullopt;
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+bool JobStore::setMetaValue(const QString &key, const QString &value, StoreError *error)
+{
+    QSqlQuery &q =
+        m_db->prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(key);
+    q.addBindValue(value);
+    return exec(q, error, QStringLiteral("writing settings"));
+}
+
+std::optional<Job> JobStore::findQueuedDuplicate(const NewJob &job, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' AND dealer_id = ? AND "
+                             "fetch_type = ? AND from_ms = ? AND to_ms = ?")
+                  .arg(JobColumns));
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(job.fromMs);
+    q.addBindValue(job.toMs);
+    if (!exec(q, error, QStringLiteral("looking for a duplicate job")))
+        return std::nullopt;
+    if (q.next())
+        return jobFromQuery(q);
+    if (error)
+        error->kind = StoreError::Kind::None;
+    return std::nullopt;
+}
+
+std::optional<qint64> JobStore::queueEdge(bool front, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(front ? QStringLiteral("SELECT MIN(position) FROM jobs WHERE status = 'queued'")
+                    : QStringLiteral("SELECT MAX(position) FROM jobs"));
+    if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+        return std::nullopt;
+    return q.value(0).isNull() ? 0 : q.value(0).toLongLong();
+}
+
+bool JobStore::findQueued(const QStringList &dealerIds, const NewJob &common,
+                          QHash<QString, qint64> *queued, StoreError *error)
+{
+    QSqlQuery q(m_db->db()); // its size varies: prepared for this call only
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT dealer_id, id FROM jobs WHERE status = 'queued' AND "
+                             "fetch_type = ? AND from_ms = ? AND to_ms = ? AND dealer_id IN (%1)")
+                  .arg(placeholders(dealerIds.size())));
+    q.bindValue(0, common.fetchType);
+    q.bindValue(1, common.fromMs);
+    q.bindValue(2, common.toMs);
+    for (qsizetype i = 0; i < dealerIds.size(); ++i)
+        q.bindValue(int(3 + i), dealerIds.at(i));
+    if (!exec(q, error, QStringLiteral("looking for duplicate jobs")))
+        return false;
+    while (q.next())
+        queued->insert(q.value(0).toString(), q.value(1).toLongLong());
+    return true;
+}
+
+bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
+                          qint64 firstPosition, qint64 now, QVector<qint64> *ids, StoreError *error)
+{
+    ids->clear();
+    if (dealerIds.isEmpty())
+        return true;
+    QStringList rows;
+    rows.reserve(dealerIds.size());
+    for (qsizetype i = 0; i < dealerIds.size(); ++i)
+        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0)");
+    const QString sql = QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
+                                       "status, priority, position, created_ms, attempts) "
+                                       "VALUES %1 ON CONFLICT (dealer_id, fetch_type, from_ms, "
+                                       "to_ms) WHERE status = 'queued' DO NOTHING "
+                                       "RETURNING id, position")
+                            .arg(rows.join(QLatin1Char(',')));
+    // The usual sizes (one job, a full chunk) are prepared once; a last, shorter chunk for this
+    // call only, so that the cache does not grow with every length a list ever had.
+    QSqlQuery single(m_db->db());
+    const bool usual = dealerIds.size() == 1 || dealerIds.size() == BulkChunk;
+    QSqlQuery &q = usual ? m_db->prepared(sql) : single;
+    if (!usual) {
+        q.setForwardOnly(true);
+        q.prepare(sql);
+    }
+    const FinishOnExit finishQ(q);
+    int at = 0;
+    for (qsizetype i = 0; i < dealerIds.size(); ++i) {
+        q.bindValue(at++, dealerIds.at(i));
+        q.bindValue(at++, common.fetchType);
+        q.bindValue(at++, common.fromMs);
+        q.bindValue(at++, common.toMs);
+        q.bindValue(at++, priority);
+        q.bindValue(at++, firstPosition + i);
+        q.bindValue(at++, now);
+    }
+    if (!exec(q, error, QStringLiteral("queueing jobs")))
+        return false;
+    // Matched by position, which is unique within the call: RETURNING promises no order. A
+    // dealer whose twin is queued already gets no row: its id stays 0.
+    ids->fill(0, dealerIds.size());
+    while (q.next()) {
+        const qint64 index = q.value(1).toLongLong() - firstPosition;
+        if (index < 0 || index >= dealerIds.size() || ids->at(index) != 0) {
+            setDatabaseError(
+                error, QStringLiteral("queueing jobs: the database returned an unexpected row"));
+            return false;
+        }
+        (*ids)[index] = q.value(0).toLongLong();
+    }
+    return true;
+}
+
+std::optional<AddOutcome> JobStore::addJob(const NewJob &job, StoreError *error)
+{
+    std::optional<BulkOutcome> bulk = addJobs({job.dealerId}, job, error);
+    if (!bulk)
+        return std::nullopt;
+    const qint64 id =
+        bulk->jobIds.isEmpty() ? bulk->skipped.value(0).existingJobId : bulk->jobIds.first();
+    std::optional<Job> stored = this->job(id, error);
+    if (!stored)
+        return std::nullopt;
+    return AddOutcome{*stored, bulk->jobIds.isEmpty()};
+}
+
+std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const NewJob &common,
+                                             StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
+        return std::nullopt;
+    }
+    // Run-next jobs go before the current front in the order given; others after the back.
+    int priority = common.priority;
+    qint64 position = 0;
+    if (common.runNext) {
+        QSqlQuery q(m_db->db());
+        q.prepare(QStringLiteral("SELECT MAX(priority) FROM jobs WHERE status = 'queued'"));
+        if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+            return std::nullopt;
+        priority = qMax(priority, q.value(0).toInt());
+        const std::optional<qint64> front = queueEdge(true, error);
+        if (!front)
+            return std::nullopt;
+        position = *front - dealerIds.size();
+    } else {
+        const std::optional<qint64> back = queueEdge(false, error);
+        if (!back)
+            return std::nullopt;
+        position = *back + 1;
+    }
+
+    // In chunks: one multi-row INSERT queues a chunk's dealers, skipping those an identical job
+    // already has in the queue (the unique index jobs_queued_once); only those are then looked
+    // up. On PostgreSQL each statement is a round trip: 10,000 IDs take about 20, not 20,000.
+    // SQLite looks the chunk up first (in-process, cheap), because a row skipped by the index
+    // still uses up a job number there, and job numbers are better without gaps.
+    BulkOutcome outcome;
+    const qint64 now = nowMs();
+    QHash<QString, qint64> queued; // dealer -> its queued job, for the dealers seen so far
+    for (qsizetype from = 0; from < dealerIds.size(); from += BulkChunk) {
+        const QStringList chunk = dealerIds.mid(from, BulkChunk);
+        if (m_db->isSqlite() && !findQueued(chunk, common, &queued, error))
+            return std::nullopt;
+        QStringList fresh; // not known to be queued, each once, in the order given
+        QSet<QString> seen;
+        for (const QString &dealerId : chunk) {
+            if (!queued.contains(dealerId) && !seen.contains(dealerId)) {
+                fresh << dealerId;
+                seen.insert(dealerId);
+            }
+        }
+        QVector<qint64> added; // 0: an identical job was queued already
+        if (!insertJobs(fresh, common, priority, position, now, &added, error))
+            return std::nullopt;
+        position += fresh.size();
+        QStringList twins;
+        for (qsizetype i = 0; i < fresh.size(); ++i) {
+            if (added.at(i) == 0)
+                twins << fresh.at(i);
+        }
+        if (!twins.isEmpty() && !findQueued(twins, common, &queued, error))
+            return std::nullopt;
+        for (const QString &twin : std::as_const(twins)) {
+            if (!queued.contains(twin)) {
+                // Skipped as a twin, yet none is queued: it was queued and taken meanwhile.
+                if (error)
+                    *error = {StoreError::Kind::Conflict,
+                              QStringLiteral("the queue changed while queueing dealer %1; try "
+                                             "again")
+                                  .arg(twin),
+                              {},
+                              0};
+                return std::nullopt;
+            }
+        }
+        // Each ID, in the order given: added here, or (queued before, or a repeat) skipped.
+        qsizetype nextFresh = 0;
+        for (const QString &dealerId : chunk) {
+            if (nextFresh < fresh.size() && fresh.at(nextFresh) == dealerId) {
+                const qint64 id = added.at(nextFresh++);
+                if (id != 0) {
+                    outcome.jobIds.push_back(id);
+                    queued.insert(dealerId, id);
+                    continue;
+                }
+            }
+            const qint64 existing = queued.value(dealerId);
+            outcome.skipped.push_back(
+                {dealerId, QStringLiteral("already queued as job %1").arg(existing), existing});
+        }
+    }
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+std::optional<Job> JobStore::job(qint64 id, StoreError *error)
+{
+    QSqlQuery &q =
+        m_db->prepared(QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
+        return std::nullopt;
+    if (!q.next()) {
+        if (error)
+            *error = {StoreError::Kind::NotFound, QStringLiteral("there is no job %1").arg(id),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    return jobFromQuery(q);
+}
+
+std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        return std::nullopt;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return std::nullopt;
+    QSqlQuery q(m_db->db());
+    CancelOutcome outcome;
+    if (current->status == JobStatus::Queued) {
+        q.prepare(QStringLiteral("UPDATE jobs SET status = 'cancelled', finished_ms = ?, "
+                                 "error_message = ?, error_category = 'cancelled' WHERE id = ?"));
+        q.addBindValue(nowMs());
+        q.addBindValue(QStringLiteral("cancelled before it ran"));
+        q.addBindValue(id);
+        outcome = CancelOutcome::Cancelled;
+    } else if (current->status == JobStatus::Running) {
+        q.prepare(QStringLiteral("UPDATE jobs SET cancel_requested = 1 WHERE id = ?"));
+        q.addBindValue(id);
+        outcome = CancelOutcome::AbortRequested;
+    } else {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 has already finished (%2); nothing to cancel")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    if (!exec(q, error, QStringLiteral("cancelling job %1").arg(id)))
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        return std::nullopt;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return std::nullopt;
+    if (current->status != JobStatus::Failed && current->status != JobStatus::Cancelled) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is %2; only failed or cancelled jobs can be retried")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return std::nullopt;
+    }
+    NewJob same{current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false};
+    StoreError lookupError;
+    const std::optional<Job> existing = findQueuedDuplicate(same, &lookupError);
+    if (lookupError.isSet()) {
+        if (error)
+            *error = lookupError;
+        return std::nullopt;
+    }
+    if (existing) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is already queued for the same dealer, type and "
+                                     "window")
+                          .arg(existing->id),
+                      QStringLiteral("job_id"), existing->id};
+        return std::nullopt;
+    }
+    const std::optional<qint64> back = queueEdge(false, error);
+    if (!back)
+        return std::nullopt;
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral(
+        "UPDATE jobs SET status = 'queued', position = ?, finished_ms = NULL, "
+        "cancel_requested = 0, runner_id = NULL, pages = NULL, fetched = NULL, inserted = NULL, "
+        "updated = NULL, unchanged = NULL, error_message = NULL, error_category = NULL "
+        "WHERE id = ?"));
+    q.addBindValue(*back + 1);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("retrying job %1").arg(id)))
+        return std::nullopt;
+    if (!insertLog(id, {{nowMs(), QStringLiteral("queued again by retry")}}, error))
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        return std::nullopt;
+    }
+    return job(id, error);
+}
+
+bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
+        return false;
+    }
+    const std::optional<Job> current = job(id, error);
+    if (!current)
+        return false;
+    if (current->status != JobStatus::Queued) {
+        if (error)
+            *error = {StoreError::Kind::Conflict,
+                      QStringLiteral("job %1 is %2; only queued jobs can be moved")
+                          .arg(id)
+                          .arg(jobStatusName(current->status)),
+                      QStringLiteral("job_id"), 0};
+        return false;
+    }
+    QSqlQuery q(m_db->db());
+    int priority = current->priority;
+    qint64 position = current->position;
+    if (op == MoveOp::Top || op == MoveOp::Bottom) {
+        q.prepare(op == MoveOp::Top
+                      ? QStringLiteral("SELECT MAX(priority), MIN(position) FROM jobs "
+                                       "WHERE status = 'queued'")
+                      : QStringLiteral("SELECT MIN(priority), MAX(position) FROM jobs "
+                                       "WHERE status = 'queued'"));
+        if (!exec(q, error, QStringLiteral("reading the queue order")) || !q.next())
+            return false;
+        priority = q.value(0).toInt();
+        position = q.value(1).toLongLong() + (op == MoveOp::Top ? -1 : 1);
+    } else {
+        // Swap places with the neighbour in run order.
+        const bool up = op == MoveOp::Up;
+        q.prepare(QStringLiteral("SELECT id, priority, position FROM jobs WHERE status = 'queued' "
+                                 "AND %1 ORDER BY %2 LIMIT 1")
+                      .arg(up ? QStringLiteral("(priority > ? OR (priority = ? AND (position < ? "
+                                               "OR (position = ? AND id < ?))))")
+                              : QStringLiteral("(priority < ? OR (priority = ? AND (position > ? "
+                                               "OR (position = ? AND id > ?))))"),
+                           up ? QStringLiteral("priority ASC, position DESC, id DESC") : RunOrder));
+        q.addBindValue(current->priority);
+        q.addBindValue(current->priority);
+        q.addBindValue(current->position);
+        q.addBindValue(current->position);
+        q.addBindValue(id);
+        if (!exec(q, error, QStringLiteral("reading the queue order")))
+            return false;
+        if (!q.next())
+            return true; // already at that end
+        const qint64 otherId = q.value(0).toLongLong();
+        priority = q.value(1).toInt();
+        position = q.value(2).toLongLong();
+        QSqlQuery swap(m_db->db());
+        swap.prepare(QStringLiteral("UPDATE jobs SET priority = ?, position = ? WHERE id = ?"));
+        swap.addBindValue(current->priority);
+        swap.addBindValue(current->position);
+        swap.addBindValue(otherId);
+        if (!exec(swap, error, QStringLiteral("moving job %1").arg(id)))
+            return false;
+        if (position == current->position)
+            position += up ? -1 : 1; // same slot: break the tie the right way
+    }
+    q.prepare(QStringLiteral("UPDATE jobs SET priority = ?, position = ? WHERE id = ?"));
+    q.addBindValue(priority);
+    q.addBindValue(position);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("moving job %1").arg(id)))
+        return false;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
+        return false;
+    }
+    return true;
+}
+
+bool JobStore::setPaused(bool paused, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("paused"),
+                        paused ? QStringLiteral("1") : QStringLiteral("0"), error);
+}
+
+std::optional<bool> JobStore::isPaused(StoreError *error)
+{
+    const std::optional<QString> value = metaValue(QStringLiteral("paused"), error);
+    if (!value)
+        return std::nullopt;
+    return *value == QLatin1String("1");
+}
+
+std::optional<qint64> JobStore::clearFinished(StoreError *error)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
+        return std::nullopt;
+    }
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (SELECT id FROM jobs WHERE "
+                             "status IN %1)")
+                  .arg(FinishedStatuses));
+    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
+        return std::nullopt;
+    q.prepare(QStringLiteral("DELETE FROM jobs WHERE status IN %1").arg(FinishedStatuses));
+    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
+        return std::nullopt;
+    const qint64 removed = q.numRowsAffected();
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
+        return std::nullopt;
+    }
+    return removed;
+}
+
+std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("SELECT %1 FROM jobs WHERE status = 'queued' ORDER BY %2 LIMIT ?")
+            .arg(JobColumns, RunOrder));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(limit < 0 ? std::numeric_limits<int>::max() : limit);
+    if (!exec(q, error, QStringLiteral("reading the queue")))
+        return std::nullopt;
+    QVector<Job> jobs;
+    while (q.next())
+        jobs.push_back(jobFromQuery(q));
+    return jobs;
+}
+
+std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
+{
+    QueueStatus status;
+    {
+        QSqlQuery &q = m_db->prepared(
+            QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running' LIMIT 1").arg(JobColumns));
+        const FinishOnExit finishQ(q);
+        if (!exec(q, error, QStringLiteral("reading the running job")))
+            return std::nullopt;
+        if (q.next())
+            status.current = jobFromQuery(q);
+    }
+    {
+        QSqlQuery &q =
+            m_db->prepared(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE status = 'queued'"));
+        const FinishOnExit finishQ(q);
+        if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
+            return std::nullopt;
+        status.queueLength = q.value(0).toLongLong();
+    }
+    std::optional<QVector<Job>> queued = queuedJobs(limit, error);
+    if (!queued)
+        return std::nullopt;
+    status.queued = std::move(*queued);
+    const std::optional<bool> paused = isPaused(error);
+    if (!paused)
+        return std::nullopt;
+    status.paused = *paused;
+    const std::optional<QString> holder = metaValue(QStringLiteral("runner_holder"), error);
+    if (!holder)
+        return std::nullopt;
+    status.runnerHolder = *holder;
+    return status;
+}
+
+namespace {
+
+QString historyWhere(const HistoryFilter &filter, QVariantList *binds)
+{
+    QStringList statuses;
+    for (JobStatus s : filter.statuses)
+        statuses << QStringLiteral("'%1'").arg(jobStatusName(s));
+    QString where = statuses.isEmpty()
+                        ? QStringLiteral("status IN %1").arg(FinishedStatuses)
+                        : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(',')));
+    if (!filter.dealerId.isEmpty()) {
+        where += QStringLiteral(" AND dealer_id = ?");
+        binds->push_back(filter.dealerId);
+    }
+    return where;
+}
+
+} // namespace
+
+std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY finished_ms DESC, id DESC "
+                             "LIMIT ? OFFSET ?")
+                  .arg(JobColumns, where));
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    q.addBindValue(filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit);
+    q.addBindValue(qMax(0, filter.offset));
+    if (!exec(q, error, QStringLiteral("reading the history")))
+        return std::nullopt;
+    QVector<Job> jobs;
+    while (q.next())
+        jobs.push_back(jobFromQuery(q));
+    return jobs;
+}
+
+std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("counting the history")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN finished_ms >= ? THEN 1 "
+                             "ELSE 0 END) FROM jobs GROUP BY status"));
+    q.addBindValue(localDayBound(now, TimeBound::Start));
+    if (!exec(q, error, QStringLiteral("counting jobs")))
+        return std::nullopt;
+    JobCounts counts;
+    while (q.next()) {
+        const qint64 n = q.value(1).toLongLong();
+        const qint64 today = q.value(2).toLongLong();
+        switch (jobStatusFromString(q.value(0).toString()).value_or(JobStatus::Failed)) {
+        case JobStatus::Queued:
+            counts.queued = n;
+            break;
+        case JobStatus::Running:
+            counts.running = n;
+            break;
+        case JobStatus::Completed:
+            counts.completed = n;
+            counts.completedToday = today;
+            break;
+        case JobStatus::Failed:
+            counts.failed = n;
+            counts.failedToday = today;
+            break;
+        case JobStatus::Cancelled:
+            counts.cancelled = n;
+            break;
+        }
+    }
+    return counts;
+}
+
+std::optional<QVector<LogLine>> JobStore::jobLogs(qint64 id, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT at_ms, message FROM job_logs WHERE job_id = ? ORDER BY id"));
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading the log of job %1").arg(id)))
+        return std::nullopt;
+    QVector<LogLine> lines;
+    while (q.next())
+        lines.push_back({q.value(0).toLongLong(), q.value(1).toString()});
+    return lines;
+}
+
+bool JobStore::forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error)
+{
+    constexpr int Chunk = 2000;
+    qint64 afterId = 0;
+    for (;;) {
+        QSqlQuery q(m_db->db());
+        q.setForwardOnly(true);
+        q.prepare(
+            QStringLiteral("SELECT %1 FROM jobs WHERE id > ? ORDER BY id LIMIT ?").arg(JobColumns));
+        q.addBindValue(afterId);
+        q.addBindValue(Chunk);
+        if (!exec(q, error, QStringLiteral("reading jobs")))
+            return false;
+        int seen = 0;
+        while (q.next()) {
+            const Job job = jobFromQuery(q);
+            afterId = job.id;
+            ++seen;
+            if (!visit(job))
+                return true;
+        }
+        if (seen < Chunk)
+            return true;
+    }
+}
+
+std::optional<qint64> JobStore::recordCount(StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM records"));
+    if (!exec(q, error, QStringLiteral("counting records")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
+std::optional<bool> JobStore::hasPendingJobs(StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("SELECT 1 FROM jobs WHERE status IN ('queued', 'running') LIMIT 1"));
+    const FinishOnExit finishQ(q);
+    if (!exec(q, error, QStringLiteral("reading the queue")))
+        return std::nullopt;
+    return q.next();
+}
+
+std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *error)
+{
+    // A cheap read first: an idle runner polls, and needs no write lock to see an empty queue.
+    {
+        const std::optional<bool> pending = hasPendingJobs(error);
+        if (!pending)
+            return std::nullopt;
+        if (!*pending) {
+            if (error)
+                error->kind = StoreError::Kind::None;
+            return std::nullopt;
+        }
+    }
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        return std::nullopt;
+    }
+    const std::optional<Job> claimed = claimInTransaction(runnerId, error);
+    if (!claimed)
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        return std::nullopt;
+    }
+    return claimed;
+}
+
+std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreError *error)
+{
+    // One statement: the first job in run order is marked running and read back.
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
+                       "started_ms = ?, finished_ms = NULL, runner_id = ?, "
+                       "cancel_requested = 0 WHERE status = 'queued' AND id = (SELECT id "
+                       "FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2) "
+                       "RETURNING %3")
+            .arg(RunOrder, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"),
+                 JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(nowMs());
+    q.addBindValue(runnerId);
+    if (!exec(q, error, QStringLiteral("claiming the next job")))
+        return std::nullopt;
+    if (!q.next()) {
+        if (error)
+            error->kind = StoreError::Kind::None;
+        return std::nullopt;
+    }
+    return jobFromQuery(q);
+}
+
+std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(QStringLiteral("SELECT cancel_requested FROM jobs WHERE id = ?"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
+        return std::nullopt;
+    return q.next() && q.value(0).toInt() != 0;
+}
+
+bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error)
+{
+    if (log.isEmpty())
+        return true;
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) VALUES (?, ?, ?)"));
+    const FinishOnExit finishQ(q);
+    for (const LogLine &line : log) {
+        q.bindValue(0, jobId);
+        q.bindValue(1, line.atMs);
+        q.bindValue(2, line.message);
+        if (!exec(q, error, QStringLiteral("writing the log of job %1").arg(jobId)))
+            return false;
+    }
+    return true;
+}
+
+bool JobStore::appendLog(qint64 jobId, const QString &message, StoreError *error)
+{
+    return insertLog(jobId, {{nowMs(), message}}, error);
+}
+
+bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("runner_holder"), holder, error);
+}
+
+bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &records,
+                             JobResult *result, StoreError *error)
+{
+    result->inserted = result->updated = result->unchanged = 0;
+    if (m_db->isSqlite()) {
+        UpsertCounts counts;
+        UpsertFailure failure;
+        if (!upsertRecordsSqlite(*m_db, job, records, &counts, &failure)) {
+            const bool lost = isSqliteConnectionLost(failure.code);
+            m_connectionLost = m_connectionLost || lost;
+            if (error)
+                *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
+                          QStringLiteral("database error while storing the records of job %1: %2")
+                              .arg(job.id)
+                              .arg(failure.message),
+                          {},
+                          0};
+            return false;
+        }
+        result->inserted = counts.inserted;
+        result->updated = counts.updated;
+        result->unchanged = counts.unchanged;
+        return true;
+    }
+
+    // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
+    // a round trip to the server. A batch ends before an id it already holds: one statement
+    // cannot write a row twice, and a repeated id is counted as upsertEach() counts it (against
+    // what the first one stored).
+    UpsertCounts counts;
+    qsizetype from = 0;
+    while (from < records.size()) {
+        QSet<QString> ids;
+        qsizetype to = from;
+        for (; to < records.size() && to - from < RecordBatch; ++to) {
+            const QString id = records.at(to).id();
+            if (ids.contains(id))
+                break;
+            ids.insert(id);
+        }
+        if (!upsertRecordBatch(job, records, from, to, &counts, error))
+            return false;
+        from = to;
+    }
+    result->inserted = counts.inserted;
+    result->updated = counts.updated;
+    result->unchanged = counts.unchanged;
+    return true;
+}
+
+bool JobStore::upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records,
+                                 qsizetype from, qsizetype to, UpsertCounts *counts,
+                                 StoreError *error)
+{
+    const qsizetype n = to - from;
+    // The batch's rows as VALUES (id, payload, updated_at); the first row's casts type them all.
+    QString rows = QStringLiteral("(?::text, ?::text, ?::text)");
+    rows.reserve(n * 11);
+    for (qsizetype i = 1; i < n; ++i)
+        rows += QStringLiteral(",(?,?,?)");
+    // New records go in; those whose row exists come back as not inserted.
+    const QString insertSql =
+        QStringLiteral(
+            "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
+            "job_id) SELECT ?::text, ?::text, v.id, v.payload::json, v.updated_at, "
+            "?::bigint FROM (VALUES %1) AS v(id, payload, updated_at) "
+            "ON CONFLICT DO NOTHING RETURNING record_id")
+            .arg(rows);
+    // Of the others, those whose payload differs are written; those come back as updated.
+    const QString updateSql =
+        QStringLiteral("UPDATE records AS r SET payload = v.payload::json, updated_at = "
+                       "v.updated_at, job_id = ?::bigint FROM (VALUES %1) AS v(id, payload, "
+                       "updated_at) WHERE r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
+                       "r.record_id = v.id AND r.payload::text IS DISTINCT FROM v.payload "
+                       "RETURNING r.record_id")
+            .arg(rows);
+    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
+    // A full batch is prepared once; a shorter one (a job's last) for this call only, so that
+    // the cache does not grow with every length a job ever had.
+    const auto run = [&](const QString &sql, const auto &bind) -> std::optional<QSet<QString>> {
+        QSqlQuery single(m_db->db());
+        const bool usual = n == RecordBatch;
+        QSqlQuery &q = usual ? m_db->prepared(sql) : single;
+        if (!usual) {
+            q.setForwardOnly(true);
+            q.prepare(sql);
+        }
+        const FinishOnExit finishQ(q);
+        bind(q);
+        if (!exec(q, error, storing))
+            return std::nullopt;
+        QSet<QString> returned;
+        while (q.next())
+            returned.insert(q.value(0).toString());
+        return returned;
+    };
+    const auto bindRows = [&](QSqlQuery &q, int at, const QSet<QString> &skip) {
+        for (qsizetype i = from; i < to; ++i) {
+            const FetchedRecord &record = records.at(i);
+            const QString id = record.id();
+            // A row left out of the UPDATE still needs its three values: an id no row has.
+            const bool out = skip.contains(id);
+            q.bindValue(at++, out ? QString() : id);
+            q.bindValue(at++, out ? QString() : QString::fromUtf8(record.payload()));
+            q.bindValue(at++, out ? QString() : record.updatedAt());
+        }
+    };
+    const std::optional<QSet<QString>> inserted = run(insertSql, [&](QSqlQuery &q) {
+        q.bindValue(0, job.dealerId);
+        q.bindValue(1, job.fetchType);
+        q.bindValue(2, job.id);
+        bindRows(q, 3, {});
+    });
+    if (!inserted)
+        return false;
+    counts->inserted += inserted->size();
+    if (inserted->size() == n)
+        return true;
+    const std::optional<QSet<QString>> updated = run(updateSql, [&](QSqlQuery &q) {
+        q.bindValue(0, job.id);
+        bindRows(q, 1, *inserted);
+        q.bindValue(1 + 3 * int(n), job.dealerId);
+        q.bindValue(2 + 3 * int(n), job.fetchType);
+    });
+    if (!updated)
+        return false;
+    counts->updated += updated->size();
+    counts->unchanged += n - inserted->size() - updated->size();
+    return true;
+}
+
+std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
+                                                     const JobError &jobError, JobResult *result,
+                                                     const QVector<LogLine> &log,
+                                                     const QVector<FetchedRecord> *records,
+                                                     StoreError *error, FinishFollowUp *followUp)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    const auto txFailed = [&]() -> std::optional<FinishOutcome> {
+        if (error)
+            *error = {isConnectionLost(m_db->db().lastError(), m_db->backend())
+                          ? StoreError::Kind::ConnectionLost
+                          : StoreError::Kind::Database,
+                      QStringLiteral("cannot record the end of job %1: %2").arg(job.id).arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    };
+    if (!tx.begin(&why))
+        return txFailed();
+    bool cancelRequested = false;
+    {
+        QSqlQuery &q = m_db->prepared(
+            QStringLiteral("SELECT status, runner_id, cancel_requested FROM jobs WHERE id = ?%1")
+                .arg(m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+        const FinishOnExit finishQ(q);
+        q.addBindValue(job.id);
+        if (!exec(q, error, QStringLiteral("reading job %1").arg(job.id)))
+            return std::nullopt;
+        if (!q.next() || q.value(0).toString() != QLatin1String("running") ||
+            q.value(1).toString() != job.runnerId)
+            return FinishOutcome::NotOurs;
+        cancelRequested = q.value(2).toInt() != 0;
+    }
+
+    FinishOutcome outcome = FinishOutcome::Done;
+    JobError finalError = jobError;
+    QVector<LogLine> finalLog = log;
+    if (cancelRequested && status != JobStatus::Failed) {
+        status = JobStatus::Cancelled;
+        finalError = {QStringLiteral("cancelled while running; nothing it fetched was kept"),
+                      ErrorCategory::Cancelled};
+        result = nullptr;
+        records = nullptr;
+        finalLog.push_back({nowMs(), finalError.message});
+        outcome = FinishOutcome::CancelledInstead;
+    }
+    if (status == JobStatus::Queued) {
+        // Going back to the queue: unless an identical job was queued meanwhile.
+        StoreError lookupError;
+        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false};
+        if (const std::optional<Job> twin = findQueuedDuplicate(same, &lookupError)) {
+            status = JobStatus::Cancelled;
+            finalError = {QStringLiteral("interrupted; not queued again because job %1 covers "
+                                         "the same dealer, type and window")
+                              .arg(twin->id),
+                          ErrorCategory::Interrupted};
+            finalLog.push_back({nowMs(), finalError.message});
+        } else if (lookupError.isSet()) {
+            if (error)
+                *error = lookupError;
+            return std::nullopt;
+        }
+    }
+
+    if (records && result && !upsertRecords(job, *records, result, error))
+        return std::nullopt;
+
+    const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral(
+            "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
+            "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
+            "cancel_requested = 0 WHERE id = ? RETURNING %1")
+            .arg(JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(jobStatusName(status));
+    q.addBindValue(status == JobStatus::Queued ? QVariant() : QVariant(nowMs()));
+    q.addBindValue(resultValue(result ? result->pages : 0));
+    q.addBindValue(resultValue(result ? result->fetched : 0));
+    q.addBindValue(resultValue(result ? result->inserted : 0));
+    q.addBindValue(resultValue(result ? result->updated : 0));
+    q.addBindValue(resultValue(result ? result->unchanged : 0));
+    q.addBindValue(finalError.isNull() ? QVariant() : QVariant(finalError.message));
+    q.addBindValue(finalError.isNull() ? QVariant()
+                                       : QVariant(errorCategoryName(finalError.category)));
+    q.addBindValue(job.id);
+    if (!exec(q, error, QStringLiteral("finishing job %1").arg(job.id)))
+        return std::nullopt;
+    std::optional<Job> finished;
+    if (q.next())
+        finished = jobFromQuery(q);
+    q.finish();
+    if (!insertLog(job.id, finalLog, error))
+        return std::nullopt;
+
+    std::optional<Job> next;
+    if (followUp && !followUp->claimFor.isEmpty()) {
+        const std::optional<bool> paused = isPaused(error);
+        if (!paused)
+            return std::nullopt;
+        if (!*paused) {
+            next = claimInTransaction(followUp->claimFor, error);
+            if (!next && error && error->isSet())
+                return std::nullopt;
+        }
+    }
+    if (!tx.commit(&why))
+        return txFailed();
+    if (followUp) {
+        // Only once committed: a rolled-back claim must not look like a started job.
+        followUp->finished = std::move(finished);
+        followUp->next = std::move(next);
+    }
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
+                                                   const QVector<FetchedRecord> &records,
+                                                   const QVector<LogLine> &log, JobResult *result,
+                                                   StoreError *error, FinishFollowUp *followUp)
+{
+    JobResult counted = result ? *result : JobResult{};
+    const std::optional<FinishOutcome> outcome =
+        finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
+    if (outcome == FinishOutcome::Done && result)
+        *result = counted;
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::failJob(const Job &job, const JobError &jobError,
+                                               const QVector<LogLine> &log, StoreError *error,
+                                               FinishFollowUp *followUp)
+{
+    const JobStatus status =
+        jobError.category == ErrorCategory::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
+    return finishRunning(job, status, jobError, nullptr, log, nullptr, error, followUp);
+}
+
+std::optional<FinishOutcome> JobStore::requeueInterrupted(const Job &job, int maxAttempts,
+                                                          ErrorCategory category,
+                                                          const QString &why, StoreError *error)
+{
+    QVector<LogLine> log{{nowMs(), why}};
+    if (job.attempts >= maxAttempts) {
+        const JobError gaveUp{QStringLiteral("%1; gave up after %2 attempts — retry it once the "
+                                             "cause is fixed")
+                                  .arg(why)
+                                  .arg(job.attempts),
+                              category};
+        log.push_back({nowMs(), gaveUp.message});
+        return finishRunning(job, JobStatus::Failed, gaveUp, nullptr, log, nullptr, error, nullptr);
+    }
+    log.back().message +=
+        QStringLiteral("; back in the queue (attempt %1 of %2)").arg(job.attempts).arg(maxAttempts);
+    return finishRunning(job, JobStatus::Queued, {}, nullptr, log, nullptr, error, nullptr);
+}
+
+std::optional<int> JobStore::recoverInterrupted(int maxAttempts, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running'").arg(JobColumns));
+    if (!exec(q, error, QStringLiteral("looking for interrupted jobs")))
+        return std::nullopt;
+    QVector<Job> stale;
+    while (q.next())
+        stale.push_back(jobFromQuery(q));
+    q.finish();
+    for (const Job &job : stale) {
+        if (!requeueInterrupted(job, maxAttempts, ErrorCategory::Interrupted,
+                                QStringLiteral("attempt %1 was cut off (the process running it "
+                                               "stopped or crashed)")
+                                    .arg(job.attempts),
+                                error))
+            return std::nullopt;
+    }
+    return int(stale.size());
+}

@@ -1,0 +1,149 @@
+#pragma once
+
+#include "job/job.h"
+#include "job/queuetypes.h"
+#include "store/database.h"
+
+#include <QHash>
+#include <QStringList>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class FetchedRecord;
+struct UpsertCounts;
+
+/// How a running job's attempt ended, as the runner reports it.
+enum class FinishOutcome
+{
+    Done,             ///< the job now has the state asked for
+    CancelledInstead, ///< a cancel arrived first: the job was marked cancelled, no records kept
+    NotOurs           ///< the job is no longer running under this runner: nothing was written
+};
+
+/// What completeJob() and failJob() also do inside their transaction, for the runner: read the
+/// job back as it now stands and, when `claimFor` is set and the queue is not paused, claim the
+/// next queued job for that runner, so that one commit ends a job and starts the next.
+struct FinishFollowUp
+{
+    QString claimFor;            ///< the runner to claim the next job for; empty: claim none
+    std::optional<Job> finished; ///< the job after its end was recorded
+    std::optional<Job> next;     ///< the job claimed, if any
+};
+
+/// The persistent queue, its history and the fetched records, on one database connection of
+/// the calling thread. Every method is synchronous; open one JobStore per thread.
+class JobStore final
+{
+public:
+    /// The newest schema this build knows.
+    static constexpr int SchemaVersion = 2;
+
+    explicit JobStore(const DatabaseUrl &url);
+    ~JobStore();
+    Q_DISABLE_COPY_MOVE(JobStore)
+
+    /// Opens the connection and brings the schema up to `targetVersion` (the newest by
+    /// default), under a lock so that instances starting together migrate it once.
+    bool open(StoreError *error, int targetVersion = SchemaVersion);
+    /// Reconnects after a lost connection.
+    bool reopen(StoreError *error);
+    bool isOpen() const;
+    /// On PostgreSQL: calls `onChange` (in this thread) whenever another connection commits a
+    /// change to the queue (LISTEN/NOTIFY), also after a reconnect. False on SQLite, which
+    /// has no such thing: there the callers' periodic re-read is all there is.
+    bool subscribeToChanges(std::function<void()> onChange);
+    Database &database() { return *m_db; }
+    int schemaVersion(StoreError *error = nullptr);
+
+    // Queue operations for the window, the API and the command line.
+    std::optional<AddOutcome> addJob(const NewJob &job, StoreError *error);
+    /// Queues one job per dealer, in order, in one transaction: all or nothing. IDs an
+    /// identical queued job already covers are skipped and reported.
+    std::optional<BulkOutcome> addJobs(const QStringList &dealerIds, const NewJob &common,
+                                       StoreError *error);
+    std::optional<CancelOutcome> cancelJob(qint64 id, StoreError *error);
+    std::optional<Job> retryJob(qint64 id, StoreError *error);
+    bool moveJob(qint64 id, MoveOp op, StoreError *error);
+    bool setPaused(bool paused, StoreError *error);
+    std::optional<bool> isPaused(StoreError *error);
+    /// Removes completed, failed and cancelled jobs and their log lines; returns how many.
+    std::optional<qint64> clearFinished(StoreError *error);
+
+    // Reading.
+    std::optional<Job> job(qint64 id, StoreError *error);
+    std::optional<QueueStatus> queueStatus(int limit, StoreError *error);
+    std::optional<QVector<Job>> queuedJobs(int limit, StoreError *error);
+    std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
+    std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
+    std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
+    std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
+    /// Calls `visit` for every job, oldest first, reading in chunks so that a large history
+    /// never sits in memory at once. `visit` returns false to stop.
+    bool forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error);
+    std::optional<qint64> recordCount(StoreError *error);
+    /// True while a job is queued or running, in any process.
+    std::optional<bool> hasPendingJobs(StoreError *error);
+
+    // The runner's side.
+    /// Claims the next queued job (priority, then first in first out) for `runnerId`:
+    /// running, attempts + 1, started now. Nothing when the queue is empty.
+    std::optional<Job> claimNext(const QString &runnerId, StoreError *error);
+    std::optional<bool> isCancelRequested(qint64 id, StoreError *error);
+    /// Upserts every record and marks the job completed in one transaction.
+    std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
+                                             const QVector<LogLine> &log, JobResult *result,
+                                             StoreError *error, FinishFollowUp *followUp = nullptr);
+    std::optional<FinishOutcome> failJob(const Job &job, const JobError &jobError,
+                                         const QVector<LogLine> &log, StoreError *error,
+                                         FinishFollowUp *followUp = nullptr);
+    /// A running job was cut off (shutdown, database fault): back to the queue with its attempt
+    /// counted, or failed as `category` once it has had `maxAttempts`.
+    std::optional<FinishOutcome> requeueInterrupted(const Job &job, int maxAttempts,
+                                                    ErrorCategory category, const QString &why,
+                                                    StoreError *error);
+    /// Jobs left running by a dead process: each goes back to the queue, or fails as
+    /// interrupted after `maxAttempts`. Call only while holding the runner lock.
+    std::optional<int> recoverInterrupted(int maxAttempts, StoreError *error);
+    bool appendLog(qint64 jobId, const QString &message, StoreError *error);
+    bool setRunnerHolder(const QString &holder, StoreError *error);
+
+private:
+    bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
+    bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
+    bool migrate(int targetVersion, StoreError *error);
+    std::optional<int> readSchemaVersion(StoreError *error);
+    bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
+    std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
+    /// addJobs' steps for one chunk: queueing dealers at positions from `firstPosition` on
+    /// (*ids in order; 0 where an identical job is queued already), and finding those jobs
+    /// (added to *queued).
+    bool findQueued(const QStringList &dealerIds, const NewJob &common,
+                    QHash<QString, qint64> *queued, StoreError *error);
+    bool insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
+                    qint64 firstPosition, qint64 nowMs, QVector<qint64> *ids, StoreError *error);
+    std::optional<qint64> queueEdge(bool front, StoreError *error);
+    std::optional<QString> metaValue(const QString &key, StoreError *error);
+    bool setMetaValue(const QString &key, const QString &value, StoreError *error);
+    /// Upserts a finished job's records inside the open transaction and counts them in *result.
+    bool upsertRecords(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
+                       StoreError *error);
+    /// PostgreSQL: upserts records [from, to), whose ids are distinct, adding to *counts.
+    bool upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
+                           qsizetype to, UpsertCounts *counts, StoreError *error);
+    std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
+                                               const JobError &jobError, JobResult *result,
+                                               const QVector<LogLine> &log,
+                                               const QVector<FetchedRecord> *records,
+                                               StoreError *error, FinishFollowUp *followUp);
+    /// Marks the first queued job running for `runnerId`, inside an open write transaction.
+    std::optional<Job> claimInTransaction(const QString &runnerId, StoreError *error);
+
+    bool listen();
+
+    std::unique_ptr<Database> m_db;
+    bool m_connectionLost = false;
+    std::function<void()> m_onChange;
+};
