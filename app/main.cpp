@@ -2,9 +2,10 @@
 #include "apiwiring.h"
 #include "appsetup.h"
 #include "commandline.h"
-#include "queue/csvexport.h"
 #include "sim/dealersim.h"
 #include "queue/jobqueue.h"
+#include "queue/queueoperations.h"
+#include "store/jobstore.h"
 #include "job/jobrequest.h"
 #include "runwindow.h"
 #include "signalwatcher.h"
@@ -18,7 +19,6 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QHostInfo>
-#include <QRegularExpression>
 #include <QStandardPaths>
 
 namespace {
@@ -112,11 +112,10 @@ QStringList readIdsFromFile(const QString &path, QString *error)
         *error = QStringLiteral("--bulk-file %1 is larger than 64 MiB").arg(path);
         return {};
     }
-    static const QRegularExpression separators(QStringLiteral("[\\r\\n,;\\t ]+"));
-    return QString::fromUtf8(data).split(separators, Qt::SkipEmptyParts);
+    return splitDealerIdText(QString::fromUtf8(data));
 }
 
-int queueFromCommandLine(AppSetup &setup, JobStore &store)
+int queueFromCommandLine(AppSetup &setup, QueueOperations &queue)
 {
     const CommandLine &cli = setup.cli;
     JobRequest request;
@@ -153,14 +152,13 @@ int queueFromCommandLine(AppSetup &setup, JobStore &store)
         printError(QStringLiteral("no valid dealer ID: nothing was queued"));
         return ExitBadInput;
     }
-    StoreError error;
-    const std::optional<BulkOutcome> outcome =
-        store.addJobs(prepared->dealerIds, prepared->common, &error);
-    if (!outcome) {
-        printError(error.message);
-        return error.kind == StoreError::Kind::ConnectionLost ? ExitDatabaseUnreachable
-                                                              : ExitBadInput;
+    const QueueResult<BulkOutcome> added = queue.addMany(prepared->dealerIds, prepared->common);
+    if (!added.ok()) {
+        printError(added.error.message);
+        return added.error.kind == StoreError::Kind::ConnectionLost ? ExitDatabaseUnreachable
+                                                                    : ExitBadInput;
     }
+    const std::optional<BulkOutcome> &outcome = added.value;
     for (const BulkOutcome::Skipped &skipped : outcome->skipped)
         printError(QStringLiteral("skipped %1: %2").arg(skipped.dealerId, skipped.reason));
     if (outcome->jobIds.isEmpty()) {
@@ -187,20 +185,20 @@ int queueFromCommandLine(AppSetup &setup, JobStore &store)
     return -1;
 }
 
-int exportCsv(const QString &path, JobStore &store)
+int exportCsv(const QString &path, QueueOperations &queue)
 {
-    QString why;
-    const qint64 count = Csv::exportJobsToFile(store, path, &why, [](qint64 n) {
-        if (n % 10000 == 0)
-            printProgress(QStringLiteral("exported %1 jobs...").arg(n));
-        return true;
-    });
-    if (count < 0) {
-        printError(why);
+    const QueueResult<qint64> exported =
+        queue.exportCsv({path, std::nullopt}, [](qint64 n, qint64) {
+            if (n > 0 && n % 10000 == 0)
+                printProgress(QStringLiteral("exported %1 jobs...").arg(n));
+            return true;
+        });
+    if (!exported.ok()) {
+        printError(exported.error.message);
         return ExitBadInput;
     }
     printProgress(QStringLiteral("exported %1 jobs to %2")
-                      .arg(count)
+                      .arg(*exported.value)
                       .arg(QFileInfo(path).absoluteFilePath()));
     return -1;
 }
@@ -376,12 +374,15 @@ int main(int argc, char *argv[])
             if (!window || setup.database.backend == DbBackend::Sqlite)
                 return code;
         } else {
+            // One-shot work: no runner here to wake; other instances see the change through
+            // the database (PostgreSQL NOTIFY, or their periodic read).
+            QueueOperations queue(store);
             if (setup.cli.queuesJobs()) {
-                if (const int queued = queueFromCommandLine(setup, store); queued >= 0)
+                if (const int queued = queueFromCommandLine(setup, queue); queued >= 0)
                     return queued;
             }
             if (!setup.cli.exportCsv.isEmpty()) {
-                if (const int exported = exportCsv(setup.cli.exportCsv, store); exported >= 0)
+                if (const int exported = exportCsv(setup.cli.exportCsv, queue); exported >= 0)
                     return exported;
             }
         }

@@ -4,6 +4,7 @@
 #include "historypanel.h"
 #include "jobdetailsdialog.h"
 #include "queue/jobqueue.h"
+#include "store/jobstore.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "mainwindow.h"

@@ -203,13 +203,8 @@ void TestMultiProcess::jobAddedElsewhereShowsWithinASecond()
     QVERIFY2(changed.size() > 0 || changed.wait(1000), "no change notice within a second");
     qInfo("change seen %lld ms after the other process finished", clock.elapsed());
     bool seen = false;
-    queue.call(
-        this,
-        [](JobStore &store) {
-            StoreError error;
-            return store.queueStatus(10, &error);
-        },
-        [&](std::optional<QueueStatus> status) {
+    queue.readStatus(this, 10, [&](QueueResult<QueueStatus> read) {
+            const std::optional<QueueStatus> &status = read.value;
             seen = status && status->queueLength == 1 &&
                    status->queued.first().dealerId == QLatin1String("ELSEWHERE");
         });

@@ -175,8 +175,7 @@ struct Window
     bool settle()
     {
         auto done = std::make_shared<bool>(false);
-        queue->call(
-            window.get(), [](JobStore &) { return 0; }, [done](int) { *done = true; });
+        queue->readStatus(window.get(), 1, [done](QueueResult<QueueStatus>) { *done = true; });
         return QTest::qWaitFor([done] { return *done; }, 30000);
     }
 

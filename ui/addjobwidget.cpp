@@ -15,16 +15,6 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-namespace {
-
-struct AddResult
-{
-    std::optional<AddOutcome> outcome;
-    StoreError error;
-};
-
-} // namespace
-
 AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
     : QWidget(parent)
     , m_queue(queue)
@@ -122,24 +112,19 @@ void AddJobWidget::addJob()
     job.dealerId = prepared->dealerIds.value(0);
     m_busy = true;
     validateInput();
-    m_queue->call(
-        this,
-        [job](JobStore &store) {
-            AddResult result;
-            result.outcome = store.addJob(job, &result.error);
-            return result;
-        },
-        [this](AddResult result) {
+    m_queue->add(
+        this, job,
+        [this](QueueResult<AddOutcome> result) {
             m_busy = false;
             validateInput();
-            if (!result.outcome) {
+            if (!result.ok()) {
                 emit storeFailed(result.error);
                 emit message(tr("Could not queue the job: %1").arg(result.error.message),
                              MessageBar::Level::Error);
                 return;
             }
-            const Job &job = result.outcome->job;
-            if (result.outcome->duplicate) {
+            const Job &job = result.value->job;
+            if (result.value->duplicate) {
                 emit message(
                     tr("Not queued: job %1 already covers dealer %2, %3, %4.")
                         .arg(job.id)
@@ -156,6 +141,5 @@ void AddJobWidget::addJob()
                          MessageBar::Level::Info);
             m_dealer->clear();
             m_dealer->setFocus();
-            emit queueChanged();
         });
 }

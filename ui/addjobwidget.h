@@ -31,7 +31,6 @@ public:
     void addJob();
 
 signals:
-    void queueChanged();
     void message(const QString &text, MessageBar::Level level);
     void storeFailed(const StoreError &error);
 

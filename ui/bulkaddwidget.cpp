@@ -24,17 +24,11 @@ namespace {
 constexpr int MaxMarked = 500;
 constexpr int MaxReasonsShown = 5;
 
-struct BulkResult
-{
-    std::optional<BulkOutcome> outcome;
-    StoreError error;
-};
-
+/// The separators of a dealer ID list, as a block of the box's document holds them: a line
+/// break inside a block is U+2028 there, where toPlainText() (which the parse reads) has '\n'.
 bool isSeparator(QChar c)
 {
-    return c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char(',') ||
-           c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ') ||
-           c == QChar::ParagraphSeparator || c == QChar::LineSeparator;
+    return isDealerIdSeparator(c) || c == QChar::ParagraphSeparator || c == QChar::LineSeparator;
 }
 
 } // namespace
@@ -235,24 +229,19 @@ void BulkAddWidget::queueAll()
     m_busy = true;
     m_text->setReadOnly(true);
     updateButton();
-    m_queue->call(
-        this,
-        [ids, common](JobStore &store) {
-            BulkResult result;
-            result.outcome = store.addJobs(ids, common, &result.error);
-            return result;
-        },
-        [this, invalidIds](BulkResult result) {
+    m_queue->addMany(
+        this, ids, common,
+        [this, invalidIds](QueueResult<BulkOutcome> result) {
             m_busy = false;
             m_text->setReadOnly(false);
             updateButton();
-            if (!result.outcome) {
+            if (!result.ok()) {
                 emit storeFailed(result.error);
                 emit message(tr("Nothing queued: %1").arg(result.error.message),
                              MessageBar::Level::Error);
                 return;
             }
-            const BulkOutcome &outcome = *result.outcome;
+            const BulkOutcome &outcome = *result.value;
             QString text =
                 tr("Queued %1.")
                     .arg(JobFormat::counted(outcome.jobIds.size(), QStringLiteral("job")));
@@ -278,6 +267,5 @@ void BulkAddWidget::queueAll()
                                    : MessageBar::Level::Warning);
             m_text->setPlainText(invalidIds.join(QLatin1Char('\n')));
             parseNow();
-            emit queueChanged();
         });
 }

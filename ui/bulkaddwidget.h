@@ -37,7 +37,6 @@ public:
     const DealerIdList &parsed() const { return m_parsed; }
 
 signals:
-    void queueChanged();
     void message(const QString &text, MessageBar::Level level);
     void storeFailed(const StoreError &error);
     /// The text was checked (after the debounce).

@@ -1,6 +1,5 @@
 #include "historypanel.h"
 
-#include "queue/csvexport.h"
 #include "jobformat.h"
 #include "queue/jobqueue.h"
 #include "jobtablemodel.h"
@@ -21,7 +20,6 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QStyle>
@@ -31,84 +29,9 @@
 
 namespace {
 
-constexpr int ExportChunk = 2000;
-
 bool sameFilter(const HistoryFilter &a, const HistoryFilter &b)
 {
     return a.statuses == b.statuses && a.dealerId == b.dealerId;
-}
-
-struct RetryResult
-{
-    QVector<qint64> retried;
-    QVector<StoreError> errors;
-};
-
-struct PageResult
-{
-    std::optional<QVector<Job>> jobs;
-    StoreError error;
-};
-
-struct CountResult
-{
-    std::optional<qint64> count;
-    StoreError error;
-};
-
-struct ExportResult
-{
-    qint64 count = -1;
-    QString error;
-};
-
-// The filtered rows as the window shows them, newest first, through a file that replaces the
-// target only when complete.
-qint64 exportFiltered(JobStore &store, const HistoryFilter &filter, const QString &path,
-                      const std::function<bool(qint64)> &progress, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return -1;
-    }
-    const auto writeFailed = [&] {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        file.cancelWriting();
-        return -1;
-    };
-    if (file.write(Csv::header()) < 0)
-        return writeFailed();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    HistoryFilter page = filter;
-    page.limit = ExportChunk;
-    page.offset = 0;
-    qint64 count = 0;
-    for (;;) {
-        StoreError storeError;
-        const std::optional<QVector<Job>> jobs = store.history(page, &storeError);
-        if (!jobs) {
-            *error = storeError.message;
-            file.cancelWriting();
-            return -1;
-        }
-        for (const Job &job : *jobs) {
-            if (file.write(Csv::row(job, now)) < 0)
-                return writeFailed();
-        }
-        count += jobs->size();
-        if (!progress(count)) {
-            *error = QStringLiteral("export cancelled");
-            file.cancelWriting();
-            return -1;
-        }
-        if (jobs->size() < ExportChunk)
-            break;
-        page.offset += ExportChunk;
-    }
-    if (!file.commit())
-        return writeFailed();
-    return count;
 }
 
 } // namespace
@@ -317,15 +240,10 @@ void HistoryPanel::fetchMore(int offset)
     HistoryFilter filter = m_filter;
     filter.offset = offset;
     filter.limit = PageSize;
-    m_queue->call(
-        this,
-        [filter](JobStore &store) {
-            PageResult result;
-            result.jobs = store.history(filter, &result.error);
-            return result;
-        },
-        [this, filter](PageResult result) {
-            if (!result.jobs) {
+    m_queue->readHistory(
+        this, filter,
+        [this, filter](QueueResult<QVector<Job>> result) {
+            if (!result.ok()) {
                 m_model->fetchFailed();
                 emit storeFailed(result.error);
                 emit message(tr("Could not read more of the history: %1").arg(result.error.message),
@@ -336,7 +254,7 @@ void HistoryPanel::fetchMore(int offset)
                 m_model->fetchFailed();
                 return;
             }
-            m_model->appendJobs(*result.jobs);
+            m_model->appendJobs(*result.value);
             updateInfo();
         });
 }
@@ -373,20 +291,9 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
         return;
     m_busy = true;
     updateActions();
-    m_queue->call(
-        this,
-        [ids](JobStore &store) {
-            RetryResult result;
-            for (qint64 id : ids) {
-                StoreError error;
-                if (store.retryJob(id, &error))
-                    result.retried.push_back(id);
-                else
-                    result.errors.push_back(error);
-            }
-            return result;
-        },
-        [this](RetryResult result) {
+    m_queue->retry(
+        this, ids,
+        [this](RetryReport result) {
             m_busy = false;
             updateActions();
             QStringList parts;
@@ -402,8 +309,6 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
                 parts << tr("Not retried: %1").arg(why.join(QStringLiteral("; ")));
             emit message(parts.join(QLatin1Char(' ')),
                          why.isEmpty() ? MessageBar::Level::Info : MessageBar::Level::Warning);
-            if (!result.retried.isEmpty())
-                emit queueChanged();
         });
 }
 
@@ -413,23 +318,18 @@ void HistoryPanel::clearFinished()
         return;
     m_busy = true;
     updateActions();
-    m_queue->call(
-        this,
-        [](JobStore &store) {
-            CountResult result;
-            result.count = store.historyCount(HistoryFilter{}, &result.error);
-            return result;
-        },
-        [this](CountResult result) {
+    m_queue->countHistory(
+        this, HistoryFilter{},
+        [this](QueueResult<qint64> result) {
             m_busy = false;
             updateActions();
-            if (!result.count) {
+            if (!result.ok()) {
                 emit storeFailed(result.error);
                 emit message(tr("Could not count the finished jobs: %1").arg(result.error.message),
                              MessageBar::Level::Error);
                 return;
             }
-            const qint64 count = *result.count;
+            const qint64 count = *result.value;
             if (count == 0) {
                 emit message(tr("The history is empty: nothing to clear."),
                              MessageBar::Level::Info);
@@ -453,17 +353,12 @@ void HistoryPanel::clearFinished()
                     return;
                 m_busy = true;
                 updateActions();
-                m_queue->call(
+                m_queue->clearFinished(
                     this,
-                    [](JobStore &store) {
-                        CountResult removed;
-                        removed.count = store.clearFinished(&removed.error);
-                        return removed;
-                    },
-                    [this](CountResult removed) {
+                    [this](QueueResult<qint64> removed) {
                         m_busy = false;
                         updateActions();
-                        if (!removed.count) {
+                        if (!removed.ok()) {
                             emit storeFailed(removed.error);
                             emit message(
                                 tr("Could not clear the history: %1").arg(removed.error.message),
@@ -471,10 +366,9 @@ void HistoryPanel::clearFinished()
                             return;
                         }
                         emit message(tr("Removed %1 from the history.")
-                                         .arg(JobFormat::counted(*removed.count,
+                                         .arg(JobFormat::counted(*removed.value,
                                                                  QStringLiteral("finished job"))),
                                      MessageBar::Level::Info);
-                        emit queueChanged();
                     });
             });
             box->open();
@@ -528,53 +422,25 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
     m_exportStop->show();
     updateActions();
 
-    const HistoryFilter filter = m_filter;
-    QPointer<HistoryPanel> guard(this);
-    JobQueue *queue = m_queue;
-    m_queue->call(
-        this,
-        [path, onlyFiltered, filter, cancel, guard, queue](JobStore &store) {
-            ExportResult result;
-            StoreError error;
-            qint64 total = 0;
-            if (onlyFiltered) {
-                total = store.historyCount(filter, &error).value_or(0);
-            } else if (const std::optional<JobCounts> counts =
-                           store.counts(QDateTime::currentMSecsSinceEpoch(), &error)) {
-                total = counts->queued + counts->running + counts->completed + counts->failed +
-                        counts->cancelled;
-            }
-            // Progress goes to the GUI thread through the queue object, which outlives every
-            // store call; the panel may be gone by then.
-            const auto progress = [guard, queue, total, cancel](qint64 done) {
-                QMetaObject::invokeMethod(
-                    queue,
-                    [guard, done, total] {
-                        if (guard)
-                            guard->setExportProgress(done, total);
-                    },
-                    Qt::QueuedConnection);
-                return !*cancel;
-            };
-            progress(0);
-            if (onlyFiltered)
-                result.count = exportFiltered(store, filter, path, progress, &result.error);
-            else
-                result.count = Csv::exportJobsToFile(store, path, &result.error, progress);
-            return result;
-        },
-        [this, path](ExportResult result) {
+    ExportRequest request;
+    request.path = path;
+    if (onlyFiltered)
+        request.filter = m_filter;
+    m_queue->exportCsv(
+        this, request, cancel, [this](qint64 done, qint64 total) { setExportProgress(done, total); },
+        [this, path](QueueResult<qint64> result) {
             m_exportCancel.reset();
             m_exportProgress->hide();
             m_exportStop->hide();
             updateActions();
-            if (result.count < 0)
-                emit message(tr("Export failed: %1").arg(result.error), MessageBar::Level::Error);
+            if (!result.ok())
+                emit message(tr("Export failed: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
             else
                 emit message(tr("Exported %1 to %2.")
-                                 .arg(JobFormat::counted(result.count, QStringLiteral("job")),
+                                 .arg(JobFormat::counted(*result.value, QStringLiteral("job")),
                                       QDir::toNativeSeparators(path)),
                              MessageBar::Level::Info);
-            emit exportFinished(result.count, path);
+            emit exportFinished(result.value.value_or(-1), path);
         });
 }

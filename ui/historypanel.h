@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/jobstore.h"
+#include "job/queuetypes.h"
 #include "messagebar.h"
 
 #include <atomic>
@@ -61,7 +61,6 @@ public:
     void startExport(const QString &path, bool onlyFiltered);
 
 signals:
-    void queueChanged();
     /// The filter changed: refresh.
     void refreshWanted();
     void message(const QString &text, MessageBar::Level level);

@@ -15,13 +15,6 @@
 
 namespace {
 
-struct DetailsResult
-{
-    std::optional<Job> job;
-    std::optional<QVector<LogLine>> log;
-    StoreError error;
-};
-
 QString orDash(const QString &text)
 {
     return text.isEmpty() ? QStringLiteral("—") : text;
@@ -139,17 +132,10 @@ QString JobDetailsDialog::errorText() const
 void JobDetailsDialog::reload()
 {
     const qint64 id = m_jobId;
-    m_queue->call(
-        this,
-        [id](JobStore &store) {
-            DetailsResult result;
-            result.job = store.job(id, &result.error);
-            if (result.job)
-                result.log = store.jobLogs(id, &result.error);
-            return result;
-        },
-        [this](DetailsResult result) {
-            if (!result.job || !result.log) {
+    m_queue->readDetails(
+        this, id,
+        [this](QueueResult<JobDetails> result) {
+            if (!result.ok()) {
                 m_problem->setText(
                     result.error.kind == StoreError::Kind::NotFound
                         ? tr("Job %1 is no longer in the store (the history was cleared).")
@@ -160,7 +146,7 @@ void JobDetailsDialog::reload()
                 return;
             }
             m_problem->hide();
-            showJob(*result.job, *result.log);
+            showJob(result.value->job, result.value->log);
             emit loaded();
         });
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "job/job.h"
-#include "store/jobstore.h"
+#include "job/queuetypes.h"
 
 #include <QDialog>
 #include <QVector>

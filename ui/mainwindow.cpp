@@ -125,26 +125,22 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
         });
     }
 
-    const auto changedHere = [queue] { queue->notifyChanged(); };
+    // The panels change the queue through JobQueue's operations, which wake the runner and
+    // refresh the window themselves (JobQueue::changed).
     const auto onMessage = [this](const QString &text, MessageBar::Level level) {
         showMessage(text, level);
     };
     const auto onStoreError = [this](const StoreError &error) { m_status->noteStoreError(error); };
-    connect(m_status, &QueueStatusWidget::queueChanged, this, changedHere);
     connect(m_status, &QueueStatusWidget::message, this, onMessage);
     connect(m_status, &QueueStatusWidget::detailsRequested, this, &MainWindow::showJobDetails);
-    connect(m_addJob, &AddJobWidget::queueChanged, this, changedHere);
     connect(m_addJob, &AddJobWidget::message, this, onMessage);
     connect(m_addJob, &AddJobWidget::storeFailed, this, onStoreError);
-    connect(m_bulkAdd, &BulkAddWidget::queueChanged, this, changedHere);
     connect(m_bulkAdd, &BulkAddWidget::message, this, onMessage);
     connect(m_bulkAdd, &BulkAddWidget::storeFailed, this, onStoreError);
-    connect(m_queuePanel, &QueuePanel::queueChanged, this, changedHere);
     connect(m_queuePanel, &QueuePanel::refreshWanted, m_watcher, &QueueWatcher::refreshNow);
     connect(m_queuePanel, &QueuePanel::message, this, onMessage);
     connect(m_queuePanel, &QueuePanel::storeFailed, this, onStoreError);
     connect(m_queuePanel, &QueuePanel::detailsRequested, this, &MainWindow::showJobDetails);
-    connect(m_history, &HistoryPanel::queueChanged, this, changedHere);
     connect(m_history, &HistoryPanel::refreshWanted, m_watcher, &QueueWatcher::refreshNow);
     connect(m_history, &HistoryPanel::message, this, onMessage);
     connect(m_history, &HistoryPanel::storeFailed, this, onStoreError);

@@ -19,18 +19,6 @@
 
 namespace {
 
-struct CancelResult
-{
-    qint64 id = 0;
-    std::optional<CancelOutcome> outcome;
-    StoreError error;
-};
-
-struct MoveResult
-{
-    QVector<StoreError> errors;
-};
-
 QToolButton *buttonFor(QAction *action, QWidget *parent)
 {
     auto *button = new QToolButton(parent);
@@ -183,33 +171,16 @@ void QueuePanel::cancelJobs(const QVector<qint64> &ids)
         return;
     m_busy = true;
     updateActions();
-    m_queue->call(
-        this,
-        [ids](JobStore &store) {
-            QVector<CancelResult> results;
-            for (qint64 id : ids) {
-                CancelResult result;
-                result.id = id;
-                result.outcome = store.cancelJob(id, &result.error);
-                results.push_back(result);
-            }
-            return results;
-        },
-        [this](QVector<CancelResult> results) {
+    m_queue->cancel(this, ids, [this](CancelReport report) {
             m_busy = false;
-            int cancelled = 0;
+            const int cancelled = report.cancelled.size();
             QStringList aborted;
+            for (qint64 id : std::as_const(report.aborting))
+                aborted << QString::number(id);
             QStringList failed;
-            for (const CancelResult &result : std::as_const(results)) {
-                if (!result.outcome) {
-                    emit storeFailed(result.error);
-                    failed << result.error.message;
-                } else if (*result.outcome == CancelOutcome::AbortRequested) {
-                    m_queue->cancelRunning(result.id);
-                    aborted << QString::number(result.id);
-                } else {
-                    ++cancelled;
-                }
+            for (const StoreError &error : std::as_const(report.errors)) {
+                emit storeFailed(error);
+                failed << error.message;
             }
             QStringList parts;
             if (cancelled > 0)
@@ -223,7 +194,6 @@ void QueuePanel::cancelJobs(const QVector<qint64> &ids)
             emit message(parts.join(QLatin1Char(' ')),
                          failed.isEmpty() ? MessageBar::Level::Info : MessageBar::Level::Warning);
             updateActions();
-            emit queueChanged();
         });
 }
 
@@ -238,29 +208,17 @@ void QueuePanel::moveJobs(const QVector<qint64> &ids, MoveOp op)
         std::reverse(order.begin(), order.end());
     m_busy = true;
     updateActions();
-    m_queue->call(
-        this,
-        [order, op](JobStore &store) {
-            MoveResult result;
-            for (qint64 id : order) {
-                StoreError error;
-                if (!store.moveJob(id, op, &error))
-                    result.errors.push_back(error);
-            }
-            return result;
-        },
-        [this](MoveResult result) {
+    m_queue->move(this, order, op, [this](QVector<StoreError> errors) {
             m_busy = false;
             updateActions();
-            if (!result.errors.isEmpty()) {
+            if (!errors.isEmpty()) {
                 QStringList why;
-                for (const StoreError &error : std::as_const(result.errors)) {
+                for (const StoreError &error : std::as_const(errors)) {
                     emit storeFailed(error);
                     why << error.message;
                 }
                 emit message(tr("Could not move: %1").arg(why.join(QStringLiteral("; "))),
                              MessageBar::Level::Warning);
             }
-            emit queueChanged();
         });
 }

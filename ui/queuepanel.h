@@ -44,7 +44,6 @@ public:
     void moveJobs(const QVector<qint64> &ids, MoveOp op);
 
 signals:
-    void queueChanged();
     /// More rows are wanted: refresh with the new rowLimit().
     void refreshWanted();
     void message(const QString &text, MessageBar::Level level);

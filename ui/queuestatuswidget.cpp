@@ -282,30 +282,22 @@ void QueueStatusWidget::togglePause()
     const bool pause = !m_paused;
     m_pauseBusy = true;
     updateView();
-    m_queue->call(
-        this,
-        [pause](JobStore &store) {
-            StoreError error;
-            store.setPaused(pause, &error);
-            return error;
-        },
-        [this, pause](StoreError error) {
-            m_pauseBusy = false;
-            if (error.isSet()) {
-                noteStoreError(error);
-                emit message(tr("Could not %1 the queue: %2")
-                                 .arg(pause ? tr("pause") : tr("resume"), error.message),
-                             MessageBar::Level::Error);
-                updateView();
-                return;
-            }
-            m_paused = pause;
+    m_queue->setPaused(this, pause, [this, pause](QueueResult<bool> result) {
+        m_pauseBusy = false;
+        if (!result.ok()) {
+            noteStoreError(result.error);
+            emit message(tr("Could not %1 the queue: %2")
+                             .arg(pause ? tr("pause") : tr("resume"), result.error.message),
+                         MessageBar::Level::Error);
             updateView();
-            emit message(pause ? tr("Queue paused: the running job finishes, no new job starts.")
-                               : tr("Queue resumed."),
-                         MessageBar::Level::Info);
-            emit queueChanged();
-        });
+            return;
+        }
+        m_paused = pause;
+        updateView();
+        emit message(pause ? tr("Queue paused: the running job finishes, no new job starts.")
+                           : tr("Queue resumed."),
+                     MessageBar::Level::Info);
+    });
 }
 
 void QueueStatusWidget::cancelCurrent()
@@ -314,29 +306,19 @@ void QueueStatusWidget::cancelCurrent()
         return;
     const qint64 id = m_job->id;
     m_cancelCurrent->setEnabled(false);
-    m_queue->call(
-        this,
-        [id](JobStore &store) {
-            StoreError error;
-            const std::optional<CancelOutcome> outcome = store.cancelJob(id, &error);
-            return std::make_pair(outcome, error);
-        },
-        [this, id](std::pair<std::optional<CancelOutcome>, StoreError> result) {
-            if (!result.first) {
-                noteStoreError(result.second);
-                emit message(tr("Could not cancel job %1: %2").arg(id).arg(result.second.message),
-                             MessageBar::Level::Error);
-                updateView();
-                return;
-            }
-            if (*result.first == CancelOutcome::AbortRequested)
-                m_queue->cancelRunning(id);
-            if (m_job && m_job->id == id)
-                m_job->cancelRequested = true;
+    m_queue->cancel(this, {id}, [this, id](CancelReport report) {
+        if (!report.errors.isEmpty()) {
+            const StoreError &error = report.errors.first();
+            noteStoreError(error);
+            emit message(tr("Could not cancel job %1: %2").arg(id).arg(error.message),
+                         MessageBar::Level::Error);
             updateView();
-            emit message(
-                tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.").arg(id),
-                MessageBar::Level::Info);
-            emit queueChanged();
-        });
+            return;
+        }
+        if (m_job && m_job->id == id)
+            m_job->cancelRequested = true;
+        updateView();
+        emit message(tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.").arg(id),
+                     MessageBar::Level::Info);
+    });
 }

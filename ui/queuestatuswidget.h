@@ -42,7 +42,6 @@ public:
 
 signals:
     /// The operator changed the queue (pause, resume, cancel).
-    void queueChanged();
     void message(const QString &text, MessageBar::Level level);
     /// The operator asked for the details of a job.
     void detailsRequested(qint64 jobId);

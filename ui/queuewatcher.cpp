@@ -57,30 +57,8 @@ void QueueWatcher::refreshNow()
     const HistoryFilter filter = m_historyFilter ? m_historyFilter() : HistoryFilter{};
     const int queueLimit = m_queueLimit ? m_queueLimit() : 1000;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_queue->call(
-        this,
-        [filter, queueLimit, now](JobStore &store) {
-            QueueSnapshot snapshot;
-            snapshot.takenMs = now;
-            snapshot.historyFilter = filter;
-            snapshot.queueLimit = queueLimit;
-            if (!store.isOpen()) {
-                snapshot.error = {StoreError::Kind::ConnectionLost,
-                                  QStringLiteral("the database cannot be opened"),
-                                  {},
-                                  0};
-                return snapshot;
-            }
-            StoreError &error = snapshot.error;
-            snapshot.status = store.queueStatus(queueLimit, &error);
-            if (snapshot.status)
-                snapshot.counts = store.counts(now, &error);
-            if (snapshot.counts)
-                snapshot.history = store.history(filter, &error);
-            if (snapshot.history)
-                snapshot.historyTotal = store.historyCount(filter, &error);
-            return snapshot;
-        },
+    m_queue->readSnapshot(
+        this, queueLimit, filter, now,
         [this](QueueSnapshot snapshot) {
             QElapsedTimer timer;
             timer.start();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/jobstore.h"
+#include "job/queuetypes.h"
 
 #include <functional>
 #include <optional>
@@ -10,20 +10,7 @@
 class JobQueue;
 class QTimer;
 
-/// One read of everything the window shows, taken in one trip to the store thread.
-struct QueueSnapshot
-{
-    qint64 takenMs = 0;
-    int queueLimit = 0;                ///< how many queued jobs `status` was asked for
-    std::optional<QueueStatus> status; ///< current job, queue length, the first queued jobs
-    std::optional<JobCounts> counts;   ///< by status, and finished today
-    HistoryFilter historyFilter;       ///< what `history` was read with
-    std::optional<QVector<Job>> history;
-    std::optional<qint64> historyTotal;
-    StoreError error; ///< set when any part failed
-};
-
-/// Keeps the window up to date: reads a QueueSnapshot through JobQueue::call (never on the UI
+/// Keeps the window up to date: reads a QueueSnapshot through JobQueue::readSnapshot (never on the UI
 /// thread) shortly after JobQueue::changed and every refresh interval. Reads never overlap: a
 /// request during a read runs once that read is in.
 class QueueWatcher final : public QObject

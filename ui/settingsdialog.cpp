@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "store/database.h"
+#include "config/databaseurl.h"
 #include "jobformat.h"
 
 #include <algorithm>

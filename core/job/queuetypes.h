@@ -105,3 +105,56 @@ struct LogLine
     qint64 atMs = 0;
     QString message;
 };
+
+/// The outcome of a queue operation that gives one value: the value, or why there is none.
+template<typename T> struct QueueResult
+{
+    std::optional<T> value;
+    StoreError error; ///< set when there is no value
+
+    bool ok() const { return value.has_value(); }
+};
+
+/// What a cancel of several jobs did to each.
+struct CancelReport
+{
+    QVector<qint64> cancelled;  ///< queued jobs, now cancelled
+    QVector<qint64> aborting;   ///< running jobs: aborted where they run, then marked cancelled
+    QVector<StoreError> errors; ///< one per job that could not be cancelled
+};
+
+/// What a retry of several jobs did, in the order they were asked for.
+struct RetryReport
+{
+    QVector<Job> retried; ///< queued again, as they now stand
+    QVector<StoreError> errors;
+};
+
+/// A job with its log lines, for its details.
+struct JobDetails
+{
+    Job job;
+    QVector<LogLine> log;
+};
+
+/// One read of everything the window shows, taken in one trip to the store.
+struct QueueSnapshot
+{
+    qint64 takenMs = 0;
+    int queueLimit = 0;                ///< how many queued jobs `status` was asked for
+    std::optional<QueueStatus> status; ///< current job, queue length, the first queued jobs
+    std::optional<JobCounts> counts;   ///< by status, and finished today
+    HistoryFilter historyFilter;       ///< what `history` was read with
+    std::optional<QVector<Job>> history;
+    std::optional<qint64> historyTotal;
+    StoreError error; ///< set when any part failed
+};
+
+/// An export of jobs as CSV (SPEC §5) to a file.
+struct ExportRequest
+{
+    QString path;
+    /// Only the finished jobs this filter matches, newest first (its limit and offset are
+    /// ignored); none: every job in the store, oldest first.
+    std::optional<HistoryFilter> filter;
+};

@@ -14,12 +14,6 @@ bool isIdChar(QChar c)
            c == QLatin1Char('-');
 }
 
-bool isListSeparator(QChar c)
-{
-    return c == QLatin1Char('\r') || c == QLatin1Char('\n') || c == QLatin1Char(',') ||
-           c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ');
-}
-
 QString codePoint(char32_t c)
 {
     return QStringLiteral("U+%1").arg(
@@ -147,20 +141,31 @@ DealerIdList checkDealerIds(const QStringList &ids)
     return list;
 }
 
-DealerIdList parseDealerIdText(const QString &text)
+bool isDealerIdSeparator(QChar c)
+{
+    return c == QLatin1Char('\r') || c == QLatin1Char('\n') || c == QLatin1Char(',') ||
+           c == QLatin1Char(';') || c == QLatin1Char('\t') || c == QLatin1Char(' ');
+}
+
+QStringList splitDealerIdText(const QString &text)
 {
     // Split by hand: a regular expression does not match text holding a lone surrogate at
     // all, which made a whole paste one invalid ID.
     QStringList ids;
     qsizetype start = 0;
     for (qsizetype i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && !isListSeparator(text.at(i)))
+        if (i < text.size() && !isDealerIdSeparator(text.at(i)))
             continue;
         if (i > start)
             ids << text.mid(start, i - start);
         start = i + 1;
     }
-    return checkDealerIds(ids);
+    return ids;
+}
+
+DealerIdList parseDealerIdText(const QString &text)
+{
+    return checkDealerIds(splitDealerIdText(text));
 }
 
 bool validateFetchType(const QString &type, const QStringList &allowed, QString *reason)

@@ -40,8 +40,12 @@ struct DealerIdList
     QString invalidSummary() const;
 };
 
-/// Splits text pasted from a spreadsheet, an e-mail or a file on newlines, commas, semicolons,
-/// tabs and spaces, drops blanks and repeats, and sorts the rest (SPEC §1).
+/// True for the characters that separate dealer IDs in a list (SPEC §3 `--bulk-file`, the paste
+/// box): newlines, commas, semicolons, tabs and spaces.
+bool isDealerIdSeparator(QChar c);
+/// Splits text pasted from a spreadsheet, an e-mail or a file on the separators; no blanks.
+QStringList splitDealerIdText(const QString &text);
+/// splitDealerIdText(), then drops repeats and sorts the rest (SPEC §1).
 DealerIdList parseDealerIdText(const QString &text);
 
 /// Sorts a list that is already split (an API array, say): drops blanks and repeats.

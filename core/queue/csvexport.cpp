@@ -109,8 +109,15 @@ bool exportJobs(JobStore &store, QIODevice *out, QString *error,
     return true;
 }
 
-qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
-                        const std::function<bool(qint64)> &progress)
+namespace {
+
+/// Each history read of an export takes this many jobs.
+constexpr int HistoryChunk = 2000;
+
+using Writer = std::function<bool(QIODevice *, QString *, const std::function<bool(qint64)> &)>;
+
+qint64 writeToFile(const QString &path, const Writer &write, QString *error,
+                   const std::function<bool(qint64)> &progress)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -124,7 +131,7 @@ qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
         return progress ? progress(n) : true;
     };
     QString why;
-    if (!exportJobs(store, &file, &why, counting)) {
+    if (!write(&file, &why, counting)) {
         file.cancelWriting();
         if (error)
             *error = QStringLiteral("cannot export to %1: %2").arg(path, why);
@@ -136,6 +143,64 @@ qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
         return -1;
     }
     return count;
+}
+
+} // namespace
+
+bool exportHistory(JobStore &store, const HistoryFilter &filter, QIODevice *out, QString *error,
+                   const std::function<bool(qint64)> &progress)
+{
+    const auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (out->write(header()) < 0)
+        return fail(out->errorString());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    HistoryFilter page = filter;
+    page.limit = HistoryChunk;
+    page.offset = 0;
+    qint64 count = 0;
+    for (;;) {
+        StoreError storeError;
+        const std::optional<QVector<Job>> jobs = store.history(page, &storeError);
+        if (!jobs)
+            return fail(storeError.message);
+        for (const Job &job : *jobs) {
+            if (out->write(row(job, now)) < 0)
+                return fail(out->errorString());
+        }
+        count += jobs->size();
+        if (progress && !progress(count))
+            return fail(QStringLiteral("export cancelled"));
+        if (jobs->size() < HistoryChunk)
+            return true;
+        page.offset += HistoryChunk;
+    }
+}
+
+qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
+                        const std::function<bool(qint64)> &progress)
+{
+    return writeToFile(
+        path,
+        [&store](QIODevice *out, QString *why, const std::function<bool(qint64)> &counting) {
+            return exportJobs(store, out, why, counting);
+        },
+        error, progress);
+}
+
+qint64 exportHistoryToFile(JobStore &store, const HistoryFilter &filter, const QString &path,
+                           QString *error, const std::function<bool(qint64)> &progress)
+{
+    return writeToFile(
+        path,
+        [&store, &filter](QIODevice *out, QString *why,
+                          const std::function<bool(qint64)> &counting) {
+            return exportHistory(store, filter, out, why, counting);
+        },
+        error, progress);
 }
 
 } // namespace Csv

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job/job.h"
+#include "job/queuetypes.h"
 
 #include <QByteArray>
 #include <QString>
@@ -25,10 +26,17 @@ QString cell(const QString &value);
 /// false to stop. Returns false with a reason on a database or write error.
 bool exportJobs(JobStore &store, QIODevice *out, QString *error,
                 const std::function<bool(qint64)> &progress = {});
+/// The same for the finished jobs `filter` matches, newest first, as the history lists them
+/// (the filter's limit and offset are not used).
+bool exportHistory(JobStore &store, const HistoryFilter &filter, QIODevice *out, QString *error,
+                   const std::function<bool(qint64)> &progress = {});
 
 /// Writes to `path` through a temporary file that replaces it only when complete, so a failed
 /// export never leaves half a file. Returns the number of jobs written, or -1 with a reason.
 qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
                         const std::function<bool(qint64)> &progress = {});
+/// exportHistory() to `path`, as exportJobsToFile() writes.
+qint64 exportHistoryToFile(JobStore &store, const HistoryFilter &filter, const QString &path,
+                           QString *error, const std::function<bool(qint64)> &progress = {});
 
 } // namespace Csv

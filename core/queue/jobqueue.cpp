@@ -1,5 +1,7 @@
 #include "queue/jobqueue.h"
 
+#include "store/jobstore.h"
+
 StoreThread::StoreThread(DatabaseUrl url, QObject *parent)
     : QObject(parent)
     , m_url(std::move(url))
@@ -28,6 +30,14 @@ JobStore &StoreThread::store()
         m_store->reopen(&error); // on failure every call reports the database error
     }
     return *m_store;
+}
+
+QueueOperations &StoreThread::operations()
+{
+    JobStore &opened = store();
+    if (!m_operations)
+        m_operations = std::make_unique<QueueOperations>(opened, m_effects);
+    return *m_operations;
 }
 
 void StoreThread::stop()
@@ -60,9 +70,21 @@ void JobQueue::start()
         return;
     m_store = std::make_unique<StoreThread>(m_config.runner.database);
     connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
+    // The effects of the operations run on the store thread; they reach this one queued, before
+    // the operation's answer does.
+    QueueEffects effects;
+    effects.changed = [this] {
+        QMetaObject::invokeMethod(this, &JobQueue::notifyChanged, Qt::QueuedConnection);
+    };
+    effects.abortRunning = [this](qint64 id) {
+        QMetaObject::invokeMethod(
+            this, [this, id] { cancelRunning(id); }, Qt::QueuedConnection);
+    };
+    m_store->setEffects(std::move(effects));
     // Open the store's connection now, so that changes from other instances arrive from the
     // start.
-    call(this, [](JobStore &store) { return store.isOpen(); }, [](bool) {});
+    run(
+        this, [](QueueOperations &ops) { return ops.store().isOpen(); }, [](bool) {});
     if (!m_config.runJobs)
         return;
     m_runner = std::make_unique<RunnerThread>(m_config.runner, this);
@@ -135,4 +157,114 @@ void JobQueue::holdNewJobs(bool hold)
 {
     if (m_runner)
         m_runner->holdNewJobs(hold);
+}
+
+void JobQueue::add(QObject *context, const NewJob &job, Reply<QueueResult<AddOutcome>> done)
+{
+    run(
+        context, [job](QueueOperations &ops) { return ops.add(job); }, std::move(done));
+}
+
+void JobQueue::addMany(QObject *context, const QStringList &dealerIds, const NewJob &common,
+                       Reply<QueueResult<BulkOutcome>> done)
+{
+    run(
+        context, [dealerIds, common](QueueOperations &ops) { return ops.addMany(dealerIds, common); },
+        std::move(done));
+}
+
+void JobQueue::cancel(QObject *context, const QVector<qint64> &ids, Reply<CancelReport> done)
+{
+    run(
+        context, [ids](QueueOperations &ops) { return ops.cancel(ids); }, std::move(done));
+}
+
+void JobQueue::retry(QObject *context, const QVector<qint64> &ids, Reply<RetryReport> done)
+{
+    run(
+        context, [ids](QueueOperations &ops) { return ops.retry(ids); }, std::move(done));
+}
+
+void JobQueue::move(QObject *context, const QVector<qint64> &ids, MoveOp op,
+                    Reply<QVector<StoreError>> done)
+{
+    run(
+        context, [ids, op](QueueOperations &ops) { return ops.move(ids, op); }, std::move(done));
+}
+
+void JobQueue::setPaused(QObject *context, bool paused, Reply<QueueResult<bool>> done)
+{
+    run(
+        context, [paused](QueueOperations &ops) { return ops.setPaused(paused); },
+        std::move(done));
+}
+
+void JobQueue::clearFinished(QObject *context, Reply<QueueResult<qint64>> done)
+{
+    run(
+        context, [](QueueOperations &ops) { return ops.clearFinished(); }, std::move(done));
+}
+
+void JobQueue::readDetails(QObject *context, qint64 id, Reply<QueueResult<JobDetails>> done)
+{
+    run(
+        context, [id](QueueOperations &ops) { return ops.details(id); }, std::move(done));
+}
+
+void JobQueue::readStatus(QObject *context, int limit, Reply<QueueResult<QueueStatus>> done)
+{
+    run(
+        context, [limit](QueueOperations &ops) { return ops.status(limit); }, std::move(done));
+}
+
+void JobQueue::readHistory(QObject *context, const HistoryFilter &filter,
+                           Reply<QueueResult<QVector<Job>>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.history(filter); },
+        std::move(done));
+}
+
+void JobQueue::countHistory(QObject *context, const HistoryFilter &filter,
+                            Reply<QueueResult<qint64>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.historyCount(filter); },
+        std::move(done));
+}
+
+void JobQueue::readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter,
+                            qint64 nowMs, Reply<QueueSnapshot> done)
+{
+    run(
+        context,
+        [queueLimit, filter, nowMs](QueueOperations &ops) {
+            return ops.snapshot(queueLimit, filter, nowMs);
+        },
+        std::move(done));
+}
+
+void JobQueue::exportCsv(QObject *context, const ExportRequest &request,
+                         std::shared_ptr<std::atomic_bool> cancel,
+                         std::function<void(qint64, qint64)> progress,
+                         Reply<QueueResult<qint64>> done)
+{
+    // Progress comes here through this object, which outlives every store call; `context` may be
+    // gone by then.
+    QPointer<QObject> guard(context);
+    run(
+        context,
+        [this, request, cancel, guard, progress = std::move(progress)](QueueOperations &ops) {
+            return ops.exportCsv(request, [this, cancel, guard, progress](qint64 n, qint64 total) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [guard, progress, n, total] {
+                        if (guard && progress)
+                            progress(n, total);
+                    },
+                    Qt::QueuedConnection);
+                return !(cancel && *cancel);
+            });
+        },
+        std::move(done));
 }

@@ -1,14 +1,19 @@
 #pragma once
 
-#include "store/jobstore.h"
+#include "job/queuetypes.h"
+#include "queue/queueoperations.h"
 #include "queue/queuerunner.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QThread>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <type_traits>
+
+class JobStore;
 
 /// Owns a JobStore on a thread of its own, so that callers on the GUI thread never wait on
 /// the database: work is posted there and its result comes back as a queued call.
@@ -23,6 +28,10 @@ public:
 
     /// The store, opened (or reopened after a lost connection) on first use. Store thread only.
     JobStore &store();
+    /// The queue operations on store(), with `effects`. Store thread only.
+    QueueOperations &operations();
+    /// What operations() does beyond the store; set before the first operation.
+    void setEffects(QueueEffects effects) { m_effects = std::move(effects); }
     QObject *worker() const { return m_worker; }
     void stop();
 
@@ -36,6 +45,8 @@ private:
     QThread m_thread;
     QObject *m_worker = nullptr;
     std::unique_ptr<JobStore> m_store;
+    std::unique_ptr<QueueOperations> m_operations;
+    QueueEffects m_effects;
 };
 
 /// The queue as the window and the headless process see it: asynchronous access to the store,
@@ -67,27 +78,35 @@ public:
     /// holding the runner lock, the database error.
     QString runnerDetail() const;
 
-    /// Runs `work(JobStore&)` on the store thread, then `done(result)` on this object's thread
-    /// unless `context` is gone by then. `context` must live in this object's thread.
-    template<typename Work, typename Done> void call(QObject *context, Work work, Done done)
-    {
-        using Result = std::invoke_result_t<Work, JobStore &>;
-        QPointer<QObject> guard(context);
-        StoreThread *storeThread = m_store.get();
-        QMetaObject::invokeMethod(
-            storeThread->worker(),
-            [this, storeThread, guard, work = std::move(work), done = std::move(done)]() mutable {
-                auto result = std::make_shared<Result>(work(storeThread->store()));
-                QMetaObject::invokeMethod(
-                    this,
-                    [guard, result, done = std::move(done)]() mutable {
-                        if (guard)
-                            done(std::move(*result));
-                    },
-                    Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
-    }
+    // The named queue operations (QueueOperations), run on the store thread: `done` is called
+    // with the result on this object's thread, unless `context` is gone by then. `context` must
+    // live in this object's thread. Each applies its effects itself (wakes the runner, aborts
+    // the running job, emits changed()) before `done` is called.
+    template<typename T> using Reply = std::function<void(T)>;
+
+    void add(QObject *context, const NewJob &job, Reply<QueueResult<AddOutcome>> done);
+    void addMany(QObject *context, const QStringList &dealerIds, const NewJob &common,
+                 Reply<QueueResult<BulkOutcome>> done);
+    void cancel(QObject *context, const QVector<qint64> &ids, Reply<CancelReport> done);
+    void retry(QObject *context, const QVector<qint64> &ids, Reply<RetryReport> done);
+    void move(QObject *context, const QVector<qint64> &ids, MoveOp op,
+              Reply<QVector<StoreError>> done);
+    void setPaused(QObject *context, bool paused, Reply<QueueResult<bool>> done);
+    void clearFinished(QObject *context, Reply<QueueResult<qint64>> done);
+    void readDetails(QObject *context, qint64 id, Reply<QueueResult<JobDetails>> done);
+    void readStatus(QObject *context, int limit, Reply<QueueResult<QueueStatus>> done);
+    void readHistory(QObject *context, const HistoryFilter &filter,
+                     Reply<QueueResult<QVector<Job>>> done);
+    void countHistory(QObject *context, const HistoryFilter &filter,
+                      Reply<QueueResult<qint64>> done);
+    /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
+    void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
+                      Reply<QueueSnapshot> done);
+    /// Writes the CSV of `request`; `progress(done, total)` comes on this object's thread while
+    /// `context` lives; setting `*cancel` stops the export.
+    void exportCsv(QObject *context, const ExportRequest &request,
+                   std::shared_ptr<std::atomic_bool> cancel,
+                   std::function<void(qint64, qint64)> progress, Reply<QueueResult<qint64>> done);
 
     /// Tells the runner and every observer that the queue changed (call after a mutation).
     void notifyChanged();
@@ -107,6 +126,28 @@ signals:
     void queueEmpty();
 
 private:
+    /// Runs `work(QueueOperations&)` on the store thread, then `done(result)` on this object's
+    /// thread unless `context` is gone by then.
+    template<typename Work, typename Done> void run(QObject *context, Work work, Done done)
+    {
+        using Result = std::invoke_result_t<Work, QueueOperations &>;
+        QPointer<QObject> guard(context);
+        StoreThread *storeThread = m_store.get();
+        QMetaObject::invokeMethod(
+            storeThread->worker(),
+            [this, storeThread, guard, work = std::move(work), done = std::move(done)]() mutable {
+                auto result = std::make_shared<Result>(work(storeThread->operations()));
+                QMetaObject::invokeMethod(
+                    this,
+                    [guard, result, done = std::move(done)]() mutable {
+                        if (guard)
+                            done(std::move(*result));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+
     Config m_config;
     std::unique_ptr<StoreThread> m_store;
     std::unique_ptr<RunnerThread> m_runner;

@@ -1,5 +1,7 @@
 #include "queue/queuerunner.h"
 
+#include "store/jobstore.h"
+
 #include "store/runnerlock.h"
 #include "job/timeformat.h"
 

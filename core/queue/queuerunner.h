@@ -1,9 +1,10 @@
 #pragma once
 
-#include "source/dealerclient.h"
+#include "config/databaseurl.h"
 #include "job/job.h"
-#include "store/jobstore.h"
+#include "job/queuetypes.h"
 #include "queue/threadrelay.h"
+#include "source/dealerclient.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+class JobStore;
 class QNetworkAccessManager;
 class QTimer;
 class RunnerLock;

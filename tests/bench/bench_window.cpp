@@ -3,6 +3,7 @@
 // printed beside the figures, never asserted: a loaded build machine must not fail a build.
 #include "historypanel.h"
 #include "queue/jobqueue.h"
+#include "store/jobstore.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
 #include "queuepanel.h"

@@ -1,0 +1,201 @@
+#include "queue/queueoperations.h"
+
+#include "queue/csvexport.h"
+#include "store/jobstore.h"
+
+#include <QDateTime>
+
+namespace {
+
+/// Runs one store call of the `std::optional<T> f(StoreError *)` shape as a QueueResult.
+template<typename T, typename Call> QueueResult<T> result(Call call)
+{
+    QueueResult<T> out;
+    out.value = call(&out.error);
+    return out;
+}
+
+} // namespace
+
+QueueOperations::QueueOperations(JobStore &store, QueueEffects effects)
+    : m_store(store)
+    , m_effects(std::move(effects))
+{}
+
+void QueueOperations::changed()
+{
+    if (m_effects.changed)
+        m_effects.changed();
+}
+
+QueueResult<AddOutcome> QueueOperations::add(const NewJob &job)
+{
+    auto out = result<AddOutcome>([&](StoreError *e) { return m_store.addJob(job, e); });
+    if (out.ok() && !out.value->duplicate)
+        changed();
+    return out;
+}
+
+QueueResult<BulkOutcome> QueueOperations::addMany(const QStringList &dealerIds,
+                                                  const NewJob &common)
+{
+    auto out =
+        result<BulkOutcome>([&](StoreError *e) { return m_store.addJobs(dealerIds, common, e); });
+    if (out.ok() && !out.value->jobIds.isEmpty())
+        changed();
+    return out;
+}
+
+CancelReport QueueOperations::cancel(const QVector<qint64> &ids)
+{
+    CancelReport report;
+    for (qint64 id : ids) {
+        StoreError error;
+        const std::optional<CancelOutcome> outcome = m_store.cancelJob(id, &error);
+        if (!outcome)
+            report.errors.push_back(error);
+        else if (*outcome == CancelOutcome::AbortRequested)
+            report.aborting.push_back(id);
+        else
+            report.cancelled.push_back(id);
+    }
+    // The store has marked a running job cancel-requested: the process that runs it aborts it
+    // (here at once; elsewhere when its runner next reads the flag).
+    for (qint64 id : std::as_const(report.aborting)) {
+        if (m_effects.abortRunning)
+            m_effects.abortRunning(id);
+    }
+    if (!report.cancelled.isEmpty() || !report.aborting.isEmpty())
+        changed();
+    return report;
+}
+
+RetryReport QueueOperations::retry(const QVector<qint64> &ids)
+{
+    RetryReport report;
+    for (qint64 id : ids) {
+        StoreError error;
+        if (std::optional<Job> job = m_store.retryJob(id, &error))
+            report.retried.push_back(std::move(*job));
+        else
+            report.errors.push_back(error);
+    }
+    if (!report.retried.isEmpty())
+        changed();
+    return report;
+}
+
+QVector<StoreError> QueueOperations::move(const QVector<qint64> &ids, MoveOp op)
+{
+    QVector<StoreError> errors;
+    for (qint64 id : ids) {
+        StoreError error;
+        if (!m_store.moveJob(id, op, &error))
+            errors.push_back(error);
+    }
+    if (errors.size() < ids.size())
+        changed();
+    return errors;
+}
+
+QueueResult<bool> QueueOperations::setPaused(bool paused)
+{
+    QueueResult<bool> out;
+    if (m_store.setPaused(paused, &out.error)) {
+        out.value = paused;
+        changed();
+    }
+    return out;
+}
+
+QueueResult<qint64> QueueOperations::clearFinished()
+{
+    auto out = result<qint64>([&](StoreError *e) { return m_store.clearFinished(e); });
+    if (out.ok())
+        changed();
+    return out;
+}
+
+QueueResult<Job> QueueOperations::job(qint64 id)
+{
+    return result<Job>([&](StoreError *e) { return m_store.job(id, e); });
+}
+
+QueueResult<JobDetails> QueueOperations::details(qint64 id)
+{
+    QueueResult<JobDetails> out;
+    std::optional<Job> job = m_store.job(id, &out.error);
+    if (!job)
+        return out;
+    std::optional<QVector<LogLine>> log = m_store.jobLogs(id, &out.error);
+    if (log)
+        out.value = JobDetails{std::move(*job), std::move(*log)};
+    return out;
+}
+
+QueueResult<QueueStatus> QueueOperations::status(int limit)
+{
+    return result<QueueStatus>([&](StoreError *e) { return m_store.queueStatus(limit, e); });
+}
+
+QueueResult<QVector<Job>> QueueOperations::history(const HistoryFilter &filter)
+{
+    return result<QVector<Job>>([&](StoreError *e) { return m_store.history(filter, e); });
+}
+
+QueueResult<qint64> QueueOperations::historyCount(const HistoryFilter &filter)
+{
+    return result<qint64>([&](StoreError *e) { return m_store.historyCount(filter, e); });
+}
+
+QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs)
+{
+    QueueSnapshot snapshot;
+    snapshot.takenMs = nowMs;
+    snapshot.historyFilter = filter;
+    snapshot.queueLimit = queueLimit;
+    if (!m_store.isOpen()) {
+        snapshot.error = {StoreError::Kind::ConnectionLost,
+                          QStringLiteral("the database cannot be opened"),
+                          {},
+                          0};
+        return snapshot;
+    }
+    StoreError &error = snapshot.error;
+    snapshot.status = m_store.queueStatus(queueLimit, &error);
+    if (snapshot.status)
+        snapshot.counts = m_store.counts(nowMs, &error);
+    if (snapshot.counts)
+        snapshot.history = m_store.history(filter, &error);
+    if (snapshot.history)
+        snapshot.historyTotal = m_store.historyCount(filter, &error);
+    return snapshot;
+}
+
+QueueResult<qint64> QueueOperations::exportCsv(const ExportRequest &request,
+                                               const std::function<bool(qint64, qint64)> &progress)
+{
+    QueueResult<qint64> out;
+    StoreError error;
+    qint64 total = 0;
+    if (request.filter) {
+        total = m_store.historyCount(*request.filter, &error).value_or(0);
+    } else if (const std::optional<JobCounts> counts =
+                   m_store.counts(QDateTime::currentMSecsSinceEpoch(), &error)) {
+        total = counts->queued + counts->running + counts->completed + counts->failed +
+                counts->cancelled;
+    }
+    const auto told = [&progress, total](qint64 done) {
+        return progress ? progress(done, total) : true;
+    };
+    told(0);
+    QString why;
+    const qint64 count =
+        request.filter ? Csv::exportHistoryToFile(m_store, *request.filter, request.path, &why, told)
+                       : Csv::exportJobsToFile(m_store, request.path, &why, told);
+    if (count < 0)
+        out.error = {StoreError::Kind::Invalid, why, QStringLiteral("path"), 0};
+    else
+        out.value = count;
+    return out;
+}

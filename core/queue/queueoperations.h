@@ -1,0 +1,68 @@
+#pragma once
+
+#include "job/queuetypes.h"
+
+#include <QStringList>
+#include <QVector>
+
+#include <functional>
+
+class JobStore;
+
+/// What a queue operation does beyond the store, once its change is committed. In the process
+/// that runs jobs, JobQueue wakes its runner and refreshes the window (`changed`) and aborts the
+/// running job (`abortRunning`); the REST API's thread passes both on to it. Either may be empty.
+struct QueueEffects
+{
+    std::function<void()> changed;            ///< the queue changed: wake the runner, refresh
+    std::function<void(qint64)> abortRunning; ///< this running job is to be cancelled: abort it
+};
+
+/// The named queue operations — add, add many, cancel, retry, move, pause and resume, clear the
+/// history, the reads and the export — each one store step followed by its effects, written once
+/// for every caller. Synchronous, on the JobStore of the calling thread: JobQueue runs them on
+/// its store thread for the window, the REST API on its own connection, the command line in
+/// main(). Changes are never refused for their caller: rules live in prepareJobs() and the store.
+class QueueOperations final
+{
+public:
+    explicit QueueOperations(JobStore &store, QueueEffects effects = {});
+    Q_DISABLE_COPY_MOVE(QueueOperations)
+
+    JobStore &store() { return m_store; }
+
+    /// Queues a validated job; an identical queued job is returned instead, marked duplicate.
+    QueueResult<AddOutcome> add(const NewJob &job);
+    /// Queues one job per dealer, in order, in one transaction, skipping covered dealers.
+    QueueResult<BulkOutcome> addMany(const QStringList &dealerIds, const NewJob &common);
+    /// Cancels each job: a queued one at once, a running one by aborting it where it runs.
+    CancelReport cancel(const QVector<qint64> &ids);
+    /// Queues failed or cancelled jobs again, in the order given.
+    RetryReport retry(const QVector<qint64> &ids);
+    /// Moves queued jobs in the run order, one after the other in the order given; returns one
+    /// error per job that could not be moved.
+    QVector<StoreError> move(const QVector<qint64> &ids, MoveOp op);
+    /// Stops (or restarts) taking new jobs; the running one finishes. Returns the new state.
+    QueueResult<bool> setPaused(bool paused);
+    /// Removes every completed, failed and cancelled job and its log; returns how many.
+    QueueResult<qint64> clearFinished();
+
+    QueueResult<Job> job(qint64 id);
+    QueueResult<JobDetails> details(qint64 id);
+    QueueResult<QueueStatus> status(int limit);
+    QueueResult<QVector<Job>> history(const HistoryFilter &filter);
+    QueueResult<qint64> historyCount(const HistoryFilter &filter);
+    /// Everything the window shows, at `nowMs`: the status with the first `queueLimit` queued
+    /// jobs, the counts, and the history page `filter` names with its total.
+    QueueSnapshot snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs);
+    /// Writes the CSV of `request` (SPEC §5); `progress(done, total)` is told how far it got
+    /// and returns false to stop. Returns how many jobs were written.
+    QueueResult<qint64> exportCsv(const ExportRequest &request,
+                                  const std::function<bool(qint64, qint64)> &progress = {});
+
+private:
+    void changed();
+
+    JobStore &m_store;
+    QueueEffects m_effects;
+};
