@@ -2,6 +2,7 @@
 
 #include "api/apihandler.h"
 #include "api/apirequest_p.h"
+#include "job/jobjson.h"
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
 
@@ -260,6 +261,6 @@ QJsonArray jobArray(const QVector<Job> &jobs, qint64 now)
 {
     QJsonArray array;
     for (const Job &job : jobs)
-        array.push_back(job.toJson(now));
+        array.push_back(jobToJson(job, now));
     return array;
 }

@@ -2,6 +2,7 @@
 
 #include "api/apicontext.h"
 #include "api/apirequest_p.h"
+#include "job/jobjson.h"
 #include "job/jobrequest.h"
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
@@ -82,7 +83,7 @@ ApiResponse QueueController::queueOne(const QJsonObject &object, bool legacy)
     const std::optional<AddOutcome> outcome = s->addJob(job, &error);
     if (!outcome)
         return storeFailure(error);
-    QJsonObject body = outcome->job.toJson(nowMs());
+    QJsonObject body = jobToJson(outcome->job, nowMs());
     body.insert(QStringLiteral("duplicate"), outcome->duplicate);
     if (legacy)
         body.insert(QStringLiteral("deprecated"), true);
@@ -244,7 +245,7 @@ ApiResponse QueueController::queueStatus(const ApiRequest &request)
     const QueueStatus &status = cache.status;
     const QJsonObject rest{
         {QStringLiteral("current_job"),
-         status.current ? QJsonValue(status.current->toJson(nowMs())) : QJsonValue()},
+         status.current ? QJsonValue(jobToJson(*status.current, nowMs())) : QJsonValue()},
         {QStringLiteral("queue_length"), status.queueLength},
         {QStringLiteral("is_processing"), status.current.has_value()},
         {QStringLiteral("is_paused"), status.paused},
@@ -267,7 +268,7 @@ ApiResponse QueueController::jobStatus(qint64 id)
     const std::optional<Job> job = s->job(id, &error);
     if (!job)
         return storeFailure(error);
-    return ApiResponse::json(200, job->toJson(nowMs()));
+    return ApiResponse::json(200, jobToJson(*job, nowMs()));
 }
 
 ApiResponse QueueController::cancel(qint64 id)
@@ -288,7 +289,7 @@ ApiResponse QueueController::cancel(qint64 id)
     const std::optional<Job> job = s->job(id, &error);
     if (!job)
         return storeFailure(error);
-    return ApiResponse::json(running ? 202 : 200, job->toJson(nowMs()));
+    return ApiResponse::json(running ? 202 : 200, jobToJson(*job, nowMs()));
 }
 
 ApiResponse QueueController::clearCompleted()
@@ -318,7 +319,7 @@ ApiResponse QueueController::retry(qint64 id)
         return storeFailure(error, QStringLiteral("not_retryable"));
     if (m_context.config.queueChanged)
         m_context.config.queueChanged();
-    return ApiResponse::json(200, job->toJson(nowMs()));
+    return ApiResponse::json(200, jobToJson(*job, nowMs()));
 }
 
 ApiResponse QueueController::setPaused(bool paused)
