@@ -1,3 +1,4 @@
+#include "job/jobjson.h"
 #include "store/database.h"
 #include "store/jobstore.h"
 #include "testsupport.h"
@@ -204,7 +205,7 @@ QString TestHostileInput::snapshot(QString *error) const
                     store.forEachJob(
                         [&](const Job &job) {
                             lines << QString::fromUtf8(
-                                QJsonDocument(job.toJson(1)).toJson(QJsonDocument::Compact));
+                                QJsonDocument(jobToJson(job, 1)).toJson(QJsonDocument::Compact));
                             return true;
                         },
                         &e);

@@ -1,4 +1,5 @@
 #include "store/jobstore.h"
+#include "job/jobjson.h"
 #include "source/pagedecoder.h"
 #include "testsupport.h"
 
@@ -222,7 +223,7 @@ void TestJobStore::addOneKeepsFields()
     QCOMPARE(job.startedMs, 0);
     QVERIFY(!job.result);
     QVERIFY(job.error.isNull());
-    QCOMPARE(job.toJson(0).value("dealer_id").toString(), QStringLiteral("00999"));
+    QCOMPARE(jobToJson(job, 0).value("dealer_id").toString(), QStringLiteral("00999"));
 }
 
 void TestJobStore::identicalQueuedJobIsNotQueuedTwice()

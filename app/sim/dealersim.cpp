@@ -1,5 +1,6 @@
 #include "sim/dealersim.h"
 
+#include "job/httpstatus.h"
 #include "job/validation.h"
 
 #include <algorithm>
@@ -218,38 +219,6 @@ void appendItem(QByteArray &out, const ItemContext &ctx, qint64 index, bool nul)
     out += "\"}";
 }
 
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 302:
-        return "Found";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 413:
-        return "Payload Too Large";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 501:
-        return "Not Implemented";
-    default:
-        return "Unknown";
-    }
-}
-
 QByteArray decodeComponent(QByteArray raw, bool plusIsSpace)
 {
     if (plusIsSpace)
@@ -327,7 +296,7 @@ public:
             return;
         m_keepAlive = keepAlive;
         QByteArray head = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' +
-                          reasonPhrase(answer.status) + "\r\n" + answer.headers;
+                          httpReasonPhrase(answer.status, "Unknown") + "\r\n" + answer.headers;
         if (answer.chunked) {
             head += "Transfer-Encoding: chunked\r\n";
         } else {

@@ -1,54 +1,26 @@
 #pragma once
 
+#include "api/apirequest.h"
+
 #include <functional>
 #include <memory>
 
 #include <QByteArray>
-#include <QIODevice>
-#include <QJsonArray>
-#include <QJsonObject>
-#include <QList>
-#include <QPair>
-#include <QString>
 #include <QStringList>
-#include <QUrlQuery>
 
+class ApiContext;
 class ApiMetrics;
+class HistoryController;
 class JobStore;
+class MetricsController;
+class QueueController;
 
-/// One HTTP request as the REST API sees it, whatever server received it.
-struct ApiRequest
-{
-    QByteArray method; ///< "GET", "POST", ...
-    QString path;      ///< decoded, e.g. "/jobs/queue/12/status"
-    QUrlQuery query;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-
-    /// The first header called `name` (case-insensitive); empty when absent.
-    QByteArray header(const QByteArray &name) const;
-};
-
-/// The answer to one request: a status, a body (JSON unless said otherwise) and extra headers.
-/// A large body comes as a device to stream instead (`stream`, with its size known).
-struct ApiResponse
-{
-    int status = 200;
-    QByteArray contentType = "application/json";
-    QByteArray body;
-    std::unique_ptr<QIODevice> stream;
-    QList<QPair<QByteArray, QByteArray>> headers;
-
-    static ApiResponse json(int status, const QJsonObject &object);
-    /// `{"error":{"code","message","field"[,"details"]}}` (SPEC §4).
-    static ApiResponse error(int status, const QString &code, const QString &message,
-                             const QString &field = {}, const QJsonArray &details = {});
-};
-
-/// The REST API of SPEC §4 as a routing table and its handlers: request in, status and JSON
-/// out, on the JobStore of the calling thread. It knows nothing of sockets, so it is tested
-/// directly; ApiServer carries it over HTTP. Every queue operation goes through the store and
-/// prepareJobs(), the same rules as the window and the command line.
+/// The REST API of SPEC §4 as a routing table: request in, status and JSON out, on the JobStore
+/// of the calling thread. It checks the token, the route, the query's parameters and the JSON
+/// body, then hands the call to the controller of its area (queue, history, metrics). It knows
+/// nothing of sockets, so it is tested directly; ApiServer carries it over HTTP. Every queue
+/// operation goes through the store and prepareJobs(), the same rules as the window and the
+/// command line.
 class ApiHandler final
 {
     Q_DISABLE_COPY_MOVE(ApiHandler)
@@ -85,30 +57,8 @@ private:
     static const QList<Route> &routes();
     ApiResponse dispatch(const ApiRequest &request);
 
-    ApiResponse health();
-    ApiResponse metrics();
-    ApiResponse queueOne(const QJsonObject &body, bool legacy);
-    ApiResponse queueBulk(const QJsonObject &body, bool legacy);
-    ApiResponse queueStatus(const ApiRequest &request);
-    ApiResponse jobStatus(qint64 id);
-    ApiResponse cancel(qint64 id);
-    ApiResponse clearCompleted();
-    ApiResponse retry(qint64 id);
-    ApiResponse setPaused(bool paused);
-    ApiResponse history(const ApiRequest &request);
-    ApiResponse historyCsv(const ApiRequest &request);
-
-    /// The store, reopened first if its connection was lost; null with *response set when the
-    /// database cannot be reached.
-    JobStore *store(ApiResponse *response);
-
-    /// On SQLite, the last status read, reused while the database is unchanged: PRAGMA
-    /// data_version tells another connection's commits, `m_writes` this one's.
-    struct StatusCache;
-    std::unique_ptr<StatusCache> m_statusCache;
-    quint64 m_writes = 0;
-    quint64 m_opens = 0;
-
-    JobStore &m_store;
-    Config m_config;
+    std::unique_ptr<ApiContext> m_context;
+    std::unique_ptr<QueueController> m_queue;
+    std::unique_ptr<HistoryController> m_history;
+    std::unique_ptr<MetricsController> m_metrics;
 };

@@ -1,5 +1,7 @@
 #include "api/apiserver.h"
 
+#include "job/httpstatus.h"
+
 #include <QHttpServerRequest>
 #include <QAbstractHttpServer>
 #include <QJsonDocument>
@@ -15,46 +17,6 @@
 namespace {
 
 constexpr char CloseProperty[] = "dealerq_close_after_response";
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 100:
-        return "Continue";
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 202:
-        return "Accepted";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 409:
-        return "Conflict";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Payload Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Status";
-    }
-}
 
 /// Streams a response body from a device, a chunk at a time as the socket drains.
 class BodyStreamer final : public QObject
@@ -108,7 +70,7 @@ void writeResponse(QTcpSocket *socket, ApiResponse response, AfterResponse after
     const qint64 length =
         response.stream ? response.stream->size() - response.stream->pos() : response.body.size();
     QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
-                      reasonPhrase(response.status) + "\r\n";
+                      httpReasonPhrase(response.status, "Status") + "\r\n";
     head += "Content-Type: " + response.contentType + "\r\n";
     for (const auto &[name, value] : response.headers)
         head += name + ": " + value + "\r\n";

@@ -1,7 +1,5 @@
 #include "job/job.h"
 
-#include "job/timeformat.h"
-
 #include <array>
 #include <utility>
 
@@ -48,11 +46,6 @@ std::optional<Enum> valueOf(const std::array<std::pair<Enum, const char *>, N> &
     return std::nullopt;
 }
 
-QJsonValue timeValue(qint64 ms)
-{
-    return ms == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(formatTimestamp(ms));
-}
-
 } // namespace
 
 QString jobStatusName(JobStatus status)
@@ -75,21 +68,6 @@ std::optional<ErrorCategory> errorCategoryFromString(const QString &text)
     return valueOf(CategoryNames, text);
 }
 
-QJsonObject JobResult::toJson() const
-{
-    return {{QStringLiteral("pages"), pages},
-            {QStringLiteral("fetched"), fetched},
-            {QStringLiteral("inserted"), inserted},
-            {QStringLiteral("updated"), updated},
-            {QStringLiteral("unchanged"), unchanged}};
-}
-
-QJsonObject JobError::toJson() const
-{
-    return {{QStringLiteral("message"), message},
-            {QStringLiteral("category"), errorCategoryName(category)}};
-}
-
 std::optional<double> Job::durationSeconds(qint64 nowMs) const
 {
     if (startedMs == 0)
@@ -98,26 +76,4 @@ std::optional<double> Job::durationSeconds(qint64 nowMs) const
     if (end == 0 || end < startedMs)
         return std::nullopt;
     return double(end - startedMs) / 1000.0;
-}
-
-QJsonObject Job::toJson(qint64 nowMs) const
-{
-    const std::optional<double> duration = durationSeconds(nowMs);
-    return {
-        {QStringLiteral("job_id"), id},
-        {QStringLiteral("dealer_id"), dealerId},
-        {QStringLiteral("fetch_type"), fetchType},
-        {QStringLiteral("from_time"), timeValue(fromMs)},
-        {QStringLiteral("to_time"), timeValue(toMs)},
-        {QStringLiteral("status"), jobStatusName(status)},
-        {QStringLiteral("priority"), priority},
-        {QStringLiteral("created_at"), timeValue(createdMs)},
-        {QStringLiteral("started_at"), timeValue(startedMs)},
-        {QStringLiteral("finished_at"), timeValue(finishedMs)},
-        {QStringLiteral("duration_s"), duration ? QJsonValue(*duration) : QJsonValue()},
-        {QStringLiteral("attempts"), attempts},
-        {QStringLiteral("cancel_requested"), cancelRequested},
-        {QStringLiteral("result"), result ? QJsonValue(result->toJson()) : QJsonValue()},
-        {QStringLiteral("error"), error.isNull() ? QJsonValue() : QJsonValue(error.toJson())},
-    };
 }

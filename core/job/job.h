@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 
@@ -45,7 +44,6 @@ struct JobResult
     qint64 updated = 0;
     qint64 unchanged = 0;
 
-    QJsonObject toJson() const;
     friend bool operator==(const JobResult &a, const JobResult &b)
     {
         return a.pages == b.pages && a.fetched == b.fetched && a.inserted == b.inserted &&
@@ -60,7 +58,6 @@ struct JobError
     ErrorCategory category = ErrorCategory::None;
 
     bool isNull() const { return category == ErrorCategory::None && message.isEmpty(); }
-    QJsonObject toJson() const;
 };
 
 /// One job as the store keeps it. Times are milliseconds since the epoch (UTC); 0 means unset.
@@ -90,8 +87,6 @@ struct Job
     }
     /// Seconds the latest attempt has taken: until `nowMs` while running; null when not started.
     std::optional<double> durationSeconds(qint64 nowMs) const;
-    /// The flat JSON object of SPEC §4, every field of SPEC §1.
-    QJsonObject toJson(qint64 nowMs) const;
 };
 
 Q_DECLARE_METATYPE(Job)

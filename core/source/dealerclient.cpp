@@ -1,5 +1,7 @@
 #include "source/dealerclient.h"
 
+#include "job/httpstatus.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -15,47 +17,12 @@ namespace {
 
 constexpr qsizetype MaxErrorBodyBytes = 4096;
 
-struct StatusPhrase
-{
-    int status;
-    const char *phrase;
-};
-
-constexpr StatusPhrase StatusPhrases[] = {
-    {204, "No Content"},
-    {301, "Moved Permanently"},
-    {302, "Found"},
-    {303, "See Other"},
-    {304, "Not Modified"},
-    {307, "Temporary Redirect"},
-    {308, "Permanent Redirect"},
-    {400, "Bad Request"},
-    {401, "Unauthorized"},
-    {403, "Forbidden"},
-    {404, "Not Found"},
-    {405, "Method Not Allowed"},
-    {408, "Request Timeout"},
-    {409, "Conflict"},
-    {410, "Gone"},
-    {413, "Payload Too Large"},
-    {414, "URI Too Long"},
-    {422, "Unprocessable Entity"},
-    {429, "Too Many Requests"},
-    {500, "Internal Server Error"},
-    {501, "Not Implemented"},
-    {502, "Bad Gateway"},
-    {503, "Service Unavailable"},
-    {504, "Gateway Timeout"},
-};
-
 /// "404 Not Found": our own wording, never the server's (which could say anything).
 QString statusText(int status)
 {
-    for (const StatusPhrase &known : StatusPhrases) {
-        if (known.status == status)
-            return QStringLiteral("%1 %2").arg(QString::number(status),
-                                               QLatin1String(known.phrase));
-    }
+    const QByteArray phrase = httpReasonPhrase(status);
+    if (!phrase.isEmpty())
+        return QStringLiteral("%1 %2").arg(QString::number(status), QLatin1String(phrase));
     return QString::number(status);
 }
 

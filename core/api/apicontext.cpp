@@ -1,0 +1,24 @@
+#include "api/apicontext.h"
+
+#include "api/apirequest_p.h"
+#include "store/jobstore.h"
+
+#include <utility>
+
+ApiContext::ApiContext(JobStore &store, ApiHandler::Config config)
+    : config(std::move(config))
+    , m_store(store)
+{}
+
+JobStore *ApiContext::store(ApiResponse *response)
+{
+    if (!m_store.isOpen()) {
+        ++opens;
+        StoreError error;
+        if (!m_store.reopen(&error)) {
+            *response = storeFailure(error);
+            return nullptr;
+        }
+    }
+    return &m_store;
+}

@@ -1,0 +1,337 @@
+#include "api/queuecontroller.h"
+
+#include "api/apicontext.h"
+#include "api/apirequest_p.h"
+#include "job/jobjson.h"
+#include "job/jobrequest.h"
+#include "source/pagedecoder.h"
+#include "store/jobstore.h"
+
+#include <utility>
+
+#include <QJsonDocument>
+#include <QSqlQuery>
+
+struct QueueController::StatusCache
+{
+    int limit = -1;
+    qint64 dataVersion = -1;
+    quint64 writes = 0;
+    quint64 opens = 0;
+    QueueStatus status;
+    QByteArray queuedJson; ///< queued jobs' JSON does not depend on the time: no duration
+};
+
+QueueController::QueueController(ApiContext &context)
+    : m_statusCache(std::make_unique<StatusCache>())
+    , m_context(context)
+{}
+
+QueueController::~QueueController() = default;
+
+ApiResponse QueueController::queueOne(const QJsonObject &object, bool legacy)
+{
+    ApiResponse failure;
+    Problems problems;
+    FieldReader reader(object, &problems);
+    reader.refuseUnknown({QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
+                          QStringLiteral("from_time"), QStringLiteral("to_time"),
+                          QStringLiteral("priority"), QStringLiteral("run_next")});
+    JobRequest jobRequest;
+    bool dealerGiven = false;
+    const QString dealerId = reader.string(QStringLiteral("dealer_id"), true, &dealerGiven);
+    jobRequest.fetchType = reader.string(QStringLiteral("fetch_type"), true);
+    jobRequest.from = reader.string(QStringLiteral("from_time"), false);
+    jobRequest.to = reader.string(QStringLiteral("to_time"), false);
+    jobRequest.priority = reader.integer(QStringLiteral("priority"), -1000000, 1000000, 0);
+    jobRequest.runNext = reader.boolean(QStringLiteral("run_next")) || legacy;
+    jobRequest.dealerIds = QStringList{dealerId};
+    if (dealerGiven) {
+        // The same rules as a list: surrounding blanks dropped, then checked.
+        const DealerIdList checked = checkDealerIds(jobRequest.dealerIds);
+        if (checked.valid.isEmpty())
+            problems.add(QStringLiteral("invalid_field"), QStringLiteral("dealer_id"),
+                         checked.invalid.isEmpty() ? QStringLiteral("dealer_id is blank")
+                                                   : checked.invalid.first().reason);
+    }
+    QVector<FieldError> errors;
+    const std::optional<PreparedJobs> prepared =
+        prepareJobs(jobRequest, m_context.config.fetchTypes, nowMs(), &errors);
+    if (!prepared) {
+        // Type problems already named the field; add only what they did not cover.
+        for (const FieldError &error : errors) {
+            if (error.field == QLatin1String("dealer_id"))
+                continue;
+            if (error.field == QLatin1String("fetch_type") && jobRequest.fetchType.isEmpty())
+                continue;
+            problems.add(QStringLiteral("invalid_field"), error.field, error.message);
+        }
+        if (problems.isEmpty()) {
+            for (const FieldError &error : errors)
+                problems.add(QStringLiteral("invalid_field"), error.field, error.message);
+        }
+    }
+    if (!problems.isEmpty())
+        return problems.response();
+
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    NewJob job = prepared->common;
+    job.dealerId = prepared->dealerIds.value(0);
+    StoreError error;
+    const std::optional<AddOutcome> outcome = s->addJob(job, &error);
+    if (!outcome)
+        return storeFailure(error);
+    QJsonObject body = jobToJson(outcome->job, nowMs());
+    body.insert(QStringLiteral("duplicate"), outcome->duplicate);
+    if (legacy)
+        body.insert(QStringLiteral("deprecated"), true);
+    if (!outcome->duplicate && m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    ApiResponse response = ApiResponse::json(outcome->duplicate ? 200 : 201, body);
+    if (legacy)
+        response.headers.push_back({"Deprecation", "true"});
+    return response;
+}
+
+ApiResponse QueueController::queueBulk(const QJsonObject &object, bool legacy)
+{
+    ApiResponse failure;
+    const QJsonValue idsValue = object.value(QStringLiteral("dealer_ids"));
+    if (idsValue.isArray() && idsValue.toArray().size() > ApiHandler::MaxDealerIds)
+        return ApiResponse::error(413, QStringLiteral("too_many_ids"),
+                                  QStringLiteral("%1 dealer IDs in one call; at most %2 are "
+                                                 "accepted: split the list")
+                                      .arg(idsValue.toArray().size())
+                                      .arg(ApiHandler::MaxDealerIds),
+                                  QStringLiteral("dealer_ids"));
+    Problems problems;
+    FieldReader reader(object, &problems);
+    reader.refuseUnknown({QStringLiteral("dealer_ids"), QStringLiteral("fetch_type"),
+                          QStringLiteral("from_time"), QStringLiteral("to_time"),
+                          QStringLiteral("priority"), QStringLiteral("partial"),
+                          QStringLiteral("run_next")});
+    JobRequest jobRequest;
+    if (idsValue.isUndefined() || idsValue.isNull()) {
+        problems.add(QStringLiteral("missing_field"), QStringLiteral("dealer_ids"),
+                     QStringLiteral("dealer_ids is required: a list of dealer IDs"));
+    } else if (!idsValue.isArray()) {
+        problems.add(QStringLiteral("wrong_type"), QStringLiteral("dealer_ids"),
+                     QStringLiteral("dealer_ids must be an array of strings, not %1")
+                         .arg(jsonTypeName(idsValue)));
+    } else {
+        const QJsonArray ids = idsValue.toArray();
+        for (int i = 0; i < ids.size(); ++i) {
+            if (ids.at(i).isString()) {
+                jobRequest.dealerIds << ids.at(i).toString();
+                continue;
+            }
+            problems.add(QStringLiteral("wrong_type"), QStringLiteral("dealer_ids"),
+                         QStringLiteral("dealer_ids[%1] must be a string, not %2%3")
+                             .arg(i)
+                             .arg(jsonTypeName(ids.at(i)),
+                                  ids.at(i).isDouble()
+                                      ? QStringLiteral(" (write IDs in quotes, so that "
+                                                       "leading zeros are kept)")
+                                      : QString()),
+                         {{QStringLiteral("index"), i}});
+        }
+    }
+    jobRequest.fetchType = reader.string(QStringLiteral("fetch_type"), true);
+    jobRequest.from = reader.string(QStringLiteral("from_time"), false);
+    jobRequest.to = reader.string(QStringLiteral("to_time"), false);
+    jobRequest.priority = reader.integer(QStringLiteral("priority"), -1000000, 1000000, 0);
+    jobRequest.partial = reader.boolean(QStringLiteral("partial"));
+    jobRequest.runNext = reader.boolean(QStringLiteral("run_next")) || legacy;
+
+    const DealerIdList checked = checkDealerIds(jobRequest.dealerIds);
+    if (idsValue.isArray() && problems.isEmpty() && checked.valid.isEmpty() &&
+        checked.invalid.isEmpty())
+        problems.add(QStringLiteral("invalid_field"), QStringLiteral("dealer_ids"),
+                     QStringLiteral("no dealer ID given"));
+    if (!jobRequest.partial || checked.valid.isEmpty()) {
+        for (const DealerIdList::Invalid &bad : checked.invalid)
+            problems.add(QStringLiteral("invalid_dealer_id"), QStringLiteral("dealer_ids"),
+                         bad.reason, {{QStringLiteral("dealer_id"), bad.id}});
+    }
+    QVector<FieldError> errors;
+    const std::optional<PreparedJobs> prepared =
+        prepareJobs(jobRequest, m_context.config.fetchTypes, nowMs(), &errors);
+    if (!prepared) {
+        for (const FieldError &error : errors) {
+            if (error.field == QLatin1String("fetch_type") && jobRequest.fetchType.isEmpty())
+                continue;
+            if (error.field != QLatin1String("dealer_id"))
+                problems.add(QStringLiteral("invalid_field"), error.field, error.message);
+        }
+        if (problems.isEmpty()) {
+            for (const FieldError &error : errors)
+                problems.add(QStringLiteral("invalid_field"), QStringLiteral("dealer_ids"),
+                             error.message);
+        }
+    }
+    if (!problems.isEmpty())
+        return problems.response();
+
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    const std::optional<BulkOutcome> outcome =
+        s->addJobs(prepared->dealerIds, prepared->common, &error);
+    if (!outcome)
+        return storeFailure(error);
+    QJsonArray ids;
+    for (qint64 id : outcome->jobIds)
+        ids.push_back(id);
+    QJsonArray skipped;
+    for (const BulkOutcome::Skipped &skip : outcome->skipped)
+        skipped.push_back(QJsonObject{{QStringLiteral("dealer_id"), skip.dealerId},
+                                      {QStringLiteral("reason"), skip.reason},
+                                      {QStringLiteral("existing_job_id"), skip.existingJobId}});
+    for (const DealerIdList::Invalid &bad : prepared->invalid)
+        skipped.push_back(QJsonObject{{QStringLiteral("dealer_id"), bad.id},
+                                      {QStringLiteral("reason"), bad.reason}});
+    QJsonObject body{{QStringLiteral("job_ids"), ids},
+                     {QStringLiteral("added"), ids.size()},
+                     {QStringLiteral("skipped"), skipped}};
+    if (legacy)
+        body.insert(QStringLiteral("deprecated"), true);
+    if (!ids.isEmpty() && m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    ApiResponse response = ApiResponse::json(ids.isEmpty() ? 200 : 201, body);
+    if (legacy)
+        response.headers.push_back({"Deprecation", "true"});
+    return response;
+}
+
+ApiResponse QueueController::queueStatus(const ApiRequest &request)
+{
+    Problems problems;
+    const std::optional<int> limit = queryInt(request.query, QStringLiteral("limit"), 0,
+                                              ApiHandler::MaxListLimit, 100, &problems);
+    if (!limit)
+        return problems.response();
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    // Scripts poll this: on SQLite, reuse the last read while nothing has been committed since
+    // (data_version changes with every other connection's commit; one cheap pragma).
+    qint64 dataVersion = -1;
+    if (s->database().isSqlite()) {
+        QSqlQuery q(s->database().db());
+        if (q.exec(QStringLiteral("PRAGMA data_version")) && q.next())
+            dataVersion = q.value(0).toLongLong();
+    }
+    StatusCache &cache = *m_statusCache;
+    if (dataVersion < 0 || cache.dataVersion != dataVersion || cache.limit != *limit ||
+        cache.writes != m_context.writes || cache.opens != m_context.opens) {
+        StoreError error;
+        std::optional<QueueStatus> status = s->queueStatus(*limit, &error);
+        if (!status) {
+            cache.dataVersion = -1;
+            return storeFailure(error);
+        }
+        cache.status = std::move(*status);
+        cache.queuedJson =
+            QJsonDocument(jobArray(cache.status.queued, 0)).toJson(QJsonDocument::Compact);
+        cache.limit = *limit;
+        cache.dataVersion = dataVersion;
+        cache.writes = m_context.writes;
+        cache.opens = m_context.opens;
+    }
+    const QueueStatus &status = cache.status;
+    const QJsonObject rest{
+        {QStringLiteral("current_job"),
+         status.current ? QJsonValue(jobToJson(*status.current, nowMs())) : QJsonValue()},
+        {QStringLiteral("queue_length"), status.queueLength},
+        {QStringLiteral("is_processing"), status.current.has_value()},
+        {QStringLiteral("is_paused"), status.paused},
+        {QStringLiteral("runner"),
+         status.runnerHolder.isEmpty() ? QJsonValue() : QJsonValue(status.runnerHolder)}};
+    ApiResponse response;
+    response.body = QJsonDocument(rest).toJson(QJsonDocument::Compact);
+    response.body.chop(1); // the closing brace: queued_jobs goes in as already serialized
+    response.body += ",\"queued_jobs\":" + cache.queuedJson + '}';
+    return response;
+}
+
+ApiResponse QueueController::jobStatus(qint64 id)
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    const std::optional<Job> job = s->job(id, &error);
+    if (!job)
+        return storeFailure(error);
+    return ApiResponse::json(200, jobToJson(*job, nowMs()));
+}
+
+ApiResponse QueueController::cancel(qint64 id)
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    const std::optional<CancelOutcome> outcome = s->cancelJob(id, &error);
+    if (!outcome)
+        return storeFailure(error, QStringLiteral("already_finished"));
+    const bool running = *outcome == CancelOutcome::AbortRequested;
+    if (running && m_context.config.cancelRunning)
+        m_context.config.cancelRunning(id);
+    if (m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    const std::optional<Job> job = s->job(id, &error);
+    if (!job)
+        return storeFailure(error);
+    return ApiResponse::json(running ? 202 : 200, jobToJson(*job, nowMs()));
+}
+
+ApiResponse QueueController::clearCompleted()
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    const std::optional<qint64> removed = s->clearFinished(&error);
+    if (!removed)
+        return storeFailure(error);
+    if (m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    return ApiResponse::json(200, {{QStringLiteral("removed"), *removed}});
+}
+
+ApiResponse QueueController::retry(qint64 id)
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    const std::optional<Job> job = s->retryJob(id, &error);
+    if (!job)
+        return storeFailure(error, QStringLiteral("not_retryable"));
+    if (m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    return ApiResponse::json(200, jobToJson(*job, nowMs()));
+}
+
+ApiResponse QueueController::setPaused(bool paused)
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    StoreError error;
+    if (!s->setPaused(paused, &error))
+        return storeFailure(error);
+    if (m_context.config.queueChanged)
+        m_context.config.queueChanged();
+    return ApiResponse::json(200, {{QStringLiteral("is_paused"), paused}});
+}

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "api/apirequest.h"
+
+#include <memory>
+
+class ApiContext;
+
+/// The queue's calls of SPEC §4: add one job or many (and the deprecated /jobs/run forms, when
+/// `legacy`), the queue's and a job's status, cancel, retry, clear finished jobs, pause and
+/// resume. Each goes through the context's store and prepareJobs(); a change is then told
+/// through the Config's queueChanged() and cancelRunning().
+class QueueController final
+{
+    Q_DISABLE_COPY_MOVE(QueueController)
+
+public:
+    explicit QueueController(ApiContext &context);
+    ~QueueController();
+
+    ApiResponse queueOne(const QJsonObject &body, bool legacy);
+    ApiResponse queueBulk(const QJsonObject &body, bool legacy);
+    ApiResponse queueStatus(const ApiRequest &request);
+    ApiResponse jobStatus(qint64 id);
+    ApiResponse cancel(qint64 id);
+    ApiResponse clearCompleted();
+    ApiResponse retry(qint64 id);
+    ApiResponse setPaused(bool paused);
+
+private:
+    /// On SQLite, the last status read, reused while the database is unchanged: PRAGMA
+    /// data_version tells another connection's commits, the context's `writes` this one's.
+    struct StatusCache;
+    std::unique_ptr<StatusCache> m_statusCache;
+    ApiContext &m_context;
+};

@@ -1,0 +1,55 @@
+#include "job/jobjson.h"
+
+#include "job/timeformat.h"
+
+#include <optional>
+
+#include <QJsonValue>
+
+namespace {
+
+QJsonValue timeValue(qint64 ms)
+{
+    return ms == 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(formatTimestamp(ms));
+}
+
+} // namespace
+
+QJsonObject jobResultToJson(const JobResult &result)
+{
+    return {{QStringLiteral("pages"), result.pages},
+            {QStringLiteral("fetched"), result.fetched},
+            {QStringLiteral("inserted"), result.inserted},
+            {QStringLiteral("updated"), result.updated},
+            {QStringLiteral("unchanged"), result.unchanged}};
+}
+
+QJsonObject jobErrorToJson(const JobError &error)
+{
+    return {{QStringLiteral("message"), error.message},
+            {QStringLiteral("category"), errorCategoryName(error.category)}};
+}
+
+QJsonObject jobToJson(const Job &job, qint64 nowMs)
+{
+    const std::optional<double> duration = job.durationSeconds(nowMs);
+    return {
+        {QStringLiteral("job_id"), job.id},
+        {QStringLiteral("dealer_id"), job.dealerId},
+        {QStringLiteral("fetch_type"), job.fetchType},
+        {QStringLiteral("from_time"), timeValue(job.fromMs)},
+        {QStringLiteral("to_time"), timeValue(job.toMs)},
+        {QStringLiteral("status"), jobStatusName(job.status)},
+        {QStringLiteral("priority"), job.priority},
+        {QStringLiteral("created_at"), timeValue(job.createdMs)},
+        {QStringLiteral("started_at"), timeValue(job.startedMs)},
+        {QStringLiteral("finished_at"), timeValue(job.finishedMs)},
+        {QStringLiteral("duration_s"), duration ? QJsonValue(*duration) : QJsonValue()},
+        {QStringLiteral("attempts"), job.attempts},
+        {QStringLiteral("cancel_requested"), job.cancelRequested},
+        {QStringLiteral("result"),
+         job.result ? QJsonValue(jobResultToJson(*job.result)) : QJsonValue()},
+        {QStringLiteral("error"),
+         job.error.isNull() ? QJsonValue() : QJsonValue(jobErrorToJson(job.error))},
+    };
+}
