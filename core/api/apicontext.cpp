@@ -8,6 +8,7 @@
 ApiContext::ApiContext(JobStore &store, ApiHandler::Config config)
     : config(std::move(config))
     , m_store(store)
+    , m_operations(store, QueueEffects{this->config.queueChanged, this->config.cancelRunning})
 {}
 
 JobStore *ApiContext::store(ApiResponse *response)
@@ -21,4 +22,9 @@ JobStore *ApiContext::store(ApiResponse *response)
         }
     }
     return &m_store;
+}
+
+QueueOperations *ApiContext::queue(ApiResponse *response)
+{
+    return store(response) ? &m_operations : nullptr;
 }

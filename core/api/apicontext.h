@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/apihandler.h"
+#include "queue/queueoperations.h"
 
 class JobStore;
 
@@ -16,6 +17,9 @@ public:
     /// The store, reopened first if its connection was lost; null with *response set when the
     /// database cannot be reached.
     JobStore *store(ApiResponse *response);
+    /// The queue's operations on store(), whose effects are the Config's queueChanged() and
+    /// cancelRunning(); null with *response set when the database cannot be reached.
+    QueueOperations *queue(ApiResponse *response);
 
     const ApiHandler::Config config;
     quint64 writes = 0; ///< calls other than GET so far: a cached read is stale after each
@@ -23,4 +27,5 @@ public:
 
 private:
     JobStore &m_store;
+    QueueOperations m_operations;
 };

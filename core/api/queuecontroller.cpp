@@ -4,6 +4,7 @@
 #include "api/apirequest_p.h"
 #include "job/jobjson.h"
 #include "job/jobrequest.h"
+#include "queue/queueoperations.h"
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
 
@@ -74,21 +75,19 @@ ApiResponse QueueController::queueOne(const QJsonObject &object, bool legacy)
     if (!problems.isEmpty())
         return problems.response();
 
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
     NewJob job = prepared->common;
     job.dealerId = prepared->dealerIds.value(0);
-    StoreError error;
-    const std::optional<AddOutcome> outcome = s->addJob(job, &error);
-    if (!outcome)
-        return storeFailure(error);
+    const QueueResult<AddOutcome> added = queue->add(job);
+    if (!added.ok())
+        return storeFailure(added.error);
+    const std::optional<AddOutcome> &outcome = added.value;
     QJsonObject body = jobToJson(outcome->job, nowMs());
     body.insert(QStringLiteral("duplicate"), outcome->duplicate);
     if (legacy)
         body.insert(QStringLiteral("deprecated"), true);
-    if (!outcome->duplicate && m_context.config.queueChanged)
-        m_context.config.queueChanged();
     ApiResponse response = ApiResponse::json(outcome->duplicate ? 200 : 201, body);
     if (legacy)
         response.headers.push_back({"Deprecation", "true"});
@@ -174,14 +173,13 @@ ApiResponse QueueController::queueBulk(const QJsonObject &object, bool legacy)
     if (!problems.isEmpty())
         return problems.response();
 
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<BulkOutcome> outcome =
-        s->addJobs(prepared->dealerIds, prepared->common, &error);
-    if (!outcome)
-        return storeFailure(error);
+    const QueueResult<BulkOutcome> added = queue->addMany(prepared->dealerIds, prepared->common);
+    if (!added.ok())
+        return storeFailure(added.error);
+    const std::optional<BulkOutcome> &outcome = added.value;
     QJsonArray ids;
     for (qint64 id : outcome->jobIds)
         ids.push_back(id);
@@ -198,8 +196,6 @@ ApiResponse QueueController::queueBulk(const QJsonObject &object, bool legacy)
                      {QStringLiteral("skipped"), skipped}};
     if (legacy)
         body.insert(QStringLiteral("deprecated"), true);
-    if (!ids.isEmpty() && m_context.config.queueChanged)
-        m_context.config.queueChanged();
     ApiResponse response = ApiResponse::json(ids.isEmpty() ? 200 : 201, body);
     if (legacy)
         response.headers.push_back({"Deprecation", "true"});
@@ -261,77 +257,62 @@ ApiResponse QueueController::queueStatus(const ApiRequest &request)
 ApiResponse QueueController::jobStatus(qint64 id)
 {
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<Job> job = s->job(id, &error);
-    if (!job)
-        return storeFailure(error);
-    return ApiResponse::json(200, jobToJson(*job, nowMs()));
+    const QueueResult<Job> job = queue->job(id);
+    if (!job.ok())
+        return storeFailure(job.error);
+    return ApiResponse::json(200, jobToJson(*job.value, nowMs()));
 }
 
 ApiResponse QueueController::cancel(qint64 id)
 {
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<CancelOutcome> outcome = s->cancelJob(id, &error);
-    if (!outcome)
-        return storeFailure(error, QStringLiteral("already_finished"));
-    const bool running = *outcome == CancelOutcome::AbortRequested;
-    if (running && m_context.config.cancelRunning)
-        m_context.config.cancelRunning(id);
-    if (m_context.config.queueChanged)
-        m_context.config.queueChanged();
-    const std::optional<Job> job = s->job(id, &error);
-    if (!job)
-        return storeFailure(error);
-    return ApiResponse::json(running ? 202 : 200, jobToJson(*job, nowMs()));
+    const CancelReport report = queue->cancel({id});
+    if (!report.errors.isEmpty())
+        return storeFailure(report.errors.first(), QStringLiteral("already_finished"));
+    const QueueResult<Job> job = queue->job(id);
+    if (!job.ok())
+        return storeFailure(job.error);
+    return ApiResponse::json(report.aborting.isEmpty() ? 200 : 202, jobToJson(*job.value, nowMs()));
 }
 
 ApiResponse QueueController::clearCompleted()
 {
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<qint64> removed = s->clearFinished(&error);
-    if (!removed)
-        return storeFailure(error);
-    if (m_context.config.queueChanged)
-        m_context.config.queueChanged();
-    return ApiResponse::json(200, {{QStringLiteral("removed"), *removed}});
+    const QueueResult<qint64> removed = queue->clearFinished();
+    if (!removed.ok())
+        return storeFailure(removed.error);
+    return ApiResponse::json(200, {{QStringLiteral("removed"), *removed.value}});
 }
 
 ApiResponse QueueController::retry(qint64 id)
 {
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<Job> job = s->retryJob(id, &error);
-    if (!job)
-        return storeFailure(error, QStringLiteral("not_retryable"));
-    if (m_context.config.queueChanged)
-        m_context.config.queueChanged();
-    return ApiResponse::json(200, jobToJson(*job, nowMs()));
+    const RetryReport report = queue->retry({id});
+    if (!report.errors.isEmpty())
+        return storeFailure(report.errors.first(), QStringLiteral("not_retryable"));
+    return ApiResponse::json(200, jobToJson(report.retried.first(), nowMs()));
 }
 
 ApiResponse QueueController::setPaused(bool paused)
 {
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    if (!s->setPaused(paused, &error))
-        return storeFailure(error);
-    if (m_context.config.queueChanged)
-        m_context.config.queueChanged();
+    const QueueResult<bool> done = queue->setPaused(paused);
+    if (!done.ok())
+        return storeFailure(done.error);
     return ApiResponse::json(200, {{QStringLiteral("is_paused"), paused}});
 }

@@ -8,8 +8,9 @@ class ApiContext;
 
 /// The queue's calls of SPEC §4: add one job or many (and the deprecated /jobs/run forms, when
 /// `legacy`), the queue's and a job's status, cancel, retry, clear finished jobs, pause and
-/// resume. Each goes through the context's store and prepareJobs(); a change is then told
-/// through the Config's queueChanged() and cancelRunning().
+/// resume. Requests are checked by prepareJobs(), the same rules as the window's and the command
+/// line's; each change is the queue's named operation (QueueOperations), which tells the Config's
+/// queueChanged() and cancelRunning().
 class QueueController final
 {
     Q_DISABLE_COPY_MOVE(QueueController)
