@@ -2,10 +2,11 @@
 
 #include "store/jobstore.h"
 
-StoreThread::StoreThread(DatabaseUrl url, QObject *parent)
+StoreThread::StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent)
     : QObject(parent)
     , m_url(std::move(url))
     , m_worker(new QObject)
+    , m_effects(std::move(effects))
 {
     m_thread.setObjectName(QStringLiteral("dealerq-store"));
     m_worker->moveToThread(&m_thread);
@@ -68,8 +69,6 @@ void JobQueue::start()
 {
     if (m_store)
         return;
-    m_store = std::make_unique<StoreThread>(m_config.runner.database);
-    connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
     // The effects of the operations run on the store thread; they reach this one queued, before
     // the operation's answer does.
     QueueEffects effects;
@@ -80,7 +79,8 @@ void JobQueue::start()
         QMetaObject::invokeMethod(
             this, [this, id] { cancelRunning(id); }, Qt::QueuedConnection);
     };
-    m_store->setEffects(std::move(effects));
+    m_store = std::make_unique<StoreThread>(m_config.runner.database, std::move(effects));
+    connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
     // Open the store's connection now, so that changes from other instances arrive from the
     // start.
     run(

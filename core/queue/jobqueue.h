@@ -23,15 +23,14 @@ class StoreThread final : public QObject
     Q_DISABLE_COPY_MOVE(StoreThread)
 
 public:
-    explicit StoreThread(DatabaseUrl url, QObject *parent = nullptr);
+    /// Starts the thread; `effects` are what operations() does beyond the store.
+    StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent = nullptr);
     ~StoreThread() override;
 
     /// The store, opened (or reopened after a lost connection) on first use. Store thread only.
     JobStore &store();
-    /// The queue operations on store(), with `effects`. Store thread only.
+    /// The queue operations on store(), with the effects given. Store thread only.
     QueueOperations &operations();
-    /// What operations() does beyond the store; set before the first operation.
-    void setEffects(QueueEffects effects) { m_effects = std::move(effects); }
     QObject *worker() const { return m_worker; }
     void stop();
 
