@@ -1,5 +1,5 @@
 #include "store/jobstore.h"
-#include "source/pagedecoder.h"
+#include "job/fetchedrecord.h"
 #include "testsupport.h"
 
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #include "store/jobstore.h"
 
-#include "source/pagedecoder.h"
+#include "job/fetchedrecord.h"
 #include "store/sqliteupsert.h"
 #include "job/timeformat.h"
 #include "job/validation.h"

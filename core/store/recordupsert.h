@@ -1,6 +1,6 @@
 #pragma once
 
-#include "source/pagedecoder.h"
+#include "job/fetchedrecord.h"
 
 #include <QVector>
 

@@ -1,8 +1,8 @@
 #include "store/sqliteupsert.h"
 
-#include "store/database.h"
+#include "job/fetchedrecord.h"
 #include "job/job.h"
-#include "source/pagedecoder.h"
+#include "store/database.h"
 
 #include <sqlite3.h>
 
