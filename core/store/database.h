@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+struct StoreError;
 struct sqlite3_stmt;
 
 enum class DbBackend
@@ -110,3 +111,10 @@ bool isConnectionLost(const class QSqlError &error, DbBackend backend);
 /// The same for an SQLite result code (primary or extended): I/O error, corrupt file, cannot
 /// open, not a database — the file must be closed and opened again.
 bool isSqliteConnectionLost(int code);
+
+/// Sets *error (when asked for) to a database failure with `message`.
+void setDatabaseError(StoreError *error, const QString &message);
+/// Sets the kind and message of *error (when asked for) to the failure of `query` while `what`:
+/// a lost connection (isConnectionLost()) or a database error, in the database's own words.
+void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
+                   const QString &what);

@@ -3,6 +3,7 @@
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
+#include "store/schema.h"
 
 #include <QHash>
 #include <QStringList>
@@ -39,7 +40,7 @@ class JobStore final
 {
 public:
     /// The newest schema this build knows.
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = NewestSchemaVersion;
 
     explicit JobStore(const DatabaseUrl &url);
     ~JobStore();
@@ -113,8 +114,6 @@ public:
 private:
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
-    bool migrate(int targetVersion, StoreError *error);
-    std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
     /// addJobs' steps for one chunk: queueing dealers at positions from `firstPosition` on
