@@ -83,6 +83,20 @@ private:
     std::unordered_map<std::string, sqlite3_stmt *> m_native;
 };
 
+/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
+class FinishOnExit final
+{
+public:
+    explicit FinishOnExit(QSqlQuery &query)
+        : m_query(query)
+    {}
+    ~FinishOnExit() { m_query.finish(); }
+    Q_DISABLE_COPY_MOVE(FinishOnExit)
+
+private:
+    QSqlQuery &m_query;
+};
+
 /// The PostgreSQL channel every committed change to the queue is announced on.
 inline const QString ChangeChannel = QStringLiteral("dealerq_jobs");
 

@@ -1,9 +1,8 @@
 #include "store/jobstore.h"
 
-#include "job/fetchedrecord.h"
 #include "job/timeformat.h"
+#include "store/recordwriter.h"
 #include "store/schema.h"
-#include "store/sqliteupsert.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -22,20 +21,6 @@ const QString JobColumns = QStringLiteral(
 const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
 const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
 
-/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
-class FinishOnExit final
-{
-public:
-    explicit FinishOnExit(QSqlQuery &query)
-        : m_query(query)
-    {}
-    ~FinishOnExit() { m_query.finish(); }
-    Q_DISABLE_COPY_MOVE(FinishOnExit)
-
-private:
-    QSqlQuery &m_query;
-};
-
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -44,9 +29,6 @@ qint64 nowMs()
 /// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
-
-/// How many records a PostgreSQL upsert writes per statement: 3 parameters a row.
-constexpr qsizetype RecordBatch = 500;
 
 /// "?, ?, ?" with `count` question marks.
 QString placeholders(qsizetype count)
@@ -927,137 +909,6 @@ bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
     return setMetaValue(QStringLiteral("runner_holder"), holder, error);
 }
 
-bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &records,
-                             JobResult *result, StoreError *error)
-{
-    result->inserted = result->updated = result->unchanged = 0;
-    if (m_db->isSqlite()) {
-        UpsertCounts counts;
-        UpsertFailure failure;
-        if (!upsertRecordsSqlite(*m_db, job, records, &counts, &failure)) {
-            const bool lost = isSqliteConnectionLost(failure.code);
-            m_connectionLost = m_connectionLost || lost;
-            if (error)
-                *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
-                          QStringLiteral("database error while storing the records of job %1: %2")
-                              .arg(job.id)
-                              .arg(failure.message),
-                          {},
-                          0};
-            return false;
-        }
-        result->inserted = counts.inserted;
-        result->updated = counts.updated;
-        result->unchanged = counts.unchanged;
-        return true;
-    }
-
-    // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
-    // a round trip to the server. A batch ends before an id it already holds: one statement
-    // cannot write a row twice, and a repeated id is counted as upsertEach() counts it (against
-    // what the first one stored).
-    UpsertCounts counts;
-    qsizetype from = 0;
-    while (from < records.size()) {
-        QSet<QString> ids;
-        qsizetype to = from;
-        for (; to < records.size() && to - from < RecordBatch; ++to) {
-            const QString id = records.at(to).id();
-            if (ids.contains(id))
-                break;
-            ids.insert(id);
-        }
-        if (!upsertRecordBatch(job, records, from, to, &counts, error))
-            return false;
-        from = to;
-    }
-    result->inserted = counts.inserted;
-    result->updated = counts.updated;
-    result->unchanged = counts.unchanged;
-    return true;
-}
-
-bool JobStore::upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records,
-                                 qsizetype from, qsizetype to, UpsertCounts *counts,
-                                 StoreError *error)
-{
-    const qsizetype n = to - from;
-    // The batch's rows as VALUES (id, payload, updated_at); the first row's casts type them all.
-    QString rows = QStringLiteral("(?::text, ?::text, ?::text)");
-    rows.reserve(n * 11);
-    for (qsizetype i = 1; i < n; ++i)
-        rows += QStringLiteral(",(?,?,?)");
-    // New records go in; those whose row exists come back as not inserted.
-    const QString insertSql =
-        QStringLiteral(
-            "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
-            "job_id) SELECT ?::text, ?::text, v.id, v.payload::json, v.updated_at, "
-            "?::bigint FROM (VALUES %1) AS v(id, payload, updated_at) "
-            "ON CONFLICT DO NOTHING RETURNING record_id")
-            .arg(rows);
-    // Of the others, those whose payload differs are written; those come back as updated.
-    const QString updateSql =
-        QStringLiteral("UPDATE records AS r SET payload = v.payload::json, updated_at = "
-                       "v.updated_at, job_id = ?::bigint FROM (VALUES %1) AS v(id, payload, "
-                       "updated_at) WHERE r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
-                       "r.record_id = v.id AND r.payload::text IS DISTINCT FROM v.payload "
-                       "RETURNING r.record_id")
-            .arg(rows);
-    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
-    // A full batch is prepared once; a shorter one (a job's last) for this call only, so that
-    // the cache does not grow with every length a job ever had.
-    const auto run = [&](const QString &sql, const auto &bind) -> std::optional<QSet<QString>> {
-        QSqlQuery single(m_db->db());
-        const bool usual = n == RecordBatch;
-        QSqlQuery &q = usual ? m_db->prepared(sql) : single;
-        if (!usual) {
-            q.setForwardOnly(true);
-            q.prepare(sql);
-        }
-        const FinishOnExit finishQ(q);
-        bind(q);
-        if (!exec(q, error, storing))
-            return std::nullopt;
-        QSet<QString> returned;
-        while (q.next())
-            returned.insert(q.value(0).toString());
-        return returned;
-    };
-    const auto bindRows = [&](QSqlQuery &q, int at, const QSet<QString> &skip) {
-        for (qsizetype i = from; i < to; ++i) {
-            const FetchedRecord &record = records.at(i);
-            const QString id = record.id();
-            // A row left out of the UPDATE still needs its three values: an id no row has.
-            const bool out = skip.contains(id);
-            q.bindValue(at++, out ? QString() : id);
-            q.bindValue(at++, out ? QString() : QString::fromUtf8(record.payload()));
-            q.bindValue(at++, out ? QString() : record.updatedAt());
-        }
-    };
-    const std::optional<QSet<QString>> inserted = run(insertSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.dealerId);
-        q.bindValue(1, job.fetchType);
-        q.bindValue(2, job.id);
-        bindRows(q, 3, {});
-    });
-    if (!inserted)
-        return false;
-    counts->inserted += inserted->size();
-    if (inserted->size() == n)
-        return true;
-    const std::optional<QSet<QString>> updated = run(updateSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.id);
-        bindRows(q, 1, *inserted);
-        q.bindValue(1 + 3 * int(n), job.dealerId);
-        q.bindValue(2 + 3 * int(n), job.fetchType);
-    });
-    if (!updated)
-        return false;
-    counts->updated += updated->size();
-    counts->unchanged += n - inserted->size() - updated->size();
-    return true;
-}
-
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
                                                      const JobError &jobError, JobResult *result,
                                                      const QVector<LogLine> &log,
@@ -1123,8 +974,13 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         }
     }
 
-    if (records && result && !upsertRecords(job, *records, result, error))
-        return std::nullopt;
+    if (records && result) {
+        RecordWriter writer(*m_db);
+        if (!writer.write(job, *records, result, error)) {
+            m_connectionLost = m_connectionLost || writer.connectionLost();
+            return std::nullopt;
+        }
+    }
 
     const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
     QSqlQuery &q = m_db->prepared(

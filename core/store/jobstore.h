@@ -14,7 +14,6 @@
 #include <optional>
 
 class FetchedRecord;
-struct UpsertCounts;
 
 /// How a running job's attempt ended, as the runner reports it.
 enum class FinishOutcome
@@ -126,12 +125,6 @@ private:
     std::optional<qint64> queueEdge(bool front, StoreError *error);
     std::optional<QString> metaValue(const QString &key, StoreError *error);
     bool setMetaValue(const QString &key, const QString &value, StoreError *error);
-    /// Upserts a finished job's records inside the open transaction and counts them in *result.
-    bool upsertRecords(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
-                       StoreError *error);
-    /// PostgreSQL: upserts records [from, to), whose ids are distinct, adding to *counts.
-    bool upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
-                           qsizetype to, UpsertCounts *counts, StoreError *error);
     std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
                                                const JobError &jobError, JobResult *result,
                                                const QVector<LogLine> &log,
