@@ -271,9 +271,6 @@ ItemKeys scanItemKeys(const QByteArray &body, Span item)
     return found;
 }
 
-} // namespace
-
-// Outside the anonymous namespace: FetchedRecord names it as a friend.
 /// A strict, single-pass reading of a whole page (RFC 8259) that validates every byte and notes
 /// where decodePage()'s parts lie, without building a document: several times quicker than
 /// QJsonDocument, which is most of what decoding a page costs.
@@ -449,13 +446,11 @@ private:
         });
         if (!object || ids != 1 || updates != 1 || id->begin == id->end)
             return false;
-        FetchedRecord record;
-        record.m_bytes = m_body;
-        record.m_payload = {offset(begin), offset(m_p) - offset(begin)};
-        record.m_id = {static_cast<qint32>(id->begin), static_cast<qint32>(id->end - id->begin)};
-        record.m_updatedAt = {static_cast<qint32>(updatedAt->begin),
-                              static_cast<qint32>(updatedAt->end - updatedAt->begin)};
-        m_items.append(std::move(record));
+        m_items.append(FetchedRecord(
+            m_body, {static_cast<qint32>(id->begin), static_cast<qint32>(id->end - id->begin)},
+            {static_cast<qint32>(updatedAt->begin),
+             static_cast<qint32>(updatedAt->end - updatedAt->begin)},
+            {offset(begin), offset(m_p) - offset(begin)}));
         return true;
     }
 
@@ -693,8 +688,6 @@ private:
     QVector<FetchedRecord> m_items;
 };
 
-namespace {
-
 /// Reads an integer field; false when the value is not a whole number in [min, max].
 bool readInteger(const QJsonValue &value, qint64 min, qint64 max, qint64 *out)
 {
@@ -822,14 +815,14 @@ bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *er
         const Span span = spans.at(i);
         const ItemKeys raw = scanItemKeys(body, span);
         FetchedRecord record;
-        record.m_payload = {static_cast<qint32>(span.begin),
-                            static_cast<qint32>(span.end - span.begin)};
         if (raw.id && raw.updatedAt) {
-            record.m_bytes = body;
-            record.m_id = {static_cast<qint32>(raw.id->begin),
-                           static_cast<qint32>(raw.id->end - raw.id->begin)};
-            record.m_updatedAt = {static_cast<qint32>(raw.updatedAt->begin),
-                                  static_cast<qint32>(raw.updatedAt->end - raw.updatedAt->begin)};
+            record = FetchedRecord(
+                body,
+                {static_cast<qint32>(raw.id->begin),
+                 static_cast<qint32>(raw.id->end - raw.id->begin)},
+                {static_cast<qint32>(raw.updatedAt->begin),
+                 static_cast<qint32>(raw.updatedAt->end - raw.updatedAt->begin)},
+                {static_cast<qint32>(span.begin), static_cast<qint32>(span.end - span.begin)});
         } else {
             record = FetchedRecord(id.toString(), updatedAt.toString(),
                                    body.mid(span.begin, span.end - span.begin));
@@ -893,15 +886,4 @@ QString jsonTypeName(const QJsonValue &value)
         break;
     }
     return QStringLiteral("missing");
-}
-
-FetchedRecord::FetchedRecord(const QString &id, const QString &updatedAt, const QByteArray &payload)
-{
-    const QByteArray idBytes = id.toUtf8();
-    const QByteArray updatedBytes = updatedAt.toUtf8();
-    m_bytes.reserve(payload.size() + idBytes.size() + updatedBytes.size());
-    m_bytes.append(payload).append(idBytes).append(updatedBytes);
-    m_payload = {0, static_cast<qint32>(payload.size())};
-    m_id = {m_payload.size, static_cast<qint32>(idBytes.size())};
-    m_updatedAt = {m_id.begin + m_id.size, static_cast<qint32>(updatedBytes.size())};
 }

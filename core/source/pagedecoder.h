@@ -1,55 +1,13 @@
 #pragma once
 
+#include "job/fetchedrecord.h"
+
 #include <optional>
 
 #include <QByteArray>
 #include <QJsonValue>
 #include <QString>
 #include <QVector>
-
-struct DecodedPage;
-
-/// One item of a page: its `id`, its `updated_at` and the item's raw JSON bytes exactly as they
-/// came over the wire (key order, number spelling and `\u0000` escapes untouched).
-///
-/// A decoded record does not copy its bytes: it shares its page's body (one allocation per page,
-/// not three per record, which is what keeps a 200,000-record job light) and points into it.
-/// Only an `id` or `updated_at` written with escapes is decoded into bytes of its own.
-class FetchedRecord
-{
-public:
-    FetchedRecord() = default;
-    /// A record made of its own bytes (tests, tools).
-    FetchedRecord(const QString &id, const QString &updatedAt, const QByteArray &payload);
-
-    /// The `id`, UTF-8 and unescaped; never empty in a decoded record.
-    QByteArrayView idUtf8() const { return view(m_id); }
-    QByteArrayView updatedAtUtf8() const { return view(m_updatedAt); }
-    QByteArrayView payload() const { return view(m_payload); }
-    QString id() const { return QString::fromUtf8(idUtf8()); }
-    QString updatedAt() const { return QString::fromUtf8(updatedAtUtf8()); }
-
-private:
-    friend class StrictPageReader; // decodePageQuickly()
-    friend bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *error);
-
-    /// Bytes [begin, begin + size) of m_bytes.
-    struct Span
-    {
-        qint32 begin = 0;
-        qint32 size = 0;
-    };
-    QByteArrayView view(Span span) const
-    {
-        return QByteArrayView(m_bytes.constData() + span.begin, span.size);
-    }
-
-    QByteArray m_bytes; ///< the page's body (shared), or the record's own bytes
-    Span m_id;
-    Span m_updatedAt;
-    Span m_payload;
-};
-Q_DECLARE_TYPEINFO(FetchedRecord, Q_RELOCATABLE_TYPE); // a QByteArray and plain integers
 
 /// One decoded 200 answer of the dealer data API (SPEC §2). `total` is -1 when the answer does
 /// not carry it; `nextPage` is empty on the last page.

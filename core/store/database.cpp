@@ -1,5 +1,7 @@
 #include "store/database.h"
 
+#include "job/queuetypes.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
@@ -265,4 +267,22 @@ bool isSqliteConnectionLost(int code)
 {
     const int primary = code & 0xff;
     return primary == 10 || primary == 11 || primary == 14 || primary == 26;
+}
+
+void setDatabaseError(StoreError *error, const QString &message)
+{
+    if (error)
+        *error = {StoreError::Kind::Database, message, {}, 0};
+}
+
+void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
+                   const QString &what)
+{
+    if (!error)
+        return;
+    const QSqlError sqlError = query.lastError();
+    error->kind = isConnectionLost(sqlError, backend) ? StoreError::Kind::ConnectionLost
+                                                      : StoreError::Kind::Database;
+    error->message =
+        QStringLiteral("database error while %1: %2").arg(what, sqlError.text().trimmed());
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+struct StoreError;
 struct sqlite3_stmt;
 
 /// One connection of the calling thread, with a unique name, removed again on destruction
@@ -57,6 +58,20 @@ private:
     std::unordered_map<std::string, sqlite3_stmt *> m_native;
 };
 
+/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
+class FinishOnExit final
+{
+public:
+    explicit FinishOnExit(QSqlQuery &query)
+        : m_query(query)
+    {}
+    ~FinishOnExit() { m_query.finish(); }
+    Q_DISABLE_COPY_MOVE(FinishOnExit)
+
+private:
+    QSqlQuery &m_query;
+};
+
 /// The PostgreSQL channel every committed change to the queue is announced on.
 inline const QString ChangeChannel = QStringLiteral("dealerq_jobs");
 
@@ -85,3 +100,10 @@ bool isConnectionLost(const class QSqlError &error, DbBackend backend);
 /// The same for an SQLite result code (primary or extended): I/O error, corrupt file, cannot
 /// open, not a database — the file must be closed and opened again.
 bool isSqliteConnectionLost(int code);
+
+/// Sets *error (when asked for) to a database failure with `message`.
+void setDatabaseError(StoreError *error, const QString &message);
+/// Sets the kind and message of *error (when asked for) to the failure of `query` while `what`:
+/// a lost connection (isConnectionLost()) or a database error, in the database's own words.
+void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
+                   const QString &what);

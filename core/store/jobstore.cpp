@@ -1,9 +1,8 @@
 #include "store/jobstore.h"
 
-#include "source/pagedecoder.h"
-#include "store/sqliteupsert.h"
 #include "job/timeformat.h"
-#include "job/validation.h"
+#include "store/recordwriter.h"
+#include "store/schema.h"
 
 #include <QDateTime>
 #include <QSet>
@@ -22,38 +21,14 @@ const QString JobColumns = QStringLiteral(
 const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
 const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
 
-/// Resets a statement from Database::prepared() when the scope ends, so that no read stays open.
-class FinishOnExit final
-{
-public:
-    explicit FinishOnExit(QSqlQuery &query)
-        : m_query(query)
-    {}
-    ~FinishOnExit() { m_query.finish(); }
-    Q_DISABLE_COPY_MOVE(FinishOnExit)
-
-private:
-    QSqlQuery &m_query;
-};
-
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-/// Sets *error (when asked for) to a database failure with `message`.
-void setDatabaseError(StoreError *error, const QString &message)
-{
-    if (error)
-        *error = {StoreError::Kind::Database, message, {}, 0};
-}
-
 /// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
-
-/// How many records a PostgreSQL upsert writes per statement: 3 parameters a row.
-constexpr qsizetype RecordBatch = 500;
 
 /// "?, ?, ?" with `count` question marks.
 QString placeholders(qsizetype count)
@@ -97,64 +72,6 @@ Job jobFromQuery(const QSqlQuery &q)
     return job;
 }
 
-QStringList version1(bool sqlite)
-{
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
-    // PostgreSQL keeps payloads as json, not jsonb: jsonb rejects strings holding \u0000.
-    const QString payload = sqlite ? QStringLiteral("TEXT") : QStringLiteral("JSON");
-    return {
-        QStringLiteral("CREATE TABLE jobs ("
-                       "id %1, dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
-                       "from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL, "
-                       "status TEXT NOT NULL CHECK (status IN "
-                       "('queued','running','completed','failed','cancelled')), "
-                       "priority INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL, "
-                       "created_ms BIGINT NOT NULL, started_ms BIGINT, finished_ms BIGINT, "
-                       "attempts INTEGER NOT NULL DEFAULT 0, "
-                       "pages INTEGER, fetched BIGINT, inserted BIGINT, updated BIGINT, "
-                       "unchanged BIGINT, error_message TEXT, error_category TEXT)")
-            .arg(serial),
-        QStringLiteral("CREATE TABLE records ("
-                       "dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
-                       "record_id TEXT NOT NULL, payload %1 NOT NULL, updated_at TEXT, "
-                       "job_id BIGINT, PRIMARY KEY (dealer_id, fetch_type, record_id))")
-            .arg(payload),
-    };
-}
-
-QStringList version2(bool sqlite)
-{
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
-    return {
-        QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
-        QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_id TEXT"),
-        QStringLiteral("CREATE TABLE job_logs (id %1, "
-                       "job_id BIGINT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
-                       "at_ms BIGINT NOT NULL, message TEXT NOT NULL)")
-            .arg(serial),
-        QStringLiteral("CREATE INDEX job_logs_by_job ON job_logs (job_id, id)"),
-        QStringLiteral("CREATE INDEX jobs_run_order ON jobs (status, priority DESC, position)"),
-        QStringLiteral("CREATE INDEX jobs_finished ON jobs (finished_ms)"),
-        // An identical job is queued once (SPEC §1), whoever adds it.
-        QStringLiteral("CREATE UNIQUE INDEX jobs_queued_once ON jobs "
-                       "(dealer_id, fetch_type, from_ms, to_ms) WHERE status = 'queued'"),
-        // Exactly one job runs at a time across every process on this database (SPEC §1).
-        QStringLiteral("CREATE UNIQUE INDEX jobs_one_running ON jobs (status) "
-                       "WHERE status = 'running'"),
-    };
-}
-
-struct Migration
-{
-    int version;
-    QStringList (*statements)(bool sqlite);
-};
-
-// Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}};
-
 } // namespace
 
 JobStore::JobStore(const DatabaseUrl &url)
@@ -170,15 +87,9 @@ bool JobStore::isOpen() const
 
 bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &what)
 {
-    const QSqlError sqlError = query.lastError();
     // After a server restart isOpen() can stay true while every query fails: remember it.
-    m_connectionLost = m_connectionLost || isConnectionLost(sqlError, m_db->backend());
-    if (error) {
-        error->kind = isConnectionLost(sqlError, m_db->backend()) ? StoreError::Kind::ConnectionLost
-                                                                  : StoreError::Kind::Database;
-        error->message =
-            QStringLiteral("database error while %1: %2").arg(what, sqlError.text().trimmed());
-    }
+    m_connectionLost = m_connectionLost || isConnectionLost(query.lastError(), m_db->backend());
+    setQueryError(error, query, m_db->backend(), what);
     return false;
 }
 
@@ -201,7 +112,7 @@ bool JobStore::open(StoreError *error, int targetVersion)
             *error = {StoreError::Kind::ConnectionLost, why, {}, 0};
         return false;
     }
-    if (!migrate(targetVersion, error)) {
+    if (!migrateSchema(*m_db, targetVersion, error)) {
         m_db->close();
         return false;
     }
@@ -243,139 +154,6 @@ int JobStore::schemaVersion(StoreError *error)
 {
     const std::optional<QString> value = metaValue(QStringLiteral("schema_version"), error);
     return value ? value->toInt() : -1;
-}
-
-std::optional<int> JobStore::readSchemaVersion(StoreError *error)
-{
-    const QString where = m_db->url().displayString();
-    QSqlQuery q(m_db->db());
-    q.prepare(m_db->isSqlite()
-                  ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                   "AND name NOT LIKE 'sqlite_%'")
-                  : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
-                                   "table_schema = current_schema()"));
-    if (!exec(q, error, QStringLiteral("reading the schema")))
-        return std::nullopt;
-    QStringList tables;
-    while (q.next())
-        tables << q.value(0).toString();
-    if (tables.isEmpty())
-        return 0;
-    if (!tables.contains(QStringLiteral("meta"))) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
-                                     "point --db at a new file or an empty database")
-                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
-                      QStringLiteral("db"), 0};
-        return std::nullopt;
-    }
-    const auto foreign = [&]() -> std::optional<int> {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 is not a dealerq database (its tables %2 are not "
-                                     "dealerq's); point --db at a new file or an empty database")
-                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
-                      QStringLiteral("db"), 0};
-        return std::nullopt;
-    };
-    // A table called meta is not enough: it must hold our schema version, as a number.
-    if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")))
-        return foreign();
-    if (!q.next())
-        return tables.size() > 1 ? foreign() : std::optional<int>(0);
-    bool numeric = false;
-    const int version = q.value(0).toString().toInt(&numeric);
-    if (!numeric || version < 1) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 has an unreadable schema version \"%2\"; restore it from "
-                                     "a backup")
-                          .arg(where, printableText(q.value(0).toString())),
-                      QStringLiteral("db"), 0};
-        return std::nullopt;
-    }
-    if (version > SchemaVersion) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
-                                     "build knows up to %3); upgrade dealerq to use it")
-                          .arg(where)
-                          .arg(version)
-                          .arg(SchemaVersion),
-                      QStringLiteral("db"), 0};
-        return std::nullopt;
-    }
-    // Every table this version has must be there.
-    QStringList missing;
-    for (const char *table : {"jobs", "records", "job_logs"}) {
-        if (!tables.contains(QLatin1String(table)) && (version >= 2 || qstrcmp(table, "job_logs")))
-            missing << QLatin1String(table);
-    }
-    if (!missing.isEmpty()) {
-        if (error)
-            *error = {StoreError::Kind::Invalid,
-                      QStringLiteral("%1 is damaged: no such table: %2; restore it from a backup")
-                          .arg(where, missing.join(QStringLiteral(", "))),
-                      QStringLiteral("db"), 0};
-        return std::nullopt;
-    }
-    return version;
-}
-
-bool JobStore::migrate(int targetVersion, StoreError *error)
-{
-    // Most opens find the schema current and need no write at all (a read-only file included).
-    const std::optional<int> current = readSchemaVersion(error);
-    if (!current)
-        return false;
-    if (*current >= targetVersion)
-        return true;
-
-    const bool sqlite = m_db->isSqlite();
-    const QString where = m_db->url().displayString();
-    WriteTransaction tx(*m_db);
-    QString why;
-    if (!tx.begin(&why)) {
-        setDatabaseError(error,
-                         QStringLiteral("cannot write to the database %1: %2").arg(where, why));
-        return false;
-    }
-    QSqlQuery q(m_db->db());
-    if (!sqlite) {
-        // Instances that start together migrate once: the others wait here.
-        q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(7321001)"));
-        if (!exec(q, error, QStringLiteral("waiting for the migration lock")))
-            return false;
-    }
-    // Read again under the lock: another instance may have migrated meanwhile.
-    const std::optional<int> locked = readSchemaVersion(error);
-    if (!locked)
-        return false;
-    int version = *locked;
-    // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
-    if (version == 0 &&
-        !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
-                               "value TEXT NOT NULL)")))
-        return fail(error, q, QStringLiteral("creating the schema"));
-    for (const Migration &step : Migrations) {
-        if (step.version <= version || step.version > targetVersion)
-            continue;
-        for (const QString &sql : step.statements(sqlite)) {
-            if (!q.exec(sql))
-                return fail(error, q,
-                            QStringLiteral("migrating to schema version %1").arg(step.version));
-        }
-        version = step.version;
-    }
-    if (!setMetaValue(QStringLiteral("schema_version"), QString::number(version), error))
-        return false;
-    if (!tx.commit(&why)) {
-        setDatabaseError(error,
-                         QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
-        return false;
-    }
-    return true;
 }
 
 std::optional<QString> JobStore::metaValue(const QString &key, StoreError *error)
@@ -1131,137 +909,6 @@ bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
     return setMetaValue(QStringLiteral("runner_holder"), holder, error);
 }
 
-bool JobStore::upsertRecords(const Job &job, const QVector<FetchedRecord> &records,
-                             JobResult *result, StoreError *error)
-{
-    result->inserted = result->updated = result->unchanged = 0;
-    if (m_db->isSqlite()) {
-        UpsertCounts counts;
-        UpsertFailure failure;
-        if (!upsertRecordsSqlite(*m_db, job, records, &counts, &failure)) {
-            const bool lost = isSqliteConnectionLost(failure.code);
-            m_connectionLost = m_connectionLost || lost;
-            if (error)
-                *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
-                          QStringLiteral("database error while storing the records of job %1: %2")
-                              .arg(job.id)
-                              .arg(failure.message),
-                          {},
-                          0};
-            return false;
-        }
-        result->inserted = counts.inserted;
-        result->updated = counts.updated;
-        result->unchanged = counts.unchanged;
-        return true;
-    }
-
-    // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
-    // a round trip to the server. A batch ends before an id it already holds: one statement
-    // cannot write a row twice, and a repeated id is counted as upsertEach() counts it (against
-    // what the first one stored).
-    UpsertCounts counts;
-    qsizetype from = 0;
-    while (from < records.size()) {
-        QSet<QString> ids;
-        qsizetype to = from;
-        for (; to < records.size() && to - from < RecordBatch; ++to) {
-            const QString id = records.at(to).id();
-            if (ids.contains(id))
-                break;
-            ids.insert(id);
-        }
-        if (!upsertRecordBatch(job, records, from, to, &counts, error))
-            return false;
-        from = to;
-    }
-    result->inserted = counts.inserted;
-    result->updated = counts.updated;
-    result->unchanged = counts.unchanged;
-    return true;
-}
-
-bool JobStore::upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records,
-                                 qsizetype from, qsizetype to, UpsertCounts *counts,
-                                 StoreError *error)
-{
-    const qsizetype n = to - from;
-    // The batch's rows as VALUES (id, payload, updated_at); the first row's casts type them all.
-    QString rows = QStringLiteral("(?::text, ?::text, ?::text)");
-    rows.reserve(n * 11);
-    for (qsizetype i = 1; i < n; ++i)
-        rows += QStringLiteral(",(?,?,?)");
-    // New records go in; those whose row exists come back as not inserted.
-    const QString insertSql =
-        QStringLiteral(
-            "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
-            "job_id) SELECT ?::text, ?::text, v.id, v.payload::json, v.updated_at, "
-            "?::bigint FROM (VALUES %1) AS v(id, payload, updated_at) "
-            "ON CONFLICT DO NOTHING RETURNING record_id")
-            .arg(rows);
-    // Of the others, those whose payload differs are written; those come back as updated.
-    const QString updateSql =
-        QStringLiteral("UPDATE records AS r SET payload = v.payload::json, updated_at = "
-                       "v.updated_at, job_id = ?::bigint FROM (VALUES %1) AS v(id, payload, "
-                       "updated_at) WHERE r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
-                       "r.record_id = v.id AND r.payload::text IS DISTINCT FROM v.payload "
-                       "RETURNING r.record_id")
-            .arg(rows);
-    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
-    // A full batch is prepared once; a shorter one (a job's last) for this call only, so that
-    // the cache does not grow with every length a job ever had.
-    const auto run = [&](const QString &sql, const auto &bind) -> std::optional<QSet<QString>> {
-        QSqlQuery single(m_db->db());
-        const bool usual = n == RecordBatch;
-        QSqlQuery &q = usual ? m_db->prepared(sql) : single;
-        if (!usual) {
-            q.setForwardOnly(true);
-            q.prepare(sql);
-        }
-        const FinishOnExit finishQ(q);
-        bind(q);
-        if (!exec(q, error, storing))
-            return std::nullopt;
-        QSet<QString> returned;
-        while (q.next())
-            returned.insert(q.value(0).toString());
-        return returned;
-    };
-    const auto bindRows = [&](QSqlQuery &q, int at, const QSet<QString> &skip) {
-        for (qsizetype i = from; i < to; ++i) {
-            const FetchedRecord &record = records.at(i);
-            const QString id = record.id();
-            // A row left out of the UPDATE still needs its three values: an id no row has.
-            const bool out = skip.contains(id);
-            q.bindValue(at++, out ? QString() : id);
-            q.bindValue(at++, out ? QString() : QString::fromUtf8(record.payload()));
-            q.bindValue(at++, out ? QString() : record.updatedAt());
-        }
-    };
-    const std::optional<QSet<QString>> inserted = run(insertSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.dealerId);
-        q.bindValue(1, job.fetchType);
-        q.bindValue(2, job.id);
-        bindRows(q, 3, {});
-    });
-    if (!inserted)
-        return false;
-    counts->inserted += inserted->size();
-    if (inserted->size() == n)
-        return true;
-    const std::optional<QSet<QString>> updated = run(updateSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.id);
-        bindRows(q, 1, *inserted);
-        q.bindValue(1 + 3 * int(n), job.dealerId);
-        q.bindValue(2 + 3 * int(n), job.fetchType);
-    });
-    if (!updated)
-        return false;
-    counts->updated += updated->size();
-    counts->unchanged += n - inserted->size() - updated->size();
-    return true;
-}
-
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
                                                      const JobError &jobError, JobResult *result,
                                                      const QVector<LogLine> &log,
@@ -1327,8 +974,13 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         }
     }
 
-    if (records && result && !upsertRecords(job, *records, result, error))
-        return std::nullopt;
+    if (records && result) {
+        RecordWriter writer(*m_db);
+        if (!writer.write(job, *records, result, error)) {
+            m_connectionLost = m_connectionLost || writer.connectionLost();
+            return std::nullopt;
+        }
+    }
 
     const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
     QSqlQuery &q = m_db->prepared(

@@ -3,6 +3,7 @@
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
+#include "store/schema.h"
 
 #include <QHash>
 #include <QStringList>
@@ -13,7 +14,6 @@
 #include <optional>
 
 class FetchedRecord;
-struct UpsertCounts;
 
 /// How a running job's attempt ended, as the runner reports it.
 enum class FinishOutcome
@@ -39,7 +39,7 @@ class JobStore final
 {
 public:
     /// The newest schema this build knows.
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = NewestSchemaVersion;
 
     explicit JobStore(const DatabaseUrl &url);
     ~JobStore();
@@ -113,8 +113,6 @@ public:
 private:
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
-    bool migrate(int targetVersion, StoreError *error);
-    std::optional<int> readSchemaVersion(StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
     /// addJobs' steps for one chunk: queueing dealers at positions from `firstPosition` on
@@ -127,12 +125,6 @@ private:
     std::optional<qint64> queueEdge(bool front, StoreError *error);
     std::optional<QString> metaValue(const QString &key, StoreError *error);
     bool setMetaValue(const QString &key, const QString &value, StoreError *error);
-    /// Upserts a finished job's records inside the open transaction and counts them in *result.
-    bool upsertRecords(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
-                       StoreError *error);
-    /// PostgreSQL: upserts records [from, to), whose ids are distinct, adding to *counts.
-    bool upsertRecordBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
-                           qsizetype to, UpsertCounts *counts, StoreError *error);
     std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,
                                                const JobError &jobError, JobResult *result,
                                                const QVector<LogLine> &log,

@@ -1,0 +1,221 @@
+#include "store/schema.h"
+
+#include "job/queuetypes.h"
+#include "job/validation.h"
+#include "store/database.h"
+
+#include <QSqlQuery>
+#include <QStringList>
+#include <QVariant>
+
+namespace {
+
+/// Sets *error from the failed `query` (see setQueryError()) and returns false.
+bool fail(Database &db, StoreError *error, const QSqlQuery &query, const QString &what)
+{
+    setQueryError(error, query, db.backend(), what);
+    return false;
+}
+
+bool exec(Database &db, QSqlQuery &query, StoreError *error, const QString &what)
+{
+    return query.exec() || fail(db, error, query, what);
+}
+
+QStringList version1(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    // PostgreSQL keeps payloads as json, not jsonb: jsonb rejects strings holding \u0000.
+    const QString payload = sqlite ? QStringLiteral("TEXT") : QStringLiteral("JSON");
+    return {
+        QStringLiteral("CREATE TABLE jobs ("
+                       "id %1, dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL, "
+                       "status TEXT NOT NULL CHECK (status IN "
+                       "('queued','running','completed','failed','cancelled')), "
+                       "priority INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL, "
+                       "created_ms BIGINT NOT NULL, started_ms BIGINT, finished_ms BIGINT, "
+                       "attempts INTEGER NOT NULL DEFAULT 0, "
+                       "pages INTEGER, fetched BIGINT, inserted BIGINT, updated BIGINT, "
+                       "unchanged BIGINT, error_message TEXT, error_category TEXT)")
+            .arg(serial),
+        QStringLiteral("CREATE TABLE records ("
+                       "dealer_id TEXT NOT NULL, fetch_type TEXT NOT NULL, "
+                       "record_id TEXT NOT NULL, payload %1 NOT NULL, updated_at TEXT, "
+                       "job_id BIGINT, PRIMARY KEY (dealer_id, fetch_type, record_id))")
+            .arg(payload),
+    };
+}
+
+QStringList version2(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_id TEXT"),
+        QStringLiteral("CREATE TABLE job_logs (id %1, "
+                       "job_id BIGINT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+                       "at_ms BIGINT NOT NULL, message TEXT NOT NULL)")
+            .arg(serial),
+        QStringLiteral("CREATE INDEX job_logs_by_job ON job_logs (job_id, id)"),
+        QStringLiteral("CREATE INDEX jobs_run_order ON jobs (status, priority DESC, position)"),
+        QStringLiteral("CREATE INDEX jobs_finished ON jobs (finished_ms)"),
+        // An identical job is queued once (SPEC §1), whoever adds it.
+        QStringLiteral("CREATE UNIQUE INDEX jobs_queued_once ON jobs "
+                       "(dealer_id, fetch_type, from_ms, to_ms) WHERE status = 'queued'"),
+        // Exactly one job runs at a time across every process on this database (SPEC §1).
+        QStringLiteral("CREATE UNIQUE INDEX jobs_one_running ON jobs (status) "
+                       "WHERE status = 'running'"),
+    };
+}
+
+struct Migration
+{
+    int version;
+    QStringList (*statements)(bool sqlite);
+};
+
+// Each step brings the schema from version - 1 to version. Never edit a released step: add one.
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}};
+
+/// The schema version of the database open on `db`: 0 when it holds no tables yet; nothing, with
+/// *error saying why, when it is not dealerq's, is damaged or is newer than this build.
+std::optional<int> readSchemaVersion(Database &db, StoreError *error)
+{
+    const QString where = db.url().displayString();
+    QSqlQuery q(db.db());
+    q.prepare(db.isSqlite()
+                  ? QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                   "AND name NOT LIKE 'sqlite_%'")
+                  : QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
+                                   "table_schema = current_schema()"));
+    if (!exec(db, q, error, QStringLiteral("reading the schema")))
+        return std::nullopt;
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    if (tables.isEmpty())
+        return 0;
+    if (!tables.contains(QStringLiteral("meta"))) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (it holds other tables: %2); "
+                                     "point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    const auto foreign = [&]() -> std::optional<int> {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is not a dealerq database (its tables %2 are not "
+                                     "dealerq's); point --db at a new file or an empty database")
+                          .arg(where, tables.mid(0, 5).join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    };
+    // A table called meta is not enough: it must hold our schema version, as a number.
+    if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")))
+        return foreign();
+    if (!q.next())
+        return tables.size() > 1 ? foreign() : std::optional<int>(0);
+    bool numeric = false;
+    const int version = q.value(0).toString().toInt(&numeric);
+    if (!numeric || version < 1) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 has an unreadable schema version \"%2\"; restore it from "
+                                     "a backup")
+                          .arg(where, printableText(q.value(0).toString())),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    if (version > NewestSchemaVersion) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 was written by a newer dealerq (schema version %2; this "
+                                     "build knows up to %3); upgrade dealerq to use it")
+                          .arg(where)
+                          .arg(version)
+                          .arg(NewestSchemaVersion),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    // Every table this version has must be there.
+    QStringList missing;
+    for (const char *table : {"jobs", "records", "job_logs"}) {
+        if (!tables.contains(QLatin1String(table)) && (version >= 2 || qstrcmp(table, "job_logs")))
+            missing << QLatin1String(table);
+    }
+    if (!missing.isEmpty()) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("%1 is damaged: no such table: %2; restore it from a backup")
+                          .arg(where, missing.join(QStringLiteral(", "))),
+                      QStringLiteral("db"), 0};
+        return std::nullopt;
+    }
+    return version;
+}
+
+} // namespace
+
+bool migrateSchema(Database &db, int targetVersion, StoreError *error)
+{
+    // Most opens find the schema current and need no write at all (a read-only file included).
+    const std::optional<int> current = readSchemaVersion(db, error);
+    if (!current)
+        return false;
+    if (*current >= targetVersion)
+        return true;
+
+    const bool sqlite = db.isSqlite();
+    const QString where = db.url().displayString();
+    WriteTransaction tx(db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error,
+                         QStringLiteral("cannot write to the database %1: %2").arg(where, why));
+        return false;
+    }
+    QSqlQuery q(db.db());
+    if (!sqlite) {
+        // Instances that start together migrate once: the others wait here.
+        q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(7321001)"));
+        if (!exec(db, q, error, QStringLiteral("waiting for the migration lock")))
+            return false;
+    }
+    // Read again under the lock: another instance may have migrated meanwhile.
+    const std::optional<int> locked = readSchemaVersion(db, error);
+    if (!locked)
+        return false;
+    int version = *locked;
+    // Statements without parameters run unprepared: PostgreSQL cannot prepare DDL.
+    if (version == 0 &&
+        !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
+                               "value TEXT NOT NULL)")))
+        return fail(db, error, q, QStringLiteral("creating the schema"));
+    for (const Migration &step : Migrations) {
+        if (step.version <= version || step.version > targetVersion)
+            continue;
+        for (const QString &sql : step.statements(sqlite)) {
+            if (!q.exec(sql))
+                return fail(db, error, q,
+                            QStringLiteral("migrating to schema version %1").arg(step.version));
+        }
+        version = step.version;
+    }
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(QString::number(version));
+    if (!exec(db, q, error, QStringLiteral("writing settings")))
+        return false;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error,
+                         QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
+        return false;
+    }
+    return true;
+}
