@@ -1,9 +1,9 @@
 #pragma once
 
 #include "commandline.h"
-#include "store/database.h"
-#include "queue/queuerunner.h"
 #include "config/settings.h"
+#include "queue/queuerunner.h"
+#include "store/database.h"
 
 #include <QUrl>
 

@@ -2,13 +2,13 @@
 #include "apiwiring.h"
 #include "appsetup.h"
 #include "commandline.h"
-#include "sim/dealersim.h"
+#include "job/jobrequest.h"
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
-#include "store/jobstore.h"
-#include "job/jobrequest.h"
 #include "runwindow.h"
 #include "signalwatcher.h"
+#include "sim/dealersim.h"
+#include "store/jobstore.h"
 
 #include <cstdio>
 

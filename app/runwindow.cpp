@@ -3,9 +3,9 @@
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
-#include "sim/dealersim.h"
-#include "queue/jobqueue.h"
 #include "mainwindow.h"
+#include "queue/jobqueue.h"
+#include "sim/dealersim.h"
 
 #include <QApplication>
 

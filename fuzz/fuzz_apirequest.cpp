@@ -11,8 +11,8 @@
 #include "api/apihandler.h"
 #include "api/apimetrics.h"
 #include "fuzzcheck.h"
-#include "store/jobstore.h"
 #include "job/validation.h"
+#include "store/jobstore.h"
 
 #include <cstddef>
 #include <cstdint>

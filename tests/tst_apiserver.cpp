@@ -1,8 +1,8 @@
-#include "apiclient.h"
 #include "api/apiservice.h"
+#include "apiclient.h"
+#include "job/fetchedrecord.h"
 #include "queue/csvexport.h"
 #include "store/jobstore.h"
-#include "source/pagedecoder.h"
 #include "testsupport.h"
 
 #include <atomic>

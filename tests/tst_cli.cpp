@@ -1,6 +1,6 @@
 #include "queue/csvexport.h"
-#include "store/jobstore.h"
 #include "simprocess.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QFile>

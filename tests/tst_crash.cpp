@@ -1,5 +1,5 @@
-#include "store/jobstore.h"
 #include "simprocess.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QDateTime>

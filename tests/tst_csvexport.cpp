@@ -1,6 +1,6 @@
+#include "job/fetchedrecord.h"
 #include "queue/csvexport.h"
 #include "store/jobstore.h"
-#include "source/pagedecoder.h"
 #include "testsupport.h"
 
 #include <QBuffer>

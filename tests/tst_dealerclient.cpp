@@ -1,5 +1,5 @@
-#include "source/dealerclient.h"
 #include "simprocess.h"
+#include "source/dealerclient.h"
 
 #include <memory>
 

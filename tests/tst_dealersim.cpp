@@ -1,6 +1,6 @@
 #include "sim/dealersim.h"
-#include "source/pagedecoder.h"
 #include "simprocess.h"
+#include "source/pagedecoder.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
-#include "store/jobstore.h"
 #include "job/fetchedrecord.h"
 #include "job/jobjson.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #include "queue/jobqueue.h"
-#include "store/jobstore.h"
 #include "simprocess.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -204,10 +204,10 @@ void TestMultiProcess::jobAddedElsewhereShowsWithinASecond()
     qInfo("change seen %lld ms after the other process finished", clock.elapsed());
     bool seen = false;
     queue.readStatus(this, 10, [&](QueueResult<QueueStatus> read) {
-            const std::optional<QueueStatus> &status = read.value;
-            seen = status && status->queueLength == 1 &&
-                   status->queued.first().dealerId == QLatin1String("ELSEWHERE");
-        });
+        const std::optional<QueueStatus> &status = read.value;
+        seen = status && status->queueLength == 1 &&
+               status->queued.first().dealerId == QLatin1String("ELSEWHERE");
+    });
     QTRY_VERIFY(seen);
 }
 

@@ -1,12 +1,12 @@
 #include "bulkaddwidget.h"
-#include "store/database.h"
-#include "queue/jobqueue.h"
-#include "store/jobstore.h"
+#include "config/settings.h"
+#include "job/timeformat.h"
 #include "mainwindow.h"
 #include "messagebar.h"
-#include "config/settings.h"
+#include "queue/jobqueue.h"
+#include "store/database.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
-#include "job/timeformat.h"
 
 #include <memory>
 

@@ -1,8 +1,8 @@
 #include "addjobwidget.h"
 
+#include "job/jobrequest.h"
 #include "jobformat.h"
 #include "queue/jobqueue.h"
-#include "job/jobrequest.h"
 #include "windowpickers.h"
 
 #include <QCheckBox>
@@ -113,8 +113,7 @@ void AddJobWidget::addJob()
     m_busy = true;
     validateInput();
     m_queue->add(
-        this, job,
-        [this](QueueResult<AddOutcome> result) {
+        this, job, [this](QueueResult<AddOutcome> result) {
             m_busy = false;
             validateInput();
             if (!result.ok()) {

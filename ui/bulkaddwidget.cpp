@@ -1,8 +1,8 @@
 #include "bulkaddwidget.h"
 
+#include "job/jobrequest.h"
 #include "jobformat.h"
 #include "queue/jobqueue.h"
-#include "job/jobrequest.h"
 #include "windowpickers.h"
 
 #include <QCheckBox>
@@ -230,8 +230,7 @@ void BulkAddWidget::queueAll()
     m_text->setReadOnly(true);
     updateButton();
     m_queue->addMany(
-        this, ids, common,
-        [this, invalidIds](QueueResult<BulkOutcome> result) {
+        this, ids, common, [this, invalidIds](QueueResult<BulkOutcome> result) {
             m_busy = false;
             m_text->setReadOnly(false);
             updateButton();

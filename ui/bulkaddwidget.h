@@ -1,7 +1,7 @@
 #pragma once
 
-#include "messagebar.h"
 #include "job/validation.h"
+#include "messagebar.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 #include "historypanel.h"
 
 #include "jobformat.h"
-#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
+#include "queue/jobqueue.h"
 #include "queuewatcher.h"
 
 #include <QAction>
@@ -240,23 +240,21 @@ void HistoryPanel::fetchMore(int offset)
     HistoryFilter filter = m_filter;
     filter.offset = offset;
     filter.limit = PageSize;
-    m_queue->readHistory(
-        this, filter,
-        [this, filter](QueueResult<QVector<Job>> result) {
-            if (!result.ok()) {
-                m_model->fetchFailed();
-                emit storeFailed(result.error);
-                emit message(tr("Could not read more of the history: %1").arg(result.error.message),
-                             MessageBar::Level::Error);
-                return;
-            }
-            if (!sameFilter(filter, m_filter)) {
-                m_model->fetchFailed();
-                return;
-            }
-            m_model->appendJobs(*result.value);
-            updateInfo();
-        });
+    m_queue->readHistory(this, filter, [this, filter](QueueResult<QVector<Job>> result) {
+        if (!result.ok()) {
+            m_model->fetchFailed();
+            emit storeFailed(result.error);
+            emit message(tr("Could not read more of the history: %1").arg(result.error.message),
+                         MessageBar::Level::Error);
+            return;
+        }
+        if (!sameFilter(filter, m_filter)) {
+            m_model->fetchFailed();
+            return;
+        }
+        m_model->appendJobs(*result.value);
+        updateInfo();
+    });
 }
 
 void HistoryPanel::updateInfo()
@@ -292,8 +290,7 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
     m_busy = true;
     updateActions();
     m_queue->retry(
-        this, ids,
-        [this](RetryReport result) {
+        this, ids, [this](RetryReport result) {
             m_busy = false;
             updateActions();
             QStringList parts;
@@ -319,8 +316,7 @@ void HistoryPanel::clearFinished()
     m_busy = true;
     updateActions();
     m_queue->countHistory(
-        this, HistoryFilter{},
-        [this](QueueResult<qint64> result) {
+        this, HistoryFilter{}, [this](QueueResult<qint64> result) {
             m_busy = false;
             updateActions();
             if (!result.ok()) {
@@ -354,8 +350,7 @@ void HistoryPanel::clearFinished()
                 m_busy = true;
                 updateActions();
                 m_queue->clearFinished(
-                    this,
-                    [this](QueueResult<qint64> removed) {
+                    this, [this](QueueResult<qint64> removed) {
                         m_busy = false;
                         updateActions();
                         if (!removed.ok()) {
@@ -427,7 +422,8 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
     if (onlyFiltered)
         request.filter = m_filter;
     m_queue->exportCsv(
-        this, request, cancel, [this](qint64 done, qint64 total) { setExportProgress(done, total); },
+        this, request, cancel,
+        [this](qint64 done, qint64 total) { setExportProgress(done, total); },
         [this, path](QueueResult<qint64> result) {
             m_exportCancel.reset();
             m_exportProgress->hide();

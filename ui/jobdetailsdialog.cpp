@@ -1,8 +1,8 @@
 #include "jobdetailsdialog.h"
 
+#include "job/timeformat.h"
 #include "jobformat.h"
 #include "queue/jobqueue.h"
-#include "job/timeformat.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>
@@ -133,8 +133,7 @@ void JobDetailsDialog::reload()
 {
     const qint64 id = m_jobId;
     m_queue->readDetails(
-        this, id,
-        [this](QueueResult<JobDetails> result) {
+        this, id, [this](QueueResult<JobDetails> result) {
             if (!result.ok()) {
                 m_problem->setText(
                     result.error.kind == StoreError::Kind::NotFound

@@ -2,15 +2,15 @@
 
 #include "addjobwidget.h"
 #include "bulkaddwidget.h"
+#include "config/settings.h"
 #include "historypanel.h"
 #include "jobdetailsdialog.h"
 #include "jobformat.h"
-#include "queue/jobqueue.h"
 #include "jobtableview.h"
+#include "queue/jobqueue.h"
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
 #include "queuewatcher.h"
-#include "config/settings.h"
 #include "settingsdialog.h"
 
 #include <QApplication>

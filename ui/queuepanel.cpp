@@ -1,9 +1,9 @@
 #include "queuepanel.h"
 
 #include "jobformat.h"
-#include "queue/jobqueue.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
+#include "queue/jobqueue.h"
 #include "queuewatcher.h"
 
 #include <algorithm>
@@ -171,7 +171,8 @@ void QueuePanel::cancelJobs(const QVector<qint64> &ids)
         return;
     m_busy = true;
     updateActions();
-    m_queue->cancel(this, ids, [this](CancelReport report) {
+    m_queue->cancel(
+        this, ids, [this](CancelReport report) {
             m_busy = false;
             const int cancelled = report.cancelled.size();
             QStringList aborted;
@@ -209,16 +210,16 @@ void QueuePanel::moveJobs(const QVector<qint64> &ids, MoveOp op)
     m_busy = true;
     updateActions();
     m_queue->move(this, order, op, [this](QVector<StoreError> errors) {
-            m_busy = false;
-            updateActions();
-            if (!errors.isEmpty()) {
-                QStringList why;
-                for (const StoreError &error : std::as_const(errors)) {
-                    emit storeFailed(error);
-                    why << error.message;
-                }
-                emit message(tr("Could not move: %1").arg(why.join(QStringLiteral("; "))),
-                             MessageBar::Level::Warning);
+        m_busy = false;
+        updateActions();
+        if (!errors.isEmpty()) {
+            QStringList why;
+            for (const StoreError &error : std::as_const(errors)) {
+                emit storeFailed(error);
+                why << error.message;
             }
-        });
+            emit message(tr("Could not move: %1").arg(why.join(QStringLiteral("; "))),
+                         MessageBar::Level::Warning);
+        }
+    });
 }

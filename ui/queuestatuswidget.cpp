@@ -318,7 +318,8 @@ void QueueStatusWidget::cancelCurrent()
         if (m_job && m_job->id == id)
             m_job->cancelRequested = true;
         updateView();
-        emit message(tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.").arg(id),
-                     MessageBar::Level::Info);
+        emit message(
+            tr("Cancelling job %1: it is rolled back, nothing it fetched is kept.").arg(id),
+            MessageBar::Level::Info);
     });
 }

@@ -57,18 +57,16 @@ void QueueWatcher::refreshNow()
     const HistoryFilter filter = m_historyFilter ? m_historyFilter() : HistoryFilter{};
     const int queueLimit = m_queueLimit ? m_queueLimit() : 1000;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_queue->readSnapshot(
-        this, queueLimit, filter, now,
-        [this](QueueSnapshot snapshot) {
-            QElapsedTimer timer;
-            timer.start();
-            emit snapshotReady(snapshot);
-            const qint64 ui = timer.nsecsElapsed();
-            m_inFlight = false;
-            emit refreshed(ui);
-            if (m_again) {
-                m_again = false;
-                refreshNow();
-            }
-        });
+    m_queue->readSnapshot(this, queueLimit, filter, now, [this](QueueSnapshot snapshot) {
+        QElapsedTimer timer;
+        timer.start();
+        emit snapshotReady(snapshot);
+        const qint64 ui = timer.nsecsElapsed();
+        m_inFlight = false;
+        emit refreshed(ui);
+        if (m_again) {
+            m_again = false;
+            refreshNow();
+        }
+    });
 }

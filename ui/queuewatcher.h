@@ -10,8 +10,8 @@
 class JobQueue;
 class QTimer;
 
-/// Keeps the window up to date: reads a QueueSnapshot through JobQueue::readSnapshot (never on the UI
-/// thread) shortly after JobQueue::changed and every refresh interval. Reads never overlap: a
+/// Keeps the window up to date: reads a QueueSnapshot through JobQueue::readSnapshot (never on the
+/// UI thread) shortly after JobQueue::changed and every refresh interval. Reads never overlap: a
 /// request during a read runs once that read is in.
 class QueueWatcher final : public QObject
 {

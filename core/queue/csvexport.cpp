@@ -1,7 +1,7 @@
 #include "queue/csvexport.h"
 
-#include "store/jobstore.h"
 #include "job/timeformat.h"
+#include "store/jobstore.h"
 
 #include <QDateTime>
 #include <QFileInfo>

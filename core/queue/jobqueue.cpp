@@ -169,7 +169,8 @@ void JobQueue::addMany(QObject *context, const QStringList &dealerIds, const New
                        Reply<QueueResult<BulkOutcome>> done)
 {
     run(
-        context, [dealerIds, common](QueueOperations &ops) { return ops.addMany(dealerIds, common); },
+        context,
+        [dealerIds, common](QueueOperations &ops) { return ops.addMany(dealerIds, common); },
         std::move(done));
 }
 
@@ -195,8 +196,7 @@ void JobQueue::move(QObject *context, const QVector<qint64> &ids, MoveOp op,
 void JobQueue::setPaused(QObject *context, bool paused, Reply<QueueResult<bool>> done)
 {
     run(
-        context, [paused](QueueOperations &ops) { return ops.setPaused(paused); },
-        std::move(done));
+        context, [paused](QueueOperations &ops) { return ops.setPaused(paused); }, std::move(done));
 }
 
 void JobQueue::clearFinished(QObject *context, Reply<QueueResult<qint64>> done)
@@ -221,8 +221,7 @@ void JobQueue::readHistory(QObject *context, const HistoryFilter &filter,
                            Reply<QueueResult<QVector<Job>>> done)
 {
     run(
-        context, [filter](QueueOperations &ops) { return ops.history(filter); },
-        std::move(done));
+        context, [filter](QueueOperations &ops) { return ops.history(filter); }, std::move(done));
 }
 
 void JobQueue::countHistory(QObject *context, const HistoryFilter &filter,

@@ -190,9 +190,9 @@ QueueResult<qint64> QueueOperations::exportCsv(const ExportRequest &request,
     };
     told(0);
     QString why;
-    const qint64 count =
-        request.filter ? Csv::exportHistoryToFile(m_store, *request.filter, request.path, &why, told)
-                       : Csv::exportJobsToFile(m_store, request.path, &why, told);
+    const qint64 count = request.filter ? Csv::exportHistoryToFile(m_store, *request.filter,
+                                                                   request.path, &why, told)
+                                        : Csv::exportJobsToFile(m_store, request.path, &why, told);
     if (count < 0)
         out.error = {StoreError::Kind::Invalid, why, QStringLiteral("path"), 0};
     else

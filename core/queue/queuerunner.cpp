@@ -1,9 +1,8 @@
 #include "queue/queuerunner.h"
 
-#include "store/jobstore.h"
-
-#include "store/runnerlock.h"
 #include "job/timeformat.h"
+#include "store/jobstore.h"
+#include "store/runnerlock.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>

@@ -1,5 +1,7 @@
 #include "source/dealerclient.h"
 
+#include "source/pagedecoder.h"
+
 #include "job/httpstatus.h"
 
 #include <algorithm>

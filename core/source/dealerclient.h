@@ -1,7 +1,7 @@
 #pragma once
 
+#include "job/fetchedrecord.h"
 #include "job/job.h"
-#include "source/pagedecoder.h"
 
 #include <optional>
 

@@ -6,13 +6,13 @@
 //                [--only queue,ingest,ops,window,api] [--keep]
 
 #include "benchsupport.h"
-#include "queue/csvexport.h"
-#include "source/dealerclient.h"
-#include "store/jobstore.h"
-#include "source/pagedecoder.h"
-#include "simprocess.h"
-#include "testsupport.h"
 #include "job/timeformat.h"
+#include "queue/csvexport.h"
+#include "simprocess.h"
+#include "source/dealerclient.h"
+#include "source/pagedecoder.h"
+#include "store/jobstore.h"
+#include "testsupport.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -2,11 +2,11 @@
 // prints how long the window takes to open and to refresh, and the peak memory. The goals are
 // printed beside the figures, never asserted: a loaded build machine must not fail a build.
 #include "historypanel.h"
-#include "queue/jobqueue.h"
-#include "store/jobstore.h"
 #include "jobtablemodel.h"
 #include "mainwindow.h"
+#include "queue/jobqueue.h"
 #include "queuepanel.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <algorithm>

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "job/job.h"
+
+#include <QDateTime>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+
+// What JobStore's two source files share: how a job's row is read. Internal to core/store.
+
+namespace JobRows {
+
+inline const QString JobColumns = QStringLiteral(
+    "id, dealer_id, fetch_type, from_ms, to_ms, status, priority, position, created_ms, "
+    "started_ms, finished_ms, attempts, pages, fetched, inserted, updated, unchanged, "
+    "error_message, error_category, cancel_requested, runner_id");
+
+inline const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
+inline const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
+
+inline qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+inline Job jobFromQuery(const QSqlQuery &q)
+{
+    Job job;
+    job.id = q.value(0).toLongLong();
+    job.dealerId = q.value(1).toString();
+    job.fetchType = q.value(2).toString();
+    job.fromMs = q.value(3).toLongLong();
+    job.toMs = q.value(4).toLongLong();
+    job.status = jobStatusFromString(q.value(5).toString()).value_or(JobStatus::Failed);
+    job.priority = q.value(6).toInt();
+    job.position = q.value(7).toLongLong();
+    job.createdMs = q.value(8).toLongLong();
+    job.startedMs = q.value(9).toLongLong();
+    job.finishedMs = q.value(10).toLongLong();
+    job.attempts = q.value(11).toInt();
+    if (!q.value(12).isNull()) {
+        JobResult result;
+        result.pages = q.value(12).toInt();
+        result.fetched = q.value(13).toLongLong();
+        result.inserted = q.value(14).toLongLong();
+        result.updated = q.value(15).toLongLong();
+        result.unchanged = q.value(16).toLongLong();
+        job.result = result;
+    }
+    job.error.message = q.value(17).toString();
+    job.error.category =
+        errorCategoryFromString(q.value(18).toString()).value_or(ErrorCategory::None);
+    job.cancelRequested = q.value(19).toInt() != 0;
+    job.runnerId = q.value(20).toString();
+    return job;
+}
+
+} // namespace JobRows

@@ -1,0 +1,287 @@
+// JobStore's side for the runner: claiming the next job, recording how an attempt ended (with
+// its records, through RecordWriter), and putting cut-off jobs back. The queue's side is in
+// jobstore.cpp.
+#include "store/jobstore.h"
+
+#include "store/jobrows_p.h"
+#include "store/recordwriter.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+using namespace JobRows;
+
+std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *error)
+{
+    // A cheap read first: an idle runner polls, and needs no write lock to see an empty queue.
+    {
+        const std::optional<bool> pending = hasPendingJobs(error);
+        if (!pending)
+            return std::nullopt;
+        if (!*pending) {
+            if (error)
+                error->kind = StoreError::Kind::None;
+            return std::nullopt;
+        }
+    }
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        return std::nullopt;
+    }
+    const std::optional<Job> claimed = claimInTransaction(runnerId, error);
+    if (!claimed)
+        return std::nullopt;
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        return std::nullopt;
+    }
+    return claimed;
+}
+
+std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreError *error)
+{
+    // One statement: the first job in run order is marked running and read back.
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
+                       "started_ms = ?, finished_ms = NULL, runner_id = ?, "
+                       "cancel_requested = 0 WHERE status = 'queued' AND id = (SELECT id "
+                       "FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2) "
+                       "RETURNING %3")
+            .arg(RunOrder, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"),
+                 JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(nowMs());
+    q.addBindValue(runnerId);
+    if (!exec(q, error, QStringLiteral("claiming the next job")))
+        return std::nullopt;
+    if (!q.next()) {
+        if (error)
+            error->kind = StoreError::Kind::None;
+        return std::nullopt;
+    }
+    return jobFromQuery(q);
+}
+
+std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(QStringLiteral("SELECT cancel_requested FROM jobs WHERE id = ?"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading job %1").arg(id)))
+        return std::nullopt;
+    return q.next() && q.value(0).toInt() != 0;
+}
+
+bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error)
+{
+    if (log.isEmpty())
+        return true;
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) VALUES (?, ?, ?)"));
+    const FinishOnExit finishQ(q);
+    for (const LogLine &line : log) {
+        q.bindValue(0, jobId);
+        q.bindValue(1, line.atMs);
+        q.bindValue(2, line.message);
+        if (!exec(q, error, QStringLiteral("writing the log of job %1").arg(jobId)))
+            return false;
+    }
+    return true;
+}
+
+bool JobStore::appendLog(qint64 jobId, const QString &message, StoreError *error)
+{
+    return insertLog(jobId, {{nowMs(), message}}, error);
+}
+
+bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("runner_holder"), holder, error);
+}
+
+std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
+                                                     const JobError &jobError, JobResult *result,
+                                                     const QVector<LogLine> &log,
+                                                     const QVector<FetchedRecord> *records,
+                                                     StoreError *error, FinishFollowUp *followUp)
+{
+    WriteTransaction tx(*m_db);
+    QString why;
+    const auto txFailed = [&]() -> std::optional<FinishOutcome> {
+        if (error)
+            *error = {isConnectionLost(m_db->db().lastError(), m_db->backend())
+                          ? StoreError::Kind::ConnectionLost
+                          : StoreError::Kind::Database,
+                      QStringLiteral("cannot record the end of job %1: %2").arg(job.id).arg(why),
+                      {},
+                      0};
+        return std::nullopt;
+    };
+    if (!tx.begin(&why))
+        return txFailed();
+    bool cancelRequested = false;
+    {
+        QSqlQuery &q = m_db->prepared(
+            QStringLiteral("SELECT status, runner_id, cancel_requested FROM jobs WHERE id = ?%1")
+                .arg(m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+        const FinishOnExit finishQ(q);
+        q.addBindValue(job.id);
+        if (!exec(q, error, QStringLiteral("reading job %1").arg(job.id)))
+            return std::nullopt;
+        if (!q.next() || q.value(0).toString() != QLatin1String("running") ||
+            q.value(1).toString() != job.runnerId)
+            return FinishOutcome::NotOurs;
+        cancelRequested = q.value(2).toInt() != 0;
+    }
+
+    FinishOutcome outcome = FinishOutcome::Done;
+    JobError finalError = jobError;
+    QVector<LogLine> finalLog = log;
+    if (cancelRequested && status != JobStatus::Failed) {
+        status = JobStatus::Cancelled;
+        finalError = {QStringLiteral("cancelled while running; nothing it fetched was kept"),
+                      ErrorCategory::Cancelled};
+        result = nullptr;
+        records = nullptr;
+        finalLog.push_back({nowMs(), finalError.message});
+        outcome = FinishOutcome::CancelledInstead;
+    }
+    if (status == JobStatus::Queued) {
+        // Going back to the queue: unless an identical job was queued meanwhile.
+        StoreError lookupError;
+        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false};
+        if (const std::optional<Job> twin = findQueuedDuplicate(same, &lookupError)) {
+            status = JobStatus::Cancelled;
+            finalError = {QStringLiteral("interrupted; not queued again because job %1 covers "
+                                         "the same dealer, type and window")
+                              .arg(twin->id),
+                          ErrorCategory::Interrupted};
+            finalLog.push_back({nowMs(), finalError.message});
+        } else if (lookupError.isSet()) {
+            if (error)
+                *error = lookupError;
+            return std::nullopt;
+        }
+    }
+
+    if (records && result) {
+        RecordWriter writer(*m_db);
+        if (!writer.write(job, *records, result, error)) {
+            m_connectionLost = m_connectionLost || writer.connectionLost();
+            return std::nullopt;
+        }
+    }
+
+    const auto resultValue = [&](qint64 value) { return result ? QVariant(value) : QVariant(); };
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral(
+            "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
+            "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
+            "cancel_requested = 0 WHERE id = ? RETURNING %1")
+            .arg(JobColumns));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(jobStatusName(status));
+    q.addBindValue(status == JobStatus::Queued ? QVariant() : QVariant(nowMs()));
+    q.addBindValue(resultValue(result ? result->pages : 0));
+    q.addBindValue(resultValue(result ? result->fetched : 0));
+    q.addBindValue(resultValue(result ? result->inserted : 0));
+    q.addBindValue(resultValue(result ? result->updated : 0));
+    q.addBindValue(resultValue(result ? result->unchanged : 0));
+    q.addBindValue(finalError.isNull() ? QVariant() : QVariant(finalError.message));
+    q.addBindValue(finalError.isNull() ? QVariant()
+                                       : QVariant(errorCategoryName(finalError.category)));
+    q.addBindValue(job.id);
+    if (!exec(q, error, QStringLiteral("finishing job %1").arg(job.id)))
+        return std::nullopt;
+    std::optional<Job> finished;
+    if (q.next())
+        finished = jobFromQuery(q);
+    q.finish();
+    if (!insertLog(job.id, finalLog, error))
+        return std::nullopt;
+
+    std::optional<Job> next;
+    if (followUp && !followUp->claimFor.isEmpty()) {
+        const std::optional<bool> paused = isPaused(error);
+        if (!paused)
+            return std::nullopt;
+        if (!*paused) {
+            next = claimInTransaction(followUp->claimFor, error);
+            if (!next && error && error->isSet())
+                return std::nullopt;
+        }
+    }
+    if (!tx.commit(&why))
+        return txFailed();
+    if (followUp) {
+        // Only once committed: a rolled-back claim must not look like a started job.
+        followUp->finished = std::move(finished);
+        followUp->next = std::move(next);
+    }
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
+                                                   const QVector<FetchedRecord> &records,
+                                                   const QVector<LogLine> &log, JobResult *result,
+                                                   StoreError *error, FinishFollowUp *followUp)
+{
+    JobResult counted = result ? *result : JobResult{};
+    const std::optional<FinishOutcome> outcome =
+        finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
+    if (outcome == FinishOutcome::Done && result)
+        *result = counted;
+    return outcome;
+}
+
+std::optional<FinishOutcome> JobStore::failJob(const Job &job, const JobError &jobError,
+                                               const QVector<LogLine> &log, StoreError *error,
+                                               FinishFollowUp *followUp)
+{
+    const JobStatus status =
+        jobError.category == ErrorCategory::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
+    return finishRunning(job, status, jobError, nullptr, log, nullptr, error, followUp);
+}
+
+std::optional<FinishOutcome> JobStore::requeueInterrupted(const Job &job, int maxAttempts,
+                                                          ErrorCategory category,
+                                                          const QString &why, StoreError *error)
+{
+    QVector<LogLine> log{{nowMs(), why}};
+    if (job.attempts >= maxAttempts) {
+        const JobError gaveUp{QStringLiteral("%1; gave up after %2 attempts — retry it once the "
+                                             "cause is fixed")
+                                  .arg(why)
+                                  .arg(job.attempts),
+                              category};
+        log.push_back({nowMs(), gaveUp.message});
+        return finishRunning(job, JobStatus::Failed, gaveUp, nullptr, log, nullptr, error, nullptr);
+    }
+    log.back().message +=
+        QStringLiteral("; back in the queue (attempt %1 of %2)").arg(job.attempts).arg(maxAttempts);
+    return finishRunning(job, JobStatus::Queued, {}, nullptr, log, nullptr, error, nullptr);
+}
+
+std::optional<int> JobStore::recoverInterrupted(int maxAttempts, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE status = 'running'").arg(JobColumns));
+    if (!exec(q, error, QStringLiteral("looking for interrupted jobs")))
+        return std::nullopt;
+    QVector<Job> stale;
+    while (q.next())
+        stale.push_back(jobFromQuery(q));
+    q.finish();
+    for (const Job &job : stale) {
+        if (!requeueInterrupted(job, maxAttempts, ErrorCategory::Interrupted,
+                                QStringLiteral("attempt %1 was cut off (the process running it "
+                                               "stopped or crashed)")
+                                    .arg(job.attempts),
+                                error))
+            return std::nullopt;
+    }
+    return int(stale.size());
+}
