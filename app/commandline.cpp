@@ -110,7 +110,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                        apiToken, noApi,   settings});
 
     CommandLine line;
-    line.helpText = parser.helpText();
+    // Parsed before QCoreApplication exists (it decides which application to make), when Qt
+    // cannot know the program's name and writes "<executable_name>" in its place.
+    line.helpText =
+        parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("dealerq"));
     if (!parser.parse(arguments)) {
         *errors << parser.errorText();
         return false;

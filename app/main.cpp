@@ -307,9 +307,9 @@ int runHeadless(AppSetup &setup)
     }
     QCoreApplication::exec();
     queue.stop();
-    printProgress(QStringLiteral("%1 jobs ran here in %2 s: %3 completed, %4 failed; %5 records "
+    printProgress(QStringLiteral("%1 ran here in %2 s: %3 completed, %4 failed; %5 records "
                                  "fetched")
-                      .arg(ran)
+                      .arg(ran == 1 ? QStringLiteral("1 job") : QStringLiteral("%1 jobs").arg(ran))
                       .arg(clock.elapsed() / 1000.0, 0, 'f', 2)
                       .arg(completed)
                       .arg(failed)

@@ -43,6 +43,7 @@ private slots:
     void foreignDatabaseIsRefused();
     void exportToAFolderFails();
     void sigtermRequeuesRunningJob();
+    void helpNamesTheProgram();
 
 private:
     QProcessEnvironment environment() const;
@@ -91,6 +92,19 @@ Run TestCli::run(const QStringList &args, const QByteArray &input, int timeoutMs
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err = QString::fromUtf8(process.readAllStandardError());
     return result;
+}
+
+void TestCli::helpNamesTheProgram()
+{
+    const Run r = run({"--help"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("Usage: dealerq [options]"), qPrintable(r.out.left(80)));
+    QVERIFY(!r.out.contains("<executable_name>"));
+    // One job is one job, not "1 jobs".
+    const Run one = run(dbArgs() + QStringList{"--headless", "--demo", "--drain", "--no-api",
+                                               "--enqueue", "12284"});
+    QCOMPARE(one.exitCode, 0);
+    QVERIFY2(one.err.contains("1 job ran here in "), qPrintable(one.err));
 }
 
 void TestCli::demoDrainEnqueue()

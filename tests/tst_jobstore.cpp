@@ -63,6 +63,7 @@ private slots:
     void retryRules();
     void pauseIsStored();
     void clearFinishedRemovesHistoryAndLogs();
+    void clearFinishedByFilter();
     void historyFiltersAndPaging();
     void countsByStatus();
     void completeUpsertsRecords();
@@ -474,6 +475,42 @@ void TestJobStore::clearFinishedRemovesHistoryAndLogs()
     QCOMPARE(m_store->jobLogs(a.id, &error)->size(), 0);
     QVERIFY(m_store->queueStatus(10, &error)->current);
     QCOMPARE(m_store->recordCount(&error).value_or(-1), 2); // the data stays
+}
+
+void TestJobStore::clearFinishedByFilter()
+{
+    StoreError error;
+    m_store->addJobs({"A", "B", "C", "D", "E"}, newJob(QString()), &error);
+    Job a = claim();
+    m_store->completeJob(a, records(1), {{1, "done"}}, nullptr, &error);
+    Job b = claim();
+    m_store->failJob(b, {"nope", ErrorCategory::NotFound}, {{1, "failed"}}, &error);
+    Job c = claim();
+    m_store->failJob(c, {"nope", ErrorCategory::NotFound}, {}, &error);
+    claim(); // D stays running, E queued
+
+    // A filter that matches none removes nothing.
+    HistoryFilter none;
+    none.dealerId = QStringLiteral("Z");
+    QCOMPARE(m_store->clearFinished(none, &error).value_or(-1), 0);
+    QCOMPARE(*m_store->historyCount({}, &error), 3);
+    // Some: the failed jobs of dealer B only; its log goes with it.
+    HistoryFilter some;
+    some.statuses = {JobStatus::Failed};
+    some.dealerId = QStringLiteral("B");
+    QCOMPARE(m_store->clearFinished(some, &error).value_or(-1), 1);
+    QVERIFY(!m_store->job(b.id, &error));
+    QVERIFY(m_store->job(c.id, &error));
+    QCOMPARE(m_store->jobLogs(b.id, &error)->size(), 0);
+    // A filter naming a dealer whose job is running or queued never touches those.
+    HistoryFilter running;
+    running.dealerId = QStringLiteral("D");
+    QCOMPARE(m_store->clearFinished(running, &error).value_or(-1), 0);
+    HistoryFilter all;
+    QCOMPARE(m_store->clearFinished(all, &error).value_or(-1), 2);
+    QCOMPARE(*m_store->historyCount({}, &error), 0);
+    QVERIFY(m_store->queueStatus(10, &error)->current);
+    QCOMPARE(m_store->queueStatus(10, &error)->queueLength, 1);
 }
 
 void TestJobStore::historyFiltersAndPaging()

@@ -217,6 +217,7 @@ private slots:
     void moveAndRunNext();
     void retryFailedJobAndShowDetails();
     void clearCompletedAfterConfirming();
+    void clearWhatTheFilterShows();
     void exportCsvAndReadBack();
     void refreshKeepsSelectionScrollAndSort();
     void statusLinePauseAndResume();
@@ -228,6 +229,7 @@ private slots:
     void cancelTheRunningJob();
     void closeWhileRunningWaits();
     void closeWhileRunningQuitsNow();
+    void messagesNeverMoveTheTables();
 };
 
 namespace {
@@ -536,14 +538,66 @@ void TestMainWindow::clearCompletedAfterConfirming()
     QTest::qWait(200);
     QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 3);
 
+    // Enter never deletes: Cancel is the default button.
+    f.history()->clearAction()->trigger();
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QTest::qWait(200);
+    QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 3);
+
     // Confirm: the history is empty, in the store and in the window.
     f.history()->clearAction()->trigger();
     QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
-    QCOMPARE(box->defaultButton()->text(), QStringLiteral("Remove 3 jobs"));
-    box->defaultButton()->click();
+    auto *removeAll = box->findChild<QPushButton *>(QStringLiteral("removeAllButton"));
+    QVERIFY(removeAll);
+    QCOMPARE(removeAll->text(), QStringLiteral("Remove 3 jobs"));
+    QVERIFY(!box->findChild<QPushButton *>(QStringLiteral("removeShownButton")));
+    removeAll->click();
     QTRY_COMPARE(f.history()->model()->rowCount(), 0);
     QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 0);
     QVERIFY2(f.message().contains(QStringLiteral("Removed 3 finished jobs")),
+             qPrintable(f.message()));
+    // Nothing left to clear: the action says so by being off.
+    QTRY_VERIFY(!f.history()->clearAction()->isEnabled());
+}
+
+void TestMainWindow::clearWhatTheFilterShows()
+{
+    Fixture f;
+    QVERIFY(f.start(false));
+    // Two cancelled jobs and one completed in the history; the filter shows the cancelled ones.
+    const QVector<qint64> ids = f.addJobs({"C1", "C2", "C3"});
+    QVERIFY(f.store->cancelJob(ids[0], nullptr));
+    QVERIFY(f.store->cancelJob(ids[1], nullptr));
+    const std::optional<Job> running = f.store->claimNext(QStringLiteral("test"), nullptr);
+    QVERIFY(running && running->id == ids[2]);
+    JobResult result;
+    QVERIFY(f.store->completeJob(*running, {}, {}, &result, nullptr));
+    f.queue->notifyChanged();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 3);
+    f.history()->setFilter({JobStatus::Cancelled}, {});
+    QTRY_COMPARE(f.history()->model()->rowCount(), 2);
+
+    f.history()->clearAction()->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QVERIFY2(box->text().contains(QStringLiteral("shows 2 finished jobs (cancelled)")),
+             qPrintable(box->text()));
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    auto *removeShown = box->findChild<QPushButton *>(QStringLiteral("removeShownButton"));
+    QVERIFY(removeShown);
+    QCOMPARE(removeShown->text(), QStringLiteral("Remove 2 jobs shown"));
+    QCOMPARE(box->findChild<QPushButton *>(QStringLiteral("removeAllButton"))->text(),
+             QStringLiteral("Remove all 3 jobs"));
+    removeShown->click();
+    QTRY_COMPARE(f.history()->model()->rowCount(), 0);
+    // Only what the filter showed is gone: the completed job stays.
+    QCOMPARE(f.store->historyCount(HistoryFilter{}, nullptr).value_or(-1), 1);
+    QCOMPARE(f.store->job(ids[2], nullptr)->status, JobStatus::Completed);
+    QVERIFY(!f.store->job(ids[0], nullptr));
+    QVERIFY2(f.message().contains(QStringLiteral("Removed 2 finished jobs")),
              qPrintable(f.message()));
 }
 
@@ -900,6 +954,75 @@ void TestMainWindow::closeWhileRunningQuitsNow()
     QCOMPARE(job.status, JobStatus::Queued);
     QCOMPARE(job.attempts, 1);
     QVERIFY(!job.result);
+}
+
+void TestMainWindow::messagesNeverMoveTheTables()
+{
+    // Nothing that appears or expires on its own may move what is under the pointer: a message
+    // after an action, its expiry, a long message, the runner's standing notice.
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.window->resize(1280, 800);
+    QTest::qWait(0);
+    const auto where = [&f] {
+        return QVector<QPoint>{
+            f.window->queuePanel()->view()->viewport()->mapTo(f.window.get(), QPoint()),
+            f.window->historyPanel()->view()->viewport()->mapTo(f.window.get(), QPoint()),
+        };
+    };
+    const auto settled = [] {
+        QApplication::processEvents();
+        QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QApplication::processEvents();
+    };
+    settled();
+    const QVector<QPoint> before = where();
+    MessageBar *bar = f.window->messageBar();
+
+    bar->showMessage(QStringLiteral("Cancelled 3 jobs."), MessageBar::Level::Info);
+    settled();
+    QVERIFY(bar->isVisible());
+    QCOMPARE(where(), before);
+
+    bar->expire();
+    settled();
+    QVERIFY(!bar->isVisible());
+    QCOMPARE(where(), before);
+
+    // A message of many lines is cut to the bar, whole in its tooltip and text().
+    QString longText;
+    for (int i = 0; i < 40; ++i)
+        longText +=
+            QStringLiteral("Dealer %1 could not be queued: the window is too long. ").arg(i);
+    bar->showMessage(longText, MessageBar::Level::Error);
+    settled();
+    QCOMPARE(where(), before);
+    QCOMPARE(bar->text(), longText);
+    auto *label = bar->findChild<QLabel *>(QStringLiteral("messageText"));
+    QVERIFY(label->text().endsWith(QChar(0x2026)));
+    QCOMPARE(label->toolTip(), longText);
+    bar->clear();
+    settled();
+    QCOMPARE(where(), before);
+
+    // The standing notice (here: the database unreachable) takes the same place.
+    f.window->statusWidget()->noteStoreError({StoreError::Kind::ConnectionLost,
+                                              QStringLiteral("the server closed the connection"),
+                                              {},
+                                              0});
+    settled();
+    auto *notice = f.window->findChild<QLabel *>(QStringLiteral("runnerBanner"));
+    QVERIFY(notice->isVisible());
+    QCOMPARE(where(), before);
+    // A message goes before the notice, which comes back when the message expires.
+    bar->showMessage(QStringLiteral("Queued job 7."), MessageBar::Level::Info);
+    settled();
+    QVERIFY(!notice->isVisible());
+    QCOMPARE(where(), before);
+    bar->expire();
+    settled();
+    QVERIFY(notice->isVisible());
+    QCOMPARE(where(), before);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -223,6 +223,11 @@ void HistoryPanel::readFilterInputs()
 
 void HistoryPanel::applySnapshot(const QueueSnapshot &snapshot)
 {
+    if (snapshot.counts) {
+        m_finishedTotal =
+            snapshot.counts->completed + snapshot.counts->failed + snapshot.counts->cancelled;
+        updateActions();
+    }
     if (!snapshot.history || !sameFilter(snapshot.historyFilter, m_filter))
         return; // a read of an older filter: the next one is on its way
     m_model->setJobs(*snapshot.history);
@@ -278,7 +283,8 @@ void HistoryPanel::updateActions()
         retryable = retryable || status == JobStatus::Failed || status == JobStatus::Cancelled;
     }
     m_retry->setEnabled(retryable && !m_busy);
-    m_clear->setEnabled(!m_busy);
+    // Nothing to clear in an empty history (as far as the last read knows).
+    m_clear->setEnabled(!m_busy && m_finishedTotal != 0);
     m_export->setEnabled(!m_exportCancel);
     m_exportFiltered->setEnabled(!m_exportCancel);
 }
@@ -315,59 +321,100 @@ void HistoryPanel::clearFinished()
         return;
     m_busy = true;
     updateActions();
-    m_queue->countHistory(
-        this, HistoryFilter{}, [this](QueueResult<qint64> result) {
-            m_busy = false;
-            updateActions();
-            if (!result.ok()) {
-                emit storeFailed(result.error);
-                emit message(tr("Could not count the finished jobs: %1").arg(result.error.message),
-                             MessageBar::Level::Error);
-                return;
-            }
-            const qint64 count = *result.value;
-            if (count == 0) {
-                emit message(tr("The history is empty: nothing to clear."),
-                             MessageBar::Level::Info);
-                return;
-            }
-            auto *box = new QMessageBox(
-                QMessageBox::Question, tr("Clear completed jobs"),
-                tr("Remove %1 — completed, failed and cancelled — and their logs "
-                   "from the history?\n\nQueued and running jobs stay. This cannot be undone.")
-                    .arg(JobFormat::counted(count, QStringLiteral("finished job"))),
-                QMessageBox::Cancel, this);
-            box->setObjectName(QStringLiteral("clearConfirmation"));
-            QPushButton *remove = box->addButton(
-                tr("Remove %1").arg(JobFormat::counted(count, QStringLiteral("job"))),
-                QMessageBox::DestructiveRole);
-            box->setDefaultButton(remove);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->setWindowModality(Qt::WindowModal);
-            connect(box, &QMessageBox::finished, this, [this, box, remove] {
-                if (box->clickedButton() != remove)
-                    return;
-                m_busy = true;
+    // What the filter shows, then the whole history: the dialog offers either.
+    const HistoryFilter shown = m_filter;
+    const bool filtered = !shown.statuses.isEmpty() || !shown.dealerId.isEmpty();
+    m_queue->countHistory(this, shown, [this, shown, filtered](QueueResult<qint64> matching) {
+        m_queue->countHistory(
+            this, HistoryFilter{}, [this, shown, filtered, matching](QueueResult<qint64> all) {
+                m_busy = false;
                 updateActions();
-                m_queue->clearFinished(
-                    this, [this](QueueResult<qint64> removed) {
-                        m_busy = false;
-                        updateActions();
-                        if (!removed.ok()) {
-                            emit storeFailed(removed.error);
-                            emit message(
-                                tr("Could not clear the history: %1").arg(removed.error.message),
-                                MessageBar::Level::Error);
-                            return;
-                        }
-                        emit message(tr("Removed %1 from the history.")
-                                         .arg(JobFormat::counted(*removed.value,
-                                                                 QStringLiteral("finished job"))),
-                                     MessageBar::Level::Info);
-                    });
+                const StoreError &error = !matching.ok() ? matching.error : all.error;
+                if (!matching.ok() || !all.ok()) {
+                    emit storeFailed(error);
+                    emit message(tr("Could not count the finished jobs: %1").arg(error.message),
+                                 MessageBar::Level::Error);
+                    return;
+                }
+                confirmClear(shown, filtered ? *matching.value : -1, *all.value);
             });
-            box->open();
-        });
+    });
+}
+
+void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, qint64 total)
+{
+    if (total == 0) {
+        emit message(tr("The history is empty: nothing to clear."), MessageBar::Level::Info);
+        return;
+    }
+    const bool filtered = shownCount >= 0;
+    QString text;
+    if (!filtered) {
+        text = tr("Remove %1 — completed, failed and cancelled — and their logs from the "
+                  "history?")
+                   .arg(JobFormat::counted(total, QStringLiteral("finished job")));
+    } else {
+        text = tr("The history shows %1 (%2). Remove those, or all %3 — completed, failed and "
+                  "cancelled — with their logs?")
+                   .arg(JobFormat::counted(shownCount, QStringLiteral("finished job")),
+                        filterText(shown), JobFormat::count(total));
+    }
+    text += QStringLiteral("\n\n") + tr("Queued and running jobs stay. This cannot be undone.");
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Clear completed jobs"), text,
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("clearConfirmation"));
+    QPushButton *removeShown = nullptr;
+    if (filtered && shownCount > 0 && shownCount < total) {
+        removeShown = box->addButton(
+            tr("Remove %1 shown").arg(JobFormat::counted(shownCount, QStringLiteral("job"))),
+            QMessageBox::DestructiveRole);
+        removeShown->setObjectName(QStringLiteral("removeShownButton"));
+    }
+    QPushButton *removeAll = box->addButton(
+        filtered ? tr("Remove all %1").arg(JobFormat::counted(total, QStringLiteral("job")))
+                 : tr("Remove %1").arg(JobFormat::counted(total, QStringLiteral("job"))),
+        QMessageBox::DestructiveRole);
+    removeAll->setObjectName(QStringLiteral("removeAllButton"));
+    // Enter must never delete: Cancel is the default and has the focus.
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, removeShown, removeAll, shown] {
+        QAbstractButton *clicked = box->clickedButton();
+        if (clicked == nullptr || (clicked != removeAll && clicked != removeShown))
+            return;
+        m_busy = true;
+        updateActions();
+        m_queue->clearFinished(
+            this, clicked == removeShown ? shown : HistoryFilter{},
+            [this](QueueResult<qint64> removed) {
+                m_busy = false;
+                updateActions();
+                if (!removed.ok()) {
+                    emit storeFailed(removed.error);
+                    emit message(tr("Could not clear the history: %1").arg(removed.error.message),
+                                 MessageBar::Level::Error);
+                    return;
+                }
+                emit message(
+                    tr("Removed %1 from the history.")
+                        .arg(JobFormat::counted(*removed.value, QStringLiteral("finished job"))),
+                    MessageBar::Level::Info);
+            });
+    });
+    box->open();
+    box->button(QMessageBox::Cancel)->setFocus();
+}
+
+QString HistoryPanel::filterText(const HistoryFilter &filter)
+{
+    QStringList parts;
+    for (JobStatus status : filter.statuses)
+        parts << JobFormat::statusText(status).toLower();
+    if (!filter.dealerId.isEmpty())
+        parts << tr("dealer %1").arg(filter.dealerId);
+    return parts.join(QStringLiteral(", "));
 }
 
 void HistoryPanel::exportCsv(bool onlyFiltered)

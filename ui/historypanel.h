@@ -53,7 +53,7 @@ public:
     /// Sets the filter (empty `dealerId`: any dealer; no statuses: every finished one).
     void setFilter(const QVector<JobStatus> &statuses, const QString &dealerId);
     void retryJobs(const QVector<qint64> &ids);
-    /// Asks how many, then clears the finished jobs if the operator confirms.
+    /// Asks, then removes finished jobs: the ones the filter shows, or all of them.
     void clearFinished();
     /// Asks for a file name, then exports.
     void exportCsv(bool onlyFiltered);
@@ -73,6 +73,8 @@ private:
     void readFilterInputs();
     void fetchMore(int offset);
     void setExportProgress(qint64 done, qint64 total);
+    void confirmClear(const HistoryFilter &shown, qint64 shownCount, qint64 total);
+    static QString filterText(const HistoryFilter &filter);
     void updateActions();
     void updateInfo();
 
@@ -80,6 +82,8 @@ private:
     JobTableModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     JobTableView *m_view = nullptr;
+    qint64 m_finishedTotal =
+        -1; ///< finished jobs in the store, as last read; -1 before the first read
     QComboBox *m_status = nullptr;
     QLineEdit *m_dealer = nullptr;
     QTimer *m_filterDelay = nullptr;

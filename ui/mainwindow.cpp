@@ -7,6 +7,7 @@
 #include "jobdetailsdialog.h"
 #include "jobformat.h"
 #include "jobtableview.h"
+#include "noticearea.h"
 #include "queue/jobqueue.h"
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
@@ -85,7 +86,9 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
         layout->addWidget(banner);
     }
     layout->addWidget(m_status);
-    layout->addWidget(m_messages);
+    auto *notices = new NoticeArea(m_messages, m_status->notice(), central);
+    connect(m_status, &QueueStatusWidget::noticeChanged, notices, &NoticeArea::updateShown);
+    layout->addWidget(notices);
 
     auto *left = new QWidget(central);
     auto *leftLayout = new QVBoxLayout(left);
@@ -227,7 +230,7 @@ QWidget *MainWindow::buildConnectionInfo()
     copy->setToolTip(tr("Copy the REST API token to the clipboard"));
     connect(copy, &QToolButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_context.apiToken);
-        statusBar()->showMessage(tr("REST API token copied to the clipboard."), 5000);
+        showMessage(tr("REST API token copied to the clipboard."), MessageBar::Level::Info);
     });
     layout->addWidget(copy);
     return info;
@@ -423,7 +426,6 @@ void MainWindow::notify(const QString &text, bool failures)
     m_lastNotification = text;
     if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("dealerq: queue empty"), text, windowIcon(), 10000);
-    statusBar()->showMessage(tr("Queue empty: %1").arg(text), 30000);
     showMessage(tr("Queue empty: %1.").arg(text),
                 failures ? MessageBar::Level::Warning : MessageBar::Level::Info);
     emit batchFinished(text);

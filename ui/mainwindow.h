@@ -35,7 +35,7 @@ struct WindowContext
 };
 
 /// The Job Queue window: the queue's status line, adding one job or many, the queue and the
-/// history tables, job details, settings. Every store access goes through JobQueue::call, so
+/// history tables, job details, settings. Every store access is one of JobQueue's operations, so
 /// the window never waits on the database; the tables follow the queue within a moment of any
 /// change and re-read it every refresh interval, in place.
 ///

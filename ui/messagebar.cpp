@@ -3,8 +3,39 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
+#include <QTextLayout>
 #include <QTimer>
 #include <QToolButton>
+
+namespace {
+
+/// `text` cut to what `lines` lines of `width` pixels hold when word-wrapped, with an ellipsis.
+QString elidedToLines(const QString &text, const QFont &font, int width, int lines)
+{
+    if (width <= 0 || lines < 1)
+        return text;
+    QTextLayout layout(text, font);
+    layout.beginLayout();
+    int count = 0;
+    int lastStart = 0;
+    bool more = false;
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(width);
+        if (count == lines) {
+            more = true;
+            break;
+        }
+        lastStart = line.textStart();
+        ++count;
+    }
+    layout.endLayout();
+    if (!more)
+        return text;
+    return text.left(lastStart) +
+           QFontMetrics(font).elidedText(text.mid(lastStart), Qt::ElideRight, width);
+}
+
+} // namespace
 
 MessageBar::MessageBar(QWidget *parent)
     : QFrame(parent)
@@ -27,13 +58,14 @@ MessageBar::MessageBar(QWidget *parent)
     connect(m_close, &QToolButton::clicked, this, &MessageBar::clear);
     m_hideTimer->setSingleShot(true);
     m_hideTimer->setInterval(10000);
-    connect(m_hideTimer, &QTimer::timeout, this, &MessageBar::clear);
+    connect(m_hideTimer, &QTimer::timeout, this, &MessageBar::expire);
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 3, 3, 3);
     layout->addWidget(m_icon);
     layout->addWidget(m_label, 1);
     layout->addWidget(m_close);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
     hide();
 }
 
@@ -42,7 +74,8 @@ MessageBar::~MessageBar() = default;
 void MessageBar::showMessage(const QString &text, Level level)
 {
     m_level = level;
-    m_label->setText(text);
+    m_text = text;
+    updateLabel();
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
     QColor background(0xe3, 0xf2, 0xfd);
     switch (level) {
@@ -63,7 +96,7 @@ void MessageBar::showMessage(const QString &text, Level level)
     pal.setColor(QPalette::Window, background);
     pal.setColor(QPalette::WindowText, Qt::black);
     setPalette(pal);
-    show();
+    setShown(true);
     if (level == Level::Info)
         m_hideTimer->start();
     else
@@ -73,11 +106,35 @@ void MessageBar::showMessage(const QString &text, Level level)
 void MessageBar::clear()
 {
     m_hideTimer->stop();
+    m_text.clear();
     m_label->clear();
-    hide();
+    m_label->setToolTip({});
+    setShown(false);
 }
 
-QString MessageBar::text() const
+void MessageBar::expire()
 {
-    return m_label->text();
+    clear();
+}
+
+void MessageBar::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    updateLabel();
+}
+
+void MessageBar::setShown(bool shown)
+{
+    setVisible(shown);
+    if (m_shown == shown)
+        return;
+    m_shown = shown;
+    emit shownChanged();
+}
+
+void MessageBar::updateLabel()
+{
+    const QString shown = elidedToLines(m_text, m_label->font(), m_label->width(), 2);
+    m_label->setText(shown);
+    m_label->setToolTip(shown == m_text ? QString() : m_text);
 }

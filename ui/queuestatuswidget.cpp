@@ -68,7 +68,6 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     m_pause->setToolTip(tr("Pause: the running job finishes, no new job starts until Resume"));
     m_banner->setWordWrap(true);
     m_banner->setMargin(4);
-    m_banner->hide();
 
     auto *row = new QHBoxLayout;
     row->addWidget(m_state);
@@ -84,7 +83,6 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addLayout(row);
-    layout->addWidget(m_banner);
 
     connect(m_pause, &QPushButton::clicked, this, &QueueStatusWidget::togglePause);
     connect(m_cancelCurrent, &QPushButton::clicked, this, &QueueStatusWidget::cancelCurrent);
@@ -273,8 +271,11 @@ void QueueStatusWidget::updateView()
                       .arg(holder);
         setColors(m_banner, QColor(0xe3, 0xf2, 0xfd), Qt::black);
     }
-    m_banner->setText(banner);
-    m_banner->setVisible(!banner.isEmpty());
+    if (m_banner->text() != banner) {
+        m_banner->setText(banner);
+        m_banner->setToolTip(banner);
+        emit noticeChanged();
+    }
 }
 
 void QueueStatusWidget::togglePause()

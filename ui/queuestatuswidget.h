@@ -39,12 +39,17 @@ public:
     QString stateText() const;
     bool isPaused() const { return m_paused; }
     bool isDatabaseDown() const;
+    /// What keeps jobs from running here (database unreachable, another instance runs them):
+    /// a label the window shows in its NoticeArea; empty when nothing does.
+    QLabel *notice() const { return m_banner; }
 
 signals:
     /// The operator changed the queue (pause, resume, cancel).
     void message(const QString &text, MessageBar::Level level);
     /// The operator asked for the details of a job.
     void detailsRequested(qint64 jobId);
+    /// The standing notice (notice()'s text) changed.
+    void noticeChanged();
 
 private:
     void onRunnerState(RunnerState state, const QString &detail);

@@ -199,10 +199,12 @@ void JobQueue::setPaused(QObject *context, bool paused, Reply<QueueResult<bool>>
         context, [paused](QueueOperations &ops) { return ops.setPaused(paused); }, std::move(done));
 }
 
-void JobQueue::clearFinished(QObject *context, Reply<QueueResult<qint64>> done)
+void JobQueue::clearFinished(QObject *context, const HistoryFilter &filter,
+                             Reply<QueueResult<qint64>> done)
 {
     run(
-        context, [](QueueOperations &ops) { return ops.clearFinished(); }, std::move(done));
+        context, [filter](QueueOperations &ops) { return ops.clearFinished(filter); },
+        std::move(done));
 }
 
 void JobQueue::readDetails(QObject *context, qint64 id, Reply<QueueResult<JobDetails>> done)

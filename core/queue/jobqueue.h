@@ -91,7 +91,8 @@ public:
     void move(QObject *context, const QVector<qint64> &ids, MoveOp op,
               Reply<QVector<StoreError>> done);
     void setPaused(QObject *context, bool paused, Reply<QueueResult<bool>> done);
-    void clearFinished(QObject *context, Reply<QueueResult<qint64>> done);
+    void clearFinished(QObject *context, const HistoryFilter &filter,
+                       Reply<QueueResult<qint64>> done);
     void readDetails(QObject *context, qint64 id, Reply<QueueResult<JobDetails>> done);
     void readStatus(QObject *context, int limit, Reply<QueueResult<QueueStatus>> done);
     void readHistory(QObject *context, const HistoryFilter &filter,

@@ -108,9 +108,9 @@ QueueResult<bool> QueueOperations::setPaused(bool paused)
     return out;
 }
 
-QueueResult<qint64> QueueOperations::clearFinished()
+QueueResult<qint64> QueueOperations::clearFinished(const HistoryFilter &filter)
 {
-    auto out = result<qint64>([&](StoreError *e) { return m_store.clearFinished(e); });
+    auto out = result<qint64>([&](StoreError *e) { return m_store.clearFinished(filter, e); });
     if (out.ok())
         changed();
     return out;

@@ -44,8 +44,9 @@ public:
     QVector<StoreError> move(const QVector<qint64> &ids, MoveOp op);
     /// Stops (or restarts) taking new jobs; the running one finishes. Returns the new state.
     QueueResult<bool> setPaused(bool paused);
-    /// Removes every completed, failed and cancelled job and its log; returns how many.
-    QueueResult<qint64> clearFinished();
+    /// Removes the completed, failed and cancelled jobs `filter` matches (by default every one)
+    /// and their logs; returns how many.
+    QueueResult<qint64> clearFinished(const HistoryFilter &filter = {});
 
     QueueResult<Job> job(qint64 id);
     QueueResult<JobDetails> details(qint64 id);

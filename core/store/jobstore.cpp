@@ -31,6 +31,25 @@ QString placeholders(qsizetype count)
 
 using namespace JobRows;
 
+namespace {
+
+QString historyWhere(const HistoryFilter &filter, QVariantList *binds)
+{
+    QStringList statuses;
+    for (JobStatus s : filter.statuses)
+        statuses << QStringLiteral("'%1'").arg(jobStatusName(s));
+    QString where = statuses.isEmpty()
+                        ? QStringLiteral("status IN %1").arg(FinishedStatuses)
+                        : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(',')));
+    if (!filter.dealerId.isEmpty()) {
+        where += QStringLiteral(" AND dealer_id = ?");
+        binds->push_back(filter.dealerId);
+    }
+    return where;
+}
+
+} // namespace
+
 JobStore::JobStore(const DatabaseUrl &url)
     : m_db(std::make_unique<Database>(url))
 {}
@@ -557,19 +576,31 @@ std::optional<bool> JobStore::isPaused(StoreError *error)
 
 std::optional<qint64> JobStore::clearFinished(StoreError *error)
 {
+    return clearFinished(HistoryFilter{}, error);
+}
+
+std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, StoreError *error)
+{
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
         setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
     }
+    // Only finished jobs, whatever the filter names.
+    QVariantList binds;
+    const QString where =
+        QStringLiteral("status IN %1 AND %2").arg(FinishedStatuses, historyWhere(filter, &binds));
     QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (SELECT id FROM jobs WHERE "
-                             "status IN %1)")
-                  .arg(FinishedStatuses));
+    q.prepare(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (SELECT id FROM jobs WHERE %1)")
+                  .arg(where));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
     if (!exec(q, error, QStringLiteral("clearing finished jobs")))
         return std::nullopt;
-    q.prepare(QStringLiteral("DELETE FROM jobs WHERE status IN %1").arg(FinishedStatuses));
+    q.prepare(QStringLiteral("DELETE FROM jobs WHERE %1").arg(where));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
     if (!exec(q, error, QStringLiteral("clearing finished jobs")))
         return std::nullopt;
     const qint64 removed = q.numRowsAffected();
@@ -629,25 +660,6 @@ std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
     status.runnerHolder = *holder;
     return status;
 }
-
-namespace {
-
-QString historyWhere(const HistoryFilter &filter, QVariantList *binds)
-{
-    QStringList statuses;
-    for (JobStatus s : filter.statuses)
-        statuses << QStringLiteral("'%1'").arg(jobStatusName(s));
-    QString where = statuses.isEmpty()
-                        ? QStringLiteral("status IN %1").arg(FinishedStatuses)
-                        : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(',')));
-    if (!filter.dealerId.isEmpty()) {
-        where += QStringLiteral(" AND dealer_id = ?");
-        binds->push_back(filter.dealerId);
-    }
-    return where;
-}
-
-} // namespace
 
 std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, StoreError *error)
 {

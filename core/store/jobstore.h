@@ -71,6 +71,8 @@ public:
     std::optional<bool> isPaused(StoreError *error);
     /// Removes completed, failed and cancelled jobs and their log lines; returns how many.
     std::optional<qint64> clearFinished(StoreError *error);
+    /// The same for the finished jobs `filter` matches (its limit and offset are not used).
+    std::optional<qint64> clearFinished(const HistoryFilter &filter, StoreError *error);
 
     // Reading.
     std::optional<Job> job(qint64 id, StoreError *error);
