@@ -486,24 +486,42 @@ void TestMainWindow::retryFailedJobAndShowDetails()
                        history->view()->visualRect(badIndex).center());
     JobDetailsDialog *details = nullptr;
     QTRY_VERIFY((details = f.window->findChild<JobDetailsDialog *>()) != nullptr);
-    QTRY_COMPARE(details->fieldText(QStringLiteral("status")), QStringLiteral("failed"));
+    QTRY_COMPARE(details->fieldText(QStringLiteral("status")), QStringLiteral("Failed"));
     QCOMPARE(details->fieldText(QStringLiteral("dealer_id")), QStringLiteral("BAD1"));
     QCOMPARE(details->fieldText(QStringLiteral("attempts")), QStringLiteral("1"));
-    QCOMPARE(details->fieldText(QStringLiteral("error.category")), QStringLiteral("not_found"));
+    // The category in words an operator can act on, its name beside them for searching.
+    QCOMPARE(details->fieldText(QStringLiteral("error.category")),
+             QStringLiteral("Not found: the dealer API does not know this dealer or fetch type "
+                            "(not_found)"));
     QCOMPARE(details->errorText(), f.job(ids[0]).error.message);
     QVERIFY(!details->errorText().isEmpty());
     QVERIFY2(details->logText().contains(QStringLiteral("attempt 1 started")),
              qPrintable(details->logText()));
+    // Long log lines wrap instead of running off to the right.
+    QCOMPARE(details->findChild<QPlainTextEdit *>(QStringLiteral("logText"))->lineWrapMode(),
+             QPlainTextEdit::WidgetWidth);
+    // Retry from the details: queued again, and the dialog shows it.
+    auto *retry = details->findChild<QPushButton *>(QStringLiteral("retryButton"));
+    QVERIFY(retry && retry->isEnabled());
+    retry->click();
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).attempts, 2, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Failed, 15000);
+    details->reload();
+    QTRY_COMPARE(details->fieldText(QStringLiteral("attempts")), QStringLiteral("2"));
     details->close();
 
-    // Retry: queued again, runs again, fails again (the fault stays).
-    clickRow(history->view(), bad);
+    // Retry: queued again, runs again, fails again (the fault stays). The history has it back,
+    // where it now sorts.
+    f.window->refreshNow();
+    QTRY_VERIFY(rowOfDealer(proxy, QStringLiteral("BAD1")) >= 0 &&
+                f.history()->model()->rowCount() == 2);
+    clickRow(history->view(), rowOfDealer(proxy, QStringLiteral("BAD1")));
     QVERIFY(history->retryAction()->isEnabled());
     QSignalSpy messages(history, &HistoryPanel::message);
     history->retryAction()->trigger();
     QTRY_COMPARE(messages.count(), 1);
     QCOMPARE(messages.first().first().toString(), QStringLiteral("Queued 1 job again."));
-    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).attempts, 2, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).attempts, 3, 15000);
     QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Failed, 15000);
     StoreError error;
     const QVector<LogLine> log = f.store->jobLogs(ids[0], &error).value_or(QVector<LogLine>());
@@ -897,14 +915,25 @@ void TestMainWindow::settingsDialogWritesAndSaysRestart()
 void TestMainWindow::cancelTheRunningJob()
 {
     Fixture f;
-    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("2000")}));
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("4000")}));
     const QVector<qint64> ids = f.addJobs({"R1"});
     auto *cancel = f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"));
     auto *current = f.window->findChild<QLabel *>(QStringLiteral("currentJobLabel"));
     QTRY_VERIFY_WITH_TIMEOUT(cancel->isVisible() && cancel->isEnabled(), 5000);
     QVERIFY2(current->text().contains(QStringLiteral("R1")), qPrintable(current->text()));
+    // It asks first, and Enter keeps the job running.
     QTest::mouseClick(cancel, Qt::LeftButton);
-    // Aborted at once, not after the 2 s answer; nothing it fetched is kept.
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box->objectName(), QStringLiteral("cancelCurrentConfirmation"));
+    QVERIFY2(box->text().contains(QStringLiteral("R1")), qPrintable(box->text()));
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Running);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    box->findChild<QPushButton *>(QStringLiteral("confirmCancelButton"))->click();
+    // Aborted at once, not after the 4 s answer; nothing it fetched is kept.
     QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Cancelled, 1500);
     QVERIFY(!f.job(ids[0]).result);
     QTRY_COMPARE(f.history()->model()->rowCount(), 1);

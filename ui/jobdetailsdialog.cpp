@@ -69,7 +69,7 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     m_error->setPlaceholderText(tr("No error"));
     m_log->setObjectName(QStringLiteral("logText"));
     m_log->setReadOnly(true);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_log->setPlaceholderText(tr("No log lines"));
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText);
@@ -85,6 +85,11 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *reloadButton = buttons->addButton(tr("&Reload"), QDialogButtonBox::ActionRole);
     connect(reloadButton, &QPushButton::clicked, this, &JobDetailsDialog::reload);
+    m_retry = buttons->addButton(tr("Re&try"), QDialogButtonBox::ActionRole);
+    m_retry->setObjectName(QStringLiteral("retryButton"));
+    m_retry->setToolTip(tr("Queue this job again"));
+    m_retry->setEnabled(false);
+    connect(m_retry, &QPushButton::clicked, this, &JobDetailsDialog::retry);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
@@ -163,7 +168,7 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
                      JobFormat::count(job.result->updated),
                      JobFormat::count(job.result->unchanged));
     }
-    QString status = jobStatusName(job.status);
+    QString status = JobFormat::statusText(job.status);
     if (job.cancelRequested && job.status == JobStatus::Running)
         status += tr(" (cancel requested)");
     const QVector<QPair<QString, QString>> values = {
@@ -183,9 +188,11 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
                   : QStringLiteral("—")},
         {QStringLiteral("attempts"), QString::number(job.attempts)},
         {QStringLiteral("result"), result},
-        {QStringLiteral("error.category"), job.error.category == ErrorCategory::None
-                                               ? QStringLiteral("—")
-                                               : errorCategoryName(job.error.category)},
+        {QStringLiteral("error.category"),
+         job.error.category == ErrorCategory::None
+             ? QStringLiteral("—")
+             : QStringLiteral("%1 (%2)").arg(JobFormat::errorCategoryText(job.error.category),
+                                             errorCategoryName(job.error.category))},
         {QStringLiteral("runner"), orDash(job.runnerId)},
     };
     for (const auto &[field, text] : values) {
@@ -203,9 +210,23 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
             label->setPalette(pal);
     }
     m_error->setPlainText(job.error.message);
+    m_retry->setEnabled(job.status == JobStatus::Failed || job.status == JobStatus::Cancelled);
     QStringList lines;
     lines.reserve(log.size());
     for (const LogLine &line : log)
         lines << QStringLiteral("%1  %2").arg(JobFormat::dateTime(line.atMs), line.message);
     m_log->setPlainText(lines.join(QLatin1Char('\n')));
+}
+
+void JobDetailsDialog::retry()
+{
+    m_retry->setEnabled(false);
+    m_queue->retry(this, {m_jobId}, [this](RetryReport report) {
+        if (report.errors.isEmpty()) {
+            reload();
+            return;
+        }
+        m_problem->setText(tr("Not retried: %1").arg(report.errors.first().message));
+        m_problem->show();
+    });
 }

@@ -10,6 +10,7 @@ class JobQueue;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 
 /// Everything about one job: every field of SPEC §1, attempts, its log lines, and the error
 /// text selectable for copying. Reads the job through the queue when opened and on Reload.
@@ -25,6 +26,8 @@ public:
     qint64 jobId() const { return m_jobId; }
     /// Reads the job and its log again.
     void reload();
+    /// Queues the job again (failed or cancelled ones), then reloads.
+    void retry();
     /// The value shown for a field, by its SPEC name (`status`, `attempts`, ...); for tests.
     QString fieldText(const QString &field) const;
     QString logText() const;
@@ -45,4 +48,5 @@ private:
     QPlainTextEdit *m_error = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QLabel *m_problem = nullptr;
+    QPushButton *m_retry = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "job/timeformat.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
 #include <QLocale>
@@ -84,6 +85,38 @@ QString statusText(JobStatus status)
         return QStringLiteral("Failed");
     case JobStatus::Cancelled:
         return QStringLiteral("Cancelled");
+    }
+    return {};
+}
+
+QString errorCategoryText(ErrorCategory category)
+{
+    switch (category) {
+    case ErrorCategory::None:
+        return {};
+    case ErrorCategory::Network:
+        return QCoreApplication::translate(
+            "JobFormat", "Network: the dealer API could not be reached or did not answer in time");
+    case ErrorCategory::Http:
+        return QCoreApplication::translate(
+            "JobFormat", "HTTP error: the dealer API answered with an error status");
+    case ErrorCategory::Auth:
+        return QCoreApplication::translate(
+            "JobFormat", "Refused: the dealer API did not accept the source token");
+    case ErrorCategory::NotFound:
+        return QCoreApplication::translate(
+            "JobFormat", "Not found: the dealer API does not know this dealer or fetch type");
+    case ErrorCategory::BadPayload:
+        return QCoreApplication::translate(
+            "JobFormat", "Unreadable answer: the dealer API sent data that is not what it should");
+    case ErrorCategory::Database:
+        return QCoreApplication::translate("JobFormat",
+                                           "Database: the records could not be stored");
+    case ErrorCategory::Cancelled:
+        return QCoreApplication::translate("JobFormat", "Cancelled by an operator");
+    case ErrorCategory::Interrupted:
+        return QCoreApplication::translate("JobFormat",
+                                           "Interrupted: the process running it stopped too often");
     }
     return {};
 }

@@ -26,6 +26,9 @@ QString count(qint64 value);
 QString counted(qint64 value, const QString &noun, const QString &plural = {});
 /// `Queued`, `Running`, ... for people.
 QString statusText(JobStatus status);
+/// What an error category means, in words an operator can act on ("Not found: the dealer API
+/// does not know this dealer or type"); empty for none.
+QString errorCategoryText(ErrorCategory category);
 /// The colour a status is drawn in; invalid for the default text colour.
 QColor statusColor(JobStatus status);
 /// A small round icon in the status colour, with a mark for finished states.

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTimer>
@@ -85,7 +86,7 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     layout->addLayout(row);
 
     connect(m_pause, &QPushButton::clicked, this, &QueueStatusWidget::togglePause);
-    connect(m_cancelCurrent, &QPushButton::clicked, this, &QueueStatusWidget::cancelCurrent);
+    connect(m_cancelCurrent, &QPushButton::clicked, this, &QueueStatusWidget::askCancelCurrent);
     connect(m_queue, &JobQueue::runnerStateChanged, this, &QueueStatusWidget::onRunnerState);
     connect(m_queue, &JobQueue::jobStarted, this, &QueueStatusWidget::onJobStarted);
     connect(m_queue, &JobQueue::jobProgress, this, &QueueStatusWidget::onJobProgress);
@@ -299,6 +300,34 @@ void QueueStatusWidget::togglePause()
                            : tr("Queue resumed."),
                      MessageBar::Level::Info);
     });
+}
+
+void QueueStatusWidget::askCancelCurrent()
+{
+    if (!m_job)
+        return;
+    const Job job = *m_job;
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Cancel the running job"),
+        tr("Cancel job %1 (dealer %2, %3)? It is aborted and rolled back: nothing it fetched is "
+           "kept.")
+            .arg(job.id)
+            .arg(job.dealerId, job.fetchType),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("cancelCurrentConfirmation"));
+    QPushButton *cancelJob = box->addButton(tr("Cancel Job"), QMessageBox::DestructiveRole);
+    cancelJob->setObjectName(QStringLiteral("confirmCancelButton"));
+    QPushButton *keep = box->addButton(tr("Keep Running"), QMessageBox::RejectRole);
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, cancelJob, id = job.id] {
+        // The job may have ended while the question was open: then there is nothing to do.
+        if (box->clickedButton() == cancelJob && m_job && m_job->id == id)
+            cancelCurrent();
+    });
+    box->open();
 }
 
 void QueueStatusWidget::cancelCurrent()

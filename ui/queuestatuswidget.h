@@ -44,7 +44,7 @@ public:
     QLabel *notice() const { return m_banner; }
 
 signals:
-    /// The operator changed the queue (pause, resume, cancel).
+    /// What became of the operator's pause, resume or cancel.
     void message(const QString &text, MessageBar::Level level);
     /// The operator asked for the details of a job.
     void detailsRequested(qint64 jobId);
@@ -56,6 +56,8 @@ private:
     void onJobStarted(const Job &job);
     void onJobProgress(qint64 jobId, int pages, qint64 records);
     void onJobFinished(const Job &job);
+    /// Asks whether to cancel the running job (Keep Running is the default), then cancels it.
+    void askCancelCurrent();
     void cancelCurrent();
     void updateView();
     void updateCurrentJob();
