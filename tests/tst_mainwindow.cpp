@@ -211,6 +211,7 @@ private slots:
     void initTestCase();
     void addOneJobByTyping();
     void bulkPasteMixedList();
+    void bulkPasteSplitCellAsks();
     void bulkPasteTenThousand();
     void pasteAndQueueShortcut();
     void cancelSeveralQueuedJobs();
@@ -296,6 +297,51 @@ void TestMainWindow::addOneJobByTyping()
     QCOMPARE(f.queuedDealers(), QStringList{"00999"});
 }
 
+void TestMainWindow::bulkPasteSplitCellAsks()
+{
+    // A spreadsheet column of one ID per cell, one cell holding "12 34": spaces separate IDs,
+    // so it would queue 12 and 34; the box points at the line and asks first.
+    Fixture f;
+    QVERIFY(f.start(false));
+    auto *text = f.window->findChild<QPlainTextEdit *>(QStringLiteral("bulkText"));
+    auto *warning = f.window->findChild<QLabel *>(QStringLiteral("bulkSplitWarning"));
+    auto *button = f.window->findChild<QPushButton *>(QStringLiteral("bulkQueueButton"));
+    f.window->bulkAddWidget()->pasteText(QStringLiteral("12284\n12 34\n00999\n"));
+    QVERIFY(warning->isVisible());
+    QVERIFY2(warning->text().contains(QStringLiteral("Line 2 holds \"12 34\"")),
+             qPrintable(warning->text()));
+    // The line is marked in the text.
+    bool marked = false;
+    for (const QTextEdit::ExtraSelection &mark : text->extraSelections())
+        marked = marked || (mark.cursor.blockNumber() == 1 &&
+                            mark.format.property(QTextFormat::FullWidthSelection).toBool());
+    QVERIFY(marked);
+
+    // Enter on the question queues nothing: Cancel is the default.
+    QTest::mouseClick(button, Qt::LeftButton);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(box->objectName(), QStringLiteral("splitConfirmation"));
+    QVERIFY2(box->text().contains(QStringLiteral("Line 2 (\"12 34\") splits into 2 dealer IDs")),
+             qPrintable(box->text()));
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QTest::qWait(200);
+    QCOMPARE(f.queuedDealers(), QStringList());
+
+    // Confirmed: queued apart, in the pasted order.
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    box->findChild<QPushButton *>(QStringLiteral("queueSplitButton"))->click();
+    QTRY_COMPARE(f.queuedDealers(), (QStringList{"12284", "12", "34", "00999"}));
+
+    // A list on one line (or where most lines hold several) is not a split cell.
+    f.window->bulkAddWidget()->pasteText(QStringLiteral("A1 A2 A3"));
+    QVERIFY(!warning->isVisible());
+    f.window->bulkAddWidget()->pasteText(QStringLiteral("A1 A2\nA3 A4\nA5"));
+    QVERIFY(!warning->isVisible());
+}
+
 void TestMainWindow::bulkPasteMixedList()
 {
     Fixture f;
@@ -316,8 +362,14 @@ void TestMainWindow::bulkPasteMixedList()
     QCOMPARE(counts->text(), QStringLiteral("5 valid · 1 duplicate · 1 invalid"));
     QVERIFY(invalid->isVisible());
     QVERIFY2(invalid->text().contains(QStringLiteral("bad!")), qPrintable(invalid->text()));
-    QCOMPARE(text->extraSelections().size(), 1);
-    QCOMPARE(text->extraSelections().first().cursor.selectedText(), QStringLiteral("bad!"));
+    // The invalid ID is underlined, the repeat struck out, in the text.
+    QCOMPARE(text->extraSelections().size(), 2);
+    QCOMPARE(text->extraSelections().at(0).cursor.selectedText(), QStringLiteral("bad!"));
+    QCOMPARE(text->extraSelections().at(1).cursor.selectedText(), QStringLiteral("A2"));
+    QVERIFY(text->extraSelections().at(1).format.fontStrikeOut());
+    QCOMPARE(text->extraSelections().at(1).cursor.blockNumber(), 1);
+    // Neither line is one ID, so neither is a split cell.
+    QVERIFY(!f.window->findChild<QLabel *>(QStringLiteral("bulkSplitWarning"))->isVisible());
     QCOMPARE(button->text(), QStringLiteral("Queue 5 jobs"));
 
     QTest::mouseClick(button, Qt::LeftButton);

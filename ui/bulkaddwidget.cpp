@@ -11,6 +11,7 @@
 #include <QDateTimeEdit>
 #include <QFormLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
@@ -39,6 +40,7 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     , m_text(new QPlainTextEdit(this))
     , m_counts(new QLabel(this))
     , m_invalid(new QLabel(this))
+    , m_split(new QLabel(this))
     , m_type(new QComboBox(this))
     , m_from(WindowPickers::createFrom(this))
     , m_to(WindowPickers::createTo(this))
@@ -70,6 +72,10 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
     m_invalid->setPalette(pal);
     m_invalid->hide();
+    m_split->setObjectName(QStringLiteral("bulkSplitWarning"));
+    m_split->setTextFormat(Qt::PlainText);
+    m_split->setWordWrap(true);
+    m_split->hide();
     m_type->addItems(m_queue->config().fetchTypes);
     m_queueButton->setIcon(JobFormat::statusIcon(JobStatus::Queued));
     m_queueButton->setAutoDefault(true); // Enter on the focused button queues
@@ -85,6 +91,7 @@ BulkAddWidget::BulkAddWidget(JobQueue *queue, QWidget *parent)
     layout->addWidget(m_text, 1);
     layout->addWidget(m_counts);
     layout->addWidget(m_invalid);
+    layout->addWidget(m_split);
     layout->addLayout(form);
     layout->addWidget(m_queueButton, 0, Qt::AlignRight);
 
@@ -138,45 +145,101 @@ void BulkAddWidget::parseNow()
         m_invalid->setText(tr("Not queued: %1").arg(reasons.join(QLatin1Char('\n'))));
         m_invalid->show();
     }
-    markInvalid();
+    scanText();
     updateButton();
     emit parsedChanged();
 }
 
-void BulkAddWidget::markInvalid()
+void BulkAddWidget::scanText()
 {
+    // One pass over the box's lines: marks on the invalid IDs and on repeats, and the lines
+    // that hold several IDs where the others hold one each (a spreadsheet cell "12 34").
+    QSet<QString> invalid;
+    for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
+        invalid.insert(bad.id);
+    QTextCharFormat invalidFormat;
+    invalidFormat.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+    invalidFormat.setUnderlineColor(JobFormat::statusColor(JobStatus::Failed));
+    invalidFormat.setBackground(QColor(0xfd, 0xe3, 0xe3));
+    QTextCharFormat repeatFormat;
+    repeatFormat.setFontStrikeOut(true);
+    repeatFormat.setForeground(QColor(0x75, 0x75, 0x75));
+    QTextCharFormat splitFormat;
+    splitFormat.setBackground(QColor(0xff, 0xf4, 0xd6));
+    splitFormat.setProperty(QTextFormat::FullWidthSelection, true);
+
     QList<QTextEdit::ExtraSelection> marks;
-    if (!m_parsed.invalid.isEmpty()) {
-        QSet<QString> invalid;
-        for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
-            invalid.insert(bad.id);
-        QTextCharFormat format;
-        format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
-        format.setUnderlineColor(JobFormat::statusColor(JobStatus::Failed));
-        format.setBackground(QColor(0xfd, 0xe3, 0xe3));
-        for (QTextBlock block = m_text->document()->begin();
-             block.isValid() && marks.size() < MaxMarked; block = block.next()) {
-            const QString line = block.text();
-            int start = 0;
-            while (start < line.size() && marks.size() < MaxMarked) {
-                while (start < line.size() && isSeparator(line.at(start)))
-                    ++start;
-                int end = start;
-                while (end < line.size() && !isSeparator(line.at(end)))
-                    ++end;
-                if (end > start && invalid.contains(line.mid(start, end - start))) {
-                    QTextEdit::ExtraSelection mark;
-                    mark.cursor = QTextCursor(block);
-                    mark.cursor.setPosition(block.position() + start);
-                    mark.cursor.setPosition(block.position() + end, QTextCursor::KeepAnchor);
-                    mark.format = format;
-                    marks << mark;
+    QList<QTextEdit::ExtraSelection> splitMarks;
+    const auto mark = [](const QTextBlock &block, int from, int to, const QTextCharFormat &format) {
+        QTextEdit::ExtraSelection selection;
+        selection.cursor = QTextCursor(block);
+        selection.cursor.setPosition(block.position() + from);
+        selection.cursor.setPosition(block.position() + to, QTextCursor::KeepAnchor);
+        selection.format = format;
+        return selection;
+    };
+    QSet<QString> seen;
+    int lines = 0;
+    int singleLines = 0;
+    m_splitLines.clear();
+    for (QTextBlock block = m_text->document()->begin(); block.isValid(); block = block.next()) {
+        const QString line = block.text();
+        int ids = 0;
+        int start = 0;
+        while (start < line.size()) {
+            while (start < line.size() && isSeparator(line.at(start)))
+                ++start;
+            int end = start;
+            while (end < line.size() && !isSeparator(line.at(end)))
+                ++end;
+            if (end > start) {
+                ++ids;
+                const QString id = line.mid(start, end - start);
+                if (marks.size() < MaxMarked) {
+                    if (invalid.contains(id))
+                        marks << mark(block, start, end, invalidFormat);
+                    else if (seen.contains(id))
+                        marks << mark(block, start, end, repeatFormat);
                 }
-                start = end;
+                seen.insert(id);
             }
+            start = end;
         }
+        if (ids == 0)
+            continue;
+        ++lines;
+        if (ids == 1)
+            ++singleLines;
+        else if (m_splitLines.size() < MaxMarked)
+            m_splitLines.push_back({block.blockNumber() + 1, line.trimmed(), ids});
+        if (ids > 1 && splitMarks.size() < MaxMarked)
+            splitMarks << mark(block, 0, 0, splitFormat);
     }
-    m_text->setExtraSelections(marks);
+    // Only where the paste is one ID per line does a line of several look like a mistake.
+    if (lines < 2 || singleLines * 2 < lines) {
+        m_splitLines.clear();
+        splitMarks.clear();
+    }
+    m_text->setExtraSelections(splitMarks + marks);
+
+    if (m_splitLines.isEmpty()) {
+        m_split->clear();
+        m_split->hide();
+        return;
+    }
+    const SplitLine &first = m_splitLines.first();
+    m_split->setText(
+        m_splitLines.size() == 1
+            ? tr("Line %1 holds \"%2\", which makes %3 IDs, where the other lines hold one each. "
+                 "Queuing asks first.")
+                  .arg(first.number)
+                  .arg(printableText(first.text), QString::number(first.ids))
+            : tr("%1 lines hold more than one ID (the first: line %2, \"%3\"), where the other "
+                 "lines hold one each. Queuing asks first.")
+                  .arg(JobFormat::count(m_splitLines.size()))
+                  .arg(first.number)
+                  .arg(printableText(first.text)));
+    m_split->show();
 }
 
 void BulkAddWidget::updateButton()
@@ -201,6 +264,44 @@ void BulkAddWidget::queueAll()
                      MessageBar::Level::Warning);
         return;
     }
+    if (m_splitLines.isEmpty()) {
+        queueParsed();
+        return;
+    }
+    // A line of several IDs among lines of one: ask before queuing them apart.
+    const SplitLine &first = m_splitLines.first();
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Queue IDs split from one line?"),
+        m_splitLines.size() == 1
+            ? tr("Line %1 (\"%2\") splits into %3 dealer IDs, while the other lines hold one "
+                 "each. Queue them as separate IDs?")
+                  .arg(first.number)
+                  .arg(printableText(first.text), QString::number(first.ids))
+            : tr("%1 lines split into several dealer IDs (the first: line %2, \"%3\"), while "
+                 "the other lines hold one each. Queue them as separate IDs?")
+                  .arg(JobFormat::count(m_splitLines.size()))
+                  .arg(first.number)
+                  .arg(printableText(first.text)),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("splitConfirmation"));
+    QPushButton *queue = box->addButton(tr("Queue Them Apart"), QMessageBox::AcceptRole);
+    queue->setObjectName(QStringLiteral("queueSplitButton"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, queue] {
+        if (box->clickedButton() == queue)
+            queueParsed();
+        else
+            m_text->setFocus();
+    });
+    box->open();
+}
+
+void BulkAddWidget::queueParsed()
+{
+    if (m_busy || m_stale || m_parsed.valid.isEmpty())
+        return;
     JobRequest request;
     request.dealerIds = m_parsed.valid;
     request.fetchType = m_type->currentText();

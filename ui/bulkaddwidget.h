@@ -3,6 +3,7 @@
 #include "job/validation.h"
 #include "messagebar.h"
 
+#include <QVector>
 #include <QWidget>
 
 class JobQueue;
@@ -17,8 +18,10 @@ struct StoreError;
 
 /// Queues many jobs at once from pasted dealer IDs (separated by newlines, commas, semicolons,
 /// tabs or spaces). Counts valid, duplicate and invalid IDs as the text changes (debounced, so
-/// a paste of 10,000 IDs never stalls typing) and underlines the invalid ones; the Queue button
-/// adds the valid ones in the pasted order in one transaction.
+/// a paste of 10,000 IDs never stalls typing), underlines the invalid ones, strikes out repeats,
+/// and points at a line that splits into several IDs where the others hold one each (a
+/// spreadsheet cell "12 34"), asking before queuing it apart. The Queue button adds the valid
+/// ones in the pasted order in one transaction.
 class BulkAddWidget final : public QWidget
 {
     Q_OBJECT
@@ -43,14 +46,26 @@ signals:
     void parsedChanged();
 
 private:
+    /// A line that holds several IDs where the other lines hold one each.
+    struct SplitLine
+    {
+        int number = 0; ///< from 1
+        QString text;
+        int ids = 0;
+    };
+
     void parseNow();
-    void markInvalid();
+    /// Marks invalid IDs and repeats in the text and finds the split lines.
+    void scanText();
     void updateButton();
+    /// Queues what the latest check found valid.
+    void queueParsed();
 
     JobQueue *m_queue = nullptr;
     QPlainTextEdit *m_text = nullptr;
     QLabel *m_counts = nullptr;
     QLabel *m_invalid = nullptr;
+    QLabel *m_split = nullptr;
     QComboBox *m_type = nullptr;
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_to = nullptr;
@@ -58,6 +73,7 @@ private:
     QPushButton *m_queueButton = nullptr;
     QTimer *m_debounce = nullptr;
     DealerIdList m_parsed;
+    QVector<SplitLine> m_splitLines;
     bool m_stale = false;
     bool m_busy = false;
 };
