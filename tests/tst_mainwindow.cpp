@@ -335,10 +335,13 @@ void TestMainWindow::bulkPasteSplitCellAsks()
     box->findChild<QPushButton *>(QStringLiteral("queueSplitButton"))->click();
     QTRY_COMPARE(f.queuedDealers(), (QStringList{"12284", "12", "34", "00999"}));
 
-    // A list on one line (or where most lines hold several) is not a split cell.
+    // A list on one line, lines where most hold several, or IDs listed with commas,
+    // semicolons or tabs are not split cells.
     f.window->bulkAddWidget()->pasteText(QStringLiteral("A1 A2 A3"));
     QVERIFY(!warning->isVisible());
     f.window->bulkAddWidget()->pasteText(QStringLiteral("A1 A2\nA3 A4\nA5"));
+    QVERIFY(!warning->isVisible());
+    f.window->bulkAddWidget()->pasteText(QStringLiteral("A1\nA2;A3\nA4\tA5\nA6"));
     QVERIFY(!warning->isVisible());
 }
 

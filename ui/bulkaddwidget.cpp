@@ -5,6 +5,8 @@
 #include "queue/jobqueue.h"
 #include "windowpickers.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -153,7 +155,8 @@ void BulkAddWidget::parseNow()
 void BulkAddWidget::scanText()
 {
     // One pass over the box's lines: marks on the invalid IDs and on repeats, and the lines
-    // that hold several IDs where the others hold one each (a spreadsheet cell "12 34").
+    // whose IDs are apart by spaces only where the other lines hold one ID each (a spreadsheet
+    // cell "12 34").
     QSet<QString> invalid;
     for (const DealerIdList::Invalid &bad : std::as_const(m_parsed.invalid))
         invalid.insert(bad.id);
@@ -210,10 +213,14 @@ void BulkAddWidget::scanText()
         ++lines;
         if (ids == 1)
             ++singleLines;
-        else if (m_splitLines.size() < MaxMarked)
+        // Commas, semicolons and tabs list IDs on purpose; only spaces split a cell by accident.
+        const bool spacesOnly = std::none_of(line.begin(), line.end(), [](QChar c) {
+            return c == QLatin1Char(',') || c == QLatin1Char(';') || c == QLatin1Char('\t');
+        });
+        if (ids > 1 && spacesOnly && m_splitLines.size() < MaxMarked) {
             m_splitLines.push_back({block.blockNumber() + 1, line.trimmed(), ids});
-        if (ids > 1 && splitMarks.size() < MaxMarked)
             splitMarks << mark(block, 0, 0, splitFormat);
+        }
     }
     // Only where the paste is one ID per line does a line of several look like a mistake.
     if (lines < 2 || singleLines * 2 < lines) {
