@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Takes docs/screenshot.png: the Job Queue window with demo data, on a virtual display.
-# Builds nothing: give it the built dealerq binary.
+# Builds nothing: give it the built dealerq binary. With SIZE (e.g. 1024x700, 1920x1080) the
+# screen has that size and the window fills it, as an operator's maximised window would.
 #
-#   scripts/screenshot.sh build/app/dealerq [out.png]
+#   scripts/screenshot.sh build/app/dealerq [out.png] [SIZE]
 #
-# Needs xvfb (xvfb-run), imagemagick (import) and x11-utils (xwininfo):
-#   apt-get install xvfb imagemagick x11-utils
+# Needs xvfb (xvfb-run), imagemagick (import), x11-utils (xwininfo) and xdotool:
+#   apt-get install xvfb imagemagick x11-utils xdotool
 # Everything runs on a throwaway SQLite file and settings file; nothing of yours is touched.
 set -euo pipefail
 
@@ -14,8 +15,13 @@ dealerq=$(realpath "$dealerq")
 out=${2:-$(dirname "$0")/../docs/screenshot.png}
 mkdir -p "$(dirname "$out")"
 out=$(realpath "$out")
-for tool in xvfb-run import xwininfo; do
-    command -v "$tool" >/dev/null || { echo "$0: $tool is missing (apt-get install xvfb imagemagick x11-utils)" >&2; exit 2; }
+size=${3:-}
+if [[ -n $size && ! $size =~ ^[0-9]+x[0-9]+$ ]]; then
+    echo "$0: SIZE must be WIDTHxHEIGHT, e.g. 1024x700, not \"$size\"" >&2
+    exit 2
+fi
+for tool in xvfb-run import xwininfo xdotool; do
+    command -v "$tool" >/dev/null || { echo "$0: $tool is missing (apt-get install xvfb imagemagick x11-utils xdotool)" >&2; exit 2; }
 done
 
 tmp=$(mktemp -d)
@@ -36,17 +42,21 @@ export DEALERQ_SETTINGS="$tmp/dealerq.ini"
 ids=$(seq -f 'DLR%05g' 1 1500 | paste -sd,)
 "$dealerq" --db "$db" --enqueue "$ids" --type inventory >/dev/null
 
-# The window, alone on a 1280x800 screen (its default size).
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+# The window, alone on a screen of its default size (1280x800) or of SIZE, which it fills.
+xvfb-run -a -s "-screen 0 ${size:-1280x800}x24" bash -c '
     "$1" --db "$2" --demo --no-api &
     pid=$!
     for _ in $(seq 1 100); do
         if xwininfo -root -tree 2>/dev/null | grep -q "Job Queue"; then break; fi
         sleep 0.2
     done
+    if [ -n "$4" ]; then
+        window=$(xdotool search --name "Job Queue" | head -n 1)
+        xdotool windowmove "$window" 0 0 windowsize "$window" "${4%x*}" "${4#*x}"
+    fi
     sleep 2.5
     import -window root "$3"
     kill -TERM "$pid"
     wait "$pid" || true
-' screenshot "$dealerq" "$db" "$out"
+' screenshot "$dealerq" "$db" "$out" "$size"
 echo "wrote $out" >&2

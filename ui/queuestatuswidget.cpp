@@ -70,16 +70,26 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     m_banner->setWordWrap(true);
     m_banner->setMargin(4);
 
+    // Cancel job sits apart from the progress bar and the job's text, where nobody aims for
+    // something else (and it asks first).
+    // The progress bar and Cancel job keep their room while no job runs, so that nothing on the
+    // line moves when a job starts or ends.
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_cancelCurrent)}) {
+        QSizePolicy policy = widget->sizePolicy();
+        policy.setRetainSizeWhenHidden(true);
+        widget->setSizePolicy(policy);
+    }
     auto *row = new QHBoxLayout;
     row->addWidget(m_state);
-    row->addWidget(m_current, 1);
     row->addWidget(m_progress);
-    row->addWidget(m_cancelCurrent);
-    row->addSpacing(12);
+    row->addWidget(m_current, 1);
+    row->addSpacing(8);
     row->addWidget(m_queued);
-    row->addSpacing(12);
+    row->addSpacing(8);
     row->addWidget(m_today);
-    row->addSpacing(12);
+    row->addSpacing(16);
+    row->addWidget(m_cancelCurrent);
     row->addWidget(m_pause);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
@@ -188,23 +198,27 @@ void QueueStatusWidget::updateCurrentJob()
 {
     if (!m_job) {
         m_current->setText(m_haveStatus ? tr("No job running") : QString());
+        m_current->setToolTip({});
         return;
     }
     const Job &job = *m_job;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QStringList parts{
-        QStringLiteral("<a href=\"%1\">Job %1</a>").arg(job.id),
-        tr("dealer <b>%1</b>").arg(job.dealerId.toHtmlEscaped()),
-        job.fetchType.toHtmlEscaped(),
-        JobFormat::window(job.fromMs, job.toMs),
-    };
+    // How far it got comes first: where the line is cut (a narrow window), it cuts the window
+    // of the job, which the tooltip and the details still show.
+    QStringList parts{QStringLiteral("<a href=\"%1\">Job %1</a>").arg(job.id)};
     if (job.startedMs > 0)
         parts << JobFormat::duration(double(qMax<qint64>(0, now - job.startedMs)) / 1000.0);
     parts << JobFormat::counted(m_pages, QStringLiteral("page"))
           << tr("%1 records").arg(JobFormat::count(m_records));
     if (job.cancelRequested)
         parts << tr("cancelling…");
+    parts << tr("dealer <b>%1</b>").arg(job.dealerId.toHtmlEscaped())
+          << job.fetchType.toHtmlEscaped() << JobFormat::window(job.fromMs, job.toMs);
     m_current->setText(parts.join(QStringLiteral(" · ")));
+    m_current->setToolTip(
+        tr("Job %1: dealer %2, %3, %4")
+            .arg(job.id)
+            .arg(job.dealerId, job.fetchType, JobFormat::window(job.fromMs, job.toMs)));
 }
 
 void QueueStatusWidget::updateView()
