@@ -37,6 +37,7 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QTest>
 #include <QToolButton>
 
@@ -231,6 +232,7 @@ private slots:
     void closeWhileRunningWaits();
     void closeWhileRunningQuitsNow();
     void messagesNeverMoveTheTables();
+    void smallWindowShowsWhatMatters();
 };
 
 namespace {
@@ -1107,6 +1109,37 @@ void TestMainWindow::messagesNeverMoveTheTables()
     settled();
     QVERIFY(notice->isVisible());
     QCOMPARE(where(), before);
+}
+
+void TestMainWindow::smallWindowShowsWhatMatters()
+{
+    // At the default 1280 x 800 the history's errors can be read; at 1024 x 700 the status line
+    // still shows how far the running job got.
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("3000")}));
+    f.window->resize(1280, 800);
+    QTest::qWait(50);
+    JobTableView *history = f.history()->view();
+    QHeaderView *header = history->horizontalHeader();
+    const int error = JobTableModel::ErrorColumn;
+    QVERIFY(!history->isColumnHidden(error));
+    QVERIFY2(header->sectionSize(error) >= 150,
+             qPrintable(QString::number(header->sectionSize(error))));
+    QVERIFY(header->sectionViewportPosition(error) + header->sectionSize(error) <=
+            history->viewport()->width());
+
+    f.window->resize(1024, 700);
+    f.addJobs({"S1"});
+    auto *current = f.window->findChild<QLabel *>(QStringLiteral("currentJobLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(current->text().contains(QStringLiteral("records")), 5000);
+    QTest::qWait(50);
+    QTextDocument document;
+    document.setHtml(current->text());
+    const QString plain = document.toPlainText();
+    const QString needed = plain.left(plain.indexOf(QStringLiteral("records")) + 7);
+    QVERIFY2(current->fontMetrics().horizontalAdvance(needed) <= current->width(),
+             qPrintable(QStringLiteral("\"%1\" in %2 px").arg(needed).arg(current->width())));
+    QVERIFY(f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"))->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -54,6 +54,7 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_proxy->setObjectName(QStringLiteral("historyProxy"));
     m_view->setObjectName(QStringLiteral("historyView"));
     m_status->setObjectName(QStringLiteral("historyStatusFilter"));
+    m_status->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_dealer->setObjectName(QStringLiteral("historyDealerFilter"));
     m_info->setObjectName(QStringLiteral("historyInfo"));
     m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
@@ -67,9 +68,12 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_view->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder);
     m_proxy->sort(-1);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // What an operator reads at a glance, with room left for the error at the default width;
+    // the rest is a right-click on the header away (and in the details).
     m_view->setDefaultHiddenColumns({JobTableModel::PriorityColumn, JobTableModel::CreatedColumn,
                                      JobTableModel::StartedColumn, JobTableModel::PagesColumn,
-                                     JobTableModel::AttemptsColumn});
+                                     JobTableModel::AttemptsColumn, JobTableModel::InsertedColumn,
+                                     JobTableModel::UpdatedColumn});
     QHeaderView *header = m_view->horizontalHeader();
     const std::pair<int, int> widths[] = {
         {JobTableModel::IdColumn, 60},       {JobTableModel::DealerColumn, 110},

@@ -63,6 +63,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
                                                          addText(Settings::Key::DatabaseUrl)));
     m_texts.value(Settings::Key::DatabaseUrl)
         ->setPlaceholderText(tr("sqlite:///path/file.db or postgresql://user@host/db"));
+    // Wide enough for its own placeholders.
+    for (QLineEdit *edit : std::as_const(m_texts)) {
+        const int wanted = edit->fontMetrics().horizontalAdvance(edit->placeholderText()) + 24;
+        edit->setMinimumWidth(qMax(edit->minimumWidth(), wanted));
+    }
     storage->addRow(tr("Refresh every:"),
                     addNumber(Settings::Key::RefreshIntervalS, 1, 3600, tr(" s")));
     storage->addRow(tr("Attempts before failing:"),
