@@ -15,6 +15,12 @@ void printError(const QString &line)
     std::fflush(stderr);
 }
 
+QString AppSetup::sourceDisplay() const
+{
+    return demo ? QStringLiteral("built-in demo simulator")
+                : sourceUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+}
+
 RunnerConfig AppSetup::runnerConfig() const
 {
     RunnerConfig config;
@@ -28,6 +34,7 @@ RunnerConfig AppSetup::runnerConfig() const
     config.retry.timeoutMs = settings->requestTimeoutMs();
     config.retry.pageSize = settings->pageSize();
     config.maxAttempts = settings->maxAttempts();
+    config.sourceDisplay = sourceDisplay();
     config.instance = QStringLiteral("%1 pid %2")
                           .arg(QHostInfo::localHostName())
                           .arg(QCoreApplication::applicationPid());

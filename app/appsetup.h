@@ -27,6 +27,11 @@ struct AppSetup
     bool demo = false;
     QUrl sourceUrl; ///< empty in demo mode until the simulator listens
     QByteArray sourceToken;
+    /// Where the source came from: "--demo", "--source", "DEALERQ_SOURCE_URL", "settings", or
+    /// empty (none configured: the demo simulator).
+    QString sourceOrigin;
+    /// The source as operators see it: the URL without credentials, or the demo simulator.
+    QString sourceDisplay() const;
 
     RunnerConfig runnerConfig() const;
 };

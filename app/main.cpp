@@ -64,10 +64,15 @@ int resolveSetup(AppSetup *setup)
     setup->database = *database;
 
     QString source = cli.source;
-    if (source.isEmpty() && !cli.demo)
+    setup->sourceOrigin = cli.demo ? QStringLiteral("--demo") : QStringLiteral("--source");
+    if (source.isEmpty() && !cli.demo) {
         source = qEnvironmentVariable("DEALERQ_SOURCE_URL");
-    if (source.isEmpty() && !cli.demo)
+        setup->sourceOrigin = QStringLiteral("DEALERQ_SOURCE_URL");
+    }
+    if (source.isEmpty() && !cli.demo) {
         source = setup->settings->sourceUrl();
+        setup->sourceOrigin = source.isEmpty() ? QString() : QStringLiteral("settings");
+    }
     setup->demo = cli.demo || source.isEmpty();
     if (!setup->demo) {
         const QUrl url(source, QUrl::StrictMode);

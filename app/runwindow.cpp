@@ -36,8 +36,8 @@ int runWindow(AppSetup &setup)
     context.settings = setup.settings.get();
     context.databaseDisplay = setup.database.displayString();
     context.demo = setup.demo;
-    context.sourceDisplay =
-        setup.demo ? QStringLiteral("built-in demo simulator") : setup.sourceUrl.toString();
+    context.sourceDisplay = setup.sourceDisplay();
+    context.sourceOrigin = setup.sourceOrigin;
     if (api) {
         context.apiAddress =
             QStringLiteral("%1:%2").arg(api->address().toString()).arg(api->port());

@@ -57,6 +57,7 @@ struct Fixture
     std::unique_ptr<QAbstractItemModelTester> queueTester;
     std::unique_ptr<QAbstractItemModelTester> historyTester;
     std::unique_ptr<QAbstractItemModelTester> proxyTester;
+    QString sourceOrigin; ///< WindowContext::sourceOrigin for the next start()
 
     ~Fixture()
     {
@@ -111,6 +112,7 @@ struct Fixture
         context.databaseDisplay = url->displayString();
         context.sourceDisplay = source.toString();
         context.demo = demo;
+        context.sourceOrigin = sourceOrigin;
         context.apiAddress = QStringLiteral("127.0.0.1:8000");
         context.apiToken = QStringLiteral("secret-token");
         window = std::make_unique<MainWindow>(context);
@@ -829,16 +831,25 @@ void TestMainWindow::standbyNamesTheOtherInstance()
     // A second instance on the same database stands by and says who runs the jobs.
     JobQueue::Config cfg = f.queue->config();
     cfg.runner.instance = QStringLiteral("gamma");
+    cfg.runner.sourceUrl = QUrl(QStringLiteral("http://elsewhere.invalid/api"));
     JobQueue second(cfg);
     second.start();
     WindowContext context;
     context.queue = &second;
+    context.sourceDisplay = QStringLiteral("http://elsewhere.invalid/api");
     MainWindow window(context);
     window.show();
     QTRY_COMPARE_WITH_TIMEOUT(second.runnerState(), RunnerState::Standby, 5000);
     auto *banner = window.findChild<QLabel *>(QStringLiteral("runnerBanner"));
     QTRY_VERIFY(banner->isVisible());
     QVERIFY2(banner->text().contains(QStringLiteral("beta")), qPrintable(banner->text()));
+    // The status bar names the source the jobs are really fetched from: beta's, not this
+    // window's own.
+    auto *where = window.findChild<QLabel *>(QStringLiteral("whereLabel"));
+    const QString betaSource = f.sim->baseUrl().toString();
+    QTRY_VERIFY2(where->toolTip().contains(QStringLiteral("%1 (jobs run by beta)").arg(betaSource)),
+                 qPrintable(where->toolTip()));
+    QVERIFY(!where->toolTip().contains(QStringLiteral("elsewhere.invalid")));
 
     // Jobs queued in the standby window run in the other instance.
     auto *edit = window.findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
@@ -893,6 +904,21 @@ void TestMainWindow::demoBannerAndApiToken()
     QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("secret-token"));
     QVERIFY(!f.window->windowIcon().isNull());
 
+    // --demo over a source saved in Settings: the banner says that source is not used.
+    Fixture forced;
+    forced.sourceOrigin = QStringLiteral("--demo");
+    {
+        Settings saved(forced.dir.filePath(QStringLiteral("dealerq.ini")));
+        saved.setValue(Settings::Key::SourceUrl, QStringLiteral("https://dealers.example.com/v1"));
+    }
+    QVERIFY(forced.start(false, {}, QStringLiteral("test"), true));
+    const QString forcedText =
+        forced.window->findChild<QLabel *>(QStringLiteral("demoBanner"))->text();
+    QVERIFY2(forcedText.contains(QStringLiteral("--demo")) &&
+                 forcedText.contains(QStringLiteral("https://dealers.example.com/v1")) &&
+                 !forcedText.contains(QStringLiteral("Set a data source")),
+             qPrintable(forcedText));
+
     // No banner without demo.
     Fixture plain;
     QVERIFY(plain.start(false));
@@ -946,9 +972,16 @@ void TestMainWindow::settingsDialogWritesAndSaysRestart()
     QTRY_VERIFY(activeModal<QDialog>() == nullptr);
     QCOMPARE(f.settings->sourceUrl(), QStringLiteral("https://dealers.example.com/api"));
     QCOMPARE(f.settings->refreshIntervalS(), 2);
-    QVERIFY2(f.message().contains(QStringLiteral("Restart dealerq")), qPrintable(f.message()));
-    QVERIFY2(f.message().contains(QStringLiteral("data source URL")), qPrintable(f.message()));
-    QVERIFY2(!f.message().contains(QStringLiteral("refresh interval")), qPrintable(f.message()));
+    // A new source needs no restart: the runner takes it from the next job on.
+    QVERIFY2(f.message().contains(QStringLiteral(
+                 "Jobs fetch from https://dealers.example.com/api from the next job on")),
+             qPrintable(f.message()));
+    QVERIFY2(!f.message().contains(QStringLiteral("Restart")), qPrintable(f.message()));
+    QCOMPARE(f.queue->config().runner.sourceUrl,
+             QUrl(QStringLiteral("https://dealers.example.com/api")));
+    QVERIFY(f.window->findChild<QLabel *>(QStringLiteral("whereLabel"))
+                ->toolTip()
+                .contains(QStringLiteral("Source: https://dealers.example.com/api")));
 
     // The new interval applies at once: refreshes follow every 2 s without any change.
     QSignalSpy refreshed(f.window.get(), &MainWindow::refreshFinished);

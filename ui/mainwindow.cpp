@@ -67,11 +67,18 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     if (m_context.demo) {
+        const QString saved = m_context.settings ? m_context.settings->sourceUrl() : QString();
         auto *banner = new QLabel(
-            tr("Demo mode: jobs fetch from the built-in demo simulator, not from a dealer data "
-               "API. Every dealer ID gets a few made-up records. Set a data source in Settings "
-               "to fetch real data."),
+            m_context.sourceOrigin == QLatin1String("--demo") && !saved.isEmpty()
+                ? tr("Demo mode (--demo): jobs fetch from the built-in demo simulator, not from "
+                     "the data source saved in Settings (%1), which this run does not use. Every "
+                     "dealer ID gets a few made-up records.")
+                      .arg(saved)
+                : tr("Demo mode: jobs fetch from the built-in demo simulator, not from a dealer "
+                     "data API. Every dealer ID gets a few made-up records. Set a data source in "
+                     "Settings to fetch real data."),
             central);
+        m_demoBanner = banner;
         banner->setObjectName(QStringLiteral("demoBanner"));
         banner->setWordWrap(true);
         banner->setMargin(6);
@@ -198,15 +205,12 @@ QWidget *MainWindow::buildConnectionInfo()
     info->setObjectName(QStringLiteral("connectionInfo"));
     auto *layout = new QHBoxLayout(info);
     layout->setContentsMargins(0, 0, 0, 0);
-    const QString whereText =
-        tr("Database: %1   Source: %2").arg(m_context.databaseDisplay, m_context.sourceDisplay);
-    auto *where = new QLabel(info);
-    where->setObjectName(QStringLiteral("whereLabel"));
-    where->setTextFormat(Qt::PlainText);
-    where->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    where->setText(where->fontMetrics().elidedText(whereText, Qt::ElideMiddle, 520));
-    where->setToolTip(whereText);
-    layout->addWidget(where);
+    m_where = new QLabel(info);
+    m_where->setObjectName(QStringLiteral("whereLabel"));
+    m_where->setTextFormat(Qt::PlainText);
+    m_where->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    updateWhere();
+    layout->addWidget(m_where);
     auto *api = new QLabel(info);
     api->setObjectName(QStringLiteral("apiLabel"));
     api->setTextFormat(Qt::PlainText);
@@ -300,8 +304,29 @@ void MainWindow::refreshNow()
     m_watcher->refreshNow();
 }
 
+void MainWindow::updateWhere()
+{
+    // The source that counts is the one of the instance that runs the jobs, which may be
+    // another window or a headless server on the same database.
+    const QString ownInstance = m_context.queue->config().runner.instance;
+    const bool elsewhere = !m_runnerHolder.isEmpty() && m_runnerHolder != ownInstance;
+    const QString source = elsewhere && !m_runnerSource.isEmpty()
+                               ? tr("%1 (jobs run by %2)").arg(m_runnerSource, m_runnerHolder)
+                               : m_context.sourceDisplay;
+    const QString whereText =
+        tr("Database: %1   Source: %2").arg(m_context.databaseDisplay, source);
+    m_where->setText(m_where->fontMetrics().elidedText(whereText, Qt::ElideMiddle, 520));
+    m_where->setToolTip(whereText);
+}
+
 void MainWindow::applySnapshot(const QueueSnapshot &snapshot)
 {
+    if (snapshot.status && (snapshot.status->runnerHolder != m_runnerHolder ||
+                            snapshot.status->runnerSource != m_runnerSource)) {
+        m_runnerHolder = snapshot.status->runnerHolder;
+        m_runnerSource = snapshot.status->runnerSource;
+        updateWhere();
+    }
     m_status->applySnapshot(snapshot);
     m_queuePanel->applySnapshot(snapshot);
     m_history->applySnapshot(snapshot);
@@ -367,14 +392,45 @@ void MainWindow::showSettings()
             if (SettingsDialog::needsRestart(key))
                 restart << SettingsDialog::keyLabel(key);
         }
+        QString sourceNote;
+        if (changed.contains(Settings::Key::SourceUrl) ||
+            changed.contains(Settings::Key::SourceToken))
+            sourceNote = applySavedSource();
         if (restart.isEmpty())
-            showMessage(tr("Settings saved and applied."), MessageBar::Level::Info);
+            showMessage(sourceNote.isEmpty() ? tr("Settings saved and applied.")
+                                             : tr("Settings saved. %1").arg(sourceNote),
+                        MessageBar::Level::Info);
         else
             showMessage(tr("Settings saved. Restart dealerq for these to take effect: %1.")
-                            .arg(restart.join(QStringLiteral(", "))),
+                                .arg(restart.join(QStringLiteral(", "))) +
+                            (sourceNote.isEmpty() ? QString() : QLatin1Char(' ') + sourceNote),
                         MessageBar::Level::Warning);
     });
     dialog->open();
+}
+
+QString MainWindow::applySavedSource()
+{
+    const QString origin = m_context.sourceOrigin;
+    if (origin == QLatin1String("--source") || origin == QLatin1String("DEALERQ_SOURCE_URL"))
+        return tr("This run keeps the data source given by %1.").arg(origin);
+    const QString url = m_context.settings->sourceUrl();
+    if (url.isEmpty())
+        return m_context.demo ? QString()
+                              : tr("Restart dealerq to fetch from the built-in demo simulator.");
+    QByteArray token = qgetenv("DEALERQ_SOURCE_TOKEN");
+    if (token.isEmpty())
+        token = m_context.settings->sourceToken().toUtf8();
+    const QUrl source(url);
+    // The runner takes it from the next job on; the running job keeps its source.
+    m_context.sourceDisplay = source.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    m_context.sourceOrigin = QStringLiteral("settings");
+    m_context.demo = false;
+    m_context.queue->setSource(source, token, m_context.sourceDisplay);
+    if (m_demoBanner)
+        m_demoBanner->hide();
+    updateWhere();
+    return tr("Jobs fetch from %1 from the next job on.").arg(m_context.sourceDisplay);
 }
 
 void MainWindow::pasteAndQueue()

@@ -30,6 +30,9 @@ struct WindowContext
     QString databaseDisplay; ///< e.g. "sqlite:///root/.local/share/dealerq/dealerq.db"
     QString sourceDisplay;   ///< the dealer API base URL, or "built-in demo simulator"
     bool demo = false;       ///< show a clear banner when true
+    /// Where the source came from: "--demo", "--source", "DEALERQ_SOURCE_URL" (a source saved in
+    /// Settings then does not apply to this run), "settings", or empty (none configured).
+    QString sourceOrigin;
     QString apiAddress;      ///< e.g. "127.0.0.1:8000", empty when the API is off
     QString apiToken;        ///< shown masked with a copy button
 };
@@ -87,6 +90,11 @@ protected:
 private:
     void buildMenus();
     QWidget *buildConnectionInfo();
+    /// The status bar's database and source: the source of the instance that runs the jobs.
+    void updateWhere();
+    /// Hands the source saved in Settings to the runner (unless --source or the environment
+    /// chose this run's); returns what to tell the operator.
+    QString applySavedSource();
     void applySnapshot(const QueueSnapshot &snapshot);
     void showMessage(const QString &text, MessageBar::Level level);
     void onJobFinished(const Job &job);
@@ -99,6 +107,10 @@ private:
     void saveLayout();
 
     WindowContext m_context;
+    QLabel *m_demoBanner = nullptr;
+    QLabel *m_where = nullptr; ///< database and source, in the status bar
+    QString m_runnerHolder;    ///< the instance that runs jobs, as last read
+    QString m_runnerSource;    ///< its source, as last read
     QueueWatcher *m_watcher = nullptr;
     QueueStatusWidget *m_status = nullptr;
     MessageBar *m_messages = nullptr;

@@ -127,7 +127,9 @@ SettingsDialog::~SettingsDialog() = default;
 
 bool SettingsDialog::needsRestart(Settings::Key key)
 {
-    return key != Settings::Key::RefreshIntervalS;
+    // The window hands a new source to the runner, which takes it from the next job on.
+    return key != Settings::Key::RefreshIntervalS && key != Settings::Key::SourceUrl &&
+           key != Settings::Key::SourceToken;
 }
 
 QString SettingsDialog::keyLabel(Settings::Key key)

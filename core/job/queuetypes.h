@@ -79,6 +79,7 @@ struct QueueStatus
     QVector<Job> queued; ///< the first `limit`, in run order
     bool paused = false;
     QString runnerHolder; ///< which instance (host, process) runs jobs, if any
+    QString runnerSource; ///< the dealer API that instance fetches from, as shown to operators
 };
 
 struct HistoryFilter

@@ -145,12 +145,13 @@ void JobQueue::cancelRunning(qint64 jobId)
         m_runner->cancelRunning(jobId);
 }
 
-void JobQueue::setSource(const QUrl &url, const QByteArray &token)
+void JobQueue::setSource(const QUrl &url, const QByteArray &token, const QString &display)
 {
     m_config.runner.sourceUrl = url;
     m_config.runner.sourceToken = token;
+    m_config.runner.sourceDisplay = display;
     if (m_runner)
-        m_runner->setSource(url, token);
+        m_runner->setSource(url, token, display);
 }
 
 void JobQueue::holdNewJobs(bool hold)

@@ -113,7 +113,7 @@ public:
     /// Aborts `jobId` if this process runs it (the store has marked it cancel-requested).
     void cancelRunning(qint64 jobId);
     /// The dealer API for the next jobs on (the running one keeps its source).
-    void setSource(const QUrl &url, const QByteArray &token);
+    void setSource(const QUrl &url, const QByteArray &token, const QString &display = {});
     /// Lets the running job finish but takes no new one here (see QueueRunner::holdNewJobs).
     void holdNewJobs(bool hold);
 

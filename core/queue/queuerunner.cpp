@@ -71,11 +71,23 @@ void QueueRunner::wake()
     scheduleNext();
 }
 
-void QueueRunner::setSource(const QUrl &url, const QByteArray &token)
+void QueueRunner::setSource(const QUrl &url, const QByteArray &token, const QString &display)
 {
     // Takes effect from the next job on; the running one keeps its source.
     m_config.sourceUrl = url;
     m_config.sourceToken = token;
+    m_config.sourceDisplay = display;
+    if (m_lock && m_lock->isHeld() && m_databaseUp) {
+        StoreError error;
+        m_store->setRunnerSource(sourceDisplay(), &error); // shown again at the next take-over
+    }
+}
+
+QString QueueRunner::sourceDisplay() const
+{
+    return m_config.sourceDisplay.isEmpty()
+               ? m_config.sourceUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)
+               : m_config.sourceDisplay;
 }
 
 void QueueRunner::holdNewJobs(bool hold)
@@ -151,7 +163,8 @@ void QueueRunner::tryNext()
     }
     if (!hadLock || m_needRecovery) {
         // Whatever is still marked running was cut off: only the lock holder runs jobs.
-        if (!m_store->setRunnerHolder(m_config.instance, &error)) {
+        if (!m_store->setRunnerHolder(m_config.instance, &error) ||
+            !m_store->setRunnerSource(sourceDisplay(), &error)) {
             databaseFault(error);
             return;
         }
@@ -324,6 +337,7 @@ void QueueRunner::stop()
     if (m_lock && m_lock->isHeld() && m_databaseUp) {
         StoreError error;
         m_store->setRunnerHolder(QString(), &error);
+        m_store->setRunnerSource(QString(), &error);
     }
     m_lock.reset();
     m_store.reset();
@@ -392,11 +406,11 @@ void RunnerThread::wake()
         QMetaObject::invokeMethod(m_runner, &QueueRunner::wake, Qt::QueuedConnection);
 }
 
-void RunnerThread::setSource(const QUrl &url, const QByteArray &token)
+void RunnerThread::setSource(const QUrl &url, const QByteArray &token, const QString &display)
 {
     if (m_runner)
         QMetaObject::invokeMethod(
-            m_runner, [r = m_runner, url, token] { r->setSource(url, token); },
+            m_runner, [r = m_runner, url, token, display] { r->setSource(url, token, display); },
             Qt::QueuedConnection);
 }
 

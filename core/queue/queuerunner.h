@@ -29,6 +29,7 @@ struct RunnerConfig
     int maxAttempts = 5;       ///< a job cut off this many times fails as interrupted
     int pollIntervalMs = 1000; ///< how often the store is re-read for other processes' changes
     QString instance;          ///< who runs jobs, as shown to operators ("host pid 123")
+    QString sourceDisplay;     ///< the source as shown to operators (no token); the URL if empty
 };
 
 enum class RunnerState
@@ -64,7 +65,9 @@ public slots:
     void cancelRunning(qint64 jobId);
     /// Stops: the running job is rolled back and goes back to the queue; the lock is released.
     void stop();
-    void setSource(const QUrl &url, const QByteArray &token);
+    /// The dealer API from the next job on (the running one keeps its source); `display` is how
+    /// operators see it, written to the store while this instance runs jobs.
+    void setSource(const QUrl &url, const QByteArray &token, const QString &display);
     /// While held, the running job finishes but no new one is taken by this instance (the
     /// shared queue is not paused: another instance may take over).
     void holdNewJobs(bool hold);
@@ -79,6 +82,8 @@ signals:
     void stopped();
 
 private:
+    /// The source as operators see it.
+    QString sourceDisplay() const;
     void scheduleNext();
     void tryNext();
     bool ensureDatabase();
@@ -136,7 +141,7 @@ public:
     void stop();
     void wake();
     void cancelRunning(qint64 jobId);
-    void setSource(const QUrl &url, const QByteArray &token);
+    void setSource(const QUrl &url, const QByteArray &token, const QString &display);
     void holdNewJobs(bool hold);
 
 private:

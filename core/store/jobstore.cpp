@@ -658,6 +658,10 @@ std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
     if (!holder)
         return std::nullopt;
     status.runnerHolder = *holder;
+    const std::optional<QString> source = metaValue(QStringLiteral("runner_source"), error);
+    if (!source)
+        return std::nullopt;
+    status.runnerSource = *source;
     return status;
 }
 

@@ -111,6 +111,9 @@ public:
     std::optional<int> recoverInterrupted(int maxAttempts, StoreError *error);
     bool appendLog(qint64 jobId, const QString &message, StoreError *error);
     bool setRunnerHolder(const QString &holder, StoreError *error);
+    /// The dealer API the jobs are fetched from, as operators see it (no secrets), by the
+    /// instance that holds the runner lock; empty when none does.
+    bool setRunnerSource(const QString &source, StoreError *error);
 
 private:
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);

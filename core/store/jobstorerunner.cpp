@@ -102,6 +102,11 @@ bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
     return setMetaValue(QStringLiteral("runner_holder"), holder, error);
 }
 
+bool JobStore::setRunnerSource(const QString &source, StoreError *error)
+{
+    return setMetaValue(QStringLiteral("runner_source"), source, error);
+}
+
 std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus status,
                                                      const JobError &jobError, JobResult *result,
                                                      const QVector<LogLine> &log,
