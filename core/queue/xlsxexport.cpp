@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include <QDateTime>
 #include <QDir>
@@ -80,6 +81,7 @@ public:
             return false;
         }
         m_partialName = QFile::encodeName(m_partial.fileName());
+        tzset();
         m_tmpdir = QFile::encodeName(QDir::tempPath());
         lxw_workbook_options options{};
         options.constant_memory = LXW_TRUE;
@@ -213,11 +215,16 @@ private:
     {
         if (msecsSinceEpoch <= 0)
             return;
-        const QDateTime local = QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::LocalTime);
-        const QDate d = local.date();
-        const QTime t = local.time();
-        lxw_datetime value{d.year(), d.month(),  d.day(),
-                           t.hour(), t.minute(), t.second() + t.msec() / 1000.0};
+        // The C library's local time, as QDateTime's: localtime_r() without the time-zone file
+        // check Qt makes before each conversion (tzset() in open()), five per row.
+        const time_t seconds = time_t(msecsSinceEpoch / 1000);
+        struct tm local = {};
+        if (!localtime_r(&seconds, &local))
+            return;
+        lxw_datetime value{
+            local.tm_year + 1900, local.tm_mon + 1,
+            local.tm_mday,        local.tm_hour,
+            local.tm_min,         local.tm_sec + double(msecsSinceEpoch % 1000) / 1000.0};
         keep(worksheet_write_datetime(m_sheet, row, lxw_col_t(column), &value, m_time));
     }
 
