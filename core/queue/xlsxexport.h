@@ -10,8 +10,9 @@
 class JobStore;
 
 /// The jobs as an Excel workbook (SPEC §3 `--export-xlsx`): one sheet whose row 1 holds the CSV's
-/// header names (SPEC §5) in the CSV's order, IDs as text, times as date-time cells in local
-/// time, counts as numbers, and every other value as a plain string, never a formula.
+/// header names (SPEC §5) in the CSV's order, the dealer ID as text (`00999` stays `00999`), times
+/// as date-time cells in local time, the job number and counts as numbers, and every other value
+/// as a plain string, never a formula.
 namespace Xlsx {
 
 /// The header names of row 1: exactly the CSV's.
