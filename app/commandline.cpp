@@ -90,6 +90,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     const QCommandLineOption exportCsv(QStringLiteral("export-csv"),
                                        QStringLiteral("Write every job as CSV to FILE and exit."),
                                        QStringLiteral("FILE"));
+    const QCommandLineOption exportXlsx(QStringLiteral("export-xlsx"),
+                                        QStringLiteral("Write every job as an Excel workbook to "
+                                                       "FILE and exit."),
+                                        QStringLiteral("FILE"));
     const QCommandLineOption apiListen(QStringLiteral("api-listen"),
                                        QStringLiteral("REST API address (default "
                                                       "127.0.0.1:8000)."),
@@ -104,10 +108,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file (env DEALERQ_SETTINGS)."),
                                       QStringLiteral("FILE"));
-    parser.addOptions({help,     version, db,       source,    demo,      headless,
-                       drain,    enqueue, bulkFile, type,      from,      to,
-                       priority, partial, runNext,  exportCsv, apiListen, apiAllowRemote,
-                       apiToken, noApi,   settings});
+    parser.addOptions({help,           version,  db,       source,    demo,       headless,
+                       drain,          enqueue,  bulkFile, type,      from,       to,
+                       priority,       partial,  runNext,  exportCsv, exportXlsx, apiListen,
+                       apiAllowRemote, apiToken, noApi,    settings});
 
     CommandLine line;
     // Parsed before QCoreApplication exists (it decides which application to make), when Qt
@@ -125,16 +129,16 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
         return true;
     }
     for (const QCommandLineOption *option :
-         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &apiListen,
-          &apiToken, &settings}) {
+         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &exportXlsx,
+          &apiListen, &apiToken, &settings}) {
         if (parser.values(*option).size() > 1)
             *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
     }
     // An option given with an empty value is a mistake (an unset shell variable, say), never
     // "use the default".
     for (const QCommandLineOption *option :
-         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &apiListen,
-          &apiToken, &settings}) {
+         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &exportXlsx,
+          &apiListen, &apiToken, &settings}) {
         if (parser.isSet(*option) && parser.value(*option).trimmed().isEmpty())
             *errors << QStringLiteral("--%1 needs a value").arg(option->names().last());
     }
@@ -155,6 +159,7 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.partial = parser.isSet(partial);
     line.runNext = parser.isSet(runNext);
     line.exportCsv = parser.value(exportCsv);
+    line.exportXlsx = parser.value(exportXlsx);
     line.apiListen = parser.value(apiListen);
     line.apiAllowRemote = parser.isSet(apiAllowRemote);
     line.apiToken = parser.value(apiToken);

@@ -20,6 +20,7 @@ struct CommandLine
     bool partial = false;
     bool runNext = false;
     QString exportCsv;
+    QString exportXlsx;
     QString apiListen;
     bool apiAllowRemote = false;
     QString apiToken;
@@ -31,7 +32,7 @@ struct CommandLine
 
     bool queuesJobs() const { return !enqueue.isEmpty() || !bulkFile.isEmpty(); }
     /// One-shot work: done and exit, unless --headless is given too.
-    bool isOneShot() const { return queuesJobs() || !exportCsv.isEmpty(); }
+    bool isOneShot() const { return queuesJobs() || !exportCsv.isEmpty() || !exportXlsx.isEmpty(); }
 };
 
 /// Parses `arguments` (the program name first). Returns false with one line per problem.

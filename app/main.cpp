@@ -190,10 +190,10 @@ int queueFromCommandLine(AppSetup &setup, QueueOperations &queue)
     return -1;
 }
 
-int exportCsv(const QString &path, QueueOperations &queue)
+int exportJobs(const QString &path, ExportFormat format, QueueOperations &queue)
 {
     const QueueResult<qint64> exported =
-        queue.exportCsv({path, std::nullopt}, [](qint64 n, qint64) {
+        queue.exportCsv({path, std::nullopt, format}, [](qint64 n, qint64) {
             if (n > 0 && n % 10000 == 0)
                 printProgress(QStringLiteral("exported %1 jobs...").arg(n));
             return true;
@@ -368,8 +368,8 @@ int main(int argc, char *argv[])
     if (const int code = resolveSetup(&setup); code >= 0)
         return code;
     if (setup.database.readOnly && (setup.cli.headless || setup.cli.queuesJobs() || window)) {
-        printError(QStringLiteral("%1 is opened read-only: it can be exported (--export-csv) but "
-                                  "not used to queue or run jobs")
+        printError(QStringLiteral("%1 is opened read-only: it can be exported (--export-csv, "
+                                  "--export-xlsx) but not used to queue or run jobs")
                        .arg(setup.database.displayString()));
         return ExitBadInput;
     }
@@ -387,7 +387,14 @@ int main(int argc, char *argv[])
                     return queued;
             }
             if (!setup.cli.exportCsv.isEmpty()) {
-                if (const int exported = exportCsv(setup.cli.exportCsv, queue); exported >= 0)
+                if (const int exported = exportJobs(setup.cli.exportCsv, ExportFormat::Csv, queue);
+                    exported >= 0)
+                    return exported;
+            }
+            if (!setup.cli.exportXlsx.isEmpty()) {
+                if (const int exported =
+                        exportJobs(setup.cli.exportXlsx, ExportFormat::Xlsx, queue);
+                    exported >= 0)
                     return exported;
             }
         }

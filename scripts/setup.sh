@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libgl-dev
+    libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libgl-dev libxlsxwriter-dev
     postgresql xvfb xauth fonts-dejavu-core curl
     clang libclang-rt-14-dev prometheus
 )

@@ -53,6 +53,7 @@ private slots:
     void pauseAndResume();
     void history();
     void historyCsvStreamsEveryJob();
+    void historyXlsxIsAWorkbook();
     void legacyCallsGoThroughTheQueue();
     void bodyOverOneMebibyteIsRefusedUnread();
     void expectContinue();
@@ -164,13 +165,21 @@ void TestApiServer::everyCallNeedsTheToken_data()
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QString>("path");
     const QList<Route> routes{
-        {"POST", "/jobs/queue"},         {"POST", "/jobs/queue/bulk"},
-        {"GET", "/jobs/queue/status"},   {"GET", "/jobs/queue/1/status"},
-        {"DELETE", "/jobs/queue/1"},     {"DELETE", "/jobs/queue/completed"},
-        {"POST", "/jobs/queue/1/retry"}, {"POST", "/jobs/queue/pause"},
-        {"POST", "/jobs/queue/resume"},  {"GET", "/jobs/history"},
-        {"GET", "/jobs/history.csv"},    {"POST", "/jobs/run"},
-        {"POST", "/jobs/run-bulk"},      {"GET", "/metrics"},
+        {"POST", "/jobs/queue"},
+        {"POST", "/jobs/queue/bulk"},
+        {"GET", "/jobs/queue/status"},
+        {"GET", "/jobs/queue/1/status"},
+        {"DELETE", "/jobs/queue/1"},
+        {"DELETE", "/jobs/queue/completed"},
+        {"POST", "/jobs/queue/1/retry"},
+        {"POST", "/jobs/queue/pause"},
+        {"POST", "/jobs/queue/resume"},
+        {"GET", "/jobs/history"},
+        {"GET", "/jobs/history.csv"},
+        {"GET", "/jobs/history.xlsx"},
+        {"POST", "/jobs/run"},
+        {"POST", "/jobs/run-bulk"},
+        {"GET", "/metrics"},
         {"GET", "/no/such/route"},
     };
     for (const Route &route : routes)
@@ -569,6 +578,24 @@ void TestApiServer::historyCsvStreamsEveryJob()
     QCOMPARE(reply.body, expected.data());
     QVERIFY(reply.body.contains(",'=cmd,"));
     // The connection is still good for the next call.
+    QCOMPARE(m_client->get("/jobs/queue/status?limit=0").status, 200);
+}
+
+void TestApiServer::historyXlsxIsAWorkbook()
+{
+    makeJob("00999", JobStatus::Completed);
+    makeJob("A1", JobStatus::Failed);
+    const HttpReply reply = m_client->get("/jobs/history.xlsx");
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.error.isEmpty());
+    QCOMPARE(reply.header("Content-Type"),
+             QByteArray("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    QCOMPARE(reply.header("Content-Disposition"),
+             QByteArray("attachment; filename=\"dealerq-jobs.xlsx\""));
+    QVERIFY(reply.body.startsWith("PK"));
+    // Whole: a zip ends with its end-of-central-directory record.
+    QVERIFY(reply.body.right(22).startsWith("PK\x05\x06"));
+    QCOMPARE(m_client->get("/jobs/history.xlsx?x=1").status, 400);
     QCOMPARE(m_client->get("/jobs/queue/status?limit=0").status, 200);
 }
 

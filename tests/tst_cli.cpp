@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTest>
@@ -124,6 +125,14 @@ void TestCli::demoDrainEnqueue()
     QCOMPARE(lines.first(), Csv::header().trimmed() + '\r');
     QVERIFY(lines.at(2).startsWith("2,00999,prospect,"));
     QVERIFY(lines.at(2).contains(",completed,"));
+
+    const QString xlsx = m_db->dir() + "/out.xlsx";
+    const Run x = run(dbArgs() + QStringList{"--export-xlsx", xlsx});
+    QVERIFY2(x.exitCode == 0, qPrintable(x.err));
+    QVERIFY2(x.err.contains("exported 2 jobs to "), qPrintable(x.err));
+    QFile workbook(xlsx);
+    QVERIFY(workbook.open(QIODevice::ReadOnly));
+    QVERIFY(workbook.read(2) == "PK"); // a zip, as every .xlsx is
 }
 
 void TestCli::enqueueDrainAndExportAgainstSimulator()
@@ -304,6 +313,10 @@ void TestCli::exportToAFolderFails()
     const Run r = run(dbArgs() + QStringList{"--export-csv", m_db->dir()});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("cannot"), qPrintable(r.err));
+    const Run x = run(dbArgs() + QStringList{"--export-xlsx", m_db->dir() + "/missing/x.xlsx"});
+    QCOMPARE(x.exitCode, 2);
+    QVERIFY2(x.err.contains("cannot"), qPrintable(x.err));
+    QVERIFY(!QFileInfo::exists(m_db->dir() + "/missing"));
 }
 
 void TestCli::sigtermRequeuesRunningJob()

@@ -28,6 +28,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -718,6 +720,14 @@ void TestMainWindow::exportCsvAndReadBack()
     QVERIFY(lines.at(3).startsWith(QByteArray::number(ids[2]) + ",E3,prospect,"));
     QVERIFY(lines.at(3).contains(",queued,"));
     QVERIFY2(f.message().contains(QStringLiteral("Exported 3 jobs")), qPrintable(f.message()));
+
+    // The same jobs as a workbook for spreadsheets (its cells: tst_xlsxexport).
+    const QString workbook = f.dir.filePath(QStringLiteral("all.xlsx"));
+    const QByteArrayList xlsx = runExport(f.history()->exportXlsxAction(), workbook);
+    QVERIFY(!xlsx.isEmpty() && xlsx.first().startsWith("PK"));
+    QVERIFY2(f.message().contains(QStringLiteral("Exported 3 jobs")), qPrintable(f.message()));
+    QVERIFY(f.window->menuBar()->actions().first()->menu()->actions().contains(
+        f.history()->exportXlsxAction()));
 
     // Only what the filter shows.
     auto *statusFilter = f.window->findChild<QComboBox *>(QStringLiteral("historyStatusFilter"));

@@ -117,11 +117,16 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_exportFiltered = new QAction(tr("Export &Filtered CSV…"), this);
     m_exportFiltered->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_exportFiltered->setToolTip(tr("Write only the jobs the history filter shows"));
+    m_exportXlsx = new QAction(tr("Export for &Spreadsheets (.xlsx)…"), this);
+    m_exportXlsx->setToolTip(tr("Write every job in the store to an Excel workbook: dealer IDs "
+                                "stay text, times are date cells"));
 
     connect(m_retry, &QAction::triggered, this, [this] { retryJobs(m_view->selectedJobIds()); });
     connect(m_clear, &QAction::triggered, this, &HistoryPanel::clearFinished);
     connect(m_export, &QAction::triggered, this, [this] { exportCsv(false); });
     connect(m_exportFiltered, &QAction::triggered, this, [this] { exportCsv(true); });
+    connect(m_exportXlsx, &QAction::triggered, this,
+            [this] { exportCsv(false, ExportFormat::Xlsx); });
     connect(m_exportStop, &QPushButton::clicked, this, [this] {
         if (m_exportCancel)
             *m_exportCancel = true;
@@ -157,6 +162,7 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     auto *exportMenu = new QMenu(exportButton);
     exportMenu->addAction(m_export);
     exportMenu->addAction(m_exportFiltered);
+    exportMenu->addAction(m_exportXlsx);
     exportButton->setMenu(exportMenu);
     exportButton->setPopupMode(QToolButton::MenuButtonPopup);
     auto *retryButton = new QToolButton(this);
@@ -291,6 +297,7 @@ void HistoryPanel::updateActions()
     m_clear->setEnabled(!m_busy && m_finishedTotal != 0);
     m_export->setEnabled(!m_exportCancel);
     m_exportFiltered->setEnabled(!m_exportCancel);
+    m_exportXlsx->setEnabled(!m_exportCancel);
 }
 
 void HistoryPanel::retryJobs(const QVector<qint64> &ids)
@@ -421,25 +428,35 @@ QString HistoryPanel::filterText(const HistoryFilter &filter)
     return parts.join(QStringLiteral(", "));
 }
 
-void HistoryPanel::exportCsv(bool onlyFiltered)
+void HistoryPanel::exportCsv(bool onlyFiltered, ExportFormat format)
 {
     if (m_exportCancel)
         return;
+    const bool xlsx = format == ExportFormat::Xlsx;
+    const QString suffix = xlsx ? QStringLiteral("xlsx") : QStringLiteral("csv");
     QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     if (dir.isEmpty() || !QDir(dir).exists())
         dir = QDir::homePath();
     const QString name =
-        QStringLiteral("dealerq-jobs-%1.csv")
-            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
-    auto *dialog = new QFileDialog(
-        this, onlyFiltered ? tr("Export the filtered jobs as CSV") : tr("Export every job as CSV"),
-        QDir(dir).filePath(name), tr("CSV files (*.csv)"));
+        QStringLiteral("dealerq-jobs-%1.%2")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")), suffix);
+    QString title;
+    if (xlsx)
+        title = onlyFiltered ? tr("Export the filtered jobs for spreadsheets")
+                             : tr("Export every job for spreadsheets");
+    else
+        title =
+            onlyFiltered ? tr("Export the filtered jobs as CSV") : tr("Export every job as CSV");
+    auto *dialog = new QFileDialog(this, title, QDir(dir).filePath(name),
+                                   xlsx ? tr("Excel workbooks (*.xlsx)") : tr("CSV files (*.csv)"));
     dialog->setObjectName(QStringLiteral("exportDialog"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(QStringLiteral("csv"));
+    dialog->setDefaultSuffix(suffix);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QFileDialog::fileSelected, this,
-            [this, onlyFiltered](const QString &path) { startExport(path, onlyFiltered); });
+            [this, onlyFiltered, format](const QString &path) {
+                startExport(path, onlyFiltered, format);
+            });
     dialog->open();
 }
 
@@ -456,7 +473,7 @@ void HistoryPanel::setExportProgress(qint64 done, qint64 total)
     }
 }
 
-void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
+void HistoryPanel::startExport(const QString &path, bool onlyFiltered, ExportFormat format)
 {
     if (m_exportCancel || path.isEmpty())
         return;
@@ -470,6 +487,7 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered)
 
     ExportRequest request;
     request.path = path;
+    request.format = format;
     if (onlyFiltered)
         request.filter = m_filter;
     m_queue->exportCsv(

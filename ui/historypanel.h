@@ -25,7 +25,7 @@ struct QueueSnapshot;
 /// by any column; filtered by status and dealer ID in the store. Windowed: the first PageSize
 /// rows are loaded, more as the view scrolls to its end, so a history of 100,000 jobs stays
 /// light. Retry selected, clear the finished jobs (after a confirmation that says how many),
-/// export CSV (every job, or only the filtered ones) with progress.
+/// export CSV (every job, or only the filtered ones) or an Excel workbook with progress.
 class HistoryPanel final : public QWidget
 {
     Q_OBJECT
@@ -48,6 +48,7 @@ public:
     QAction *clearAction() const { return m_clear; }
     QAction *exportAction() const { return m_export; }
     QAction *exportFilteredAction() const { return m_exportFiltered; }
+    QAction *exportXlsxAction() const { return m_exportXlsx; }
     bool isExporting() const { return m_exportCancel != nullptr; }
 
     /// Sets the filter (empty `dealerId`: any dealer; no statuses: every finished one).
@@ -56,9 +57,10 @@ public:
     /// Asks, then removes finished jobs: the ones the filter shows, or all of them.
     void clearFinished();
     /// Asks for a file name, then exports.
-    void exportCsv(bool onlyFiltered);
+    void exportCsv(bool onlyFiltered, ExportFormat format = ExportFormat::Csv);
     /// Exports to `path`: every job oldest first, or the filtered ones as shown (newest first).
-    void startExport(const QString &path, bool onlyFiltered);
+    void startExport(const QString &path, bool onlyFiltered,
+                     ExportFormat format = ExportFormat::Csv);
 
 signals:
     /// The filter changed: refresh.
@@ -94,6 +96,7 @@ private:
     QAction *m_clear = nullptr;
     QAction *m_export = nullptr;
     QAction *m_exportFiltered = nullptr;
+    QAction *m_exportXlsx = nullptr;
     HistoryFilter m_filter;
     std::shared_ptr<std::atomic_bool> m_exportCancel;
     bool m_busy = false;

@@ -245,6 +245,7 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_history->exportAction());
     file->addAction(m_history->exportFilteredAction());
+    file->addAction(m_history->exportXlsxAction());
     file->addSeparator();
     QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
     settings->setObjectName(QStringLiteral("settingsAction"));

@@ -4,10 +4,13 @@
 #include "api/apirequest_p.h"
 #include "job/validation.h"
 #include "queue/csvexport.h"
+#include "queue/xlsxexport.h"
 #include "store/jobstore.h"
 
 #include <memory>
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryFile>
 
 HistoryController::HistoryController(ApiContext &context)
@@ -87,6 +90,43 @@ ApiResponse HistoryController::historyCsv(const ApiRequest &)
     response.contentType = "text/csv; charset=utf-8";
     response.headers.push_back(
         {"Content-Disposition", "attachment; filename=\"dealerq-jobs.csv\""});
+    response.stream = std::move(file);
+    return response;
+}
+
+ApiResponse HistoryController::historyXlsx(const ApiRequest &)
+{
+    ApiResponse failure;
+    JobStore *s = m_context.store(&failure);
+    if (!s)
+        return failure;
+    // libxlsxwriter writes the workbook by name: an owner-only temporary name to write to, read
+    // back through a handle that outlives the name, so nothing stays behind on disk.
+    QString path;
+    {
+        QTemporaryFile name(QDir::temp().filePath(QStringLiteral("dealerq-XXXXXX.xlsx")));
+        if (!name.open())
+            return ApiResponse::error(
+                500, QStringLiteral("export_failed"),
+                QStringLiteral("cannot create a temporary file for the workbook: %1")
+                    .arg(name.errorString()));
+        name.setAutoRemove(false);
+        path = name.fileName();
+    }
+    QString why;
+    if (Xlsx::exportJobsToFile(*s, path, &why) < 0) {
+        QFile::remove(path);
+        return ApiResponse::error(503, QStringLiteral("export_failed"), why);
+    }
+    auto file = std::make_unique<QFile>(path);
+    const bool opened = file->open(QIODevice::ReadOnly);
+    QFile::remove(path);
+    if (!opened)
+        return ApiResponse::error(500, QStringLiteral("export_failed"), file->errorString());
+    ApiResponse response;
+    response.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    response.headers.push_back(
+        {"Content-Disposition", "attachment; filename=\"dealerq-jobs.xlsx\""});
     response.stream = std::move(file);
     return response;
 }

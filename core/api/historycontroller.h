@@ -4,8 +4,9 @@
 
 class ApiContext;
 
-/// `GET /jobs/history` (finished jobs, filtered and paged) and `GET /jobs/history.csv` (every
-/// job as CSV, streamed from a temporary file), on the context's store.
+/// `GET /jobs/history` (finished jobs, filtered and paged), `GET /jobs/history.csv` (every job as
+/// CSV) and `GET /jobs/history.xlsx` (every job as an Excel workbook), the exports streamed from a
+/// temporary file, on the context's store.
 class HistoryController final
 {
     Q_DISABLE_COPY_MOVE(HistoryController)
@@ -15,6 +16,7 @@ public:
 
     ApiResponse history(const ApiRequest &request);
     ApiResponse historyCsv(const ApiRequest &request);
+    ApiResponse historyXlsx(const ApiRequest &request);
 
 private:
     ApiContext &m_context;

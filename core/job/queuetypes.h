@@ -151,11 +151,19 @@ struct QueueSnapshot
     StoreError error; ///< set when any part failed
 };
 
-/// An export of jobs as CSV (SPEC §5) to a file.
+/// What an export writes: CSV (SPEC §5) or an Excel workbook with the same columns (SPEC §3).
+enum class ExportFormat
+{
+    Csv,
+    Xlsx
+};
+
+/// An export of jobs to a file.
 struct ExportRequest
 {
     QString path;
     /// Only the finished jobs this filter matches, newest first (its limit and offset are
     /// ignored); none: every job in the store, oldest first.
     std::optional<HistoryFilter> filter;
+    ExportFormat format = ExportFormat::Csv;
 };

@@ -102,8 +102,8 @@ public:
     /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
                       Reply<QueueSnapshot> done);
-    /// Writes the CSV of `request`; `progress(done, total)` comes on this object's thread while
-    /// `context` lives; setting `*cancel` stops the export.
+    /// Writes the export of `request` (CSV or xlsx); `progress(done, total)` comes on this object's
+    /// thread while `context` lives; setting `*cancel` stops the export.
     void exportCsv(QObject *context, const ExportRequest &request,
                    std::shared_ptr<std::atomic_bool> cancel,
                    std::function<void(qint64, qint64)> progress, Reply<QueueResult<qint64>> done);

@@ -1,6 +1,7 @@
 #include "queue/queueoperations.h"
 
 #include "queue/csvexport.h"
+#include "queue/xlsxexport.h"
 #include "store/jobstore.h"
 
 #include <QDateTime>
@@ -190,9 +191,14 @@ QueueResult<qint64> QueueOperations::exportCsv(const ExportRequest &request,
     };
     told(0);
     QString why;
-    const qint64 count = request.filter ? Csv::exportHistoryToFile(m_store, *request.filter,
-                                                                   request.path, &why, told)
-                                        : Csv::exportJobsToFile(m_store, request.path, &why, told);
+    const bool xlsx = request.format == ExportFormat::Xlsx;
+    qint64 count = -1;
+    if (request.filter)
+        count = xlsx ? Xlsx::exportHistoryToFile(m_store, *request.filter, request.path, &why, told)
+                     : Csv::exportHistoryToFile(m_store, *request.filter, request.path, &why, told);
+    else
+        count = xlsx ? Xlsx::exportJobsToFile(m_store, request.path, &why, told)
+                     : Csv::exportJobsToFile(m_store, request.path, &why, told);
     if (count < 0)
         out.error = {StoreError::Kind::Invalid, why, QStringLiteral("path"), 0};
     else

@@ -56,7 +56,8 @@ public:
     /// Everything the window shows, at `nowMs`: the status with the first `queueLimit` queued
     /// jobs, the counts, and the history page `filter` names with its total.
     QueueSnapshot snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs);
-    /// Writes the CSV of `request` (SPEC §5); `progress(done, total)` is told how far it got
+    /// Writes the export of `request` in its format (the CSV of SPEC §5, or the workbook of
+    /// `--export-xlsx`); `progress(done, total)` is told how far it got
     /// and returns false to stop. Returns how many jobs were written.
     QueueResult<qint64> exportCsv(const ExportRequest &request,
                                   const std::function<bool(qint64, qint64)> &progress = {});

@@ -8,6 +8,7 @@
 #include "benchsupport.h"
 #include "job/timeformat.h"
 #include "queue/csvexport.h"
+#include "queue/xlsxexport.h"
 #include "simprocess.h"
 #include "source/dealerclient.h"
 #include "source/pagedecoder.h"
@@ -1005,6 +1006,24 @@ void benchOperations(Context &ctx)
               clock.start();
               const qint64 written =
                   Csv::exportJobsToFile(store, ctx.path(QStringLiteral("jobs.csv")), error);
+              const double ms = double(clock.nsecsElapsed()) / 1e6;
+              if (written != history) {
+                  if (written >= 0)
+                      *error = QStringLiteral("wrote %1 jobs").arg(written);
+                  return std::nullopt;
+              }
+              return ms;
+          });
+    timed(ctx, section,
+          QStringLiteral("xlsx export of %1 jobs, Xlsx::exportJobsToFile").arg(thousands(history)),
+          Goal::AtMost, 3000, {}, [&](int, QString *error) -> std::optional<double> {
+              JobStore store(db->url());
+              if (!openStore(store, error))
+                  return std::nullopt;
+              QElapsedTimer clock;
+              clock.start();
+              const qint64 written =
+                  Xlsx::exportJobsToFile(store, ctx.path(QStringLiteral("jobs.xlsx")), error);
               const double ms = double(clock.nsecsElapsed()) / 1e6;
               if (written != history) {
                   if (written >= 0)
