@@ -314,8 +314,9 @@ void TestMainWindow::bulkPasteSplitCellAsks()
     auto *button = f.window->findChild<QPushButton *>(QStringLiteral("bulkQueueButton"));
     f.window->bulkAddWidget()->pasteText(QStringLiteral("12284\n12 34\n00999\n"));
     QVERIFY(warning->isVisible());
-    QVERIFY2(warning->text().contains(QStringLiteral("Line 2 holds \"12 34\"")),
-             qPrintable(warning->text()));
+    QVERIFY2(
+        warning->text().contains(QStringLiteral("Line 2 (\"12 34\") splits into 2 dealer IDs")),
+        qPrintable(warning->text()));
     // The line is marked in the text.
     bool marked = false;
     for (const QTextEdit::ExtraSelection &mark : text->extraSelections())

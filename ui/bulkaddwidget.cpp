@@ -234,19 +234,23 @@ void BulkAddWidget::scanText()
         m_split->hide();
         return;
     }
-    const SplitLine &first = m_splitLines.first();
-    m_split->setText(
-        m_splitLines.size() == 1
-            ? tr("Line %1 holds \"%2\", which makes %3 IDs, where the other lines hold one each. "
-                 "Queuing asks first.")
-                  .arg(first.number)
-                  .arg(printableText(first.text), QString::number(first.ids))
-            : tr("%1 lines hold more than one ID (the first: line %2, \"%3\"), where the other "
-                 "lines hold one each. Queuing asks first.")
-                  .arg(JobFormat::count(m_splitLines.size()))
-                  .arg(first.number)
-                  .arg(printableText(first.text)));
+    m_split->setText(splitText() + QLatin1Char(' ') + tr("Queuing asks first."));
     m_split->show();
+}
+
+QString BulkAddWidget::splitText() const
+{
+    const SplitLine &first = m_splitLines.first();
+    if (m_splitLines.size() == 1)
+        return tr("Line %1 (\"%2\") splits into %3 dealer IDs, while the other lines hold one "
+                  "each.")
+            .arg(first.number)
+            .arg(printableText(first.text), QString::number(first.ids));
+    return tr("%1 lines split into several dealer IDs (the first: line %2, \"%3\"), while the "
+              "other lines hold one each.")
+        .arg(JobFormat::count(m_splitLines.size()))
+        .arg(first.number)
+        .arg(printableText(first.text));
 }
 
 void BulkAddWidget::updateButton()
@@ -276,20 +280,9 @@ void BulkAddWidget::queueAll()
         return;
     }
     // A line of several IDs among lines of one: ask before queuing them apart.
-    const SplitLine &first = m_splitLines.first();
-    auto *box = new QMessageBox(
-        QMessageBox::Question, tr("Queue IDs split from one line?"),
-        m_splitLines.size() == 1
-            ? tr("Line %1 (\"%2\") splits into %3 dealer IDs, while the other lines hold one "
-                 "each. Queue them as separate IDs?")
-                  .arg(first.number)
-                  .arg(printableText(first.text), QString::number(first.ids))
-            : tr("%1 lines split into several dealer IDs (the first: line %2, \"%3\"), while "
-                 "the other lines hold one each. Queue them as separate IDs?")
-                  .arg(JobFormat::count(m_splitLines.size()))
-                  .arg(first.number)
-                  .arg(printableText(first.text)),
-        QMessageBox::Cancel, this);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Queue IDs split from one line?"),
+                                splitText() + QLatin1Char(' ') + tr("Queue them as separate IDs?"),
+                                QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("splitConfirmation"));
     QPushButton *queue = box->addButton(tr("Queue Them Apart"), QMessageBox::AcceptRole);
     queue->setObjectName(QStringLiteral("queueSplitButton"));

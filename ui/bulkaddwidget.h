@@ -58,6 +58,8 @@ private:
     /// Marks invalid IDs and repeats in the text and finds the split lines.
     void scanText();
     void updateButton();
+    /// What the split lines are, in one sentence (there is at least one).
+    QString splitText() const;
     /// Queues what the latest check found valid.
     void queueParsed();
 

@@ -1,6 +1,7 @@
 #include "queue/csvexport.h"
 
 #include "job/timeformat.h"
+#include "queue/exportrows.h"
 #include "store/jobstore.h"
 
 #include <QDateTime>
@@ -62,8 +63,10 @@ QByteArray row(const Job &job, qint64 nowMs)
     return cells.join(QLatin1Char(',')).toUtf8() + "\r\n";
 }
 
-bool exportJobs(JobStore &store, QIODevice *out, QString *error,
-                const std::function<bool(qint64)> &progress)
+namespace {
+
+bool writeJobs(JobStore &store, const std::optional<HistoryFilter> &filter, QIODevice *out,
+               QString *error, const std::function<bool(qint64)> &progress)
 {
     if (out->write(header()) < 0) {
         if (error)
@@ -71,48 +74,32 @@ bool exportJobs(JobStore &store, QIODevice *out, QString *error,
         return false;
     }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 count = 0;
-    bool writeFailed = false;
-    bool stopped = false;
-    StoreError storeError;
-    const bool read = store.forEachJob(
-        [&](const Job &job) {
-            if (out->write(row(job, now)) < 0) {
-                writeFailed = true;
-                return false;
-            }
-            ++count;
-            if (progress && count % 1000 == 0 && !progress(count)) {
-                stopped = true;
-                return false;
-            }
-            return true;
-        },
-        &storeError);
-    if (!read) {
-        if (error)
-            *error = storeError.message;
-        return false;
-    }
-    if (writeFailed) {
-        if (error)
-            *error = out->errorString();
-        return false;
-    }
-    if (stopped) {
-        if (error)
-            *error = QStringLiteral("export cancelled");
-        return false;
-    }
-    if (progress)
-        progress(count);
-    return true;
+    return writeExportedJobs(
+               store, filter,
+               [out, now](const Job &job, QString *why) {
+                   if (out->write(row(job, now)) >= 0)
+                       return true;
+                   *why = out->errorString();
+                   return false;
+               },
+               progress, error) >= 0;
+}
+
+} // namespace
+
+bool exportJobs(JobStore &store, QIODevice *out, QString *error,
+                const std::function<bool(qint64)> &progress)
+{
+    return writeJobs(store, std::nullopt, out, error, progress);
+}
+
+bool exportHistory(JobStore &store, const HistoryFilter &filter, QIODevice *out, QString *error,
+                   const std::function<bool(qint64)> &progress)
+{
+    return writeJobs(store, filter, out, error, progress);
 }
 
 namespace {
-
-/// Each history read of an export takes this many jobs.
-constexpr int HistoryChunk = 2000;
 
 using Writer = std::function<bool(QIODevice *, QString *, const std::function<bool(qint64)> &)>;
 
@@ -146,39 +133,6 @@ qint64 writeToFile(const QString &path, const Writer &write, QString *error,
 }
 
 } // namespace
-
-bool exportHistory(JobStore &store, const HistoryFilter &filter, QIODevice *out, QString *error,
-                   const std::function<bool(qint64)> &progress)
-{
-    const auto fail = [error](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
-    };
-    if (out->write(header()) < 0)
-        return fail(out->errorString());
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    HistoryFilter page = filter;
-    page.limit = HistoryChunk;
-    page.offset = 0;
-    qint64 count = 0;
-    for (;;) {
-        StoreError storeError;
-        const std::optional<QVector<Job>> jobs = store.history(page, &storeError);
-        if (!jobs)
-            return fail(storeError.message);
-        for (const Job &job : *jobs) {
-            if (out->write(row(job, now)) < 0)
-                return fail(out->errorString());
-        }
-        count += jobs->size();
-        if (progress && !progress(count))
-            return fail(QStringLiteral("export cancelled"));
-        if (jobs->size() < HistoryChunk)
-            return true;
-        page.offset += HistoryChunk;
-    }
-}
 
 qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
                         const std::function<bool(qint64)> &progress)

@@ -2,6 +2,7 @@
 
 #include "job/job.h"
 #include "queue/csvexport.h"
+#include "queue/exportrows.h"
 #include "store/jobstore.h"
 
 #include <cerrno>
@@ -26,9 +27,6 @@ QStringList header()
 
 namespace {
 
-/// Each history read of an export takes this many jobs.
-constexpr int HistoryChunk = 2000;
-
 enum Column
 {
     JobId,
@@ -52,11 +50,6 @@ enum Column
 
 /// Excel's limit on the characters of one cell.
 constexpr int MaxCellText = 32767;
-
-using Visit = std::function<bool(const Job &)>;
-/// Calls `visit` for each job to export until it returns false; false with a reason on a
-/// database error.
-using Reader = std::function<bool(const Visit &visit, QString *why)>;
 
 /// One export's workbook, written to a partial file beside the target that replaces the target
 /// only in commit(); otherwise the partial file is removed.
@@ -241,8 +234,8 @@ private:
     lxw_error m_error = LXW_NO_ERROR;
 };
 
-qint64 writeToFile(const QString &path, const Reader &read, QString *error,
-                   const std::function<bool(qint64)> &progress)
+qint64 writeToFile(JobStore &store, const std::optional<HistoryFilter> &filter, const QString &path,
+                   QString *error, const std::function<bool(qint64)> &progress)
 {
     const auto fail = [&](const QString &what, const QString &why) {
         if (error)
@@ -254,31 +247,14 @@ qint64 writeToFile(const QString &path, const Reader &read, QString *error,
     if (!sheet.open(&why))
         return fail(QStringLiteral("cannot write %1: %2"), why);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 count = 0;
-    bool writeFailed = false;
-    bool stopped = false;
-    const bool complete = read(
-        [&](const Job &job) {
-            if (!sheet.add(job, now, &why)) {
-                writeFailed = true;
-                return false;
-            }
-            ++count;
-            if (progress && count % 1000 == 0 && !progress(count)) {
-                stopped = true;
-                return false;
-            }
-            return true;
-        },
-        &why);
-    if (!complete || writeFailed)
+    const qint64 count = writeExportedJobs(
+        store, filter,
+        [&sheet, now](const Job &job, QString *failed) { return sheet.add(job, now, failed); },
+        progress, &why);
+    if (count < 0)
         return fail(QStringLiteral("cannot export to %1: %2"), why);
-    if (stopped)
-        return fail(QStringLiteral("cannot export to %1: %2"), QStringLiteral("export cancelled"));
     if (!sheet.commit(&why))
         return fail(QStringLiteral("cannot write %1: %2"), why);
-    if (progress)
-        progress(count);
     return count;
 }
 
@@ -287,44 +263,13 @@ qint64 writeToFile(const QString &path, const Reader &read, QString *error,
 qint64 exportJobsToFile(JobStore &store, const QString &path, QString *error,
                         const std::function<bool(qint64)> &progress)
 {
-    return writeToFile(
-        path,
-        [&store](const Visit &visit, QString *why) {
-            StoreError storeError;
-            if (store.forEachJob(visit, &storeError))
-                return true;
-            *why = storeError.message;
-            return false;
-        },
-        error, progress);
+    return writeToFile(store, std::nullopt, path, error, progress);
 }
 
 qint64 exportHistoryToFile(JobStore &store, const HistoryFilter &filter, const QString &path,
                            QString *error, const std::function<bool(qint64)> &progress)
 {
-    return writeToFile(
-        path,
-        [&store, &filter](const Visit &visit, QString *why) {
-            HistoryFilter page = filter;
-            page.limit = HistoryChunk;
-            page.offset = 0;
-            for (;;) {
-                StoreError storeError;
-                const std::optional<QVector<Job>> jobs = store.history(page, &storeError);
-                if (!jobs) {
-                    *why = storeError.message;
-                    return false;
-                }
-                for (const Job &job : *jobs) {
-                    if (!visit(job))
-                        return true;
-                }
-                if (jobs->size() < HistoryChunk)
-                    return true;
-                page.offset += HistoryChunk;
-            }
-        },
-        error, progress);
+    return writeToFile(store, filter, path, error, progress);
 }
 
 } // namespace Xlsx
