@@ -69,6 +69,21 @@ ApiResponse HistoryController::history(const ApiRequest &request)
                                    {QStringLiteral("offset"), filter.offset}});
 }
 
+namespace {
+
+/// A file to download, streamed from `stream` (positioned at its start).
+ApiResponse attachment(const QByteArray &contentType, const QByteArray &fileName,
+                       std::unique_ptr<QIODevice> stream)
+{
+    ApiResponse response;
+    response.contentType = contentType;
+    response.headers.push_back({"Content-Disposition", "attachment; filename=\"" + fileName + '"'});
+    response.stream = std::move(stream);
+    return response;
+}
+
+} // namespace
+
 ApiResponse HistoryController::historyCsv(const ApiRequest &)
 {
     ApiResponse failure;
@@ -86,12 +101,7 @@ ApiResponse HistoryController::historyCsv(const ApiRequest &)
     if (!Csv::exportJobs(*s, file.get(), &why) || !file->flush() || !file->seek(0))
         return ApiResponse::error(503, QStringLiteral("export_failed"),
                                   why.isEmpty() ? file->errorString() : why);
-    ApiResponse response;
-    response.contentType = "text/csv; charset=utf-8";
-    response.headers.push_back(
-        {"Content-Disposition", "attachment; filename=\"dealerq-jobs.csv\""});
-    response.stream = std::move(file);
-    return response;
+    return attachment("text/csv; charset=utf-8", "dealerq-jobs.csv", std::move(file));
 }
 
 ApiResponse HistoryController::historyXlsx(const ApiRequest &)
@@ -123,10 +133,6 @@ ApiResponse HistoryController::historyXlsx(const ApiRequest &)
     QFile::remove(path);
     if (!opened)
         return ApiResponse::error(500, QStringLiteral("export_failed"), file->errorString());
-    ApiResponse response;
-    response.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    response.headers.push_back(
-        {"Content-Disposition", "attachment; filename=\"dealerq-jobs.xlsx\""});
-    response.stream = std::move(file);
-    return response;
+    return attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "dealerq-jobs.xlsx", std::move(file));
 }
