@@ -347,13 +347,17 @@ void HistoryPanel::clearFinished()
                                  MessageBar::Level::Error);
                     return;
                 }
-                confirmClear(shown, filtered ? *matching.value : -1, *all.value);
+                // A filter that shows none or all of the history leaves one choice: all of it.
+                const qint64 matched = *matching.value;
+                confirmClear(shown, filtered && matched > 0 && matched < *all.value ? matched : -1,
+                             *all.value);
             });
     });
 }
 
 void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, qint64 total)
 {
+    // shownCount: what the filter shows, when that is a choice apart from the whole; else -1.
     if (total == 0) {
         emit message(tr("The history is empty: nothing to clear."), MessageBar::Level::Info);
         return;
@@ -375,7 +379,7 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
                                 QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("clearConfirmation"));
     QPushButton *removeShown = nullptr;
-    if (filtered && shownCount > 0 && shownCount < total) {
+    if (filtered) {
         removeShown = box->addButton(
             tr("Remove %1 shown").arg(JobFormat::counted(shownCount, QStringLiteral("job"))),
             QMessageBox::DestructiveRole);
