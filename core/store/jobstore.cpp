@@ -654,14 +654,18 @@ std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
     if (!paused)
         return std::nullopt;
     status.paused = *paused;
-    const std::optional<QString> holder = metaValue(QStringLiteral("runner_holder"), error);
-    if (!holder)
+    // Who runs jobs and from where, in one read (scripts poll this; on PostgreSQL each
+    // statement is a round trip).
+    QSqlQuery &q = m_db->prepared(QStringLiteral(
+        "SELECT key, value FROM meta WHERE key IN ('runner_holder', 'runner_source')"));
+    const FinishOnExit finishQ(q);
+    if (!exec(q, error, QStringLiteral("reading settings")))
         return std::nullopt;
-    status.runnerHolder = *holder;
-    const std::optional<QString> source = metaValue(QStringLiteral("runner_source"), error);
-    if (!source)
-        return std::nullopt;
-    status.runnerSource = *source;
+    while (q.next()) {
+        const QString key = q.value(0).toString();
+        (key == QLatin1String("runner_holder") ? status.runnerHolder : status.runnerSource) =
+            q.value(1).toString();
+    }
     return status;
 }
 
