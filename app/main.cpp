@@ -2,6 +2,7 @@
 #include "apiwiring.h"
 #include "appsetup.h"
 #include "commandline.h"
+#include "job/actor.h"
 #include "job/jobrequest.h"
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
@@ -253,6 +254,7 @@ int runHeadless(AppSetup &setup)
     JobQueue::Config config;
     config.runner = setup.runnerConfig();
     config.fetchTypes = setup.settings->fetchTypes();
+    config.actor = Actor::commandLine();
     JobQueue queue(config);
 
     int ran = 0;
@@ -381,7 +383,7 @@ int main(int argc, char *argv[])
         } else {
             // One-shot work: no runner here to wake; other instances see the change through
             // the database (PostgreSQL NOTIFY, or their periodic read).
-            QueueOperations queue(store);
+            QueueOperations queue(store, Actor::commandLine());
             if (setup.cli.queuesJobs()) {
                 if (const int queued = queueFromCommandLine(setup, queue); queued >= 0)
                     return queued;

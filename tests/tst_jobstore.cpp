@@ -141,6 +141,7 @@ void TestJobStore::migratesFromVersion1()
     QCOMPARE(job->dealerId, QStringLiteral("00999"));
     QCOMPARE(job->status, JobStatus::Queued);
     QVERIFY(!job->cancelRequested);
+    QCOMPARE(job->createdBy, QStringLiteral("unknown")); // queued before jobs said by whom
     QCOMPARE(current.recordCount(&error).value_or(-1), 1);
     // The new parts work on the migrated file.
     QVERIFY(current.appendLog(1, "hello", &error));
@@ -232,7 +233,7 @@ void TestJobStore::identicalQueuedJobIsNotQueuedTwice()
     StoreError error;
     const AddOutcome first = *m_store->addJob(newJob("12284"), &error);
     const std::optional<AddOutcome> second = m_store->addJob(newJob("12284"), &error);
-    QVERIFY(second);
+    QVERIFY2(second, qPrintable(error.message));
     QVERIFY(second->duplicate);
     QCOMPARE(second->job.id, first.job.id);
     // Another window, type or dealer is a different job.

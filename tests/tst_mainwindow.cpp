@@ -30,6 +30,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -291,6 +292,10 @@ void TestMainWindow::addOneJobByTyping()
     QCOMPARE(job.fetchType, QStringLiteral("prospect"));
     QCOMPARE(job.fromMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::Start));
     QCOMPARE(job.toMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::End));
+    // Queued by this window's user on this host (SPEC §8).
+    QCOMPARE(job.createdBy, Actor::window());
+    QVERIFY2(QRegularExpression("^window:[^@:]+@.+$").match(job.createdBy).hasMatch(),
+             qPrintable(job.createdBy));
     QVERIFY2(f.message().contains(QStringLiteral("Queued job %1").arg(job.id)),
              qPrintable(f.message()));
     QVERIFY(edit->text().isEmpty());

@@ -77,6 +77,7 @@ struct Job
     int attempts = 0;
     bool cancelRequested = false;
     QString runnerId;
+    QString createdBy; ///< the actor that queued it (SPEC §8), e.g. "window:ana@desk"
     std::optional<JobResult> result;
     JobError error;
 

@@ -47,6 +47,7 @@ QJsonObject jobToJson(const Job &job, qint64 nowMs)
         {QStringLiteral("duration_s"), duration ? QJsonValue(*duration) : QJsonValue()},
         {QStringLiteral("attempts"), job.attempts},
         {QStringLiteral("cancel_requested"), job.cancelRequested},
+        {QStringLiteral("created_by"), job.createdBy},
         {QStringLiteral("result"),
          job.result ? QJsonValue(jobResultToJson(*job.result)) : QJsonValue()},
         {QStringLiteral("error"),

@@ -39,6 +39,8 @@ struct NewJob
     qint64 toMs = 0;
     int priority = 0;
     bool runNext = false; ///< put it at the front of the queue
+    /// Who queues it (SPEC §8); QueueOperations fills in its own actor when this is empty.
+    QString createdBy;
 };
 
 struct AddOutcome

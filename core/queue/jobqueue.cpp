@@ -2,9 +2,10 @@
 
 #include "store/jobstore.h"
 
-StoreThread::StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent)
+StoreThread::StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent)
     : QObject(parent)
     , m_url(std::move(url))
+    , m_actor(std::move(actor))
     , m_worker(new QObject)
     , m_effects(std::move(effects))
 {
@@ -37,7 +38,7 @@ QueueOperations &StoreThread::operations()
 {
     JobStore &opened = store();
     if (!m_operations)
-        m_operations = std::make_unique<QueueOperations>(opened, m_effects);
+        m_operations = std::make_unique<QueueOperations>(opened, m_actor, m_effects);
     return *m_operations;
 }
 
@@ -79,7 +80,8 @@ void JobQueue::start()
         QMetaObject::invokeMethod(
             this, [this, id] { cancelRunning(id); }, Qt::QueuedConnection);
     };
-    m_store = std::make_unique<StoreThread>(m_config.runner.database, std::move(effects));
+    m_store =
+        std::make_unique<StoreThread>(m_config.runner.database, m_config.actor, std::move(effects));
     connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
     // Open the store's connection now, so that changes from other instances arrive from the
     // start.

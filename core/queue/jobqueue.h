@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/actor.h"
 #include "job/queuetypes.h"
 #include "queue/queueoperations.h"
 #include "queue/queuerunner.h"
@@ -24,7 +25,7 @@ class StoreThread final : public QObject
 
 public:
     /// Starts the thread; `effects` are what operations() does beyond the store.
-    StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent = nullptr);
+    StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent = nullptr);
     ~StoreThread() override;
 
     /// The store, opened (or reopened after a lost connection) on first use. Store thread only.
@@ -41,6 +42,7 @@ signals:
 
 private:
     DatabaseUrl m_url;
+    QString m_actor;
     QThread m_thread;
     QObject *m_worker = nullptr;
     std::unique_ptr<JobStore> m_store;
@@ -61,6 +63,8 @@ public:
         RunnerConfig runner;
         QStringList fetchTypes;
         bool runJobs = true; ///< false: watch and steer only, never run jobs here
+        /// Who the changes made through this object are by (SPEC §8; job/actor.h).
+        QString actor = Actor::window();
     };
 
     explicit JobQueue(Config config, QObject *parent = nullptr);

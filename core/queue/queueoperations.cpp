@@ -18,10 +18,19 @@ template<typename T, typename Call> QueueResult<T> result(Call call)
 
 } // namespace
 
-QueueOperations::QueueOperations(JobStore &store, QueueEffects effects)
+QueueOperations::QueueOperations(JobStore &store, QString actor, QueueEffects effects)
     : m_store(store)
+    , m_actor(std::move(actor))
     , m_effects(std::move(effects))
 {}
+
+NewJob QueueOperations::stamped(const NewJob &job) const
+{
+    NewJob out = job;
+    if (out.createdBy.isEmpty())
+        out.createdBy = m_actor;
+    return out;
+}
 
 void QueueOperations::changed()
 {
@@ -31,7 +40,7 @@ void QueueOperations::changed()
 
 QueueResult<AddOutcome> QueueOperations::add(const NewJob &job)
 {
-    auto out = result<AddOutcome>([&](StoreError *e) { return m_store.addJob(job, e); });
+    auto out = result<AddOutcome>([&](StoreError *e) { return m_store.addJob(stamped(job), e); });
     if (out.ok() && !out.value->duplicate)
         changed();
     return out;
@@ -40,8 +49,8 @@ QueueResult<AddOutcome> QueueOperations::add(const NewJob &job)
 QueueResult<BulkOutcome> QueueOperations::addMany(const QStringList &dealerIds,
                                                   const NewJob &common)
 {
-    auto out =
-        result<BulkOutcome>([&](StoreError *e) { return m_store.addJobs(dealerIds, common, e); });
+    auto out = result<BulkOutcome>(
+        [&](StoreError *e) { return m_store.addJobs(dealerIds, stamped(common), e); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;

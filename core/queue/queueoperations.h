@@ -26,10 +26,15 @@ struct QueueEffects
 class QueueOperations final
 {
 public:
-    explicit QueueOperations(JobStore &store, QueueEffects effects = {});
+    /// `actor` (SPEC §8, see job/actor.h) is who the changes are made by: the jobs it queues
+    /// carry it in `created_by`.
+    QueueOperations(JobStore &store, QString actor, QueueEffects effects = {});
     Q_DISABLE_COPY_MOVE(QueueOperations)
 
     JobStore &store() { return m_store; }
+    const QString &actor() const { return m_actor; }
+    /// For callers whose actor changes from one call to the next (the API's token).
+    void setActor(const QString &actor) { m_actor = actor; }
 
     /// Queues a validated job; an identical queued job is returned instead, marked duplicate.
     QueueResult<AddOutcome> add(const NewJob &job);
@@ -65,6 +70,10 @@ public:
 private:
     void changed();
 
+    /// `job` with this actor as its creator, unless it names one already.
+    NewJob stamped(const NewJob &job) const;
+
     JobStore &m_store;
+    QString m_actor;
     QueueEffects m_effects;
 };

@@ -13,7 +13,7 @@
 
 namespace {
 
-/// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
+/// How many dealers addJobs() handles per statement: 8 parameters a row stays far below
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
 
@@ -211,9 +211,10 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
     QStringList rows;
     rows.reserve(dealerIds.size());
     for (qsizetype i = 0; i < dealerIds.size(); ++i)
-        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0)");
+        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0, ?)");
     const QString sql = QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
-                                       "status, priority, position, created_ms, attempts) "
+                                       "status, priority, position, created_ms, attempts, "
+                                       "created_by) "
                                        "VALUES %1 ON CONFLICT (dealer_id, fetch_type, from_ms, "
                                        "to_ms) WHERE status = 'queued' DO NOTHING "
                                        "RETURNING id, position")
@@ -228,6 +229,9 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
         q.prepare(sql);
     }
     const FinishOnExit finishQ(q);
+    // QueueOperations names its actor; a caller of the store itself may not.
+    const QString createdBy =
+        common.createdBy.isEmpty() ? QStringLiteral("unknown") : common.createdBy;
     int at = 0;
     for (qsizetype i = 0; i < dealerIds.size(); ++i) {
         q.bindValue(at++, dealerIds.at(i));
@@ -237,6 +241,7 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
         q.bindValue(at++, priority);
         q.bindValue(at++, firstPosition + i);
         q.bindValue(at++, now);
+        q.bindValue(at++, createdBy);
     }
     if (!exec(q, error, QStringLiteral("queueing jobs")))
         return false;
@@ -443,7 +448,8 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
                       QStringLiteral("job_id"), 0};
         return std::nullopt;
     }
-    NewJob same{current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false};
+    NewJob same{
+        current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false, {}};
     StoreError lookupError;
     const std::optional<Job> existing = findQueuedDuplicate(same, &lookupError);
     if (lookupError.isSet()) {

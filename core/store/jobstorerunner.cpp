@@ -157,7 +157,7 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     if (status == JobStatus::Queued) {
         // Going back to the queue: unless an identical job was queued meanwhile.
         StoreError lookupError;
-        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false};
+        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false, {}};
         if (const std::optional<Job> twin = findQueuedDuplicate(same, &lookupError)) {
             status = JobStatus::Cancelled;
             finalError = {QStringLiteral("interrupted; not queued again because job %1 covers "
