@@ -185,7 +185,7 @@ private:
     QString *m_why;
 };
 
-quint64 fullSet(int min, int max)
+constexpr quint64 fullSet(int min, int max)
 {
     quint64 bits = 0;
     for (int value = min; value <= max; ++value)
@@ -193,11 +193,11 @@ quint64 fullSet(int min, int max)
     return bits;
 }
 
-const quint64 AllDaysOfMonth = fullSet(1, 31);
-const quint64 AllDaysOfWeek = fullSet(0, 6);
-const quint64 AllMinutes = fullSet(0, 59);
-const quint64 AllHours = fullSet(0, 23);
-const quint64 AllMonths = fullSet(1, 12);
+constexpr quint64 AllDaysOfMonth = fullSet(1, 31);
+constexpr quint64 AllDaysOfWeek = fullSet(0, 6);
+constexpr quint64 AllMinutes = fullSet(0, 59);
+constexpr quint64 AllHours = fullSet(0, 23);
+constexpr quint64 AllMonths = fullSet(1, 12);
 
 bool has(quint64 bits, int value)
 {
