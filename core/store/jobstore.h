@@ -116,6 +116,8 @@ public:
     bool setRunnerSource(const QString &source, StoreError *error);
 
 private:
+    friend class ScheduleStore; // its statements share this connection's error bookkeeping
+
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
