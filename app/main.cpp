@@ -4,6 +4,7 @@
 #include "commandline.h"
 #include "job/actor.h"
 #include "job/jobrequest.h"
+#include "job/timeformat.h"
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
 #include "runwindow.h"
@@ -286,6 +287,17 @@ int runHeadless(AppSetup &setup)
             records += job.result ? job.result->fetched : 0;
         }
         printProgress(describeFinished(job));
+    });
+    QObject::connect(&queue, &JobQueue::scheduleFired,
+                     [](const QString &name, qint64 slotMs, int added, int skipped) {
+                         printProgress(QStringLiteral("schedule %1 fired for %2: queued %3, "
+                                                      "%4 already queued")
+                                           .arg(name, formatTimestamp(slotMs))
+                                           .arg(added)
+                                           .arg(skipped));
+                     });
+    QObject::connect(&queue, &JobQueue::scheduleFailed, [](const QString &message) {
+        printProgress(QStringLiteral("schedules: %1; trying again").arg(message));
     });
 
     int exitCode = ExitOk;

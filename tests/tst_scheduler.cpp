@@ -3,12 +3,16 @@
 // as tst_scheduler_pg, on PostgreSQL.
 #include "job/actor.h"
 #include "job/fetchedrecord.h"
+#include "job/timeformat.h"
+#include "queue/queueoperations.h"
 #include "queue/scheduler.h"
+#include "schedule/schedulejson.h"
 #include "schedule/schedule.h"
 #include "store/jobstore.h"
 #include "store/schedulestore.h"
 #include "testsupport.h"
 
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -56,6 +60,7 @@ private slots:
     void sinceLastSuccessPerDealerAndType();
     void runNowIsNotASlot();
     void removingKeepsTheJobs();
+    void operationsCheckStampAndList();
 
 private:
     Schedule nightly(const QString &name = QStringLiteral("nightly")) const;
@@ -509,6 +514,46 @@ void TestScheduler::removingKeepsTheJobs()
     QVERIFY(q.exec("SELECT COUNT(*) FROM schedule_fires"));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toInt(), 0);
+}
+
+void TestScheduler::operationsCheckStampAndList()
+{
+    QueueOperations ops(*m_store, QStringLiteral("window:ana@desk"));
+    Schedule bad = nightly();
+    bad.timezone = "Europe/Atlantis";
+    const QueueResult<Schedule> refused = ops.addSchedule(bad, Types);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error.kind, StoreError::Kind::Invalid);
+    QCOMPARE(refused.error.field, QStringLiteral("timezone"));
+    QVERIFY(ops.schedules().value->isEmpty());
+
+    Schedule s = nightly();
+    s.createdBy = "someone else"; // the actor decides, not the caller's field
+    const QueueResult<Schedule> added = ops.addSchedule(s, Types);
+    QVERIFY2(added.ok(), qPrintable(added.error.message));
+    QCOMPARE(added.value->createdBy, QStringLiteral("window:ana@desk"));
+    // Its next slots, in its zone; listed while disabled too, where next_fire_at is null. (The
+    // operations stamp the real time: "now" here is well after it.)
+    const qint64 now = at("2040-06-09T12:00:00+02:00");
+    QCOMPARE(upcomingSlots(*added.value, now, 2),
+             (QList<qint64>{at("2040-06-10T02:00:00+02:00"), at("2040-06-11T02:00:00+02:00")}));
+    Schedule off = *added.value;
+    off.enabled = false;
+    const QueueResult<Schedule> disabled = ops.updateSchedule(off, Types);
+    QVERIFY(disabled.ok());
+    const QJsonObject json = scheduleToJson(*disabled.value, now, true);
+    QVERIFY(json.value("next_fire_at").isNull());
+    QCOMPARE(json.value("next_fire_times").toArray().size(), 5);
+    QCOMPARE(json.value("next_fire_times").toArray().first().toString(),
+             formatTimestamp(at("2040-06-10T02:00:00+02:00")));
+    QCOMPARE(json.value("created_by").toString(), QStringLiteral("window:ana@desk"));
+    QCOMPARE(json.value("catch_up").toString(), QStringLiteral("once"));
+
+    const QueueResult<BulkOutcome> ran = ops.runSchedule(added.value->id);
+    QVERIFY(ran.ok());
+    QCOMPARE(ran.value->jobIds.size(), 4);
+    QVERIFY(ops.removeSchedule(added.value->id).ok());
+    QCOMPARE(ops.removeSchedule(added.value->id).error.kind, StoreError::Kind::NotFound);
 }
 
 QTEST_GUILESS_MAIN(TestScheduler)

@@ -115,6 +115,13 @@ void JobQueue::start()
         emit changed();
     });
     news->forward(runner, &QueueRunner::queueEmpty, [this] { emit queueEmpty(); });
+    news->forward(runner, &QueueRunner::scheduleFired,
+                  [this](const QString &name, qint64 slotMs, int added, int skipped) {
+                      emit scheduleFired(name, slotMs, added, skipped);
+                      emit changed();
+                  });
+    news->forward(runner, &QueueRunner::scheduleFailed,
+                  [this](const QString &message) { emit scheduleFailed(message); });
     m_runner->start();
 }
 
@@ -160,6 +167,46 @@ void JobQueue::holdNewJobs(bool hold)
 {
     if (m_runner)
         m_runner->holdNewJobs(hold);
+}
+
+void JobQueue::readSchedules(QObject *context, Reply<QueueResult<QVector<Schedule>>> done)
+{
+    run(
+        context, [](QueueOperations &ops) { return ops.schedules(); }, std::move(done));
+}
+
+void JobQueue::addSchedule(QObject *context, const Schedule &schedule,
+                           Reply<QueueResult<Schedule>> done)
+{
+    run(
+        context,
+        [schedule, types = m_config.fetchTypes](QueueOperations &ops) {
+            return ops.addSchedule(schedule, types);
+        },
+        std::move(done));
+}
+
+void JobQueue::updateSchedule(QObject *context, const Schedule &schedule,
+                              Reply<QueueResult<Schedule>> done)
+{
+    run(
+        context,
+        [schedule, types = m_config.fetchTypes](QueueOperations &ops) {
+            return ops.updateSchedule(schedule, types);
+        },
+        std::move(done));
+}
+
+void JobQueue::removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done)
+{
+    run(
+        context, [id](QueueOperations &ops) { return ops.removeSchedule(id); }, std::move(done));
+}
+
+void JobQueue::runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done)
+{
+    run(
+        context, [id](QueueOperations &ops) { return ops.runSchedule(id); }, std::move(done));
 }
 
 void JobQueue::add(QObject *context, const NewJob &job, Reply<QueueResult<AddOutcome>> done)

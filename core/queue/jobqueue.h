@@ -112,6 +112,14 @@ public:
                    std::shared_ptr<std::atomic_bool> cancel,
                    std::function<void(qint64, qint64)> progress, Reply<QueueResult<qint64>> done);
 
+    // Schedules (QueueOperations' schedule operations).
+    void readSchedules(QObject *context, Reply<QueueResult<QVector<Schedule>>> done);
+    void addSchedule(QObject *context, const Schedule &schedule, Reply<QueueResult<Schedule>> done);
+    void updateSchedule(QObject *context, const Schedule &schedule,
+                        Reply<QueueResult<Schedule>> done);
+    void removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done);
+    void runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done);
+
     /// Tells the runner and every observer that the queue changed (call after a mutation).
     void notifyChanged();
     /// Aborts `jobId` if this process runs it (the store has marked it cancel-requested).
@@ -128,6 +136,9 @@ signals:
     void jobProgress(qint64 jobId, int pages, qint64 records);
     void jobFinished(const Job &job);
     void queueEmpty();
+    /// This instance fired a schedule's slot (QueueRunner::scheduleFired).
+    void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
+    void scheduleFailed(const QString &message);
 
 private:
     /// Runs `work(QueueOperations&)` on the store thread, then `done(result)` on this object's

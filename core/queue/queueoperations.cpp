@@ -3,6 +3,7 @@
 #include "queue/csvexport.h"
 #include "queue/xlsxexport.h"
 #include "store/jobstore.h"
+#include "store/schedulestore.h"
 
 #include <QDateTime>
 
@@ -29,6 +30,90 @@ NewJob QueueOperations::stamped(const NewJob &job) const
     NewJob out = job;
     if (out.createdBy.isEmpty())
         out.createdBy = m_actor;
+    return out;
+}
+
+QueueResult<QVector<Schedule>> QueueOperations::schedules()
+{
+    ScheduleStore store(m_store);
+    return result<QVector<Schedule>>([&](StoreError *e) { return store.schedules(e); });
+}
+
+QueueResult<Schedule> QueueOperations::schedule(qint64 id)
+{
+    ScheduleStore store(m_store);
+    return result<Schedule>([&](StoreError *e) { return store.schedule(id, e); });
+}
+
+QueueResult<Schedule> QueueOperations::scheduleNamed(const QString &name)
+{
+    ScheduleStore store(m_store);
+    return result<Schedule>([&](StoreError *e) { return store.scheduleNamed(name, e); });
+}
+
+namespace {
+
+/// validateSchedule() as a QueueResult's error.
+bool checked(Schedule *schedule, const QStringList &allowedTypes, StoreError *error)
+{
+    FieldError invalid;
+    if (validateSchedule(schedule, allowedTypes, &invalid))
+        return true;
+    *error = {StoreError::Kind::Invalid, invalid.message, invalid.field, 0};
+    return false;
+}
+
+} // namespace
+
+QueueResult<Schedule> QueueOperations::addSchedule(Schedule schedule,
+                                                   const QStringList &allowedTypes)
+{
+    QueueResult<Schedule> out;
+    schedule.createdBy = m_actor;
+    if (!checked(&schedule, allowedTypes, &out.error))
+        return out;
+    ScheduleStore store(m_store);
+    out.value = store.add(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (out.ok())
+        changed();
+    return out;
+}
+
+QueueResult<Schedule> QueueOperations::updateSchedule(Schedule schedule,
+                                                      const QStringList &allowedTypes)
+{
+    QueueResult<Schedule> out;
+    if (!checked(&schedule, allowedTypes, &out.error))
+        return out;
+    ScheduleStore store(m_store);
+    out.value = store.update(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (out.ok())
+        changed();
+    return out;
+}
+
+QueueResult<bool> QueueOperations::removeSchedule(qint64 id)
+{
+    QueueResult<bool> out;
+    ScheduleStore store(m_store);
+    if (store.remove(id, &out.error)) {
+        out.value = true;
+        changed();
+    }
+    return out;
+}
+
+QueueResult<BulkOutcome> QueueOperations::runSchedule(qint64 id)
+{
+    QueueResult<BulkOutcome> out;
+    ScheduleStore store(m_store);
+    const std::optional<FireOutcome> fired =
+        store.runNow(id, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (fired) {
+        out.value = fired->jobs;
+        if (!fired->jobs.jobIds.isEmpty())
+            changed();
+    }
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job/queuetypes.h"
+#include "schedule/schedule.h"
 
 #include <QStringList>
 #include <QVector>
@@ -66,6 +67,20 @@ public:
     /// and returns false to stop. Returns how many jobs were written.
     QueueResult<qint64> exportCsv(const ExportRequest &request,
                                   const std::function<bool(qint64, qint64)> &progress = {});
+
+    // Schedules (SPEC §6). Adding and changing check every field first (validateSchedule(), the
+    // fetch types against `allowedTypes`): a bad one is an Invalid error naming it, and nothing
+    // is stored. Each change wakes the runner, whose scheduler re-arms.
+    QueueResult<QVector<Schedule>> schedules();
+    QueueResult<Schedule> schedule(qint64 id);
+    QueueResult<Schedule> scheduleNamed(const QString &name);
+    /// Creates `schedule` as this actor's; its zone defaults to this machine's.
+    QueueResult<Schedule> addSchedule(Schedule schedule, const QStringList &allowedTypes);
+    /// Replaces schedule `schedule.id`'s fields with `schedule`'s.
+    QueueResult<Schedule> updateSchedule(Schedule schedule, const QStringList &allowedTypes);
+    QueueResult<bool> removeSchedule(qint64 id);
+    /// "Run now": queues the schedule's jobs with the windows of this instant (not a slot).
+    QueueResult<BulkOutcome> runSchedule(qint64 id);
 
 private:
     void changed();

@@ -55,8 +55,17 @@ void QueueRunner::start()
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &QueueRunner::tryNext);
     m_store = std::make_unique<JobStore>(m_config.database);
+    m_scheduler = std::make_unique<Scheduler>(*m_store, m_clock);
+    connect(m_scheduler.get(), &Scheduler::fired, this,
+            [this](const QString &name, qint64 slotMs, int added, int skipped) {
+                emit scheduleFired(name, slotMs, added, skipped);
+                if (added > 0)
+                    scheduleNext();
+            });
+    connect(m_scheduler.get(), &Scheduler::failed, this, &QueueRunner::scheduleFailed);
     // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
-    m_store->subscribeToChanges([this] {
+    m_changesPushed = m_store->subscribeToChanges([this] {
+        m_scheduler->check(true); // a schedule may have changed
         if (m_fetch)
             onPoll(); // a cancel from another instance
         else
@@ -68,6 +77,8 @@ void QueueRunner::start()
 
 void QueueRunner::wake()
 {
+    if (m_scheduler)
+        m_scheduler->check(true); // a schedule may have changed here
     scheduleNext();
 }
 
@@ -126,6 +137,7 @@ bool QueueRunner::ensureDatabase()
 void QueueRunner::databaseFault(const StoreError &error)
 {
     m_databaseUp = false;
+    m_scheduler->setActive(false); // again once the database is back and the lock is held
     m_store->database().close();
     if (m_lock)
         m_lock->connectionLost();
@@ -176,6 +188,7 @@ void QueueRunner::tryNext()
         }
         m_needRecovery = false;
     }
+    m_scheduler->setActive(true);
 
     const std::optional<bool> paused = m_store->isPaused(&error);
     if (!paused) {
@@ -295,6 +308,10 @@ void QueueRunner::onPoll()
 {
     if (m_stopping)
         return;
+    // On SQLite this poll is how another instance's schedule change is seen; with PostgreSQL's
+    // NOTIFY it only looks for a wall clock that jumped (no database read).
+    if (m_databaseUp)
+        m_scheduler->check(!m_changesPushed);
     if (m_fetch && m_current) {
         if (!m_databaseUp)
             return; // the commit will find out and reconnect
@@ -339,6 +356,7 @@ void QueueRunner::stop()
         m_store->setRunnerHolder(QString(), &error);
         m_store->setRunnerSource(QString(), &error);
     }
+    m_scheduler.reset();
     m_lock.reset();
     m_store.reset();
     delete m_pollTimer;

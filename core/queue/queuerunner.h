@@ -3,6 +3,7 @@
 #include "config/databaseurl.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
+#include "queue/scheduler.h"
 #include "queue/threadrelay.h"
 #include "source/dealerclient.h"
 
@@ -79,6 +80,10 @@ signals:
     void jobFinished(const Job &job);
     /// Nothing is queued and nothing runs, in any process on this database.
     void queueEmpty();
+    /// A schedule's slot fired here (SPEC §6): `added` jobs queued, `skipped` already queued.
+    void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
+    /// A schedule could not fire (a database failure); it is tried again.
+    void scheduleFailed(const QString &message);
     void stopped();
 
 private:
@@ -101,6 +106,10 @@ private:
     QString m_runnerId;
     std::unique_ptr<JobStore> m_store;
     std::unique_ptr<RunnerLock> m_lock;
+    SystemClock m_clock;
+    /// Fires the schedules while this instance holds the runner lock.
+    std::unique_ptr<Scheduler> m_scheduler;
+    bool m_changesPushed = false; ///< PostgreSQL NOTIFY tells of other instances' changes
     QNetworkAccessManager *m_nam = nullptr;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;

@@ -3,7 +3,10 @@
 #include "schedule/cron.h"
 #include "schedule/window.h"
 
+#include <QDateTime>
 #include <QTimeZone>
+
+#include <algorithm>
 
 QString catchUpName(CatchUp catchUp)
 {
@@ -17,6 +20,21 @@ std::optional<CatchUp> catchUpFromString(const QString &name)
     if (name == QLatin1String("skip"))
         return CatchUp::Skip;
     return std::nullopt;
+}
+
+QList<qint64> upcomingSlots(const Schedule &schedule, qint64 nowMs, int n)
+{
+    QList<qint64> upcoming;
+    const std::optional<CronExpression> cron = CronExpression::parse(schedule.cron);
+    const QTimeZone zone(schedule.timezone.toUtf8());
+    if (!cron || !zone.isValid() || n <= 0)
+        return upcoming;
+    const qint64 after = std::max(
+        {nowMs, schedule.lastSlotMs.value_or(0), schedule.enabled ? schedule.enabledSinceMs : 0});
+    for (const QDateTime &slot :
+         nextFireTimes(*cron, zone, QDateTime::fromMSecsSinceEpoch(after, Qt::UTC), n))
+        upcoming << slot.toMSecsSinceEpoch();
+    return upcoming;
 }
 
 std::optional<QStringList> scheduleDealerIds(const QStringList &ids, FieldError *error)

@@ -43,6 +43,10 @@ struct Schedule
     std::optional<qint64> lastSlotMs;  ///< the latest slot dealt with (fired or skipped)
 };
 
+/// The next `n` slots of `schedule` after `nowMs` (UTC ms, ascending): those it will fire,
+/// after its latest slot dealt with and its (re-)enabling; listed whether or not it is enabled.
+QList<qint64> upcomingSlots(const Schedule &schedule, qint64 nowMs, int n);
+
 /// Checks every field an operator or a script sets (name, cron, timezone, dealer IDs, fetch
 /// types against `allowedTypes`, window, fallback days, priority) and puts them in their stored
 /// form (dealer IDs trimmed, repeats dropped, in the order given; the cron's fields separated by
