@@ -166,7 +166,8 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
     q.bindValue(at++, schedule.enabled ? 1 : 0);
     q.bindValue(at++, catchUpName(schedule.catchUp));
     q.bindValue(at++, nowMs);
-    q.bindValue(at++, schedule.createdBy);
+    q.bindValue(at++, schedule.createdBy.isEmpty() ? QStringLiteral("unknown")
+                                                   : schedule.createdBy);
     q.bindValue(at++, nowMs);
     q.bindValue(at++, nowMs);
     if (!m_store.exec(q, error, QStringLiteral("adding the schedule")) || !q.next())
