@@ -31,6 +31,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QRegularExpression>
+#include <QTreeWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -575,6 +576,17 @@ void TestMainWindow::retryFailedJobAndShowDetails()
     QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Failed, 15000);
     details->reload();
     QTRY_COMPARE(details->fieldText(QStringLiteral("attempts")), QStringLiteral("2"));
+    // Both attempts are listed, each with how it ended; the retry's time is shown.
+    auto *attempts = details->findChild<QTreeWidget *>(QStringLiteral("attemptsList"));
+    QVERIFY(attempts);
+    QCOMPARE(attempts->topLevelItemCount(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(attempts->topLevelItem(i)->text(0), QString::number(i + 1));
+        QCOMPARE(attempts->topLevelItem(i)->text(3), QStringLiteral("Failed"));
+        QVERIFY2(!attempts->topLevelItem(i)->text(4).isEmpty(),
+                 qPrintable(attempts->topLevelItem(i)->text(4)));
+    }
+    QVERIFY(details->fieldText(QStringLiteral("requeued_at")) != QStringLiteral("—"));
     details->close();
 
     // Retry: queued again, runs again, fails again (the fault stays). The history has it back,

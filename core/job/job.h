@@ -78,6 +78,7 @@ struct Job
     bool cancelRequested = false;
     QString runnerId;
     QString createdBy; ///< the actor that queued it (SPEC §8), e.g. "window:ana@desk"
+    qint64 requeuedMs = 0; ///< when Retry queued it again (0: never)
     std::optional<JobResult> result;
     JobError error;
 

@@ -223,8 +223,11 @@ QueueResult<JobDetails> QueueOperations::details(qint64 id)
     if (!job)
         return out;
     std::optional<QVector<LogLine>> log = m_store.jobLogs(id, &out.error);
+    std::optional<QVector<JobAttempt>> attempts;
     if (log)
-        out.value = JobDetails{std::move(*job), std::move(*log)};
+        attempts = m_store.jobAttempts(id, &out.error);
+    if (attempts)
+        out.value = JobDetails{std::move(*job), std::move(*log), std::move(*attempts)};
     return out;
 }
 

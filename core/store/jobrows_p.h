@@ -14,7 +14,7 @@ namespace JobRows {
 inline const QString JobColumns = QStringLiteral(
     "id, dealer_id, fetch_type, from_ms, to_ms, status, priority, position, created_ms, "
     "started_ms, finished_ms, attempts, pages, fetched, inserted, updated, unchanged, "
-    "error_message, error_category, cancel_requested, runner_id, created_by");
+    "error_message, error_category, cancel_requested, runner_id, created_by, requeued_ms");
 
 inline const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
 inline const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
@@ -54,6 +54,7 @@ inline Job jobFromQuery(const QSqlQuery &q)
     job.cancelRequested = q.value(19).toInt() != 0;
     job.runnerId = q.value(20).toString();
     job.createdBy = q.value(21).toString();
+    job.requeuedMs = q.value(22).toLongLong();
     return job;
 }
 

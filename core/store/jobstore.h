@@ -82,6 +82,8 @@ public:
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
     std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
+    /// Every attempt of job `id`, oldest first (kept across Retry).
+    std::optional<QVector<JobAttempt>> jobAttempts(qint64 id, StoreError *error);
     /// Calls `visit` for every job, oldest first, reading in chunks so that a large history
     /// never sits in memory at once. `visit` returns false to stop.
     bool forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error);

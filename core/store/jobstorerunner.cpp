@@ -62,7 +62,20 @@ std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreEr
             error->kind = StoreError::Kind::None;
         return std::nullopt;
     }
-    return jobFromQuery(q);
+    const Job claimed = jobFromQuery(q);
+    q.finish();
+    // Its attempt is kept from now on (the details' list; the day's counters once it ends).
+    QSqlQuery &attempt = m_db->prepared(
+        QStringLiteral("INSERT INTO job_attempts (job_id, attempt, runner_id, started_ms) "
+                       "VALUES (?, ?, ?, ?) ON CONFLICT (job_id, attempt) DO NOTHING"));
+    const FinishOnExit finishAttempt(attempt);
+    attempt.addBindValue(claimed.id);
+    attempt.addBindValue(claimed.attempts);
+    attempt.addBindValue(runnerId);
+    attempt.addBindValue(claimed.startedMs);
+    if (!exec(attempt, error, QStringLiteral("recording the attempt of job %1").arg(claimed.id)))
+        return std::nullopt;
+    return claimed;
 }
 
 std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
@@ -207,6 +220,28 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     q.finish();
     if (!insertLog(job.id, finalLog, error))
         return std::nullopt;
+    {
+        // How this attempt ended; one cut off and queued again was "interrupted".
+        QSqlQuery &attempt = m_db->prepared(QStringLiteral(
+            "UPDATE job_attempts SET finished_ms = ?, outcome = ?, error_category = ?, "
+            "error_message = ?, fetched = ? WHERE job_id = ? AND attempt = ?"));
+        const FinishOnExit finishAttempt(attempt);
+        attempt.addBindValue(nowMs());
+        attempt.addBindValue(status == JobStatus::Queued ? QStringLiteral("interrupted")
+                                                         : jobStatusName(status));
+        const JobError &attemptError =
+            status == JobStatus::Queued ? JobError{log.value(0).message, ErrorCategory::Interrupted}
+                                        : finalError;
+        attempt.addBindValue(attemptError.isNull()
+                                 ? QVariant()
+                                 : QVariant(errorCategoryName(attemptError.category)));
+        attempt.addBindValue(attemptError.isNull() ? QVariant() : QVariant(attemptError.message));
+        attempt.addBindValue(result ? QVariant(result->fetched) : QVariant());
+        attempt.addBindValue(job.id);
+        attempt.addBindValue(job.attempts);
+        if (!exec(attempt, error, QStringLiteral("recording the end of job %1").arg(job.id)))
+            return std::nullopt;
+    }
 
     std::optional<Job> next;
     if (followUp && !followUp->claimFor.isEmpty()) {

@@ -98,6 +98,20 @@ QStringList version3(bool sqlite)
                        "slot_ms BIGINT NOT NULL, fired_ms BIGINT NOT NULL, "
                        "added INTEGER NOT NULL, skipped INTEGER NOT NULL, "
                        "PRIMARY KEY (schedule_id, slot_ms))"),
+        // When a failed or cancelled job was queued again (Retry); the running job's progress
+        // (SPEC §1 `progress`), written by the runner as it goes.
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN requeued_ms BIGINT"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_phase TEXT"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_pages INTEGER"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_fetched BIGINT"),
+        // Every attempt of every job: its start, end, outcome (completed, failed, cancelled,
+        // interrupted) and error, kept across Retry. No foreign key: the day's counters count
+        // attempts, and survive clearing the jobs they belonged to.
+        QStringLiteral("CREATE TABLE job_attempts (job_id BIGINT NOT NULL, "
+                       "attempt INTEGER NOT NULL, runner_id TEXT, started_ms BIGINT NOT NULL, "
+                       "finished_ms BIGINT, outcome TEXT, error_category TEXT, "
+                       "error_message TEXT, fetched BIGINT, PRIMARY KEY (job_id, attempt))"),
+        QStringLiteral("CREATE INDEX job_attempts_finished ON job_attempts (finished_ms)"),
         // since_last_success: the latest to_ms of a dealer's completed jobs of a type.
         QStringLiteral("CREATE INDEX jobs_covered ON jobs (dealer_id, fetch_type, to_ms) "
                        "WHERE status = 'completed'"),
@@ -186,8 +200,9 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
         const char *name;
         int since; ///< the schema version that added it
     };
-    for (const Table table : {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2},
-                              Table{"schedules", 3}, Table{"schedule_fires", 3}}) {
+    for (const Table table :
+         {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
+          Table{"schedule_fires", 3}, Table{"job_attempts", 3}}) {
         if (version >= table.since && !tables.contains(QLatin1String(table.name)))
             missing << QLatin1String(table.name);
     }
