@@ -59,6 +59,7 @@ JobQueue::JobQueue(Config config, QObject *parent)
 {
     qRegisterMetaType<Job>();
     qRegisterMetaType<RunnerState>();
+    qRegisterMetaType<JobProgress>();
 }
 
 JobQueue::~JobQueue()
@@ -109,6 +110,9 @@ void JobQueue::start()
                   [this](qint64 jobId, int pages, qint64 records) {
                       emit jobProgress(jobId, pages, records);
                   });
+    news->forward(
+        runner, &QueueRunner::jobPhase,
+        [this](qint64 jobId, const JobProgress &progress) { emit jobPhase(jobId, progress); });
     news->forward(runner, &QueueRunner::jobFinished, [this](const Job &job) {
         m_runningJob.clear();
         emit jobFinished(job);

@@ -134,6 +134,7 @@ signals:
     void runnerStateChanged(RunnerState state, const QString &detail);
     void jobStarted(const Job &job);
     void jobProgress(qint64 jobId, int pages, qint64 records);
+    void jobPhase(qint64 jobId, const JobProgress &progress);
     void jobFinished(const Job &job);
     void queueEmpty();
     /// This instance fired a schedule's slot (QueueRunner::scheduleFired).

@@ -77,6 +77,8 @@ signals:
     void stateChanged(RunnerState state, const QString &detail);
     void jobStarted(const Job &job);
     void jobProgress(qint64 jobId, int pages, qint64 records);
+    /// The running job's phase changed (waiting, downloading, retrying, committing).
+    void jobPhase(qint64 jobId, const JobProgress &progress);
     void jobFinished(const Job &job);
     /// Nothing is queued and nothing runs, in any process on this database.
     void queueEmpty();
@@ -101,6 +103,9 @@ private:
     void checkEmpty();
     void setState(RunnerState state, const QString &detail = {});
     void log(const QString &message);
+    /// The running job's progress changed: tells the owner, and stores it within a second.
+    void noteProgress(bool phaseChanged);
+    void storeProgress();
 
     RunnerConfig m_config;
     QString m_runnerId;
@@ -117,6 +122,8 @@ private:
     DealerFetch *m_fetch = nullptr;
     std::optional<Job> m_current;
     QVector<LogLine> m_log;
+    JobProgress m_progress;            ///< of the running job
+    QTimer *m_progressTimer = nullptr; ///< stores m_progress at most once a second
     RunnerState m_state = RunnerState::Starting;
     QString m_stateDetail;
     bool m_nextScheduled = false;

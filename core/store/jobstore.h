@@ -112,6 +112,9 @@ public:
     /// interrupted after `maxAttempts`. Call only while holding the runner lock.
     std::optional<int> recoverInterrupted(int maxAttempts, StoreError *error);
     bool appendLog(qint64 jobId, const QString &message, StoreError *error);
+    /// Stores how far running job `jobId` of `runnerId` got (SPEC §1 `progress`).
+    bool setProgress(qint64 jobId, const QString &runnerId, const JobProgress &progress,
+                     StoreError *error);
     bool setRunnerHolder(const QString &holder, StoreError *error);
     /// The dealer API the jobs are fetched from, as operators see it (no secrets), by the
     /// instance that holds the runner lock; empty when none does.

@@ -47,7 +47,8 @@ std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreEr
     QSqlQuery &q = m_db->prepared(
         QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
                        "started_ms = ?, finished_ms = NULL, runner_id = ?, "
-                       "cancel_requested = 0 WHERE status = 'queued' AND id = (SELECT id "
+                       "cancel_requested = 0, progress_phase = NULL, progress_pages = NULL, "
+                       "progress_fetched = NULL WHERE status = 'queued' AND id = (SELECT id "
                        "FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2) "
                        "RETURNING %3")
             .arg(RunOrder, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"),
@@ -108,6 +109,22 @@ bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *
 bool JobStore::appendLog(qint64 jobId, const QString &message, StoreError *error)
 {
     return insertLog(jobId, {{nowMs(), message}}, error);
+}
+
+bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgress &progress,
+                           StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("UPDATE jobs SET progress_phase = ?, progress_pages = ?, "
+                       "progress_fetched = ? WHERE id = ? AND status = 'running' AND "
+                       "runner_id = ?"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(jobPhaseName(progress.phase));
+    q.addBindValue(progress.pages);
+    q.addBindValue(progress.fetched);
+    q.addBindValue(jobId);
+    q.addBindValue(runnerId);
+    return exec(q, error, QStringLiteral("recording the progress of job %1").arg(jobId));
 }
 
 bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
@@ -198,7 +215,8 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         QStringLiteral(
             "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
             "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
-            "cancel_requested = 0 WHERE id = ? RETURNING %1")
+            "cancel_requested = 0, progress_phase = NULL, progress_pages = NULL, "
+            "progress_fetched = NULL WHERE id = ? RETURNING %1")
             .arg(JobColumns));
     const FinishOnExit finishQ(q);
     q.addBindValue(jobStatusName(status));
