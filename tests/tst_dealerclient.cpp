@@ -411,6 +411,11 @@ void TestDealerClient::rejectsBadPayloads()
     QVERIFY2(outcome.errorString.contains(message), qPrintable(outcome.errorString));
     QVERIFY2(outcome.errorString.contains(QStringLiteral("dealer 12284")),
              qPrintable(outcome.errorString));
+    // An unreadable page says what to do next.
+    if (message.contains(QStringLiteral("not valid JSON")))
+        QVERIFY2(outcome.errorString.contains(QStringLiteral("check that the data source in "
+                                                             "Settings is the dealer API")),
+                 qPrintable(outcome.errorString));
     QVERIFY(outcome.log.isEmpty());
     QVERIFY(outcome.records.isEmpty());
 }

@@ -429,8 +429,13 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
     DecodedPage page;
     QString why;
     if (!decodePage(body, &page, &why)) {
+        // What to do next: a page that is not the API's shape usually means the source URL
+        // points at something else (a login page, a proxy's error page) or the provider broke.
         finish(ErrorCategory::BadPayload,
-               QStringLiteral("page %1 of dealer %2 (%3) is not a valid dealer API page: %4")
+               QStringLiteral("page %1 of dealer %2 (%3) is not a valid dealer API page: %4 — "
+                              "check that the data source in Settings is the dealer API itself "
+                              "(not a proxy or login page); if it is, report the page to its "
+                              "provider and retry the job once it is fixed")
                    .arg(QString::number(m_page), dealer, m_request.fetchType, why));
         return;
     }
