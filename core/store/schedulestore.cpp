@@ -124,36 +124,12 @@ bool bumpChangeCount(QSqlQuery &q)
         "UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)"));
 }
 
-} // namespace
-
-std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowMs,
-                                           StoreError *error)
+/// The fields an operator sets, in the order of SettableColumns, bound from position 0.
+const QString SettableColumns = QStringLiteral("name, cron, timezone, dealer_ids, fetch_types, "
+                                               "window_rule, fallback_days, priority, enabled, "
+                                               "catch_up");
+int bindSettable(QSqlQuery &q, const Schedule &schedule)
 {
-    Database &db = m_store.database();
-    WriteTransaction tx(db);
-    QString why;
-    if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot add the schedule: %1").arg(why));
-        return std::nullopt;
-    }
-    QSqlQuery q(db.db());
-    q.prepare(QStringLiteral("SELECT id FROM schedules WHERE name = ?"));
-    q.bindValue(0, schedule.name);
-    if (!m_store.exec(q, error, QStringLiteral("looking for the schedule's name")))
-        return std::nullopt;
-    if (q.next()) {
-        if (error)
-            *error = {StoreError::Kind::Conflict,
-                      QStringLiteral("name: a schedule named \"%1\" exists already (schedule %2)")
-                          .arg(printableText(schedule.name))
-                          .arg(q.value(0).toLongLong()),
-                      QStringLiteral("name"), 0};
-        return std::nullopt;
-    }
-    q.prepare(QStringLiteral(
-        "INSERT INTO schedules (name, cron, timezone, dealer_ids, fetch_types, window_rule, "
-        "fallback_days, priority, enabled, catch_up, created_ms, created_by, changed_ms, "
-        "enabled_since_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     int at = 0;
     q.bindValue(at++, schedule.name);
     q.bindValue(at++, schedule.cron);
@@ -165,6 +141,50 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
     q.bindValue(at++, schedule.priority);
     q.bindValue(at++, schedule.enabled ? 1 : 0);
     q.bindValue(at++, catchUpName(schedule.catchUp));
+    return at;
+}
+
+} // namespace
+
+bool ScheduleStore::nameFree(const Schedule &schedule, StoreError *error)
+{
+    QSqlQuery q(m_store.database().db());
+    q.prepare(QStringLiteral("SELECT id FROM schedules WHERE name = ? AND id <> ?"));
+    q.bindValue(0, schedule.name);
+    q.bindValue(1, schedule.id);
+    if (!m_store.exec(q, error, QStringLiteral("looking for the schedule's name")))
+        return false;
+    if (!q.next())
+        return true;
+    if (error)
+        *error = {StoreError::Kind::Conflict,
+                  QStringLiteral("name: a schedule named \"%1\" exists already (schedule %2)")
+                      .arg(printableText(schedule.name))
+                      .arg(q.value(0).toLongLong()),
+                  QStringLiteral("name"), 0};
+    return false;
+}
+
+std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowMs,
+                                           StoreError *error)
+{
+    Database &db = m_store.database();
+    WriteTransaction tx(db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot add the schedule: %1").arg(why));
+        return std::nullopt;
+    }
+    Schedule fresh = schedule;
+    fresh.id = 0;
+    if (!nameFree(fresh, error))
+        return std::nullopt;
+    QSqlQuery q(db.db());
+    q.prepare(QStringLiteral("INSERT INTO schedules (%1, created_ms, created_by, changed_ms, "
+                             "enabled_since_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                             "RETURNING id")
+                  .arg(SettableColumns));
+    int at = bindSettable(q, schedule);
     q.bindValue(at++, nowMs);
     q.bindValue(at++, schedule.createdBy.isEmpty() ? QStringLiteral("unknown")
                                                    : schedule.createdBy);
@@ -198,21 +218,9 @@ std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 n
     const std::optional<Schedule> before = this->schedule(schedule.id, error);
     if (!before)
         return std::nullopt;
+    if (!nameFree(schedule, error))
+        return std::nullopt;
     QSqlQuery q(db.db());
-    q.prepare(QStringLiteral("SELECT id FROM schedules WHERE name = ? AND id <> ?"));
-    q.bindValue(0, schedule.name);
-    q.bindValue(1, schedule.id);
-    if (!m_store.exec(q, error, QStringLiteral("looking for the schedule's name")))
-        return std::nullopt;
-    if (q.next()) {
-        if (error)
-            *error = {StoreError::Kind::Conflict,
-                      QStringLiteral("name: a schedule named \"%1\" exists already (schedule %2)")
-                          .arg(printableText(schedule.name))
-                          .arg(q.value(0).toLongLong()),
-                      QStringLiteral("name"), 0};
-        return std::nullopt;
-    }
     // Enabled again: slots that fell while it was off are never caught up (SPEC §6).
     const qint64 enabledSince =
         schedule.enabled && !before->enabled ? nowMs : before->enabledSinceMs;
@@ -220,17 +228,7 @@ std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 n
         "UPDATE schedules SET name = ?, cron = ?, timezone = ?, dealer_ids = ?, fetch_types = ?, "
         "window_rule = ?, fallback_days = ?, priority = ?, enabled = ?, catch_up = ?, "
         "changed_ms = ?, enabled_since_ms = ? WHERE id = ?"));
-    int at = 0;
-    q.bindValue(at++, schedule.name);
-    q.bindValue(at++, schedule.cron);
-    q.bindValue(at++, schedule.timezone);
-    q.bindValue(at++, schedule.dealerIds.join(QLatin1Char('\n')));
-    q.bindValue(at++, schedule.fetchTypes.join(QLatin1Char(',')));
-    q.bindValue(at++, schedule.window);
-    q.bindValue(at++, schedule.fallbackDays);
-    q.bindValue(at++, schedule.priority);
-    q.bindValue(at++, schedule.enabled ? 1 : 0);
-    q.bindValue(at++, catchUpName(schedule.catchUp));
+    int at = bindSettable(q, schedule);
     q.bindValue(at++, nowMs);
     q.bindValue(at++, enabledSince);
     q.bindValue(at++, schedule.id);

@@ -57,6 +57,8 @@ private:
                                     std::optional<qint64> slotMs, qint64 nowMs, StoreError *error);
     bool queueFire(const Schedule &schedule, qint64 fireMs, qint64 nowMs, BulkOutcome *outcome,
                    StoreError *error);
+    /// False, with a Conflict naming `name`, when another schedule has `schedule`'s name.
+    bool nameFree(const Schedule &schedule, StoreError *error);
     std::optional<Schedule> readOne(const QString &where, const QVariant &value, StoreError *error);
 
     JobStore &m_store;
