@@ -184,7 +184,21 @@ void TestScheduler::validationNamesTheFieldAndStoresNothing()
         QVERIFY2(error.message.contains(QLatin1String(c.says)), qPrintable(error.message));
         QVERIFY2(error.message.startsWith(error.field + ':'), qPrintable(error.message));
         QCOMPARE(s.name, before.name); // the schedule is left as it was
+        const QVector<FieldError> all = scheduleProblems(before, Types);
+        QCOMPARE(all.size(), 1);
+        QCOMPARE(all.first().message, error.message);
     }
+    // Every field at fault, in the order validateSchedule() checks them.
+    Schedule spoilt = nightly();
+    spoilt.window = "yesterday";
+    spoilt.cron = "61 * * * *";
+    spoilt.fetchTypes = {"leads"};
+    spoilt.priority = -2000000;
+    QStringList fields;
+    for (const FieldError &problem : scheduleProblems(spoilt, Types))
+        fields << problem.field;
+    QCOMPARE(fields, (QStringList{"cron", "fetch_types", "window", "priority"}));
+    QVERIFY(scheduleProblems(nightly(), Types).isEmpty());
     // A taken name is a conflict naming `name`; nothing else is stored.
     QVERIFY(addSchedule(nightly()) > 0);
     Schedule twin = nightly();
