@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QTimeZone>
 
 #include <memory>
 
@@ -188,6 +189,29 @@ void TestScheduler::validationNamesTheFieldAndStoresNothing()
         QCOMPARE(all.size(), 1);
         QCOMPARE(all.first().message, error.message);
     }
+    // Any IANA name the system knows, also those Qt 6.4 does not list (Debian's default zone
+    // Etc/UTC, links); no other file of the zone folder, no path.
+    for (const char *zone : {"Etc/UTC", "Etc/GMT+5", "US/Eastern", "UTC", "Europe/Berlin"}) {
+        Schedule s = nightly();
+        s.timezone = zone;
+        FieldError error;
+        QVERIFY2(validateSchedule(&s, Types, &error), qPrintable(error.message));
+        QCOMPARE(s.timezone, QString::fromLatin1(zone));
+    }
+    for (const char *zone : {"localtime", "posixrules", "posix/Europe/Berlin", "right/UTC",
+                             "../zoneinfo/UTC", "/usr/share/zoneinfo/UTC", "Europe/", "Etc//UTC",
+                             "Europe/Berlin ", "Mars/Olympus", "zone.tab"}) {
+        Schedule s = nightly();
+        s.timezone = zone;
+        FieldError error;
+        QVERIFY2(!validateSchedule(&s, Types, &error), zone);
+        QCOMPARE(error.field, QStringLiteral("timezone"));
+    }
+    Schedule local = nightly();
+    local.timezone.clear();
+    FieldError localError;
+    QVERIFY2(validateSchedule(&local, Types, &localError), qPrintable(localError.message));
+    QCOMPARE(local.timezone, QString::fromUtf8(QTimeZone::systemTimeZoneId()));
     // Every field at fault, in the order validateSchedule() checks them.
     Schedule spoilt = nightly();
     spoilt.window = "yesterday";
