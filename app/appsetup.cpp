@@ -1,10 +1,12 @@
 #include "appsetup.h"
 
+#include "job/validation.h"
 #include "sim/dealersim.h"
 
 #include <cstdio>
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHostAddress>
 #include <QHostInfo>
 
@@ -53,4 +55,23 @@ std::unique_ptr<DealerSimServer> startDemoSimulator(AppSetup &setup, QString *er
     }
     setup.sourceUrl = sim->baseUrl();
     return sim;
+}
+
+QStringList readIdsFromFile(const QString &path, QString *error)
+{
+    constexpr qint64 MaxBytes = 64LL * 1024 * 1024;
+    QFile file;
+    const bool opened = path == QLatin1String("-")
+                            ? file.open(stdin, QIODevice::ReadOnly)
+                            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        *error = QStringLiteral("cannot read --bulk-file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    const QByteArray data = file.read(MaxBytes + 1);
+    if (data.size() > MaxBytes) {
+        *error = QStringLiteral("--bulk-file %1 is larger than 64 MiB").arg(path);
+        return {};
+    }
+    return splitDealerIdText(QString::fromUtf8(data));
 }

@@ -39,6 +39,10 @@ struct AppSetup
 /// Prints "dealerq: <line>" on stderr.
 void printError(const QString &line);
 
+/// The dealer IDs of --bulk-file `path` (`-` = stdin), split on SPEC §3's separators; nothing,
+/// with *error set, when it cannot be read or is larger than 64 MiB.
+QStringList readIdsFromFile(const QString &path, QString *error);
+
 class DealerSimServer;
 /// Starts the built-in simulator on a free loopback port (demo mode) and points the setup's
 /// source at it; nullptr with a reason on failure.

@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "job/validation.h"
+
 #include <QCommandLineParser>
 #include <QHostAddress>
 
@@ -63,14 +65,19 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                                    QStringLiteral("With --headless: exit once the queue is empty "
                                                   "(1 if any job failed)."));
     const QCommandLineOption enqueue(QStringLiteral("enqueue"),
-                                     QStringLiteral("Queue jobs for comma-separated dealer IDs."),
+                                     QStringLiteral("Queue jobs for comma-separated dealer IDs "
+                                                    "(with --schedule-add: the schedule's "
+                                                    "dealers; nothing is queued)."),
                                      QStringLiteral("IDS"));
     const QCommandLineOption bulkFile(QStringLiteral("bulk-file"),
                                       QStringLiteral("Queue jobs for the dealer IDs in FILE "
-                                                     "(- = stdin)."),
+                                                     "(- = stdin; with --schedule-add: the "
+                                                     "schedule's dealers)."),
                                       QStringLiteral("FILE"));
     const QCommandLineOption type(QStringLiteral("type"),
-                                  QStringLiteral("Fetch type of queued jobs (default prospect)."),
+                                  QStringLiteral("Fetch type of queued jobs (default prospect); "
+                                                 "with --schedule-add, the schedule's fetch "
+                                                 "types, comma-separated."),
                                   QStringLiteral("TYPE"));
     const QCommandLineOption from(QStringLiteral("from"),
                                   QStringLiteral("Window start: YYYY-MM-DD[ HH:MM:SS] or ISO "
@@ -80,7 +87,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                                 QStringLiteral("Window end (default end of today)."),
                                 QStringLiteral("TIME"));
     const QCommandLineOption priority(QStringLiteral("priority"),
-                                      QStringLiteral("Priority of queued jobs (higher first)."),
+                                      QStringLiteral("Priority of queued jobs, or of a schedule's "
+                                                     "(higher first)."),
                                       QStringLiteral("N"));
     const QCommandLineOption partial(QStringLiteral("partial"),
                                      QStringLiteral("Queue the valid IDs even if some are "
@@ -108,10 +116,88 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     const QCommandLineOption settings(QStringLiteral("settings"),
                                       QStringLiteral("Settings file (env DEALERQ_SETTINGS)."),
                                       QStringLiteral("FILE"));
-    parser.addOptions({help,           version,  db,       source,    demo,       headless,
-                       drain,          enqueue,  bulkFile, type,      from,       to,
-                       priority,       partial,  runNext,  exportCsv, exportXlsx, apiListen,
-                       apiAllowRemote, apiToken, noApi,    settings});
+    const QCommandLineOption scheduleAdd(
+        QStringLiteral("schedule-add"),
+        QStringLiteral("Add a schedule that queues jobs at the times --cron names: the dealers "
+                       "of --enqueue or --bulk-file, for each --type, fetching --window; "
+                       "optionally --timezone, --priority, --catch-up, --fallback-days."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption cron(QStringLiteral("cron"),
+                                  QStringLiteral("With --schedule-add: when it fires, as cron's "
+                                                 "five fields \"minute hour day-of-month month "
+                                                 "day-of-week\", e.g. '0 2 * * *'."),
+                                  QStringLiteral("EXPR"));
+    const QCommandLineOption window(QStringLiteral("window"),
+                                    QStringLiteral("With --schedule-add: what each fire fetches: "
+                                                   "previous_day, today, last_hours:N, "
+                                                   "last_days:N or since_last_success."),
+                                    QStringLiteral("RULE"));
+    const QCommandLineOption timezone(QStringLiteral("timezone"),
+                                      QStringLiteral("With --schedule-add: the IANA zone the cron "
+                                                     "is read in (default this machine's)."),
+                                      QStringLiteral("TZ"));
+    const QCommandLineOption catchUp(QStringLiteral("catch-up"),
+                                     QStringLiteral("With --schedule-add: once (default: the "
+                                                    "latest slot missed while no instance ran "
+                                                    "fires at start) or skip."),
+                                     QStringLiteral("once|skip"));
+    const QCommandLineOption fallbackDays(QStringLiteral("fallback-days"),
+                                          QStringLiteral("With --schedule-add and --window "
+                                                         "since_last_success: the days fetched "
+                                                         "where nothing was before (1-366, "
+                                                         "default 1)."),
+                                          QStringLiteral("N"));
+    const QCommandLineOption scheduleList(QStringLiteral("schedule-list"),
+                                          QStringLiteral("List the schedules on stdout, one a "
+                                                         "line: id, name, cron, window, next "
+                                                         "fire, enabled (tab-separated)."));
+    const QCommandLineOption scheduleRun(QStringLiteral("schedule-run"),
+                                         QStringLiteral("Run schedule NAME now: queue its jobs "
+                                                        "for this instant's window."),
+                                         QStringLiteral("NAME"));
+    const QCommandLineOption scheduleEnable(QStringLiteral("schedule-enable"),
+                                            QStringLiteral("Enable schedule NAME."),
+                                            QStringLiteral("NAME"));
+    const QCommandLineOption scheduleDisable(QStringLiteral("schedule-disable"),
+                                             QStringLiteral("Disable schedule NAME."),
+                                             QStringLiteral("NAME"));
+    const QCommandLineOption scheduleRemove(QStringLiteral("schedule-remove"),
+                                            QStringLiteral("Remove schedule NAME (the jobs it "
+                                                           "queued stay)."),
+                                            QStringLiteral("NAME"));
+    parser.addOptions({help,
+                       version,
+                       db,
+                       source,
+                       demo,
+                       headless,
+                       drain,
+                       enqueue,
+                       bulkFile,
+                       type,
+                       from,
+                       to,
+                       priority,
+                       partial,
+                       runNext,
+                       exportCsv,
+                       exportXlsx,
+                       apiListen,
+                       apiAllowRemote,
+                       apiToken,
+                       noApi,
+                       settings,
+                       scheduleAdd,
+                       cron,
+                       window,
+                       timezone,
+                       catchUp,
+                       fallbackDays,
+                       scheduleList,
+                       scheduleRun,
+                       scheduleEnable,
+                       scheduleDisable,
+                       scheduleRemove});
 
     CommandLine line;
     // Parsed before QCoreApplication exists (it decides which application to make), when Qt
@@ -128,17 +214,18 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
         *out = line;
         return true;
     }
-    for (const QCommandLineOption *option :
-         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &exportXlsx,
-          &apiListen, &apiToken, &settings}) {
+    const std::initializer_list<const QCommandLineOption *> valued{
+        &db,           &source,      &enqueue,        &bulkFile,        &type,          &from,
+        &to,           &priority,    &exportCsv,      &exportXlsx,      &apiListen,     &apiToken,
+        &settings,     &scheduleAdd, &cron,           &window,          &timezone,      &catchUp,
+        &fallbackDays, &scheduleRun, &scheduleEnable, &scheduleDisable, &scheduleRemove};
+    for (const QCommandLineOption *option : valued) {
         if (parser.values(*option).size() > 1)
             *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
     }
     // An option given with an empty value is a mistake (an unset shell variable, say), never
     // "use the default".
-    for (const QCommandLineOption *option :
-         {&db, &source, &enqueue, &bulkFile, &type, &from, &to, &priority, &exportCsv, &exportXlsx,
-          &apiListen, &apiToken, &settings}) {
+    for (const QCommandLineOption *option : valued) {
         if (parser.isSet(*option) && parser.value(*option).trimmed().isEmpty())
             *errors << QStringLiteral("--%1 needs a value").arg(option->names().last());
     }
@@ -165,6 +252,16 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.apiToken = parser.value(apiToken);
     line.noApi = parser.isSet(noApi);
     line.settingsFile = parser.value(settings);
+    line.scheduleAdd = parser.value(scheduleAdd);
+    line.cron = parser.value(cron);
+    line.window = parser.value(window);
+    line.timezone = parser.value(timezone);
+    line.catchUp = parser.value(catchUp);
+    line.scheduleList = parser.isSet(scheduleList);
+    line.scheduleRun = parser.value(scheduleRun);
+    line.scheduleEnable = parser.value(scheduleEnable);
+    line.scheduleDisable = parser.value(scheduleDisable);
+    line.scheduleRemove = parser.value(scheduleRemove);
 
     if (parser.isSet(priority)) {
         bool ok = false;
@@ -176,13 +273,68 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     }
     if (line.drain && !line.headless)
         *errors << QStringLiteral("--drain only works with --headless");
-    if (!line.queuesJobs()) {
+    if (!line.namesDealers() && !parser.isSet(scheduleAdd)) {
         for (const QCommandLineOption *option :
              {&type, &from, &to, &priority, &partial, &runNext}) {
             if (parser.isSet(*option))
                 *errors << QStringLiteral("--%1 only applies with --enqueue or --bulk-file")
                                .arg(option->names().last());
         }
+    }
+
+    // Schedules: one operation per run; --schedule-add's own options only with it.
+    QStringList operations;
+    for (const QCommandLineOption *option : {&scheduleAdd, &scheduleList, &scheduleRun,
+                                             &scheduleEnable, &scheduleDisable, &scheduleRemove}) {
+        if (parser.isSet(*option))
+            operations << QStringLiteral("--") + option->names().last();
+    }
+    if (operations.size() > 1)
+        *errors << QStringLiteral("%1 contradict each other; give one schedule operation at a "
+                                  "time")
+                       .arg(operations.join(QStringLiteral(", ")));
+    if (parser.isSet(scheduleAdd)) {
+        if (!parser.isSet(cron))
+            *errors << QStringLiteral("--schedule-add needs --cron EXPR, e.g. --cron '0 2 * * *'");
+        if (!line.namesDealers())
+            *errors << QStringLiteral("--schedule-add needs the dealers: --enqueue IDS or "
+                                      "--bulk-file FILE");
+        if (!parser.isSet(type))
+            *errors << QStringLiteral("--schedule-add needs --type T[,T...], the fetch types "
+                                      "each fire queues");
+        if (!parser.isSet(window))
+            *errors << QStringLiteral("--schedule-add needs --window RULE: previous_day, today, "
+                                      "last_hours:N, last_days:N or since_last_success");
+        for (const QCommandLineOption *option : {&from, &to, &partial, &runNext}) {
+            if (parser.isSet(*option))
+                *errors << QStringLiteral("--%1 does not apply to --schedule-add%2")
+                               .arg(option->names().last(),
+                                    option == &partial
+                                        ? QStringLiteral(": an invalid dealer ID refuses the "
+                                                         "schedule")
+                                    : option == &runNext ? QString()
+                                                         : QStringLiteral(": each fire's window is "
+                                                                          "--window"));
+        }
+    } else {
+        for (const QCommandLineOption *option :
+             {&cron, &window, &timezone, &catchUp, &fallbackDays}) {
+            if (parser.isSet(*option))
+                *errors << QStringLiteral("--%1 only applies with --schedule-add")
+                               .arg(option->names().last());
+        }
+    }
+    if (parser.isSet(catchUp) && !line.catchUp.trimmed().isEmpty() &&
+        line.catchUp != QLatin1String("once") && line.catchUp != QLatin1String("skip"))
+        *errors << QStringLiteral("--catch-up \"%1\" is not once or skip")
+                       .arg(printableText(line.catchUp));
+    if (parser.isSet(fallbackDays) && !parser.value(fallbackDays).trimmed().isEmpty()) {
+        bool ok = false;
+        line.fallbackDays = parser.value(fallbackDays).trimmed().toInt(&ok);
+        if (!ok)
+            *errors << QStringLiteral("--fallback-days \"%1\" is not a whole number from 1 to "
+                                      "366")
+                           .arg(printableText(parser.value(fallbackDays)));
     }
     if (line.demo && parser.isSet(source))
         *errors << QStringLiteral("--demo and --source contradict each other; give one");

@@ -26,13 +26,37 @@ struct CommandLine
     QString apiToken;
     bool noApi = false;
     QString settingsFile;
+    // Schedules (SPEC §6): at most one operation per run.
+    QString scheduleAdd; ///< the new schedule's name
+    QString cron;
+    QString window;
+    QString timezone; ///< empty: this machine's zone
+    QString catchUp;  ///< `once` or `skip`; empty: once
+    int fallbackDays = 1;
+    bool scheduleList = false;
+    QString scheduleRun; ///< names of existing schedules
+    QString scheduleEnable;
+    QString scheduleDisable;
+    QString scheduleRemove;
     bool help = false;
     bool version = false;
     QString helpText;
 
-    bool queuesJobs() const { return !enqueue.isEmpty() || !bulkFile.isEmpty(); }
+    /// --enqueue or --bulk-file: dealer IDs for jobs, or for the schedule --schedule-add makes.
+    bool namesDealers() const { return !enqueue.isEmpty() || !bulkFile.isEmpty(); }
+    bool queuesJobs() const { return namesDealers() && scheduleAdd.isEmpty(); }
+    bool changesSchedules() const
+    {
+        return !scheduleAdd.isEmpty() || !scheduleRun.isEmpty() || !scheduleEnable.isEmpty() ||
+               !scheduleDisable.isEmpty() || !scheduleRemove.isEmpty();
+    }
+    bool hasScheduleOperation() const { return scheduleList || changesSchedules(); }
     /// One-shot work: done and exit, unless --headless is given too.
-    bool isOneShot() const { return queuesJobs() || !exportCsv.isEmpty() || !exportXlsx.isEmpty(); }
+    bool isOneShot() const
+    {
+        return namesDealers() || hasScheduleOperation() || !exportCsv.isEmpty() ||
+               !exportXlsx.isEmpty();
+    }
 };
 
 /// Parses `arguments` (the program name first). Returns false with one line per problem.

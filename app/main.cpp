@@ -8,6 +8,7 @@
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
 #include "runwindow.h"
+#include "schedulecommands.h"
 #include "signalwatcher.h"
 #include "sim/dealersim.h"
 #include "store/jobstore.h"
@@ -101,25 +102,6 @@ int openStore(JobStore &store)
         return -1;
     printError(error.message);
     return error.kind == StoreError::Kind::Invalid ? ExitBadInput : ExitDatabaseUnreachable;
-}
-
-QStringList readIdsFromFile(const QString &path, QString *error)
-{
-    constexpr qint64 MaxBytes = 64LL * 1024 * 1024;
-    QFile file;
-    const bool opened = path == QLatin1String("-")
-                            ? file.open(stdin, QIODevice::ReadOnly)
-                            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        *error = QStringLiteral("cannot read --bulk-file %1: %2").arg(path, file.errorString());
-        return {};
-    }
-    const QByteArray data = file.read(MaxBytes + 1);
-    if (data.size() > MaxBytes) {
-        *error = QStringLiteral("--bulk-file %1 is larger than 64 MiB").arg(path);
-        return {};
-    }
-    return splitDealerIdText(QString::fromUtf8(data));
 }
 
 int queueFromCommandLine(AppSetup &setup, QueueOperations &queue)
@@ -381,9 +363,11 @@ int main(int argc, char *argv[])
 
     if (const int code = resolveSetup(&setup); code >= 0)
         return code;
-    if (setup.database.readOnly && (setup.cli.headless || setup.cli.queuesJobs() || window)) {
+    if (setup.database.readOnly &&
+        (setup.cli.headless || setup.cli.queuesJobs() || setup.cli.changesSchedules() || window)) {
         printError(QStringLiteral("%1 is opened read-only: it can be exported (--export-csv, "
-                                  "--export-xlsx) but not used to queue or run jobs")
+                                  "--export-xlsx) and its schedules listed, but not used to "
+                                  "queue or run jobs or to change schedules")
                        .arg(setup.database.displayString()));
         return ExitBadInput;
     }
@@ -396,6 +380,10 @@ int main(int argc, char *argv[])
             // One-shot work: no runner here to wake; other instances see the change through
             // the database (PostgreSQL NOTIFY, or their periodic read).
             QueueOperations queue(store, Actor::commandLine());
+            if (setup.cli.hasScheduleOperation()) {
+                if (const int done = runScheduleCommand(setup, queue); done >= 0)
+                    return done;
+            }
             if (setup.cli.queuesJobs()) {
                 if (const int queued = queueFromCommandLine(setup, queue); queued >= 0)
                     return queued;

@@ -6,7 +6,7 @@
 //   0 POST /jobs/queue body      1 POST /jobs/queue/bulk body
 //   2 POST /jobs/run body        3 POST /jobs/run-bulk body
 //   4 GET /jobs/history?QUERY    5 GET /jobs/queue/status?QUERY
-//   6 "METHOD /PATH[?QUERY]\nBODY"
+//   6 "METHOD /PATH[?QUERY]\nBODY" (any call, the schedules' among them)
 //   7 "CONTENT-TYPE\nBODY" for POST /jobs/queue/bulk
 #include "api/apihandler.h"
 #include "api/apimetrics.h"
@@ -54,12 +54,32 @@ void printStatusCounts()
                      static_cast<unsigned long long>(it.value()));
 }
 
-qint64 jobCount()
+qint64 rowCount(const char *table)
 {
     QSqlQuery query(fixture->store->database().db());
-    FUZZ_CHECK(query.exec(QStringLiteral("SELECT COUNT(*) FROM jobs")) && query.next(),
-               QStringLiteral("cannot count the jobs"));
+    FUZZ_CHECK(query.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table))) &&
+                   query.next(),
+               QStringLiteral("cannot count the %1").arg(QLatin1String(table)));
     return query.value(0).toLongLong();
+}
+
+qint64 jobCount()
+{
+    return rowCount("jobs");
+}
+
+/// Changes whenever a schedule is added, changed or removed.
+QString scheduleState()
+{
+    QSqlQuery query(fixture->store->database().db());
+    FUZZ_CHECK(query.exec(QStringLiteral("SELECT COUNT(*), COALESCE(MAX(changed_ms), 0), "
+                                         "COALESCE(SUM(id), 0) FROM schedules")) &&
+                   query.next(),
+               QStringLiteral("cannot read the schedules"));
+    return QStringLiteral("%1/%2/%3")
+        .arg(query.value(0).toLongLong())
+        .arg(query.value(1).toLongLong())
+        .arg(query.value(2).toLongLong());
 }
 
 void checkQueuedJob(qint64 id)
@@ -173,7 +193,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        fixture->store->database().exec(QStringLiteral("DELETE FROM jobs")),
                    QStringLiteral("cannot empty the store"));
     }
+    if (rowCount("schedules") > 200) {
+        FUZZ_CHECK(fixture->store->database().exec(QStringLiteral("DELETE FROM schedule_fires")) &&
+                       fixture->store->database().exec(QStringLiteral("DELETE FROM schedules")),
+                   QStringLiteral("cannot empty the schedules"));
+    }
     const qint64 count = before > 5000 ? 0 : before;
+    const QString schedulesBefore = scheduleState();
 
     const ApiResponse response = fixture->handler->handle(request);
     ++statusCounts[response.status];
@@ -200,6 +226,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(!error.value(QLatin1String("message")).toString().isEmpty(), context);
         FUZZ_CHECK(jobCount() == count,
                    QStringLiteral("refused, yet the store changed: ") + context);
+        FUZZ_CHECK(scheduleState() == schedulesBefore,
+                   QStringLiteral("refused, yet the schedules changed: ") + context);
         return 0;
     }
 

@@ -1,5 +1,7 @@
 #include "job/actor.h"
+#include "job/timeformat.h"
 #include "queue/csvexport.h"
+#include "queue/queueoperations.h"
 #include "simprocess.h"
 #include "store/jobstore.h"
 #include "testsupport.h"
@@ -9,6 +11,7 @@
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTest>
+#include <QTimeZone>
 
 #include <csignal>
 
@@ -46,8 +49,16 @@ private slots:
     void exportToAFolderFails();
     void sigtermRequeuesRunningJob();
     void helpNamesTheProgram();
+    void scheduleAddReadmeExampleAndList();
+    void scheduleRunEnableDisableRemove();
+    void scheduleNameTaken();
+    void scheduleOnReadOnlyDatabase();
+    void scheduleBadInput_data();
+    void scheduleBadInput();
 
 private:
+    QVector<Schedule> schedules() const;
+    QVector<Job> queued() const;
     QProcessEnvironment environment() const;
     Run run(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000);
     QStringList dbArgs() const { return {"--db", m_db->urlString()}; }
@@ -353,6 +364,294 @@ void TestCli::sigtermRequeuesRunningJob()
     QCOMPARE(job.attempts, 1);
     QCOMPARE(*store.recordCount(&error), 0);
     qInfo("stopped %lld ms after SIGTERM", clock.elapsed());
+}
+
+QVector<Schedule> TestCli::schedules() const
+{
+    JobStore store(m_db->url());
+    StoreError error;
+    if (!store.open(&error))
+        return {};
+    QueueOperations queue(store, "test");
+    return queue.schedules().value.value_or(QVector<Schedule>());
+}
+
+QVector<Job> TestCli::queued() const
+{
+    JobStore store(m_db->url());
+    StoreError error;
+    if (!store.open(&error))
+        return {};
+    return store.queuedJobs(-1, &error).value_or(QVector<Job>());
+}
+
+void TestCli::scheduleAddReadmeExampleAndList()
+{
+    // The README's example: every dealer in this file, every night at 02:00, yesterday's data.
+    QFile file(m_db->dir() + "/dealers.txt");
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("12284\n00999\n\nA1\n12284\n");
+    file.close();
+    const Run added = run(dbArgs() + QStringList{"--schedule-add", "nightly", "--cron", "0 2 * * *",
+                                                 "--bulk-file", file.fileName(), "--type",
+                                                 "sales,service", "--window", "previous_day"});
+    QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+    QVERIFY(added.out.isEmpty());
+    QVERIFY2(added.err.contains("added schedule") && added.err.contains("every day at 02:00"),
+             qPrintable(added.err));
+    QCOMPARE(queued().size(), 0); // --bulk-file only named the dealers
+    QVector<Schedule> all = schedules();
+    QCOMPARE(all.size(), 1);
+    const Schedule nightly = all.first();
+    QCOMPARE(nightly.name, QStringLiteral("nightly"));
+    QCOMPARE(nightly.cron, QStringLiteral("0 2 * * *"));
+    QCOMPARE(nightly.timezone, QString::fromUtf8(QTimeZone::systemTimeZoneId()));
+    QCOMPARE(nightly.dealerIds, (QStringList{"12284", "00999", "A1"}));
+    QCOMPARE(nightly.fetchTypes, (QStringList{"sales", "service"}));
+    QCOMPARE(nightly.window, QStringLiteral("previous_day"));
+    QCOMPARE(nightly.catchUp, CatchUp::Once);
+    QCOMPARE(nightly.fallbackDays, 1);
+    QCOMPARE(nightly.priority, 0);
+    QVERIFY(nightly.enabled);
+    QCOMPARE(nightly.createdBy, Actor::commandLine());
+
+    // Every option, dealers from --enqueue.
+    const Run other =
+        run(dbArgs() + QStringList{"--schedule-add", "hourly sync", "--cron", "15 */6 * * mon-fri",
+                                   "--enqueue", "B2, C3", "--type", "inventory", "--window",
+                                   "since_last_success", "--timezone", "UTC", "--priority", "-4",
+                                   "--catch-up", "skip", "--fallback-days", "7"});
+    QVERIFY2(other.exitCode == 0, qPrintable(other.err));
+    all = schedules();
+    QCOMPARE(all.size(), 2);
+    const Schedule hourly = all.first(); // by name
+    QCOMPARE(hourly.name, QStringLiteral("hourly sync"));
+    QCOMPARE(hourly.dealerIds, (QStringList{"B2", "C3"}));
+    QCOMPARE(hourly.timezone, QStringLiteral("UTC"));
+    QCOMPARE(hourly.priority, -4);
+    QCOMPARE(hourly.catchUp, CatchUp::Skip);
+    QCOMPARE(hourly.fallbackDays, 7);
+    QCOMPARE(hourly.window, QStringLiteral("since_last_success"));
+
+    // One line per schedule, by name: id, name, cron, window, next fire, enabled.
+    const QDateTime now = QDateTime::currentDateTime();
+    QDateTime nextNightly(now.date(), QTime(2, 0));
+    if (nextNightly <= now)
+        nextNightly = nextNightly.addDays(1);
+    QDateTime nextHourly = now.toUTC();
+    nextHourly.setTime(QTime(nextHourly.time().hour() / 6 * 6, 15));
+    while (nextHourly <= now || nextHourly.date().dayOfWeek() > 5)
+        nextHourly = nextHourly.addSecs(6 * 3600);
+    const Run list = run(dbArgs() + QStringList{"--schedule-list"});
+    QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+    QCOMPARE(list.out,
+             QStringLiteral("%1\thourly sync\t15 */6 * * mon-fri\tsince_last_success\t%2\t"
+                            "true\n%3\tnightly\t0 2 * * *\tprevious_day\t%4\ttrue\n")
+                 .arg(hourly.id)
+                 .arg(formatTimestamp(nextHourly.toMSecsSinceEpoch()))
+                 .arg(nightly.id)
+                 .arg(formatTimestamp(nextNightly.toMSecsSinceEpoch())));
+    QVERIFY(list.err.isEmpty());
+}
+
+void TestCli::scheduleRunEnableDisableRemove()
+{
+    QVERIFY(run(dbArgs() + QStringList{"--schedule-list"}).out.isEmpty());
+    QCOMPARE(run(dbArgs() + QStringList{"--schedule-add", "nightly", "--cron", "0 2 * * *",
+                                        "--enqueue", "12284,00999", "--type", "sales,service",
+                                        "--window", "last_days:2", "--priority", "3"})
+                 .exitCode,
+             0);
+    const Run ran = run(dbArgs() + QStringList{"--schedule-run", "nightly"});
+    QVERIFY2(ran.exitCode == 0, qPrintable(ran.err));
+    QVERIFY2(ran.err.contains("schedule nightly: queued 4 jobs"), qPrintable(ran.err));
+    const QVector<Job> jobs = queued();
+    QCOMPARE(jobs.size(), 4);
+    const QStringList order{"12284/sales", "12284/service", "00999/sales", "00999/service"};
+    for (int i = 0; i < jobs.size(); ++i) {
+        QCOMPARE(jobs.at(i).dealerId + '/' + jobs.at(i).fetchType, order.at(i));
+        QCOMPARE(jobs.at(i).createdBy, Actor::schedule("nightly"));
+        QCOMPARE(jobs.at(i).priority, 3);
+    }
+    const Run again = run(dbArgs() + QStringList{"--schedule-run", " nightly "});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(
+        again.err.contains(
+            QStringLiteral("skipped 12284: sales already queued as job %1").arg(jobs.first().id)),
+        qPrintable(again.err));
+    QVERIFY(again.err.contains("queued no new job"));
+    QCOMPARE(queued().size(), 4);
+
+    const qint64 id = schedules().first().id;
+    const Run off = run(dbArgs() + QStringList{"--schedule-disable", "nightly"});
+    QVERIFY2(off.exitCode == 0, qPrintable(off.err));
+    QVERIFY(!schedules().first().enabled);
+    QCOMPARE(run(dbArgs() + QStringList{"--schedule-list"}).out,
+             QStringLiteral("%1\tnightly\t0 2 * * *\tlast_days:2\t\tfalse\n").arg(id));
+    const Run on = run(dbArgs() + QStringList{"--schedule-enable", "nightly"});
+    QVERIFY2(on.exitCode == 0, qPrintable(on.err));
+    QVERIFY(schedules().first().enabled);
+    QVERIFY(run(dbArgs() + QStringList{"--schedule-list"}).out.endsWith(":00\ttrue\n"));
+
+    const Run removed = run(dbArgs() + QStringList{"--schedule-remove", "nightly"});
+    QVERIFY2(removed.exitCode == 0, qPrintable(removed.err));
+    QVERIFY(schedules().isEmpty());
+    QCOMPARE(queued().size(), 4); // the jobs it queued stay
+    QVERIFY(run(dbArgs() + QStringList{"--schedule-list"}).out.isEmpty());
+}
+
+void TestCli::scheduleNameTaken()
+{
+    const QStringList add{"--schedule-add", "nightly", "--cron",   "0 2 * * *", "--enqueue", "A1",
+                          "--type",         "sales",   "--window", "today"};
+    QCOMPARE(run(dbArgs() + add).exitCode, 0);
+    const QVector<Schedule> before = schedules();
+    QStringList twin = add;
+    twin[1] = " nightly";
+    twin[3] = "30 4 * * *";
+    const Run r = run(dbArgs() + twin);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("--schedule-add: a schedule named \"nightly\" exists "
+                                           "already (schedule %1)")
+                                .arg(before.first().id)),
+             qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+    QCOMPARE(schedules().size(), 1);
+    QCOMPARE(schedules().first().cron, QStringLiteral("0 2 * * *"));
+}
+
+void TestCli::scheduleOnReadOnlyDatabase()
+{
+    if (m_db->isPostgres())
+        QSKIP("a read-only URL is SQLite's");
+    QCOMPARE(run(dbArgs() + QStringList{"--schedule-add", "nightly", "--cron", "0 2 * * *",
+                                        "--enqueue", "A1", "--type", "sales", "--window", "today"})
+                 .exitCode,
+             0);
+    const QStringList readOnly{"--db", m_db->urlString() + "?mode=ro"};
+    const Run list = run(readOnly + QStringList{"--schedule-list"});
+    QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+    QVERIFY(list.out.contains("\tnightly\t"));
+    for (const char *option :
+         {"--schedule-run", "--schedule-disable", "--schedule-enable", "--schedule-remove"}) {
+        const Run r = run(readOnly + QStringList{option, "nightly"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("read-only"), qPrintable(r.err));
+    }
+    QCOMPARE(schedules().size(), 1);
+    QVERIFY(schedules().first().enabled);
+    QVERIFY(queued().isEmpty());
+}
+
+void TestCli::scheduleBadInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QStringList add{"--schedule-add", "nightly", "--cron", "0 2 * * *", "--enqueue",
+                          "12284,00999",    "--type",  "sales",  "--window",  "previous_day"};
+    // `add` with option `name` given `value` instead (an empty value: the option left out).
+    const auto with = [&add](const QString &name, const QString &value) {
+        QStringList args = add;
+        const int at = args.indexOf(name);
+        if (at < 0)
+            args << name << value;
+        else if (value.isNull())
+            args.remove(at, 2);
+        else
+            args[at + 1] = value;
+        return args;
+    };
+    QTest::newRow("cron hour 24") << with("--cron", "0 24 * * *")
+                                  << "--cron: hour: 24 is out of range 0-23";
+    QTest::newRow("cron minute 60") << with("--cron", "60 2 * * *") << "--cron: minute: 60";
+    QTest::newRow("cron four fields") << with("--cron", "0 2 * *") << "--cron: expected 5 fields";
+    QTest::newRow("cron day-of-week 8") << with("--cron", "0 2 * * 8") << "--cron: day-of-week";
+    QTest::newRow("cron missing") << with("--cron", QString()) << "--schedule-add needs --cron";
+    QTest::newRow("cron without add")
+        << QStringList{"--cron", "0 2 * * *"} << "--cron only applies with --schedule-add";
+    QTest::newRow("unknown zone") << with("--timezone", "Mars/Olympus")
+                                  << "--timezone: \"Mars/Olympus\" is not a known IANA time zone";
+    QTest::newRow("zone without add")
+        << QStringList{"--schedule-list", "--timezone", "UTC"} << "--timezone only applies";
+    QTest::newRow("last_hours:0") << with("--window", "last_hours:0")
+                                  << "--window: last_hours:0 is out of range 1-8784";
+    QTest::newRow("last_days:367")
+        << with("--window", "last_days:367") << "--window: last_days:367 is out of range 1-366";
+    QTest::newRow("unknown window") << with("--window", "yesterday") << "--window: ";
+    QTest::newRow("window missing")
+        << with("--window", QString()) << "--schedule-add needs --window RULE";
+    QTest::newRow("unknown type") << with("--type", "sales,cars")
+                                  << "--type: unknown fetch type \"cars\"";
+    QTest::newRow("type missing") << with("--type", QString()) << "--schedule-add needs --type";
+    QTest::newRow("invalid dealer")
+        << with("--enqueue", "12284,bad id") << "--enqueue: dealer ID \"bad id\"";
+    QTest::newRow("no dealer") << with("--enqueue", ",,")
+                               << "--enqueue: a schedule needs at least one dealer ID";
+    QTest::newRow("dealers missing")
+        << with("--enqueue", QString()) << "--schedule-add needs the dealers";
+    QTest::newRow("10,001 dealers")
+        << with("--enqueue", QString()) + QStringList{"--bulk-file", "@MANY"}
+        << "--bulk-file: 10001 dealer IDs; a schedule takes at "
+           "most 10000";
+    QTest::newRow("missing file") << with("--enqueue", QString()) +
+                                         QStringList{"--bulk-file", "/nonexistent/x"}
+                                  << "cannot read --bulk-file";
+    QTest::newRow("fallback 0") << with("--fallback-days", "0")
+                                << "--fallback-days: 0 is out of range 1-366";
+    QTest::newRow("fallback 367") << with("--fallback-days", "367")
+                                  << "--fallback-days: 367 is out of range 1-366";
+    QTest::newRow("fallback huge") << with("--fallback-days", "99999999999999")
+                                   << "--fallback-days \"99999999999999\" is not a whole number";
+    QTest::newRow("fallback word")
+        << with("--fallback-days", "one") << "--fallback-days \"one\" is not a whole number";
+    QTest::newRow("priority huge") << with("--priority", "2000000") << "--priority \"2000000\"";
+    QTest::newRow("catch-up unknown")
+        << with("--catch-up", "sometimes") << "--catch-up \"sometimes\" is not once or skip";
+    QTest::newRow("name too long")
+        << with("--schedule-add", QString(65, 'n')) << "--schedule-add: 65 characters; at most 64";
+    QTest::newRow("name blank") << with("--schedule-add", "  ") << "--schedule-add needs a value";
+    QTest::newRow("name control") << with("--schedule-add", "bell\a")
+                                  << "--schedule-add: only printable characters";
+    QTest::newRow("from with add")
+        << with("--from", "2025-06-01") << "--from does not apply to --schedule-add";
+    QTest::newRow("partial with add")
+        << add + QStringList{"--partial"} << "--partial does not apply to --schedule-add";
+    QTest::newRow("two operations")
+        << add + QStringList{"--schedule-list"} << "give one schedule operation at a time";
+    QTest::newRow("run unknown") << QStringList{"--schedule-run", "nope"}
+                                 << "--schedule-run: no schedule named \"nope\"";
+    QTest::newRow("enable unknown") << QStringList{"--schedule-enable", "nope"}
+                                    << "--schedule-enable: no schedule named \"nope\"";
+    QTest::newRow("disable unknown") << QStringList{"--schedule-disable", "nope"}
+                                     << "--schedule-disable: no schedule named \"nope\"";
+    QTest::newRow("remove unknown") << QStringList{"--schedule-remove", "nope"}
+                                    << "--schedule-remove: no schedule named \"nope\"";
+    QTest::newRow("run empty") << QStringList{"--schedule-run", ""}
+                               << "--schedule-run needs a value";
+}
+
+void TestCli::scheduleBadInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const qsizetype many = args.indexOf("@MANY");
+    if (many >= 0) {
+        QFile file(m_db->dir() + "/many.txt");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int i = 0; i <= 10000; ++i)
+            file.write("D" + QByteArray::number(i) + '\n');
+        file.close();
+        args[many] = file.fileName();
+    }
+    const Run r = run(dbArgs() + args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+    // One line per problem, each "dealerq: ...".
+    for (const QString &line : r.err.split('\n', Qt::SkipEmptyParts))
+        QVERIFY2(line.startsWith("dealerq: "), qPrintable(line));
+    QVERIFY(schedules().isEmpty());
+    QVERIFY(queued().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
+#include <QTimeZone>
 
 #include <memory>
 
@@ -184,7 +185,44 @@ void TestScheduler::validationNamesTheFieldAndStoresNothing()
         QVERIFY2(error.message.contains(QLatin1String(c.says)), qPrintable(error.message));
         QVERIFY2(error.message.startsWith(error.field + ':'), qPrintable(error.message));
         QCOMPARE(s.name, before.name); // the schedule is left as it was
+        const QVector<FieldError> all = scheduleProblems(before, Types);
+        QCOMPARE(all.size(), 1);
+        QCOMPARE(all.first().message, error.message);
     }
+    // Any IANA name the system knows, also those Qt 6.4 does not list (Debian's default zone
+    // Etc/UTC, links); no other file of the zone folder, no path.
+    for (const char *zone : {"Etc/UTC", "Etc/GMT+5", "US/Eastern", "UTC", "Europe/Berlin"}) {
+        Schedule s = nightly();
+        s.timezone = zone;
+        FieldError error;
+        QVERIFY2(validateSchedule(&s, Types, &error), qPrintable(error.message));
+        QCOMPARE(s.timezone, QString::fromLatin1(zone));
+    }
+    for (const char *zone : {"localtime", "posixrules", "posix/Europe/Berlin", "right/UTC",
+                             "../zoneinfo/UTC", "/usr/share/zoneinfo/UTC", "Europe/", "Etc//UTC",
+                             "Europe/Berlin ", "Mars/Olympus", "zone.tab"}) {
+        Schedule s = nightly();
+        s.timezone = zone;
+        FieldError error;
+        QVERIFY2(!validateSchedule(&s, Types, &error), zone);
+        QCOMPARE(error.field, QStringLiteral("timezone"));
+    }
+    Schedule local = nightly();
+    local.timezone.clear();
+    FieldError localError;
+    QVERIFY2(validateSchedule(&local, Types, &localError), qPrintable(localError.message));
+    QCOMPARE(local.timezone, QString::fromUtf8(QTimeZone::systemTimeZoneId()));
+    // Every field at fault, in the order validateSchedule() checks them.
+    Schedule spoilt = nightly();
+    spoilt.window = "yesterday";
+    spoilt.cron = "61 * * * *";
+    spoilt.fetchTypes = {"leads"};
+    spoilt.priority = -2000000;
+    QStringList fields;
+    for (const FieldError &problem : scheduleProblems(spoilt, Types))
+        fields << problem.field;
+    QCOMPARE(fields, (QStringList{"cron", "fetch_types", "window", "priority"}));
+    QVERIFY(scheduleProblems(nightly(), Types).isEmpty());
     // A taken name is a conflict naming `name`; nothing else is stored.
     QVERIFY(addSchedule(nightly()) > 0);
     Schedule twin = nightly();

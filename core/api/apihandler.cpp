@@ -6,6 +6,7 @@
 #include "api/historycontroller.h"
 #include "api/metricscontroller.h"
 #include "api/queuecontroller.h"
+#include "api/schedulecontroller.h"
 
 #include <QCryptographicHash>
 
@@ -27,10 +28,11 @@ bool isDigits(const QString &text)
 struct ApiHandler::Route
 {
     QByteArray method;
-    QStringList segments; ///< "{id}" matches a job ID
+    QStringList segments; ///< "{id}" matches a job ID (or a schedule's, see `schedule`)
     QStringList parameters;
     bool jsonBody = false;
     std::function<ApiResponse(ApiHandler &, const ApiRequest &, qint64, const QJsonObject &)> run;
+    bool schedule = false; ///< "{id}" is a schedule's
 };
 
 const QList<ApiHandler::Route> &ApiHandler::routes()
@@ -124,6 +126,42 @@ const QList<ApiHandler::Route> &ApiHandler::routes()
          [](ApiHandler &h, const R &, qint64, const B &b) {
              return h.m_queue->queueBulk(b, true);
          }},
+        {"GET",
+         path("schedules"),
+         {},
+         false,
+         [](ApiHandler &h, const R &, qint64, const B &) { return h.m_schedules->list(); }},
+        {"POST",
+         path("schedules"),
+         {},
+         true,
+         [](ApiHandler &h, const R &, qint64, const B &b) { return h.m_schedules->create(b); }},
+        {"GET",
+         path("schedules/{id}"),
+         {},
+         false,
+         [](ApiHandler &h, const R &, qint64 id, const B &) { return h.m_schedules->get(id); },
+         true},
+        {"PATCH",
+         path("schedules/{id}"),
+         {},
+         true,
+         [](ApiHandler &h, const R &, qint64 id, const B &b) {
+             return h.m_schedules->change(id, b);
+         },
+         true},
+        {"DELETE",
+         path("schedules/{id}"),
+         {},
+         false,
+         [](ApiHandler &h, const R &, qint64 id, const B &) { return h.m_schedules->remove(id); },
+         true},
+        {"POST",
+         path("schedules/{id}/run"),
+         {},
+         false,
+         [](ApiHandler &h, const R &, qint64 id, const B &) { return h.m_schedules->run(id); },
+         true},
     };
     return table;
 }
@@ -133,6 +171,7 @@ ApiHandler::ApiHandler(JobStore &store, Config config)
     , m_queue(std::make_unique<QueueController>(*m_context))
     , m_history(std::make_unique<HistoryController>(*m_context))
     , m_metrics(std::make_unique<MetricsController>(*m_context))
+    , m_schedules(std::make_unique<ScheduleController>(*m_context))
 {}
 
 ApiHandler::~ApiHandler() = default;
@@ -214,9 +253,13 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
         if (!refuseUnknownParameters(request.query, route.parameters, &problems))
             return problems.response();
         if (id <= 0 && route.segments.contains(QLatin1String("{id}")))
-            return ApiResponse::error(404, QStringLiteral("job_not_found"),
-                                      QStringLiteral("there is no job %1").arg(id),
-                                      QStringLiteral("job_id"));
+            return route.schedule
+                       ? ApiResponse::error(404, QStringLiteral("schedule_not_found"),
+                                            QStringLiteral("there is no schedule %1").arg(id),
+                                            QStringLiteral("schedule_id"))
+                       : ApiResponse::error(404, QStringLiteral("job_not_found"),
+                                            QStringLiteral("there is no job %1").arg(id),
+                                            QStringLiteral("job_id"));
         QJsonObject body;
         if (route.jsonBody) {
             ApiResponse refused;

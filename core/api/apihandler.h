@@ -14,13 +14,14 @@ class HistoryController;
 class JobStore;
 class MetricsController;
 class QueueController;
+class ScheduleController;
 
-/// The REST API of SPEC §4 as a routing table: request in, status and JSON out, on the JobStore
-/// of the calling thread. It checks the token, the route, the query's parameters and the JSON
-/// body, then hands the call to the controller of its area (queue, history, metrics). It knows
-/// nothing of sockets, so it is tested directly; ApiServer carries it over HTTP. Every queue
-/// operation goes through the store and prepareJobs(), the same rules as the window and the
-/// command line.
+/// The REST API of SPEC §4 (and §6's schedules) as a routing table: request in, status and JSON
+/// out, on the JobStore of the calling thread. It checks the token, the route, the query's
+/// parameters and the JSON body, then hands the call to the controller of its area (queue,
+/// history, metrics, schedules). It knows nothing of sockets, so it is tested directly; ApiServer
+/// carries it over HTTP. Every queue operation goes through the store and prepareJobs(), the same
+/// rules as the window and the command line.
 class ApiHandler final
 {
     Q_DISABLE_COPY_MOVE(ApiHandler)
@@ -61,4 +62,5 @@ private:
     std::unique_ptr<QueueController> m_queue;
     std::unique_ptr<HistoryController> m_history;
     std::unique_ptr<MetricsController> m_metrics;
+    std::unique_ptr<ScheduleController> m_schedules;
 };

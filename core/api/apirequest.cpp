@@ -57,6 +57,15 @@ void Problems::add(const QString &code, const QString &field, const QString &mes
     m_list.push_back(entry);
 }
 
+bool Problems::concerns(const QString &field) const
+{
+    for (const QJsonValue &entry : m_list) {
+        if (entry.toObject().value(QStringLiteral("field")).toString() == field)
+            return true;
+    }
+    return false;
+}
+
 ApiResponse Problems::response(int status) const
 {
     const QJsonObject first = m_list.first().toObject();

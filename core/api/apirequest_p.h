@@ -24,6 +24,8 @@ public:
     void add(const QString &code, const QString &field, const QString &message,
              const QJsonObject &extra = {});
     bool isEmpty() const { return m_list.isEmpty(); }
+    /// True when a problem names `field` already.
+    bool concerns(const QString &field) const;
     ApiResponse response(int status = 400) const;
 
 private:

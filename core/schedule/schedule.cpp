@@ -56,71 +56,147 @@ std::optional<QStringList> scheduleDealerIds(const QStringList &ids, FieldError 
     return list.valid;
 }
 
-bool validateSchedule(Schedule *schedule, const QStringList &allowedTypes, FieldError *error)
+namespace {
+
+/// True for a zone a schedule can be read in: one Qt lists, or — since Qt 6.4 lists only the
+/// zones of zone.tab, not `Etc/UTC` (Debian's default), `Etc/GMT+5` or links such as
+/// `US/Eastern` — any other IANA name the system's database holds. Not the files there that are
+/// no IANA name (`localtime`, `posixrules`, `posix/…`, `right/…`) nor a path.
+bool isKnownZone(const QString &id)
 {
-    const auto refuse = [&](const QString &field, const QString &message) {
-        if (error)
-            *error = {field, message};
+    if (QTimeZone::isTimeZoneIdAvailable(id.toUtf8()))
+        return true;
+    if (id.isEmpty() || id.size() > 64 || id.at(0) < QLatin1Char('A') ||
+        id.at(0) > QLatin1Char('Z') || id.contains(QLatin1String("..")) ||
+        id.contains(QLatin1String("//")) || id.endsWith(QLatin1Char('/')))
         return false;
+    for (const QChar c : id) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('/') &&
+            c != QLatin1Char('_') && c != QLatin1Char('-') && c != QLatin1Char('+'))
+            return false;
+    }
+    const QTimeZone zone(id.toUtf8());
+    return zone.isValid() && zone.id() == id.toUtf8();
+}
+
+/// Checks every field of `s` and puts the valid ones in their stored form, noting each field at
+/// fault in *problems in the order validateSchedule() documents; with `all` false it stops at the
+/// first.
+void checkSchedule(Schedule &s, const QStringList &allowedTypes, QVector<FieldError> *problems,
+                   bool all)
+{
+    // True when the check is to stop here.
+    const auto refuse = [&](const QString &field, const QString &message) {
+        problems->push_back({field, message});
+        return !all;
     };
-    Schedule s = *schedule;
     s.name = s.name.trimmed();
-    if (s.name.isEmpty())
-        return refuse(QStringLiteral("name"), QStringLiteral("name: a schedule needs a name"));
-    if (s.name.size() > MaxScheduleNameLength)
-        return refuse(QStringLiteral("name"), QStringLiteral("name: %1 characters; at most %2")
-                                                  .arg(s.name.size())
-                                                  .arg(MaxScheduleNameLength));
-    for (const QChar c : std::as_const(s.name)) {
-        if (!c.isPrint())
-            return refuse(QStringLiteral("name"),
-                          QStringLiteral("name: only printable characters (found U+%1)")
-                              .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+    if (s.name.isEmpty()) {
+        if (refuse(QStringLiteral("name"), QStringLiteral("name: a schedule needs a name")))
+            return;
+    } else if (s.name.size() > MaxScheduleNameLength) {
+        if (refuse(QStringLiteral("name"), QStringLiteral("name: %1 characters; at most %2")
+                                               .arg(s.name.size())
+                                               .arg(MaxScheduleNameLength)))
+            return;
+    } else {
+        for (const QChar c : std::as_const(s.name)) {
+            if (c.isPrint())
+                continue;
+            if (refuse(QStringLiteral("name"),
+                       QStringLiteral("name: only printable characters (found U+%1)")
+                           .arg(c.unicode(), 4, 16, QLatin1Char('0'))))
+                return;
+            break;
+        }
     }
     QString why;
     const std::optional<CronExpression> cron = CronExpression::parse(s.cron, &why);
-    if (!cron)
-        return refuse(QStringLiteral("cron"), why);
-    s.cron = cron->toString();
+    if (!cron) {
+        if (refuse(QStringLiteral("cron"), why))
+            return;
+    } else {
+        s.cron = cron->toString();
+    }
     if (s.timezone.isEmpty())
         s.timezone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
-    if (!QTimeZone::isTimeZoneIdAvailable(s.timezone.toUtf8()))
-        return refuse(QStringLiteral("timezone"),
-                      QStringLiteral("timezone: \"%1\" is not a known IANA time zone "
-                                     "(e.g. Europe/Berlin, America/New_York, UTC)")
-                          .arg(printableText(s.timezone.left(64))));
+    if (!isKnownZone(s.timezone)) {
+        if (refuse(QStringLiteral("timezone"),
+                   QStringLiteral("timezone: \"%1\" is not a known IANA time zone "
+                                  "(e.g. Europe/Berlin, America/New_York, UTC)")
+                       .arg(printableText(s.timezone.left(64)))))
+            return;
+    }
     FieldError idError;
     const std::optional<QStringList> ids = scheduleDealerIds(s.dealerIds, &idError);
-    if (!ids)
-        return refuse(idError.field, idError.message);
-    s.dealerIds = *ids;
-    if (s.fetchTypes.isEmpty())
-        return refuse(QStringLiteral("fetch_types"),
-                      QStringLiteral("fetch_types: a schedule needs at least one fetch type"));
-    QStringList types;
-    for (const QString &type : std::as_const(s.fetchTypes)) {
-        QString reason;
-        if (!validateFetchType(type, allowedTypes, &reason))
-            return refuse(QStringLiteral("fetch_types"),
-                          QStringLiteral("fetch_types: %1").arg(reason));
-        if (!types.contains(type))
-            types << type;
+    if (!ids) {
+        if (refuse(idError.field, idError.message))
+            return;
+    } else {
+        s.dealerIds = *ids;
     }
-    s.fetchTypes = types;
+    if (s.fetchTypes.isEmpty()) {
+        if (refuse(QStringLiteral("fetch_types"),
+                   QStringLiteral("fetch_types: a schedule needs at least one fetch type")))
+            return;
+    } else {
+        QStringList types;
+        bool typesOk = true;
+        for (const QString &type : std::as_const(s.fetchTypes)) {
+            QString reason;
+            if (!validateFetchType(type, allowedTypes, &reason)) {
+                typesOk = false;
+                if (refuse(QStringLiteral("fetch_types"),
+                           QStringLiteral("fetch_types: %1").arg(reason)))
+                    return;
+                break;
+            }
+            if (!types.contains(type))
+                types << type;
+        }
+        if (typesOk)
+            s.fetchTypes = types;
+    }
     const std::optional<WindowRule> window = WindowRule::parse(s.window, &why);
-    if (!window)
-        return refuse(QStringLiteral("window"), why);
-    s.window = window->toString();
-    if (s.fallbackDays < 1 || s.fallbackDays > MaxFallbackDays)
-        return refuse(QStringLiteral("fallback_days"),
-                      QStringLiteral("fallback_days: %1 is out of range 1-%2")
-                          .arg(s.fallbackDays)
-                          .arg(MaxFallbackDays));
+    if (!window) {
+        if (refuse(QStringLiteral("window"), why))
+            return;
+    } else {
+        s.window = window->toString();
+    }
+    if (s.fallbackDays < 1 || s.fallbackDays > MaxFallbackDays) {
+        if (refuse(QStringLiteral("fallback_days"),
+                   QStringLiteral("fallback_days: %1 is out of range 1-%2")
+                       .arg(s.fallbackDays)
+                       .arg(MaxFallbackDays)))
+            return;
+    }
     if (s.priority < -MaxSchedulePriority || s.priority > MaxSchedulePriority)
-        return refuse(QStringLiteral("priority"),
-                      QStringLiteral("priority: %1 is out of range -%2-%2")
-                          .arg(s.priority)
-                          .arg(MaxSchedulePriority));
+        refuse(QStringLiteral("priority"), QStringLiteral("priority: %1 is out of range -%2-%2")
+                                               .arg(s.priority)
+                                               .arg(MaxSchedulePriority));
+}
+
+} // namespace
+
+bool validateSchedule(Schedule *schedule, const QStringList &allowedTypes, FieldError *error)
+{
+    Schedule s = *schedule;
+    QVector<FieldError> problems;
+    checkSchedule(s, allowedTypes, &problems, false);
+    if (!problems.isEmpty()) {
+        if (error)
+            *error = problems.first();
+        return false;
+    }
     *schedule = s;
     return true;
+}
+
+QVector<FieldError> scheduleProblems(const Schedule &schedule, const QStringList &allowedTypes)
+{
+    Schedule s = schedule;
+    QVector<FieldError> problems;
+    checkSchedule(s, allowedTypes, &problems, true);
+    return problems;
 }

@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 #include <optional>
 
@@ -53,6 +54,10 @@ QList<qint64> upcomingSlots(const Schedule &schedule, qint64 nowMs, int n);
 /// single spaces). On failure returns false with *error naming the field (SPEC §6), e.g.
 /// {"cron", "cron: hour: 24 is out of range 0-23"}; `schedule` is then unchanged.
 bool validateSchedule(Schedule *schedule, const QStringList &allowedTypes, FieldError *error);
+/// Every problem validateSchedule() finds in `schedule`, one per field at fault, in the order it
+/// checks them (the first is the one validateSchedule() names): for the API and the command line,
+/// which report every problem of a request at once.
+QVector<FieldError> scheduleProblems(const Schedule &schedule, const QStringList &allowedTypes);
 
 /// The dealer IDs of a schedule from a pasted or file list (the paste box's and --bulk-file's
 /// separators); nothing, with *error naming `dealer_ids`, when one is invalid or there are
