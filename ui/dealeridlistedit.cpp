@@ -34,6 +34,7 @@ DealerIdListEdit::DealerIdListEdit(const QString &objectPrefix, QWidget *parent)
     , m_debounce(new QTimer(this))
     , m_invalidFormat(tr("Invalid: %1"))
 {
+    setObjectName(objectPrefix);
     m_text->setObjectName(objectPrefix + QStringLiteral("Text"));
     m_counts->setObjectName(objectPrefix + QStringLiteral("Counts"));
     m_invalid->setObjectName(objectPrefix + QStringLiteral("Invalid"));

@@ -14,8 +14,8 @@ class QTimer;
 /// as the text changes (debounced, so that a paste of 10,000 IDs never stalls typing),
 /// underlines the invalid ones with their reasons below, strikes out repeats, and points at a
 /// line that splits into several IDs where the others hold one each (a spreadsheet cell
-/// "12 34"). Its children are named `PREFIXText`, `PREFIXCounts`, `PREFIXInvalid` and
-/// `PREFIXSplitWarning` after the prefix it is given.
+/// "12 34"). It is named after the prefix it is given, its children `PREFIXText`,
+/// `PREFIXCounts`, `PREFIXInvalid` and `PREFIXSplitWarning`.
 class DealerIdListEdit final : public QWidget
 {
     Q_OBJECT
