@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,6 +24,8 @@
 #include <QVBoxLayout>
 
 namespace {
+
+constexpr int MinWhenWidth = 180;
 
 QToolButton *buttonFor(QAction *action, QWidget *parent)
 {
@@ -78,7 +81,8 @@ SchedulesPanel::SchedulesPanel(JobQueue *queue, QWidget *parent)
     QHeaderView *header = m_view->horizontalHeader();
     header->setHighlightSections(false);
     header->setSectionsMovable(true);
-    // The cron in words takes the room there is: the other columns hold values of a known width.
+    // The cron in words takes the room there is (fitWhenColumn): the other columns hold values
+    // of a known width.
     const std::pair<int, int> widths[] = {
         {ScheduleTableModel::NameColumn, 150},     {ScheduleTableModel::WindowColumn, 115},
         {ScheduleTableModel::TypesColumn, 95},     {ScheduleTableModel::DealersColumn, 58},
@@ -87,7 +91,12 @@ SchedulesPanel::SchedulesPanel(JobQueue *queue, QWidget *parent)
     };
     for (const auto &[column, width] : widths)
         header->resizeSection(column, width);
-    header->setSectionResizeMode(ScheduleTableModel::WhenColumn, QHeaderView::Stretch);
+    header->resizeSection(ScheduleTableModel::WhenColumn, MinWhenWidth);
+    m_view->viewport()->installEventFilter(this);
+    connect(header, &QHeaderView::sectionResized, this, [this](int column) {
+        if (column != ScheduleTableModel::WhenColumn)
+            fitWhenColumn();
+    });
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ScheduleTableModel::NameColumn, Qt::AscendingOrder);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -159,6 +168,27 @@ SchedulesPanel::SchedulesPanel(JobQueue *queue, QWidget *parent)
 }
 
 SchedulesPanel::~SchedulesPanel() = default;
+
+bool SchedulesPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitWhenColumn();
+    return QWidget::eventFilter(watched, event);
+}
+
+void SchedulesPanel::fitWhenColumn()
+{
+    // The When column fills what the others leave, but never narrower than MinWhenWidth: in a
+    // small window the table scrolls sideways instead of cutting the words to nothing.
+    QHeaderView *header = m_view->horizontalHeader();
+    int others = 0;
+    for (int column = 0; column < header->count(); ++column) {
+        if (column != ScheduleTableModel::WhenColumn && !header->isSectionHidden(column))
+            others += header->sectionSize(column);
+    }
+    header->resizeSection(ScheduleTableModel::WhenColumn,
+                          qMax(MinWhenWidth, m_view->viewport()->width() - others));
+}
 
 qint64 SchedulesPanel::selectedId() const
 {

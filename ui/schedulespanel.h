@@ -63,11 +63,13 @@ signals:
     void refreshed();
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
 private:
     ScheduleDialog *openDialog(const Schedule *existing);
+    void fitWhenColumn();
     /// The row's schedule as last read, or nullptr.
     const Schedule *scheduleOf(qint64 id) const;
     void updateActions();
