@@ -225,6 +225,11 @@ void SchedulesPanel::refresh()
         if (result.ok()) {
             m_model->setSchedules(*result.value, QDateTime::currentMSecsSinceEpoch());
             m_loaded = true;
+            // A read under way when the schedule was saved may not hold it yet: the next will.
+            if (m_selectWhenRead > 0 && m_model->rowOfSchedule(m_selectWhenRead) >= 0) {
+                selectSchedule(m_selectWhenRead);
+                m_selectWhenRead = 0;
+            }
             updateInfo();
         } else {
             // In its own place, not the message bar: the periodic refresh would repeat it.
@@ -334,10 +339,7 @@ ScheduleDialog *SchedulesPanel::openDialog(const Schedule *existing)
         emit message((editing ? tr("Saved schedule \"%1\": %2.") : tr("Added schedule \"%1\": %2."))
                          .arg(schedule.name, nextFireText(schedule)),
                      MessageBar::Level::Info);
-        const qint64 id = schedule.id;
-        connect(
-            this, &SchedulesPanel::refreshed, this, [this, id] { selectSchedule(id); },
-            Qt::SingleShotConnection);
+        m_selectWhenRead = schedule.id;
         refresh();
     });
     dialog->open();

@@ -86,6 +86,7 @@ private:
     QAction *m_toggle = nullptr;
     QAction *m_runNow = nullptr;
     QAction *m_delete = nullptr;
+    qint64 m_selectWhenRead = 0; ///< a schedule just saved, to select once a read shows it
     bool m_loaded = false;
     bool m_reading = false;
     bool m_readAgain = false;
