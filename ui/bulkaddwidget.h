@@ -3,17 +3,14 @@
 #include "job/validation.h"
 #include "messagebar.h"
 
-#include <QVector>
 #include <QWidget>
 
+class DealerIdListEdit;
 class JobQueue;
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
-class QLabel;
-class QPlainTextEdit;
 class QPushButton;
-class QTimer;
 struct StoreError;
 
 /// Queues many jobs at once from pasted dealer IDs (separated by newlines, commas, semicolons,
@@ -37,7 +34,7 @@ public:
     /// Queues the valid IDs (what the Queue button and Ctrl+Return do).
     void queueAll();
     /// The latest check of the text.
-    const DealerIdList &parsed() const { return m_parsed; }
+    const DealerIdList &parsed() const;
 
 signals:
     void message(const QString &text, MessageBar::Level level);
@@ -46,36 +43,16 @@ signals:
     void parsedChanged();
 
 private:
-    /// A line that holds several IDs where the other lines hold one each.
-    struct SplitLine
-    {
-        int number = 0; ///< from 1
-        QString text;
-        int ids = 0;
-    };
-
-    void parseNow();
-    /// Marks invalid IDs and repeats in the text and finds the split lines.
-    void scanText();
     void updateButton();
-    /// What the split lines are, in one sentence (there is at least one).
-    QString splitText() const;
     /// Queues what the latest check found valid.
     void queueParsed();
 
     JobQueue *m_queue = nullptr;
-    QPlainTextEdit *m_text = nullptr;
-    QLabel *m_counts = nullptr;
-    QLabel *m_invalid = nullptr;
-    QLabel *m_split = nullptr;
+    DealerIdListEdit *m_ids = nullptr;
     QComboBox *m_type = nullptr;
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_to = nullptr;
     QCheckBox *m_runNext = nullptr;
     QPushButton *m_queueButton = nullptr;
-    QTimer *m_debounce = nullptr;
-    DealerIdList m_parsed;
-    QVector<SplitLine> m_splitLines;
-    bool m_stale = false;
     bool m_busy = false;
 };

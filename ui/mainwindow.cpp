@@ -12,6 +12,7 @@
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
 #include "queuewatcher.h"
+#include "schedulespanel.h"
 #include "settingsdialog.h"
 
 #include <QApplication>
@@ -30,6 +31,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -62,6 +65,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_bulkAdd = new BulkAddWidget(queue, this);
     m_queuePanel = new QueuePanel(queue, this);
     m_history = new HistoryPanel(queue, this);
+    m_schedules = new SchedulesPanel(queue, this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -106,7 +110,12 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_tableSplitter = new QSplitter(Qt::Vertical, central);
     m_tableSplitter->setObjectName(QStringLiteral("tableSplitter"));
     m_tableSplitter->addWidget(group(tr("Queue"), m_queuePanel, m_tableSplitter));
-    m_tableSplitter->addWidget(group(tr("History"), m_history, m_tableSplitter));
+    // The queue keeps its place all day; the history and the schedules share the space below.
+    m_lowerTabs = new QTabWidget(m_tableSplitter);
+    m_lowerTabs->setObjectName(QStringLiteral("lowerTabs"));
+    m_lowerTabs->addTab(m_history, tr("History"));
+    m_lowerTabs->addTab(m_schedules, tr("Schedules"));
+    m_tableSplitter->addWidget(m_lowerTabs);
     m_tableSplitter->setStretchFactor(0, 2);
     m_tableSplitter->setStretchFactor(1, 3);
 
@@ -155,6 +164,10 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_history, &HistoryPanel::message, this, onMessage);
     connect(m_history, &HistoryPanel::storeFailed, this, onStoreError);
     connect(m_history, &HistoryPanel::detailsRequested, this, &MainWindow::showJobDetails);
+    connect(m_schedules, &SchedulesPanel::message, this, onMessage);
+    connect(m_schedules, &SchedulesPanel::storeFailed, this, onStoreError);
+    // The schedules follow the window's refresh while they are on screen.
+    connect(m_watcher, &QueueWatcher::snapshotReady, m_schedules, &SchedulesPanel::refreshIfShown);
 
     connect(queue, &JobQueue::jobFinished, this, &MainWindow::onJobFinished);
     connect(queue, &JobQueue::queueEmpty, this, &MainWindow::onQueueEmpty);
@@ -284,6 +297,21 @@ void MainWindow::buildMenus()
     addAction(m_history->retryAction());
     addAction(m_history->exportAction());
     addAction(m_history->exportFilteredAction());
+
+    QMenu *schedules = menuBar()->addMenu(tr("&Schedules"));
+    QAction *show = schedules->addAction(tr("&Show Schedules"), this, &MainWindow::showSchedules);
+    show->setObjectName(QStringLiteral("showSchedulesAction"));
+    show->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    schedules->addSeparator();
+    // Adding from the menu brings the list forward, where the new schedule will show.
+    connect(m_schedules->addScheduleAction(), &QAction::triggered, this,
+            [this] { m_lowerTabs->setCurrentWidget(m_schedules); });
+    schedules->addAction(m_schedules->addScheduleAction());
+    schedules->addAction(m_schedules->editScheduleAction());
+    schedules->addAction(m_schedules->toggleScheduleAction());
+    schedules->addAction(m_schedules->runScheduleAction());
+    schedules->addSeparator();
+    schedules->addAction(m_schedules->deleteScheduleAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About dealerq"), this, [this] {
@@ -445,6 +473,23 @@ void MainWindow::pasteAndQueue()
     m_bulkAdd->pasteText(text);
 }
 
+void MainWindow::showSchedules()
+{
+    m_lowerTabs->setCurrentWidget(m_schedules);
+    QTableView *view = m_schedules->view();
+    view->setFocus(Qt::ShortcutFocusReason);
+    // The first schedule selected, so that Enter edits it; once read, the first time.
+    const auto selectFirst = [view, this] {
+        if (m_schedules->selectedId() == 0 && view->model()->rowCount() > 0)
+            view->selectRow(0);
+    };
+    if (view->model()->rowCount() > 0)
+        selectFirst();
+    else
+        connect(m_schedules, &SchedulesPanel::refreshed, this, selectFirst,
+                Qt::SingleShotConnection);
+}
+
 void MainWindow::onJobFinished(const Job &job)
 {
     switch (job.status) {
@@ -569,6 +614,8 @@ void MainWindow::restoreLayout()
         store.value(QStringLiteral("queue_columns")).toByteArray());
     m_history->view()->horizontalHeader()->restoreState(
         store.value(QStringLiteral("history_columns")).toByteArray());
+    m_schedules->view()->horizontalHeader()->restoreState(
+        store.value(QStringLiteral("schedule_columns")).toByteArray());
     store.endGroup();
 }
 
@@ -586,6 +633,8 @@ void MainWindow::saveLayout()
                    m_queuePanel->view()->horizontalHeader()->saveState());
     store.setValue(QStringLiteral("history_columns"),
                    m_history->view()->horizontalHeader()->saveState());
+    store.setValue(QStringLiteral("schedule_columns"),
+                   m_schedules->view()->horizontalHeader()->saveState());
     store.endGroup();
     store.sync();
     m_context.settings->sync(); // keeps the file owner-only: it holds tokens

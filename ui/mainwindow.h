@@ -15,9 +15,11 @@ class QLabel;
 class QMessageBox;
 class QSplitter;
 class QSystemTrayIcon;
+class QTabWidget;
 class QueuePanel;
 class QueueStatusWidget;
 class QueueWatcher;
+class SchedulesPanel;
 class Settings;
 struct Job;
 struct QueueSnapshot;
@@ -37,10 +39,10 @@ struct WindowContext
     QString apiToken;        ///< shown masked with a copy button
 };
 
-/// The Job Queue window: the queue's status line, adding one job or many, the queue and the
-/// history tables, job details, settings. Every store access is one of JobQueue's operations, so
-/// the window never waits on the database; the tables follow the queue within a moment of any
-/// change and re-read it every refresh interval, in place.
+/// The Job Queue window: the queue's status line, adding one job or many, the queue, and below
+/// it the history and the schedules as two tabs; job details, settings. Every store access is one
+/// of JobQueue's operations, so the window never waits on the database; the tables follow the queue
+/// within a moment of any change and re-read it every refresh interval, in place.
 ///
 /// Closing while this process runs a job asks (a window-modal QMessageBox named
 /// "closeQuestion") whether to wait — the window closes by itself once the job finished — or
@@ -69,6 +71,7 @@ public:
     BulkAddWidget *bulkAddWidget() const { return m_bulkAdd; }
     QueuePanel *queuePanel() const { return m_queuePanel; }
     HistoryPanel *historyPanel() const { return m_history; }
+    SchedulesPanel *schedulesPanel() const { return m_schedules; }
 
 public slots:
     /// Opens the details of a job (non-modal).
@@ -77,6 +80,8 @@ public slots:
     void showSettings();
     /// Pastes the clipboard into the bulk box and checks it; Enter then queues.
     void pasteAndQueue();
+    /// Brings the Schedules tab forward and puts the focus in its list.
+    void showSchedules();
 
 signals:
     /// A refresh is shown; `uiNanoseconds` is what it cost the UI thread.
@@ -118,6 +123,8 @@ private:
     BulkAddWidget *m_bulkAdd = nullptr;
     QueuePanel *m_queuePanel = nullptr;
     HistoryPanel *m_history = nullptr;
+    SchedulesPanel *m_schedules = nullptr;
+    QTabWidget *m_lowerTabs = nullptr; ///< the history and the schedules, under the queue
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_tableSplitter = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
