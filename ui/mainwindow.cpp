@@ -559,7 +559,7 @@ void MainWindow::restoreLayout()
 {
     if (!m_context.settings)
         return;
-    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    QSettings store(m_context.settings->stateFilePath(), QSettings::IniFormat);
     store.beginGroup(QStringLiteral("window"));
     restoreGeometry(store.value(QStringLiteral("geometry")).toByteArray());
     restoreState(store.value(QStringLiteral("state")).toByteArray());
@@ -576,7 +576,7 @@ void MainWindow::saveLayout()
 {
     if (!m_context.settings)
         return;
-    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    QSettings store(m_context.settings->stateFilePath(), QSettings::IniFormat);
     store.beginGroup(QStringLiteral("window"));
     store.setValue(QStringLiteral("geometry"), saveGeometry());
     store.setValue(QStringLiteral("state"), saveState());
@@ -588,5 +588,4 @@ void MainWindow::saveLayout()
                    m_history->view()->horizontalHeader()->saveState());
     store.endGroup();
     store.sync();
-    m_context.settings->sync(); // keeps the file owner-only: it holds tokens
 }
