@@ -370,6 +370,8 @@ int main(int argc, char *argv[])
     }
     std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
                                                    : std::make_unique<QCoreApplication>(argc, argv);
+    if (window) // ties the window to the installed desktop entry (Wayland's app ID, say)
+        QGuiApplication::setDesktopFileName(QStringLiteral(DEALERQ_APP_ID));
     // No organisation name: with both set, Qt's per-application folders were doubled
     // (~/.config/dealerq/dealerq/); AppPaths names every file dealerq keeps.
     QCoreApplication::setApplicationName(QStringLiteral("dealerq"));
