@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian 12, as root) and builds dealerq into ./build.
+# Installs what is missing (Debian 12 or 13, as root) and builds dealerq into ./build.
 # Quick the second time: packages already there are not touched, and the build is incremental.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The package names that differ between releases: clang's sanitizer and libFuzzer runtime
+# follows the release's default clang (Debian 12: Qt 6.4, clang 14; Debian 13: Qt 6.8, clang 19).
+codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+case $codename in
+bookworm) clang_rt=libclang-rt-14-dev ;;
+trixie) clang_rt=libclang-rt-19-dev ;;
+*)
+    echo "setup: this is \"${codename:-an unknown release}\", not Debian 12 (bookworm) or 13 (trixie); trying the Debian 13 package names" >&2
+    clang_rt=libclang-rt-19-dev
+    ;;
+esac
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libgl-dev libxlsxwriter-dev
     postgresql xvfb xauth fonts-dejavu-core curl
-    clang libclang-rt-14-dev prometheus
+    clang "$clang_rt" prometheus
+    desktop-file-utils appstream bash-completion man-db
 )
 missing=()
 for p in "${packages[@]}"; do
