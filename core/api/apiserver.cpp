@@ -11,11 +11,24 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#include <QHttpServerResponder>
+#endif
+
 #include <deque>
 
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
 #endif
+
+// What differs between the Qt versions this adapter is built with, all in this file:
+//   - Qt 6.4 hands handleRequest() the connection's socket; Qt 6.8 a QHttpServerResponder and,
+//     in the request, the peer's address and port, by which Connections finds the socket. Both
+//     answer on the socket themselves, so that every answer is the same bytes on either.
+//   - Qt 6.8 answers "Expect: 100-continue" itself; for 6.4 the guard does.
+//   - Request headers: a list of pairs (6.4), QHttpHeaders (6.8).
+#define DEALERQ_QT_HTTPSERVER_68 (QT_VERSION >= QT_VERSION_CHECK(6, 8, 0))
 
 namespace {
 
@@ -83,7 +96,8 @@ enum class AfterResponse
     AnnounceClose, ///< "Connection: close"; the caller closes
 };
 
-// Closes once everything written has gone out.
+// Closes once everything written has gone out. (Closing with bytes still queued would let Qt 6.8
+// delete the socket, and the answer with it, when the request's responder goes.)
 void closeWhenWritten(QTcpSocket *socket)
 {
     socket->flush();
@@ -340,8 +354,12 @@ private:
         }
         m_closeAfter.push_back(close);
         m_bodyLeft = length;
+#if DEALERQ_QT_HTTPSERVER_68
+        Q_UNUSED(expectContinue) // Qt's server sends the 100 Continue
+#else
         if (expectContinue && length > 0)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+#endif
         return true;
     }
 
@@ -468,6 +486,23 @@ public:
     const std::shared_ptr<Connections> &connections() const { return m_connections; }
 
 protected:
+#if DEALERQ_QT_HTTPSERVER_68
+    // The responder stays unused: the answer goes out on the socket, as with 6.4.
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &) override
+    {
+        if (ConnectionGuard *guard =
+                m_connections->find(request.remoteAddress(), request.remotePort()))
+            answer(request, guard->socket(), guard);
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &request, QHttpServerResponder &) override
+    {
+        if (ConnectionGuard *guard =
+                m_connections->find(request.remoteAddress(), request.remotePort()))
+            notFound(guard->socket());
+    }
+#else
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
         answer(request, socket, m_connections->find(socket->peerAddress(), socket->peerPort()));
@@ -478,6 +513,7 @@ protected:
     {
         notFound(socket);
     }
+#endif
 
 private:
     void answer(const QHttpServerRequest &request, QTcpSocket *socket, ConnectionGuard *guard)
@@ -506,6 +542,12 @@ private:
     {
         return headers;
     }
+#if DEALERQ_QT_HTTPSERVER_68
+    static QList<QPair<QByteArray, QByteArray>> headerPairs(const QHttpHeaders &headers)
+    {
+        return headers.toListOfPairs();
+    }
+#endif
 
     static QByteArray methodName(QHttpServerRequest::Method method)
     {
@@ -554,7 +596,7 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port, QString *error
         return false;
     }
     m_tcp = tcp.release();
-    m_frontend->bind(m_tcp); // takes ownership
+    m_frontend->bind(m_tcp); // takes ownership (6.8: and says true, as it listens)
     return true;
 }
 
