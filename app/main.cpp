@@ -3,7 +3,9 @@
 #include "appsetup.h"
 #include "commandline.h"
 #include "config/apppaths.h"
+#include "job/actor.h"
 #include "job/jobrequest.h"
+#include "job/timeformat.h"
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
 #include "runwindow.h"
@@ -262,6 +264,7 @@ int runHeadless(AppSetup &setup)
     JobQueue::Config config;
     config.runner = setup.runnerConfig();
     config.fetchTypes = setup.settings->fetchTypes();
+    config.actor = Actor::commandLine();
     JobQueue queue(config);
 
     int ran = 0;
@@ -293,6 +296,17 @@ int runHeadless(AppSetup &setup)
             records += job.result ? job.result->fetched : 0;
         }
         printProgress(describeFinished(job));
+    });
+    QObject::connect(&queue, &JobQueue::scheduleFired,
+                     [](const QString &name, qint64 slotMs, int added, int skipped) {
+                         printProgress(QStringLiteral("schedule %1 fired for %2: queued %3, "
+                                                      "%4 already queued")
+                                           .arg(name, formatTimestamp(slotMs))
+                                           .arg(added)
+                                           .arg(skipped));
+                     });
+    QObject::connect(&queue, &JobQueue::scheduleFailed, [](const QString &message) {
+        printProgress(QStringLiteral("schedules: %1; trying again").arg(message));
     });
 
     int exitCode = ExitOk;
@@ -393,7 +407,7 @@ int main(int argc, char *argv[])
         } else {
             // One-shot work: no runner here to wake; other instances see the change through
             // the database (PostgreSQL NOTIFY, or their periodic read).
-            QueueOperations queue(store);
+            QueueOperations queue(store, Actor::commandLine());
             if (setup.cli.queuesJobs()) {
                 if (const int queued = queueFromCommandLine(setup, queue); queued >= 0)
                     return queued;

@@ -17,7 +17,8 @@ bash scripts/setup.sh
 jobs=$(nproc)
 
 echo "== test suite" >&2
-(cd build && ctest -j"$jobs" --output-on-failure "$@")
+# Label `slow`: the proofs that take minutes of real time (scripts/prove-schedules.sh).
+(cd build && ctest -j"$jobs" --output-on-failure -LE slow "$@")
 [ $quick -eq 1 ] && exit 0
 
 echo "== test suite under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
@@ -29,7 +30,7 @@ cmake --build build-asan -j"$jobs"
 # Leak checking is off: Debian's uninstrumented Qt and fontconfig keep caches until exit.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-(cd build-asan && ctest -j"$jobs" --output-on-failure)
+(cd build-asan && ctest -j"$jobs" --output-on-failure -LE slow)
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "== runner and store tests under ThreadSanitizer" >&2

@@ -472,9 +472,10 @@ void TestApiProcess::csvOfManyJobsKeepsMemoryBounded()
         const char *types[] = {"prospect", "sales", "service", "inventory"};
         for (int batch = 0; batch < count / 10000; ++batch) {
             const qint64 from = 1735689600000LL + qint64(batch / 4) * 86400000LL;
-            QVERIFY2(store.addJobs(ids,
-                                   {QString(), types[batch % 4], from, from + 86399000, 0, false},
-                                   &error),
+            QVERIFY2(store.addJobs(
+                         ids,
+                         {QString(), types[batch % 4], from, from + 86399000, 0, false, "test"},
+                         &error),
                      qPrintable(error.message));
         }
     }

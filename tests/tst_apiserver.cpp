@@ -136,7 +136,7 @@ qint64 TestApiServer::queuedCount()
 Job TestApiServer::makeJob(const QString &dealerId, JobStatus finalStatus)
 {
     StoreError error;
-    NewJob job{dealerId, "sales", 1749700000000, 1749786399000, 0, false};
+    NewJob job{dealerId, "sales", 1749700000000, 1749786399000, 0, false, "test"};
     const std::optional<AddOutcome> added = m_store->addJob(job, &error);
     if (!added || finalStatus == JobStatus::Queued)
         return added ? added->job : Job{};
@@ -235,10 +235,11 @@ void TestApiServer::queueOne()
                                                            {"priority", 3}});
     QCOMPARE(added.status, 201);
     const QJsonObject job = added.json();
-    for (const char *key :
-         {"job_id", "dealer_id", "fetch_type", "from_time", "to_time", "status", "priority",
-          "created_at", "started_at", "finished_at", "duration_s", "attempts", "result", "error"})
+    for (const char *key : {"job_id", "dealer_id", "fetch_type", "from_time", "to_time", "status",
+                            "priority", "created_at", "created_by", "started_at", "finished_at",
+                            "duration_s", "attempts", "result", "error"})
         QVERIFY2(job.contains(key), key);
+    QCOMPARE(job.value("created_by").toString(), QStringLiteral("api:default"));
     QCOMPARE(job.value("dealer_id").toString(), QStringLiteral("00999"));
     QCOMPARE(job.value("status").toString(), QStringLiteral("queued"));
     QCOMPARE(job.value("priority").toInt(), 3);
@@ -560,10 +561,10 @@ void TestApiServer::historyCsvStreamsEveryJob()
     for (int i = 0; i < count / 2; ++i)
         ids << QStringLiteral("D%1").arg(i);
     StoreError error;
-    QVERIFY(m_store->addJobs(ids, {QString(), "sales", 1749700000000, 1749786399000, 0, false},
-                             &error));
-    QVERIFY(m_store->addJobs(ids, {QString(), "service", 1749700000000, 1749786399000, 0, false},
-                             &error));
+    QVERIFY(m_store->addJobs(
+        ids, {QString(), "sales", 1749700000000, 1749786399000, 0, false, "test"}, &error));
+    QVERIFY(m_store->addJobs(
+        ids, {QString(), "service", 1749700000000, 1749786399000, 0, false, "test"}, &error));
     makeJob("=cmd", JobStatus::Failed); // not a valid ID via the API; still exported safely
     QBuffer expected;
     expected.open(QIODevice::WriteOnly);

@@ -1,3 +1,4 @@
+#include "job/actor.h"
 #include "queue/csvexport.h"
 #include "simprocess.h"
 #include "store/jobstore.h"
@@ -152,6 +153,8 @@ void TestCli::enqueueDrainAndExportAgainstSimulator()
     QVERIFY(store.open(&error));
     const Job a = *store.job(1, &error);
     QCOMPARE(a.status, JobStatus::Completed);
+    QVERIFY2(a.createdBy.startsWith("cli:") && a.createdBy.contains('@'), qPrintable(a.createdBy));
+    QCOMPARE(a.createdBy, Actor::commandLine()); // the test runs as the same user on this host
     QCOMPARE(a.fetchType, QStringLiteral("sales"));
     QCOMPARE(a.result->pages, 3);
     QCOMPARE(a.result->fetched, 120);

@@ -141,6 +141,7 @@ void TestJobStore::migratesFromVersion1()
     QCOMPARE(job->dealerId, QStringLiteral("00999"));
     QCOMPARE(job->status, JobStatus::Queued);
     QVERIFY(!job->cancelRequested);
+    QCOMPARE(job->createdBy, QStringLiteral("unknown")); // queued before jobs said by whom
     QCOMPARE(current.recordCount(&error).value_or(-1), 1);
     // The new parts work on the migrated file.
     QVERIFY(current.appendLog(1, "hello", &error));
@@ -232,7 +233,7 @@ void TestJobStore::identicalQueuedJobIsNotQueuedTwice()
     StoreError error;
     const AddOutcome first = *m_store->addJob(newJob("12284"), &error);
     const std::optional<AddOutcome> second = m_store->addJob(newJob("12284"), &error);
-    QVERIFY(second);
+    QVERIFY2(second, qPrintable(error.message));
     QVERIFY(second->duplicate);
     QCOMPARE(second->job.id, first.job.id);
     // Another window, type or dealer is a different job.
@@ -433,9 +434,48 @@ void TestJobStore::retryRules()
     QCOMPARE(retried->finishedMs, 0);
     QVERIFY(m_store->jobLogs(a.id, &error)->last().message.contains("retry"));
 
-    QVERIFY(!m_store->retryJob(b.id, &error));
+    QVERIFY(retried->requeuedMs > 0);
+    // The failed attempt is kept, and still counts as today's failure.
+    const Job second = claim();
+    QCOMPARE(second.id, a.id);
+    JobResult fetched;
+    fetched.pages = 1;
+    fetched.fetched = 2;
+    QVERIFY(m_store->completeJob(second, records(2), {}, &fetched, &error));
+    const QVector<JobAttempt> attempts = *m_store->jobAttempts(a.id, &error);
+    QCOMPARE(attempts.size(), 2);
+    QCOMPARE(attempts[0].attempt, 1);
+    QCOMPARE(attempts[0].outcome, QStringLiteral("failed"));
+    QCOMPARE(attempts[0].error.message, QStringLiteral("HTTP 500"));
+    QCOMPARE(attempts[0].error.category, ErrorCategory::Http);
+    QVERIFY(attempts[0].finishedMs >= attempts[0].startedMs && attempts[0].startedMs > 0);
+    QCOMPARE(attempts[1].attempt, 2);
+    QCOMPARE(attempts[1].outcome, QStringLiteral("completed"));
+    QCOMPARE(attempts[1].fetched.value_or(-1), 2);
+    QVERIFY(attempts[1].error.isNull());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    JobCounts counts = *m_store->counts(now, &error);
+    QCOMPARE(counts.failedToday, 1);    // a's first attempt
+    QCOMPARE(counts.completedToday, 2); // b, and a's second attempt
+    QCOMPARE(counts.failed, 0);
+    // Clearing the history keeps the day's counters.
+    QCOMPARE(*m_store->clearFinished(&error), 2);
+    counts = *m_store->counts(now, &error);
+    QCOMPARE(counts.failedToday, 1);
+    QCOMPARE(counts.completedToday, 2);
+    QCOMPARE(counts.completed, 0);
+
+    const qint64 bId = b.id;
+    QVERIFY(!m_store->retryJob(bId, &error)); // cleared
+    m_store->addJobs({"A", "B"}, newJob(QString()), &error);
+    const Job a2 = claim();
+    QVERIFY(m_store->failJob(a2, {"HTTP 500", ErrorCategory::Http}, {}, &error));
+    QVERIFY(m_store->retryJob(a2.id, &error));
+    const Job b2 = claim();
+    QVERIFY(m_store->completeJob(b2, records(1), {}, nullptr, &error));
+    QVERIFY(!m_store->retryJob(b2.id, &error));
     QCOMPARE(error.kind, StoreError::Kind::Conflict);
-    QVERIFY(!m_store->retryJob(a.id, &error)); // queued now
+    QVERIFY(!m_store->retryJob(a2.id, &error)); // queued now
     QCOMPARE(error.kind, StoreError::Kind::Conflict);
 
     // A cancelled job whose twin is queued again is not queued twice.
@@ -761,6 +801,14 @@ void TestJobStore::recoversInterruptedJobs()
     QCOMPARE(recovered.status, JobStatus::Failed);
     QCOMPARE(recovered.error.category, ErrorCategory::Interrupted);
     QVERIFY(recovered.error.message.contains("3 attempts"));
+    // Each cut-off attempt is kept as interrupted; the last one failed.
+    const QVector<JobAttempt> attempts = *m_store->jobAttempts(a.id, &error);
+    QCOMPARE(attempts.size(), 3);
+    QCOMPARE(attempts[0].outcome, QStringLiteral("interrupted"));
+    QVERIFY2(attempts[0].error.message.contains("cut off"), qPrintable(attempts[0].error.message));
+    QCOMPARE(attempts[0].error.category, ErrorCategory::Interrupted);
+    QCOMPARE(attempts[1].outcome, QStringLiteral("interrupted"));
+    QCOMPARE(attempts[2].outcome, QStringLiteral("failed"));
     QCOMPARE(claim().dealerId, QStringLiteral("B"));
 }
 

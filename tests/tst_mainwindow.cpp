@@ -30,6 +30,8 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QRegularExpression>
+#include <QTreeWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -73,6 +75,16 @@ struct Fixture
 
     QString dbUrl() const { return sqliteUrlIn(dir.path()); }
 
+    /// The runner's retries: quick, so that faults end fast; a test may change it before start().
+    RetryPolicy retry = [] {
+        RetryPolicy policy;
+        policy.initialBackoffMs = 10;
+        policy.maxBackoffMs = 20;
+        policy.maxRetries = 1;
+        policy.timeoutMs = 5000;
+        return policy;
+    }();
+
     bool start(bool runJobs, const QStringList &simArgs = {}, const QString &instance = "test",
                bool demo = false, const QString &databaseUrl = {})
     {
@@ -96,10 +108,7 @@ struct Fixture
         JobQueue::Config cfg;
         cfg.runner.database = *url;
         cfg.runner.sourceUrl = source;
-        cfg.runner.retry.initialBackoffMs = 10;
-        cfg.runner.retry.maxBackoffMs = 20;
-        cfg.runner.retry.maxRetries = 1;
-        cfg.runner.retry.timeoutMs = 5000;
+        cfg.runner.retry = retry;
         cfg.runner.pollIntervalMs = 200;
         cfg.runner.instance = instance;
         cfg.fetchTypes = {"prospect", "sales", "service", "inventory"};
@@ -222,6 +231,7 @@ private slots:
     void cancelSeveralQueuedJobs();
     void moveAndRunNext();
     void retryFailedJobAndShowDetails();
+    void retryingAndWaitingJobsSaySo();
     void clearCompletedAfterConfirming();
     void clearWhatTheFilterShows();
     void exportCsvAndReadBack();
@@ -291,6 +301,10 @@ void TestMainWindow::addOneJobByTyping()
     QCOMPARE(job.fetchType, QStringLiteral("prospect"));
     QCOMPARE(job.fromMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::Start));
     QCOMPARE(job.toMs, localDayBound(QDateTime::currentMSecsSinceEpoch(), TimeBound::End));
+    // Queued by this window's user on this host (SPEC §8).
+    QCOMPARE(job.createdBy, Actor::window());
+    QVERIFY2(QRegularExpression("^window:[^@:]+@.+$").match(job.createdBy).hasMatch(),
+             qPrintable(job.createdBy));
     QVERIFY2(f.message().contains(QStringLiteral("Queued job %1").arg(job.id)),
              qPrintable(f.message()));
     QVERIFY(edit->text().isEmpty());
@@ -570,6 +584,17 @@ void TestMainWindow::retryFailedJobAndShowDetails()
     QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Failed, 15000);
     details->reload();
     QTRY_COMPARE(details->fieldText(QStringLiteral("attempts")), QStringLiteral("2"));
+    // Both attempts are listed, each with how it ended; the retry's time is shown.
+    auto *attempts = details->findChild<QTreeWidget *>(QStringLiteral("attemptsList"));
+    QVERIFY(attempts);
+    QCOMPARE(attempts->topLevelItemCount(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(attempts->topLevelItem(i)->text(0), QString::number(i + 1));
+        QCOMPARE(attempts->topLevelItem(i)->text(3), QStringLiteral("Failed"));
+        QVERIFY2(!attempts->topLevelItem(i)->text(4).isEmpty(),
+                 qPrintable(attempts->topLevelItem(i)->text(4)));
+    }
+    QVERIFY(details->fieldText(QStringLiteral("requeued_at")) != QStringLiteral("—"));
     details->close();
 
     // Retry: queued again, runs again, fails again (the fault stays). The history has it back,
@@ -1188,6 +1213,47 @@ void TestMainWindow::smallWindowShowsWhatMatters()
     QVERIFY2(current->fontMetrics().horizontalAdvance(needed) <= current->width(),
              qPrintable(QStringLiteral("\"%1\" in %2 px").arg(needed).arg(current->width())));
     QVERIFY(f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"))->isVisible());
+}
+
+void TestMainWindow::retryingAndWaitingJobsSaySo()
+{
+    Fixture f;
+    f.retry.initialBackoffMs = 4000; // long enough to be read
+    f.retry.maxBackoffMs = 4000;
+    f.retry.maxRetries = 1;
+    f.retry.timeoutMs = 6000;
+    QVERIFY(f.start(true, {"--records", "20", "--page-size", "10", "--fault", "500x1:R500",
+                           "--fault", "hang:HUNG"}));
+    auto *current = f.window->findChild<QLabel *>(QStringLiteral("currentJobLabel"));
+    QVERIFY(current);
+    StoreError error;
+    NewJob job{"R500", "prospect", 1749686400000, 1749772799000, 0, false, "test"};
+    const qint64 retried = f.store->addJob(job, &error)->job.id;
+    f.queue->notifyChanged();
+    // An HTTP 500: the line says which retry, after what, and when the next try is.
+    QTRY_VERIFY_WITH_TIMEOUT(current->text().contains(QStringLiteral("retry 1 of 1 after HTTP "
+                                                                     "500")),
+                             10000);
+    QVERIFY2(
+        QRegularExpression(QStringLiteral("next in [1-4] s")).match(current->text()).hasMatch(),
+        qPrintable(current->text()));
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(retried).status, JobStatus::Completed, 15000);
+
+    // A hanging dealer API: after a couple of seconds the line says it waits, and for how long.
+    job.dealerId = QStringLiteral("HUNG");
+    const qint64 hung = f.store->addJob(job, &error)->job.id;
+    f.queue->notifyChanged();
+    QTRY_VERIFY_WITH_TIMEOUT(current->text().contains(QStringLiteral("Job %1").arg(hung)), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(current->text().contains(QStringLiteral("waiting for an answer")),
+                             6000);
+    QVERIFY2(QRegularExpression(QStringLiteral("waiting for an answer</b>, [2-6] s \\(timeout 6 "
+                                               "s\\)"))
+                 .match(current->text())
+                 .hasMatch(),
+             qPrintable(current->text()));
+    // The same state is in the store, for the REST API and other windows.
+    QTRY_VERIFY_WITH_TIMEOUT(f.job(hung).progress.has_value(), 3000);
+    QCOMPARE(f.job(hung).progress->phase, JobPhase::Waiting);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,11 +1,14 @@
 #include "queue/jobqueue.h"
 #include "simprocess.h"
+#include "schedule/schedule.h"
 #include "store/jobstore.h"
+#include "store/schedulestore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 
 #include <csignal>
@@ -24,6 +27,7 @@ private slots:
     void threeProcessesDrainOneAtATime();
     void killedRunnerIsTakenOver();
     void jobAddedElsewhereShowsWithinASecond();
+    void catchUpAfterEveryInstanceWasStopped();
 
 private:
     std::unique_ptr<QProcess> startDealerq(const QStringList &args);
@@ -209,6 +213,78 @@ void TestMultiProcess::jobAddedElsewhereShowsWithinASecond()
                status->queued.first().dealerId == QLatin1String("ELSEWHERE");
     });
     QTRY_VERIFY(seen);
+}
+
+void TestMultiProcess::catchUpAfterEveryInstanceWasStopped()
+{
+    StoreError error;
+    QVERIFY(m_store->open(&error));
+    ScheduleStore schedules(*m_store);
+    // Two daily schedules whose minute fell two hours ago, and no instance ran for three days:
+    // today's, yesterday's and the day before's slots were missed.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime slotUtc = now.addSecs(-2 * 3600);
+    const QTime wall = slotUtc.time();
+    const qint64 missedSince = now.addDays(-3).toMSecsSinceEpoch();
+    QMap<QString, qint64> ids;
+    for (const QString &catchUp : {QStringLiteral("once"), QStringLiteral("skip")}) {
+        Schedule s;
+        s.name = catchUp;
+        s.cron = QStringLiteral("%1 %2 * * *").arg(wall.minute()).arg(wall.hour());
+        s.timezone = QStringLiteral("UTC");
+        s.dealerIds = {"C1", "C2"};
+        s.fetchTypes = {"prospect"};
+        s.window = QStringLiteral("previous_day");
+        s.catchUp = *catchUpFromString(catchUp);
+        FieldError invalid;
+        QVERIFY2(validateSchedule(&s, {"prospect"}, &invalid), qPrintable(invalid.message));
+        const std::optional<Schedule> added = schedules.add(s, missedSince, &error);
+        QVERIFY2(added, qPrintable(error.message));
+        ids.insert(catchUp, added->id);
+    }
+    const qint64 latestMissed =
+        QDateTime(slotUtc.date(), QTime(wall.hour(), wall.minute()), Qt::UTC).toMSecsSinceEpoch();
+
+    // An instance starts (paused: the jobs wait; a paused queue still fires), and another one.
+    QVERIFY(m_store->setPaused(true, &error));
+    auto first = startDealerq({"--headless", "--no-api"});
+    QTRY_VERIFY_WITH_TIMEOUT(schedules.schedule(ids["skip"], &error)->lastSlotMs.has_value(),
+                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(schedules.schedule(ids["once"], &error)->lastSlotMs.has_value(),
+                             20000);
+    auto second = startDealerq({"--headless", "--no-api"});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_store->queueStatus(0, &error)->runnerHolder.contains(QString::number(first->processId())),
+        20000);
+    // Both stop; the second one took over meanwhile and must not fire again either.
+    first->terminate();
+    QVERIFY(first->waitForFinished(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->queueStatus(0, &error)->runnerHolder.contains(
+                                 QString::number(second->processId())),
+                             20000);
+    second->terminate();
+    QVERIFY(second->waitForFinished(30000));
+
+    QSqlQuery q(m_store->database().db());
+    q.prepare("SELECT schedule_id, slot_ms, added FROM schedule_fires ORDER BY slot_ms");
+    QVERIFY(q.exec());
+    QVector<std::tuple<qint64, qint64, int>> fires;
+    while (q.next())
+        fires.push_back({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toInt()});
+    // `once`: exactly the latest missed slot, once, with its two jobs; `skip`: none.
+    QCOMPARE(fires.size(), 1);
+    QCOMPARE(std::get<0>(fires[0]), ids["once"]);
+    QCOMPARE(std::get<1>(fires[0]), latestMissed);
+    QCOMPARE(std::get<2>(fires[0]), 2);
+    QCOMPARE(schedules.schedule(ids["skip"], &error)->lastSlotMs.value_or(0), latestMissed);
+    const QVector<Job> jobs = allJobs();
+    QCOMPARE(jobs.size(), 2);
+    for (const Job &job : jobs) {
+        QCOMPARE(job.createdBy, QStringLiteral("schedule:once"));
+        // The window of the missed slot's day, not of the day it fired.
+        QCOMPARE(job.toMs,
+                 QDateTime(slotUtc.date(), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch() - 1000);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMultiProcess)

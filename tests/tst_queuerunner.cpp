@@ -1,8 +1,10 @@
+#include "job/jobjson.h"
 #include "queue/jobqueue.h"
 #include "simprocess.h"
 #include "store/jobstore.h"
 #include "testsupport.h"
 
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -43,6 +45,7 @@ private slots:
     void stopRequeuesRunningJob();
     void failingCommitNeverPoisonsNextJob();
     void jobsNeverOverlap();
+    void progressPhaseIsStored();
 
 private:
     JobQueue::Config config(const SimProcess &sim) const;
@@ -454,6 +457,47 @@ void TestQueueRunner::jobsNeverOverlap()
     for (int i = 1; i < history.size(); ++i)
         QVERIFY(history[i - 1].id < history[i].id);
     QCOMPARE(*m_store->recordCount(&error), 1000);
+}
+
+void TestQueueRunner::progressPhaseIsStored()
+{
+    SimProcess sim({"--records", "20", "--page-size", "10", "--fault", "500x1:SLOW500"});
+    QVERIFY(startSim(sim));
+    JobQueue::Config cfg = config(sim);
+    cfg.runner.retry.initialBackoffMs = 3000;
+    cfg.runner.retry.maxBackoffMs = 3000;
+    const qint64 id = add("SLOW500");
+    JobQueue queue(cfg);
+    QSignalSpy phases(&queue, &JobQueue::jobPhase);
+    queue.start();
+    // The runner says it retries, after what, and when the next try is...
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(phases.begin(), phases.end(),
+                                         [](const QList<QVariant> &args) {
+                                             return args[1].value<JobProgress>().phase ==
+                                                    JobPhase::Retrying;
+                                         }),
+                             10000);
+    const auto retrying = std::find_if(phases.begin(), phases.end(), [](const QList<QVariant> &a) {
+        return a[1].value<JobProgress>().phase == JobPhase::Retrying;
+    });
+    const JobProgress told = (*retrying)[1].value<JobProgress>();
+    QCOMPARE((*retrying)[0].toLongLong(), id);
+    QCOMPARE(told.detail, QStringLiteral("retry 1 of 2 after HTTP 500 Internal Server Error"));
+    QVERIFY(told.untilMs - told.sinceMs >= 2900 && told.untilMs - told.sinceMs <= 3100);
+    // ... and stores it within a second: the job's JSON carries it as progress.phase.
+    StoreError error;
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->job(id, &error)->progress.has_value(), 2500);
+    const Job running = *m_store->job(id, &error);
+    QCOMPARE(running.progress->phase, JobPhase::Retrying);
+    const QJsonObject json = jobToJson(running, QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(json.value("progress").toObject().value("phase").toString(),
+             QStringLiteral("retrying"));
+    QCOMPARE(json.value("progress").toObject().value("pages").toInt(), 0);
+    // Once it ends, there is no progress.
+    const Job ended = waitFinished(id);
+    QCOMPARE(ended.status, JobStatus::Completed);
+    QVERIFY(!ended.progress);
+    QVERIFY(jobToJson(ended, 0).value("progress").isNull());
 }
 
 QTEST_GUILESS_MAIN(TestQueueRunner)

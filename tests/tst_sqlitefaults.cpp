@@ -78,7 +78,7 @@ void TestSqliteFaults::lockShorterThanBusyTimeoutWaits()
     // Queued while locked? No: adding waits too. Queue first, then lock, then run.
     locker.kill();
     locker.waitForFinished();
-    const qint64 id = store.addJob({"LOCKED", "prospect", 1, 2, 0, false}, &error)->job.id;
+    const qint64 id = store.addJob({"LOCKED", "prospect", 1, 2, 0, false, "test"}, &error)->job.id;
     QVERIFY(lockFor(path, 1500, &locker));
     JobQueue queue(config(url, sim));
     queue.start();
@@ -100,8 +100,10 @@ void TestSqliteFaults::lockLongerThanBusyTimeoutRequeues()
     JobStore store(url);
     StoreError error;
     QVERIFY(store.open(&error));
-    const qint64 first = store.addJob({"FIRST", "prospect", 1, 2, 0, false}, &error)->job.id;
-    const qint64 second = store.addJob({"SECOND", "prospect", 1, 2, 0, false}, &error)->job.id;
+    const qint64 first =
+        store.addJob({"FIRST", "prospect", 1, 2, 0, false, "test"}, &error)->job.id;
+    const qint64 second =
+        store.addJob({"SECOND", "prospect", 1, 2, 0, false, "test"}, &error)->job.id;
     JobQueue queue(config(url, sim));
     QSignalSpy started(&queue, &JobQueue::jobStarted);
     queue.start();
@@ -126,7 +128,7 @@ void TestSqliteFaults::readOnlyDatabase()
         JobStore store(*DatabaseUrl::parse("sqlite://" + path, nullptr));
         StoreError error;
         QVERIFY(store.open(&error));
-        QVERIFY(store.addJob({"KEPT", "prospect", 1, 2, 0, false}, &error));
+        QVERIFY(store.addJob({"KEPT", "prospect", 1, 2, 0, false, "test"}, &error));
     }
     const QString ro = "sqlite://" + path + "?mode=ro";
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -170,8 +172,9 @@ void TestSqliteFaults::fullFilesystem()
     JobStore store(url);
     StoreError error;
     QVERIFY(store.open(&error));
-    const qint64 big = store.addJob({"BIG", "prospect", 1, 2, 0, false}, &error)->job.id;
-    const qint64 small = store.addJob({"SMALL", "prospect", 1, 2, 0, false}, &error)->job.id;
+    const qint64 big = store.addJob({"BIG", "prospect", 1, 2, 0, false, "test"}, &error)->job.id;
+    const qint64 small =
+        store.addJob({"SMALL", "prospect", 1, 2, 0, false, "test"}, &error)->job.id;
     // Fill the filesystem but for ~1 MiB: far less than BIG's ~6 MiB of records.
     QFile filler(mountPoint + "/filler");
     QVERIFY(filler.open(QIODevice::WriteOnly));

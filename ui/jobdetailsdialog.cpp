@@ -8,9 +8,11 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace {
@@ -41,7 +43,7 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     setObjectName(QStringLiteral("jobDetails"));
     setWindowTitle(tr("Job %1").arg(jobId));
     setAttribute(Qt::WA_DeleteOnClose);
-    resize(640, 680);
+    resize(640, 760);
 
     const QVector<QPair<QString, QString>> fields = {
         {QStringLiteral("job_id"), tr("Job ID")},
@@ -52,6 +54,8 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
         {QStringLiteral("status"), tr("Status")},
         {QStringLiteral("priority"), tr("Priority")},
         {QStringLiteral("created_at"), tr("Queued at")},
+        {QStringLiteral("created_by"), tr("Queued by")},
+        {QStringLiteral("requeued_at"), tr("Queued again at")},
         {QStringLiteral("started_at"), tr("Started at")},
         {QStringLiteral("finished_at"), tr("Finished at")},
         {QStringLiteral("duration_s"), tr("Duration")},
@@ -78,6 +82,16 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     auto *errorBox = new QGroupBox(tr("Error"), this);
     auto *errorLayout = new QVBoxLayout(errorBox);
     errorLayout->addWidget(m_error);
+    m_attempts = new QTreeWidget(this);
+    m_attempts->setObjectName(QStringLiteral("attemptsList"));
+    m_attempts->setRootIsDecorated(false);
+    m_attempts->setHeaderLabels({tr("#"), tr("Started"), tr("Ended"), tr("Outcome"), tr("Error")});
+    m_attempts->setMaximumHeight(110);
+    m_attempts->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_attempts->header()->setSectionResizeMode(4, QHeaderView::Stretch);
+    auto *attemptsBox = new QGroupBox(tr("Attempts"), this);
+    auto *attemptsLayout = new QVBoxLayout(attemptsBox);
+    attemptsLayout->addWidget(m_attempts);
     auto *logBox = new QGroupBox(tr("Log"), this);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_log);
@@ -96,6 +110,7 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     layout->addWidget(m_problem);
     layout->addLayout(m_form);
     layout->addWidget(errorBox);
+    layout->addWidget(attemptsBox);
     layout->addWidget(logBox, 1);
     layout->addWidget(buttons);
     reload();
@@ -150,13 +165,15 @@ void JobDetailsDialog::reload()
                 return;
             }
             m_problem->hide();
-            showJob(result.value->job, result.value->log);
+            showJob(*result.value);
             emit loaded();
         });
 }
 
-void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
+void JobDetailsDialog::showJob(const JobDetails &details)
 {
+    const Job &job = details.job;
+    const QVector<LogLine> &log = details.log;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const std::optional<double> duration = job.durationSeconds(now);
     QString result = QStringLiteral("—");
@@ -180,6 +197,8 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
         {QStringLiteral("status"), status},
         {QStringLiteral("priority"), QString::number(job.priority)},
         {QStringLiteral("created_at"), timeText(job.createdMs)},
+        {QStringLiteral("created_by"), orDash(job.createdBy)},
+        {QStringLiteral("requeued_at"), timeText(job.requeuedMs)},
         {QStringLiteral("started_at"), timeText(job.startedMs)},
         {QStringLiteral("finished_at"), timeText(job.finishedMs)},
         {QStringLiteral("duration_s"),
@@ -208,6 +227,22 @@ void JobDetailsDialog::showJob(const Job &job, const QVector<LogLine> &log)
     for (const auto &[name, label] : std::as_const(m_fields)) {
         if (name == QLatin1String("status"))
             label->setPalette(pal);
+    }
+    // Every attempt, so that a retry never hides why the earlier ones ended.
+    m_attempts->clear();
+    for (const JobAttempt &attempt : details.attempts) {
+        QString outcome = attempt.outcome.isEmpty() ? tr("running") : attempt.outcome;
+        if (const std::optional<JobStatus> status = jobStatusFromString(attempt.outcome))
+            outcome = JobFormat::statusText(*status);
+        else if (attempt.outcome == QLatin1String("interrupted"))
+            outcome = tr("Interrupted");
+        QString what = attempt.error.message;
+        if (what.isEmpty() && attempt.fetched)
+            what = tr("%1 fetched").arg(JobFormat::count(*attempt.fetched));
+        auto *row = new QTreeWidgetItem(m_attempts, {QString::number(attempt.attempt),
+                                                     timeText(attempt.startedMs),
+                                                     timeText(attempt.finishedMs), outcome, what});
+        row->setToolTip(4, what);
     }
     m_error->setPlainText(job.error.message);
     m_retry->setEnabled(job.status == JobStatus::Failed || job.status == JobStatus::Cancelled);

@@ -38,7 +38,7 @@ signals:
     void loaded();
 
 private:
-    void showJob(const Job &job, const QVector<LogLine> &log);
+    void showJob(const JobDetails &details);
     QLabel *addField(const QString &field, const QString &label);
 
     JobQueue *m_queue = nullptr;
@@ -47,6 +47,7 @@ private:
     QVector<QPair<QString, QLabel *>> m_fields;
     QPlainTextEdit *m_error = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    class QTreeWidget *m_attempts = nullptr;
     QLabel *m_problem = nullptr;
     QPushButton *m_retry = nullptr;
 };

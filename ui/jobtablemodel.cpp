@@ -14,8 +14,8 @@ bool sameJob(const Job &a, const Job &b)
            a.priority == b.priority && a.position == b.position && a.createdMs == b.createdMs &&
            a.startedMs == b.startedMs && a.finishedMs == b.finishedMs && a.attempts == b.attempts &&
            a.cancelRequested == b.cancelRequested && a.runnerId == b.runnerId &&
-           a.result == b.result && a.error.message == b.error.message &&
-           a.error.category == b.error.category;
+           a.createdBy == b.createdBy && a.result == b.result &&
+           a.error.message == b.error.message && a.error.category == b.error.category;
 }
 
 bool isNumberColumn(int column)

@@ -100,6 +100,7 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     connect(m_queue, &JobQueue::runnerStateChanged, this, &QueueStatusWidget::onRunnerState);
     connect(m_queue, &JobQueue::jobStarted, this, &QueueStatusWidget::onJobStarted);
     connect(m_queue, &JobQueue::jobProgress, this, &QueueStatusWidget::onJobProgress);
+    connect(m_queue, &JobQueue::jobPhase, this, &QueueStatusWidget::onJobPhase);
     connect(m_queue, &JobQueue::jobFinished, this, &QueueStatusWidget::onJobFinished);
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, &QueueStatusWidget::updateCurrentJob);
@@ -183,6 +184,15 @@ void QueueStatusWidget::onJobProgress(qint64 jobId, int pages, qint64 records)
     updateCurrentJob();
 }
 
+void QueueStatusWidget::onJobPhase(qint64 jobId, const JobProgress &progress)
+{
+    // The first request's phase comes before the news that the job started: keep it.
+    m_phase = progress;
+    m_phaseJobId = jobId;
+    if (m_job && m_job->id == jobId)
+        updateCurrentJob();
+}
+
 void QueueStatusWidget::onJobFinished(const Job &job)
 {
     if (m_job && m_job->id == job.id)
@@ -210,6 +220,31 @@ void QueueStatusWidget::updateCurrentJob()
         parts << JobFormat::duration(double(qMax<qint64>(0, now - job.startedMs)) / 1000.0);
     parts << JobFormat::counted(m_pages, QStringLiteral("page"))
           << tr("%1 records").arg(JobFormat::count(m_records));
+    // A job that retries or waits says so, not just "0 pages" (a slow job looks the same).
+    if (m_phase && m_phaseJobId == job.id) {
+        const auto secondsTo = [now](qint64 ms) {
+            return qMax<qint64>(0, (ms - now + 999) / 1000);
+        };
+        switch (m_phase->phase) {
+        case JobPhase::Retrying:
+            parts << tr("<b>%1</b>, next in %2 s")
+                         .arg(m_phase->detail.toHtmlEscaped())
+                         .arg(secondsTo(m_phase->untilMs));
+            break;
+        case JobPhase::Waiting:
+            // A usual page answers within a second: only a slow one is worth the words.
+            if (now - m_phase->sinceMs >= 2000)
+                parts << tr("<b>waiting for an answer</b>, %1 s (timeout %2 s)")
+                             .arg((now - m_phase->sinceMs) / 1000)
+                             .arg((m_phase->untilMs - m_phase->sinceMs + 500) / 1000);
+            break;
+        case JobPhase::Committing:
+            parts << tr("committing");
+            break;
+        case JobPhase::Downloading:
+            break;
+        }
+    }
     if (job.cancelRequested)
         parts << tr("cancelling…");
     parts << tr("dealer <b>%1</b>").arg(job.dealerId.toHtmlEscaped())

@@ -55,6 +55,7 @@ private:
     void onRunnerState(RunnerState state, const QString &detail);
     void onJobStarted(const Job &job);
     void onJobProgress(qint64 jobId, int pages, qint64 records);
+    void onJobPhase(qint64 jobId, const JobProgress &progress);
     void onJobFinished(const Job &job);
     /// Asks whether to cancel the running job (Keep Running is the default), then cancels it.
     void askCancelCurrent();
@@ -78,6 +79,9 @@ private:
     std::optional<Job> m_job;
     int m_pages = 0;
     qint64 m_records = 0;
+    /// The phase the runner last told, of job m_phaseJobId (it may tell before jobStarted).
+    std::optional<JobProgress> m_phase;
+    qint64 m_phaseJobId = 0;
     bool m_haveStatus = false;
     bool m_paused = false;
     bool m_pauseBusy = false;

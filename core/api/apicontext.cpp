@@ -1,6 +1,7 @@
 #include "api/apicontext.h"
 
 #include "api/apirequest_p.h"
+#include "job/actor.h"
 #include "store/jobstore.h"
 
 #include <utility>
@@ -8,7 +9,8 @@
 ApiContext::ApiContext(JobStore &store, ApiHandler::Config config)
     : config(std::move(config))
     , m_store(store)
-    , m_operations(store, QueueEffects{this->config.queueChanged, this->config.cancelRunning})
+    , m_operations(store, Actor::apiToken(QStringLiteral("default")),
+                   QueueEffects{this->config.queueChanged, this->config.cancelRunning})
 {}
 
 JobStore *ApiContext::store(ApiResponse *response)

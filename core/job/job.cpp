@@ -48,6 +48,31 @@ std::optional<Enum> valueOf(const std::array<std::pair<Enum, const char *>, N> &
 
 } // namespace
 
+QString jobPhaseName(JobPhase phase)
+{
+    switch (phase) {
+    case JobPhase::Waiting:
+        return QStringLiteral("waiting");
+    case JobPhase::Downloading:
+        return QStringLiteral("downloading");
+    case JobPhase::Retrying:
+        return QStringLiteral("retrying");
+    case JobPhase::Committing:
+        return QStringLiteral("committing");
+    }
+    return QStringLiteral("waiting");
+}
+
+std::optional<JobPhase> jobPhaseFromString(const QString &name)
+{
+    for (JobPhase phase :
+         {JobPhase::Waiting, JobPhase::Downloading, JobPhase::Retrying, JobPhase::Committing}) {
+        if (jobPhaseName(phase) == name)
+            return phase;
+    }
+    return std::nullopt;
+}
+
 QString jobStatusName(JobStatus status)
 {
     return nameOf(StatusNames, status);

@@ -16,6 +16,30 @@ enum class JobStatus
     Cancelled
 };
 
+/// What a running job is doing (SPEC §1 `progress.phase`).
+enum class JobPhase
+{
+    Waiting,     ///< a request is out, no answer yet
+    Downloading, ///< a page is coming in
+    Retrying,    ///< a request failed and is tried again after a pause
+    Committing   ///< every page is in; the records are being written
+};
+QString jobPhaseName(JobPhase phase);
+std::optional<JobPhase> jobPhaseFromString(const QString &name);
+
+/// How far a running job got (SPEC §1 `progress`). `detail`, `sinceMs` and `untilMs` are for
+/// people watching this process (the status line), not stored: "retry 3 of 4 after HTTP 500"
+/// until the next try; a request waiting since, with its timeout at `untilMs`.
+struct JobProgress
+{
+    int pages = 0;
+    qint64 fetched = 0;
+    JobPhase phase = JobPhase::Waiting;
+    QString detail;
+    qint64 sinceMs = 0;
+    qint64 untilMs = 0;
+};
+
 /// Why a job failed (SPEC §1, `error.category`).
 enum class ErrorCategory
 {
@@ -77,6 +101,10 @@ struct Job
     int attempts = 0;
     bool cancelRequested = false;
     QString runnerId;
+    QString createdBy; ///< the actor that queued it (SPEC §8), e.g. "window:ana@desk"
+    qint64 requeuedMs = 0; ///< when Retry queued it again (0: never)
+    /// While running: its progress as last stored by the runner (at most a second old).
+    std::optional<JobProgress> progress;
     std::optional<JobResult> result;
     JobError error;
 
@@ -90,5 +118,6 @@ struct Job
 };
 
 Q_DECLARE_METATYPE(Job)
+Q_DECLARE_METATYPE(JobProgress)
 Q_DECLARE_METATYPE(JobResult)
 Q_DECLARE_METATYPE(JobError)

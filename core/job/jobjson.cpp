@@ -47,6 +47,13 @@ QJsonObject jobToJson(const Job &job, qint64 nowMs)
         {QStringLiteral("duration_s"), duration ? QJsonValue(*duration) : QJsonValue()},
         {QStringLiteral("attempts"), job.attempts},
         {QStringLiteral("cancel_requested"), job.cancelRequested},
+        {QStringLiteral("created_by"), job.createdBy},
+        {QStringLiteral("progress"),
+         job.status == JobStatus::Running && job.progress
+             ? QJsonValue(QJsonObject{{QStringLiteral("pages"), job.progress->pages},
+                                      {QStringLiteral("fetched"), job.progress->fetched},
+                                      {QStringLiteral("phase"), jobPhaseName(job.progress->phase)}})
+             : QJsonValue()},
         {QStringLiteral("result"),
          job.result ? QJsonValue(jobResultToJson(*job.result)) : QJsonValue()},
         {QStringLiteral("error"),

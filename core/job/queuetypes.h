@@ -39,6 +39,8 @@ struct NewJob
     qint64 toMs = 0;
     int priority = 0;
     bool runNext = false; ///< put it at the front of the queue
+    /// Who queues it (SPEC §8); QueueOperations fills in its own actor when this is empty.
+    QString createdBy;
 };
 
 struct AddOutcome
@@ -132,10 +134,25 @@ struct RetryReport
 };
 
 /// A job with its log lines, for its details.
+/// One attempt of a job (a claim by a runner and how it ended), kept across Retry.
+struct JobAttempt
+{
+    int attempt = 0;
+    QString runnerId;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0; ///< 0 while it runs
+    /// completed, failed, cancelled or interrupted (cut off and queued again); empty while it
+    /// runs
+    QString outcome;
+    JobError error;
+    std::optional<qint64> fetched;
+};
+
 struct JobDetails
 {
     Job job;
     QVector<LogLine> log;
+    QVector<JobAttempt> attempts; ///< oldest first
 };
 
 /// One read of everything the window shows, taken in one trip to the store.

@@ -2,9 +2,10 @@
 
 #include "store/jobstore.h"
 
-StoreThread::StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent)
+StoreThread::StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent)
     : QObject(parent)
     , m_url(std::move(url))
+    , m_actor(std::move(actor))
     , m_worker(new QObject)
     , m_effects(std::move(effects))
 {
@@ -37,7 +38,7 @@ QueueOperations &StoreThread::operations()
 {
     JobStore &opened = store();
     if (!m_operations)
-        m_operations = std::make_unique<QueueOperations>(opened, m_effects);
+        m_operations = std::make_unique<QueueOperations>(opened, m_actor, m_effects);
     return *m_operations;
 }
 
@@ -58,6 +59,7 @@ JobQueue::JobQueue(Config config, QObject *parent)
 {
     qRegisterMetaType<Job>();
     qRegisterMetaType<RunnerState>();
+    qRegisterMetaType<JobProgress>();
 }
 
 JobQueue::~JobQueue()
@@ -79,7 +81,8 @@ void JobQueue::start()
         QMetaObject::invokeMethod(
             this, [this, id] { cancelRunning(id); }, Qt::QueuedConnection);
     };
-    m_store = std::make_unique<StoreThread>(m_config.runner.database, std::move(effects));
+    m_store =
+        std::make_unique<StoreThread>(m_config.runner.database, m_config.actor, std::move(effects));
     connect(m_store.get(), &StoreThread::externalChange, this, &JobQueue::changed);
     // Open the store's connection now, so that changes from other instances arrive from the
     // start.
@@ -107,12 +110,22 @@ void JobQueue::start()
                   [this](qint64 jobId, int pages, qint64 records) {
                       emit jobProgress(jobId, pages, records);
                   });
+    news->forward(
+        runner, &QueueRunner::jobPhase,
+        [this](qint64 jobId, const JobProgress &progress) { emit jobPhase(jobId, progress); });
     news->forward(runner, &QueueRunner::jobFinished, [this](const Job &job) {
         m_runningJob.clear();
         emit jobFinished(job);
         emit changed();
     });
     news->forward(runner, &QueueRunner::queueEmpty, [this] { emit queueEmpty(); });
+    news->forward(runner, &QueueRunner::scheduleFired,
+                  [this](const QString &name, qint64 slotMs, int added, int skipped) {
+                      emit scheduleFired(name, slotMs, added, skipped);
+                      emit changed();
+                  });
+    news->forward(runner, &QueueRunner::scheduleFailed,
+                  [this](const QString &message) { emit scheduleFailed(message); });
     m_runner->start();
 }
 
@@ -158,6 +171,46 @@ void JobQueue::holdNewJobs(bool hold)
 {
     if (m_runner)
         m_runner->holdNewJobs(hold);
+}
+
+void JobQueue::readSchedules(QObject *context, Reply<QueueResult<QVector<Schedule>>> done)
+{
+    run(
+        context, [](QueueOperations &ops) { return ops.schedules(); }, std::move(done));
+}
+
+void JobQueue::addSchedule(QObject *context, const Schedule &schedule,
+                           Reply<QueueResult<Schedule>> done)
+{
+    run(
+        context,
+        [schedule, types = m_config.fetchTypes](QueueOperations &ops) {
+            return ops.addSchedule(schedule, types);
+        },
+        std::move(done));
+}
+
+void JobQueue::updateSchedule(QObject *context, const Schedule &schedule,
+                              Reply<QueueResult<Schedule>> done)
+{
+    run(
+        context,
+        [schedule, types = m_config.fetchTypes](QueueOperations &ops) {
+            return ops.updateSchedule(schedule, types);
+        },
+        std::move(done));
+}
+
+void JobQueue::removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done)
+{
+    run(
+        context, [id](QueueOperations &ops) { return ops.removeSchedule(id); }, std::move(done));
+}
+
+void JobQueue::runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done)
+{
+    run(
+        context, [id](QueueOperations &ops) { return ops.runSchedule(id); }, std::move(done));
 }
 
 void JobQueue::add(QObject *context, const NewJob &job, Reply<QueueResult<AddOutcome>> done)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/actor.h"
 #include "job/queuetypes.h"
 #include "queue/queueoperations.h"
 #include "queue/queuerunner.h"
@@ -24,7 +25,7 @@ class StoreThread final : public QObject
 
 public:
     /// Starts the thread; `effects` are what operations() does beyond the store.
-    StoreThread(DatabaseUrl url, QueueEffects effects, QObject *parent = nullptr);
+    StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent = nullptr);
     ~StoreThread() override;
 
     /// The store, opened (or reopened after a lost connection) on first use. Store thread only.
@@ -41,6 +42,7 @@ signals:
 
 private:
     DatabaseUrl m_url;
+    QString m_actor;
     QThread m_thread;
     QObject *m_worker = nullptr;
     std::unique_ptr<JobStore> m_store;
@@ -61,6 +63,8 @@ public:
         RunnerConfig runner;
         QStringList fetchTypes;
         bool runJobs = true; ///< false: watch and steer only, never run jobs here
+        /// Who the changes made through this object are by (SPEC §8; job/actor.h).
+        QString actor = Actor::window();
     };
 
     explicit JobQueue(Config config, QObject *parent = nullptr);
@@ -108,6 +112,14 @@ public:
                    std::shared_ptr<std::atomic_bool> cancel,
                    std::function<void(qint64, qint64)> progress, Reply<QueueResult<qint64>> done);
 
+    // Schedules (QueueOperations' schedule operations).
+    void readSchedules(QObject *context, Reply<QueueResult<QVector<Schedule>>> done);
+    void addSchedule(QObject *context, const Schedule &schedule, Reply<QueueResult<Schedule>> done);
+    void updateSchedule(QObject *context, const Schedule &schedule,
+                        Reply<QueueResult<Schedule>> done);
+    void removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done);
+    void runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done);
+
     /// Tells the runner and every observer that the queue changed (call after a mutation).
     void notifyChanged();
     /// Aborts `jobId` if this process runs it (the store has marked it cancel-requested).
@@ -122,8 +134,12 @@ signals:
     void runnerStateChanged(RunnerState state, const QString &detail);
     void jobStarted(const Job &job);
     void jobProgress(qint64 jobId, int pages, qint64 records);
+    void jobPhase(qint64 jobId, const JobProgress &progress);
     void jobFinished(const Job &job);
     void queueEmpty();
+    /// This instance fired a schedule's slot (QueueRunner::scheduleFired).
+    void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
+    void scheduleFailed(const QString &message);
 
 private:
     /// Runs `work(QueueOperations&)` on the store thread, then `done(result)` on this object's

@@ -3,6 +3,7 @@
 #include "queue/csvexport.h"
 #include "queue/xlsxexport.h"
 #include "store/jobstore.h"
+#include "store/schedulestore.h"
 
 #include <QDateTime>
 
@@ -18,10 +19,103 @@ template<typename T, typename Call> QueueResult<T> result(Call call)
 
 } // namespace
 
-QueueOperations::QueueOperations(JobStore &store, QueueEffects effects)
+QueueOperations::QueueOperations(JobStore &store, QString actor, QueueEffects effects)
     : m_store(store)
+    , m_actor(std::move(actor))
     , m_effects(std::move(effects))
 {}
+
+NewJob QueueOperations::stamped(const NewJob &job) const
+{
+    NewJob out = job;
+    if (out.createdBy.isEmpty())
+        out.createdBy = m_actor;
+    return out;
+}
+
+QueueResult<QVector<Schedule>> QueueOperations::schedules()
+{
+    ScheduleStore store(m_store);
+    return result<QVector<Schedule>>([&](StoreError *e) { return store.schedules(e); });
+}
+
+QueueResult<Schedule> QueueOperations::schedule(qint64 id)
+{
+    ScheduleStore store(m_store);
+    return result<Schedule>([&](StoreError *e) { return store.schedule(id, e); });
+}
+
+QueueResult<Schedule> QueueOperations::scheduleNamed(const QString &name)
+{
+    ScheduleStore store(m_store);
+    return result<Schedule>([&](StoreError *e) { return store.scheduleNamed(name, e); });
+}
+
+namespace {
+
+/// validateSchedule() as a QueueResult's error.
+bool checked(Schedule *schedule, const QStringList &allowedTypes, StoreError *error)
+{
+    FieldError invalid;
+    if (validateSchedule(schedule, allowedTypes, &invalid))
+        return true;
+    *error = {StoreError::Kind::Invalid, invalid.message, invalid.field, 0};
+    return false;
+}
+
+} // namespace
+
+QueueResult<Schedule> QueueOperations::addSchedule(Schedule schedule,
+                                                   const QStringList &allowedTypes)
+{
+    QueueResult<Schedule> out;
+    schedule.createdBy = m_actor;
+    if (!checked(&schedule, allowedTypes, &out.error))
+        return out;
+    ScheduleStore store(m_store);
+    out.value = store.add(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (out.ok())
+        changed();
+    return out;
+}
+
+QueueResult<Schedule> QueueOperations::updateSchedule(Schedule schedule,
+                                                      const QStringList &allowedTypes)
+{
+    QueueResult<Schedule> out;
+    if (!checked(&schedule, allowedTypes, &out.error))
+        return out;
+    ScheduleStore store(m_store);
+    out.value = store.update(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (out.ok())
+        changed();
+    return out;
+}
+
+QueueResult<bool> QueueOperations::removeSchedule(qint64 id)
+{
+    QueueResult<bool> out;
+    ScheduleStore store(m_store);
+    if (store.remove(id, &out.error)) {
+        out.value = true;
+        changed();
+    }
+    return out;
+}
+
+QueueResult<BulkOutcome> QueueOperations::runSchedule(qint64 id)
+{
+    QueueResult<BulkOutcome> out;
+    ScheduleStore store(m_store);
+    const std::optional<FireOutcome> fired =
+        store.runNow(id, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    if (fired) {
+        out.value = fired->jobs;
+        if (!fired->jobs.jobIds.isEmpty())
+            changed();
+    }
+    return out;
+}
 
 void QueueOperations::changed()
 {
@@ -31,7 +125,7 @@ void QueueOperations::changed()
 
 QueueResult<AddOutcome> QueueOperations::add(const NewJob &job)
 {
-    auto out = result<AddOutcome>([&](StoreError *e) { return m_store.addJob(job, e); });
+    auto out = result<AddOutcome>([&](StoreError *e) { return m_store.addJob(stamped(job), e); });
     if (out.ok() && !out.value->duplicate)
         changed();
     return out;
@@ -40,8 +134,8 @@ QueueResult<AddOutcome> QueueOperations::add(const NewJob &job)
 QueueResult<BulkOutcome> QueueOperations::addMany(const QStringList &dealerIds,
                                                   const NewJob &common)
 {
-    auto out =
-        result<BulkOutcome>([&](StoreError *e) { return m_store.addJobs(dealerIds, common, e); });
+    auto out = result<BulkOutcome>(
+        [&](StoreError *e) { return m_store.addJobs(dealerIds, stamped(common), e); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;
@@ -129,8 +223,11 @@ QueueResult<JobDetails> QueueOperations::details(qint64 id)
     if (!job)
         return out;
     std::optional<QVector<LogLine>> log = m_store.jobLogs(id, &out.error);
+    std::optional<QVector<JobAttempt>> attempts;
     if (log)
-        out.value = JobDetails{std::move(*job), std::move(*log)};
+        attempts = m_store.jobAttempts(id, &out.error);
+    if (attempts)
+        out.value = JobDetails{std::move(*job), std::move(*log), std::move(*attempts)};
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job/queuetypes.h"
+#include "schedule/schedule.h"
 
 #include <QStringList>
 #include <QVector>
@@ -26,10 +27,15 @@ struct QueueEffects
 class QueueOperations final
 {
 public:
-    explicit QueueOperations(JobStore &store, QueueEffects effects = {});
+    /// `actor` (SPEC §8, see job/actor.h) is who the changes are made by: the jobs it queues
+    /// carry it in `created_by`.
+    QueueOperations(JobStore &store, QString actor, QueueEffects effects = {});
     Q_DISABLE_COPY_MOVE(QueueOperations)
 
     JobStore &store() { return m_store; }
+    const QString &actor() const { return m_actor; }
+    /// For callers whose actor changes from one call to the next (the API's token).
+    void setActor(const QString &actor) { m_actor = actor; }
 
     /// Queues a validated job; an identical queued job is returned instead, marked duplicate.
     QueueResult<AddOutcome> add(const NewJob &job);
@@ -62,9 +68,27 @@ public:
     QueueResult<qint64> exportCsv(const ExportRequest &request,
                                   const std::function<bool(qint64, qint64)> &progress = {});
 
+    // Schedules (SPEC §6). Adding and changing check every field first (validateSchedule(), the
+    // fetch types against `allowedTypes`): a bad one is an Invalid error naming it, and nothing
+    // is stored. Each change wakes the runner, whose scheduler re-arms.
+    QueueResult<QVector<Schedule>> schedules();
+    QueueResult<Schedule> schedule(qint64 id);
+    QueueResult<Schedule> scheduleNamed(const QString &name);
+    /// Creates `schedule` as this actor's; its zone defaults to this machine's.
+    QueueResult<Schedule> addSchedule(Schedule schedule, const QStringList &allowedTypes);
+    /// Replaces schedule `schedule.id`'s fields with `schedule`'s.
+    QueueResult<Schedule> updateSchedule(Schedule schedule, const QStringList &allowedTypes);
+    QueueResult<bool> removeSchedule(qint64 id);
+    /// "Run now": queues the schedule's jobs with the windows of this instant (not a slot).
+    QueueResult<BulkOutcome> runSchedule(qint64 id);
+
 private:
     void changed();
 
+    /// `job` with this actor as its creator, unless it names one already.
+    NewJob stamped(const NewJob &job) const;
+
     JobStore &m_store;
+    QString m_actor;
     QueueEffects m_effects;
 };

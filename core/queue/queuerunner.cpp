@@ -36,6 +36,7 @@ QueueRunner::QueueRunner(RunnerConfig config, QObject *parent)
 {
     qRegisterMetaType<Job>();
     qRegisterMetaType<RunnerState>();
+    qRegisterMetaType<JobProgress>();
 }
 
 QueueRunner::~QueueRunner() = default;
@@ -51,12 +52,25 @@ void QueueRunner::start()
     m_pollTimer->setInterval(m_config.pollIntervalMs);
     connect(m_pollTimer, &QTimer::timeout, this, &QueueRunner::onPoll);
     m_pollTimer->start();
+    m_progressTimer = new QTimer(this);
+    m_progressTimer->setSingleShot(true);
+    m_progressTimer->setInterval(1000);
+    connect(m_progressTimer, &QTimer::timeout, this, &QueueRunner::storeProgress);
     m_reconnectTimer = new QTimer(this);
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &QueueRunner::tryNext);
     m_store = std::make_unique<JobStore>(m_config.database);
+    m_scheduler = std::make_unique<Scheduler>(*m_store, m_clock);
+    connect(m_scheduler.get(), &Scheduler::fired, this,
+            [this](const QString &name, qint64 slotMs, int added, int skipped) {
+                emit scheduleFired(name, slotMs, added, skipped);
+                if (added > 0)
+                    scheduleNext();
+            });
+    connect(m_scheduler.get(), &Scheduler::failed, this, &QueueRunner::scheduleFailed);
     // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
-    m_store->subscribeToChanges([this] {
+    m_changesPushed = m_store->subscribeToChanges([this] {
+        m_scheduler->check(true); // a schedule may have changed
         if (m_fetch)
             onPoll(); // a cancel from another instance
         else
@@ -68,6 +82,8 @@ void QueueRunner::start()
 
 void QueueRunner::wake()
 {
+    if (m_scheduler)
+        m_scheduler->check(true); // a schedule may have changed here
     scheduleNext();
 }
 
@@ -126,6 +142,7 @@ bool QueueRunner::ensureDatabase()
 void QueueRunner::databaseFault(const StoreError &error)
 {
     m_databaseUp = false;
+    m_scheduler->setActive(false); // again once the database is back and the lock is held
     m_store->database().close();
     if (m_lock)
         m_lock->connectionLost();
@@ -176,6 +193,7 @@ void QueueRunner::tryNext()
         }
         m_needRecovery = false;
     }
+    m_scheduler->setActive(true);
 
     const std::optional<bool> paused = m_store->isPaused(&error);
     if (!paused) {
@@ -216,10 +234,24 @@ void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBef
                          job.fetchType,      formatApiTime(job.fromMs), formatApiTime(job.toMs)};
     m_fetch = new DealerFetch(m_nam, request, m_config.retry, this);
     // Progress of the last page is news only with the job's end: jobFinished() carries it.
+    m_progress = JobProgress{};
+    m_progress.sinceMs = QDateTime::currentMSecsSinceEpoch();
     connect(m_fetch, &DealerFetch::progress, this,
             [this, id = job.id](int pages, qint64 records, bool morePages) {
-                if (morePages)
+                m_progress.pages = pages;
+                m_progress.fetched = records;
+                if (morePages) {
                     emit jobProgress(id, pages, records);
+                    noteProgress(false);
+                }
+            });
+    connect(m_fetch, &DealerFetch::phaseChanged, this,
+            [this](JobPhase phase, const QString &detail, qint64 untilMs) {
+                m_progress.phase = phase;
+                m_progress.detail = detail;
+                m_progress.sinceMs = QDateTime::currentMSecsSinceEpoch();
+                m_progress.untilMs = untilMs;
+                noteProgress(true);
             });
     connect(m_fetch, &DealerFetch::logLine, this, &QueueRunner::log);
     connect(m_fetch, &DealerFetch::finished, this, &QueueRunner::onFetchFinished);
@@ -253,7 +285,13 @@ void QueueRunner::onFetchFinished()
         followUp.claimFor = m_runnerId;
     StoreError error;
     std::optional<FinishOutcome> outcome;
+    m_progressTimer->stop();
     if (fetch->error() == ErrorCategory::None) {
+        m_progress.phase = JobPhase::Committing;
+        m_progress.detail.clear();
+        m_progress.sinceMs = QDateTime::currentMSecsSinceEpoch();
+        m_progress.untilMs = 0;
+        emit jobPhase(job.id, m_progress); // the commit of a big job takes a while
         JobResult result;
         result.pages = fetch->pages();
         const QVector<FetchedRecord> records = fetch->takeRecords();
@@ -291,10 +329,35 @@ void QueueRunner::onFetchFinished()
     scheduleNext();
 }
 
+void QueueRunner::noteProgress(bool phaseChanged)
+{
+    if (!m_current)
+        return;
+    if (phaseChanged)
+        emit jobPhase(m_current->id, m_progress);
+    if (!m_progressTimer->isActive())
+        m_progressTimer->start();
+}
+
+void QueueRunner::storeProgress()
+{
+    // At most once a second, and only for a job that runs that long: the REST API and other
+    // instances read it as the job's `progress`.
+    if (!m_current || !m_databaseUp || m_stopping)
+        return;
+    StoreError error;
+    if (!m_store->setProgress(m_current->id, m_runnerId, m_progress, &error))
+        log(QStringLiteral("could not record progress: %1").arg(error.message));
+}
+
 void QueueRunner::onPoll()
 {
     if (m_stopping)
         return;
+    // On SQLite this poll is how another instance's schedule change is seen; with PostgreSQL's
+    // NOTIFY it only looks for a wall clock that jumped (no database read).
+    if (m_databaseUp)
+        m_scheduler->check(!m_changesPushed);
     if (m_fetch && m_current) {
         if (!m_databaseUp)
             return; // the commit will find out and reconnect
@@ -339,6 +402,7 @@ void QueueRunner::stop()
         m_store->setRunnerHolder(QString(), &error);
         m_store->setRunnerSource(QString(), &error);
     }
+    m_scheduler.reset();
     m_lock.reset();
     m_store.reset();
     delete m_pollTimer;

@@ -3,6 +3,7 @@
 #include "config/databaseurl.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
+#include "queue/scheduler.h"
 #include "queue/threadrelay.h"
 #include "source/dealerclient.h"
 
@@ -76,9 +77,15 @@ signals:
     void stateChanged(RunnerState state, const QString &detail);
     void jobStarted(const Job &job);
     void jobProgress(qint64 jobId, int pages, qint64 records);
+    /// The running job's phase changed (waiting, downloading, retrying, committing).
+    void jobPhase(qint64 jobId, const JobProgress &progress);
     void jobFinished(const Job &job);
     /// Nothing is queued and nothing runs, in any process on this database.
     void queueEmpty();
+    /// A schedule's slot fired here (SPEC §6): `added` jobs queued, `skipped` already queued.
+    void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
+    /// A schedule could not fire (a database failure); it is tried again.
+    void scheduleFailed(const QString &message);
     void stopped();
 
 private:
@@ -96,11 +103,18 @@ private:
     void checkEmpty();
     void setState(RunnerState state, const QString &detail = {});
     void log(const QString &message);
+    /// The running job's progress changed: tells the owner, and stores it within a second.
+    void noteProgress(bool phaseChanged);
+    void storeProgress();
 
     RunnerConfig m_config;
     QString m_runnerId;
     std::unique_ptr<JobStore> m_store;
     std::unique_ptr<RunnerLock> m_lock;
+    SystemClock m_clock;
+    /// Fires the schedules while this instance holds the runner lock.
+    std::unique_ptr<Scheduler> m_scheduler;
+    bool m_changesPushed = false; ///< PostgreSQL NOTIFY tells of other instances' changes
     QNetworkAccessManager *m_nam = nullptr;
     QTimer *m_pollTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;
@@ -108,6 +122,8 @@ private:
     DealerFetch *m_fetch = nullptr;
     std::optional<Job> m_current;
     QVector<LogLine> m_log;
+    JobProgress m_progress;            ///< of the running job
+    QTimer *m_progressTimer = nullptr; ///< stores m_progress at most once a second
     RunnerState m_state = RunnerState::Starting;
     QString m_stateDetail;
     bool m_nextScheduled = false;

@@ -29,10 +29,22 @@ void ThreadRelay::flush()
     if (m_pending.isEmpty())
         return;
     m_sinceFlush.start();
+    {
+        const std::lock_guard<std::mutex> lock(m_mailbox->mutex);
+        m_mailbox->calls.append(std::move(m_pending));
+    }
+    m_pending.clear();
+    // One posted call per flush; the first to run takes every batch waiting (in order), the
+    // others find the mailbox empty.
     QMetaObject::invokeMethod(
         m_receiver,
-        [batch = std::exchange(m_pending, {})] {
-            for (const std::function<void()> &call : batch)
+        [mailbox = m_mailbox] {
+            QVector<std::function<void()>> calls;
+            {
+                const std::lock_guard<std::mutex> lock(mailbox->mutex);
+                calls.swap(mailbox->calls);
+            }
+            for (const std::function<void()> &call : calls)
                 call();
         },
         Qt::QueuedConnection);

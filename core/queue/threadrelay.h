@@ -5,6 +5,8 @@
 #include <QVector>
 
 #include <functional>
+#include <memory>
+#include <mutex>
 
 class QTimer;
 
@@ -38,9 +40,20 @@ public:
     }
 
 private:
+    /// Where flush() leaves batches for the receiver's thread to take. The hand-over goes
+    /// through this mutex rather than only through Qt's event queue, so that the calls' captured
+    /// data is visibly published to the receiver (ThreadSanitizer cannot see the ordering inside
+    /// an uninstrumented Qt). Shared with the posted calls: it outlives the relay.
+    struct Mailbox
+    {
+        std::mutex mutex;
+        QVector<std::function<void()>> calls;
+    };
+
     QObject *m_receiver;
     const int m_intervalMs;
     QTimer *m_timer;
     QElapsedTimer m_sinceFlush;
     QVector<std::function<void()>> m_pending;
+    const std::shared_ptr<Mailbox> m_mailbox = std::make_shared<Mailbox>();
 };

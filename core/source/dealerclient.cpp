@@ -211,6 +211,8 @@ void DealerFetch::requestPage(int page)
 
     m_body.clear();
     m_replyBytes = 0;
+    emit phaseChanged(JobPhase::Waiting, {},
+                      QDateTime::currentMSecsSinceEpoch() + m_policy.timeoutMs);
     m_reply = m_nam->get(request);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &DealerFetch::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &DealerFetch::onReadyRead);
@@ -221,6 +223,7 @@ void DealerFetch::onMetaData()
 {
     if (!m_reply)
         return;
+    emit phaseChanged(JobPhase::Downloading, {}, 0);
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
     if (status != 200 || !length.isValid())
@@ -488,6 +491,12 @@ void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const
         delay = std::min<qint64>(delay, m_policy.maxBackoffMs);
     }
     ++m_retries;
+    emit phaseChanged(JobPhase::Retrying,
+                      redact(QStringLiteral("retry %1 of %2 after %3")
+                                 .arg(m_retries)
+                                 .arg(m_policy.maxRetries)
+                                 .arg(what)),
+                      QDateTime::currentMSecsSinceEpoch() + delay);
     emit logLine(redact(QStringLiteral("page %1: %2, retry %3 of %4 in %5 s")
                             .arg(QString::number(m_page), what, QString::number(m_retries),
                                  QString::number(m_policy.maxRetries), seconds(delay))));

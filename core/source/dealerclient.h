@@ -78,6 +78,10 @@ signals:
     void progress(int pages, qint64 records, bool morePages);
     /// A line for the job's log, e.g. "page 3: HTTP 500, retry 1 of 4 in 0.5 s".
     void logLine(const QString &line);
+    /// What the fetch does now: waiting for an answer (until `untilMs`, when the request times
+    /// out if nothing comes), downloading, or retrying ("retry 1 of 4 after HTTP 500", the next
+    /// try at `untilMs`).
+    void phaseChanged(JobPhase phase, const QString &detail, qint64 untilMs);
     /// Emitted exactly once, never from inside start() or abort(): queued from those, and when
     /// a reply decides the outcome, as the last thing its handler does.
     void finished();

@@ -14,7 +14,9 @@ namespace JobRows {
 inline const QString JobColumns = QStringLiteral(
     "id, dealer_id, fetch_type, from_ms, to_ms, status, priority, position, created_ms, "
     "started_ms, finished_ms, attempts, pages, fetched, inserted, updated, unchanged, "
-    "error_message, error_category, cancel_requested, runner_id");
+    "error_message, error_category, cancel_requested, runner_id, created_by, requeued_ms, "
+    "progress_phase, progress_pages, "
+    "progress_fetched");
 
 inline const QString RunOrder = QStringLiteral("priority DESC, position ASC, id ASC");
 inline const QString FinishedStatuses = QStringLiteral("('completed','failed','cancelled')");
@@ -53,6 +55,15 @@ inline Job jobFromQuery(const QSqlQuery &q)
         errorCategoryFromString(q.value(18).toString()).value_or(ErrorCategory::None);
     job.cancelRequested = q.value(19).toInt() != 0;
     job.runnerId = q.value(20).toString();
+    job.createdBy = q.value(21).toString();
+    job.requeuedMs = q.value(22).toLongLong();
+    if (job.status == JobStatus::Running && !q.value(23).isNull()) {
+        JobProgress progress;
+        progress.phase = jobPhaseFromString(q.value(23).toString()).value_or(JobPhase::Waiting);
+        progress.pages = q.value(24).toInt();
+        progress.fetched = q.value(25).toLongLong();
+        job.progress = progress;
+    }
     return job;
 }
 

@@ -13,7 +13,7 @@
 
 namespace {
 
-/// How many dealers addJobs() handles per statement: 7 parameters a row stays far below
+/// How many dealers addJobs() handles per statement: 8 parameters a row stays far below
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 constexpr qsizetype BulkChunk = 500;
 
@@ -211,9 +211,10 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
     QStringList rows;
     rows.reserve(dealerIds.size());
     for (qsizetype i = 0; i < dealerIds.size(); ++i)
-        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0)");
+        rows << QStringLiteral("(?, ?, ?, ?, 'queued', ?, ?, ?, 0, ?)");
     const QString sql = QStringLiteral("INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, "
-                                       "status, priority, position, created_ms, attempts) "
+                                       "status, priority, position, created_ms, attempts, "
+                                       "created_by) "
                                        "VALUES %1 ON CONFLICT (dealer_id, fetch_type, from_ms, "
                                        "to_ms) WHERE status = 'queued' DO NOTHING "
                                        "RETURNING id, position")
@@ -228,6 +229,9 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
         q.prepare(sql);
     }
     const FinishOnExit finishQ(q);
+    // QueueOperations names its actor; a caller of the store itself may not.
+    const QString createdBy =
+        common.createdBy.isEmpty() ? QStringLiteral("unknown") : common.createdBy;
     int at = 0;
     for (qsizetype i = 0; i < dealerIds.size(); ++i) {
         q.bindValue(at++, dealerIds.at(i));
@@ -237,6 +241,7 @@ bool JobStore::insertJobs(const QStringList &dealerIds, const NewJob &common, in
         q.bindValue(at++, priority);
         q.bindValue(at++, firstPosition + i);
         q.bindValue(at++, now);
+        q.bindValue(at++, createdBy);
     }
     if (!exec(q, error, QStringLiteral("queueing jobs")))
         return false;
@@ -443,7 +448,8 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
                       QStringLiteral("job_id"), 0};
         return std::nullopt;
     }
-    NewJob same{current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false};
+    NewJob same{
+        current->dealerId, current->fetchType, current->fromMs, current->toMs, 0, false, {}};
     StoreError lookupError;
     const std::optional<Job> existing = findQueuedDuplicate(same, &lookupError);
     if (lookupError.isSet()) {
@@ -467,9 +473,10 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
     q.prepare(QStringLiteral(
         "UPDATE jobs SET status = 'queued', position = ?, finished_ms = NULL, "
         "cancel_requested = 0, runner_id = NULL, pages = NULL, fetched = NULL, inserted = NULL, "
-        "updated = NULL, unchanged = NULL, error_message = NULL, error_category = NULL "
-        "WHERE id = ?"));
+        "updated = NULL, unchanged = NULL, error_message = NULL, error_category = NULL, "
+        "requeued_ms = ? WHERE id = ?"));
     q.addBindValue(*back + 1);
+    q.addBindValue(nowMs());
     q.addBindValue(id);
     if (!exec(q, error, QStringLiteral("retrying job %1").arg(id)))
         return std::nullopt;
@@ -598,6 +605,15 @@ std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, Store
         q.addBindValue(bind);
     if (!exec(q, error, QStringLiteral("clearing finished jobs")))
         return std::nullopt;
+    // Their attempts go too, except those that ended today: the day's counters count them.
+    q.prepare(QStringLiteral("DELETE FROM job_attempts WHERE (finished_ms IS NULL OR finished_ms "
+                             "< ?) AND job_id IN (SELECT id FROM jobs WHERE %1)")
+                  .arg(where));
+    q.addBindValue(localDayBound(nowMs(), TimeBound::Start));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
+        return std::nullopt;
     q.prepare(QStringLiteral("DELETE FROM jobs WHERE %1").arg(where));
     for (const QVariant &bind : std::as_const(binds))
         q.addBindValue(bind);
@@ -706,15 +722,12 @@ std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreE
 std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
 {
     QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN finished_ms >= ? THEN 1 "
-                             "ELSE 0 END) FROM jobs GROUP BY status"));
-    q.addBindValue(localDayBound(now, TimeBound::Start));
+    q.prepare(QStringLiteral("SELECT status, COUNT(*) FROM jobs GROUP BY status"));
     if (!exec(q, error, QStringLiteral("counting jobs")))
         return std::nullopt;
     JobCounts counts;
     while (q.next()) {
         const qint64 n = q.value(1).toLongLong();
-        const qint64 today = q.value(2).toLongLong();
         switch (jobStatusFromString(q.value(0).toString()).value_or(JobStatus::Failed)) {
         case JobStatus::Queued:
             counts.queued = n;
@@ -724,18 +737,56 @@ std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
             break;
         case JobStatus::Completed:
             counts.completed = n;
-            counts.completedToday = today;
             break;
         case JobStatus::Failed:
             counts.failed = n;
-            counts.failedToday = today;
             break;
         case JobStatus::Cancelled:
             counts.cancelled = n;
             break;
         }
     }
+    // Today's: the attempts that ended today, so a failure stays counted when the job is
+    // retried, and the counters stay when the history is cleared (index job_attempts_finished).
+    q.prepare(QStringLiteral("SELECT outcome, COUNT(*) FROM job_attempts WHERE finished_ms >= ? "
+                             "GROUP BY outcome"));
+    q.addBindValue(localDayBound(now, TimeBound::Start));
+    if (!exec(q, error, QStringLiteral("counting today's jobs")))
+        return std::nullopt;
+    while (q.next()) {
+        if (q.value(0).toString() == QLatin1String("completed"))
+            counts.completedToday = q.value(1).toLongLong();
+        else if (q.value(0).toString() == QLatin1String("failed"))
+            counts.failedToday = q.value(1).toLongLong();
+    }
     return counts;
+}
+
+std::optional<QVector<JobAttempt>> JobStore::jobAttempts(qint64 id, StoreError *error)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT attempt, runner_id, started_ms, finished_ms, outcome, "
+                             "error_category, error_message, fetched FROM job_attempts WHERE "
+                             "job_id = ? ORDER BY attempt"));
+    q.addBindValue(id);
+    if (!exec(q, error, QStringLiteral("reading the attempts of job %1").arg(id)))
+        return std::nullopt;
+    QVector<JobAttempt> attempts;
+    while (q.next()) {
+        JobAttempt a;
+        a.attempt = q.value(0).toInt();
+        a.runnerId = q.value(1).toString();
+        a.startedMs = q.value(2).toLongLong();
+        a.finishedMs = q.value(3).toLongLong();
+        a.outcome = q.value(4).toString();
+        a.error.category =
+            errorCategoryFromString(q.value(5).toString()).value_or(ErrorCategory::None);
+        a.error.message = q.value(6).toString();
+        if (!q.value(7).isNull())
+            a.fetched = q.value(7).toLongLong();
+        attempts.push_back(a);
+    }
+    return attempts;
 }
 
 std::optional<QVector<LogLine>> JobStore::jobLogs(qint64 id, StoreError *error)

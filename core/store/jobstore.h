@@ -82,6 +82,8 @@ public:
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
     std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
+    /// Every attempt of job `id`, oldest first (kept across Retry).
+    std::optional<QVector<JobAttempt>> jobAttempts(qint64 id, StoreError *error);
     /// Calls `visit` for every job, oldest first, reading in chunks so that a large history
     /// never sits in memory at once. `visit` returns false to stop.
     bool forEachJob(const std::function<bool(const Job &)> &visit, StoreError *error);
@@ -110,12 +112,17 @@ public:
     /// interrupted after `maxAttempts`. Call only while holding the runner lock.
     std::optional<int> recoverInterrupted(int maxAttempts, StoreError *error);
     bool appendLog(qint64 jobId, const QString &message, StoreError *error);
+    /// Stores how far running job `jobId` of `runnerId` got (SPEC §1 `progress`).
+    bool setProgress(qint64 jobId, const QString &runnerId, const JobProgress &progress,
+                     StoreError *error);
     bool setRunnerHolder(const QString &holder, StoreError *error);
     /// The dealer API the jobs are fetched from, as operators see it (no secrets), by the
     /// instance that holds the runner lock; empty when none does.
     bool setRunnerSource(const QString &source, StoreError *error);
 
 private:
+    friend class ScheduleStore; // its statements share this connection's error bookkeeping
+
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);

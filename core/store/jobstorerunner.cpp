@@ -47,7 +47,8 @@ std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreEr
     QSqlQuery &q = m_db->prepared(
         QStringLiteral("UPDATE jobs SET status = 'running', attempts = attempts + 1, "
                        "started_ms = ?, finished_ms = NULL, runner_id = ?, "
-                       "cancel_requested = 0 WHERE status = 'queued' AND id = (SELECT id "
+                       "cancel_requested = 0, progress_phase = NULL, progress_pages = NULL, "
+                       "progress_fetched = NULL WHERE status = 'queued' AND id = (SELECT id "
                        "FROM jobs WHERE status = 'queued' ORDER BY %1 LIMIT 1%2) "
                        "RETURNING %3")
             .arg(RunOrder, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"),
@@ -62,7 +63,20 @@ std::optional<Job> JobStore::claimInTransaction(const QString &runnerId, StoreEr
             error->kind = StoreError::Kind::None;
         return std::nullopt;
     }
-    return jobFromQuery(q);
+    const Job claimed = jobFromQuery(q);
+    q.finish();
+    // Its attempt is kept from now on (the details' list; the day's counters once it ends).
+    QSqlQuery &attempt = m_db->prepared(
+        QStringLiteral("INSERT INTO job_attempts (job_id, attempt, runner_id, started_ms) "
+                       "VALUES (?, ?, ?, ?) ON CONFLICT (job_id, attempt) DO NOTHING"));
+    const FinishOnExit finishAttempt(attempt);
+    attempt.addBindValue(claimed.id);
+    attempt.addBindValue(claimed.attempts);
+    attempt.addBindValue(runnerId);
+    attempt.addBindValue(claimed.startedMs);
+    if (!exec(attempt, error, QStringLiteral("recording the attempt of job %1").arg(claimed.id)))
+        return std::nullopt;
+    return claimed;
 }
 
 std::optional<bool> JobStore::isCancelRequested(qint64 id, StoreError *error)
@@ -95,6 +109,22 @@ bool JobStore::insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *
 bool JobStore::appendLog(qint64 jobId, const QString &message, StoreError *error)
 {
     return insertLog(jobId, {{nowMs(), message}}, error);
+}
+
+bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgress &progress,
+                           StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("UPDATE jobs SET progress_phase = ?, progress_pages = ?, "
+                       "progress_fetched = ? WHERE id = ? AND status = 'running' AND "
+                       "runner_id = ?"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(jobPhaseName(progress.phase));
+    q.addBindValue(progress.pages);
+    q.addBindValue(progress.fetched);
+    q.addBindValue(jobId);
+    q.addBindValue(runnerId);
+    return exec(q, error, QStringLiteral("recording the progress of job %1").arg(jobId));
 }
 
 bool JobStore::setRunnerHolder(const QString &holder, StoreError *error)
@@ -157,7 +187,7 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     if (status == JobStatus::Queued) {
         // Going back to the queue: unless an identical job was queued meanwhile.
         StoreError lookupError;
-        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false};
+        const NewJob same{job.dealerId, job.fetchType, job.fromMs, job.toMs, 0, false, {}};
         if (const std::optional<Job> twin = findQueuedDuplicate(same, &lookupError)) {
             status = JobStatus::Cancelled;
             finalError = {QStringLiteral("interrupted; not queued again because job %1 covers "
@@ -185,7 +215,8 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         QStringLiteral(
             "UPDATE jobs SET status = ?, finished_ms = ?, pages = ?, fetched = ?, inserted = ?, "
             "updated = ?, unchanged = ?, error_message = ?, error_category = ?, "
-            "cancel_requested = 0 WHERE id = ? RETURNING %1")
+            "cancel_requested = 0, progress_phase = NULL, progress_pages = NULL, "
+            "progress_fetched = NULL WHERE id = ? RETURNING %1")
             .arg(JobColumns));
     const FinishOnExit finishQ(q);
     q.addBindValue(jobStatusName(status));
@@ -207,6 +238,28 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     q.finish();
     if (!insertLog(job.id, finalLog, error))
         return std::nullopt;
+    {
+        // How this attempt ended; one cut off and queued again was "interrupted".
+        QSqlQuery &attempt = m_db->prepared(QStringLiteral(
+            "UPDATE job_attempts SET finished_ms = ?, outcome = ?, error_category = ?, "
+            "error_message = ?, fetched = ? WHERE job_id = ? AND attempt = ?"));
+        const FinishOnExit finishAttempt(attempt);
+        attempt.addBindValue(nowMs());
+        attempt.addBindValue(status == JobStatus::Queued ? QStringLiteral("interrupted")
+                                                         : jobStatusName(status));
+        const JobError &attemptError =
+            status == JobStatus::Queued ? JobError{log.value(0).message, ErrorCategory::Interrupted}
+                                        : finalError;
+        attempt.addBindValue(attemptError.isNull()
+                                 ? QVariant()
+                                 : QVariant(errorCategoryName(attemptError.category)));
+        attempt.addBindValue(attemptError.isNull() ? QVariant() : QVariant(attemptError.message));
+        attempt.addBindValue(result ? QVariant(result->fetched) : QVariant());
+        attempt.addBindValue(job.id);
+        attempt.addBindValue(job.attempts);
+        if (!exec(attempt, error, QStringLiteral("recording the end of job %1").arg(job.id)))
+            return std::nullopt;
+    }
 
     std::optional<Job> next;
     if (followUp && !followUp->claimFor.isEmpty()) {

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <iterator>
+
 namespace {
 
 /// Sets *error from the failed `query` (see setQueryError()) and returns false.
@@ -71,6 +73,51 @@ QStringList version2(bool sqlite)
     };
 }
 
+QStringList version3(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        // Who queued each job (SPEC §8). Jobs queued before this version are "unknown".
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN created_by TEXT NOT NULL DEFAULT 'unknown'"),
+        // Schedules (SPEC §6). Dealer IDs one per line, fetch types comma-separated, both in
+        // the order given; times in ms since the epoch.
+        QStringLiteral("CREATE TABLE schedules (id %1, name TEXT NOT NULL UNIQUE, "
+                       "cron TEXT NOT NULL, timezone TEXT NOT NULL, dealer_ids TEXT NOT NULL, "
+                       "fetch_types TEXT NOT NULL, window_rule TEXT NOT NULL, "
+                       "fallback_days INTEGER NOT NULL, priority INTEGER NOT NULL, "
+                       "enabled INTEGER NOT NULL, catch_up TEXT NOT NULL, "
+                       "created_ms BIGINT NOT NULL, created_by TEXT NOT NULL, "
+                       "changed_ms BIGINT NOT NULL, enabled_since_ms BIGINT NOT NULL, "
+                       "last_fired_ms BIGINT, last_slot_ms BIGINT)")
+            .arg(serial),
+        // One row per slot fired: the primary key is the guard that a slot fires once across
+        // every instance and crash, since the row commits with the jobs the slot queued.
+        QStringLiteral("CREATE TABLE schedule_fires ("
+                       "schedule_id BIGINT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE, "
+                       "slot_ms BIGINT NOT NULL, fired_ms BIGINT NOT NULL, "
+                       "added INTEGER NOT NULL, skipped INTEGER NOT NULL, "
+                       "PRIMARY KEY (schedule_id, slot_ms))"),
+        // When a failed or cancelled job was queued again (Retry); the running job's progress
+        // (SPEC §1 `progress`), written by the runner as it goes.
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN requeued_ms BIGINT"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_phase TEXT"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_pages INTEGER"),
+        QStringLiteral("ALTER TABLE jobs ADD COLUMN progress_fetched BIGINT"),
+        // Every attempt of every job: its start, end, outcome (completed, failed, cancelled,
+        // interrupted) and error, kept across Retry. No foreign key: the day's counters count
+        // attempts, and survive clearing the jobs they belonged to.
+        QStringLiteral("CREATE TABLE job_attempts (job_id BIGINT NOT NULL, "
+                       "attempt INTEGER NOT NULL, runner_id TEXT, started_ms BIGINT NOT NULL, "
+                       "finished_ms BIGINT, outcome TEXT, error_category TEXT, "
+                       "error_message TEXT, fetched BIGINT, PRIMARY KEY (job_id, attempt))"),
+        QStringLiteral("CREATE INDEX job_attempts_finished ON job_attempts (finished_ms)"),
+        // since_last_success: the latest to_ms of a dealer's completed jobs of a type.
+        QStringLiteral("CREATE INDEX jobs_covered ON jobs (dealer_id, fetch_type, to_ms) "
+                       "WHERE status = 'completed'"),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -78,7 +125,10 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}};
+static_assert(std::size(Migrations) == NewestSchemaVersion &&
+                  Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
+              "NewestSchemaVersion is the last migration's version");
 
 /// The schema version of the database open on `db`: 0 when it holds no tables yet; nothing, with
 /// *error saying why, when it is not dealerq's, is damaged or is newer than this build.
@@ -145,9 +195,16 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
     }
     // Every table this version has must be there.
     QStringList missing;
-    for (const char *table : {"jobs", "records", "job_logs"}) {
-        if (!tables.contains(QLatin1String(table)) && (version >= 2 || qstrcmp(table, "job_logs")))
-            missing << QLatin1String(table);
+    struct Table
+    {
+        const char *name;
+        int since; ///< the schema version that added it
+    };
+    for (const Table table :
+         {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
+          Table{"schedule_fires", 3}, Table{"job_attempts", 3}}) {
+        if (version >= table.since && !tables.contains(QLatin1String(table.name)))
+            missing << QLatin1String(table.name);
     }
     if (!missing.isEmpty()) {
         if (error)

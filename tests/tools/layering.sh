@@ -3,8 +3,8 @@
 #   - ui/ includes no header of core/store/ and uses no Qt SQL;
 #   - core/ uses no widgets;
 #   - only core/api/ links Qt HttpServer;
-#   - the lower libraries include nothing from the ones above them (job < config < store,
-#     source < queue < api).
+#   - the lower libraries include nothing from the ones above them (job < config, schedule <
+#     store, source < queue < api); schedule is pure logic: no database, no network.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 failed=0
@@ -22,8 +22,10 @@ check() { # check DESCRIPTION PATTERN PATH...
 check "ui/ includes a store header" '#include "store/' ui
 check "ui/ uses Qt SQL" 'QSql' ui
 check "core/ uses widgets" '#include <(QWidget|QtWidgets|QDialog|QMainWindow)' core
-check "core/job includes a higher folder" '#include "(config|store|source|queue|api)/' core/job
-check "core/config includes a higher folder" '#include "(store|source|queue|api)/' core/config
+check "core/job includes a higher folder" '#include "(config|schedule|store|source|queue|api)/' core/job
+check "core/config includes a higher folder" '#include "(schedule|store|source|queue|api)/' core/config
+check "core/schedule includes a folder other than job" '#include "(config|store|source|queue|api)/' core/schedule
+check "core/schedule uses the database or the network" '#include <(QSql|QNetwork|QTcp|QUdp)' core/schedule
 check "core/store includes a higher folder" '#include "(source|queue|api)/' core/store
 check "core/source includes a higher folder" '#include "(store|queue|api)/' core/source
 check "core/queue includes the API" '#include "api/' core/queue

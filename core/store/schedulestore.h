@@ -1,0 +1,63 @@
+#pragma once
+
+#include "job/queuetypes.h"
+#include "schedule/schedule.h"
+
+#include <QVector>
+
+#include <optional>
+
+class JobStore;
+
+/// What a fire queued (SPEC §6): the jobs as a bulk add reports them, one per dealer and type.
+struct FireOutcome
+{
+    BulkOutcome jobs;
+    bool alreadyFired =
+        false; ///< another instance (or an earlier try) fired this slot: nothing done
+};
+
+/// The schedules (SPEC §6) on the JobStore's connection, for the calling thread. Every change
+/// is one transaction; a fire's record and the jobs it queues commit together, guarded by the
+/// primary key of `schedule_fires` (schedule, slot), so a slot is queued once however many
+/// instances try and whatever crashes in between. Fields are checked by validateSchedule()
+/// before they reach the store.
+class ScheduleStore final
+{
+public:
+    explicit ScheduleStore(JobStore &store);
+    Q_DISABLE_COPY_MOVE(ScheduleStore)
+
+    /// Every schedule, by name.
+    std::optional<QVector<Schedule>> schedules(StoreError *error);
+    /// NotFound when there is none.
+    std::optional<Schedule> schedule(qint64 id, StoreError *error);
+    std::optional<Schedule> scheduleNamed(const QString &name, StoreError *error);
+    /// Stores a new schedule created at `nowMs`; Conflict (field `name`) when the name is taken.
+    std::optional<Schedule> add(const Schedule &schedule, qint64 nowMs, StoreError *error);
+    /// Replaces the fields an operator sets; enabling it again restarts its catch-up from `nowMs`.
+    std::optional<Schedule> update(const Schedule &schedule, qint64 nowMs, StoreError *error);
+    /// Removes it and its fire records; the jobs it queued stay.
+    bool remove(qint64 id, StoreError *error);
+
+    /// Fires slot `slotMs` of schedule `id` at `nowMs`: queues its jobs (windows computed from the
+    /// slot's instant) and records the slot, in one transaction. When the slot was fired already,
+    /// does nothing and says so. A disabled or removed schedule: NotFound / Conflict.
+    std::optional<FireOutcome> fireSlot(qint64 id, qint64 slotMs, qint64 nowMs, StoreError *error);
+    /// "Run now": queues the jobs of a fire at `nowMs` (windows for that instant); not a slot.
+    std::optional<FireOutcome> runNow(qint64 id, qint64 nowMs, StoreError *error);
+    /// Marks the slots up to `slotMs` dealt with, without firing them (catch_up skip).
+    bool skipSlotsUpTo(qint64 id, qint64 slotMs, StoreError *error);
+    /// Changes whenever a schedule is added, changed, removed or fires: a cheap way for the
+    /// scheduler of another instance to notice (on SQLite, which has no NOTIFY).
+    std::optional<QString> signature(StoreError *error);
+
+private:
+    std::optional<FireOutcome> fire(const Schedule &schedule, qint64 fireMs,
+                                    std::optional<qint64> slotMs, qint64 nowMs, StoreError *error);
+    bool queueFire(const Schedule &schedule, qint64 fireMs, qint64 nowMs, BulkOutcome *outcome,
+                   StoreError *error);
+    std::optional<Schedule> readOne(const QString &where, const QVariant &value, StoreError *error);
+
+    JobStore &m_store;
+};
