@@ -2,6 +2,7 @@
 #include "apiwiring.h"
 #include "appsetup.h"
 #include "commandline.h"
+#include "config/apppaths.h"
 #include "job/actor.h"
 #include "job/jobrequest.h"
 #include "job/timeformat.h"
@@ -22,7 +23,6 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QHostInfo>
-#include <QStandardPaths>
 
 namespace {
 
@@ -32,11 +32,20 @@ void printProgress(const QString &line)
     std::fflush(stderr);
 }
 
+// What AppPaths moved from an older place, or left there, for the operator to know.
+void logMoves(const QStringList &lines)
+{
+    for (const QString &line : lines)
+        printError(line);
+}
+
 // Resolves the database and the source from the command line, the environment and the
 // settings; returns -1 when all is well, else the exit code.
 int resolveSetup(AppSetup *setup)
 {
     const CommandLine &cli = setup->cli;
+    if (cli.settingsFile.isEmpty() && qEnvironmentVariableIsEmpty("DEALERQ_SETTINGS"))
+        logMoves(AppPaths::moveLegacySettings());
     setup->settings = std::make_unique<Settings>(cli.settingsFile);
     const QStringList problems = setup->settings->problems();
     for (const QString &problem : problems)
@@ -54,10 +63,10 @@ int resolveSetup(AppSetup *setup)
         dbText = qEnvironmentVariable("DEALERQ_DB");
     if (dbText.isEmpty())
         dbText = setup->settings->databaseUrl();
-    if (dbText.isEmpty())
-        dbText = QStringLiteral("sqlite://") +
-                 QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                     .filePath(QStringLiteral("dealerq.db"));
+    if (dbText.isEmpty()) {
+        logMoves(AppPaths::moveLegacyDatabase());
+        dbText = QStringLiteral("sqlite://") + AppPaths::databaseFile();
+    }
     QString why;
     const std::optional<DatabaseUrl> database = DatabaseUrl::parse(dbText, &why);
     if (!database) {
@@ -357,7 +366,10 @@ int main(int argc, char *argv[])
     }
     std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
                                                    : std::make_unique<QCoreApplication>(argc, argv);
-    QCoreApplication::setOrganizationName(QStringLiteral("dealerq"));
+    if (window) // ties the window to the installed desktop entry (Wayland's app ID, say)
+        QGuiApplication::setDesktopFileName(QStringLiteral(DEALERQ_APP_ID));
+    // No organisation name: with both set, Qt's per-application folders were doubled
+    // (~/.config/dealerq/dealerq/); AppPaths names every file dealerq keeps.
     QCoreApplication::setApplicationName(QStringLiteral("dealerq"));
     QCoreApplication::setApplicationVersion(QStringLiteral(DEALERQ_VERSION));
 
@@ -405,5 +417,7 @@ int main(int argc, char *argv[])
         return runHeadless(setup);
     if (setup.cli.isOneShot())
         return ExitOk;
+    logMoves(
+        AppPaths::moveWindowState(setup.settings->filePath(), setup.settings->stateFilePath()));
     return runWindow(setup);
 }

@@ -19,14 +19,17 @@ all_targets=(fuzz_dealerids fuzz_timewindow fuzz_pagedecoder fuzz_apirequest fuz
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
-# clang 14 with libFuzzer's runtime (Debian: clang, libclang-rt-14-dev).
+# The release's clang with libFuzzer's runtime (Debian 12: clang 14, libclang-rt-14-dev;
+# Debian 13: clang 19, libclang-rt-19-dev).
 if ! command -v clang++ >/dev/null ||
     ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
-    echo "fuzz.sh: installing clang and libclang-rt-14-dev" >&2
+    clang_rt=libclang-rt-19-dev
+    [[ $(. /etc/os-release && echo "${VERSION_CODENAME:-}") == bookworm ]] && clang_rt=libclang-rt-14-dev
+    echo "fuzz.sh: installing clang and $clang_rt" >&2
     sudo=()
     ((EUID == 0)) || sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+    "${sudo[@]}" apt-get install -y -qq clang "$clang_rt" >/dev/null
 fi
 
 build=$root/build-fuzz

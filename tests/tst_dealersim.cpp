@@ -102,6 +102,7 @@ private slots:
     void servesLargeCountsFast();
     void badArgumentsExitWith2_data();
     void badArgumentsExitWith2();
+    void helpNamesTheProgram();
     void sigtermExitsWith0();
     void parsesFaultRules_data();
     void parsesFaultRules();
@@ -713,6 +714,17 @@ void TestDealerSim::badArgumentsExitWith2()
     QCOMPARE(err.count('\n'), 1);
     QVERIFY(err.startsWith("dealerq-sim: "));
     QVERIFY(process.readAllStandardOutput().isEmpty());
+}
+
+void TestDealerSim::helpNamesTheProgram()
+{
+    // Started by its full path, as the man page's build and an operator's script start it.
+    QProcess process;
+    process.start(QStringLiteral(DEALERQ_SIM_PATH), {QStringLiteral("--help")});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray out = process.readAllStandardOutput();
+    QVERIFY2(out.startsWith("Usage: dealerq-sim [options]\n"), out.left(80).constData());
 }
 
 void TestDealerSim::sigtermExitsWith0()

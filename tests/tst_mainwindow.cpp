@@ -1023,12 +1023,16 @@ void TestMainWindow::settingsDialogWritesAndSaysRestart()
     QSignalSpy refreshed(f.window.get(), &MainWindow::refreshFinished);
     QVERIFY(refreshed.wait(3500));
 
-    // Geometry and columns are kept in the settings file on close.
+    // Geometry and columns are kept on close in the state file, apart from the settings file
+    // that holds tokens.
     f.queuePanel()->view()->horizontalHeader()->resizeSection(JobTableModel::DealerColumn, 222);
     QVERIFY(f.window->close());
-    QSettings file(f.settings->filePath(), QSettings::IniFormat);
+    QSettings file(f.settings->stateFilePath(), QSettings::IniFormat);
     QVERIFY(file.contains(QStringLiteral("window/geometry")));
     QVERIFY(file.contains(QStringLiteral("window/queue_columns")));
+    QSettings settingsFile(f.settings->filePath(), QSettings::IniFormat);
+    QVERIFY(!settingsFile.contains(QStringLiteral("window/geometry")));
+    QVERIFY(settingsFile.contains(QStringLiteral("window/refresh_interval_s")));
     WindowContext context;
     context.queue = f.queue.get();
     context.settings = f.settings.get();

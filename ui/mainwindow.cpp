@@ -604,7 +604,7 @@ void MainWindow::restoreLayout()
 {
     if (!m_context.settings)
         return;
-    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    QSettings store(m_context.settings->stateFilePath(), QSettings::IniFormat);
     store.beginGroup(QStringLiteral("window"));
     restoreGeometry(store.value(QStringLiteral("geometry")).toByteArray());
     restoreState(store.value(QStringLiteral("state")).toByteArray());
@@ -623,7 +623,7 @@ void MainWindow::saveLayout()
 {
     if (!m_context.settings)
         return;
-    QSettings store(m_context.settings->filePath(), QSettings::IniFormat);
+    QSettings store(m_context.settings->stateFilePath(), QSettings::IniFormat);
     store.beginGroup(QStringLiteral("window"));
     store.setValue(QStringLiteral("geometry"), saveGeometry());
     store.setValue(QStringLiteral("state"), saveState());
@@ -637,5 +637,4 @@ void MainWindow::saveLayout()
                    m_schedules->view()->horizontalHeader()->saveState());
     store.endGroup();
     store.sync();
-    m_context.settings->sync(); // keeps the file owner-only: it holds tokens
 }

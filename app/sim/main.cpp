@@ -101,7 +101,11 @@ int main(int argc, char *argv[])
     if (!parser.parse(QCoreApplication::arguments()))
         badArguments(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        // Qt names the program as it was started (a path, say); the usage line names it.
+        QString help = parser.helpText();
+        help.replace(QStringLiteral("Usage: ") + QCoreApplication::arguments().constFirst(),
+                     QStringLiteral("Usage: dealerq-sim"));
+        std::fputs(qPrintable(help), stdout);
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())

@@ -17,13 +17,14 @@ struct ApiLimits
     int maxConnections = 256;
 };
 
-/// The one adapter over Qt's HTTP server module (Qt 6.4's QAbstractHttpServer): it carries
-/// ApiRequest/ApiResponse over HTTP/1.1 and guards every connection before Qt reads from it,
-/// because 6.4 buffers whole request heads and bodies without a limit. The guard answers
-/// itself, without reading the rest: a body over `maxBodyBytes` → 413; a head over
-/// `maxHeadBytes` → 431; a chunked body → 411 (a length must be declared); a malformed head
-/// → 400; a request not complete within `idleTimeoutMs` → 408; an idle connection is closed
-/// after `idleTimeoutMs`. Lives in, and must be used from, one thread.
+/// The one adapter over Qt's HTTP server module (QAbstractHttpServer as Qt 6.4 and 6.8 have it;
+/// the differences stay in apiserver.cpp): it carries ApiRequest/ApiResponse over HTTP/1.1 and
+/// guards every connection before Qt reads from it, because Qt buffers whole request heads and
+/// bodies without a limit. The guard answers itself, without reading the rest: a body over
+/// `maxBodyBytes` → 413; a head over `maxHeadBytes` → 431; a chunked body → 411 (a length must
+/// be declared); a malformed head → 400; a request not complete within `idleTimeoutMs` → 408;
+/// an idle connection is closed after `idleTimeoutMs`. Lives in, and must be used from, one
+/// thread.
 class ApiServer final
 {
     Q_DISABLE_COPY_MOVE(ApiServer)

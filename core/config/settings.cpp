@@ -1,12 +1,12 @@
 #include "config/settings.h"
 
+#include "config/apppaths.h"
 #include "job/validation.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
-#include <QStandardPaths>
 
 namespace {
 
@@ -97,13 +97,20 @@ Settings::~Settings() = default;
 
 QString Settings::defaultFilePath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-        .filePath(QStringLiteral("dealerq.ini"));
+    return AppPaths::settingsFile();
 }
 
 QString Settings::filePath() const
 {
     return m_settings->fileName();
+}
+
+QString Settings::stateFilePath() const
+{
+    const QFileInfo file(filePath());
+    if (file.absoluteFilePath() == QFileInfo(defaultFilePath()).absoluteFilePath())
+        return AppPaths::stateFile();
+    return file.dir().filePath(file.completeBaseName() + QStringLiteral(".state.ini"));
 }
 
 QVariant Settings::value(Key key) const

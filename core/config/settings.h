@@ -39,8 +39,14 @@ public:
     explicit Settings(const QString &filePath = {}, QObject *parent = nullptr);
     ~Settings() override;
 
+    /// `~/.config/dealerq/dealerq.ini` (AppPaths::settingsFile()).
     static QString defaultFilePath();
     QString filePath() const;
+    /// Where the window keeps its geometry and layout, apart from the settings (which hold
+    /// tokens): AppPaths::stateFile() beside the default settings file, otherwise
+    /// `NAME.state.ini` beside the settings file `NAME.ini`, so that a test's or another
+    /// profile's settings never share the user's window state.
+    QString stateFilePath() const;
 
     QString sourceUrl() const;
     QString sourceToken() const;

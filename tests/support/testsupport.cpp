@@ -35,6 +35,7 @@ QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &se
     env.insert(QStringLiteral("HOME"), dir);
     env.insert(QStringLiteral("XDG_DATA_HOME"), dir + QStringLiteral("/data"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), dir + QStringLiteral("/state"));
     for (const char *name : {"DEALERQ_DB", "DEALERQ_SOURCE_URL", "DEALERQ_SOURCE_TOKEN",
                              "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY"})
         env.remove(QString::fromLatin1(name));

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Proves SPEC §9's package promise on fresh Debian roots (as root, with network; slow: two
+# debootstraps and a build, 10-20 minutes):
+#   1. a fresh minbase root of RELEASE runs `bash scripts/package.sh` on a copy of this tree, which
+#      installs its own build dependencies and writes build/dealerq_<version>_<arch>.deb;
+#   2. another fresh minbase root installs it with `apt-get install ./dealerq_*.deb` (every
+#      runtime dependency pulled from the archive), then: the service's user exists though systemd
+#      is not running there, `dealerq --version` and `dealerq --headless --demo --drain --enqueue
+#      1,2` work from /usr/bin, desktop-file-validate, appstreamcli validate --no-net and
+#      systemd-analyze verify pass on the installed files, and the package removes cleanly.
+#   bash scripts/prove-install.sh [RELEASE] [--keep]    # RELEASE: bookworm (default) or trixie
+# Roots live in ${DEALERQ_PROVE_DIR:-/var/tmp/dealerq-prove}/RELEASE-{build,install}, removed at
+# the end unless --keep; debootstrap's downloads are kept in .../cache for the next run. Every
+# mount made is unmounted on exit, however it ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+release=bookworm
+keep=0
+for arg in "$@"; do
+    case $arg in
+    --keep) keep=1 ;;
+    bookworm | trixie) release=$arg ;;
+    *)
+        echo "prove-install: unknown argument \"$arg\" (RELEASE bookworm|trixie, --keep)" >&2
+        exit 2
+        ;;
+    esac
+done
+if [ "$(id -u)" -ne 0 ]; then
+    echo "prove-install: needs root (debootstrap, chroot, mounts)" >&2
+    exit 2
+fi
+command -v debootstrap >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+}
+
+# The mirror this machine uses (deb822 sources first, then a one-line list), else Debian's.
+mirror=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+[ -n "$mirror" ] || mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\/debian\)\/\? .*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+
+top=${DEALERQ_PROVE_DIR:-/var/tmp/dealerq-prove}
+build_root=$top/$release-build
+install_root=$top/$release-install
+mounts=()
+cleanup() {
+    local status=$?
+    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+        umount -R "${mounts[i]}" 2>/dev/null || umount -lR "${mounts[i]}" 2>/dev/null || true
+    done
+    if ((keep == 0)); then
+        rm -rf "$build_root" "$install_root"
+    fi
+    if ((status == 0)); then
+        echo "prove-install: $release: all proven" >&2
+    else
+        echo "prove-install: $release: FAILED (exit $status)" >&2
+    fi
+}
+trap cleanup EXIT
+
+fresh_root() { # fresh_root DIR: a new minbase root of $release, ready to chroot into
+    local dir=$1
+    rm -rf "$dir"
+    mkdir -p "$top/cache"
+    echo "prove-install: debootstrap $release into $dir from $mirror" >&2
+    debootstrap --variant=minbase --cache-dir="$top/cache" "$release" "$dir" "$mirror" >"$dir.log" 2>&1 || {
+        tail -n 20 "$dir.log" >&2
+        return 1
+    }
+    # Services are never started inside (postgresql and the like would try).
+    printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+    chmod +x "$dir/usr/sbin/policy-rc.d"
+    cp /etc/resolv.conf "$dir/etc/resolv.conf"
+    mount -t proc proc "$dir/proc"
+    mounts+=("$dir/proc")
+    mount --rbind /dev "$dir/dev"
+    mounts+=("$dir/dev")
+    mount --make-rslave "$dir/dev"
+    mount -t sysfs sys "$dir/sys"
+    mounts+=("$dir/sys")
+}
+in_root() { # in_root DIR COMMAND: runs bash -c COMMAND inside DIR as root, with a clean env
+    local dir=$1
+    shift
+    chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 bash -euo pipefail -c "$1"
+}
+
+# 1. Build the package where nothing is installed yet.
+fresh_root "$build_root"
+mkdir -p "$build_root/src"
+# This tree as it is (committed or not), without build output.
+tar --exclude='./build*' --exclude=./.git -cf - . | tar -xf - -C "$build_root/src"
+echo "prove-install: bash scripts/package.sh in the fresh $release root" >&2
+in_root "$build_root" 'cd /src && DEALERQ_JOBS=${DEALERQ_JOBS:-2} bash scripts/package.sh'
+deb=$(cd "$build_root/src/build" && ls dealerq_*.deb)
+[[ $deb =~ ^dealerq_[0-9][^_]*_[a-z0-9]+\.deb$ ]] || {
+    echo "prove-install: unexpected package name $deb" >&2
+    exit 1
+}
+
+# 2. Install it on another fresh root and use it.
+fresh_root "$install_root"
+cp "$build_root/src/build/$deb" "$install_root/root/"
+echo "prove-install: apt-get install ./$deb in a fresh $release root" >&2
+in_root "$install_root" "cd /root && apt-get update -qq && apt-get install -y -qq ./$deb >/dev/null"
+in_root "$install_root" '
+    test ! -d /run/systemd/system # systemd does not run here: the postinst must cope
+    getent passwd dealerq | grep -q ":/var/lib/dealerq:" || { echo "no user dealerq" >&2; exit 1; }
+    if command -v systemd-sysusers >/dev/null; then
+        echo "the user dealerq was made by systemd-sysusers from /usr/lib/sysusers.d/dealerq.conf"
+    else
+        echo "the user dealerq was made by useradd (systemd is not installed)"
+    fi
+    test "$(command -v dealerq)" = /usr/bin/dealerq
+    dealerq --version
+    cd /tmp && dealerq --headless --demo --drain --no-api --enqueue 1,2
+    test -s /root/.local/share/dealerq/dealerq.db
+    man -w dealerq >/dev/null 2>&1 || test -s /usr/share/man/man1/dealerq.1.gz
+    test -s /usr/share/bash-completion/completions/dealerq'
+echo "prove-install: validating the installed files" >&2
+in_root "$install_root" '
+    apt-get install -y -qq --no-install-recommends desktop-file-utils appstream systemd man-db >/dev/null
+    desktop-file-validate /usr/share/applications/io.github.dealerq.dealerq.desktop
+    appstreamcli validate --no-net /usr/share/metainfo/io.github.dealerq.dealerq.metainfo.xml
+    for unit in /lib/systemd/system/dealerq.service /usr/lib/systemd/system/dealerq.service; do
+        if [ -f "$unit" ]; then systemd-analyze verify "$unit"; found=1; fi
+    done
+    test "${found:-0}" = 1
+    echo "validated: desktop entry, metainfo, unit"'
+echo "prove-install: the postinst without systemd-sysusers (useradd)" >&2
+in_root "$install_root" '
+    userdel dealerq
+    mkdir -p /tmp/nosysusers && ln -sf /usr/bin/getent /usr/sbin/useradd /tmp/nosysusers/
+    PATH=/tmp/nosysusers /bin/sh /var/lib/dpkg/info/dealerq.postinst configure
+    getent passwd dealerq | grep -q ":/var/lib/dealerq:/usr/sbin/nologin$"
+    getent group dealerq >/dev/null
+    echo "the user dealerq was made by useradd"'
+echo "prove-install: removing the package" >&2
+in_root "$install_root" '
+    apt-get purge -y -qq dealerq >/dev/null
+    test ! -e /usr/bin/dealerq
+    ! dpkg -s dealerq >/dev/null 2>&1'
