@@ -57,6 +57,23 @@ std::unique_ptr<DealerSimServer> startDemoSimulator(AppSetup &setup, QString *er
     return sim;
 }
 
+std::optional<QStringList> commandLineDealerIds(const CommandLine &cli, QString *error)
+{
+    QStringList ids;
+    if (!cli.enqueue.isEmpty())
+        ids = cli.enqueue.split(QLatin1Char(','));
+    if (!cli.bulkFile.isEmpty()) {
+        QString why;
+        const QStringList fromFile = readIdsFromFile(cli.bulkFile, &why);
+        if (!why.isEmpty()) {
+            *error = why;
+            return std::nullopt;
+        }
+        ids += fromFile;
+    }
+    return ids;
+}
+
 QStringList readIdsFromFile(const QString &path, QString *error)
 {
     constexpr qint64 MaxBytes = 64LL * 1024 * 1024;

@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 /// Exit codes of SPEC §3.
 enum ExitCode
@@ -42,6 +43,9 @@ void printError(const QString &line);
 /// The dealer IDs of --bulk-file `path` (`-` = stdin), split on SPEC §3's separators; nothing,
 /// with *error set, when it cannot be read or is larger than 64 MiB.
 QStringList readIdsFromFile(const QString &path, QString *error);
+/// The dealer IDs the command line names: --enqueue's list, then --bulk-file's; nothing, with
+/// *error set, when the file cannot be read.
+std::optional<QStringList> commandLineDealerIds(const CommandLine &cli, QString *error);
 
 class DealerSimServer;
 /// Starts the built-in simulator on a free loopback port (demo mode) and points the setup's

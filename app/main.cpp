@@ -117,17 +117,13 @@ int queueFromCommandLine(AppSetup &setup, QueueOperations &queue)
 {
     const CommandLine &cli = setup.cli;
     JobRequest request;
-    if (!cli.enqueue.isEmpty())
-        request.dealerIds = cli.enqueue.split(QLatin1Char(','));
-    if (!cli.bulkFile.isEmpty()) {
-        QString why;
-        const QStringList ids = readIdsFromFile(cli.bulkFile, &why);
-        if (!why.isEmpty()) {
-            printError(why);
-            return ExitBadInput;
-        }
-        request.dealerIds += ids;
+    QString why;
+    const std::optional<QStringList> ids = commandLineDealerIds(cli, &why);
+    if (!ids) {
+        printError(why);
+        return ExitBadInput;
     }
+    request.dealerIds = *ids;
     request.fetchType = cli.fetchType.isEmpty() ? QStringLiteral("prospect") : cli.fetchType;
     request.from = cli.from;
     request.to = cli.to;

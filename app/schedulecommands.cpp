@@ -72,17 +72,13 @@ int addSchedule(const AppSetup &setup, QueueOperations &queue)
     schedule.name = cli.scheduleAdd;
     schedule.cron = cli.cron;
     schedule.timezone = cli.timezone.trimmed();
-    if (!cli.enqueue.isEmpty())
-        schedule.dealerIds = cli.enqueue.split(QLatin1Char(','));
-    if (!cli.bulkFile.isEmpty()) {
-        QString why;
-        const QStringList ids = readIdsFromFile(cli.bulkFile, &why);
-        if (!why.isEmpty()) {
-            printError(why);
-            return ExitBadInput;
-        }
-        schedule.dealerIds += ids;
+    QString why;
+    const std::optional<QStringList> ids = commandLineDealerIds(cli, &why);
+    if (!ids) {
+        printError(why);
+        return ExitBadInput;
     }
+    schedule.dealerIds = *ids;
     for (const QString &type : cli.fetchType.split(QLatin1Char(','), Qt::SkipEmptyParts))
         schedule.fetchTypes << type.trimmed();
     schedule.window = cli.window.trimmed();
