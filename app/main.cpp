@@ -1,3 +1,5 @@
+#include "alert/webhook.h"
+#include "alertwiring.h"
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
@@ -244,6 +246,7 @@ int runHeadless(AppSetup &setup)
     config.fetchTypes = setup.settings->fetchTypes();
     config.actor = Actor::commandLine();
     JobQueue queue(config);
+    const std::unique_ptr<AlertService> alerts = startAlerts(setup, queue);
 
     int ran = 0;
     int failed = 0;
@@ -313,6 +316,8 @@ int runHeadless(AppSetup &setup)
     }
     QCoreApplication::exec();
     queue.stop();
+    if (alerts)
+        alerts->finish(20000); // the last alerts of a --drain run are not lost at exit
     printProgress(QStringLiteral("%1 ran here in %2 s: %3 completed, %4 failed; %5 records "
                                  "fetched")
                       .arg(ran == 1 ? QStringLiteral("1 job") : QStringLiteral("%1 jobs").arg(ran))

@@ -1,5 +1,7 @@
 #include "runwindow.h"
 
+#include "alert/webhook.h"
+#include "alertwiring.h"
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
@@ -24,6 +26,7 @@ int runWindow(AppSetup &setup)
     config.runner = setup.runnerConfig();
     config.fetchTypes = setup.settings->fetchTypes();
     JobQueue queue(config);
+    const std::unique_ptr<AlertService> alerts = startAlerts(setup, queue);
     queue.start();
     // Without the API (its port taken by another window, say) the window still works.
     QString apiError;
@@ -47,5 +50,7 @@ int runWindow(AppSetup &setup)
     window.show();
     const int code = QApplication::exec();
     queue.stop(); // a running job is rolled back and re-queued
+    if (alerts)
+        alerts->finish(5000);
     return code;
 }

@@ -20,6 +20,8 @@
 #include <QJsonDocument>
 #include <QNetworkInterface>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -523,6 +525,20 @@ void TestApiProcess::metricsPassPromtool()
     QVERIFY(text.contains("dealerq_records_fetched_total 15\n"));
     QVERIFY(text.contains("dealerq_api_responses_total{code=\"404\"} 1\n"));
     QCOMPARE(client.request("GET", "/metrics", {}, {}, false).status, 401);
+
+    // The example alert rules (docs/prometheus/) name only metrics that dealerq serves: a rule
+    // on a misspelt metric would never fire.
+    QFile rules(QStringLiteral(DEALERQ_ALERT_RULES));
+    QVERIFY2(rules.open(QIODevice::ReadOnly), qPrintable(rules.fileName()));
+    const QString ruleText = QString::fromUtf8(rules.readAll());
+    QSet<QString> used;
+    const QRegularExpression metricName(QStringLiteral("\\b(dealerq_[a-z_]+)\\b"));
+    for (auto it = metricName.globalMatch(ruleText); it.hasNext();)
+        used.insert(it.next().captured(1));
+    QVERIFY2(used.size() >= 4, qPrintable(QStringList(used.values()).join(u',')));
+    for (const QString &name : std::as_const(used))
+        QVERIFY2(text.contains("\n# TYPE " + name.toLatin1() + ' '),
+                 qPrintable(name + QStringLiteral(" is used by the alert rules but not served")));
 
     const QString promtool = QStandardPaths::findExecutable("promtool");
     if (promtool.isEmpty())

@@ -62,7 +62,8 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("[fetch]\nmax_retries=lots\ntimeout_ms=-5\npage_size=999999999\ntypes=\n"
-               "[queue]\nmax_attempts=3\n[window]\nrefresh_interval_s=0x10\n");
+               "[queue]\nmax_attempts=3\n[window]\nrefresh_interval_s=0x10\n"
+               "[alerts]\nwebhook_url=ftp://hooks.example/x\nwebhook_secret=k\n");
     file.close();
     Settings settings(path);
     QCOMPARE(settings.maxRetries(), 4);
@@ -72,8 +73,12 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.maxAttempts(), 3); // the good value is still used
     const QStringList problems = settings.problems();
-    QCOMPARE(problems.size(), 5);
+    QCOMPARE(settings.alertsWebhookUrl(), QString()); // no webhook rather than a bad one
+    QCOMPARE(settings.alertsWebhookSecret(), QStringLiteral("k"));
+    QCOMPARE(problems.size(), 6);
     QVERIFY(problems.join("\n").contains("fetch/max_retries = \"lots\""));
+    QVERIFY(problems.join("\n").contains("alerts/webhook_url = \"ftp://hooks.example/x\" is not "
+                                         "usable (an http:// or https:// URL); using none"));
 }
 
 void TestSettings::environmentNamesTheFile()

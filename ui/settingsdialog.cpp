@@ -163,6 +163,10 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("REST API address");
     case Settings::Key::ApiToken:
         return tr("REST API token");
+    case Settings::Key::AlertsWebhookUrl:
+        return tr("alert webhook URL");
+    case Settings::Key::AlertsWebhookSecret:
+        return tr("alert webhook secret");
     }
     return {};
 }

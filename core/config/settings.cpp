@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
+#include <QUrl>
 
 namespace {
 
@@ -17,7 +18,18 @@ struct KeyInfo
     QVariant defaultValue;
     int min = 0;
     int max = 0; ///< for integers; 0/0 = not an integer
+    bool httpUrl = false; ///< an http:// or https:// URL with a host, or empty
 };
+
+bool isHttpUrl(const QString &text)
+{
+    if (text.isEmpty())
+        return true;
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    return url.isValid() && (scheme == QLatin1String("http") || scheme == QLatin1String("https")) &&
+           !url.host().isEmpty();
+}
 
 const QVector<KeyInfo> &keyTable()
 {
@@ -37,6 +49,8 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::RefreshIntervalS, "window/refresh_interval_s", 5, 1, 3600},
         {Settings::Key::ApiListen, "api/listen", QStringLiteral("127.0.0.1:8000")},
         {Settings::Key::ApiToken, "api/token", QString()},
+        {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, true},
+        {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
     };
     return table;
 }
@@ -77,6 +91,8 @@ bool convert(const KeyInfo &entry, const QVariant &raw, QVariant *out)
         raw.typeId() == QMetaType::QVariantMap)
         return false;
     *out = raw.toString();
+    if (entry.httpUrl && !isHttpUrl(out->toString().trimmed()))
+        return false;
     return true;
 }
 
@@ -137,9 +153,12 @@ QStringList Settings::problems() const
                                                                      "%1 to %2)")
                                                           .arg(entry.min)
                                                           .arg(entry.max)
-                                                    : QString(),
+                              : entry.httpUrl ? QStringLiteral(" (an http:// or https:// URL)")
+                                              : QString(),
                               entry.defaultValue.typeId() == QMetaType::QStringList
                                   ? entry.defaultValue.toStringList().join(QLatin1Char(','))
+                              : entry.defaultValue.toString().isEmpty()
+                                  ? QStringLiteral("none")
                                   : entry.defaultValue.toString());
         }
     }
@@ -229,4 +248,14 @@ QString Settings::apiListen() const
 QString Settings::apiToken() const
 {
     return value(Key::ApiToken).toString();
+}
+
+QString Settings::alertsWebhookUrl() const
+{
+    return value(Key::AlertsWebhookUrl).toString().trimmed();
+}
+
+QString Settings::alertsWebhookSecret() const
+{
+    return value(Key::AlertsWebhookSecret).toString();
 }

@@ -32,6 +32,8 @@ public:
         RefreshIntervalS,
         ApiListen,
         ApiToken,
+        AlertsWebhookUrl,
+        AlertsWebhookSecret,
     };
     Q_ENUM(Key)
 
@@ -62,6 +64,8 @@ public:
     int refreshIntervalS() const;
     QString apiListen() const;
     QString apiToken() const;
+    QString alertsWebhookUrl() const;
+    QString alertsWebhookSecret() const;
 
     /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
     void setValue(Key key, const QVariant &value);

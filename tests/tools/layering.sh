@@ -28,6 +28,7 @@ check "core/schedule includes a folder other than job" '#include "(config|store|
 check "core/schedule uses the database or the network" '#include <(QSql|QNetwork|QTcp|QUdp)' core/schedule
 check "core/store includes a higher folder" '#include "(source|queue|api)/' core/store
 check "core/source includes a higher folder" '#include "(store|queue|api)/' core/source
+check "core/alert includes a folder other than job" '#include "(config|schedule|store|source|queue|api)/' core/alert
 check "core/queue includes the API" '#include "api/' core/queue
 linking=$(grep -rln 'Qt6::HttpServer' --include=CMakeLists.txt core ui app | grep -v '^core/api/')
 [[ -z $linking ]] || breach "Qt HttpServer linked outside core/api: $linking"
