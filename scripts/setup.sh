@@ -21,7 +21,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libgl-dev libxlsxwriter-dev zlib1g-dev
     postgresql xvfb xauth fonts-dejavu-core curl
-    clang "${release_packages[@]}" prometheus openssl
+    clang "${release_packages[@]}" prometheus openssl dbus-daemon
     desktop-file-utils appstream bash-completion man-db
 )
 missing=()

@@ -32,7 +32,8 @@ struct Received
 class Receiver final : public QObject
 {
 public:
-    explicit Receiver(QList<int> statuses = {200}) : m_statuses(std::move(statuses))
+    explicit Receiver(QList<int> statuses = {200})
+        : m_statuses(std::move(statuses))
     {
         QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection())
@@ -42,8 +43,8 @@ public:
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     QUrl url(const QString &pathAndQuery) const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(
-            pathAndQuery));
+        return QUrl(
+            QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(pathAndQuery));
     }
     const QList<Received> &received() const { return m_received; }
     /// Extra header lines for every answer (e.g. a Location).
@@ -80,8 +81,8 @@ private:
             m_received << request;
             const int status = m_statuses.value(m_received.size() - 1, m_statuses.last());
             socket->write("HTTP/1.1 " + QByteArray::number(status) +
-                          " Whatever\r\nContent-Length: 0\r\nConnection: close\r\n" +
-                          extraHeaders + "\r\n");
+                          " Whatever\r\nContent-Length: 0\r\nConnection: close\r\n" + extraHeaders +
+                          "\r\n");
             socket->disconnectFromHost();
         });
     }
@@ -112,7 +113,8 @@ Job finishedJob(qint64 id, JobStatus status)
 QByteArray opensslHmac(const QByteArray &body, const QByteArray &key)
 {
     QProcess openssl;
-    openssl.start(QStringLiteral("openssl"), {"dgst", "-sha256", "-hmac", QString::fromLatin1(key)});
+    openssl.start(QStringLiteral("openssl"),
+                  {"dgst", "-sha256", "-hmac", QString::fromLatin1(key)});
     openssl.write(body);
     openssl.closeWriteChannel();
     if (!openssl.waitForFinished(10000) || openssl.exitCode() != 0)
@@ -300,8 +302,8 @@ void TestAlerts::webhookGivesUpAndLogsNoSecret()
     QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
     const quint16 port = closed.serverPort();
     closed.close();
-    WebhookSender nowhere(WebhookConfig{
-        QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(port)), {}, 5, 10, 2000});
+    WebhookSender nowhere(
+        WebhookConfig{QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(port)), {}, 5, 10, 2000});
     QSignalSpy tried(&nowhere, &WebhookSender::tried);
     QSignalSpy gaveUp2(&nowhere, &WebhookSender::gaveUp);
     nowhere.send("{}", QStringLiteral("job_failed"));
@@ -366,8 +368,7 @@ void TestAlerts::dealerqPostsFailuresAndDrain()
     QVERIFY(receiver.listen());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QByteArray settings = "[alerts]\nwebhook_url=" +
-                                receiver.url("/dealerq").toEncoded() +
+    const QByteArray settings = "[alerts]\nwebhook_url=" + receiver.url("/dealerq").toEncoded() +
                                 "\nwebhook_secret=hmac-key\n[fetch]\nmax_retries=0\n";
     QProcessEnvironment env = isolatedEnvironment(dir.path(), settings);
     env.insert(QStringLiteral("DEALERQ_SOURCE_TOKEN"), QString::fromLatin1(sourceToken));

@@ -2,6 +2,7 @@
 
 #include "addjobwidget.h"
 #include "bulkaddwidget.h"
+#include "desktopnotifier.h"
 #include "config/settings.h"
 #include "historypanel.h"
 #include "jobdetailsdialog.h"
@@ -186,6 +187,12 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
         });
         m_tray->show();
     }
+    // Failures and a drained queue reach the operator who is not looking at the window.
+    m_notifier = new DesktopNotifier(QDBusConnection::sessionBus(), this);
+    m_notifier->setTray(m_tray);
+    connect(queue, &JobQueue::jobFinished, m_notifier, &DesktopNotifier::jobFinished);
+    connect(queue, &JobQueue::queueEmpty, m_notifier, &DesktopNotifier::queueEmpty);
+    connect(m_notifier, &DesktopNotifier::failedJobsWanted, this, &MainWindow::showFailedJobs);
 
     resize(1280, 800);
     restoreLayout();
@@ -526,11 +533,18 @@ void MainWindow::onQueueEmpty()
 void MainWindow::notify(const QString &text, bool failures)
 {
     m_lastNotification = text;
-    if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(tr("dealerq: queue empty"), text, windowIcon(), 10000);
     showMessage(tr("Queue empty: %1.").arg(text),
                 failures ? MessageBar::Level::Warning : MessageBar::Level::Info);
     emit batchFinished(text);
+}
+
+void MainWindow::showFailedJobs()
+{
+    showNormal();
+    raise();
+    activateWindow();
+    m_lowerTabs->setCurrentWidget(m_history);
+    m_history->setFilter({JobStatus::Failed}, QString());
 }
 
 bool MainWindow::jobRunningHere() const

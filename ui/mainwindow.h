@@ -8,6 +8,7 @@
 
 class AddJobWidget;
 class BulkAddWidget;
+class DesktopNotifier;
 class HistoryPanel;
 class JobQueue;
 class QAction;
@@ -82,6 +83,8 @@ public slots:
     void pasteAndQueue();
     /// Brings the Schedules tab forward and puts the focus in its list.
     void showSchedules();
+    /// Raises the window with the history showing only failed jobs (a clicked notification).
+    void showFailedJobs();
 
 signals:
     /// A refresh is shown; `uiNanoseconds` is what it cost the UI thread.
@@ -128,6 +131,7 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_tableSplitter = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    DesktopNotifier *m_notifier = nullptr;
     QPointer<QMessageBox> m_closeQuestion;
     QString m_lastReadError;
     QString m_lastNotification;

@@ -34,8 +34,8 @@ private:
 /// What a desktop notification says: "3 jobs failed", or that the queue is empty.
 struct AlertNotice
 {
-    int failed = 0;          ///< failed jobs the notice covers (0: a drained queue alone)
-    bool drained = false;    ///< the queue ran empty in the period
+    int failed = 0;       ///< failed jobs the notice covers (0: a drained queue alone)
+    bool drained = false; ///< the queue ran empty in the period
     int drainedCompleted = 0;
     int drainedFailed = 0;
 };
@@ -46,7 +46,9 @@ struct AlertNotice
 class NoticeThrottle
 {
 public:
-    explicit NoticeThrottle(qint64 intervalMs = 10000) : m_intervalMs(intervalMs) {}
+    explicit NoticeThrottle(qint64 intervalMs = 10000)
+        : m_intervalMs(intervalMs)
+    {}
 
     /// A job failed at `nowMs`: the notice to show now, if one may be shown.
     std::optional<AlertNotice> jobFailed(qint64 nowMs);

@@ -25,9 +25,10 @@ int webhookRetryDelayMs(const WebhookConfig &config, int attempt)
 }
 
 WebhookSender::WebhookSender(WebhookConfig config, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_nam(new QNetworkAccessManager(this))
-{
-}
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_nam(new QNetworkAccessManager(this))
+{}
 
 WebhookSender::~WebhookSender() = default;
 
@@ -75,8 +76,8 @@ void WebhookSender::attempt(const QByteArray &body, const QString &event, int nu
             settle();
             return;
         }
-        const QString why = status > 0 ? QStringLiteral("HTTP %1").arg(status)
-                                       : reply->errorString();
+        const QString why =
+            status > 0 ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
         if (number < m_config.maxAttempts) {
             const int delay = webhookRetryDelayMs(m_config, number + 1);
             emit retryScheduled(event, number + 1, delay);
@@ -101,10 +102,10 @@ void WebhookSender::settle()
 }
 
 AlertService::AlertService(WebhookConfig config, QObject *parent)
-    : QObject(parent),
-      m_thread(new QThread(this)),
-      m_sender(new WebhookSender(std::move(config))),
-      m_logger([](const QString &line) { qWarning("%s", qUtf8Printable(line)); })
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_sender(new WebhookSender(std::move(config)))
+    , m_logger([](const QString &line) { qWarning("%s", qUtf8Printable(line)); })
 {
     m_thread->setObjectName(QStringLiteral("dealerq-alerts"));
     m_sender->moveToThread(m_thread);
