@@ -1,6 +1,7 @@
 #include "apiwiring.h"
 
 #include "api/apiservice.h"
+#include "api/apitls.h"
 #include "appsetup.h"
 #include "queue/jobqueue.h"
 
@@ -64,12 +65,38 @@ std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QSt
         return nullptr;
     }
 
+    // HTTPS when a certificate is named: on the command line, or else in the settings.
+    QString certFile = cli.apiTlsCert;
+    QString keyFile = cli.apiTlsKey;
+    QString tlsSource = QStringLiteral("--api-tls-cert/--api-tls-key");
+    if (certFile.isEmpty() && keyFile.isEmpty()) {
+        certFile = setup.settings->apiTlsCert();
+        keyFile = setup.settings->apiTlsKey();
+        tlsSource = QStringLiteral("settings api/tls_cert and api/tls_key in %1")
+                        .arg(setup.settings->filePath());
+    }
+    std::optional<QSslConfiguration> tls;
+    if (certFile.isEmpty() != keyFile.isEmpty()) {
+        *error = QStringLiteral("%1: a TLS certificate needs its key and a key its certificate; "
+                                "set both")
+                     .arg(tlsSource);
+        return nullptr;
+    }
+    if (!certFile.isEmpty()) {
+        tls = loadApiTls(certFile, keyFile, &why);
+        if (!tls) {
+            *error = why;
+            return nullptr;
+        }
+    }
+
     ApiService::Options options;
     options.database = setup.database;
     options.fetchTypes = setup.settings->fetchTypes();
     options.address = QHostAddress(host);
     options.port = port;
     options.token = token;
+    options.tls = tls;
     auto api = std::make_unique<ApiService>();
     if (!api->start(options, &why)) {
         *error = QStringLiteral("cannot start the REST API on %1: %2").arg(listen, why);
@@ -93,9 +120,10 @@ std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QSt
     if (generated)
         std::fprintf(stderr, "REST API token generated and stored in %s (api/token)\n",
                      qUtf8Printable(setup.settings->filePath()));
-    if (api->isExposed())
+    if (api->isExposed() && !tls)
         std::fprintf(stderr, "REST API is reachable from other machines (--api-allow-remote); "
-                             "its token is the only protection and travels unencrypted\n");
+                             "its token is the only protection and travels unencrypted (serve "
+                             "it over HTTPS with --api-tls-cert and --api-tls-key)\n");
     if (token.size() < 16)
         std::fprintf(stderr, "REST API token is shorter than 16 characters: easy to guess\n");
     std::fflush(stderr);

@@ -111,6 +111,13 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     const QCommandLineOption apiToken(QStringLiteral("api-token"),
                                       QStringLiteral("REST API token (env DEALERQ_API_TOKEN)."),
                                       QStringLiteral("TOKEN"));
+    const QCommandLineOption apiTlsCert(QStringLiteral("api-tls-cert"),
+                                        QStringLiteral("Serve the REST API over HTTPS only, with "
+                                                       "this PEM certificate (and --api-tls-key)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption apiTlsKey(QStringLiteral("api-tls-key"),
+                                       QStringLiteral("The PEM private key of --api-tls-cert."),
+                                       QStringLiteral("FILE"));
     const QCommandLineOption noApi(QStringLiteral("no-api"),
                                    QStringLiteral("Do not start the REST API."));
     const QCommandLineOption settings(QStringLiteral("settings"),
@@ -185,6 +192,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                        apiListen,
                        apiAllowRemote,
                        apiToken,
+                       apiTlsCert,
+                       apiTlsKey,
                        noApi,
                        settings,
                        scheduleAdd,
@@ -214,11 +223,31 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
         *out = line;
         return true;
     }
-    const std::initializer_list<const QCommandLineOption *> valued{
-        &db,           &source,      &enqueue,        &bulkFile,        &type,          &from,
-        &to,           &priority,    &exportCsv,      &exportXlsx,      &apiListen,     &apiToken,
-        &settings,     &scheduleAdd, &cron,           &window,          &timezone,      &catchUp,
-        &fallbackDays, &scheduleRun, &scheduleEnable, &scheduleDisable, &scheduleRemove};
+    const std::initializer_list<const QCommandLineOption *> valued{&db,
+                                                                   &source,
+                                                                   &enqueue,
+                                                                   &bulkFile,
+                                                                   &type,
+                                                                   &from,
+                                                                   &to,
+                                                                   &priority,
+                                                                   &exportCsv,
+                                                                   &exportXlsx,
+                                                                   &apiListen,
+                                                                   &apiToken,
+                                                                   &settings,
+                                                                   &scheduleAdd,
+                                                                   &cron,
+                                                                   &window,
+                                                                   &timezone,
+                                                                   &catchUp,
+                                                                   &fallbackDays,
+                                                                   &scheduleRun,
+                                                                   &scheduleEnable,
+                                                                   &scheduleDisable,
+                                                                   &scheduleRemove,
+                                                                   &apiTlsCert,
+                                                                   &apiTlsKey};
     for (const QCommandLineOption *option : valued) {
         if (parser.values(*option).size() > 1)
             *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
@@ -250,6 +279,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.apiListen = parser.value(apiListen);
     line.apiAllowRemote = parser.isSet(apiAllowRemote);
     line.apiToken = parser.value(apiToken);
+    line.apiTlsCert = parser.value(apiTlsCert);
+    line.apiTlsKey = parser.value(apiTlsKey);
     line.noApi = parser.isSet(noApi);
     line.settingsFile = parser.value(settings);
     line.scheduleAdd = parser.value(scheduleAdd);
@@ -340,6 +371,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
         *errors << QStringLiteral("--demo and --source contradict each other; give one");
     if (line.noApi && (parser.isSet(apiListen) || line.apiAllowRemote))
         *errors << QStringLiteral("--no-api contradicts --api-listen/--api-allow-remote");
+    if (line.noApi && (parser.isSet(apiTlsCert) || parser.isSet(apiTlsKey)))
+        *errors << QStringLiteral("--no-api contradicts --api-tls-cert/--api-tls-key");
+    if (parser.isSet(apiTlsCert) != parser.isSet(apiTlsKey))
+        *errors << QStringLiteral("--api-tls-cert and --api-tls-key go together; give both");
     if (!line.apiListen.isEmpty()) {
         QString host;
         quint16 port = 0;

@@ -24,6 +24,8 @@ struct CommandLine
     QString apiListen;
     bool apiAllowRemote = false;
     QString apiToken;
+    QString apiTlsCert; ///< PEM certificate file: serve the API over HTTPS (with apiTlsKey)
+    QString apiTlsKey;
     bool noApi = false;
     QString settingsFile;
     // Schedules (SPEC §6): at most one operation per run.

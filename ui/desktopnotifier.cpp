@@ -16,10 +16,10 @@ const QString Interface = QStringLiteral("org.freedesktop.Notifications");
 } // namespace
 
 DesktopNotifier::DesktopNotifier(QDBusConnection bus, QObject *parent)
-    : QObject(parent),
-      m_bus(std::move(bus)),
-      m_now([] { return QDateTime::currentMSecsSinceEpoch(); }),
-      m_timer(new QTimer(this))
+    : QObject(parent)
+    , m_bus(std::move(bus))
+    , m_now([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_timer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &DesktopNotifier::showDue);
@@ -102,28 +102,27 @@ void DesktopNotifier::show(const AlertNotice &notice)
         showThroughTray(summary, body);
         return;
     }
-    QDBusMessage call = QDBusMessage::createMethodCall(Service, Path, Interface,
-                                                       QStringLiteral("Notify"));
+    QDBusMessage call =
+        QDBusMessage::createMethodCall(Service, Path, Interface, QStringLiteral("Notify"));
     const QStringList actions{QStringLiteral("default"), tr("Show failed jobs")};
-    QVariantMap hints{{QStringLiteral("desktop-entry"), QStringLiteral(DEALERQ_APP_ID)},
-                      {QStringLiteral("urgency"),
-                       QVariant::fromValue(uchar(notice.failed > 0 ? 1 : 0))}};
+    QVariantMap hints{
+        {QStringLiteral("desktop-entry"), QStringLiteral(DEALERQ_APP_ID)},
+        {QStringLiteral("urgency"), QVariant::fromValue(uchar(notice.failed > 0 ? 1 : 0))}};
     call << QStringLiteral("dealerq") << m_lastId << QStringLiteral(DEALERQ_APP_ID) << summary
-         << body
-         << (notice.failed > 0 || notice.drainedFailed > 0 ? actions : QStringList()) << hints << int(-1);
+         << body << (notice.failed > 0 || notice.drainedFailed > 0 ? actions : QStringList())
+         << hints << int(-1);
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call, 5000), this);
-    connect(watcher, &QDBusPendingCallWatcher::finished, this,
-            [this, watcher, summary, body] {
-                watcher->deleteLater();
-                const QDBusPendingReply<uint> reply = *watcher;
-                if (reply.isError()) {
-                    // No notification server (or a broken one): the tray, if there is one.
-                    showThroughTray(summary, body);
-                    return;
-                }
-                m_lastId = reply.value();
-                emit shown(summary, body, Route::DBus);
-            });
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher, summary, body] {
+        watcher->deleteLater();
+        const QDBusPendingReply<uint> reply = *watcher;
+        if (reply.isError()) {
+            // No notification server (or a broken one): the tray, if there is one.
+            showThroughTray(summary, body);
+            return;
+        }
+        m_lastId = reply.value();
+        emit shown(summary, body, Route::DBus);
+    });
 }
 
 void DesktopNotifier::showThroughTray(const QString &summary, const QString &body)

@@ -163,6 +163,10 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("REST API address");
     case Settings::Key::ApiToken:
         return tr("REST API token");
+    case Settings::Key::ApiTlsCert:
+        return tr("REST API TLS certificate");
+    case Settings::Key::ApiTlsKey:
+        return tr("REST API TLS key");
     case Settings::Key::AlertsWebhookUrl:
         return tr("alert webhook URL");
     case Settings::Key::AlertsWebhookSecret:

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -158,6 +159,11 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
         connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
         connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+            // Over TLS the answer is out only once its encrypted bytes are.
+            connect(ssl, &QSslSocket::encryptedBytesWritten, this,
+                    &ConnectionGuard::onBytesWritten);
+        }
         connect(socket, &QTcpSocket::disconnected, this, [this] {
             if (m_refusing)
                 m_socket->deleteLater();
@@ -392,7 +398,7 @@ private:
         } else {
             // Idle, or the client stopped reading its answer. deleteLater as well: after a
             // parse error Qt's server has dropped its own connections to the socket.
-            if (m_socket->bytesToWrite() > 0)
+            if (unsent() > 0)
                 m_socket->abort();
             else
                 m_socket->disconnectFromHost();
@@ -411,11 +417,28 @@ private:
     // Once the answer is out, send FIN but keep reading (and dropping) for a while: closing
     // with unread input would make the kernel reset the connection, and a reset can reach the
     // client before it has read the answer.
+    // Bytes not yet handed to the kernel: over TLS, also those encrypted but not yet written.
+    qint64 unsent() const
+    {
+        qint64 pending = m_socket->bytesToWrite();
+        if (const auto *ssl = qobject_cast<const QSslSocket *>(m_socket))
+            pending += ssl->encryptedBytesToWrite();
+        return pending;
+    }
+
     void halfCloseWhenSent()
     {
-        if (m_halfClosed || m_socket->bytesToWrite() > 0)
+        if (m_halfClosed || unsent() > 0)
             return;
         m_halfClosed = true;
+        if (qobject_cast<QSslSocket *>(m_socket)) {
+            // TLS cannot be half-closed under its feet (its next record would meet a closed
+            // socket): end the session properly, once the answer is out. What the client sends
+            // meanwhile has been drained.
+            QMetaObject::invokeMethod(m_socket, &QTcpSocket::disconnectFromHost,
+                                      Qt::QueuedConnection);
+            return;
+        }
 #ifdef Q_OS_UNIX
         if (m_socket->socketDescriptor() >= 0)
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
@@ -445,19 +468,37 @@ class ApiServer::TcpServer final : public QTcpServer
 {
 public:
     TcpServer(const Limits &limits, std::function<void(int)> refused,
-              std::shared_ptr<Connections> connections)
+              std::shared_ptr<Connections> connections, std::optional<QSslConfiguration> tls)
         : m_limits(limits)
         , m_refused(std::move(refused))
         , m_connections(std::move(connections))
+        , m_tls(std::move(tls))
     {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *socket = new QTcpSocket(this);
+        QTcpSocket *socket = nullptr;
+        if (m_tls) {
+            // Encrypted before anyone reads: the guard and Qt's server see only plain text,
+            // the guard's limits and timeout included (a handshake that stalls is idle).
+            auto *ssl = new QSslSocket(this);
+            ssl->setSslConfiguration(*m_tls);
+            socket = ssl;
+        } else {
+            socket = new QTcpSocket(this);
+        }
         if (!socket->setSocketDescriptor(descriptor)) {
             delete socket;
             return;
+        }
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+            // A client that fails the handshake (plain HTTP, a bad protocol) is dropped.
+            connect(ssl, &QSslSocket::errorOccurred, ssl, [ssl] {
+                if (!ssl->isEncrypted())
+                    ssl->abort();
+            });
+            ssl->startServerEncryption();
         }
         const bool full = m_connections->open >= m_limits.maxConnections;
         auto *guard = new ConnectionGuard(socket, m_limits, m_refused, m_connections);
@@ -473,6 +514,7 @@ private:
     const Limits m_limits;
     std::function<void(int)> m_refused;
     std::shared_ptr<Connections> m_connections;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 /// Qt's server, reduced to parsing: every request goes to the handler.
@@ -589,7 +631,7 @@ ApiServer::~ApiServer() = default;
 
 bool ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto tcp = std::make_unique<TcpServer>(m_limits, m_refused, m_frontend->connections());
+    auto tcp = std::make_unique<TcpServer>(m_limits, m_refused, m_frontend->connections(), m_tls);
     if (!tcp->listen(address, port)) {
         if (error)
             *error = tcp->errorString();
@@ -598,6 +640,11 @@ bool ApiServer::listen(const QHostAddress &address, quint16 port, QString *error
     m_tcp = tcp.release();
     m_frontend->bind(m_tcp); // takes ownership (6.8: and says true, as it listens)
     return true;
+}
+
+void ApiServer::setTlsConfiguration(const QSslConfiguration &tls)
+{
+    m_tls = tls;
 }
 
 QHostAddress ApiServer::address() const

@@ -6,6 +6,9 @@
 #include <memory>
 
 #include <QHostAddress>
+#include <QSslConfiguration>
+
+#include <optional>
 
 /// What one HTTP connection may send (see ApiServer).
 struct ApiLimits
@@ -23,8 +26,10 @@ struct ApiLimits
 /// bodies without a limit. The guard answers itself, without reading the rest: a body over
 /// `maxBodyBytes` → 413; a head over `maxHeadBytes` → 431; a chunked body → 411 (a length must
 /// be declared); a malformed head → 400; a request not complete within `idleTimeoutMs` → 408;
-/// an idle connection is closed after `idleTimeoutMs`. Lives in, and must be used from, one
-/// thread.
+/// an idle connection is closed after `idleTimeoutMs`. With a TLS configuration every accepted
+/// socket is encrypted before the guard sees it, so the same limits hold over HTTPS (and a TLS
+/// handshake that never ends is closed like any idle connection). Lives in, and must be used
+/// from, one thread.
 class ApiServer final
 {
     Q_DISABLE_COPY_MOVE(ApiServer)
@@ -37,6 +42,9 @@ public:
     explicit ApiServer(Handler handler, Limits limits = {}, std::function<void(int)> refused = {});
     ~ApiServer();
 
+    /// Serves HTTPS only, with `tls` (see loadApiTls()); call before listen().
+    void setTlsConfiguration(const QSslConfiguration &tls);
+    bool isEncrypted() const { return m_tls.has_value(); }
     /// Listens on `address` only (port 0: any free one). False with a reason.
     bool listen(const QHostAddress &address, quint16 port, QString *error);
     QHostAddress address() const;
@@ -49,4 +57,5 @@ private:
     TcpServer *m_tcp = nullptr; ///< owned by m_frontend once listening
     Limits m_limits;
     std::function<void(int)> m_refused;
+    std::optional<QSslConfiguration> m_tls;
 };

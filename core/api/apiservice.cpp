@@ -62,6 +62,8 @@ bool ApiService::start(const Options &options, QString *error)
         m_context,
         [&] {
             m_worker = std::make_unique<Worker>(options, this);
+            if (options.tls)
+                m_worker->server.setTlsConfiguration(*options.tls);
             listening = m_worker->server.listen(options.address, options.port, &why);
             if (listening) {
                 m_address = m_worker->server.address();
@@ -71,6 +73,7 @@ bool ApiService::start(const Options &options, QString *error)
             }
         },
         Qt::BlockingQueuedConnection);
+    m_encrypted = options.tls.has_value();
     if (!listening) {
         stop();
         if (error)
@@ -95,7 +98,7 @@ void ApiService::stop()
 QUrl ApiService::baseUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_encrypted ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(m_address.toString());
     url.setPort(m_port);
     return url;

@@ -32,6 +32,7 @@ public:
         quint16 port = 8000; ///< 0: any free port
         QByteArray token;
         ApiServer::Limits limits;
+        std::optional<QSslConfiguration> tls; ///< HTTPS only, when set (loadApiTls())
     };
 
     explicit ApiService(QObject *parent = nullptr);
@@ -45,7 +46,7 @@ public:
 
     QHostAddress address() const { return m_address; }
     quint16 port() const { return m_port; }
-    /// `http://HOST:PORT`.
+    /// `http://HOST:PORT`, or `https://…` with TLS.
     QUrl baseUrl() const;
     /// True when it listens beyond this machine (not on a loopback address).
     bool isExposed() const;
@@ -82,4 +83,5 @@ private:
     QByteArray m_token;
     QHostAddress m_address;
     quint16 m_port = 0;
+    bool m_encrypted = false;
 };

@@ -49,6 +49,8 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::RefreshIntervalS, "window/refresh_interval_s", 5, 1, 3600},
         {Settings::Key::ApiListen, "api/listen", QStringLiteral("127.0.0.1:8000")},
         {Settings::Key::ApiToken, "api/token", QString()},
+        {Settings::Key::ApiTlsCert, "api/tls_cert", QString()},
+        {Settings::Key::ApiTlsKey, "api/tls_key", QString()},
         {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, true},
         {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
     };
@@ -248,6 +250,16 @@ QString Settings::apiListen() const
 QString Settings::apiToken() const
 {
     return value(Key::ApiToken).toString();
+}
+
+QString Settings::apiTlsCert() const
+{
+    return value(Key::ApiTlsCert).toString().trimmed();
+}
+
+QString Settings::apiTlsKey() const
+{
+    return value(Key::ApiTlsKey).toString().trimmed();
 }
 
 QString Settings::alertsWebhookUrl() const

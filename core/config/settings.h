@@ -32,6 +32,8 @@ public:
         RefreshIntervalS,
         ApiListen,
         ApiToken,
+        ApiTlsCert,
+        ApiTlsKey,
         AlertsWebhookUrl,
         AlertsWebhookSecret,
     };
@@ -64,6 +66,8 @@ public:
     int refreshIntervalS() const;
     QString apiListen() const;
     QString apiToken() const;
+    QString apiTlsCert() const;
+    QString apiTlsKey() const;
     QString alertsWebhookUrl() const;
     QString alertsWebhookSecret() const;
 
