@@ -514,10 +514,12 @@ void MainWindow::onQueueEmpty()
 {
     if (m_batchCompleted + m_batchFailed + m_batchCancelled == 0)
         return;
-    QString text = tr("%1 done").arg(JobFormat::counted(m_batchCompleted, QStringLiteral("job"))) +
-                   tr(", %1 failed").arg(m_batchFailed);
-    if (m_batchCancelled > 0)
-        text += tr(", %1 cancelled").arg(m_batchCancelled);
+    const QString text =
+        m_batchCancelled > 0
+            ? tr("%Ln job(s) done, %1 failed, %2 cancelled", nullptr, m_batchCompleted)
+                  .arg(JobFormat::count(m_batchFailed), JobFormat::count(m_batchCancelled))
+            : tr("%Ln job(s) done, %1 failed", nullptr, m_batchCompleted)
+                  .arg(JobFormat::count(m_batchFailed));
     const bool failures = m_batchFailed > 0;
     m_batchCompleted = m_batchFailed = m_batchCancelled = 0;
     notify(text, failures);
