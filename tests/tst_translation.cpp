@@ -18,6 +18,7 @@
 
 #include <QApplication>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -108,6 +109,10 @@ private slots:
         auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("lowerTabs"));
         QCOMPARE(tabs->tabText(0), QStringLiteral("Verlauf"));
         QCOMPARE(tabs->tabText(1), QStringLiteral("Zeitpläne"));
+        QVERIFY2(m_window->findChild<QLabel *>(QStringLiteral("whereLabel"))
+                     ->toolTip()
+                     .startsWith(QStringLiteral("Datenbank: ")),
+                 "the database and source line is not German");
 
         // Plural forms: one Auftrag, two Aufträge; numbers as German writes them.
         QCOMPARE(queueButtonAfterPasting(QStringLiteral("D1")),

@@ -186,11 +186,11 @@
     </message>
     <message>
         <source>Completed</source>
-        <translation>Abgeschlossene</translation>
+        <translation>Erledigte</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation>Fehlgeschlagene</translation>
+        <translation>Gescheiterte</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -210,7 +210,7 @@
     </message>
     <message>
         <source>Queue the selected failed or cancelled jobs again (Ctrl+R)</source>
-        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Aufträge erneut einreihen (Strg+R)</translation>
+        <translation>Die ausgewählten gescheiterten oder abgebrochenen Aufträge erneut einreihen (Strg+R)</translation>
     </message>
     <message>
         <source>C&amp;lear Completed…</source>
@@ -218,7 +218,7 @@
     </message>
     <message>
         <source>Remove completed, failed and cancelled jobs from the history</source>
-        <translation>Abgeschlossene, fehlgeschlagene und abgebrochene Aufträge aus dem Verlauf entfernen</translation>
+        <translation>Erledigte, gescheiterte und abgebrochene Aufträge aus dem Verlauf entfernen</translation>
     </message>
     <message>
         <source>&amp;Export CSV…</source>
@@ -259,8 +259,8 @@
     <message numerus="yes">
         <source>%1 of %Ln job(s) loaded; scroll down for more</source>
         <translation>
-            <numerusform>%1 von %Ln Auftrag geladen; für weitere nach unten scrollen</numerusform>
-            <numerusform>%1 von %Ln Aufträgen geladen; für weitere nach unten scrollen</numerusform>
+            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
+            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -292,8 +292,8 @@
     <message numerus="yes">
         <source>Remove %Ln finished job(s) — completed, failed and cancelled — and their logs from the history?</source>
         <translation>
-            <numerusform>%Ln beendeten Auftrag – abgeschlossen, fehlgeschlagen oder abgebrochen – samt Protokoll aus dem Verlauf entfernen?</numerusform>
-            <numerusform>%Ln beendete Aufträge – abgeschlossene, fehlgeschlagene und abgebrochene – samt Protokollen aus dem Verlauf entfernen?</numerusform>
+            <numerusform>%Ln beendeten Auftrag – erledigt, gescheitert oder abgebrochen – samt Protokoll aus dem Verlauf entfernen?</numerusform>
+            <numerusform>%Ln beendete Aufträge – erledigte, gescheiterte und abgebrochene – samt Protokollen aus dem Verlauf entfernen?</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -306,8 +306,8 @@
     <message numerus="yes">
         <source>Remove those, or all %Ln — completed, failed and cancelled — with their logs?</source>
         <translation>
-            <numerusform>Diese entfernen oder alle %Ln – abgeschlossen, fehlgeschlagen oder abgebrochen – samt Protokoll?</numerusform>
-            <numerusform>Diese entfernen oder alle %Ln – abgeschlossene, fehlgeschlagene und abgebrochene – samt Protokollen?</numerusform>
+            <numerusform>Diese entfernen oder alle %Ln – erledigt, gescheitert oder abgebrochen – samt Protokoll?</numerusform>
+            <numerusform>Diese entfernen oder alle %Ln – erledigte, gescheiterte und abgebrochene – samt Protokollen?</numerusform>
         </translation>
     </message>
     <message>
@@ -580,11 +580,11 @@
     </message>
     <message>
         <source>Completed</source>
-        <translation>Abgeschlossen</translation>
+        <translation>Erledigt</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation>Fehlgeschlagen</translation>
+        <translation>Gescheitert</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -882,15 +882,15 @@ Quelle: %3</translation>
     <message numerus="yes">
         <source>%Ln job(s) done, %1 failed, %2 cancelled</source>
         <translation>
-            <numerusform>%Ln Auftrag erledigt, %1 fehlgeschlagen, %2 abgebrochen</numerusform>
-            <numerusform>%Ln Aufträge erledigt, %1 fehlgeschlagen, %2 abgebrochen</numerusform>
+            <numerusform>%Ln Auftrag erledigt, %1 gescheitert, %2 abgebrochen</numerusform>
+            <numerusform>%Ln Aufträge erledigt, %1 gescheitert, %2 abgebrochen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s) done, %1 failed</source>
         <translation>
-            <numerusform>%Ln Auftrag erledigt, %1 fehlgeschlagen</numerusform>
-            <numerusform>%Ln Aufträge erledigt, %1 fehlgeschlagen</numerusform>
+            <numerusform>%Ln Auftrag erledigt, %1 gescheitert</numerusform>
+            <numerusform>%Ln Aufträge erledigt, %1 gescheitert</numerusform>
         </translation>
     </message>
     <message>
@@ -931,6 +931,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <source>The window closes once the running job has finished.</source>
         <translation>Das Fenster schließt sich, sobald der laufende Auftrag beendet ist.</translation>
     </message>
+    <message>
+        <source>built-in demo simulator</source>
+        <translation>eingebauter Demo-Simulator</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
@@ -943,7 +947,7 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <name>QueuePanel</name>
     <message>
         <source>&amp;Cancel Selected Jobs</source>
-        <translation>Ausgewählte Aufträge a&amp;bbrechen</translation>
+        <translation>Ausgewählte a&amp;bbrechen</translation>
     </message>
     <message>
         <source>Cancel the selected jobs (Delete)</source>
@@ -951,7 +955,7 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     </message>
     <message>
         <source>Run &amp;Next</source>
-        <translation>Als &amp;Nächstes ausführen</translation>
+        <translation>&amp;Vorziehen</translation>
     </message>
     <message>
         <source>Move the selected jobs to the front of the queue</source>
@@ -972,8 +976,8 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message numerus="yes">
         <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
         <translation>
-            <numerusform>%1 von %Ln wartenden Auftrag geladen; für weitere nach unten scrollen</numerusform>
-            <numerusform>%1 von %Ln wartenden Aufträgen geladen; für weitere nach unten scrollen</numerusform>
+            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
+            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -1018,7 +1022,7 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     </message>
     <message>
         <source>Database unreachable</source>
-        <translation>Datenbank nicht erreichbar</translation>
+        <translation>Datenbank offline</translation>
     </message>
     <message>
         <source>Abort the running job; nothing it fetched is kept</source>
@@ -1096,7 +1100,7 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     </message>
     <message>
         <source>Today: &lt;b&gt;%1&lt;/b&gt; completed, &lt;b&gt;%2&lt;/b&gt; failed</source>
-        <translation>Heute: &lt;b&gt;%1&lt;/b&gt; abgeschlossen, &lt;b&gt;%2&lt;/b&gt; fehlgeschlagen</translation>
+        <translation>Heute: &lt;b&gt;%1&lt;/b&gt; erledigt, &lt;b&gt;%2&lt;/b&gt; gescheitert</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -1233,11 +1237,11 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     </message>
     <message>
         <source>Since last success: the whole days before the fire day to fetch where a dealer and type has no completed job yet, or only one over 366 days old</source>
-        <translation>Seit dem letzten Erfolg: die ganzen Tage vor dem Auslösetag, die abgerufen werden, wo ein Händler und Typ noch keinen abgeschlossenen Auftrag hat oder nur einen, der älter als 366 Tage ist</translation>
+        <translation>Seit dem letzten Erfolg: die ganzen Tage vor dem Auslösetag, die abgerufen werden, wo ein Händler und Typ noch keinen erledigten Auftrag hat oder nur einen, der älter als 366 Tage ist</translation>
     </message>
     <message>
         <source>since last success, where a dealer and type has no completed job</source>
-        <translation>seit dem letzten Erfolg, wo ein Händler und Typ keinen abgeschlossenen Auftrag hat</translation>
+        <translation>seit dem letzten Erfolg, wo ein Händler und Typ keinen erledigten Auftrag hat</translation>
     </message>
     <message>
         <source> day</source>
@@ -1445,7 +1449,7 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     </message>
     <message>
         <source>from each dealer and type&apos;s latest completed job to the fire</source>
-        <translation>vom letzten abgeschlossenen Auftrag jedes Händlers und Typs bis zur Auslösung</translation>
+        <translation>vom letzten erledigten Auftrag jedes Händlers und Typs bis zur Auslösung</translation>
     </message>
     <message>
         <source>%1 (%2 %3)</source>
@@ -1549,7 +1553,7 @@ Cron %2 in %3</translation>
     </message>
     <message>
         <source>&amp;Add Schedule…</source>
-        <translation>Zeitplan &amp;hinzufügen …</translation>
+        <translation>&amp;Hinzufügen …</translation>
     </message>
     <message>
         <source>Add a schedule that queues jobs by itself at the times of its cron</source>
@@ -1557,7 +1561,7 @@ Cron %2 in %3</translation>
     </message>
     <message>
         <source>&amp;Edit Schedule…</source>
-        <translation>Zeitplan &amp;bearbeiten …</translation>
+        <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
         <source>Change the selected schedule (Enter, double-click)</source>
@@ -1577,7 +1581,7 @@ Cron %2 in %3</translation>
     </message>
     <message>
         <source>&amp;Delete Schedule…</source>
-        <translation>Zeitplan &amp;löschen …</translation>
+        <translation>&amp;Löschen …</translation>
     </message>
     <message>
         <source>Delete the selected schedule, after asking (Delete); the jobs it queued stay</source>

@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QCloseEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -44,6 +45,15 @@ QGroupBox *group(const QString &title, QWidget *content, QWidget *parent)
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(content);
     return box;
+}
+
+/// A data source for people: what every instance stores and the API reports is English
+/// (AppSetup::sourceDisplay()); the demo simulator's name is the one wording to translate.
+QString sourceWords(const QString &source)
+{
+    return source == QLatin1String("built-in demo simulator")
+               ? QCoreApplication::translate("MainWindow", "built-in demo simulator")
+               : source;
 }
 
 } // namespace
@@ -320,7 +330,7 @@ void MainWindow::buildMenus()
             tr("dealerq %1\n\nPulls dealer data (prospects, sales, service, inventory) into a "
                "SQL database, strictly one job at a time.\n\nDatabase: %2\nSource: %3")
                 .arg(QCoreApplication::applicationVersion(), m_context.databaseDisplay,
-                     m_context.sourceDisplay),
+                     sourceWords(m_context.sourceDisplay)),
             QMessageBox::Close, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->setIconPixmap(windowIcon().pixmap(64, 64));
@@ -339,9 +349,10 @@ void MainWindow::updateWhere()
     // another window or a headless server on the same database.
     const QString ownInstance = m_context.queue->config().runner.instance;
     const bool elsewhere = !m_runnerHolder.isEmpty() && m_runnerHolder != ownInstance;
-    const QString source = elsewhere && !m_runnerSource.isEmpty()
-                               ? tr("%1 (jobs run by %2)").arg(m_runnerSource, m_runnerHolder)
-                               : m_context.sourceDisplay;
+    const QString source =
+        elsewhere && !m_runnerSource.isEmpty()
+            ? tr("%1 (jobs run by %2)").arg(sourceWords(m_runnerSource), m_runnerHolder)
+            : sourceWords(m_context.sourceDisplay);
     const QString whereText =
         tr("Database: %1   Source: %2").arg(m_context.databaseDisplay, source);
     m_where->setText(m_where->fontMetrics().elidedText(whereText, Qt::ElideMiddle, 520));
