@@ -59,7 +59,8 @@ QString duration(std::optional<double> seconds)
 
 QString count(qint64 value)
 {
-    // What %Ln in a translated text gives: the default locale (the system's, or LANGUAGE's).
+    // What %Ln in a translated text gives: the default locale, whose numbers are the system's
+    // (LC_NUMERIC, LANG; LANGUAGE chooses only the words).
     return QLocale().toString(value);
 }
 
