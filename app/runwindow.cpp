@@ -5,11 +5,14 @@
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
+#include "config/apppaths.h"
 #include "mainwindow.h"
 #include "queue/jobqueue.h"
 #include "sim/dealersim.h"
+#include "windowlanguage.h"
 
 #include <QApplication>
+#include <QDir>
 
 int runWindow(AppSetup &setup)
 {
@@ -33,6 +36,12 @@ int runWindow(AppSetup &setup)
     const std::unique_ptr<ApiService> api = startApi(setup, queue, &apiError);
     if (!api && !apiError.isEmpty())
         printError(QStringLiteral("the REST API is off: %1").arg(apiError));
+
+    // The window speaks the user's language (LANGUAGE, LC_MESSAGES, LANG); all else English.
+    const QString translations = AppPaths::translationsDir();
+    if (WindowLanguage::install(QLocale::system(), translations).dealerq.isEmpty())
+        printError(QStringLiteral("no translations in %1: the window shows English")
+                       .arg(QDir::toNativeSeparators(translations)));
 
     WindowContext context;
     context.queue = &queue;

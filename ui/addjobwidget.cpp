@@ -132,12 +132,12 @@ void AddJobWidget::addJob()
                 focusDealerId();
                 return;
             }
-            emit message(tr("Queued job %1: dealer %2, %3, %4%5.")
-                             .arg(job.id)
-                             .arg(job.dealerId, job.fetchType,
-                                  JobFormat::window(job.fromMs, job.toMs),
-                                  m_runNext->isChecked() ? tr(", to run next") : QString()),
-                         MessageBar::Level::Info);
+            emit message(
+                (m_runNext->isChecked() ? tr("Queued job %1: dealer %2, %3, %4, to run next.")
+                                        : tr("Queued job %1: dealer %2, %3, %4."))
+                    .arg(job.id)
+                    .arg(job.dealerId, job.fetchType, JobFormat::window(job.fromMs, job.toMs)),
+                MessageBar::Level::Info);
             m_dealer->clear();
             m_dealer->setFocus();
         });

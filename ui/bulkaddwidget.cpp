@@ -92,9 +92,7 @@ void BulkAddWidget::pasteText(const QString &text)
 void BulkAddWidget::updateButton()
 {
     const int valid = int(m_ids->parsed().valid.size());
-    m_queueButton->setText(
-        valid == 0 ? tr("Queue jobs")
-                   : tr("Queue %1").arg(JobFormat::counted(valid, QStringLiteral("job"))));
+    m_queueButton->setText(valid == 0 ? tr("Queue jobs") : tr("Queue %Ln job(s)", nullptr, valid));
     m_queueButton->setEnabled(valid > 0 && !m_busy);
 }
 
@@ -180,9 +178,7 @@ void BulkAddWidget::queueParsed()
                 return;
             }
             const BulkOutcome &outcome = *result.value;
-            QString text =
-                tr("Queued %1.")
-                    .arg(JobFormat::counted(outcome.jobIds.size(), QStringLiteral("job")));
+            QString text = tr("Queued %Ln job(s).", nullptr, int(outcome.jobIds.size()));
             if (!outcome.skipped.isEmpty()) {
                 QStringList covered;
                 for (int i = 0; i < outcome.skipped.size() && i < MaxReasonsShown; ++i) {
@@ -191,15 +187,14 @@ void BulkAddWidget::queueParsed()
                 }
                 if (outcome.skipped.size() > MaxReasonsShown)
                     covered << tr("…");
-                text += QLatin1Char(' ') + tr("Skipped %1 already queued (%2).")
-                                               .arg(JobFormat::count(outcome.skipped.size()),
-                                                    covered.join(QStringLiteral(", ")));
+                text += QLatin1Char(' ') +
+                        tr("Skipped %Ln already queued (%1).", nullptr, int(outcome.skipped.size()))
+                            .arg(covered.join(QStringLiteral(", ")));
             }
             if (!invalidIds.isEmpty())
-                text +=
-                    QLatin1Char(' ') +
-                    tr("%1 not queued: left in the box to be corrected.")
-                        .arg(JobFormat::counted(invalidIds.size(), QStringLiteral("invalid ID")));
+                text += QLatin1Char(' ') +
+                        tr("%Ln invalid ID(s) not queued: left in the box to be corrected.",
+                           nullptr, int(invalidIds.size()));
             emit message(text, outcome.skipped.isEmpty() && invalidIds.isEmpty()
                                    ? MessageBar::Level::Info
                                    : MessageBar::Level::Warning);

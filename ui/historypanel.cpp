@@ -277,10 +277,10 @@ void HistoryPanel::updateInfo()
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
     if (total > shown)
-        m_info->setText(tr("%1 of %2 jobs loaded; scroll down for more")
-                            .arg(JobFormat::count(shown), JobFormat::count(total)));
+        m_info->setText(tr("%1 of %Ln job(s) loaded; scroll down for more", nullptr, int(total))
+                            .arg(JobFormat::count(shown)));
     else
-        m_info->setText(JobFormat::counted(shown, QStringLiteral("job")));
+        m_info->setText(tr("%Ln job(s)", nullptr, shown));
 }
 
 void HistoryPanel::updateActions()
@@ -312,8 +312,7 @@ void HistoryPanel::retryJobs(const QVector<qint64> &ids)
             updateActions();
             QStringList parts;
             if (!result.retried.isEmpty())
-                parts << tr("Queued %1 again.")
-                             .arg(JobFormat::counted(result.retried.size(), QStringLiteral("job")));
+                parts << tr("Queued %Ln job(s) again.", nullptr, int(result.retried.size()));
             QStringList why;
             for (const StoreError &error : std::as_const(result.errors)) {
                 emit storeFailed(error);
@@ -365,14 +364,16 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
     const bool filtered = shownCount >= 0;
     QString text;
     if (!filtered) {
-        text = tr("Remove %1 — completed, failed and cancelled — and their logs from the "
-                  "history?")
-                   .arg(JobFormat::counted(total, QStringLiteral("finished job")));
+        text = tr("Remove %Ln finished job(s) — completed, failed and cancelled — and their logs "
+                  "from the history?",
+                  nullptr, int(total));
     } else {
-        text = tr("The history shows %1 (%2). Remove those, or all %3 — completed, failed and "
-                  "cancelled — with their logs?")
-                   .arg(JobFormat::counted(shownCount, QStringLiteral("finished job")),
-                        filterText(shown), JobFormat::count(total));
+        // Two numbers, so two sentences, each with its plural.
+        text = tr("The history shows %Ln finished job(s) (%1).", nullptr, int(shownCount))
+                   .arg(filterText(shown)) +
+               QLatin1Char(' ') +
+               tr("Remove those, or all %Ln — completed, failed and cancelled — with their logs?",
+                  nullptr, int(total));
     }
     text += QStringLiteral("\n\n") + tr("Queued and running jobs stay. This cannot be undone.");
     auto *box = new QMessageBox(QMessageBox::Question, tr("Clear completed jobs"), text,
@@ -380,15 +381,14 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
     box->setObjectName(QStringLiteral("clearConfirmation"));
     QPushButton *removeShown = nullptr;
     if (filtered) {
-        removeShown = box->addButton(
-            tr("Remove %1 shown").arg(JobFormat::counted(shownCount, QStringLiteral("job"))),
-            QMessageBox::DestructiveRole);
+        removeShown = box->addButton(tr("Remove %Ln job(s) shown", nullptr, int(shownCount)),
+                                     QMessageBox::DestructiveRole);
         removeShown->setObjectName(QStringLiteral("removeShownButton"));
     }
-    QPushButton *removeAll = box->addButton(
-        filtered ? tr("Remove all %1").arg(JobFormat::counted(total, QStringLiteral("job")))
-                 : tr("Remove %1").arg(JobFormat::counted(total, QStringLiteral("job"))),
-        QMessageBox::DestructiveRole);
+    QPushButton *removeAll =
+        box->addButton(filtered ? tr("Remove all %Ln job(s)", nullptr, int(total))
+                                : tr("Remove %Ln job(s)", nullptr, int(total)),
+                       QMessageBox::DestructiveRole);
     removeAll->setObjectName(QStringLiteral("removeAllButton"));
     // Enter must never delete: Cancel is the default and has the focus.
     box->setDefaultButton(QMessageBox::Cancel);
@@ -412,10 +412,9 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
                                  MessageBar::Level::Error);
                     return;
                 }
-                emit message(
-                    tr("Removed %1 from the history.")
-                        .arg(JobFormat::counted(*removed.value, QStringLiteral("finished job"))),
-                    MessageBar::Level::Info);
+                emit message(tr("Removed %Ln finished job(s) from the history.", nullptr,
+                                int(*removed.value)),
+                             MessageBar::Level::Info);
             });
     });
     box->open();
@@ -506,9 +505,8 @@ void HistoryPanel::startExport(const QString &path, bool onlyFiltered, ExportFor
                 emit message(tr("Export failed: %1").arg(result.error.message),
                              MessageBar::Level::Error);
             else
-                emit message(tr("Exported %1 to %2.")
-                                 .arg(JobFormat::counted(*result.value, QStringLiteral("job")),
-                                      QDir::toNativeSeparators(path)),
+                emit message(tr("Exported %Ln job(s) to %1.", nullptr, int(*result.value))
+                                 .arg(QDir::toNativeSeparators(path)),
                              MessageBar::Level::Info);
             emit exportFinished(result.value.value_or(-1), path);
         });

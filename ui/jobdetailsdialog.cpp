@@ -10,6 +10,7 @@
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTreeWidget>
@@ -179,15 +180,15 @@ void JobDetailsDialog::showJob(const JobDetails &details)
     QString result = QStringLiteral("—");
     if (job.result) {
         result =
-            tr("%1 pages; %2 fetched, %3 inserted, %4 updated, %5 unchanged")
-                .arg(job.result->pages)
+            tr("%Ln page(s); %1 fetched, %2 inserted, %3 updated, %4 unchanged", nullptr,
+               job.result->pages)
                 .arg(JobFormat::count(job.result->fetched), JobFormat::count(job.result->inserted),
                      JobFormat::count(job.result->updated),
                      JobFormat::count(job.result->unchanged));
     }
-    QString status = JobFormat::statusText(job.status);
-    if (job.cancelRequested && job.status == JobStatus::Running)
-        status += tr(" (cancel requested)");
+    const QString status = job.cancelRequested && job.status == JobStatus::Running
+                               ? tr("Running (cancel requested)")
+                               : JobFormat::statusText(job.status);
     const QVector<QPair<QString, QString>> values = {
         {QStringLiteral("job_id"), QString::number(job.id)},
         {QStringLiteral("dealer_id"), job.dealerId},
@@ -202,8 +203,8 @@ void JobDetailsDialog::showJob(const JobDetails &details)
         {QStringLiteral("started_at"), timeText(job.startedMs)},
         {QStringLiteral("finished_at"), timeText(job.finishedMs)},
         {QStringLiteral("duration_s"),
-         duration ? QStringLiteral("%1 s (%2)")
-                        .arg(QString::number(*duration, 'f', 3), JobFormat::duration(duration))
+         duration ? tr("%1 s (%2)", "seconds (the same for people)")
+                        .arg(QLocale().toString(*duration, 'f', 3), JobFormat::duration(duration))
                   : QStringLiteral("—")},
         {QStringLiteral("attempts"), QString::number(job.attempts)},
         {QStringLiteral("result"), result},

@@ -45,46 +45,38 @@ QString duration(std::optional<double> seconds)
         return {};
     const double s = *seconds;
     if (s < 60)
-        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
+        return QCoreApplication::translate("JobFormat", "%1 s", "seconds")
+            .arg(QLocale().toString(s, 'f', 1));
     const qint64 whole = qint64(s);
     if (whole < 3600)
-        return QStringLiteral("%1 min %2 s")
+        return QCoreApplication::translate("JobFormat", "%1 min %2 s", "minutes and seconds")
             .arg(whole / 60)
             .arg(whole % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min")
+    return QCoreApplication::translate("JobFormat", "%1 h %2 min", "hours and minutes")
         .arg(whole / 3600)
         .arg((whole % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
 QString count(qint64 value)
 {
-    static const QLocale locale = [] {
-        QLocale english(QLocale::English);
-        english.setNumberOptions(QLocale::DefaultNumberOptions);
-        return english;
-    }();
-    return locale.toString(value);
-}
-
-QString counted(qint64 value, const QString &noun, const QString &plural)
-{
-    const QString word = value == 1 ? noun : (plural.isEmpty() ? noun + QLatin1Char('s') : plural);
-    return count(value) + QLatin1Char(' ') + word;
+    // What %Ln in a translated text gives: the default locale, whose numbers are the system's
+    // (LC_NUMERIC, LANG; LANGUAGE chooses only the words).
+    return QLocale().toString(value);
 }
 
 QString statusText(JobStatus status)
 {
     switch (status) {
     case JobStatus::Queued:
-        return QStringLiteral("Queued");
+        return QCoreApplication::translate("JobFormat", "Queued");
     case JobStatus::Running:
-        return QStringLiteral("Running");
+        return QCoreApplication::translate("JobFormat", "Running");
     case JobStatus::Completed:
-        return QStringLiteral("Completed");
+        return QCoreApplication::translate("JobFormat", "Completed");
     case JobStatus::Failed:
-        return QStringLiteral("Failed");
+        return QCoreApplication::translate("JobFormat", "Failed");
     case JobStatus::Cancelled:
-        return QStringLiteral("Cancelled");
+        return QCoreApplication::translate("JobFormat", "Cancelled");
     }
     return {};
 }

@@ -9,7 +9,8 @@
 #include <QString>
 
 /// How jobs look in the window: times, windows, durations, status colours and icons. Times in
-/// the window are local and to the second; what leaves the program uses formatTimestamp().
+/// the window are local and to the second; what leaves the program uses formatTimestamp(). The
+/// words are translated in the context "JobFormat" (QCoreApplication::translate).
 namespace JobFormat {
 
 /// `2025-06-12 09:31:00` in local time; empty for 0 (unset).
@@ -19,12 +20,11 @@ QString dateTime(qint64 msecsSinceEpoch);
 QString window(qint64 fromMs, qint64 toMs);
 /// `0.4 s`, `12.3 s`, `2 min 05 s`, `1 h 02 min`; empty when there is none.
 QString duration(std::optional<double> seconds);
-/// A whole number with thousands separators.
+/// A whole number with the thousands separators of the window's locale (`1,240`, `1.240`).
+/// A number with its noun is one translated sentence with a plural form instead:
+/// `tr("Queued %Ln job(s).", nullptr, n)` (`%Ln` formats n as this does).
 QString count(qint64 value);
-/// `1 job`, `1,240 jobs`: a count with the noun in the right number (`noun` singular, `plural`
-/// defaults to noun + "s").
-QString counted(qint64 value, const QString &noun, const QString &plural = {});
-/// `Queued`, `Running`, ... for people.
+/// `Queued`, `Running`, ... for people, translated.
 QString statusText(JobStatus status);
 /// What an error category means, in words an operator can act on ("Not found: the dealer API
 /// does not know this dealer or type"); empty for none.

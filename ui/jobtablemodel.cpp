@@ -69,7 +69,7 @@ QVariant JobTableModel::displayValue(const Job &job, int column) const
         return JobFormat::window(job.fromMs, job.toMs);
     case StatusColumn:
         if (job.status == JobStatus::Running && job.cancelRequested)
-            return QStringLiteral("Cancelling");
+            return tr("Cancelling");
         return JobFormat::statusText(job.status);
     case PriorityColumn:
         return job.priority;
@@ -150,7 +150,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1 (%2)").arg(job.error.message,
                                                  errorCategoryName(job.error.category));
         if (column == WindowColumn)
-            return QStringLiteral("%1 to %2")
+            return tr("%1 to %2", "from a time to a time")
                 .arg(JobFormat::dateTime(job.fromMs), JobFormat::dateTime(job.toMs));
         return {};
     case Qt::DecorationRole:

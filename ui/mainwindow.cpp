@@ -19,6 +19,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QCloseEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -45,6 +46,15 @@ QGroupBox *group(const QString &title, QWidget *content, QWidget *parent)
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(content);
     return box;
+}
+
+/// A data source for people: what every instance stores and the API reports is English
+/// (AppSetup::sourceDisplay()); the demo simulator's name is the one wording to translate.
+QString sourceWords(const QString &source)
+{
+    return source == QLatin1String("built-in demo simulator")
+               ? QCoreApplication::translate("MainWindow", "built-in demo simulator")
+               : source;
 }
 
 } // namespace
@@ -327,7 +337,7 @@ void MainWindow::buildMenus()
             tr("dealerq %1\n\nPulls dealer data (prospects, sales, service, inventory) into a "
                "SQL database, strictly one job at a time.\n\nDatabase: %2\nSource: %3")
                 .arg(QCoreApplication::applicationVersion(), m_context.databaseDisplay,
-                     m_context.sourceDisplay),
+                     sourceWords(m_context.sourceDisplay)),
             QMessageBox::Close, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->setIconPixmap(windowIcon().pixmap(64, 64));
@@ -346,9 +356,10 @@ void MainWindow::updateWhere()
     // another window or a headless server on the same database.
     const QString ownInstance = m_context.queue->config().runner.instance;
     const bool elsewhere = !m_runnerHolder.isEmpty() && m_runnerHolder != ownInstance;
-    const QString source = elsewhere && !m_runnerSource.isEmpty()
-                               ? tr("%1 (jobs run by %2)").arg(m_runnerSource, m_runnerHolder)
-                               : m_context.sourceDisplay;
+    const QString source =
+        elsewhere && !m_runnerSource.isEmpty()
+            ? tr("%1 (jobs run by %2)").arg(sourceWords(m_runnerSource), m_runnerHolder)
+            : sourceWords(m_context.sourceDisplay);
     const QString whereText =
         tr("Database: %1   Source: %2").arg(m_context.databaseDisplay, source);
     m_where->setText(m_where->fontMetrics().elidedText(whereText, Qt::ElideMiddle, 520));
@@ -521,10 +532,12 @@ void MainWindow::onQueueEmpty()
 {
     if (m_batchCompleted + m_batchFailed + m_batchCancelled == 0)
         return;
-    QString text = tr("%1 done").arg(JobFormat::counted(m_batchCompleted, QStringLiteral("job"))) +
-                   tr(", %1 failed").arg(m_batchFailed);
-    if (m_batchCancelled > 0)
-        text += tr(", %1 cancelled").arg(m_batchCancelled);
+    const QString text =
+        m_batchCancelled > 0
+            ? tr("%Ln job(s) done, %1 failed, %2 cancelled", nullptr, m_batchCompleted)
+                  .arg(JobFormat::count(m_batchFailed), JobFormat::count(m_batchCancelled))
+            : tr("%Ln job(s) done, %1 failed", nullptr, m_batchCompleted)
+                  .arg(JobFormat::count(m_batchFailed));
     const bool failures = m_batchFailed > 0;
     m_batchCompleted = m_batchFailed = m_batchCancelled = 0;
     notify(text, failures);

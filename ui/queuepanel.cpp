@@ -141,10 +141,11 @@ void QueuePanel::updateInfo()
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
     if (total > shown)
-        m_info->setText(tr("%1 of %2 queued jobs loaded; scroll down for more")
-                            .arg(JobFormat::count(shown), JobFormat::count(total)));
+        m_info->setText(
+            tr("%1 of %Ln queued job(s) loaded; scroll down for more", nullptr, int(total))
+                .arg(JobFormat::count(shown)));
     else
-        m_info->setText(tr("%1 waiting").arg(JobFormat::counted(shown, QStringLiteral("job"))));
+        m_info->setText(tr("%Ln job(s) waiting", nullptr, shown));
 }
 
 void QueuePanel::updateActions()
@@ -185,10 +186,10 @@ void QueuePanel::cancelJobs(const QVector<qint64> &ids)
             }
             QStringList parts;
             if (cancelled > 0)
-                parts << tr("Cancelled %1.")
-                             .arg(JobFormat::counted(cancelled, QStringLiteral("job")));
+                parts << tr("Cancelled %Ln job(s).", nullptr, cancelled);
             if (!aborted.isEmpty())
-                parts << tr("Job %1 had started: it is being aborted and rolled back.")
+                parts << tr("Job(s) %1 had started: it is being aborted and rolled back.", nullptr,
+                            int(aborted.size()))
                              .arg(aborted.join(QStringLiteral(", ")));
             if (!failed.isEmpty())
                 parts << tr("Not cancelled: %1").arg(failed.join(QStringLiteral("; ")));

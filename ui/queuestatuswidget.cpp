@@ -215,11 +215,11 @@ void QueueStatusWidget::updateCurrentJob()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // How far it got comes first: where the line is cut (a narrow window), it cuts the window
     // of the job, which the tooltip and the details still show.
-    QStringList parts{QStringLiteral("<a href=\"%1\">Job %1</a>").arg(job.id)};
+    QStringList parts{tr("<a href=\"%1\">Job %1</a>").arg(job.id)};
     if (job.startedMs > 0)
         parts << JobFormat::duration(double(qMax<qint64>(0, now - job.startedMs)) / 1000.0);
-    parts << JobFormat::counted(m_pages, QStringLiteral("page"))
-          << tr("%1 records").arg(JobFormat::count(m_records));
+    parts << tr("%Ln page(s)", nullptr, int(m_pages))
+          << tr("%Ln record(s)", nullptr, int(m_records));
     // A job that retries or waits says so, not just "0 pages" (a slow job looks the same).
     if (m_phase && m_phaseJobId == job.id) {
         const auto secondsTo = [now](qint64 ms) {
@@ -337,9 +337,10 @@ void QueueStatusWidget::togglePause()
         m_pauseBusy = false;
         if (!result.ok()) {
             noteStoreError(result.error);
-            emit message(tr("Could not %1 the queue: %2")
-                             .arg(pause ? tr("pause") : tr("resume"), result.error.message),
-                         MessageBar::Level::Error);
+            emit message(
+                (pause ? tr("Could not pause the queue: %1") : tr("Could not resume the queue: %1"))
+                    .arg(result.error.message),
+                MessageBar::Level::Error);
             updateView();
             return;
         }

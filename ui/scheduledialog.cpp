@@ -18,6 +18,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -407,7 +408,7 @@ void ScheduleDialog::updateCron()
     QStringList lines;
     for (const QDateTime &fire : fires) {
         const qint64 ms = fire.toMSecsSinceEpoch();
-        lines << QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("ddd ")) +
+        lines << QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QStringLiteral("ddd ")) +
                      ScheduleFormat::fireTime(ms, zoneId);
     }
     m_nextFires->setPalette(palette());

@@ -11,10 +11,11 @@
 
 namespace {
 
-QString tr(const char *text, const char *comment = nullptr)
+// The translation context of these words, "ScheduleFormat" (lupdate reads it from here).
+class Words
 {
-    return QCoreApplication::translate("ScheduleFormat", text, comment);
-}
+    Q_DECLARE_TR_FUNCTIONS(ScheduleFormat)
+};
 
 } // namespace
 
@@ -54,22 +55,24 @@ QString when(const Schedule &schedule)
     const QString words = cron ? cron->describe() : schedule.cron;
     if (isLocalZone(schedule.timezone))
         return words;
-    return tr("%1 in %2", "every day at 02:00 in America/New_York").arg(words, schedule.timezone);
+    return Words::tr("%1 in %2", "every day at 02:00 in America/New_York")
+        .arg(words, schedule.timezone);
 }
 
 QString window(const WindowRule &rule)
 {
     switch (rule.kind) {
     case WindowRule::Kind::PreviousDay:
-        return tr("previous day");
+        return Words::tr("previous day");
     case WindowRule::Kind::Today:
-        return tr("today so far");
+        return Words::tr("today so far");
     case WindowRule::Kind::LastHours:
-        return rule.count == 1 ? tr("last hour") : tr("last %1 hours").arg(rule.count);
+        return rule.count == 1 ? Words::tr("last hour")
+                               : Words::tr("last %1 hours").arg(rule.count);
     case WindowRule::Kind::LastDays:
-        return rule.count == 1 ? tr("last day") : tr("last %1 days").arg(rule.count);
+        return rule.count == 1 ? Words::tr("last day") : Words::tr("last %1 days").arg(rule.count);
     case WindowRule::Kind::SinceLastSuccess:
-        return tr("since last success");
+        return Words::tr("since last success");
     }
     return {};
 }
@@ -87,17 +90,18 @@ QString windowDetail(const Schedule &schedule)
         return schedule.window;
     switch (rule->kind) {
     case WindowRule::Kind::PreviousDay:
-        return tr("the whole calendar day before the fire day");
+        return Words::tr("the whole calendar day before the fire day");
     case WindowRule::Kind::Today:
-        return tr("from 00:00:00 on the fire day to the fire");
+        return Words::tr("from 00:00:00 on the fire day to the fire");
     case WindowRule::Kind::LastHours:
-        return rule->count == 1 ? tr("the hour before the fire")
-                                : tr("the %1 hours before the fire").arg(rule->count);
+        return rule->count == 1 ? Words::tr("the hour before the fire")
+                                : Words::tr("the %1 hours before the fire").arg(rule->count);
     case WindowRule::Kind::LastDays:
-        return rule->count == 1 ? tr("the whole day before the fire day")
-                                : tr("the %1 whole days before the fire day").arg(rule->count);
+        return rule->count == 1
+                   ? Words::tr("the whole day before the fire day")
+                   : Words::tr("the %1 whole days before the fire day").arg(rule->count);
     case WindowRule::Kind::SinceLastSuccess:
-        return tr("from each dealer and type's latest completed job to the fire");
+        return Words::tr("from each dealer and type's latest completed job to the fire");
     }
     return {};
 }
@@ -109,7 +113,7 @@ QString fireTime(qint64 msecsSinceEpoch, const QString &timezone)
         return local;
     const QDateTime there =
         QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, QTimeZone(timezone.toUtf8()));
-    return tr("%1 (%2 %3)", "2026-12-04 08:00:00 (02:00 America/New_York)")
+    return Words::tr("%1 (%2 %3)", "2026-12-04 08:00:00 (02:00 America/New_York)")
         .arg(local, there.toString(QStringLiteral("HH:mm")), timezone);
 }
 

@@ -285,8 +285,7 @@ void SchedulesPanel::updateInfo()
     for (int row = 0; row < total; ++row)
         enabled += m_model->scheduleAt(row).enabled ? 1 : 0;
     m_info->setText(
-        tr("%1, %2 enabled")
-            .arg(JobFormat::counted(total, QStringLiteral("schedule")), JobFormat::count(enabled)));
+        tr("%Ln schedule(s), %1 enabled", nullptr, total).arg(JobFormat::count(enabled)));
 }
 
 void SchedulesPanel::updateActions()
@@ -405,14 +404,13 @@ void SchedulesPanel::runNow(qint64 id)
             return;
         }
         const BulkOutcome &outcome = *result.value;
-        const QString queued =
-            tr("Queued %1").arg(JobFormat::counted(outcome.jobIds.size(), QStringLiteral("job")));
-        const QString skipped =
+        const int queued = int(outcome.jobIds.size());
+        const QString text =
             outcome.skipped.isEmpty()
-                ? QString()
-                : tr(" (%1 already queued)").arg(JobFormat::count(outcome.skipped.size()));
-        emit message(tr("%1%2 for schedule \"%3\".").arg(queued, skipped, name),
-                     MessageBar::Level::Info);
+                ? tr("Queued %Ln job(s) for schedule \"%1\".", nullptr, queued).arg(name)
+                : tr("Queued %Ln job(s) (%1 already queued) for schedule \"%2\".", nullptr, queued)
+                      .arg(JobFormat::count(outcome.skipped.size()), name);
+        emit message(text, MessageBar::Level::Info);
         refresh();
     });
 }

@@ -122,9 +122,9 @@ QVariant ScheduleTableModel::toolTip(const Row &row, int column) const
     case WindowColumn: {
         QString text = tr("%1 (%2)").arg(ScheduleFormat::windowDetail(s), s.window);
         if (s.window == QLatin1String("since_last_success"))
-            text += QLatin1Char('\n') + tr("where there is none: the %1 whole days before the "
-                                           "fire day (fallback_days)")
-                                            .arg(s.fallbackDays);
+            text += QLatin1Char('\n') + tr("where there is none: the %Ln whole day(s) before the "
+                                           "fire day (fallback_days)",
+                                           nullptr, s.fallbackDays);
         return text;
     }
     case TypesColumn:

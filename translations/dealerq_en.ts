@@ -1,0 +1,224 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>BulkAddWidget</name>
+    <message numerus="yes">
+        <source>Queue %Ln job(s)</source>
+        <translation>
+            <numerusform>Queue %Ln job</numerusform>
+            <numerusform>Queue %Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %Ln job(s).</source>
+        <translation>
+            <numerusform>Queued %Ln job.</numerusform>
+            <numerusform>Queued %Ln jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %Ln already queued (%1).</source>
+        <translation>
+            <numerusform>Skipped %Ln already queued (%1).</numerusform>
+            <numerusform>Skipped %Ln already queued (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln invalid ID(s) not queued: left in the box to be corrected.</source>
+        <translation>
+            <numerusform>%Ln invalid ID not queued: left in the box to be corrected.</numerusform>
+            <numerusform>%Ln invalid IDs not queued: left in the box to be corrected.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message numerus="yes">
+        <source>%1 of %Ln job(s) loaded; scroll down for more</source>
+        <translation>
+            <numerusform>%1 of %Ln job loaded; scroll down for more</numerusform>
+            <numerusform>%1 of %Ln jobs loaded; scroll down for more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s)</source>
+        <translation>
+            <numerusform>%Ln job</numerusform>
+            <numerusform>%Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %Ln job(s) again.</source>
+        <translation>
+            <numerusform>Queued %Ln job again.</numerusform>
+            <numerusform>Queued %Ln jobs again.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln finished job(s) — completed, failed and cancelled — and their logs from the history?</source>
+        <translation>
+            <numerusform>Remove %Ln finished job — completed, failed or cancelled — and its log from the history?</numerusform>
+            <numerusform>Remove %Ln finished jobs — completed, failed and cancelled — and their logs from the history?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The history shows %Ln finished job(s) (%1).</source>
+        <translation>
+            <numerusform>The history shows %Ln finished job (%1).</numerusform>
+            <numerusform>The history shows %Ln finished jobs (%1).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove those, or all %Ln — completed, failed and cancelled — with their logs?</source>
+        <translation>
+            <numerusform>Remove those, or all %Ln — completed, failed and cancelled — with their logs?</numerusform>
+            <numerusform>Remove those, or all %Ln — completed, failed and cancelled — with their logs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln job(s) shown</source>
+        <translation>
+            <numerusform>Remove %Ln job shown</numerusform>
+            <numerusform>Remove %Ln jobs shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove all %Ln job(s)</source>
+        <translation>
+            <numerusform>Remove all %Ln job</numerusform>
+            <numerusform>Remove all %Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln job(s)</source>
+        <translation>
+            <numerusform>Remove %Ln job</numerusform>
+            <numerusform>Remove %Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %Ln finished job(s) from the history.</source>
+        <translation>
+            <numerusform>Removed %Ln finished job from the history.</numerusform>
+            <numerusform>Removed %Ln finished jobs from the history.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln job(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %Ln job to %1.</numerusform>
+            <numerusform>Exported %Ln jobs to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>JobDetailsDialog</name>
+    <message numerus="yes">
+        <source>%Ln page(s); %1 fetched, %2 inserted, %3 updated, %4 unchanged</source>
+        <translation>
+            <numerusform>%Ln page; %1 fetched, %2 inserted, %3 updated, %4 unchanged</numerusform>
+            <numerusform>%Ln pages; %1 fetched, %2 inserted, %3 updated, %4 unchanged</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%Ln job(s) done, %1 failed, %2 cancelled</source>
+        <translation>
+            <numerusform>%Ln job done, %1 failed, %2 cancelled</numerusform>
+            <numerusform>%Ln jobs done, %1 failed, %2 cancelled</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) done, %1 failed</source>
+        <translation>
+            <numerusform>%Ln job done, %1 failed</numerusform>
+            <numerusform>%Ln jobs done, %1 failed</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message numerus="yes">
+        <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
+        <translation>
+            <numerusform>%1 of %Ln queued job loaded; scroll down for more</numerusform>
+            <numerusform>%1 of %Ln queued jobs loaded; scroll down for more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) waiting</source>
+        <translation>
+            <numerusform>%Ln job waiting</numerusform>
+            <numerusform>%Ln jobs waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled %Ln job(s).</source>
+        <translation>
+            <numerusform>Cancelled %Ln job.</numerusform>
+            <numerusform>Cancelled %Ln jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Job(s) %1 had started: it is being aborted and rolled back.</source>
+        <translation>
+            <numerusform>Job %1 had started: it is being aborted and rolled back.</numerusform>
+            <numerusform>Jobs %1 had started: they are being aborted and rolled back.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QueueStatusWidget</name>
+    <message numerus="yes">
+        <source>%Ln page(s)</source>
+        <translation>
+            <numerusform>%Ln page</numerusform>
+            <numerusform>%Ln pages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln record(s)</source>
+        <translation>
+            <numerusform>%Ln record</numerusform>
+            <numerusform>%Ln records</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleTableModel</name>
+    <message numerus="yes">
+        <source>where there is none: the %Ln whole day(s) before the fire day (fallback_days)</source>
+        <translation>
+            <numerusform>where there is none: the %Ln whole day before the fire day (fallback_days)</numerusform>
+            <numerusform>where there is none: the %Ln whole days before the fire day (fallback_days)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesPanel</name>
+    <message numerus="yes">
+        <source>%Ln schedule(s), %1 enabled</source>
+        <translation>
+            <numerusform>%Ln schedule, %1 enabled</numerusform>
+            <numerusform>%Ln schedules, %1 enabled</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %Ln job(s) for schedule &quot;%1&quot;.</source>
+        <translation>
+            <numerusform>Queued %Ln job for schedule &quot;%1&quot;.</numerusform>
+            <numerusform>Queued %Ln jobs for schedule &quot;%1&quot;.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %Ln job(s) (%1 already queued) for schedule &quot;%2&quot;.</source>
+        <translation>
+            <numerusform>Queued %Ln job (%1 already queued) for schedule &quot;%2&quot;.</numerusform>
+            <numerusform>Queued %Ln jobs (%1 already queued) for schedule &quot;%2&quot;.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
