@@ -175,6 +175,42 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>Click to see the failed jobs.</source>
+        <translation>Klicken Sie, um die gescheiterten Aufträge zu sehen.</translation>
+    </message>
+    <message>
+        <source>Queue empty</source>
+        <translation>Warteschlange leer</translation>
+    </message>
+    <message>
+        <source>Show failed jobs</source>
+        <translation>Gescheiterte Aufträge zeigen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) failed</source>
+        <translation>
+            <numerusform>%Ln Auftrag gescheitert</numerusform>
+            <numerusform>%Ln Aufträge gescheitert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The queue is empty: %Ln job(s) completed, %1 failed.</source>
+        <translation>
+            <numerusform>Die Warteschlange ist leer: %Ln Auftrag erledigt, %1 gescheitert.</numerusform>
+            <numerusform>Die Warteschlange ist leer: %Ln Aufträge erledigt, %1 gescheitert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) completed, %1 failed.</source>
+        <translation>
+            <numerusform>%Ln Auftrag erledigt, %1 gescheitert.</numerusform>
+            <numerusform>%Ln Aufträge erledigt, %1 gescheitert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>Stop export</source>
@@ -892,10 +928,6 @@ Quelle: %3</translation>
             <numerusform>%Ln Auftrag erledigt, %1 gescheitert</numerusform>
             <numerusform>%Ln Aufträge erledigt, %1 gescheitert</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>dealerq: queue empty</source>
-        <translation>dealerq: Warteschlange leer</translation>
     </message>
     <message>
         <source>Queue empty: %1.</source>
@@ -1870,6 +1902,22 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
     <message>
         <source>The first back-off cannot be longer than the longest back-off.</source>
         <translation>Die erste Wartezeit darf nicht länger sein als die längste.</translation>
+    </message>
+    <message>
+        <source>REST API TLS certificate</source>
+        <translation>TLS-Zertifikat der REST-API</translation>
+    </message>
+    <message>
+        <source>REST API TLS key</source>
+        <translation>TLS-Schlüssel der REST-API</translation>
+    </message>
+    <message>
+        <source>alert webhook URL</source>
+        <translation>Webhook-URL für Warnungen</translation>
+    </message>
+    <message>
+        <source>alert webhook secret</source>
+        <translation>Webhook-Geheimnis für Warnungen</translation>
     </message>
 </context>
 </TS>

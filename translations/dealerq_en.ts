@@ -33,6 +33,30 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message numerus="yes">
+        <source>%Ln job(s) failed</source>
+        <translation>
+            <numerusform>%Ln job failed</numerusform>
+            <numerusform>%Ln jobs failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The queue is empty: %Ln job(s) completed, %1 failed.</source>
+        <translation>
+            <numerusform>The queue is empty: %Ln job completed, %1 failed.</numerusform>
+            <numerusform>The queue is empty: %Ln jobs completed, %1 failed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln job(s) completed, %1 failed.</source>
+        <translation>
+            <numerusform>%Ln job completed, %1 failed.</numerusform>
+            <numerusform>%Ln jobs completed, %1 failed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message numerus="yes">
         <source>%1 of %Ln job(s) loaded; scroll down for more</source>

@@ -88,14 +88,14 @@ void DesktopNotifier::show(const AlertNotice &notice)
     QString summary;
     QString body;
     if (notice.failed > 0) {
-        summary = tr("%n job(s) failed", nullptr, notice.failed);
-        body = notice.drained ? tr("The queue is empty: %n job(s) completed, %1 failed.", nullptr,
+        summary = tr("%Ln job(s) failed", nullptr, notice.failed);
+        body = notice.drained ? tr("The queue is empty: %Ln job(s) completed, %1 failed.", nullptr,
                                    notice.drainedCompleted)
                                     .arg(notice.drainedFailed)
                               : tr("Click to see the failed jobs.");
     } else {
         summary = tr("Queue empty");
-        body = tr("%n job(s) completed, %1 failed.", nullptr, notice.drainedCompleted)
+        body = tr("%Ln job(s) completed, %1 failed.", nullptr, notice.drainedCompleted)
                    .arg(notice.drainedFailed);
     }
     if (!m_bus.isConnected()) {
