@@ -3,6 +3,7 @@
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
+#include "log/logging.h"
 #include "mainwindow.h"
 #include "queue/jobqueue.h"
 #include "sim/dealersim.h"
@@ -29,7 +30,7 @@ int runWindow(AppSetup &setup)
     QString apiError;
     const std::unique_ptr<ApiService> api = startApi(setup, queue, &apiError);
     if (!api && !apiError.isEmpty())
-        printError(QStringLiteral("the REST API is off: %1").arg(apiError));
+        qCWarning(lcApi).noquote() << "the REST API is off:" << apiError;
 
     WindowContext context;
     context.queue = &queue;

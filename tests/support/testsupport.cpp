@@ -37,7 +37,9 @@ QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &se
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
     env.insert(QStringLiteral("XDG_STATE_HOME"), dir + QStringLiteral("/state"));
     for (const char *name : {"DEALERQ_DB", "DEALERQ_SOURCE_URL", "DEALERQ_SOURCE_TOKEN",
-                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY"})
+                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY",
+                             // the log as dealerq writes it by default (core/log)
+                             "QT_LOGGING_RULES", "QT_MESSAGE_PATTERN", "JOURNAL_STREAM"})
         env.remove(QString::fromLatin1(name));
     QFile file(dir + QStringLiteral("/settings.ini"));
     if (!settings.isEmpty() && !file.exists() && file.open(QIODevice::WriteOnly))
