@@ -275,8 +275,9 @@ bool migrateSchema(Database &db, int targetVersion, StoreError *error)
                          QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
         return false;
     }
+    // A new database is routine (debug); a migration changes what an older dealerq can read.
     if (*locked == 0)
-        qCInfo(lcStore).noquote()
+        qCDebug(lcStore).noquote()
             << QStringLiteral("created the schema (version %1) in %2").arg(version).arg(where);
     else if (version != *locked)
         qCInfo(lcStore).noquote() << "migrated" << where << "from schema version" << *locked << "to"
