@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -13,6 +14,15 @@ QString sqliteUrlIn(const QString &dir, const QString &name)
 }
 
 namespace {
+
+// In a test's own process the runner's info lines, one or two per job, would bury the test's
+// output (and Qt Test's limit of 2000 messages): info is off, warnings stay. QT_LOGGING_RULES
+// still turns it on; the dealerq processes a test starts log as usual (tst_logging).
+void quietInfoLog()
+{
+    QLoggingCategory::setFilterRules(QStringLiteral("dealerq.*.info=false"));
+}
+Q_CONSTRUCTOR_FUNCTION(quietInfoLog)
 
 // Runs one statement on the admin database of the server.
 bool adminExec(const QString &adminUrl, const QString &sql, QString *error)
