@@ -3,6 +3,7 @@
 #include "api/apiservice.h"
 #include "api/apitls.h"
 #include "appsetup.h"
+#include "log/logging.h"
 #include "queue/jobqueue.h"
 
 #include <cstdio>
@@ -114,18 +115,20 @@ std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QSt
                          settings->setValue(Settings::Key::ApiToken, QString::fromLatin1(newToken));
                      });
 
+    // The port is output (a script reads it); the rest is logged. Never the token itself.
     std::fprintf(stdout, "%u\n", unsigned(api->port()));
     std::fflush(stdout);
-    std::fprintf(stderr, "REST API listening on %s\n", qUtf8Printable(api->baseUrl().toString()));
+    qCInfo(lcApi).noquote() << "REST API listening on" << api->baseUrl().toString();
     if (generated)
-        std::fprintf(stderr, "REST API token generated and stored in %s (api/token)\n",
-                     qUtf8Printable(setup.settings->filePath()));
+        qCInfo(lcApi).noquote() << "REST API token generated and stored in"
+                                << setup.settings->filePath() << "(api/token)";
+    else
+        qCDebug(lcApi).noquote() << "REST API token from" << tokenSource;
     if (api->isExposed() && !tls)
-        std::fprintf(stderr, "REST API is reachable from other machines (--api-allow-remote); "
-                             "its token is the only protection and travels unencrypted (serve "
-                             "it over HTTPS with --api-tls-cert and --api-tls-key)\n");
+        qCWarning(lcApi) << "REST API is reachable from other machines (--api-allow-remote); "
+                            "its token is the only protection and travels unencrypted (serve it "
+                            "over HTTPS with --api-tls-cert and --api-tls-key)";
     if (token.size() < 16)
-        std::fprintf(stderr, "REST API token is shorter than 16 characters: easy to guess\n");
-    std::fflush(stderr);
+        qCWarning(lcApi) << "REST API token is shorter than 16 characters: easy to guess";
     return api;
 }

@@ -1,6 +1,7 @@
 #include "appsetup.h"
 
 #include "job/validation.h"
+#include "log/messagehandler.h"
 #include "sim/dealersim.h"
 
 #include <cstdio>
@@ -12,8 +13,10 @@
 
 void printError(const QString &line)
 {
-    // One line per problem: a driver's multi-line message is joined.
-    std::fprintf(stderr, "dealerq: %s\n", qUtf8Printable(line.simplified()));
+    // One line per problem: a driver's multi-line message is joined. Under systemd the journal
+    // records it as an error, as it does the log's criticals.
+    std::fprintf(stderr, "%sdealerq: %s\n", Logging::linePrefix(QtCriticalMsg),
+                 qUtf8Printable(line.simplified()));
     std::fflush(stderr);
 }
 

@@ -37,7 +37,8 @@ struct AppSetup
     RunnerConfig runnerConfig() const;
 };
 
-/// Prints "dealerq: <line>" on stderr.
+/// Prints "dealerq: <line>" on stderr: a command's output (the reason for an exit code), not the
+/// log; under systemd with the priority `<3>` first (Logging::linePrefix()).
 void printError(const QString &line);
 
 /// The dealer IDs of --bulk-file `path` (`-` = stdin), split on SPEC §3's separators; nothing,

@@ -7,7 +7,8 @@
 #include "config/apppaths.h"
 #include "job/actor.h"
 #include "job/jobrequest.h"
-#include "job/timeformat.h"
+#include "log/logging.h"
+#include "log/messagehandler.h"
 #include "queue/jobqueue.h"
 #include "queue/queueoperations.h"
 #include "runwindow.h"
@@ -28,17 +29,12 @@
 
 namespace {
 
+// A one-shot command's progress and result: its output, not the log (a service's progress is
+// logged, see runHeadless()).
 void printProgress(const QString &line)
 {
-    std::fprintf(stderr, "%s\n", qUtf8Printable(line));
+    std::fprintf(stderr, "%s%s\n", Logging::linePrefix(QtInfoMsg), qUtf8Printable(line));
     std::fflush(stderr);
-}
-
-// What AppPaths moved from an older place, or left there, for the operator to know.
-void logMoves(const QStringList &lines)
-{
-    for (const QString &line : lines)
-        printError(line);
 }
 
 // Resolves the database and the source from the command line, the environment and the
@@ -47,7 +43,7 @@ int resolveSetup(AppSetup *setup)
 {
     const CommandLine &cli = setup->cli;
     if (cli.settingsFile.isEmpty() && qEnvironmentVariableIsEmpty("DEALERQ_SETTINGS"))
-        logMoves(AppPaths::moveLegacySettings());
+        AppPaths::moveLegacySettings(); // logs what it moved or left
     setup->settings = std::make_unique<Settings>(cli.settingsFile);
     const QStringList problems = setup->settings->problems();
     for (const QString &problem : problems)
@@ -66,7 +62,7 @@ int resolveSetup(AppSetup *setup)
     if (dbText.isEmpty())
         dbText = setup->settings->databaseUrl();
     if (dbText.isEmpty()) {
-        logMoves(AppPaths::moveLegacyDatabase());
+        AppPaths::moveLegacyDatabase();
         dbText = QStringLiteral("sqlite://") + AppPaths::databaseFile();
     }
     QString why;
@@ -199,34 +195,6 @@ int exportJobs(const QString &path, ExportFormat format, QueueOperations &queue)
     return -1;
 }
 
-QString describeFinished(const Job &job)
-{
-    const std::optional<double> duration = job.durationSeconds(job.finishedMs);
-    const QString took =
-        duration ? QStringLiteral(" in %1 s").arg(*duration, 0, 'f', 2) : QString();
-    const QString head =
-        QStringLiteral("job %1 (%2 %3)").arg(job.id).arg(job.dealerId, job.fetchType);
-    switch (job.status) {
-    case JobStatus::Completed: {
-        const JobResult r = job.result.value_or(JobResult{});
-        return QStringLiteral("%1 completed%2: %3 pages, %4 fetched, %5 inserted, %6 updated, "
-                              "%7 unchanged")
-            .arg(head, took)
-            .arg(r.pages)
-            .arg(r.fetched)
-            .arg(r.inserted)
-            .arg(r.updated)
-            .arg(r.unchanged);
-    }
-    case JobStatus::Queued:
-        return QStringLiteral("%1 back in the queue after attempt %2").arg(head).arg(job.attempts);
-    default:
-        return QStringLiteral("%1 %2%3 [%4]: %5")
-            .arg(head, jobStatusName(job.status), took, errorCategoryName(job.error.category),
-                 job.error.message);
-    }
-}
-
 int runHeadless(AppSetup &setup)
 {
     std::unique_ptr<DealerSimServer> sim;
@@ -237,8 +205,8 @@ int runHeadless(AppSetup &setup)
             printError(why);
             return ExitBadInput;
         }
-        printProgress(QStringLiteral("demo mode: fetching from the built-in simulator at %1")
-                          .arg(setup.sourceUrl.toString()));
+        qCInfo(lcApp).noquote() << "demo mode: fetching from the built-in simulator at"
+                                << setup.sourceUrl.toString();
     }
 
     JobQueue::Config config;
@@ -252,21 +220,8 @@ int runHeadless(AppSetup &setup)
     int failed = 0;
     int completed = 0;
     qint64 records = 0;
-    QObject::connect(
-        &queue, &JobQueue::runnerStateChanged, [](RunnerState state, const QString &detail) {
-            if (state == RunnerState::Running || state == RunnerState::Starting)
-                return;
-            printProgress(
-                QStringLiteral("runner: %1%2")
-                    .arg(runnerStateName(state),
-                         detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail)));
-        });
-    QObject::connect(&queue, &JobQueue::jobStarted, [](const Job &job) {
-        printProgress(QStringLiteral("job %1 (%2 %3) started, attempt %4")
-                          .arg(job.id)
-                          .arg(job.dealerId, job.fetchType)
-                          .arg(job.attempts));
-    });
+    // The runner logs each job, its state and the schedules' fires (dealerq.runner,
+    // dealerq.schedule); here the jobs are only counted for the summary.
     QObject::connect(&queue, &JobQueue::jobFinished, [&](const Job &job) {
         if (job.status != JobStatus::Queued)
             ++ran;
@@ -276,26 +231,14 @@ int runHeadless(AppSetup &setup)
             ++completed;
             records += job.result ? job.result->fetched : 0;
         }
-        printProgress(describeFinished(job));
-    });
-    QObject::connect(&queue, &JobQueue::scheduleFired,
-                     [](const QString &name, qint64 slotMs, int added, int skipped) {
-                         printProgress(QStringLiteral("schedule %1 fired for %2: queued %3, "
-                                                      "%4 already queued")
-                                           .arg(name, formatTimestamp(slotMs))
-                                           .arg(added)
-                                           .arg(skipped));
-                     });
-    QObject::connect(&queue, &JobQueue::scheduleFailed, [](const QString &message) {
-        printProgress(QStringLiteral("schedules: %1; trying again").arg(message));
     });
 
     int exitCode = ExitOk;
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, [](int signal) {
-        printProgress(QStringLiteral("signal %1: stopping; a running job is rolled back and "
-                                     "re-queued")
-                          .arg(signal));
+        qCInfo(lcApp).noquote() << QStringLiteral("signal %1: stopping; a running job is rolled "
+                                                  "back and re-queued")
+                                       .arg(signal);
         QCoreApplication::quit();
     });
     if (setup.cli.drain) {
@@ -318,13 +261,13 @@ int runHeadless(AppSetup &setup)
     queue.stop();
     if (alerts)
         alerts->finish(20000); // the last alerts of a --drain run are not lost at exit
-    printProgress(QStringLiteral("%1 ran here in %2 s: %3 completed, %4 failed; %5 records "
-                                 "fetched")
-                      .arg(ran == 1 ? QStringLiteral("1 job") : QStringLiteral("%1 jobs").arg(ran))
-                      .arg(clock.elapsed() / 1000.0, 0, 'f', 2)
-                      .arg(completed)
-                      .arg(failed)
-                      .arg(records));
+    qCInfo(lcApp).noquote()
+        << QStringLiteral("%1 ran here in %2 s: %3 completed, %4 failed; %5 records fetched")
+               .arg(ran == 1 ? QStringLiteral("1 job") : QStringLiteral("%1 jobs").arg(ran))
+               .arg(clock.elapsed() / 1000.0, 0, 'f', 2)
+               .arg(completed)
+               .arg(failed)
+               .arg(records);
     return exitCode;
 }
 
@@ -339,6 +282,9 @@ bool hasDisplay()
 
 int main(int argc, char *argv[])
 {
+    // The log (time, level, category; the syslog priority instead under systemd) is apart from
+    // the command's own output: --help, the one-line reasons of an exit 2, a one-shot's result.
+    Logging::installMessageHandler();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
@@ -418,7 +364,6 @@ int main(int argc, char *argv[])
         return runHeadless(setup);
     if (setup.cli.isOneShot())
         return ExitOk;
-    logMoves(
-        AppPaths::moveWindowState(setup.settings->filePath(), setup.settings->stateFilePath()));
+    AppPaths::moveWindowState(setup.settings->filePath(), setup.settings->stateFilePath());
     return runWindow(setup);
 }

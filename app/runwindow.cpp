@@ -6,6 +6,7 @@
 #include "apiwiring.h"
 #include "appsetup.h"
 #include "config/apppaths.h"
+#include "log/logging.h"
 #include "mainwindow.h"
 #include "queue/jobqueue.h"
 #include "sim/dealersim.h"
@@ -35,13 +36,13 @@ int runWindow(AppSetup &setup)
     QString apiError;
     const std::unique_ptr<ApiService> api = startApi(setup, queue, &apiError);
     if (!api && !apiError.isEmpty())
-        printError(QStringLiteral("the REST API is off: %1").arg(apiError));
+        qCWarning(lcApi).noquote() << "the REST API is off:" << apiError;
 
     // The window speaks the user's language (LANGUAGE, LC_MESSAGES, LANG); all else English.
     const QString translations = AppPaths::translationsDir();
     if (WindowLanguage::install(QLocale::system(), translations).dealerq.isEmpty())
-        printError(QStringLiteral("no translations in %1: the window shows English")
-                       .arg(QDir::toNativeSeparators(translations)));
+        qCWarning(lcApp).noquote() << QStringLiteral("no translations in %1: the window shows English")
+                                          .arg(QDir::toNativeSeparators(translations));
 
     WindowContext context;
     context.queue = &queue;

@@ -2,6 +2,7 @@
 
 #include "appsetup.h"
 #include "job/timeformat.h"
+#include "log/messagehandler.h"
 #include "queue/queueoperations.h"
 #include "schedule/cron.h"
 #include "schedule/schedule.h"
@@ -15,7 +16,7 @@ namespace {
 
 void tell(const QString &line)
 {
-    std::fprintf(stderr, "%s\n", qUtf8Printable(line));
+    std::fprintf(stderr, "%s%s\n", Logging::linePrefix(QtInfoMsg), qUtf8Printable(line));
     std::fflush(stderr);
 }
 

@@ -319,10 +319,11 @@ void TestAppPaths::dealerqMovesOnceEndToEnd()
     QVERIFY(write(oldSettings, "[fetch]\ntypes=prospect,parts\n"));
 
     QCOMPARE(run({"--enqueue", "NEW2", "--type", "parts"}, &err), 0);
-    QVERIFY2(err.contains("dealerq: moved the settings from " + oldSettings + " to " +
+    // Logged at info under dealerq.config (core/log).
+    QVERIFY2(err.contains("info dealerq.config: moved the settings from " + oldSettings + " to " +
                           home(".config/dealerq/dealerq.ini")),
              qPrintable(err));
-    QVERIFY2(err.contains("dealerq: moved the database from " + oldDb + " to " +
+    QVERIFY2(err.contains("info dealerq.config: moved the database from " + oldDb + " to " +
                           home(".local/share/dealerq/dealerq.db")),
              qPrintable(err));
     QVERIFY(QFileInfo::exists(home(".config/dealerq/dealerq.ini")));

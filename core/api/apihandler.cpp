@@ -7,6 +7,7 @@
 #include "api/metricscontroller.h"
 #include "api/queuecontroller.h"
 #include "api/schedulecontroller.h"
+#include "log/logging.h"
 
 #include <QCryptographicHash>
 
@@ -21,6 +22,23 @@ bool isDigits(const QString &text)
             return false;
     }
     return true;
+}
+
+/// The request's method and path for the log: cut short, control characters escaped (a path
+/// could carry a line break to forge a line). Never the query, the headers or the body.
+QString requestForLog(const ApiRequest &request)
+{
+    QString text =
+        QString::fromLatin1(request.method.left(20)) + QLatin1Char(' ') + request.path.left(200);
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : std::as_const(text)) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
 }
 
 } // namespace
@@ -193,6 +211,21 @@ ApiResponse ApiHandler::handle(const ApiRequest &request)
     ApiResponse response = dispatch(request);
     if (m_context->config.metrics)
         m_context->config.metrics->countResponse(response.status);
+    const int status = response.status;
+    if (status == 401) {
+        // Which token was sent is never told, only that it was missing or wrong.
+        qCWarning(lcApi).noquote() << requestForLog(request) << "refused (401):"
+                                   << (request.header("authorization").isEmpty()
+                                           ? "no API token"
+                                           : "wrong API token or not a bearer token");
+    } else if (status >= 500) {
+        qCWarning(lcApi).noquote() << requestForLog(request) << "->" << status
+                                   << QString::fromUtf8(response.body.left(500));
+    } else if (request.method != "GET" && request.method != "HEAD" && status < 300) {
+        qCInfo(lcApi).noquote() << requestForLog(request) << "->" << status; // a change
+    } else {
+        qCDebug(lcApi).noquote() << requestForLog(request) << "->" << status;
+    }
     return response;
 }
 

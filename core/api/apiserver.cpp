@@ -1,6 +1,7 @@
 #include "api/apiserver.h"
 
 #include "job/httpstatus.h"
+#include "log/logging.h"
 
 #include <QHttpServerRequest>
 #include <QAbstractHttpServer>
@@ -196,6 +197,13 @@ public:
         if (m_refusing)
             return;
         m_refusing = true;
+        if (status == 503)
+            qCWarning(lcApi).noquote() << "refused a connection from"
+                                       << m_socket->peerAddress().toString() << "-" << message;
+        else
+            qCDebug(lcApi).noquote()
+                << "refused a request from" << m_socket->peerAddress().toString() << "-" << status
+                << message;
         if (m_refused)
             m_refused(status);
         // From now on the connection is ours alone: Qt's server must not see another byte.

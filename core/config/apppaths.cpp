@@ -1,5 +1,7 @@
 #include "config/apppaths.h"
 
+#include "log/logging.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -23,6 +25,20 @@ QString inFolder(QStandardPaths::StandardLocation base, const QString &relative)
 QString native(const QString &path)
 {
     return QDir::toNativeSeparators(path);
+}
+
+/// A move done, logged (dealerq.config, info) and returned.
+QStringList logMoved(const QString &line)
+{
+    qCInfo(lcConfig).noquote() << line;
+    return {line};
+}
+
+/// A move not done, logged (dealerq.config, warning) and returned.
+QStringList logNotMoved(const QString &line)
+{
+    qCWarning(lcConfig).noquote() << line;
+    return {line};
 }
 
 bool exists(const QString &path)
@@ -130,14 +146,16 @@ QStringList moveFiles(const QStringList &from, const QStringList &to, const QStr
     for (qsizetype i = 0; i < from.size(); ++i) {
         const bool isMain = i == from.size() - 1;
         if (exists(to.at(i)) && (isMain || exists(from.at(i)))) {
-            return {QStringLiteral("%1 in %2 is not used: %3 exists and is kept; merge or remove "
-                                   "the old one")
-                        .arg(what, native(mainFrom), native(to.at(i)))};
+            return logNotMoved(
+                QStringLiteral("%1 in %2 is not used: %3 exists and is kept; merge or remove "
+                               "the old one")
+                    .arg(what, native(mainFrom), native(to.at(i))));
         }
     }
     if (!QDir().mkpath(QFileInfo(mainTo).absolutePath())) {
-        return {QStringLiteral("cannot move %1 from %2: cannot create the folder %3")
-                    .arg(what, native(mainFrom), native(QFileInfo(mainTo).absolutePath()))};
+        return logNotMoved(
+            QStringLiteral("cannot move %1 from %2: cannot create the folder %3")
+                .arg(what, native(mainFrom), native(QFileInfo(mainTo).absolutePath())));
     }
     QList<qsizetype> moved;
     for (qsizetype i = 0; i < from.size(); ++i) {
@@ -151,12 +169,12 @@ QStringList moveFiles(const QStringList &from, const QStringList &to, const QStr
         const QString why = file.errorString();
         for (auto it = moved.crbegin(); it != moved.crend(); ++it)
             QFile::rename(to.at(*it), from.at(*it));
-        return {QStringLiteral("cannot move %1 from %2 to %3: %4; it stays where it is")
-                    .arg(what, native(from.at(i)), native(to.at(i)), why)};
+        return logNotMoved(QStringLiteral("cannot move %1 from %2 to %3: %4; it stays where it is")
+                               .arg(what, native(from.at(i)), native(to.at(i)), why));
     }
     QDir().rmdir(QFileInfo(mainFrom).absolutePath()); // only if now empty
-    return {QStringLiteral("moved %1 from %2 to %3, where dealerq keeps them now")
-                .arg(what, native(mainFrom), native(mainTo))};
+    return logMoved(QStringLiteral("moved %1 from %2 to %3, where dealerq keeps them now")
+                        .arg(what, native(mainFrom), native(mainTo)));
 }
 
 QStringList moveLegacySettings()
@@ -172,9 +190,10 @@ QStringList moveLegacyDatabase()
         return {};
     LegacyRunnerLock lock(from);
     if (!lock.tryLock()) {
-        return {QStringLiteral("the database %1 is in use by a running dealerq: it is moved to "
-                               "%2 at a start when no dealerq uses it")
-                    .arg(native(from), native(to))};
+        return logNotMoved(
+            QStringLiteral("the database %1 is in use by a running dealerq: it is moved to "
+                           "%2 at a start when no dealerq uses it")
+                .arg(native(from), native(to)));
     }
     QStringList fromFiles;
     QStringList toFiles;
@@ -219,8 +238,9 @@ QStringList moveWindowState(const QString &settingsFile, const QString &stateFil
         QDir().mkpath(QFileInfo(stateFile).absolutePath());
         state.sync();
         if (state.status() != QSettings::NoError) {
-            return {QStringLiteral("cannot write the window layout to %1; it stays in %2")
-                        .arg(native(stateFile), native(settingsFile))};
+            return logNotMoved(
+                QStringLiteral("cannot write the window layout to %1; it stays in %2")
+                    .arg(native(stateFile), native(settingsFile)));
         }
     }
     for (const QString &key : found)
@@ -230,11 +250,12 @@ QStringList moveWindowState(const QString &settingsFile, const QString &stateFil
     // The settings may hold tokens: owner only, as Settings::sync() keeps them.
     QFile::setPermissions(settingsFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (stateHasLayout) {
-        return {QStringLiteral("removed an old window layout from %1 (%2 holds the current one)")
-                    .arg(native(settingsFile), native(stateFile))};
+        return logMoved(
+            QStringLiteral("removed an old window layout from %1 (%2 holds the current one)")
+                .arg(native(settingsFile), native(stateFile)));
     }
-    return {QStringLiteral("moved the window layout from %1 to %2, apart from the settings")
-                .arg(native(settingsFile), native(stateFile))};
+    return logMoved(QStringLiteral("moved the window layout from %1 to %2, apart from the settings")
+                        .arg(native(settingsFile), native(stateFile)));
 }
 
 } // namespace AppPaths

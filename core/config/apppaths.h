@@ -25,7 +25,8 @@ QString legacyDatabaseFile();
 QString translationsDir();
 
 /// Moves the legacy settings file to settingsFile() if it exists there and settingsFile() does
-/// not. Returns one line to log per thing done or left (empty when there was nothing to do).
+/// not. Logs (dealerq.config: info for a move, a warning for a file left behind) and returns
+/// one line per thing done or left (empty when there was nothing to do).
 QStringList moveLegacySettings();
 
 /// Moves the legacy SQLite database — with its `-wal`, `-shm` and `-journal` files, the main
@@ -35,7 +36,8 @@ QStringList moveLegacyDatabase();
 
 /// Moves the window's geometry and layout (`window/geometry`, `window/state`, the splitters'
 /// and columns' states) out of the settings file `settingsFile` into the state file
-/// `stateFile`, unless the state file has a geometry already. Returns lines to log.
+/// `stateFile`, unless the state file has a geometry already. Logs and returns lines as
+/// moveLegacySettings().
 QStringList moveWindowState(const QString &settingsFile, const QString &stateFile);
 
 /// The keys moveWindowState() moves, in the `window` group.

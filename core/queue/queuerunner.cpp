@@ -1,6 +1,7 @@
 #include "queue/queuerunner.h"
 
 #include "job/timeformat.h"
+#include "log/logging.h"
 #include "store/jobstore.h"
 #include "store/runnerlock.h"
 
@@ -29,6 +30,52 @@ QString runnerStateName(RunnerState state)
     }
     return {};
 }
+
+namespace {
+
+QString jobHead(const Job &job)
+{
+    return QStringLiteral("job %1 (%2 %3)").arg(job.id).arg(job.dealerId, job.fetchType);
+}
+
+/// How a job's attempt ended, in one line of the log.
+QString describeFinished(const Job &job)
+{
+    const std::optional<double> duration = job.durationSeconds(job.finishedMs);
+    const QString took =
+        duration ? QStringLiteral(" in %1 s").arg(*duration, 0, 'f', 2) : QString();
+    switch (job.status) {
+    case JobStatus::Completed: {
+        const JobResult r = job.result.value_or(JobResult{});
+        return QStringLiteral("%1 completed%2: %3 pages, %4 fetched, %5 inserted, %6 updated, "
+                              "%7 unchanged")
+            .arg(jobHead(job), took)
+            .arg(r.pages)
+            .arg(r.fetched)
+            .arg(r.inserted)
+            .arg(r.updated)
+            .arg(r.unchanged);
+    }
+    case JobStatus::Queued:
+        return QStringLiteral("%1 back in the queue after attempt %2")
+            .arg(jobHead(job))
+            .arg(job.attempts);
+    default:
+        return QStringLiteral("%1 %2%3 [%4]: %5")
+            .arg(jobHead(job), jobStatusName(job.status), took,
+                 errorCategoryName(job.error.category), job.error.message);
+    }
+}
+
+void logFinished(const Job &job)
+{
+    if (job.status == JobStatus::Completed || job.status == JobStatus::Cancelled)
+        qCInfo(lcRunner).noquote() << describeFinished(job);
+    else
+        qCWarning(lcRunner).noquote() << describeFinished(job);
+}
+
+} // namespace
 
 QueueRunner::QueueRunner(RunnerConfig config, QObject *parent)
     : QObject(parent)
@@ -93,6 +140,8 @@ void QueueRunner::setSource(const QUrl &url, const QByteArray &token, const QStr
     m_config.sourceUrl = url;
     m_config.sourceToken = token;
     m_config.sourceDisplay = display;
+    qCInfo(lcRunner).noquote() << "the source is now" << sourceDisplay()
+                               << "(from the next job on)";
     if (m_lock && m_lock->isHeld() && m_databaseUp) {
         StoreError error;
         m_store->setRunnerSource(sourceDisplay(), &error); // shown again at the next take-over
@@ -127,6 +176,12 @@ bool QueueRunner::ensureDatabase()
         return true;
     StoreError error;
     if (m_store->open(&error)) {
+        if (m_state == RunnerState::DatabaseDown)
+            qCInfo(lcStore).noquote()
+                << "the database" << m_config.database.displayString() << "is reachable again";
+        else
+            qCDebug(lcStore).noquote()
+                << "opened the database" << m_config.database.displayString();
         m_databaseUp = true;
         m_reconnectDelayMs = 250;
         if (!m_lock)
@@ -177,6 +232,8 @@ void QueueRunner::tryNext()
             checkEmpty();
             return;
         }
+        qCInfo(lcRunner).noquote()
+            << "took the runner lock: this instance runs the queue as" << m_runnerId;
     }
     if (!hadLock || m_needRecovery) {
         // Whatever is still marked running was cut off: only the lock holder runs jobs.
@@ -191,6 +248,10 @@ void QueueRunner::tryNext()
             databaseFault(error);
             return;
         }
+        if (*recovered > 0)
+            qCWarning(lcRunner) << "found" << *recovered
+                                << "jobs cut off by a stop or crash: each is back in the queue, "
+                                   "or failed after its last attempt";
         m_needRecovery = false;
     }
     m_scheduler->setActive(true);
@@ -255,6 +316,8 @@ void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBef
             });
     connect(m_fetch, &DealerFetch::logLine, this, &QueueRunner::log);
     connect(m_fetch, &DealerFetch::finished, this, &QueueRunner::onFetchFinished);
+    qCInfo(lcRunner).noquote()
+        << QStringLiteral("%1 started, attempt %2").arg(jobHead(job)).arg(job.attempts);
     m_fetch->start();
     if (finishedBefore)
         emit jobFinished(*finishedBefore);
@@ -308,6 +371,7 @@ void QueueRunner::onFetchFinished()
         StoreError requeueError;
         const QString why =
             QStringLiteral("attempt %1 was rolled back: %2").arg(job.attempts).arg(error.message);
+        qCWarning(lcStore).noquote() << jobHead(job) << why;
         if (!m_store->requeueInterrupted(job, m_config.maxAttempts, ErrorCategory::Database, why,
                                          &requeueError)) {
             m_needRecovery = true;
@@ -320,6 +384,8 @@ void QueueRunner::onFetchFinished()
         StoreError readError;
         finished = m_store->job(job.id, &readError);
     }
+    if (finished)
+        logFinished(*finished);
     if (followUp.next) {
         startJob(*followUp.next, finished);
         return;
@@ -346,8 +412,11 @@ void QueueRunner::storeProgress()
     if (!m_current || !m_databaseUp || m_stopping)
         return;
     StoreError error;
-    if (!m_store->setProgress(m_current->id, m_runnerId, m_progress, &error))
+    if (!m_store->setProgress(m_current->id, m_runnerId, m_progress, &error)) {
+        qCDebug(lcStore).noquote()
+            << "could not record the progress of job" << m_current->id << error.message;
         log(QStringLiteral("could not record progress: %1").arg(error.message));
+    }
 }
 
 void QueueRunner::onPoll()
@@ -364,8 +433,10 @@ void QueueRunner::onPoll()
         // A cancel from another process reaches us through the store.
         StoreError error;
         const std::optional<bool> cancel = m_store->isCancelRequested(m_current->id, &error);
-        if (cancel && *cancel)
+        if (cancel && *cancel) {
+            qCInfo(lcRunner) << "job" << m_current->id << "cancelled from elsewhere: stopping it";
             m_fetch->abort();
+        }
         return;
     }
     if (!m_reconnectTimer->isActive())
@@ -374,8 +445,10 @@ void QueueRunner::onPoll()
 
 void QueueRunner::cancelRunning(qint64 jobId)
 {
-    if (m_fetch && m_current && m_current->id == jobId)
+    if (m_fetch && m_current && m_current->id == jobId) {
+        qCInfo(lcRunner) << "job" << jobId << "cancelled: stopping it";
         m_fetch->abort();
+    }
 }
 
 void QueueRunner::stop()
@@ -390,6 +463,8 @@ void QueueRunner::stop()
         m_fetch = nullptr;
     }
     if (m_current && m_databaseUp) {
+        qCInfo(lcRunner).noquote()
+            << jobHead(*m_current) << "cut off by the stop: rolled back and queued again";
         StoreError error;
         m_store->requeueInterrupted(
             *m_current, m_config.maxAttempts, ErrorCategory::Interrupted,
@@ -421,6 +496,16 @@ void QueueRunner::setState(RunnerState state, const QString &detail)
         return;
     m_state = state;
     m_stateDetail = detail;
+    const QString line =
+        QStringLiteral("runner: %1%2")
+            .arg(runnerStateName(state),
+                 detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail));
+    if (state == RunnerState::DatabaseDown)
+        qCWarning(lcStore).noquote() << line << "- trying again";
+    else if (state == RunnerState::Running || state == RunnerState::Starting)
+        qCDebug(lcRunner).noquote() << line;
+    else
+        qCInfo(lcRunner).noquote() << line;
     emit stateChanged(state, detail);
 }
 

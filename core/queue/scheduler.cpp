@@ -1,5 +1,7 @@
 #include "queue/scheduler.h"
 
+#include "job/timeformat.h"
+#include "log/logging.h"
 #include "schedule/cron.h"
 #include "store/jobstore.h"
 
@@ -24,6 +26,20 @@ Scheduler::Scheduler(JobStore &store, const SchedulerClock &clock, QObject *pare
     m_timer->setSingleShot(true);
     m_timer->setTimerType(Qt::PreciseTimer); // a slot fires within a second, not within 5 %
     connect(m_timer, &QTimer::timeout, this, &Scheduler::fireDue);
+    // While the database is down the schedules are read again every second: a warning for
+    // each new problem, and again at most every 5 minutes; the repeats in between are debug.
+    connect(
+        this, &Scheduler::failed, this,
+        [lastMessage = QString(), lastWarned = QElapsedTimer()](const QString &message) mutable {
+            if (message == lastMessage && lastWarned.isValid() &&
+                lastWarned.elapsed() < 5 * 60 * 1000) {
+                qCDebug(lcSchedule).noquote() << message << "- trying again";
+                return;
+            }
+            qCWarning(lcSchedule).noquote() << message << "- trying again";
+            lastMessage = message;
+            lastWarned.start();
+        });
     m_monotonic.start();
 }
 
@@ -114,9 +130,18 @@ bool Scheduler::fireSlot(const Schedule &schedule, qint64 slotMs, qint64 nowMs)
         emit failed(QStringLiteral("schedule %1: %2").arg(schedule.name, error.message));
         return false;
     }
-    if (!outcome->alreadyFired)
+    if (!outcome->alreadyFired) {
+        qCInfo(lcSchedule).noquote()
+            << QStringLiteral("schedule %1 fired for %2: queued %3, %4 already queued")
+                   .arg(schedule.name, formatTimestamp(slotMs))
+                   .arg(outcome->jobs.jobIds.size())
+                   .arg(outcome->jobs.skipped.size());
         emit fired(schedule.name, slotMs, int(outcome->jobs.jobIds.size()),
                    int(outcome->jobs.skipped.size()));
+    } else {
+        qCDebug(lcSchedule).noquote() << "schedule" << schedule.name << "slot"
+                                      << formatTimestamp(slotMs) << "was fired already";
+    }
     return true;
 }
 
@@ -139,6 +164,9 @@ bool Scheduler::fireDueOf(const Schedule &schedule, qint64 nowMs)
                 return false;
         } else {
             StoreError error;
+            qCInfo(lcSchedule).noquote()
+                << "schedule" << schedule.name << "missed its slot at" << formatTimestamp(slot)
+                << "and does not catch up: skipped";
             if (!m_schedules.skipSlotsUpTo(schedule.id, slot, &error)) {
                 emit failed(QStringLiteral("schedule %1: %2").arg(schedule.name, error.message));
                 return false;
@@ -185,5 +213,6 @@ void Scheduler::arm(const QVector<Schedule> &schedules, qint64 nowMs)
         m_timer->stop();
         return;
     }
+    qCDebug(lcSchedule).noquote() << "next slot at" << formatTimestamp(*next);
     m_timer->start(int(std::clamp<qint64>(*next - nowMs, 0, LongestWaitMs)));
 }

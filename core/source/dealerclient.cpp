@@ -3,6 +3,7 @@
 #include "source/pagedecoder.h"
 
 #include "job/httpstatus.h"
+#include "log/logging.h"
 
 #include <algorithm>
 #include <utility>
@@ -198,7 +199,10 @@ void DealerFetch::requestPage(int page)
 {
     if (m_finished)
         return;
-    QNetworkRequest request(pageUrl(m_request, page, m_policy.pageSize));
+    const QUrl url = pageUrl(m_request, page, m_policy.pageSize);
+    // Never the Authorization header, nor a user or password in the URL.
+    qCDebug(lcFetch).noquote() << "GET" << url.toDisplayString(QUrl::RemoveUserInfo);
+    QNetworkRequest request(url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
@@ -307,6 +311,9 @@ void DealerFetch::handleReplyFinished()
         }
         if (m_body.size() < MaxErrorBodyBytes)
             m_body += reply->readAll().left(MaxErrorBodyBytes - m_body.size());
+        qCDebug(lcFetch).noquote() << QStringLiteral("dealer %1 (%2) page %3: %4")
+                                          .arg(dealerForDisplay(), m_request.fetchType,
+                                               QString::number(m_page), statusText(status));
         checkStatus(status, reply);
         return;
     }
@@ -446,6 +453,11 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
                    .arg(QString::number(m_page), dealer, QString::number(page.page)));
         return;
     }
+    qCDebug(lcFetch).noquote()
+        << QStringLiteral("dealer %1 (%2) page %3: %4 bytes, %5 records, next page %6")
+               .arg(dealer, m_request.fetchType, QString::number(m_page),
+                    QString::number(body.size()), QString::number(page.items.size()),
+                    page.nextPage ? QString::number(*page.nextPage) : QStringLiteral("none"));
     m_records.append(std::move(page.items));
     ++m_pages;
     emit progress(m_pages, m_records.size(), goesOnTo(page.nextPage, m_pages));
@@ -496,6 +508,10 @@ void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const
         delay = std::min<qint64>(delay, m_policy.maxBackoffMs);
     }
     ++m_retries;
+    qCWarning(lcFetch).noquote() << redact(
+        QStringLiteral("dealer %1 (%2) page %3: %4, retry %5 of %6 in %7 s")
+            .arg(dealerForDisplay(), m_request.fetchType, QString::number(m_page), what,
+                 QString::number(m_retries), QString::number(m_policy.maxRetries), seconds(delay)));
     emit phaseChanged(JobPhase::Retrying,
                       redact(QStringLiteral("retry %1 of %2 after %3")
                                  .arg(m_retries)
@@ -525,6 +541,10 @@ void DealerFetch::finish(ErrorCategory category, const QString &message)
     m_finished = true;
     m_error = category;
     m_errorString = redact(message);
+    if (category != ErrorCategory::None)
+        qCDebug(lcFetch).noquote()
+            << QStringLiteral("dealer %1 (%2) failed: %3")
+                   .arg(dealerForDisplay(), m_request.fetchType, m_errorString);
     m_retryTimer->stop();
     dropReply();
     m_body.clear();

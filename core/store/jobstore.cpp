@@ -1,6 +1,7 @@
 #include "store/jobstore.h"
 
 #include "job/timeformat.h"
+#include "log/logging.h"
 #include "store/jobrows_p.h"
 #include "store/schema.h"
 
@@ -66,6 +67,8 @@ bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &wh
     // After a server restart isOpen() can stay true while every query fails: remember it.
     m_connectionLost = m_connectionLost || isConnectionLost(query.lastError(), m_db->backend());
     setQueryError(error, query, m_db->backend(), what);
+    qCDebug(lcStore).noquote() << "database error while" << what << "-"
+                               << query.lastError().text().trimmed();
     return false;
 }
 

@@ -2,6 +2,7 @@
 
 #include "job/queuetypes.h"
 #include "job/validation.h"
+#include "log/logging.h"
 #include "store/database.h"
 
 #include <QSqlQuery>
@@ -274,5 +275,12 @@ bool migrateSchema(Database &db, int targetVersion, StoreError *error)
                          QStringLiteral("cannot commit the schema of %1: %2").arg(where, why));
         return false;
     }
+    // A new database is routine (debug); a migration changes what an older dealerq can read.
+    if (*locked == 0)
+        qCDebug(lcStore).noquote()
+            << QStringLiteral("created the schema (version %1) in %2").arg(version).arg(where);
+    else if (version != *locked)
+        qCInfo(lcStore).noquote() << "migrated" << where << "from schema version" << *locked << "to"
+                                  << version;
     return true;
 }

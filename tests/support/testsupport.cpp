@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSqlError>
@@ -13,6 +14,15 @@ QString sqliteUrlIn(const QString &dir, const QString &name)
 }
 
 namespace {
+
+// In a test's own process the runner's info lines, one or two per job, would bury the test's
+// output (and Qt Test's limit of 2000 messages): info is off, warnings stay. QT_LOGGING_RULES
+// still turns it on; the dealerq processes a test starts log as usual (tst_logging).
+void quietInfoLog()
+{
+    QLoggingCategory::setFilterRules(QStringLiteral("dealerq.*.info=false"));
+}
+Q_CONSTRUCTOR_FUNCTION(quietInfoLog)
 
 // Runs one statement on the admin database of the server.
 bool adminExec(const QString &adminUrl, const QString &sql, QString *error)
@@ -37,7 +47,9 @@ QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &se
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
     env.insert(QStringLiteral("XDG_STATE_HOME"), dir + QStringLiteral("/state"));
     for (const char *name : {"DEALERQ_DB", "DEALERQ_SOURCE_URL", "DEALERQ_SOURCE_TOKEN",
-                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY"})
+                             "DEALERQ_API_TOKEN", "DISPLAY", "WAYLAND_DISPLAY",
+                             // the log as dealerq writes it by default (core/log)
+                             "QT_LOGGING_RULES", "QT_MESSAGE_PATTERN", "JOURNAL_STREAM"})
         env.remove(QString::fromLatin1(name));
     QFile file(dir + QStringLiteral("/settings.ini"));
     if (!settings.isEmpty() && !file.exists() && file.open(QIODevice::WriteOnly))

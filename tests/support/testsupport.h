@@ -10,7 +10,8 @@
 QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("dealerq.db"));
 
 /// The environment for a dealerq child process of a test: its settings file (`settings.ini`),
-/// HOME and XDG folders inside `dir`, and none of the caller's DEALERQ_* variables or display.
+/// HOME and XDG folders inside `dir`, and none of the caller's DEALERQ_* variables, display or
+/// logging settings (QT_LOGGING_RULES, QT_MESSAGE_PATTERN, JOURNAL_STREAM).
 /// The settings file gets `settings` written to it when it does not exist yet.
 QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &settings = {});
 

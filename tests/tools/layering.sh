@@ -3,7 +3,7 @@
 #   - ui/ includes no header of core/store/ and uses no Qt SQL;
 #   - core/ uses no widgets;
 #   - only core/api/ links Qt HttpServer;
-#   - the lower libraries include nothing from the ones above them (job < config, schedule <
+#   - the lower libraries include nothing from the ones above them (log, job < config, schedule <
 #     store, source < queue < api); schedule is pure logic: no database, no network.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,8 @@ check() { # check DESCRIPTION PATTERN PATH...
 check "ui/ includes a store header" '#include "store/' ui
 check "ui/ uses Qt SQL" 'QSql' ui
 check "core/ uses widgets" '#include <(QWidget|QtWidgets|QDialog|QMainWindow)' core
-check "core/job includes a higher folder" '#include "(config|schedule|store|source|queue|api)/' core/job
+check "core/log includes another folder" '#include "(job|config|schedule|store|source|queue|api)/' core/log
+check "core/job includes a higher folder" '#include "(log|config|schedule|store|source|queue|api)/' core/job
 check "core/config includes a higher folder" '#include "(schedule|store|source|queue|api)/' core/config
 check "core/schedule includes a folder other than job" '#include "(config|store|source|queue|api)/' core/schedule
 check "core/schedule uses the database or the network" '#include <(QSql|QNetwork|QTcp|QUdp)' core/schedule
