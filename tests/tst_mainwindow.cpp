@@ -247,6 +247,8 @@ private slots:
     void closeWhileRunningQuitsNow();
     void messagesNeverMoveTheTables();
     void smallWindowShowsWhatMatters();
+    void smallWindowGivesTheQueueRoom();
+    void filtersShowTheirWholeItems();
 };
 
 namespace {
@@ -1260,3 +1262,47 @@ void TestMainWindow::retryingAndWaitingJobsSaySo()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::smallWindowGivesTheQueueRoom()
+{
+    // At 1024 x 700, with the demo banner, the queue shows enough rows to work with, not 4.
+    Fixture f;
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), true));
+    f.window->resize(1024, 700);
+    QTest::qWait(50);
+    QTableView *queue = f.queuePanel()->view();
+    const int rows = queue->viewport()->height() / queue->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 8, qPrintable(QString::number(rows)));
+    // The history below still shows a few (a double-click opens the rest).
+    QTableView *history = f.history()->view();
+    QVERIFY(history->viewport()->height() / history->verticalHeader()->defaultSectionSize() >= 4);
+}
+
+void TestMainWindow::filtersShowTheirWholeItems()
+{
+    // Every drop-down list shows its items whole: the history's Show filter read "Com…ted".
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QList<QComboBox *> boxes = f.window->findChildren<QComboBox *>();
+    QVERIFY(boxes.size() >= 3);
+    for (QComboBox *box : boxes) {
+        if (!box->isVisibleTo(f.window.get()))
+            continue;
+        box->showPopup();
+        QAbstractItemView *list = box->view();
+        QTRY_VERIFY(list->isVisible());
+        // Room for the popup's check column (20 px or more in every style), the icon and the
+        // text.
+        for (int row = 0; row < box->count(); ++row) {
+            const int icon = box->itemIcon(row).isNull() ? 0 : box->iconSize().width();
+            const int needed =
+                list->fontMetrics().horizontalAdvance(box->itemText(row)) + icon + 2 * 20;
+            QVERIFY2(needed <= list->viewport()->width(),
+                     qPrintable(QStringLiteral("%1: \"%2\" needs %3 px, has %4")
+                                    .arg(box->objectName(), box->itemText(row))
+                                    .arg(needed)
+                                    .arg(list->viewport()->width())));
+        }
+        box->hidePopup();
+    }
+}

@@ -2,6 +2,7 @@
 
 #include "job/jobrequest.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "windowpickers.h"
 
@@ -41,9 +42,7 @@ AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
     m_dealer->setClearButtonEnabled(true);
     m_reason->setWordWrap(true);
     m_reason->setTextFormat(Qt::PlainText);
-    QPalette pal = m_reason->palette();
-    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-    m_reason->setPalette(pal);
+    PaletteColors::setStatusText(m_reason, JobStatus::Failed);
     m_reason->hide();
     m_type->addItems(m_queue->config().fetchTypes);
     m_runNext->setToolTip(tr("Put the job at the front of the queue"));

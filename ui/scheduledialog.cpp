@@ -2,6 +2,7 @@
 
 #include "dealeridlistedit.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "schedule/cron.h"
 #include "schedule/window.h"
@@ -41,10 +42,10 @@ QString withoutField(const QString &message, const QString &field)
 /// Shows `text` on `label`: in the error colour when `error`, otherwise as a quiet hint.
 void setHint(QLabel *label, const QString &text, bool error)
 {
-    QPalette pal = label->palette();
-    pal.setColor(QPalette::WindowText, error ? JobFormat::statusColor(JobStatus::Failed)
-                                             : label->palette().color(QPalette::PlaceholderText));
-    label->setPalette(pal);
+    PaletteColors::setTextColor(label, [error](const QPalette &palette) {
+        return error ? PaletteColors::statusColor(JobStatus::Failed, palette)
+                     : palette.color(QPalette::PlaceholderText);
+    });
     label->setText(text);
 }
 
@@ -410,7 +411,7 @@ void ScheduleDialog::updateCron()
         lines << QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("ddd ")) +
                      ScheduleFormat::fireTime(ms, zoneId);
     }
-    m_nextFires->setPalette(palette());
+    PaletteColors::resetColors(m_nextFires);
     m_nextFires->setText(lines.join(QLatin1Char('\n')));
 }
 

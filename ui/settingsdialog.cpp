@@ -2,6 +2,7 @@
 
 #include "config/databaseurl.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 
 #include <algorithm>
 
@@ -109,9 +110,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_problems->setObjectName(QStringLiteral("settingsProblems"));
     m_problems->setWordWrap(true);
     m_problems->setTextFormat(Qt::PlainText);
-    QPalette pal = m_problems->palette();
-    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-    m_problems->setPalette(pal);
+    PaletteColors::setStatusText(m_problems, JobStatus::Failed);
     m_problems->setText(m_settings->problems().join(QLatin1Char('\n')));
     m_problems->setVisible(!m_problems->text().isEmpty());
 
