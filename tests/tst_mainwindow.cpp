@@ -4,9 +4,11 @@
 #include "historypanel.h"
 #include "job/timeformat.h"
 #include "jobdetailsdialog.h"
+#include "jobformat.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "mainwindow.h"
+#include "palettecolors.h"
 #include "messagebar.h"
 #include "queue/csvexport.h"
 #include "queue/jobqueue.h"
@@ -40,6 +42,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStyleFactory>
 #include <QTemporaryDir>
 #include <QTextDocument>
 #include <QTest>
@@ -249,6 +252,7 @@ private slots:
     void smallWindowShowsWhatMatters();
     void smallWindowGivesTheQueueRoom();
     void filtersShowTheirWholeItems();
+    void lightAndDarkPalettesStayReadable();
 };
 
 namespace {
@@ -1305,4 +1309,74 @@ void TestMainWindow::filtersShowTheirWholeItems()
         }
         box->hidePopup();
     }
+}
+
+namespace {
+
+/// Contrast of the widget's own text on its own background.
+double ownContrast(const QWidget *widget)
+{
+    const QPalette pal = widget->palette();
+    return PaletteColors::contrast(pal.color(QPalette::WindowText), pal.color(QPalette::Window));
+}
+
+} // namespace
+
+void TestMainWindow::lightAndDarkPalettesStayReadable()
+{
+    // With Fusion's light palette and a dark one ([window] palette = light / dark), every text
+    // the window colours itself reads at WCAG's 4.5:1 at least: the demo banner, the message
+    // bar at each level, the runner banner, the state and the status colours of the tables.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    Fixture f;
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), true));
+    auto *banner = f.window->findChild<QLabel *>(QStringLiteral("demoBanner"));
+    auto *runnerBanner = f.window->findChild<QLabel *>(QStringLiteral("runnerBanner"));
+    auto *state = f.window->findChild<QLabel *>(QStringLiteral("stateLabel"));
+    MessageBar *bar = f.window->messageBar();
+    QVERIFY(banner && runnerBanner && state && bar);
+    QTRY_VERIFY(!runnerBanner->text().isEmpty()); // no instance runs jobs here
+    bar->showMessage(QStringLiteral("Queued 3 jobs."), MessageBar::Level::Info);
+
+    for (const QString &choice : {QStringLiteral("light"), QStringLiteral("dark")}) {
+        const bool dark = choice == QLatin1String("dark");
+        f.settings->setValue(Settings::Key::WindowPalette, choice);
+        QCOMPARE(PaletteColors::isDark(QApplication::palette()), dark);
+        QCOMPARE(PaletteColors::isDark(f.window->palette()), dark);
+        // The bar shown before the change follows it.
+        QCOMPARE(bar->palette().color(QPalette::Window).lightnessF() < 0.5, dark);
+        QCOMPARE(banner->palette().color(QPalette::Window).lightnessF() < 0.5, dark);
+        const auto readable = [&](const QString &what, double ratio) {
+            return qPrintable(
+                QStringLiteral("%1 on the %2 palette: %3:1").arg(what, choice).arg(ratio));
+        };
+        QVERIFY2(ownContrast(banner) >= 4.5,
+                 readable(QStringLiteral("demo banner"), ownContrast(banner)));
+        QVERIFY2(ownContrast(runnerBanner) >= 4.5,
+                 readable(QStringLiteral("runner banner"), ownContrast(runnerBanner)));
+        for (MessageBar::Level level :
+             {MessageBar::Level::Info, MessageBar::Level::Warning, MessageBar::Level::Error}) {
+            bar->showMessage(QStringLiteral("Could not read the queue."), level);
+            QVERIFY2(ownContrast(bar) >= 4.5,
+                     readable(QStringLiteral("message bar %1").arg(int(level)), ownContrast(bar)));
+        }
+        QVERIFY2(ownContrast(state) >= 4.5, readable(QStringLiteral("state"), ownContrast(state)));
+        const QPalette view = f.history()->view()->palette();
+        for (JobStatus status :
+             {JobStatus::Running, JobStatus::Completed, JobStatus::Failed, JobStatus::Cancelled}) {
+            const QColor color = JobFormat::statusColor(status);
+            for (QPalette::ColorRole role : {QPalette::Base, QPalette::AlternateBase}) {
+                const double ratio = PaletteColors::contrast(color, view.color(role));
+                QVERIFY2(ratio >= 4.5,
+                         readable(QStringLiteral("status %1").arg(int(status)), ratio));
+            }
+        }
+        const double muted =
+            PaletteColors::contrast(PaletteColors::mutedColor(view), view.color(QPalette::Base));
+        QVERIFY2(muted >= 4.5, readable(QStringLiteral("greyed schedule"), muted));
+    }
+    // Back to the desktop's (here Fusion's light) palette.
+    f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
+    QVERIFY(!PaletteColors::isDark(QApplication::palette()));
+    QVERIFY(bar->palette().color(QPalette::Window).lightnessF() >= 0.5);
 }

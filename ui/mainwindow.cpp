@@ -137,9 +137,12 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_watcher, &QueueWatcher::refreshed, this, &MainWindow::refreshFinished);
     if (m_context.settings) {
         m_watcher->setInterval(m_context.settings->refreshIntervalS());
+        PaletteColors::applyPaletteChoice(m_context.settings->windowPalette());
         connect(m_context.settings, &Settings::changed, this, [this](Settings::Key key) {
             if (key == Settings::Key::RefreshIntervalS)
                 m_watcher->setInterval(m_context.settings->refreshIntervalS());
+            else if (key == Settings::Key::WindowPalette)
+                PaletteColors::applyPaletteChoice(m_context.settings->windowPalette());
         });
     }
 

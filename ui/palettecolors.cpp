@@ -259,13 +259,20 @@ void applyPaletteChoice(const QString &choice)
     if (choice == QLatin1String("light") || choice == QLatin1String("dark")) {
         QApplication::setPalette(choice == QLatin1String("dark") ? darkPalette() : lightPalette());
         systemPaletteReplaced = true;
+    } else if (systemPaletteReplaced) {
+        // An empty palette resolves to the style's and the desktop's again.
+        QApplication::setPalette(QPalette());
+        systemPaletteReplaced = false;
+    } else {
         return;
     }
-    if (!systemPaletteReplaced)
-        return;
-    // An empty palette resolves to the style's and the desktop's again.
-    QApplication::setPalette(QPalette());
-    systemPaletteReplaced = false;
+    // QApplication passes the change to child widgets only: windows that are open take it here,
+    // and hand it to their children.
+    const QWidgetList windows = QApplication::topLevelWidgets();
+    for (QWidget *window : windows) {
+        QEvent event(QEvent::ApplicationPaletteChange);
+        QCoreApplication::sendEvent(window, &event);
+    }
 }
 
 } // namespace PaletteColors

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -71,6 +72,14 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     }
     storage->addRow(tr("Refresh every:"),
                     addNumber(Settings::Key::RefreshIntervalS, 1, 3600, tr(" s")));
+    m_palette = new QComboBox(this);
+    m_palette->setObjectName(QStringLiteral("WindowPalette"));
+    m_palette->addItem(tr("As the desktop"), QStringLiteral("system"));
+    m_palette->addItem(tr("Light"), QStringLiteral("light"));
+    m_palette->addItem(tr("Dark"), QStringLiteral("dark"));
+    m_palette->setCurrentIndex(
+        qMax(0, m_palette->findData(m_settings->value(Settings::Key::WindowPalette))));
+    storage->addRow(tr("Colours:"), m_palette);
     storage->addRow(tr("Attempts before failing:"),
                     withRestartMark(Settings::Key::MaxAttempts,
                                     addNumber(Settings::Key::MaxAttempts, 1, 100, QString())));
@@ -128,7 +137,7 @@ bool SettingsDialog::needsRestart(Settings::Key key)
 {
     // The window hands a new source to the runner, which takes it from the next job on.
     return key != Settings::Key::RefreshIntervalS && key != Settings::Key::SourceUrl &&
-           key != Settings::Key::SourceToken;
+           key != Settings::Key::SourceToken && key != Settings::Key::WindowPalette;
 }
 
 QString SettingsDialog::keyLabel(Settings::Key key)
@@ -162,6 +171,8 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("REST API address");
     case Settings::Key::ApiToken:
         return tr("REST API token");
+    case Settings::Key::WindowPalette:
+        return tr("colours");
     }
     return {};
 }
@@ -219,6 +230,8 @@ QVariant SettingsDialog::inputValue(Settings::Key key) const
 {
     if (QSpinBox *spin = m_numbers.value(key))
         return spin->value();
+    if (key == Settings::Key::WindowPalette)
+        return m_palette->currentData();
     const QString text = m_texts.value(key)->text().trimmed();
     if (key == Settings::Key::FetchTypes)
         return splitList(text);
@@ -272,6 +285,7 @@ bool SettingsDialog::save()
     m_changed.clear();
     QList<Settings::Key> keys = m_texts.keys();
     keys += m_numbers.keys();
+    keys += Settings::Key::WindowPalette;
     std::sort(keys.begin(), keys.end());
     for (Settings::Key key : std::as_const(keys)) {
         const QVariant value = inputValue(key);

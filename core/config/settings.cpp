@@ -17,6 +17,7 @@ struct KeyInfo
     QVariant defaultValue;
     int min = 0;
     int max = 0; ///< for integers; 0/0 = not an integer
+    QStringList choices = {}; ///< for a string that must be one of these
 };
 
 const QVector<KeyInfo> &keyTable()
@@ -37,6 +38,12 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::RefreshIntervalS, "window/refresh_interval_s", 5, 1, 3600},
         {Settings::Key::ApiListen, "api/listen", QStringLiteral("127.0.0.1:8000")},
         {Settings::Key::ApiToken, "api/token", QString()},
+        {Settings::Key::WindowPalette,
+         "window/palette",
+         QStringLiteral("system"),
+         0,
+         0,
+         {QStringLiteral("system"), QStringLiteral("light"), QStringLiteral("dark")}},
     };
     return table;
 }
@@ -76,6 +83,13 @@ bool convert(const KeyInfo &entry, const QVariant &raw, QVariant *out)
     if (raw.typeId() == QMetaType::QStringList || raw.typeId() == QMetaType::QVariantList ||
         raw.typeId() == QMetaType::QVariantMap)
         return false;
+    if (!entry.choices.isEmpty()) {
+        const QString choice = raw.toString().trimmed().toLower();
+        if (!entry.choices.contains(choice))
+            return false;
+        *out = choice;
+        return true;
+    }
     *out = raw.toString();
     return true;
 }
@@ -133,11 +147,14 @@ QStringList Settings::problems() const
             found << QStringLiteral("%1: setting %2 = \"%3\" is not usable%4; using %5")
                          .arg(m_settings->fileName(), QLatin1String(entry.name),
                               printableText(raw.toStringList().join(QLatin1Char(',')), 60),
-                              entry.max > entry.min ? QStringLiteral(" (a whole number from "
-                                                                     "%1 to %2)")
-                                                          .arg(entry.min)
-                                                          .arg(entry.max)
-                                                    : QString(),
+                              entry.max > entry.min
+                                  ? QStringLiteral(" (a whole number from %1 to %2)")
+                                        .arg(entry.min)
+                                        .arg(entry.max)
+                              : entry.choices.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(" (one of %1)")
+                                        .arg(entry.choices.join(QStringLiteral(", "))),
                               entry.defaultValue.typeId() == QMetaType::QStringList
                                   ? entry.defaultValue.toStringList().join(QLatin1Char(','))
                                   : entry.defaultValue.toString());
@@ -229,4 +246,9 @@ QString Settings::apiListen() const
 QString Settings::apiToken() const
 {
     return value(Key::ApiToken).toString();
+}
+
+QString Settings::windowPalette() const
+{
+    return value(Key::WindowPalette).toString();
 }

@@ -32,6 +32,7 @@ public:
         RefreshIntervalS,
         ApiListen,
         ApiToken,
+        WindowPalette,
     };
     Q_ENUM(Key)
 
@@ -62,6 +63,8 @@ public:
     int refreshIntervalS() const;
     QString apiListen() const;
     QString apiToken() const;
+    /// The window's colours: "system" (the desktop's palette), "light" or "dark".
+    QString windowPalette() const;
 
     /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
     void setValue(Key key, const QVariant &value);
