@@ -253,6 +253,7 @@ private slots:
     void smallWindowGivesTheQueueRoom();
     void filtersShowTheirWholeItems();
     void lightAndDarkPalettesStayReadable();
+    void addFormKeepsItsPlace();
 };
 
 namespace {
@@ -1379,4 +1380,28 @@ void TestMainWindow::lightAndDarkPalettesStayReadable()
     f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
     QVERIFY(!PaletteColors::isDark(QApplication::palette()));
     QVERIFY(bar->palette().color(QPalette::Window).lightnessF() >= 0.5);
+}
+
+void TestMainWindow::addFormKeepsItsPlace()
+{
+    // The reason under Dealer ID comes and goes (while typing, after a click on Add): the
+    // fields and the Add button below it stay where they are.
+    Fixture f;
+    QVERIFY(f.start(false));
+    auto *edit = f.window->findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    auto *reason = f.window->findChild<QLabel *>(QStringLiteral("dealerIdReason"));
+    auto *add = f.window->findChild<QPushButton *>(QStringLiteral("addButton"));
+    QVERIFY(edit && reason && add);
+    const auto where = [&] { return add->mapTo(f.window.get(), QPoint(0, 0)); };
+    const QPoint before = where();
+    edit->setFocus();
+    QTest::keyClicks(edit, QStringLiteral("bad id"));
+    QVERIFY(reason->isVisible());
+    QApplication::processEvents();
+    QCOMPARE(where(), before);
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("00999"));
+    QVERIFY(!reason->isVisible());
+    QApplication::processEvents();
+    QCOMPARE(where(), before);
 }
