@@ -64,6 +64,14 @@ bool isSystemZone(const QString &id)
     return id.isEmpty();
 }
 
+/// A zone the list holds, or this machine's under an alias the list lacks (Debian's Etc/UTC,
+/// which the command line stores when no --timezone is given).
+bool isKnownZone(const QString &id)
+{
+    return isSystemZone(id) || QTimeZone::isTimeZoneIdAvailable(id.toUtf8()) ||
+           id.toUtf8() == QTimeZone::systemTimeZoneId();
+}
+
 QTimeZone zoneNamed(const QString &id)
 {
     return isSystemZone(id) ? QTimeZone::systemTimeZone() : QTimeZone(id.toUtf8());
@@ -392,8 +400,7 @@ void ScheduleDialog::updateCron()
 
     const QString zoneId = m_zone->currentText().trimmed();
     const QTimeZone zone = zoneNamed(zoneId);
-    if (!cron || !zone.isValid() ||
-        (!isSystemZone(zoneId) && !QTimeZone::isTimeZoneIdAvailable(zoneId.toUtf8()))) {
+    if (!cron || !zone.isValid() || !isKnownZone(zoneId)) {
         setHint(m_nextFires, QStringLiteral("—"), false);
         return;
     }
@@ -418,7 +425,7 @@ void ScheduleDialog::updateCron()
 void ScheduleDialog::updateZone()
 {
     const QString id = m_zone->currentText().trimmed();
-    if (!isSystemZone(id) && !QTimeZone::isTimeZoneIdAvailable(id.toUtf8())) {
+    if (!isKnownZone(id)) {
         setHint(m_zoneHint, tr("not a known time zone"), true);
         return;
     }
