@@ -254,6 +254,7 @@ private slots:
     void filtersShowTheirWholeItems();
     void lightAndDarkPalettesStayReadable();
     void addFormKeepsItsPlace();
+    void settingsShowPlaceholdersAndSetColours();
 };
 
 namespace {
@@ -1404,4 +1405,37 @@ void TestMainWindow::addFormKeepsItsPlace()
     QVERIFY(!reason->isVisible());
     QApplication::processEvents();
     QCOMPARE(where(), before);
+}
+
+void TestMainWindow::settingsShowPlaceholdersAndSetColours()
+{
+    // Settings is wide enough for its own placeholders; its Colours apply at once, no restart.
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.window->showSettings();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    QTest::qWait(20);
+    const QList<QLineEdit *> edits = dialog->findChildren<QLineEdit *>();
+    for (const QLineEdit *edit : edits) {
+        if (edit->placeholderText().isEmpty() || !edit->isVisible())
+            continue;
+        const int text = edit->fontMetrics().horizontalAdvance(edit->placeholderText());
+        QVERIFY2(text <= edit->contentsRect().width() - 8,
+                 qPrintable(QStringLiteral("%1: %2 px of placeholder in %3 px")
+                                .arg(edit->objectName())
+                                .arg(text)
+                                .arg(edit->contentsRect().width())));
+    }
+    auto *colours = dialog->findChild<QComboBox *>(QStringLiteral("WindowPalette"));
+    QVERIFY(colours);
+    QCOMPARE(colours->currentData().toString(), QStringLiteral("system"));
+    colours->setCurrentIndex(colours->findData(QStringLiteral("dark")));
+    dialog->accept();
+    QTRY_VERIFY(activeModal<QDialog>() == nullptr);
+    QCOMPARE(f.settings->windowPalette(), QStringLiteral("dark"));
+    QVERIFY(PaletteColors::isDark(f.window->palette()));
+    QVERIFY2(f.message() == QStringLiteral("Settings saved and applied."), qPrintable(f.message()));
+    f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
+    QVERIFY(!PaletteColors::isDark(f.window->palette()));
 }
