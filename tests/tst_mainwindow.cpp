@@ -37,6 +37,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -255,6 +256,7 @@ private slots:
     void lightAndDarkPalettesStayReadable();
     void addFormKeepsItsPlace();
     void settingsShowPlaceholdersAndSetColours();
+    void detailsFitTheScreen();
 };
 
 namespace {
@@ -1438,4 +1440,28 @@ void TestMainWindow::settingsShowPlaceholdersAndSetColours()
     QVERIFY2(f.message() == QStringLiteral("Settings saved and applied."), qPrintable(f.message()));
     f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
     QVERIFY(!PaletteColors::isDark(f.window->palette()));
+}
+
+void TestMainWindow::detailsFitTheScreen()
+{
+    // A job's details open within the screen, their buttons on it (760 px tall, they ran off a
+    // 700 px screen, Close and Retry below its edge).
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QVector<qint64> ids = f.addJobs({"D1"});
+    QCOMPARE(ids.size(), 1);
+    f.window->showJobDetails(ids.first());
+    JobDetailsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = f.window->findChild<JobDetailsDialog *>()) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    const QRect screen = dialog->screen()->availableGeometry();
+    QVERIFY2(dialog->frameGeometry().height() <= screen.height(),
+             qPrintable(QStringLiteral("%1 px on a %2 px screen")
+                            .arg(dialog->frameGeometry().height())
+                            .arg(screen.height())));
+    // On a 700 px screen too, with a title bar and a panel: what does not fit scrolls.
+    QVERIFY2(dialog->minimumSizeHint().height() <= 600,
+             qPrintable(QString::number(dialog->minimumSizeHint().height())));
+    QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("retryButton"))->isVisible());
+    dialog->close();
 }
