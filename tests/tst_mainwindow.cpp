@@ -1411,7 +1411,8 @@ void TestMainWindow::addFormKeepsItsPlace()
 
 void TestMainWindow::settingsShowPlaceholdersAndSetColours()
 {
-    // Settings is wide enough for its own placeholders; its Colours apply at once, no restart.
+    // Settings is wide enough for its own placeholders and low enough for a small screen; its
+    // Colours apply at once, no restart.
     Fixture f;
     QVERIFY(f.start(false));
     f.window->showSettings();
@@ -1429,6 +1430,10 @@ void TestMainWindow::settingsShowPlaceholdersAndSetColours()
                                 .arg(text)
                                 .arg(edit->contentsRect().width())));
     }
+    // It fits a 700 px screen under a panel: what does not fit scrolls, Save stays on screen.
+    QVERIFY2(dialog->minimumSizeHint().height() <= 600,
+             qPrintable(QString::number(dialog->minimumSizeHint().height())));
+    QVERIFY(dialog->frameGeometry().height() <= dialog->screen()->availableGeometry().height());
     auto *colours = dialog->findChild<QComboBox *>(QStringLiteral("WindowPalette"));
     QVERIFY(colours);
     QCOMPARE(colours->currentData().toString(), QStringLiteral("system"));

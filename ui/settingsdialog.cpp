@@ -10,12 +10,16 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMetaEnum>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStyle>
 #include <QUrl>
@@ -41,11 +45,15 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
 
-    auto *layout = new QVBoxLayout(this);
+    // The groups scroll where the screen is too low for them (1024 x 700 under a panel), so
+    // that Save and Cancel stay on the screen.
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
     const auto group = [&](const QString &title) {
-        auto *box = new QGroupBox(title, this);
+        auto *box = new QGroupBox(title, content);
         auto *form = new QFormLayout(box);
-        layout->addWidget(box);
+        contentLayout->addWidget(box);
         return form;
     };
 
@@ -126,9 +134,27 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsScroll"));
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 1);
     layout->addWidget(note);
     layout->addWidget(m_problems);
     layout->addWidget(buttons);
+    // As large as the groups want, within the screen (less a title bar).
+    const QSize wanted =
+        content->sizeHint() +
+        QSize(scroll->verticalScrollBar()->sizeHint().width(),
+              note->sizeHint().height() + buttons->sizeHint().height() + 3 * layout->spacing()) +
+        QSize(layout->contentsMargins().left() + layout->contentsMargins().right(),
+              layout->contentsMargins().top() + layout->contentsMargins().bottom());
+    const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const int available = screen ? screen->availableGeometry().height() - 60 : wanted.height();
+    resize(wanted.width(), qMin(wanted.height(), available));
 }
 
 SettingsDialog::~SettingsDialog() = default;
