@@ -43,7 +43,7 @@ done
 tmp=$(mktemp -d)
 sims=()
 cleanup() {
-    for pid in "${sims[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${sims[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -52,7 +52,8 @@ db="sqlite://$tmp/dealerq.db"
 printf '[fetch]\nmax_retries=0\ntimeout_ms=4000\n[window]\npalette=%s\n' "$palette" > "$tmp/dealerq.ini"
 export DEALERQ_SETTINGS="$tmp/dealerq.ini"
 
-# Starts dealerq-sim with the given options; prints its base URL.
+# Starts dealerq-sim with the given options; sets url to its base URL. (Not in a command
+# substitution: its subshell would keep the process ID from the cleanup.)
 start_sim() {
     local name=$1
     shift
@@ -60,7 +61,7 @@ start_sim() {
     sims+=($!)
     for _ in $(seq 1 50); do
         if [[ -s $tmp/$name.out ]]; then
-            echo "http://127.0.0.1:$(head -n 1 "$tmp/$name.out")/"
+            url="http://127.0.0.1:$(head -n 1 "$tmp/$name.out")/"
             return
         fi
         sleep 0.1
@@ -68,9 +69,11 @@ start_sim() {
     echo "$0: dealerq-sim did not start" >&2
     exit 1
 }
-quick=$(start_sim quick --latency-ms 120 --records 180 --records-for 00999=2400 --fault 500:D-1002 \
-    --fault 404:south-8 --fault malformed:77002)
-slow=$(start_sim slow --records 40000 --page-size 250 --latency-ms 900)
+start_sim quick --latency-ms 120 --records 180 --records-for 00999=2400 --fault 500:D-1002 \
+    --fault 404:south-8 --fault malformed:77002
+quick=$url
+start_sim slow --records 40000 --page-size 250 --latency-ms 900
+slow=$url
 
 # History: batches that ran, some jobs failing with the source's errors.
 "$dealerq" --db "$db" --headless --drain --no-api --source "$quick" --type prospect \
