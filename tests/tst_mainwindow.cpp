@@ -4,9 +4,11 @@
 #include "historypanel.h"
 #include "job/timeformat.h"
 #include "jobdetailsdialog.h"
+#include "jobformat.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
 #include "mainwindow.h"
+#include "palettecolors.h"
 #include "messagebar.h"
 #include "queue/csvexport.h"
 #include "queue/jobqueue.h"
@@ -35,11 +37,13 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStyleFactory>
 #include <QTemporaryDir>
 #include <QTextDocument>
 #include <QTest>
@@ -247,6 +251,12 @@ private slots:
     void closeWhileRunningQuitsNow();
     void messagesNeverMoveTheTables();
     void smallWindowShowsWhatMatters();
+    void smallWindowGivesTheQueueRoom();
+    void filtersShowTheirWholeItems();
+    void lightAndDarkPalettesStayReadable();
+    void addFormKeepsItsPlace();
+    void settingsShowPlaceholdersAndSetColours();
+    void detailsFitTheScreen();
 };
 
 namespace {
@@ -1260,3 +1270,203 @@ void TestMainWindow::retryingAndWaitingJobsSaySo()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::smallWindowGivesTheQueueRoom()
+{
+    // At 1024 x 700, with the demo banner, the queue shows enough rows to work with, not 4.
+    Fixture f;
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), true));
+    f.window->resize(1024, 700);
+    QTest::qWait(50);
+    QTableView *queue = f.queuePanel()->view();
+    const int rows = queue->viewport()->height() / queue->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 8, qPrintable(QString::number(rows)));
+    // The history below still shows a few (a double-click opens the rest).
+    QTableView *history = f.history()->view();
+    QVERIFY(history->viewport()->height() / history->verticalHeader()->defaultSectionSize() >= 4);
+}
+
+void TestMainWindow::filtersShowTheirWholeItems()
+{
+    // Every drop-down list shows its items whole: the history's Show filter read "Com…ted".
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QList<QComboBox *> boxes = f.window->findChildren<QComboBox *>();
+    QVERIFY(boxes.size() >= 3);
+    for (QComboBox *box : boxes) {
+        if (!box->isVisibleTo(f.window.get()))
+            continue;
+        box->showPopup();
+        QAbstractItemView *list = box->view();
+        QTRY_VERIFY(list->isVisible());
+        // Room for the popup's check column (20 px or more in every style), the icon and the
+        // text.
+        for (int row = 0; row < box->count(); ++row) {
+            const int icon = box->itemIcon(row).isNull() ? 0 : box->iconSize().width();
+            const int needed =
+                list->fontMetrics().horizontalAdvance(box->itemText(row)) + icon + 2 * 20;
+            QVERIFY2(needed <= list->viewport()->width(),
+                     qPrintable(QStringLiteral("%1: \"%2\" needs %3 px, has %4")
+                                    .arg(box->objectName(), box->itemText(row))
+                                    .arg(needed)
+                                    .arg(list->viewport()->width())));
+        }
+        box->hidePopup();
+    }
+}
+
+namespace {
+
+/// Contrast of the widget's own text on its own background.
+double ownContrast(const QWidget *widget)
+{
+    const QPalette pal = widget->palette();
+    return PaletteColors::contrast(pal.color(QPalette::WindowText), pal.color(QPalette::Window));
+}
+
+} // namespace
+
+void TestMainWindow::lightAndDarkPalettesStayReadable()
+{
+    // With Fusion's light palette and a dark one ([window] palette = light / dark), every text
+    // the window colours itself reads at WCAG's 4.5:1 at least: the demo banner, the message
+    // bar at each level, the runner banner, the state and the status colours of the tables.
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    Fixture f;
+    QVERIFY(f.start(false, {}, QStringLiteral("test"), true));
+    auto *banner = f.window->findChild<QLabel *>(QStringLiteral("demoBanner"));
+    auto *runnerBanner = f.window->findChild<QLabel *>(QStringLiteral("runnerBanner"));
+    auto *state = f.window->findChild<QLabel *>(QStringLiteral("stateLabel"));
+    MessageBar *bar = f.window->messageBar();
+    QVERIFY(banner && runnerBanner && state && bar);
+    QTRY_VERIFY(!runnerBanner->text().isEmpty()); // no instance runs jobs here
+    bar->showMessage(QStringLiteral("Queued 3 jobs."), MessageBar::Level::Info);
+
+    for (const QString &choice : {QStringLiteral("light"), QStringLiteral("dark")}) {
+        const bool dark = choice == QLatin1String("dark");
+        f.settings->setValue(Settings::Key::WindowPalette, choice);
+        QCOMPARE(PaletteColors::isDark(QApplication::palette()), dark);
+        QCOMPARE(PaletteColors::isDark(f.window->palette()), dark);
+        // The bar shown before the change follows it.
+        QCOMPARE(bar->palette().color(QPalette::Window).lightnessF() < 0.5, dark);
+        QCOMPARE(banner->palette().color(QPalette::Window).lightnessF() < 0.5, dark);
+        const auto readable = [&](const QString &what, double ratio) {
+            return qPrintable(
+                QStringLiteral("%1 on the %2 palette: %3:1").arg(what, choice).arg(ratio));
+        };
+        QVERIFY2(ownContrast(banner) >= 4.5,
+                 readable(QStringLiteral("demo banner"), ownContrast(banner)));
+        QVERIFY2(ownContrast(runnerBanner) >= 4.5,
+                 readable(QStringLiteral("runner banner"), ownContrast(runnerBanner)));
+        for (MessageBar::Level level :
+             {MessageBar::Level::Info, MessageBar::Level::Warning, MessageBar::Level::Error}) {
+            bar->showMessage(QStringLiteral("Could not read the queue."), level);
+            QVERIFY2(ownContrast(bar) >= 4.5,
+                     readable(QStringLiteral("message bar %1").arg(int(level)), ownContrast(bar)));
+        }
+        QVERIFY2(ownContrast(state) >= 4.5, readable(QStringLiteral("state"), ownContrast(state)));
+        const QPalette view = f.history()->view()->palette();
+        for (JobStatus status :
+             {JobStatus::Running, JobStatus::Completed, JobStatus::Failed, JobStatus::Cancelled}) {
+            const QColor color = JobFormat::statusColor(status);
+            for (QPalette::ColorRole role : {QPalette::Base, QPalette::AlternateBase}) {
+                const double ratio = PaletteColors::contrast(color, view.color(role));
+                QVERIFY2(ratio >= 4.5,
+                         readable(QStringLiteral("status %1").arg(int(status)), ratio));
+            }
+        }
+        const double muted =
+            PaletteColors::contrast(PaletteColors::mutedColor(view), view.color(QPalette::Base));
+        QVERIFY2(muted >= 4.5, readable(QStringLiteral("greyed schedule"), muted));
+    }
+    // Back to the desktop's (here Fusion's light) palette.
+    f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
+    QVERIFY(!PaletteColors::isDark(QApplication::palette()));
+    QVERIFY(bar->palette().color(QPalette::Window).lightnessF() >= 0.5);
+}
+
+void TestMainWindow::addFormKeepsItsPlace()
+{
+    // The reason under Dealer ID comes and goes (while typing, after a click on Add): the
+    // fields and the Add button below it stay where they are.
+    Fixture f;
+    QVERIFY(f.start(false));
+    auto *edit = f.window->findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    auto *reason = f.window->findChild<QLabel *>(QStringLiteral("dealerIdReason"));
+    auto *add = f.window->findChild<QPushButton *>(QStringLiteral("addButton"));
+    QVERIFY(edit && reason && add);
+    const auto where = [&] { return add->mapTo(f.window.get(), QPoint(0, 0)); };
+    const QPoint before = where();
+    edit->setFocus();
+    QTest::keyClicks(edit, QStringLiteral("bad id"));
+    QVERIFY(reason->isVisible());
+    QApplication::processEvents();
+    QCOMPARE(where(), before);
+    edit->clear();
+    QTest::keyClicks(edit, QStringLiteral("00999"));
+    QVERIFY(!reason->isVisible());
+    QApplication::processEvents();
+    QCOMPARE(where(), before);
+}
+
+void TestMainWindow::settingsShowPlaceholdersAndSetColours()
+{
+    // Settings is wide enough for its own placeholders and low enough for a small screen; its
+    // Colours apply at once, no restart.
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.window->showSettings();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    QTest::qWait(20);
+    const QList<QLineEdit *> edits = dialog->findChildren<QLineEdit *>();
+    for (const QLineEdit *edit : edits) {
+        if (edit->placeholderText().isEmpty() || !edit->isVisible())
+            continue;
+        const int text = edit->fontMetrics().horizontalAdvance(edit->placeholderText());
+        QVERIFY2(text <= edit->contentsRect().width() - 8,
+                 qPrintable(QStringLiteral("%1: %2 px of placeholder in %3 px")
+                                .arg(edit->objectName())
+                                .arg(text)
+                                .arg(edit->contentsRect().width())));
+    }
+    // It fits a 700 px screen under a panel: what does not fit scrolls, Save stays on screen.
+    QVERIFY2(dialog->minimumSizeHint().height() <= 600,
+             qPrintable(QString::number(dialog->minimumSizeHint().height())));
+    QVERIFY(dialog->frameGeometry().height() <= dialog->screen()->availableGeometry().height());
+    auto *colours = dialog->findChild<QComboBox *>(QStringLiteral("WindowPalette"));
+    QVERIFY(colours);
+    QCOMPARE(colours->currentData().toString(), QStringLiteral("system"));
+    colours->setCurrentIndex(colours->findData(QStringLiteral("dark")));
+    dialog->accept();
+    QTRY_VERIFY(activeModal<QDialog>() == nullptr);
+    QCOMPARE(f.settings->windowPalette(), QStringLiteral("dark"));
+    QVERIFY(PaletteColors::isDark(f.window->palette()));
+    QVERIFY2(f.message() == QStringLiteral("Settings saved and applied."), qPrintable(f.message()));
+    f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
+    QVERIFY(!PaletteColors::isDark(f.window->palette()));
+}
+
+void TestMainWindow::detailsFitTheScreen()
+{
+    // A job's details open within the screen, their buttons on it (760 px tall, they ran off a
+    // 700 px screen, Close and Retry below its edge).
+    Fixture f;
+    QVERIFY(f.start(false));
+    const QVector<qint64> ids = f.addJobs({"D1"});
+    QCOMPARE(ids.size(), 1);
+    f.window->showJobDetails(ids.first());
+    JobDetailsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = f.window->findChild<JobDetailsDialog *>()) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    const QRect screen = dialog->screen()->availableGeometry();
+    QVERIFY2(dialog->frameGeometry().height() <= screen.height(),
+             qPrintable(QStringLiteral("%1 px on a %2 px screen")
+                            .arg(dialog->frameGeometry().height())
+                            .arg(screen.height())));
+    // On a 700 px screen too, with a title bar and a panel: what does not fit scrolls.
+    QVERIFY2(dialog->minimumSizeHint().height() <= 600,
+             qPrintable(QString::number(dialog->minimumSizeHint().height())));
+    QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("retryButton"))->isVisible());
+    dialog->close();
+}

@@ -109,12 +109,12 @@ struct Fixture
     /// Stores a schedule straight into the store (as the API or the command line would) and
     /// waits until the view shows it.
     Schedule seed(const QString &name, const QStringList &ids, const QStringList &types,
-                  const QString &cron = QStringLiteral("0 2 * * *"))
+                  const QString &cron = QStringLiteral("0 2 * * *"), const QString &zone = {})
     {
         Schedule s;
         s.name = name;
         s.cron = cron;
-        s.timezone = ScheduleFormat::defaultZone();
+        s.timezone = zone.isEmpty() ? ScheduleFormat::defaultZone() : zone;
         s.dealerIds = ids;
         s.fetchTypes = types;
         s.createdBy = QStringLiteral("cli:test@host");
@@ -259,6 +259,7 @@ private slots:
     void runNowQueuesJobs();
     void deleteAsksFirst();
     void takenNameShowsInTheDialog();
+    void machineZoneOfTheCommandLineIsKnown();
 };
 
 void TestSchedulesView::initTestCase()
@@ -785,3 +786,23 @@ void TestSchedulesView::takenNameShowsInTheDialog()
 
 QTEST_MAIN(TestSchedulesView)
 #include "tst_schedulesview.moc"
+
+void TestSchedulesView::machineZoneOfTheCommandLineIsKnown()
+{
+    // --schedule-add without --timezone stores this machine's zone ID as the system names it,
+    // which may be an alias the zone list lacks (Debian's Etc/UTC): the dialog knows it too.
+    Fixture f;
+    QVERIFY(f.start());
+    const QString machine = QString::fromUtf8(QTimeZone::systemTimeZoneId());
+    f.seed(QStringLiteral("cli-made"), {"C1"}, {"sales"}, QStringLiteral("0 2 * * *"), machine);
+    f.select(QStringLiteral("cli-made"));
+    QTest::keyClick(f.panel()->view(), Qt::Key_Return);
+    QPointer<ScheduleDialog> dialog;
+    QTRY_VERIFY((dialog = f.window->findChild<ScheduleDialog *>()) != nullptr);
+    QCOMPARE(child<QComboBox>(dialog, "scheduleZone")->currentText(), machine);
+    auto *hint = child<QLabel>(dialog, "scheduleZoneHint");
+    QVERIFY2(!isRed(hint), qPrintable(hint->text()));
+    QCOMPARE(child<QLabel>(dialog, "scheduleNextFires")->text().split(QLatin1Char('\n')).size(), 5);
+    QVERIFY(child<QPushButton>(dialog, "scheduleOk")->isEnabled());
+    dialog->reject();
+}

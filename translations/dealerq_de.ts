@@ -1919,5 +1919,25 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
         <source>alert webhook secret</source>
         <translation>Webhook-Geheimnis für Warnungen</translation>
     </message>
+    <message>
+        <source>As the desktop</source>
+        <translation>Wie der Desktop</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>Farben:</translation>
+    </message>
+    <message>
+        <source>colours</source>
+        <translation>Farben</translation>
+    </message>
 </context>
 </TS>

@@ -2,6 +2,7 @@
 
 #include "job/jobrequest.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "windowpickers.h"
 
@@ -41,10 +42,16 @@ AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
     m_dealer->setClearButtonEnabled(true);
     m_reason->setWordWrap(true);
     m_reason->setTextFormat(Qt::PlainText);
-    QPalette pal = m_reason->palette();
-    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-    m_reason->setPalette(pal);
+    PaletteColors::setStatusText(m_reason, JobStatus::Failed);
+    m_reason->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_reason->hide();
+    // Its two lines are kept free while it is hidden: the fields and the Add button below do
+    // not move when a reason comes or goes (after a click on Add, or while typing).
+    auto *reasonPlace = new QWidget(this);
+    reasonPlace->setFixedHeight(2 * m_reason->fontMetrics().lineSpacing());
+    auto *reasonLayout = new QVBoxLayout(reasonPlace);
+    reasonLayout->setContentsMargins(0, 0, 0, 0);
+    reasonLayout->addWidget(m_reason);
     m_type->addItems(m_queue->config().fetchTypes);
     m_runNext->setToolTip(tr("Put the job at the front of the queue"));
     m_add->setIcon(JobFormat::statusIcon(JobStatus::Queued));
@@ -52,7 +59,7 @@ AddJobWidget::AddJobWidget(JobQueue *queue, QWidget *parent)
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Dealer ID:"), m_dealer);
-    form->addRow(QString(), m_reason);
+    form->addRow(QString(), reasonPlace);
     form->addRow(tr("&Type:"), m_type);
     form->addRow(tr("&From:"), m_from);
     form->addRow(tr("T&o:"), m_to);
@@ -83,6 +90,7 @@ void AddJobWidget::validateInput()
     const bool valid = validateDealerId(id, &reason);
     // An empty field is not an error yet: it only keeps Add disabled.
     m_reason->setText(reason);
+    m_reason->setToolTip(reason); // whole, where the two lines cut it
     m_reason->setVisible(!valid && !id.isEmpty());
     m_add->setEnabled(valid && !m_busy);
 }
@@ -105,6 +113,7 @@ void AddJobWidget::addJob()
         for (const FieldError &error : std::as_const(errors))
             reasons << error.message;
         m_reason->setText(reasons.join(QLatin1Char('\n')));
+        m_reason->setToolTip(m_reason->text());
         m_reason->show();
         return;
     }

@@ -1,6 +1,7 @@
 #include "dealeridlistedit.h"
 
 #include "jobformat.h"
+#include "palettecolors.h"
 
 #include <algorithm>
 
@@ -50,9 +51,7 @@ DealerIdListEdit::DealerIdListEdit(const QString &objectPrefix, QWidget *parent)
     m_invalid->setTextFormat(Qt::PlainText);
     m_invalid->setWordWrap(true);
     m_invalid->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette pal = m_invalid->palette();
-    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-    m_invalid->setPalette(pal);
+    PaletteColors::setStatusText(m_invalid, JobStatus::Failed);
     m_invalid->hide();
     m_split->setTextFormat(Qt::PlainText);
     m_split->setWordWrap(true);
@@ -73,6 +72,8 @@ DealerIdListEdit::DealerIdListEdit(const QString &objectPrefix, QWidget *parent)
         m_debounce->start();
         emit textEdited();
     });
+    // The marks' colours follow the palette.
+    PaletteColors::follow(m_text, [this] { scanText(); });
 }
 
 DealerIdListEdit::~DealerIdListEdit() = default;
@@ -130,12 +131,15 @@ void DealerIdListEdit::scanText()
     QTextCharFormat invalidFormat;
     invalidFormat.setUnderlineStyle(QTextCharFormat::WaveUnderline);
     invalidFormat.setUnderlineColor(JobFormat::statusColor(JobStatus::Failed));
-    invalidFormat.setBackground(QColor(0xfd, 0xe3, 0xe3));
+    const QPalette palette = m_text->palette();
+    invalidFormat.setBackground(PaletteColors::toneBackground(PaletteColors::Tone::Error, palette));
+    invalidFormat.setForeground(PaletteColors::toneText(PaletteColors::Tone::Error, palette));
     QTextCharFormat repeatFormat;
     repeatFormat.setFontStrikeOut(true);
-    repeatFormat.setForeground(QColor(0x75, 0x75, 0x75));
+    repeatFormat.setForeground(PaletteColors::mutedColor(palette));
     QTextCharFormat splitFormat;
-    splitFormat.setBackground(QColor(0xff, 0xf4, 0xd6));
+    splitFormat.setBackground(PaletteColors::toneBackground(PaletteColors::Tone::Warning, palette));
+    splitFormat.setForeground(PaletteColors::toneText(PaletteColors::Tone::Warning, palette));
     splitFormat.setProperty(QTextFormat::FullWidthSelection, true);
 
     QList<QTextEdit::ExtraSelection> marks;

@@ -1,5 +1,6 @@
 #include "historypanel.h"
 
+#include "comboboxes.h"
 #include "jobformat.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
@@ -94,6 +95,7 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
                       int(JobStatus::Failed));
     m_status->addItem(JobFormat::statusIcon(JobStatus::Cancelled), tr("Cancelled"),
                       int(JobStatus::Cancelled));
+    ComboBoxes::fitPopupToItems(m_status);
     m_dealer->setPlaceholderText(tr("Dealer ID"));
     m_dealer->setClearButtonEnabled(true);
     m_dealer->setToolTip(tr("Show only this dealer's jobs (exact ID)"));

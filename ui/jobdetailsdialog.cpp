@@ -2,17 +2,21 @@
 
 #include "job/timeformat.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 
 #include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -44,7 +48,6 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     setObjectName(QStringLiteral("jobDetails"));
     setWindowTitle(tr("Job %1").arg(jobId));
     setAttribute(Qt::WA_DeleteOnClose);
-    resize(640, 760);
 
     const QVector<QPair<QString, QString>> fields = {
         {QStringLiteral("job_id"), tr("Job ID")},
@@ -107,13 +110,29 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     connect(m_retry, &QPushButton::clicked, this, &JobDetailsDialog::retry);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    // Everything but the buttons scrolls where the screen is too low for it (1024 x 700), so
+    // that Close and Retry stay on the screen.
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(m_problem);
+    contentLayout->addLayout(m_form);
+    contentLayout->addWidget(errorBox);
+    contentLayout->addWidget(attemptsBox);
+    contentLayout->addWidget(logBox, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("detailsScroll"));
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_problem);
-    layout->addLayout(m_form);
-    layout->addWidget(errorBox);
-    layout->addWidget(attemptsBox);
-    layout->addWidget(logBox, 1);
+    layout->addWidget(scroll, 1);
     layout->addWidget(buttons);
+    const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const int available = screen ? screen->availableGeometry().height() : 760;
+    // Room for the title bar the window manager adds.
+    resize(640, qMin(760, available - 60));
     reload();
 }
 
@@ -221,13 +240,13 @@ void JobDetailsDialog::showJob(const JobDetails &details)
                 label->setText(text);
         }
     }
-    QPalette pal = palette();
-    const QColor color = JobFormat::statusColor(job.status);
-    if (color.isValid())
-        pal.setColor(QPalette::WindowText, color);
     for (const auto &[name, label] : std::as_const(m_fields)) {
-        if (name == QLatin1String("status"))
-            label->setPalette(pal);
+        if (name == QLatin1String("status")) {
+            if (job.status == JobStatus::Queued)
+                PaletteColors::resetColors(label);
+            else
+                PaletteColors::setStatusText(label, job.status);
+        }
     }
     // Every attempt, so that a retry never hides why the earlier ones ended.
     m_attempts->clear();

@@ -1,9 +1,11 @@
 #include "jobformat.h"
 
 #include "job/timeformat.h"
+#include "palettecolors.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QHash>
 #include <QLocale>
 #include <QPainter>
@@ -115,19 +117,7 @@ QString errorCategoryText(ErrorCategory category)
 
 QColor statusColor(JobStatus status)
 {
-    switch (status) {
-    case JobStatus::Queued:
-        return {};
-    case JobStatus::Running:
-        return QColor(0x1f, 0x6f, 0xc5);
-    case JobStatus::Completed:
-        return QColor(0x1e, 0x84, 0x3c);
-    case JobStatus::Failed:
-        return QColor(0xc6, 0x28, 0x28);
-    case JobStatus::Cancelled:
-        return QColor(0x75, 0x75, 0x75);
-    }
-    return {};
+    return PaletteColors::statusColor(status, QGuiApplication::palette());
 }
 
 QIcon statusIcon(JobStatus status)
@@ -142,9 +132,24 @@ QIcon statusIcon(JobStatus status)
     pixmap.fill(Qt::transparent);
     QPainter p(&pixmap);
     p.setRenderHint(QPainter::Antialiasing);
-    QColor color = statusColor(status);
-    if (!color.isValid())
-        color = QColor(0x9e, 0x9e, 0x9e);
+    // The same on any palette: a white mark on a mid-tone circle reads on light and dark.
+    QColor color(0x9e, 0x9e, 0x9e);
+    switch (status) {
+    case JobStatus::Running:
+        color = QColor(0x1f, 0x6f, 0xc5);
+        break;
+    case JobStatus::Completed:
+        color = QColor(0x1e, 0x84, 0x3c);
+        break;
+    case JobStatus::Failed:
+        color = QColor(0xc6, 0x28, 0x28);
+        break;
+    case JobStatus::Cancelled:
+        color = QColor(0x75, 0x75, 0x75);
+        break;
+    case JobStatus::Queued:
+        break;
+    }
     p.setPen(Qt::NoPen);
     p.setBrush(color);
     p.drawEllipse(QRectF(2, 2, Size - 4, Size - 4));

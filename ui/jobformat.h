@@ -29,7 +29,8 @@ QString statusText(JobStatus status);
 /// What an error category means, in words an operator can act on ("Not found: the dealer API
 /// does not know this dealer or type"); empty for none.
 QString errorCategoryText(ErrorCategory category);
-/// The colour a status is drawn in; invalid for the default text colour.
+/// The colour a status's text is drawn in on the application's palette (PaletteColors, readable
+/// on light and dark ones); invalid for the default text colour.
 QColor statusColor(JobStatus status);
 /// A small round icon in the status colour, with a mark for finished states.
 QIcon statusIcon(JobStatus status);

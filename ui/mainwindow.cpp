@@ -9,6 +9,7 @@
 #include "jobformat.h"
 #include "jobtableview.h"
 #include "noticearea.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
@@ -97,11 +98,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
         banner->setObjectName(QStringLiteral("demoBanner"));
         banner->setWordWrap(true);
         banner->setMargin(6);
-        banner->setAutoFillBackground(true);
-        QPalette pal = banner->palette();
-        pal.setColor(QPalette::Window, QColor(0xff, 0xe0, 0x82));
-        pal.setColor(QPalette::WindowText, Qt::black);
-        banner->setPalette(pal);
+        PaletteColors::setTone(banner, PaletteColors::Tone::Demo);
         QFont font = banner->font();
         font.setBold(true);
         banner->setFont(font);
@@ -127,8 +124,10 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_lowerTabs->addTab(m_history, tr("History"));
     m_lowerTabs->addTab(m_schedules, tr("Schedules"));
     m_tableSplitter->addWidget(m_lowerTabs);
-    m_tableSplitter->setStretchFactor(0, 2);
-    m_tableSplitter->setStretchFactor(1, 3);
+    // The queue is what an operator works on: it gets the larger share, so that a small screen
+    // (1024 x 700) still shows eight or more of its rows.
+    m_tableSplitter->setStretchFactor(0, 3);
+    m_tableSplitter->setStretchFactor(1, 2);
 
     m_mainSplitter = new QSplitter(Qt::Horizontal, central);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -149,9 +148,12 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_watcher, &QueueWatcher::refreshed, this, &MainWindow::refreshFinished);
     if (m_context.settings) {
         m_watcher->setInterval(m_context.settings->refreshIntervalS());
+        PaletteColors::applyPaletteChoice(m_context.settings->windowPalette());
         connect(m_context.settings, &Settings::changed, this, [this](Settings::Key key) {
             if (key == Settings::Key::RefreshIntervalS)
                 m_watcher->setInterval(m_context.settings->refreshIntervalS());
+            else if (key == Settings::Key::WindowPalette)
+                PaletteColors::applyPaletteChoice(m_context.settings->windowPalette());
         });
     }
 

@@ -1,5 +1,7 @@
 #include "messagebar.h"
 
+#include "palettecolors.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -77,25 +79,22 @@ void MessageBar::showMessage(const QString &text, Level level)
     m_text = text;
     updateLabel();
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
-    QColor background(0xe3, 0xf2, 0xfd);
+    PaletteColors::Tone tone = PaletteColors::Tone::Info;
     switch (level) {
     case Level::Info:
         break;
     case Level::Warning:
         icon = QStyle::SP_MessageBoxWarning;
-        background = QColor(0xff, 0xf4, 0xd6);
+        tone = PaletteColors::Tone::Warning;
         break;
     case Level::Error:
         icon = QStyle::SP_MessageBoxCritical;
-        background = QColor(0xfd, 0xe3, 0xe3);
+        tone = PaletteColors::Tone::Error;
         break;
     }
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
     m_icon->setPixmap(style()->standardIcon(icon).pixmap(size, size));
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, Qt::black);
-    setPalette(pal);
+    PaletteColors::setTone(this, tone);
     setShown(true);
     if (level == Level::Info)
         m_hideTimer->start();

@@ -1,6 +1,7 @@
 #include "queuestatuswidget.h"
 
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "queuewatcher.h"
 
@@ -12,19 +13,6 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
-
-namespace {
-
-void setColors(QWidget *widget, const QColor &background, const QColor &text)
-{
-    QPalette pal = widget->palette();
-    pal.setColor(QPalette::Window, background);
-    pal.setColor(QPalette::WindowText, text);
-    widget->setPalette(pal);
-    widget->setAutoFillBackground(true);
-}
-
-} // namespace
 
 QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     : QWidget(parent)
@@ -263,24 +251,27 @@ void QueueStatusWidget::updateView()
     const bool running = m_job.has_value() || m_runnerState == RunnerState::Running;
 
     QString state;
-    QColor color;
+    std::function<QColor(const QPalette &)> color;
+    const auto status = [](JobStatus status) {
+        return [status](const QPalette &palette) {
+            return PaletteColors::statusColor(status, palette);
+        };
+    };
     if (down) {
         state = tr("Database unreachable");
-        color = JobFormat::statusColor(JobStatus::Failed);
+        color = status(JobStatus::Failed);
     } else if (running) {
         state = tr("Processing");
-        color = JobFormat::statusColor(JobStatus::Running);
+        color = status(JobStatus::Running);
     } else if (m_paused || m_runnerState == RunnerState::Paused) {
         state = tr("Paused");
-        color = QColor(0xb2, 0x6a, 0x00);
+        color = PaletteColors::pausedColor;
     } else {
         state = tr("Idle");
-        color = JobFormat::statusColor(JobStatus::Cancelled);
+        color = status(JobStatus::Cancelled);
     }
     m_state->setText(state);
-    QPalette pal = m_state->palette();
-    pal.setColor(QPalette::WindowText, color);
-    m_state->setPalette(pal);
+    PaletteColors::setTextColor(m_state, color);
     if (running && m_paused && !down)
         m_state->setToolTip(tr("Paused: the running job finishes, then no new job starts"));
     else
@@ -308,7 +299,7 @@ void QueueStatusWidget::updateView()
         banner = tr("Database unreachable: %1. Reconnecting; the window shows the last known "
                     "state.")
                      .arg(why);
-        setColors(m_banner, QColor(0xfd, 0xe3, 0xe3), Qt::black);
+        PaletteColors::setTone(m_banner, PaletteColors::Tone::Error);
     } else if (standby || (!m_queue->config().runJobs && m_haveStatus)) {
         const QString holder =
             standby && !m_runnerDetail.isEmpty() ? m_runnerDetail : m_runnerHolder;
@@ -319,7 +310,7 @@ void QueueStatusWidget::updateView()
                 : tr("Jobs are run by another instance: %1. This window watches and steers the "
                      "queue.")
                       .arg(holder);
-        setColors(m_banner, QColor(0xe3, 0xf2, 0xfd), Qt::black);
+        PaletteColors::setTone(m_banner, PaletteColors::Tone::Info);
     }
     if (m_banner->text() != banner) {
         m_banner->setText(banner);

@@ -2,6 +2,7 @@
 
 #include "dealeridlistedit.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "schedule/cron.h"
 #include "schedule/window.h"
@@ -42,10 +43,10 @@ QString withoutField(const QString &message, const QString &field)
 /// Shows `text` on `label`: in the error colour when `error`, otherwise as a quiet hint.
 void setHint(QLabel *label, const QString &text, bool error)
 {
-    QPalette pal = label->palette();
-    pal.setColor(QPalette::WindowText, error ? JobFormat::statusColor(JobStatus::Failed)
-                                             : label->palette().color(QPalette::PlaceholderText));
-    label->setPalette(pal);
+    PaletteColors::setTextColor(label, [error](const QPalette &palette) {
+        return error ? PaletteColors::statusColor(JobStatus::Failed, palette)
+                     : palette.color(QPalette::PlaceholderText);
+    });
     label->setText(text);
 }
 
@@ -62,6 +63,14 @@ QLabel *hintLabel(const QString &objectName, QWidget *parent)
 bool isSystemZone(const QString &id)
 {
     return id.isEmpty();
+}
+
+/// A zone the list holds, or this machine's under an alias the list lacks (Debian's Etc/UTC,
+/// which the command line stores when no --timezone is given).
+bool isKnownZone(const QString &id)
+{
+    return isSystemZone(id) || QTimeZone::isTimeZoneIdAvailable(id.toUtf8()) ||
+           id.toUtf8() == QTimeZone::systemTimeZoneId();
 }
 
 QTimeZone zoneNamed(const QString &id)
@@ -392,8 +401,7 @@ void ScheduleDialog::updateCron()
 
     const QString zoneId = m_zone->currentText().trimmed();
     const QTimeZone zone = zoneNamed(zoneId);
-    if (!cron || !zone.isValid() ||
-        (!isSystemZone(zoneId) && !QTimeZone::isTimeZoneIdAvailable(zoneId.toUtf8()))) {
+    if (!cron || !zone.isValid() || !isKnownZone(zoneId)) {
         setHint(m_nextFires, QStringLiteral("—"), false);
         return;
     }
@@ -411,14 +419,14 @@ void ScheduleDialog::updateCron()
         lines << QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QStringLiteral("ddd ")) +
                      ScheduleFormat::fireTime(ms, zoneId);
     }
-    m_nextFires->setPalette(palette());
+    PaletteColors::resetColors(m_nextFires);
     m_nextFires->setText(lines.join(QLatin1Char('\n')));
 }
 
 void ScheduleDialog::updateZone()
 {
     const QString id = m_zone->currentText().trimmed();
-    if (!isSystemZone(id) && !QTimeZone::isTimeZoneIdAvailable(id.toUtf8())) {
+    if (!isKnownZone(id)) {
         setHint(m_zoneHint, tr("not a known time zone"), true);
         return;
     }

@@ -1,6 +1,7 @@
 #include "schedulespanel.h"
 
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "schedule/cron.h"
 #include "scheduledialog.h"
@@ -233,9 +234,7 @@ void SchedulesPanel::refresh()
             updateInfo();
         } else {
             // In its own place, not the message bar: the periodic refresh would repeat it.
-            QPalette pal = m_info->palette();
-            pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-            m_info->setPalette(pal);
+            PaletteColors::setStatusText(m_info, JobStatus::Failed);
             m_info->setText(tr("Could not read the schedules: %1").arg(result.error.message));
             m_info->setToolTip(m_info->text());
             emit storeFailed(result.error);
@@ -270,7 +269,7 @@ void SchedulesPanel::hideEvent(QHideEvent *event)
 
 void SchedulesPanel::updateInfo()
 {
-    m_info->setPalette(palette());
+    PaletteColors::resetColors(m_info);
     m_info->setToolTip(QString());
     const int total = m_model->rowCount();
     if (!m_loaded) {

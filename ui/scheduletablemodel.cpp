@@ -1,12 +1,14 @@
 #include "scheduletablemodel.h"
 
 #include "jobformat.h"
+#include "palettecolors.h"
 #include "schedule/cron.h"
 #include "scheduleformat.h"
 
 #include <limits>
 
 #include <QColor>
+#include <QGuiApplication>
 #include <QSet>
 
 namespace {
@@ -163,7 +165,7 @@ QVariant ScheduleTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         // A disabled schedule is greyed out, its state in words.
         if (!row.schedule.enabled)
-            return QColor(0x75, 0x75, 0x75);
+            return PaletteColors::mutedColor(QGuiApplication::palette());
         if (column == StateColumn)
             return JobFormat::statusColor(JobStatus::Completed);
         return {};

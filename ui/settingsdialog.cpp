@@ -2,18 +2,24 @@
 
 #include "config/databaseurl.h"
 #include "jobformat.h"
+#include "palettecolors.h"
 
 #include <algorithm>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMetaEnum>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStyle>
 #include <QUrl>
@@ -39,11 +45,15 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
 
-    auto *layout = new QVBoxLayout(this);
+    // The groups scroll where the screen is too low for them (1024 x 700 under a panel), so
+    // that Save and Cancel stay on the screen.
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
     const auto group = [&](const QString &title) {
-        auto *box = new QGroupBox(title, this);
+        auto *box = new QGroupBox(title, content);
         auto *form = new QFormLayout(box);
-        layout->addWidget(box);
+        contentLayout->addWidget(box);
         return form;
     };
 
@@ -70,6 +80,14 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     }
     storage->addRow(tr("Refresh every:"),
                     addNumber(Settings::Key::RefreshIntervalS, 1, 3600, tr(" s")));
+    m_palette = new QComboBox(this);
+    m_palette->setObjectName(QStringLiteral("WindowPalette"));
+    m_palette->addItem(tr("As the desktop"), QStringLiteral("system"));
+    m_palette->addItem(tr("Light"), QStringLiteral("light"));
+    m_palette->addItem(tr("Dark"), QStringLiteral("dark"));
+    m_palette->setCurrentIndex(
+        qMax(0, m_palette->findData(m_settings->value(Settings::Key::WindowPalette))));
+    storage->addRow(tr("Colours:"), m_palette);
     storage->addRow(tr("Attempts before failing:"),
                     withRestartMark(Settings::Key::MaxAttempts,
                                     addNumber(Settings::Key::MaxAttempts, 1, 100, QString())));
@@ -109,18 +127,34 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_problems->setObjectName(QStringLiteral("settingsProblems"));
     m_problems->setWordWrap(true);
     m_problems->setTextFormat(Qt::PlainText);
-    QPalette pal = m_problems->palette();
-    pal.setColor(QPalette::WindowText, JobFormat::statusColor(JobStatus::Failed));
-    m_problems->setPalette(pal);
+    PaletteColors::setStatusText(m_problems, JobStatus::Failed);
     m_problems->setText(m_settings->problems().join(QLatin1Char('\n')));
     m_problems->setVisible(!m_problems->text().isEmpty());
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsScroll"));
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 1);
     layout->addWidget(note);
     layout->addWidget(m_problems);
     layout->addWidget(buttons);
+    // As large as the groups want, within the screen (less a title bar).
+    const QSize wanted =
+        content->sizeHint() +
+        QSize(scroll->verticalScrollBar()->sizeHint().width(),
+              note->sizeHint().height() + buttons->sizeHint().height() + 3 * layout->spacing()) +
+        QSize(layout->contentsMargins().left() + layout->contentsMargins().right(),
+              layout->contentsMargins().top() + layout->contentsMargins().bottom());
+    const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const int available = screen ? screen->availableGeometry().height() - 60 : wanted.height();
+    resize(wanted.width(), qMin(wanted.height(), available));
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -129,7 +163,7 @@ bool SettingsDialog::needsRestart(Settings::Key key)
 {
     // The window hands a new source to the runner, which takes it from the next job on.
     return key != Settings::Key::RefreshIntervalS && key != Settings::Key::SourceUrl &&
-           key != Settings::Key::SourceToken;
+           key != Settings::Key::SourceToken && key != Settings::Key::WindowPalette;
 }
 
 QString SettingsDialog::keyLabel(Settings::Key key)
@@ -171,6 +205,8 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("alert webhook URL");
     case Settings::Key::AlertsWebhookSecret:
         return tr("alert webhook secret");
+    case Settings::Key::WindowPalette:
+        return tr("colours");
     }
     return {};
 }
@@ -228,6 +264,8 @@ QVariant SettingsDialog::inputValue(Settings::Key key) const
 {
     if (QSpinBox *spin = m_numbers.value(key))
         return spin->value();
+    if (key == Settings::Key::WindowPalette)
+        return m_palette->currentData();
     const QString text = m_texts.value(key)->text().trimmed();
     if (key == Settings::Key::FetchTypes)
         return splitList(text);
@@ -281,6 +319,7 @@ bool SettingsDialog::save()
     m_changed.clear();
     QList<Settings::Key> keys = m_texts.keys();
     keys += m_numbers.keys();
+    keys += Settings::Key::WindowPalette;
     std::sort(keys.begin(), keys.end());
     for (Settings::Key key : std::as_const(keys)) {
         const QVariant value = inputValue(key);

@@ -7,6 +7,7 @@
 #include <QList>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -48,6 +49,7 @@ private:
     Settings *m_settings = nullptr;
     QHash<Settings::Key, QLineEdit *> m_texts;
     QHash<Settings::Key, QSpinBox *> m_numbers;
+    QComboBox *m_palette = nullptr;
     QLabel *m_problems = nullptr;
     QList<Settings::Key> m_changed;
 };

@@ -18,7 +18,8 @@ struct KeyInfo
     QVariant defaultValue;
     int min = 0;
     int max = 0; ///< for integers; 0/0 = not an integer
-    bool httpUrl = false; ///< an http:// or https:// URL with a host, or empty
+    QStringList choices = {}; ///< for a string that must be one of these
+    bool httpUrl = false;     ///< an http:// or https:// URL with a host, or empty
 };
 
 bool isHttpUrl(const QString &text)
@@ -49,9 +50,15 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::RefreshIntervalS, "window/refresh_interval_s", 5, 1, 3600},
         {Settings::Key::ApiListen, "api/listen", QStringLiteral("127.0.0.1:8000")},
         {Settings::Key::ApiToken, "api/token", QString()},
+        {Settings::Key::WindowPalette,
+         "window/palette",
+         QStringLiteral("system"),
+         0,
+         0,
+         {QStringLiteral("system"), QStringLiteral("light"), QStringLiteral("dark")}},
         {Settings::Key::ApiTlsCert, "api/tls_cert", QString()},
         {Settings::Key::ApiTlsKey, "api/tls_key", QString()},
-        {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, true},
+        {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, {}, true},
         {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
     };
     return table;
@@ -92,6 +99,13 @@ bool convert(const KeyInfo &entry, const QVariant &raw, QVariant *out)
     if (raw.typeId() == QMetaType::QStringList || raw.typeId() == QMetaType::QVariantList ||
         raw.typeId() == QMetaType::QVariantMap)
         return false;
+    if (!entry.choices.isEmpty()) {
+        const QString choice = raw.toString().trimmed().toLower();
+        if (!entry.choices.contains(choice))
+            return false;
+        *out = choice;
+        return true;
+    }
     *out = raw.toString();
     if (entry.httpUrl && !isHttpUrl(out->toString().trimmed()))
         return false;
@@ -151,12 +165,15 @@ QStringList Settings::problems() const
             found << QStringLiteral("%1: setting %2 = \"%3\" is not usable%4; using %5")
                          .arg(m_settings->fileName(), QLatin1String(entry.name),
                               printableText(raw.toStringList().join(QLatin1Char(',')), 60),
-                              entry.max > entry.min ? QStringLiteral(" (a whole number from "
-                                                                     "%1 to %2)")
-                                                          .arg(entry.min)
-                                                          .arg(entry.max)
+                              entry.max > entry.min
+                                  ? QStringLiteral(" (a whole number from %1 to %2)")
+                                        .arg(entry.min)
+                                        .arg(entry.max)
                               : entry.httpUrl ? QStringLiteral(" (an http:// or https:// URL)")
-                                              : QString(),
+                              : entry.choices.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(" (one of %1)")
+                                        .arg(entry.choices.join(QStringLiteral(", "))),
                               entry.defaultValue.typeId() == QMetaType::QStringList
                                   ? entry.defaultValue.toStringList().join(QLatin1Char(','))
                               : entry.defaultValue.toString().isEmpty()
@@ -250,6 +267,11 @@ QString Settings::apiListen() const
 QString Settings::apiToken() const
 {
     return value(Key::ApiToken).toString();
+}
+
+QString Settings::windowPalette() const
+{
+    return value(Key::WindowPalette).toString();
 }
 
 QString Settings::apiTlsCert() const

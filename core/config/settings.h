@@ -32,6 +32,7 @@ public:
         RefreshIntervalS,
         ApiListen,
         ApiToken,
+        WindowPalette,
         ApiTlsCert,
         ApiTlsKey,
         AlertsWebhookUrl,
@@ -66,6 +67,8 @@ public:
     int refreshIntervalS() const;
     QString apiListen() const;
     QString apiToken() const;
+    /// The window's colours: "system" (the desktop's palette), "light" or "dark".
+    QString windowPalette() const;
     QString apiTlsCert() const;
     QString apiTlsKey() const;
     QString alertsWebhookUrl() const;
