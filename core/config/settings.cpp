@@ -37,6 +37,7 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::RefreshIntervalS, "window/refresh_interval_s", 5, 1, 3600},
         {Settings::Key::ApiListen, "api/listen", QStringLiteral("127.0.0.1:8000")},
         {Settings::Key::ApiToken, "api/token", QString()},
+        {Settings::Key::KeepFinishedDays, "retention/keep_finished_days", 0, 0, 36500},
     };
     return table;
 }
@@ -229,4 +230,8 @@ QString Settings::apiListen() const
 QString Settings::apiToken() const
 {
     return value(Key::ApiToken).toString();
+}
+int Settings::keepFinishedDays() const
+{
+    return intValue(Key::KeepFinishedDays);
 }

@@ -32,6 +32,7 @@ public:
         RefreshIntervalS,
         ApiListen,
         ApiToken,
+        KeepFinishedDays,
     };
     Q_ENUM(Key)
 
@@ -62,6 +63,9 @@ public:
     int refreshIntervalS() const;
     QString apiListen() const;
     QString apiToken() const;
+    /// `[retention] keep_finished_days` (SPEC §7): finished jobs older than this many days are
+    /// removed by the instance that runs jobs; 0 keeps them forever.
+    int keepFinishedDays() const;
 
     /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
     void setValue(Key key, const QVariant &value);

@@ -1,5 +1,6 @@
 #include "queue/queuerunner.h"
 
+#include "job/actor.h"
 #include "job/timeformat.h"
 #include "store/jobstore.h"
 #include "store/runnerlock.h"
@@ -68,6 +69,14 @@ void QueueRunner::start()
                     scheduleNext();
             });
     connect(m_scheduler.get(), &Scheduler::failed, this, &QueueRunner::scheduleFailed);
+    m_retention =
+        std::make_unique<Retention>(*m_store, m_clock, Actor::local(QStringLiteral("retention")));
+    m_retention->setKeepDays(m_config.keepFinishedDays);
+    connect(m_retention.get(), &Retention::passFinished, this, &QueueRunner::historyTrimmed);
+    connect(m_retention.get(), &Retention::failed, this, [](const QString &message) {
+        qWarning("retention: could not remove old finished jobs (tried again in an hour): %s",
+                 qPrintable(message));
+    });
     // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
     m_changesPushed = m_store->subscribeToChanges([this] {
         m_scheduler->check(true); // a schedule may have changed
@@ -104,6 +113,13 @@ QString QueueRunner::sourceDisplay() const
     return m_config.sourceDisplay.isEmpty()
                ? m_config.sourceUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)
                : m_config.sourceDisplay;
+}
+
+void QueueRunner::setKeepFinishedDays(int days)
+{
+    m_config.keepFinishedDays = days;
+    if (m_retention)
+        m_retention->setKeepDays(days);
 }
 
 void QueueRunner::holdNewJobs(bool hold)
@@ -143,6 +159,7 @@ void QueueRunner::databaseFault(const StoreError &error)
 {
     m_databaseUp = false;
     m_scheduler->setActive(false); // again once the database is back and the lock is held
+    m_retention->setActive(false);
     m_store->database().close();
     if (m_lock)
         m_lock->connectionLost();
@@ -194,6 +211,7 @@ void QueueRunner::tryNext()
         m_needRecovery = false;
     }
     m_scheduler->setActive(true);
+    m_retention->setActive(true);
 
     const std::optional<bool> paused = m_store->isPaused(&error);
     if (!paused) {
@@ -403,6 +421,7 @@ void QueueRunner::stop()
         m_store->setRunnerSource(QString(), &error);
     }
     m_scheduler.reset();
+    m_retention.reset();
     m_lock.reset();
     m_store.reset();
     delete m_pollTimer;
