@@ -680,6 +680,12 @@ void TestBulkActions::historyRefusesBadParameters_data()
     QTest::newRow("before") << "finished_before=2025-02-30"
                             << "finished_before";
     QTest::newRow("q too long") << "q=" + QString(201, QLatin1Char('x')) << "q";
+    QTest::newRow("q with NUL") << "q=a%00b"
+                                << "q";
+    QTest::newRow("q with newline") << "q=a%0Ab"
+                                    << "q";
+    QTest::newRow("after with offset junk") << "finished_after=2025-06-12T00:00:00%2B99:00"
+                                            << "finished_after";
     QTest::newRow("limit huge") << "limit=100000000000"
                                 << "limit";
     QTest::newRow("unknown") << "search=x"

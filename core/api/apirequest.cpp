@@ -9,6 +9,7 @@
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QJsonDocument>
@@ -323,10 +324,16 @@ void readHistoryFilter(const FilterValue &value, const QStringList &fields,
                     .arg(printableText(*category)));
     }
     if (const std::optional<QString> text = given("q")) {
+        const bool control = std::any_of(text->cbegin(), text->cend(), [](QChar c) {
+            return c.category() == QChar::Other_Control;
+        });
         if (text->size() > 200)
             bad(QStringLiteral("q"), QStringLiteral("q is %1 characters long; at most 200 are "
                                                     "searched for")
                                          .arg(text->size()));
+        else if (control)
+            bad(QStringLiteral("q"),
+                QStringLiteral("q \"%1\" holds a control character").arg(printableText(*text)));
         else
             filter->text = text->trimmed();
     }

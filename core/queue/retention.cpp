@@ -63,8 +63,11 @@ void Retention::nextBatch()
     QElapsedTimer took;
     took.start();
     const QueueResult<BulkReport> removed = m_operations->removeFinished(filter, asked);
-    if (took.elapsed() > BatchGoalMs && m_batchSize > 50)
-        m_batchSize /= 2;
+    // Batches follow how long the last one took: halved over the goal, grown back well under.
+    if (took.elapsed() > BatchGoalMs)
+        m_batchSize = qMax(qMin(MinBatchSize, m_maxBatchSize), m_batchSize / 2);
+    else if (took.elapsed() < BatchGoalMs / 3)
+        m_batchSize = qMin(m_maxBatchSize, m_batchSize * 2);
     if (!removed.ok()) {
         m_running = false;
         emit failed(removed.error.message);

@@ -16,7 +16,8 @@ class QueueOperations;
 /// QueueOperations::removeFinished(). It works in batches of at most batchSize() jobs, one
 /// short transaction each, going back to the event loop between batches, so that neither the
 /// runner (whose thread it shares) nor the window (whose writes wait for it on SQLite) waits
-/// long; a batch that took over BatchGoalMs halves the next. Lives on the runner's thread and
+/// long; a batch that took over BatchGoalMs halves the next, one well under it doubles it again
+/// (up to the batch size set). Lives on the runner's thread and
 /// uses its store; its clock is the scheduler's, so tests move it instead of waiting.
 class Retention final : public QObject
 {
@@ -27,6 +28,7 @@ public:
     static constexpr qint64 IntervalMs = 3600 * 1000;
     static constexpr int DefaultBatchSize = 500;
     static constexpr int BatchGoalMs = 25;
+    static constexpr int MinBatchSize = 20;
 
     /// `actor` is who the removals are made by (SPEC §8).
     Retention(JobStore &store, const SchedulerClock &clock, const QString &actor,
@@ -39,7 +41,13 @@ public:
     /// Active while this instance holds the runner lock: a pass at once, then every hour.
     void setActive(bool active);
     bool isActive() const { return m_active; }
-    void setBatchSize(int jobs) { m_batchSize = qMax(1, jobs); }
+    /// The most jobs one batch takes (DefaultBatchSize unless set); fewer while batches take
+    /// longer than BatchGoalMs.
+    void setBatchSize(int jobs)
+    {
+        m_maxBatchSize = qMax(1, jobs);
+        m_batchSize = m_maxBatchSize;
+    }
     int batchSize() const { return m_batchSize; }
     bool isRunning() const { return m_running; }
 
@@ -65,6 +73,7 @@ private:
     QTimer *m_timer;
     int m_keepDays = 0;
     int m_batchSize = DefaultBatchSize;
+    int m_maxBatchSize = DefaultBatchSize;
     bool m_active = false;
     bool m_running = false;
     qint64 m_cutoffMs = 0;

@@ -1103,8 +1103,10 @@ std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, 
         setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
         return std::nullopt;
     }
+    // Oldest first through the finished_ms index, not every finished job sorted (history()).
     QVariantList binds;
-    const QString where = historyWhere(filter, &binds);
+    const QString where =
+        historyWhere(filter, &binds, {}, m_db->isSqlite() ? QStringLiteral("+") : QString());
     QSqlQuery q(m_db->db());
     q.setForwardOnly(true);
     // Locked on PostgreSQL, so that no retry takes one of them meanwhile (SQLite's write
@@ -1134,9 +1136,8 @@ std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, 
             !execForIds(QStringLiteral("DELETE FROM job_attempts WHERE (finished_ms IS NULL OR "
                                        "finished_ms < ?) AND job_id IN (%1)"),
                         {todayMs}, slice, error, what) ||
-            !execForIds(QStringLiteral("DELETE FROM jobs WHERE id IN (%1) AND status IN ") +
-                            FinishedStatuses,
-                        {}, slice, error, what))
+            !execForIds(QStringLiteral("DELETE FROM jobs WHERE id IN (%1)"), {}, slice, error,
+                        what))
             return std::nullopt;
     }
     if (!tx.commit(&why)) {
