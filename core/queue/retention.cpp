@@ -1,7 +1,6 @@
 #include "queue/retention.h"
 
 #include "queue/queueoperations.h"
-#include "store/jobstore.h"
 
 #include <QElapsedTimer>
 #include <QTimer>
@@ -9,7 +8,6 @@
 Retention::Retention(JobStore &store, const SchedulerClock &clock, const QString &actor,
                      QObject *parent)
     : QObject(parent)
-    , m_store(store)
     , m_clock(clock)
     , m_operations(std::make_unique<QueueOperations>(store, actor))
     , m_timer(new QTimer(this))

@@ -67,7 +67,6 @@ signals:
 private:
     void nextBatch();
 
-    JobStore &m_store;
     const SchedulerClock &m_clock;
     std::unique_ptr<QueueOperations> m_operations;
     QTimer *m_timer;
