@@ -39,6 +39,7 @@ RunnerConfig AppSetup::runnerConfig() const
     config.retry.timeoutMs = settings->requestTimeoutMs();
     config.retry.pageSize = settings->pageSize();
     config.maxAttempts = settings->maxAttempts();
+    config.keepFinishedDays = settings->keepFinishedDays();
     config.sourceDisplay = sourceDisplay();
     config.instance = QStringLiteral("%1 pid %2")
                           .arg(QHostInfo::localHostName())

@@ -140,7 +140,10 @@ void TestApiHandler::routing_data()
         << QByteArray("POST") << "/jobs/queue/7/status" << 405 << QByteArray("GET");
     QTest::newRow("GET job") << QByteArray("GET") << "/jobs/queue/7" << 405 << QByteArray("DELETE");
     QTest::newRow("POST history") << QByteArray("POST") << "/jobs/history" << 405
-                                  << QByteArray("GET");
+                                  << QByteArray("GET, DELETE");
+    QTest::newRow("GET retry") << QByteArray("GET") << "/jobs/retry" << 405 << QByteArray("POST");
+    QTest::newRow("DELETE cancel")
+        << QByteArray("DELETE") << "/jobs/cancel" << 405 << QByteArray("POST");
     QTest::newRow("DELETE metrics")
         << QByteArray("DELETE") << "/metrics" << 405 << QByteArray("GET");
     QTest::newRow("GET run") << QByteArray("GET") << "/jobs/run" << 405 << QByteArray("POST");

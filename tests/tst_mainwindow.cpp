@@ -257,6 +257,7 @@ private slots:
     void addFormKeepsItsPlace();
     void settingsShowPlaceholdersAndSetColours();
     void detailsFitTheScreen();
+    void historySortsTheWholeHistory();
 };
 
 namespace {
@@ -828,7 +829,7 @@ void TestMainWindow::refreshKeepsSelectionScrollAndSort()
     JobTableView *historyView = f.history()->view();
     QTRY_COMPARE(f.history()->model()->rowCount(), 2);
     historyView->sortByColumn(JobTableModel::DealerColumn, Qt::AscendingOrder);
-    QCOMPARE(modelDealers(f.history()->proxy()), (QStringList{"S001", "S251"}));
+    QTRY_COMPARE(modelDealers(f.history()->proxy()), (QStringList{"S001", "S251"}));
     clickRow(historyView, 1);
     QVERIFY(f.store->cancelJob(ids[100], nullptr));
     f.queue->notifyChanged();
@@ -1266,6 +1267,37 @@ void TestMainWindow::retryingAndWaitingJobsSaySo()
     // The same state is in the store, for the REST API and other windows.
     QTRY_VERIFY_WITH_TIMEOUT(f.job(hung).progress.has_value(), 3000);
     QCOMPARE(f.job(hung).progress->phase, JobPhase::Waiting);
+}
+
+void TestMainWindow::historySortsTheWholeHistory()
+{
+    // More finished jobs than one page: a sort by a column the store sorts by orders every
+    // one of them, not only the rows loaded.
+    Fixture f;
+    QVERIFY(f.start(false));
+    QStringList many;
+    for (int i = 1; i <= HistoryPanel::PageSize + 1; ++i)
+        many << QStringLiteral("H%1").arg(i, 4, 10, QLatin1Char('0'));
+    const QVector<qint64> ids = f.addJobs(many);
+    QueuedFilter all;
+    all.all = true;
+    StoreError error;
+    QVERIFY(f.store->cancelMatching(all, &error));
+    f.queue->notifyChanged();
+    HistoryPanel *history = f.history();
+    // Newest first: cancelled together, so by job ID, and H0001 is not among the rows loaded.
+    QTRY_COMPARE(history->model()->rowCount(), HistoryPanel::PageSize);
+    QCOMPARE(history->model()->total(), HistoryPanel::PageSize + 1);
+    QCOMPARE(modelDealers(history->proxy()).first(), QStringLiteral("H1001"));
+    QCOMPARE(rowOfDealer(history->proxy(), QStringLiteral("H0001")), -1);
+
+    history->view()->sortByColumn(JobTableModel::DealerColumn, Qt::AscendingOrder);
+    QTRY_COMPARE(modelDealers(history->proxy()).value(0), QStringLiteral("H0001"));
+    QCOMPARE(modelDealers(history->proxy()).value(1), QStringLiteral("H0002"));
+    QCOMPARE(history->model()->total(), HistoryPanel::PageSize + 1);
+    history->view()->sortByColumn(JobTableModel::IdColumn, Qt::DescendingOrder);
+    QTRY_COMPARE(modelDealers(history->proxy()).value(0), QStringLiteral("H1001"));
+    Q_UNUSED(ids)
 }
 
 QTEST_MAIN(TestMainWindow)

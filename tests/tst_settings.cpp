@@ -28,6 +28,7 @@ void TestSettings::defaults()
     QCOMPARE(settings.maxAttempts(), 5);
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.pageSize(), 500);
+    QCOMPARE(settings.keepFinishedDays(), 0); // keep forever
     QCOMPARE(settings.apiListen(), QStringLiteral("127.0.0.1:8000"));
     QVERIFY(settings.sourceUrl().isEmpty());
     QVERIFY(settings.problems().isEmpty());
@@ -43,7 +44,8 @@ void TestSettings::valuesRoundTripWithOwnerOnlyFile()
         settings.setValue(Settings::Key::SourceToken, "secret-token");
         settings.setValue(Settings::Key::FetchTypes, QStringList{"prospect", "parts"});
         settings.setValue(Settings::Key::MaxAttempts, 7);
-        QCOMPARE(changed.size(), 3);
+        settings.setValue(Settings::Key::KeepFinishedDays, 90);
+        QCOMPARE(changed.size(), 4);
         QCOMPARE(changed.first().first().value<Settings::Key>(), Settings::Key::SourceToken);
     }
     QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
@@ -53,6 +55,7 @@ void TestSettings::valuesRoundTripWithOwnerOnlyFile()
     QCOMPARE(again.sourceToken(), QStringLiteral("secret-token"));
     QCOMPARE(again.fetchTypes(), (QStringList{"prospect", "parts"}));
     QCOMPARE(again.maxAttempts(), 7);
+    QCOMPARE(again.keepFinishedDays(), 90);
 }
 
 void TestSettings::wrongTypesFallBackAndAreReported()
@@ -63,7 +66,8 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("[fetch]\nmax_retries=lots\ntimeout_ms=-5\npage_size=999999999\ntypes=\n"
                "[queue]\nmax_attempts=3\n[window]\nrefresh_interval_s=0x10\n"
-               "[alerts]\nwebhook_url=ftp://hooks.example/x\nwebhook_secret=k\n");
+               "[alerts]\nwebhook_url=ftp://hooks.example/x\nwebhook_secret=k\n"
+               "[retention]\nkeep_finished_days=-1\n");
     file.close();
     Settings settings(path);
     QCOMPARE(settings.maxRetries(), 4);
@@ -72,10 +76,11 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QCOMPARE(settings.fetchTypes().size(), 4);
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.maxAttempts(), 3); // the good value is still used
+    QCOMPARE(settings.keepFinishedDays(), 0);
     const QStringList problems = settings.problems();
     QCOMPARE(settings.alertsWebhookUrl(), QString()); // no webhook rather than a bad one
     QCOMPARE(settings.alertsWebhookSecret(), QStringLiteral("k"));
-    QCOMPARE(problems.size(), 6);
+    QCOMPARE(problems.size(), 7);
     QVERIFY(problems.join("\n").contains("fetch/max_retries = \"lots\""));
     QVERIFY(problems.join("\n").contains("alerts/webhook_url = \"ftp://hooks.example/x\" is not "
                                          "usable (an http:// or https:// URL); using none"));

@@ -32,7 +32,29 @@ namespace {
 
 bool sameFilter(const HistoryFilter &a, const HistoryFilter &b)
 {
-    return a.statuses == b.statuses && a.dealerId == b.dealerId;
+    return a.statuses == b.statuses && a.dealerId == b.dealerId && a.fetchType == b.fetchType &&
+           a.errorCategory == b.errorCategory && a.text == b.text &&
+           a.finishedAfterMs == b.finishedAfterMs && a.finishedBeforeMs == b.finishedBeforeMs &&
+           a.sort == b.sort && a.ascending == b.ascending;
+}
+
+/// The store's sort for a history column, if it sorts by it (SPEC §7).
+std::optional<HistorySort> storeSort(int column)
+{
+    switch (column) {
+    case JobTableModel::IdColumn:
+        return HistorySort::JobId;
+    case JobTableModel::DealerColumn:
+        return HistorySort::DealerId;
+    case JobTableModel::FinishedColumn:
+        return HistorySort::FinishedAt;
+    case JobTableModel::DurationColumn:
+        return HistorySort::Duration;
+    case JobTableModel::FetchedColumn:
+        return HistorySort::Fetched;
+    default:
+        return std::nullopt;
+    }
 }
 
 } // namespace
@@ -68,6 +90,9 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     // Newest first as the store gives them, until the operator clicks a column.
     m_view->horizontalHeader()->setSortIndicator(-1, Qt::DescendingOrder);
     m_proxy->sort(-1);
+    // After the view's own connection, which has the proxy sort the loaded rows.
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            &HistoryPanel::sortChanged);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // What an operator reads at a glance, with room left for the error at the default width;
     // the rest is a right-click on the header away (and in the details).
@@ -221,6 +246,20 @@ void HistoryPanel::setFilter(const QVector<JobStatus> &statuses, const QString &
     m_model->setJobs({});
     m_model->setTotal(0);
     updateInfo();
+    emit refreshWanted();
+}
+
+void HistoryPanel::sortChanged(int column, Qt::SortOrder order)
+{
+    const std::optional<HistorySort> sort = storeSort(column);
+    if (sort)
+        m_proxy->sort(-1); // the rows stay in the store's order
+    const HistorySort wanted = sort.value_or(HistorySort::FinishedAt);
+    const bool ascending = sort && order == Qt::AscendingOrder;
+    if (m_filter.sort == wanted && m_filter.ascending == ascending)
+        return;
+    m_filter.sort = wanted;
+    m_filter.ascending = ascending;
     emit refreshWanted();
 }
 

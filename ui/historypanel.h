@@ -73,6 +73,9 @@ signals:
 
 private:
     void readFilterInputs();
+    /// A column the store sorts by is read again sorted over the whole history; any other
+    /// column sorts the rows loaded.
+    void sortChanged(int column, Qt::SortOrder order);
     void fetchMore(int offset);
     void setExportProgress(qint64 done, qint64 total);
     void confirmClear(const HistoryFilter &shown, qint64 shownCount, qint64 total);

@@ -3,9 +3,13 @@
 #include "api/apihandler.h"
 #include "api/apirequest_p.h"
 #include "job/jobjson.h"
+#include "job/queuetypes.h"
+#include "job/timeformat.h"
+#include "job/validation.h"
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QJsonDocument>
@@ -272,4 +276,78 @@ QJsonArray jobArray(const QVector<Job> &jobs, qint64 now)
     for (const Job &job : jobs)
         array.push_back(jobToJson(job, now));
     return array;
+}
+
+FilterValue queryValue(const QUrlQuery &query)
+{
+    return [query](const QString &key) -> std::optional<QString> {
+        if (!query.hasQueryItem(key))
+            return std::nullopt;
+        return query.queryItemValue(key, QUrl::FullyDecoded);
+    };
+}
+
+void readHistoryFilter(const FilterValue &value, const QStringList &fields,
+                       const QStringList &fetchTypes, HistoryFilter *filter, Problems *problems,
+                       const QString &code)
+{
+    const auto bad = [problems, &code](const QString &field, const QString &message) {
+        problems->add(code, field, message);
+    };
+    const auto given = [&](const char *name) -> std::optional<QString> {
+        const QString key = QString::fromLatin1(name);
+        return fields.contains(key) ? value(key) : std::nullopt;
+    };
+    if (const std::optional<QString> dealerId = given("dealer_id")) {
+        QString reason;
+        if (validateDealerId(*dealerId, &reason))
+            filter->dealerId = *dealerId;
+        else
+            bad(QStringLiteral("dealer_id"), reason);
+    }
+    if (const std::optional<QString> type = given("fetch_type")) {
+        QString reason;
+        if (validateFetchType(*type, fetchTypes, &reason))
+            filter->fetchType = *type;
+        else
+            bad(QStringLiteral("fetch_type"), reason);
+    }
+    if (const std::optional<QString> category = given("error_category")) {
+        const std::optional<ErrorCategory> parsed = errorCategoryFromString(*category);
+        if (parsed && *parsed != ErrorCategory::None)
+            filter->errorCategory = parsed;
+        else
+            bad(QStringLiteral("error_category"),
+                QStringLiteral("error_category \"%1\" is not a category; use network, http, "
+                               "auth, not_found, bad_payload, database, cancelled or "
+                               "interrupted")
+                    .arg(printableText(*category)));
+    }
+    if (const std::optional<QString> text = given("q")) {
+        const bool control = std::any_of(text->cbegin(), text->cend(), [](QChar c) {
+            return c.category() == QChar::Other_Control;
+        });
+        if (text->size() > 200)
+            bad(QStringLiteral("q"), QStringLiteral("q is %1 characters long; at most 200 are "
+                                                    "searched for")
+                                         .arg(text->size()));
+        else if (control)
+            bad(QStringLiteral("q"),
+                QStringLiteral("q \"%1\" holds a control character").arg(printableText(*text)));
+        else
+            filter->text = text->trimmed();
+    }
+    const auto time = [&](const char *name, std::optional<qint64> *out) {
+        const std::optional<QString> text = given(name);
+        if (!text)
+            return;
+        QString reason;
+        *out = parseTimeInput(*text, TimeBound::Start, &reason);
+        if (!*out)
+            bad(QString::fromLatin1(name),
+                QStringLiteral("%1 \"%2\" is not a time: %3")
+                    .arg(QString::fromLatin1(name), printableText(*text), reason));
+    };
+    time("finished_after", &filter->finishedAfterMs);
+    time("finished_before", &filter->finishedBeforeMs);
 }

@@ -14,6 +14,9 @@
 #include <QUrlQuery>
 #include <QVector>
 
+#include <functional>
+
+struct HistoryFilter;
 struct Job;
 struct StoreError;
 
@@ -76,3 +79,18 @@ std::optional<QJsonObject> jsonBody(const ApiRequest &request, ApiResponse *resp
 
 /// The JSON forms of `jobs`, in order.
 QJsonArray jobArray(const QVector<Job> &jobs, qint64 now);
+
+/// The text of a filter parameter as a request gives it (a query parameter, a JSON string);
+/// nothing when it is not given.
+using FilterValue = std::function<std::optional<QString>(const QString &key)>;
+
+/// Reads the history filter fields of SPEC §7 that `fields` names — `dealer_id`, `fetch_type`
+/// (one of `fetchTypes`), `error_category`, `q`, `finished_after`, `finished_before` — into
+/// *filter, noting a problem (of `code`: invalid_parameter, invalid_field) that names each bad
+/// one.
+void readHistoryFilter(const FilterValue &value, const QStringList &fields,
+                       const QStringList &fetchTypes, HistoryFilter *filter, Problems *problems,
+                       const QString &code);
+
+/// A query parameter as a FilterValue.
+FilterValue queryValue(const QUrlQuery &query);

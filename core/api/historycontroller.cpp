@@ -4,6 +4,7 @@
 #include "api/apirequest_p.h"
 #include "job/validation.h"
 #include "queue/csvexport.h"
+#include "queue/queueoperations.h"
 #include "queue/xlsxexport.h"
 #include "store/jobstore.h"
 
@@ -17,33 +18,93 @@ HistoryController::HistoryController(ApiContext &context)
     : m_context(context)
 {}
 
+namespace {
+
+/// Reads `status` (comma-separated finished statuses) from the query into *statuses.
+void readStatuses(const QUrlQuery &query, QVector<JobStatus> *statuses, Problems *problems)
+{
+    if (!query.hasQueryItem(QStringLiteral("status")))
+        return;
+    const QString text = query.queryItemValue(QStringLiteral("status"), QUrl::FullyDecoded);
+    for (const QString &name : text.split(QLatin1Char(','))) {
+        const std::optional<JobStatus> status = jobStatusFromString(name.trimmed());
+        if (!status || status == JobStatus::Queued || status == JobStatus::Running) {
+            problems->add(QStringLiteral("invalid_parameter"), QStringLiteral("status"),
+                          QStringLiteral("status=\"%1\" is not a finished status; use "
+                                         "completed, failed or cancelled (comma-separated)")
+                              .arg(printableText(name)));
+            return;
+        }
+        if (!statuses->contains(*status))
+            statuses->push_back(*status);
+    }
+}
+
+/// Reads `sort` and `order` (SPEC §7) into *filter.
+void readSort(const QUrlQuery &query, HistoryFilter *filter, Problems *problems)
+{
+    static const QList<QPair<QString, HistorySort>> sorts{
+        {QStringLiteral("finished_at"), HistorySort::FinishedAt},
+        {QStringLiteral("job_id"), HistorySort::JobId},
+        {QStringLiteral("dealer_id"), HistorySort::DealerId},
+        {QStringLiteral("duration_s"), HistorySort::Duration},
+        {QStringLiteral("fetched"), HistorySort::Fetched}};
+    if (query.hasQueryItem(QStringLiteral("sort"))) {
+        const QString text = query.queryItemValue(QStringLiteral("sort"), QUrl::FullyDecoded);
+        bool known = false;
+        for (const auto &[name, sort] : sorts) {
+            if (name == text) {
+                filter->sort = sort;
+                known = true;
+            }
+        }
+        if (!known)
+            problems->add(QStringLiteral("invalid_parameter"), QStringLiteral("sort"),
+                          QStringLiteral("sort=\"%1\" is not a column to sort by; use "
+                                         "finished_at, job_id, dealer_id, duration_s or fetched")
+                              .arg(printableText(text)));
+    }
+    if (query.hasQueryItem(QStringLiteral("order"))) {
+        const QString text = query.queryItemValue(QStringLiteral("order"), QUrl::FullyDecoded);
+        if (text == QLatin1String("asc") || text == QLatin1String("desc"))
+            filter->ascending = text == QLatin1String("asc");
+        else
+            problems->add(
+                QStringLiteral("invalid_parameter"), QStringLiteral("order"),
+                QStringLiteral("order=\"%1\" is neither asc nor desc").arg(printableText(text)));
+    }
+}
+
+} // namespace
+
+const QStringList &HistoryController::historyParameters()
+{
+    static const QStringList names{QStringLiteral("status"),
+                                   QStringLiteral("dealer_id"),
+                                   QStringLiteral("fetch_type"),
+                                   QStringLiteral("error_category"),
+                                   QStringLiteral("q"),
+                                   QStringLiteral("finished_after"),
+                                   QStringLiteral("finished_before"),
+                                   QStringLiteral("sort"),
+                                   QStringLiteral("order"),
+                                   QStringLiteral("limit"),
+                                   QStringLiteral("offset")};
+    return names;
+}
+
 ApiResponse HistoryController::history(const ApiRequest &request)
 {
     Problems problems;
     HistoryFilter filter;
-    const QString statusText =
-        request.query.queryItemValue(QStringLiteral("status"), QUrl::FullyDecoded);
-    if (request.query.hasQueryItem(QStringLiteral("status"))) {
-        for (const QString &name : statusText.split(QLatin1Char(','))) {
-            const std::optional<JobStatus> status = jobStatusFromString(name.trimmed());
-            if (!status || status == JobStatus::Queued || status == JobStatus::Running) {
-                problems.add(QStringLiteral("invalid_parameter"), QStringLiteral("status"),
-                             QStringLiteral("status=\"%1\" is not a finished status; use "
-                                            "completed, failed or cancelled (comma-separated)")
-                                 .arg(name.left(40)));
-                break;
-            }
-            if (!filter.statuses.contains(*status))
-                filter.statuses.push_back(*status);
-        }
-    }
-    if (request.query.hasQueryItem(QStringLiteral("dealer_id"))) {
-        filter.dealerId =
-            request.query.queryItemValue(QStringLiteral("dealer_id"), QUrl::FullyDecoded);
-        QString reason;
-        if (!validateDealerId(filter.dealerId, &reason))
-            problems.add(QStringLiteral("invalid_parameter"), QStringLiteral("dealer_id"), reason);
-    }
+    readStatuses(request.query, &filter.statuses, &problems);
+    readHistoryFilter(queryValue(request.query),
+                      {QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
+                       QStringLiteral("error_category"), QStringLiteral("q"),
+                       QStringLiteral("finished_after"), QStringLiteral("finished_before")},
+                      m_context.config.fetchTypes, &filter, &problems,
+                      QStringLiteral("invalid_parameter"));
+    readSort(request.query, &filter, &problems);
     const std::optional<int> limit = queryInt(request.query, QStringLiteral("limit"), 1,
                                               ApiHandler::MaxListLimit, 100, &problems);
     const std::optional<int> offset =
@@ -53,20 +114,44 @@ ApiResponse HistoryController::history(const ApiRequest &request)
     filter.limit = *limit;
     filter.offset = *offset;
     ApiResponse failure;
-    JobStore *s = m_context.store(&failure);
-    if (!s)
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
         return failure;
-    StoreError error;
-    const std::optional<QVector<Job>> jobs = s->history(filter, &error);
-    if (!jobs)
-        return storeFailure(error);
-    const std::optional<qint64> total = s->historyCount(filter, &error);
-    if (!total)
-        return storeFailure(error);
-    return ApiResponse::json(200, {{QStringLiteral("jobs"), jobArray(*jobs, nowMs())},
-                                   {QStringLiteral("total"), *total},
+    const QueueResult<QVector<Job>> jobs = queue->history(filter);
+    if (!jobs.ok())
+        return storeFailure(jobs.error);
+    const QueueResult<qint64> total = queue->historyCount(filter);
+    if (!total.ok())
+        return storeFailure(total.error);
+    return ApiResponse::json(200, {{QStringLiteral("jobs"), jobArray(*jobs.value, nowMs())},
+                                   {QStringLiteral("total"), *total.value},
                                    {QStringLiteral("limit"), filter.limit},
                                    {QStringLiteral("offset"), filter.offset}});
+}
+
+ApiResponse HistoryController::removeHistory(const ApiRequest &request)
+{
+    Problems problems;
+    HistoryFilter filter;
+    readStatuses(request.query, &filter.statuses, &problems);
+    std::optional<int> days;
+    if (!request.query.hasQueryItem(QStringLiteral("older_than_days")))
+        problems.add(QStringLiteral("missing_parameter"), QStringLiteral("older_than_days"),
+                     QStringLiteral("older_than_days is required: remove the jobs finished more "
+                                    "than this many days ago (0 to 36500; 0 = every one)"));
+    else
+        days = queryInt(request.query, QStringLiteral("older_than_days"), 0, 36500, 0, &problems);
+    if (!problems.isEmpty())
+        return problems.response();
+    filter.finishedBeforeMs = nowMs() - qint64(*days) * 24 * 3600 * 1000;
+    ApiResponse failure;
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
+        return failure;
+    const QueueResult<BulkReport> removed = queue->removeFinished(filter);
+    if (!removed.ok())
+        return storeFailure(removed.error);
+    return ApiResponse::json(200, {{QStringLiteral("removed"), removed.value->count()}});
 }
 
 namespace {

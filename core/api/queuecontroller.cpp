@@ -4,6 +4,7 @@
 #include "api/apirequest_p.h"
 #include "job/jobjson.h"
 #include "job/jobrequest.h"
+#include "job/validation.h"
 #include "queue/queueoperations.h"
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
@@ -315,4 +316,107 @@ ApiResponse QueueController::setPaused(bool paused)
     if (!done.ok())
         return storeFailure(done.error);
     return ApiResponse::json(200, {{QStringLiteral("is_paused"), paused}});
+}
+
+ApiResponse QueueController::retryMatching(const QJsonObject &object)
+{
+    Problems problems;
+    FieldReader reader(object, &problems);
+    const QStringList fields{QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
+                             QStringLiteral("error_category"), QStringLiteral("finished_after"),
+                             QStringLiteral("finished_before")};
+    reader.refuseUnknown(QStringList{QStringLiteral("status")} + fields);
+    HistoryFilter filter;
+    const QJsonValue statusValue = object.value(QStringLiteral("status"));
+    if (statusValue.isArray()) {
+        const QJsonArray names = statusValue.toArray();
+        for (int i = 0; i < names.size(); ++i) {
+            const std::optional<JobStatus> status = jobStatusFromString(names.at(i).toString());
+            if (!names.at(i).isString() ||
+                (status != JobStatus::Failed && status != JobStatus::Cancelled)) {
+                problems.add(
+                    QStringLiteral("invalid_field"), QStringLiteral("status"),
+                    QStringLiteral("status[%1] must be \"failed\" or \"cancelled\"").arg(i));
+                break;
+            }
+            if (!filter.statuses.contains(*status))
+                filter.statuses.push_back(*status);
+        }
+        if (names.isEmpty())
+            problems.add(QStringLiteral("invalid_field"), QStringLiteral("status"),
+                         QStringLiteral("status is an empty list; give failed, cancelled or "
+                                        "both, or leave it out for failed"));
+    } else if (!statusValue.isUndefined() && !statusValue.isNull()) {
+        problems.add(QStringLiteral("wrong_type"), QStringLiteral("status"),
+                     QStringLiteral("status must be a list such as [\"failed\", "
+                                    "\"cancelled\"], not %1")
+                         .arg(jsonTypeName(statusValue)));
+    }
+    const FilterValue value = [&reader](const QString &key) -> std::optional<QString> {
+        bool given = false;
+        const QString text = reader.string(key, false, &given);
+        return given ? std::optional<QString>(text) : std::nullopt;
+    };
+    readHistoryFilter(value, fields, m_context.config.fetchTypes, &filter, &problems,
+                      QStringLiteral("invalid_field"));
+    if (!problems.isEmpty())
+        return problems.response();
+    ApiResponse failure;
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
+        return failure;
+    const QueueResult<BulkRetryReport> done = queue->retryMatching(filter);
+    if (!done.ok())
+        return storeFailure(done.error);
+    QJsonArray ids;
+    for (qint64 id : done.value->jobIds)
+        ids.push_back(id);
+    QJsonArray skipped;
+    for (const BulkRetryReport::Skipped &skip : done.value->skipped)
+        skipped.push_back(QJsonObject{{QStringLiteral("job_id"), skip.jobId},
+                                      {QStringLiteral("reason"), skip.reason},
+                                      {QStringLiteral("existing_job_id"), skip.existingJobId}});
+    return ApiResponse::json(200, {{QStringLiteral("retried"), ids.size()},
+                                   {QStringLiteral("job_ids"), ids},
+                                   {QStringLiteral("skipped"), skipped}});
+}
+
+ApiResponse QueueController::cancelMatching(const QJsonObject &object)
+{
+    Problems problems;
+    FieldReader reader(object, &problems);
+    reader.refuseUnknown({QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
+                          QStringLiteral("priority"), QStringLiteral("all")});
+    QueuedFilter filter;
+    bool dealerGiven = false;
+    filter.dealerId = reader.string(QStringLiteral("dealer_id"), false, &dealerGiven);
+    QString reason;
+    if (dealerGiven && !validateDealerId(filter.dealerId, &reason))
+        problems.add(QStringLiteral("invalid_field"), QStringLiteral("dealer_id"), reason);
+    bool typeGiven = false;
+    filter.fetchType = reader.string(QStringLiteral("fetch_type"), false, &typeGiven);
+    if (typeGiven && !validateFetchType(filter.fetchType, m_context.config.fetchTypes, &reason))
+        problems.add(QStringLiteral("invalid_field"), QStringLiteral("fetch_type"), reason);
+    const QJsonValue priority = object.value(QStringLiteral("priority"));
+    if (!priority.isUndefined() && !priority.isNull())
+        filter.priority = reader.integer(QStringLiteral("priority"), -1000000, 1000000, 0);
+    filter.all = reader.boolean(QStringLiteral("all"));
+    if (problems.isEmpty() && !filter.hasField() && !filter.all)
+        problems.add(QStringLiteral("missing_field"), QStringLiteral("all"),
+                     QStringLiteral("name dealer_id, fetch_type or priority, or give \"all\": "
+                                    "true to cancel every queued job"));
+    if (!problems.isEmpty())
+        return problems.response();
+    ApiResponse failure;
+    QueueOperations *queue = m_context.queue(&failure);
+    if (!queue)
+        return failure;
+    const QueueResult<BulkReport> done = queue->cancelMatching(filter);
+    if (!done.ok())
+        return storeFailure(done.error);
+    QJsonArray ids;
+    for (qint64 id : done.value->jobIds)
+        ids.push_back(id);
+    return ApiResponse::json(
+        200, {{QStringLiteral("cancelled"), ids.size()}, {QStringLiteral("job_ids"), ids}});
 }

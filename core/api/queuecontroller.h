@@ -27,6 +27,9 @@ public:
     ApiResponse clearCompleted();
     ApiResponse retry(qint64 id);
     ApiResponse setPaused(bool paused);
+    /// `POST /jobs/retry` and `POST /jobs/cancel` (SPEC §7): bulk retry and cancel by filter.
+    ApiResponse retryMatching(const QJsonObject &body);
+    ApiResponse cancelMatching(const QJsonObject &body);
 
 private:
     /// On SQLite, the last status read, reused while the database is unchanged: PRAGMA

@@ -60,6 +60,7 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::ApiTlsKey, "api/tls_key", QString()},
         {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, {}, true},
         {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
+        {Settings::Key::KeepFinishedDays, "retention/keep_finished_days", 0, 0, 36500},
     };
     return table;
 }
@@ -292,4 +293,9 @@ QString Settings::alertsWebhookUrl() const
 QString Settings::alertsWebhookSecret() const
 {
     return value(Key::AlertsWebhookSecret).toString();
+}
+
+int Settings::keepFinishedDays() const
+{
+    return intValue(Key::KeepFinishedDays);
 }

@@ -37,6 +37,7 @@ public:
         ApiTlsKey,
         AlertsWebhookUrl,
         AlertsWebhookSecret,
+        KeepFinishedDays,
     };
     Q_ENUM(Key)
 
@@ -73,6 +74,9 @@ public:
     QString apiTlsKey() const;
     QString alertsWebhookUrl() const;
     QString alertsWebhookSecret() const;
+    /// `[retention] keep_finished_days` (SPEC §7): finished jobs older than this many days are
+    /// removed by the instance that runs jobs; 0 keeps them forever.
+    int keepFinishedDays() const;
 
     /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
     void setValue(Key key, const QVariant &value);

@@ -84,12 +84,62 @@ struct QueueStatus
     QString runnerSource; ///< the dealer API that instance fetches from, as shown to operators
 };
 
+/// The column a history read is sorted by (SPEC §7 `sort`); ties go by job ID, the same way.
+enum class HistorySort
+{
+    FinishedAt,
+    JobId,
+    DealerId,
+    Duration,
+    Fetched
+};
+
+/// Which finished jobs a history read, a clear, a bulk retry or a removal takes (SPEC §7).
 struct HistoryFilter
 {
     QVector<JobStatus> statuses; ///< empty: every finished status
     QString dealerId;            ///< empty: any; otherwise an exact match
+    QString fetchType;           ///< empty: any; otherwise an exact match
+    std::optional<ErrorCategory> errorCategory;
+    /// Case-insensitive substring of the dealer ID or the error message; empty: any.
+    QString text;
+    std::optional<qint64> finishedAfterMs;  ///< finished at or after this instant
+    std::optional<qint64> finishedBeforeMs; ///< finished before this instant
+    HistorySort sort = HistorySort::FinishedAt;
+    bool ascending = false;
     int limit = 100;
     int offset = 0;
+};
+
+/// Which queued jobs a bulk cancel takes (SPEC §7). Matching every queued job takes `all`.
+struct QueuedFilter
+{
+    QString dealerId;  ///< empty: any
+    QString fetchType; ///< empty: any
+    std::optional<int> priority;
+    bool all = false; ///< no field given: every queued job, when this says so
+
+    bool hasField() const { return !dealerId.isEmpty() || !fetchType.isEmpty() || priority; }
+};
+
+/// What a bulk retry by filter did (SPEC §7), in job ID order.
+struct BulkRetryReport
+{
+    struct Skipped
+    {
+        qint64 jobId = 0;
+        QString reason;
+        qint64 existingJobId = 0; ///< the queued twin that covers it
+    };
+    QVector<qint64> jobIds; ///< queued again
+    QVector<Skipped> skipped;
+};
+
+/// What a bulk cancel or a removal by filter did: the jobs it took, in job ID order.
+struct BulkReport
+{
+    QVector<qint64> jobIds;
+    qint64 count() const { return jobIds.size(); }
 };
 
 struct JobCounts

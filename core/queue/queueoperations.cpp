@@ -211,6 +211,32 @@ QueueResult<qint64> QueueOperations::clearFinished(const HistoryFilter &filter)
     return out;
 }
 
+QueueResult<BulkRetryReport> QueueOperations::retryMatching(const HistoryFilter &filter)
+{
+    auto out =
+        result<BulkRetryReport>([&](StoreError *e) { return m_store.retryMatching(filter, e); });
+    if (out.ok() && !out.value->jobIds.isEmpty())
+        changed();
+    return out;
+}
+
+QueueResult<BulkReport> QueueOperations::cancelMatching(const QueuedFilter &filter)
+{
+    auto out = result<BulkReport>([&](StoreError *e) { return m_store.cancelMatching(filter, e); });
+    if (out.ok() && !out.value->jobIds.isEmpty())
+        changed();
+    return out;
+}
+
+QueueResult<BulkReport> QueueOperations::removeFinished(const HistoryFilter &filter, int maxJobs)
+{
+    auto out = result<BulkReport>(
+        [&](StoreError *e) { return m_store.removeFinished(filter, maxJobs, e); });
+    if (out.ok() && !out.value->jobIds.isEmpty())
+        changed();
+    return out;
+}
+
 QueueResult<Job> QueueOperations::job(qint64 id)
 {
     return result<Job>([&](StoreError *e) { return m_store.job(id, e); });

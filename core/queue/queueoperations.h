@@ -53,6 +53,17 @@ public:
     /// Removes the completed, failed and cancelled jobs `filter` matches (by default every one)
     /// and their logs; returns how many.
     QueueResult<qint64> clearFinished(const HistoryFilter &filter = {});
+    /// Bulk retry by filter (SPEC §7): queues again every failed (or, as `filter` says,
+    /// cancelled) job it matches, in one transaction; twins of queued jobs are skipped. The
+    /// report names every job retried and skipped.
+    QueueResult<BulkRetryReport> retryMatching(const HistoryFilter &filter);
+    /// Bulk cancel by filter (SPEC §7): cancels every queued job `filter` matches, in one
+    /// transaction; never the running one. No field and no `all`: refused, naming `all`.
+    QueueResult<BulkReport> cancelMatching(const QueuedFilter &filter);
+    /// Removes the finished jobs `filter` matches, with their logs, in one transaction — at most
+    /// `maxJobs` of them, oldest finished first, when it is not negative (retention's batches).
+    /// Fetched records stay.
+    QueueResult<BulkReport> removeFinished(const HistoryFilter &filter, int maxJobs = -1);
 
     QueueResult<Job> job(qint64 id);
     QueueResult<JobDetails> details(qint64 id);

@@ -1,5 +1,6 @@
 #include "queue/queuerunner.h"
 
+#include "job/actor.h"
 #include "job/timeformat.h"
 #include "log/logging.h"
 #include "store/jobstore.h"
@@ -115,6 +116,14 @@ void QueueRunner::start()
                     scheduleNext();
             });
     connect(m_scheduler.get(), &Scheduler::failed, this, &QueueRunner::scheduleFailed);
+    m_retention =
+        std::make_unique<Retention>(*m_store, m_clock, Actor::local(QStringLiteral("retention")));
+    m_retention->setKeepDays(m_config.keepFinishedDays);
+    connect(m_retention.get(), &Retention::passFinished, this, &QueueRunner::historyTrimmed);
+    connect(m_retention.get(), &Retention::failed, this, [](const QString &message) {
+        qWarning("retention: could not remove old finished jobs (tried again in an hour): %s",
+                 qPrintable(message));
+    });
     // PostgreSQL: another instance's change wakes us at once; the poll timer stays as fallback.
     m_changesPushed = m_store->subscribeToChanges([this] {
         m_scheduler->check(true); // a schedule may have changed
@@ -153,6 +162,13 @@ QString QueueRunner::sourceDisplay() const
     return m_config.sourceDisplay.isEmpty()
                ? m_config.sourceUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)
                : m_config.sourceDisplay;
+}
+
+void QueueRunner::setKeepFinishedDays(int days)
+{
+    m_config.keepFinishedDays = days;
+    if (m_retention)
+        m_retention->setKeepDays(days);
 }
 
 void QueueRunner::holdNewJobs(bool hold)
@@ -198,6 +214,7 @@ void QueueRunner::databaseFault(const StoreError &error)
 {
     m_databaseUp = false;
     m_scheduler->setActive(false); // again once the database is back and the lock is held
+    m_retention->setActive(false);
     m_store->database().close();
     if (m_lock)
         m_lock->connectionLost();
@@ -255,6 +272,7 @@ void QueueRunner::tryNext()
         m_needRecovery = false;
     }
     m_scheduler->setActive(true);
+    m_retention->setActive(true);
 
     const std::optional<bool> paused = m_store->isPaused(&error);
     if (!paused) {
@@ -478,6 +496,7 @@ void QueueRunner::stop()
         m_store->setRunnerSource(QString(), &error);
     }
     m_scheduler.reset();
+    m_retention.reset();
     m_lock.reset();
     m_store.reset();
     delete m_pollTimer;

@@ -3,6 +3,7 @@
 #include "config/databaseurl.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
+#include "queue/retention.h"
 #include "queue/scheduler.h"
 #include "queue/threadrelay.h"
 #include "source/dealerclient.h"
@@ -29,6 +30,9 @@ struct RunnerConfig
     RetryPolicy retry;
     int maxAttempts = 5;       ///< a job cut off this many times fails as interrupted
     int pollIntervalMs = 1000; ///< how often the store is re-read for other processes' changes
+    /// `[retention] keep_finished_days`: finished jobs older than this are removed while this
+    /// instance holds the runner lock (SPEC §7); 0 keeps them.
+    int keepFinishedDays = 0;
     QString instance;          ///< who runs jobs, as shown to operators ("host pid 123")
     QString sourceDisplay;     ///< the source as shown to operators (no token); the URL if empty
 };
@@ -72,6 +76,8 @@ public slots:
     /// While held, the running job finishes but no new one is taken by this instance (the
     /// shared queue is not paused: another instance may take over).
     void holdNewJobs(bool hold);
+    /// `[retention] keep_finished_days` changed; 0 turns retention off.
+    void setKeepFinishedDays(int days);
 
 signals:
     void stateChanged(RunnerState state, const QString &detail);
@@ -86,6 +92,8 @@ signals:
     void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
     /// A schedule could not fire (a database failure); it is tried again.
     void scheduleFailed(const QString &message);
+    /// Retention (SPEC §7) finished a pass here, having removed `removed` finished jobs.
+    void historyTrimmed(qint64 removed);
     void stopped();
 
 private:
@@ -114,6 +122,8 @@ private:
     SystemClock m_clock;
     /// Fires the schedules while this instance holds the runner lock.
     std::unique_ptr<Scheduler> m_scheduler;
+    /// Removes old finished jobs while this instance holds the runner lock.
+    std::unique_ptr<Retention> m_retention;
     bool m_changesPushed = false; ///< PostgreSQL NOTIFY tells of other instances' changes
     QNetworkAccessManager *m_nam = nullptr;
     QTimer *m_pollTimer = nullptr;

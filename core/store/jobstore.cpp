@@ -5,6 +5,8 @@
 #include "store/jobrows_p.h"
 #include "store/schema.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QSet>
 #include <QSqlDriver>
@@ -34,19 +36,80 @@ using namespace JobRows;
 
 namespace {
 
-QString historyWhere(const HistoryFilter &filter, QVariantList *binds)
+/// The WHERE of the finished jobs `filter` matches, its values appended to *binds; each column
+/// prefixed with `alias` and a dot when one is given. `statusPrefix` goes before the status
+/// column: "+" keeps SQLite from reading by the status index (see JobStore::history()).
+QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QString &alias = {},
+                     const QString &statusPrefix = {})
 {
+    const QString p = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
     QStringList statuses;
     for (JobStatus s : filter.statuses)
         statuses << QStringLiteral("'%1'").arg(jobStatusName(s));
-    QString where = statuses.isEmpty()
-                        ? QStringLiteral("status IN %1").arg(FinishedStatuses)
-                        : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(',')));
+    QString where = statusPrefix + p +
+                    (statuses.isEmpty()
+                         ? QStringLiteral("status IN %1").arg(FinishedStatuses)
+                         : QStringLiteral("status IN (%1)").arg(statuses.join(QLatin1Char(','))));
     if (!filter.dealerId.isEmpty()) {
-        where += QStringLiteral(" AND dealer_id = ?");
+        where += QStringLiteral(" AND %1dealer_id = ?").arg(p);
         binds->push_back(filter.dealerId);
     }
+    if (!filter.fetchType.isEmpty()) {
+        where += QStringLiteral(" AND %1fetch_type = ?").arg(p);
+        binds->push_back(filter.fetchType);
+    }
+    if (filter.errorCategory) {
+        where += QStringLiteral(" AND %1error_category = ?").arg(p);
+        binds->push_back(errorCategoryName(*filter.errorCategory));
+    }
+    if (filter.finishedAfterMs) {
+        where += QStringLiteral(" AND %1finished_ms >= ?").arg(p);
+        binds->push_back(*filter.finishedAfterMs);
+    }
+    if (filter.finishedBeforeMs) {
+        where += QStringLiteral(" AND %1finished_ms < ?").arg(p);
+        binds->push_back(*filter.finishedBeforeMs);
+    }
+    if (!filter.text.isEmpty()) {
+        // A bound pattern with LIKE's own characters escaped: the text is only ever data.
+        QString escaped = filter.text.toLower();
+        escaped.replace(QLatin1Char('!'), QLatin1String("!!"))
+            .replace(QLatin1Char('%'), QLatin1String("!%"))
+            .replace(QLatin1Char('_'), QLatin1String("!_"));
+        const QString pattern = QLatin1Char('%') + escaped + QLatin1Char('%');
+        where += QStringLiteral(" AND (LOWER(%1dealer_id) LIKE ? ESCAPE '!' OR "
+                                "LOWER(COALESCE(%1error_message, '')) LIKE ? ESCAPE '!')")
+                     .arg(p);
+        binds->push_back(pattern);
+        binds->push_back(pattern);
+    }
     return where;
+}
+
+/// The ORDER BY of a history read: the column asked for, then the job ID the same way, so that
+/// pages never overlap or skip. Unset values (a job cancelled before it ran has no duration)
+/// sort as the smallest on both backends.
+QString historyOrder(const HistoryFilter &filter)
+{
+    const QString way = filter.ascending ? QStringLiteral("ASC") : QStringLiteral("DESC");
+    QString column;
+    switch (filter.sort) {
+    case HistorySort::FinishedAt:
+        column = QStringLiteral("finished_ms");
+        break;
+    case HistorySort::JobId:
+        return QStringLiteral("id %1").arg(way);
+    case HistorySort::DealerId:
+        column = QStringLiteral("dealer_id");
+        break;
+    case HistorySort::Duration:
+        column = QStringLiteral("COALESCE(finished_ms - started_ms, -1)");
+        break;
+    case HistorySort::Fetched:
+        column = QStringLiteral("COALESCE(fetched, -1)");
+        break;
+    }
+    return QStringLiteral("%1 %2, id %2").arg(column, way);
 }
 
 } // namespace
@@ -690,13 +753,16 @@ std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
 
 std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, StoreError *error)
 {
+    // SQLite, without statistics, would read every finished job through the status index and
+    // sort them all; finished jobs are nearly the whole table, so it reads in the order asked
+    // for instead (the sort's index, version 4) and stops at the page's end.
     QVariantList binds;
-    const QString where = historyWhere(filter, &binds);
+    const QString where =
+        historyWhere(filter, &binds, {}, m_db->isSqlite() ? QStringLiteral("+") : QString());
     QSqlQuery q(m_db->db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY finished_ms DESC, id DESC "
-                             "LIMIT ? OFFSET ?")
-                  .arg(JobColumns, where));
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ? OFFSET ?")
+                  .arg(JobColumns, where, historyOrder(filter)));
     for (const QVariant &bind : binds)
         q.addBindValue(bind);
     q.addBindValue(filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit);
@@ -848,4 +914,238 @@ std::optional<bool> JobStore::hasPendingJobs(StoreError *error)
     if (!exec(q, error, QStringLiteral("reading the queue")))
         return std::nullopt;
     return q.next();
+}
+
+namespace {
+
+/// Refuses, as an Invalid error on `status`, a status outside `allowed`.
+bool statusesAllowed(const QVector<JobStatus> &statuses, const QVector<JobStatus> &allowed,
+                     const QString &allowedWords, StoreError *error)
+{
+    for (JobStatus status : statuses) {
+        if (!allowed.contains(status)) {
+            if (error)
+                *error = {StoreError::Kind::Invalid,
+                          QStringLiteral("status \"%1\" cannot be used here; use %2")
+                              .arg(jobStatusName(status), allowedWords),
+                          QStringLiteral("status"), 0};
+            return false;
+        }
+    }
+    return true;
+}
+
+/// `ids` in slices of BulkChunk, for the statements that name them in "id IN (…)".
+QVector<QVector<qint64>> slices(const QVector<qint64> &ids)
+{
+    QVector<QVector<qint64>> out;
+    for (qsizetype from = 0; from < ids.size(); from += BulkChunk)
+        out.push_back(ids.mid(from, BulkChunk));
+    return out;
+}
+
+} // namespace
+
+bool JobStore::execForIds(const QString &sql, const QVariantList &before,
+                          const QVector<qint64> &ids, StoreError *error, const QString &what)
+{
+    QSqlQuery q(m_db->db());
+    q.prepare(sql.arg(placeholders(ids.size())));
+    for (const QVariant &bind : before)
+        q.addBindValue(bind);
+    for (qint64 id : ids)
+        q.addBindValue(id);
+    return exec(q, error, what);
+}
+
+std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &given,
+                                                       StoreError *error)
+{
+    HistoryFilter filter = given;
+    if (filter.statuses.isEmpty())
+        filter.statuses = {JobStatus::Failed};
+    if (!statusesAllowed(filter.statuses, {JobStatus::Failed, JobStatus::Cancelled},
+                         QStringLiteral("failed or cancelled"), error))
+        return std::nullopt;
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        return std::nullopt;
+    }
+    // Every matching job with its queued twin, if any (found through jobs_queued_once).
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds, QStringLiteral("m"));
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT m.id, m.dealer_id, m.fetch_type, m.from_ms, m.to_ms, t.id "
+                             "FROM jobs m LEFT JOIN jobs t ON t.status = 'queued' AND "
+                             "t.dealer_id = m.dealer_id AND t.fetch_type = m.fetch_type AND "
+                             "t.from_ms = m.from_ms AND t.to_ms = m.to_ms "
+                             "WHERE %1 ORDER BY m.id%2")
+                  .arg(where, m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE OF m")));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("finding the jobs to retry")))
+        return std::nullopt;
+    BulkRetryReport report;
+    QHash<QString, qint64> retried; // dealer, type and window -> the job queued again here
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        const QString key = QStringLiteral("%1\n%2\n%3\n%4")
+                                .arg(q.value(1).toString(), q.value(2).toString())
+                                .arg(q.value(3).toLongLong())
+                                .arg(q.value(4).toLongLong());
+        qint64 twin = q.value(5).isNull() ? 0 : q.value(5).toLongLong();
+        if (twin == 0)
+            twin = retried.value(key);
+        if (twin != 0) {
+            report.skipped.push_back(
+                {id,
+                 QStringLiteral("job %1 is already queued for the same dealer, type and window")
+                     .arg(twin),
+                 twin});
+            continue;
+        }
+        retried.insert(key, id);
+        report.jobIds.push_back(id);
+    }
+    q.finish();
+    if (report.jobIds.isEmpty())
+        return report; // nothing changed: the transaction rolls back
+    // After the back of the queue, in job ID order: positions grow with the ID.
+    const std::optional<qint64> back = queueEdge(false, error);
+    if (!back)
+        return std::nullopt;
+    const qint64 now = nowMs();
+    const qint64 firstId = report.jobIds.first();
+    const QString what = QStringLiteral("retrying jobs");
+    for (const QVector<qint64> &slice : slices(report.jobIds)) {
+        if (!execForIds(
+                QStringLiteral("UPDATE jobs SET status = 'queued', position = ? + (id - ?), "
+                               "finished_ms = NULL, cancel_requested = 0, runner_id = NULL, "
+                               "pages = NULL, fetched = NULL, inserted = NULL, "
+                               "updated = NULL, unchanged = NULL, error_message = NULL, "
+                               "error_category = NULL, requeued_ms = ? WHERE id IN (%1)"),
+                {*back + 1, firstId, now}, slice, error, what) ||
+            !execForIds(QStringLiteral("INSERT INTO job_logs (job_id, at_ms, message) "
+                                       "SELECT id, ?, ? FROM jobs WHERE id IN (%1)"),
+                        {now, QStringLiteral("queued again by retry")}, slice, error, what))
+            return std::nullopt;
+    }
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        return std::nullopt;
+    }
+    return report;
+}
+
+std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, StoreError *error)
+{
+    if (!filter.hasField() && !filter.all) {
+        if (error)
+            *error = {StoreError::Kind::Invalid,
+                      QStringLiteral("name dealer_id, fetch_type or priority, or give \"all\": "
+                                     "true to cancel every queued job"),
+                      QStringLiteral("all"), 0};
+        return std::nullopt;
+    }
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        return std::nullopt;
+    }
+    // Queued jobs only: the running job is never touched.
+    QString where = QStringLiteral("status = 'queued'");
+    QVariantList binds{nowMs(), QStringLiteral("cancelled before it ran")};
+    if (!filter.dealerId.isEmpty()) {
+        where += QStringLiteral(" AND dealer_id = ?");
+        binds << filter.dealerId;
+    }
+    if (!filter.fetchType.isEmpty()) {
+        where += QStringLiteral(" AND fetch_type = ?");
+        binds << filter.fetchType;
+    }
+    if (filter.priority) {
+        where += QStringLiteral(" AND priority = ?");
+        binds << *filter.priority;
+    }
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("UPDATE jobs SET status = 'cancelled', finished_ms = ?, "
+                             "error_message = ?, error_category = 'cancelled' WHERE %1 "
+                             "RETURNING id")
+                  .arg(where));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("cancelling jobs")))
+        return std::nullopt;
+    BulkReport report;
+    while (q.next())
+        report.jobIds.push_back(q.value(0).toLongLong());
+    q.finish();
+    std::sort(report.jobIds.begin(), report.jobIds.end());
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        return std::nullopt;
+    }
+    return report;
+}
+
+std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, int maxJobs,
+                                                   StoreError *error)
+{
+    if (!statusesAllowed(filter.statuses,
+                         {JobStatus::Completed, JobStatus::Failed, JobStatus::Cancelled},
+                         QStringLiteral("completed, failed or cancelled"), error))
+        return std::nullopt;
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
+        return std::nullopt;
+    }
+    // Oldest first through the finished_ms index, not every finished job sorted (history()).
+    QVariantList binds;
+    const QString where =
+        historyWhere(filter, &binds, {}, m_db->isSqlite() ? QStringLiteral("+") : QString());
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    // Locked on PostgreSQL, so that no retry takes one of them meanwhile (SQLite's write
+    // transaction holds the whole database).
+    q.prepare(QStringLiteral("SELECT id FROM jobs WHERE %1 ORDER BY finished_ms, id%2%3")
+                  .arg(where, maxJobs < 0 ? QString() : QStringLiteral(" LIMIT ?"),
+                       m_db->isSqlite() ? QString() : QStringLiteral(" FOR UPDATE")));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    if (maxJobs >= 0)
+        q.addBindValue(maxJobs);
+    if (!exec(q, error, QStringLiteral("finding the jobs to remove")))
+        return std::nullopt;
+    BulkReport report;
+    while (q.next())
+        report.jobIds.push_back(q.value(0).toLongLong());
+    q.finish();
+    if (report.jobIds.isEmpty())
+        return report;
+    std::sort(report.jobIds.begin(), report.jobIds.end());
+    // Their attempts go too, except those that ended today: the day's counters count them.
+    const qint64 todayMs = localDayBound(nowMs(), TimeBound::Start);
+    const QString what = QStringLiteral("removing finished jobs");
+    for (const QVector<qint64> &slice : slices(report.jobIds)) {
+        if (!execForIds(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (%1)"), {}, slice,
+                        error, what) ||
+            !execForIds(QStringLiteral("DELETE FROM job_attempts WHERE (finished_ms IS NULL OR "
+                                       "finished_ms < ?) AND job_id IN (%1)"),
+                        {todayMs}, slice, error, what) ||
+            !execForIds(QStringLiteral("DELETE FROM jobs WHERE id IN (%1)"), {}, slice, error,
+                        what))
+            return std::nullopt;
+    }
+    if (!tx.commit(&why)) {
+        setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
+        return std::nullopt;
+    }
+    return report;
 }

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QStringList>
+#include <QVariant>
 #include <QVector>
 
 #include <functional>
@@ -74,6 +75,21 @@ public:
     /// The same for the finished jobs `filter` matches (its limit and offset are not used).
     std::optional<qint64> clearFinished(const HistoryFilter &filter, StoreError *error);
 
+    /// Queues again, in one transaction, every failed or cancelled job `filter` matches (its
+    /// statuses default to failed; sort, limit and offset are not used), in job ID order, as
+    /// retryJob() does each: attempts and logs are kept. A job whose twin (same dealer, type
+    /// and window) is queued, or was queued again before it here, is skipped and named.
+    std::optional<BulkRetryReport> retryMatching(const HistoryFilter &filter, StoreError *error);
+    /// Cancels every queued job `filter` matches in one transaction; never a running one. A
+    /// filter naming no field is refused (Invalid, field `all`) unless it says `all`.
+    std::optional<BulkReport> cancelMatching(const QueuedFilter &filter, StoreError *error);
+    /// Removes the finished jobs `filter` matches (sort, limit and offset are not used), oldest
+    /// finished first, at most `maxJobs` of them (every one when negative), with their log lines
+    /// and attempts (but those that ended today, which the day's counters count), in one
+    /// transaction. Fetched records stay.
+    std::optional<BulkReport> removeFinished(const HistoryFilter &filter, int maxJobs,
+                                             StoreError *error);
+
     // Reading.
     std::optional<Job> job(qint64 id, StoreError *error);
     std::optional<QueueStatus> queueStatus(int limit, StoreError *error);
@@ -135,6 +151,9 @@ private:
     bool insertJobs(const QStringList &dealerIds, const NewJob &common, int priority,
                     qint64 firstPosition, qint64 nowMs, QVector<qint64> *ids, StoreError *error);
     std::optional<qint64> queueEdge(bool front, StoreError *error);
+    /// Runs `sql`, whose "%1" becomes one placeholder per ID, with `before` and then `ids` bound.
+    bool execForIds(const QString &sql, const QVariantList &before, const QVector<qint64> &ids,
+                    StoreError *error, const QString &what);
     std::optional<QString> metaValue(const QString &key, StoreError *error);
     bool setMetaValue(const QString &key, const QString &value, StoreError *error);
     std::optional<FinishOutcome> finishRunning(const Job &job, JobStatus status,

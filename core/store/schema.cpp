@@ -119,6 +119,21 @@ QStringList version3(bool sqlite)
     };
 }
 
+QStringList version4(bool)
+{
+    // The history's search and sort of SPEC §7, done by the database over the whole history:
+    // each filter column with the default order behind it, and the two computed sort keys
+    // exactly as JobStore's ORDER BY spells them.
+    return {
+        QStringLiteral("CREATE INDEX jobs_history_dealer ON jobs (dealer_id, finished_ms)"),
+        QStringLiteral("CREATE INDEX jobs_history_type ON jobs (fetch_type, finished_ms)"),
+        QStringLiteral("CREATE INDEX jobs_history_category ON jobs (error_category, finished_ms)"),
+        QStringLiteral("CREATE INDEX jobs_history_duration ON jobs "
+                       "((COALESCE(finished_ms - started_ms, -1)), id)"),
+        QStringLiteral("CREATE INDEX jobs_history_fetched ON jobs ((COALESCE(fetched, -1)), id)"),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -126,7 +141,7 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}, {4, version4}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
