@@ -1477,6 +1477,19 @@ void TestMainWindow::settingsShowPlaceholdersAndSetColours()
     QVERIFY2(f.message() == QStringLiteral("Settings saved and applied."), qPrintable(f.message()));
     f.settings->setValue(Settings::Key::WindowPalette, QStringLiteral("system"));
     QVERIFY(!PaletteColors::isDark(f.window->palette()));
+
+    // Retention (SPEC §7) is there too: 0 reads "forever".
+    QTRY_VERIFY(f.window->findChildren<QDialog *>().isEmpty()); // the first one is gone
+    f.window->showSettings();
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    auto *keep = dialog->findChild<QSpinBox *>(QStringLiteral("KeepFinishedDays"));
+    QVERIFY(keep);
+    QCOMPARE(keep->value(), 0);
+    QCOMPARE(keep->text(), QStringLiteral("forever"));
+    keep->setValue(30);
+    dialog->accept();
+    QTRY_VERIFY(activeModal<QDialog>() == nullptr);
+    QCOMPARE(f.settings->keepFinishedDays(), 30);
 }
 
 void TestMainWindow::detailsFitTheScreen()

@@ -1939,5 +1939,25 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
         <source>colours</source>
         <translation>Farben</translation>
     </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>forever</source>
+        <translation>für immer</translation>
+    </message>
+    <message>
+        <source>Finished jobs older than this are removed (with their logs, never the fetched records) at start and every hour.</source>
+        <translation>Beendete Aufträge, die älter sind, werden beim Start und stündlich entfernt (mit ihren Protokollen, nie die abgerufenen Datensätze).</translation>
+    </message>
+    <message>
+        <source>Keep finished jobs:</source>
+        <translation>Beendete Aufträge behalten:</translation>
+    </message>
+    <message>
+        <source>days finished jobs are kept</source>
+        <translation>Tage, die beendete Aufträge behalten werden</translation>
+    </message>
 </context>
 </TS>

@@ -88,6 +88,12 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_palette->setCurrentIndex(
         qMax(0, m_palette->findData(m_settings->value(Settings::Key::WindowPalette))));
     storage->addRow(tr("Colours:"), m_palette);
+    QSpinBox *keep = addNumber(Settings::Key::KeepFinishedDays, 0, 36500, tr(" days"));
+    keep->setSpecialValueText(tr("forever"));
+    keep->setToolTip(tr("Finished jobs older than this are removed (with their logs, never the "
+                        "fetched records) at start and every hour."));
+    storage->addRow(tr("Keep finished jobs:"),
+                    withRestartMark(Settings::Key::KeepFinishedDays, keep));
     storage->addRow(tr("Attempts before failing:"),
                     withRestartMark(Settings::Key::MaxAttempts,
                                     addNumber(Settings::Key::MaxAttempts, 1, 100, QString())));
@@ -197,6 +203,8 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("REST API address");
     case Settings::Key::ApiToken:
         return tr("REST API token");
+    case Settings::Key::KeepFinishedDays:
+        return tr("days finished jobs are kept");
     case Settings::Key::ApiTlsCert:
         return tr("REST API TLS certificate");
     case Settings::Key::ApiTlsKey:
