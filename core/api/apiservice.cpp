@@ -56,14 +56,16 @@ bool ApiService::start(const Options &options, QString *error)
     m_thread.start();
     bool listening = false;
     QString why;
+    // Read here, on the caller's thread: the lambda below only follows the pointer.
+    const QSslConfiguration *tls = options.tls ? &*options.tls : nullptr;
     // Listening is quick (no database yet): the caller learns at once whether the address is
     // free.
     QMetaObject::invokeMethod(
         m_context,
         [&] {
             m_worker = std::make_unique<Worker>(options, this);
-            if (options.tls)
-                m_worker->server.setTlsConfiguration(*options.tls);
+            if (tls)
+                m_worker->server.setTlsConfiguration(*tls);
             listening = m_worker->server.listen(options.address, options.port, &why);
             if (listening) {
                 m_address = m_worker->server.address();
