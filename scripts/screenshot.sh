@@ -9,7 +9,7 @@
 #
 #   scripts/screenshot.sh build/app/dealerq [out.png] [SIZE]
 #   PALETTE=dark scripts/screenshot.sh build/app/dealerq docs/screenshot-dark.png
-#   LANGUAGE=de scripts/screenshot.sh build/app/dealerq docs/screenshot-de.png
+#   LANGUAGE=de LANG=de_DE.UTF-8 scripts/screenshot.sh build/app/dealerq docs/screenshot-de.png
 #
 # PALETTE (light, the default here, or dark) is the [window] palette setting; the window runs
 # in Qt's Fusion style (the style there is under Xvfb, with no desktop). LANGUAGE passes through
