@@ -264,6 +264,8 @@ void TestMultiProcess::catchUpAfterEveryInstanceWasStopped()
                              20000);
     second->terminate();
     QVERIFY(second->waitForFinished(30000));
+    // The last one out leaves no holder behind.
+    QCOMPARE(m_store->queueStatus(0, &error)->runnerHolder, QString());
 
     QSqlQuery q(m_store->database().db());
     q.prepare("SELECT schedule_id, slot_ms, added FROM schedule_fires ORDER BY slot_ms");

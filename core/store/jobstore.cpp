@@ -215,7 +215,8 @@ bool JobStore::setMetaValue(const QString &key, const QString &value, StoreError
                                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     const FinishOnExit finishQ(q);
     q.addBindValue(key);
-    q.addBindValue(value);
+    // A null QString binds as NULL, which meta.value refuses: "no value" is stored as ''.
+    q.addBindValue(value.isNull() ? QString(QLatin1String("")) : value);
     return exec(q, error, QStringLiteral("writing settings"));
 }
 
