@@ -39,24 +39,14 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "prove-install: needs root (debootstrap, chroot, mounts)" >&2
     exit 2
 fi
-command -v debootstrap >/dev/null || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
+prog=prove-install
+source scripts/freshroot.sh
 
-# The mirror this machine uses (deb822 sources first, then a one-line list), else Debian's.
-mirror=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-[ -n "$mirror" ] || mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\?\(http[^ ]*\/debian\)\/\? .*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-
-top=${DEALERQ_PROVE_DIR:-/var/tmp/dealerq-prove}
 build_root=$top/$release-build
 install_root=$top/$release-install
-mounts=()
 cleanup() {
     local status=$?
-    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-        umount -R "${mounts[i]}" 2>/dev/null || umount -lR "${mounts[i]}" 2>/dev/null || true
-    done
+    unmount_roots
     if ((keep == 0)); then
         rm -rf "$build_root" "$install_root"
     fi
@@ -67,34 +57,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-fresh_root() { # fresh_root DIR: a new minbase root of $release, ready to chroot into
-    local dir=$1
-    rm -rf "$dir"
-    mkdir -p "$top/cache"
-    echo "prove-install: debootstrap $release into $dir from $mirror" >&2
-    debootstrap --variant=minbase --cache-dir="$top/cache" "$release" "$dir" "$mirror" >"$dir.log" 2>&1 || {
-        tail -n 20 "$dir.log" >&2
-        return 1
-    }
-    # Services are never started inside (postgresql and the like would try).
-    printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
-    chmod +x "$dir/usr/sbin/policy-rc.d"
-    cp /etc/resolv.conf "$dir/etc/resolv.conf"
-    mount -t proc proc "$dir/proc"
-    mounts+=("$dir/proc")
-    mount --rbind /dev "$dir/dev"
-    mounts+=("$dir/dev")
-    mount --make-rslave "$dir/dev"
-    mount -t sysfs sys "$dir/sys"
-    mounts+=("$dir/sys")
-}
-in_root() { # in_root DIR COMMAND: runs bash -c COMMAND inside DIR as root, with a clean env
-    local dir=$1
-    shift
-    chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 bash -euo pipefail -c "$1"
-}
 
 # 1. Build the package where nothing is installed yet.
 if [ -z "$given_deb" ]; then
