@@ -169,16 +169,18 @@ QColor toneText(Tone tone, const QPalette &palette)
 
 void follow(QWidget *widget, std::function<void()> apply)
 {
-    delete widget->findChild<Follower *>(QStringLiteral("paletteFollower"),
-                                         Qt::FindDirectChildrenOnly);
+    // By name: findChild<Follower *> needs Q_OBJECT since Qt 6.8, and the name is ours alone.
+    delete widget->findChild<QObject *>(QStringLiteral("paletteFollower"),
+                                        Qt::FindDirectChildrenOnly);
     auto *follower = new Follower(widget, std::move(apply));
     follower->apply();
 }
 
 void resetColors(QWidget *widget)
 {
-    delete widget->findChild<Follower *>(QStringLiteral("paletteFollower"),
-                                         Qt::FindDirectChildrenOnly);
+    // By name: findChild<Follower *> needs Q_OBJECT since Qt 6.8, and the name is ours alone.
+    delete widget->findChild<QObject *>(QStringLiteral("paletteFollower"),
+                                        Qt::FindDirectChildrenOnly);
     widget->setPalette(QPalette());
 }
 
