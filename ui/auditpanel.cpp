@@ -22,8 +22,8 @@ AuditPanel::AuditPanel(JobQueue *queue, QWidget *parent)
     , m_view(new QTableView(this))
     , m_action(new QComboBox(this))
     , m_actor(new QLineEdit(this))
-    , m_newer(new QPushButton(tr("&Newer"), this))
-    , m_older(new QPushButton(tr("&Older"), this))
+    , m_newer(new QPushButton(tr("Newer"), this))
+    , m_older(new QPushButton(tr("Older"), this))
     , m_info(new QLabel(this))
 {
     setObjectName(QStringLiteral("auditPanel"));
