@@ -253,8 +253,16 @@ void TestAuditView::jobDetailsListItsEntries()
     QCOMPARE(list->topLevelItem(0)->text(2), QStringLiteral("Jobs cancelled"));
     dialog->close();
 
-    // The other job's details show only its own entry.
-    m_window->showJobDetails(other);
+    // The other job's details show only its own entry; opened from its entry in the Audit tab.
+    QVERIFY(refreshed());
+    QCOMPARE(panel()->model()->rowCount(), 4);
+    const QModelIndex otherQueued = panel()->model()->index(2, AuditTableModel::DetailColumn);
+    QCOMPARE(otherQueued.data(AuditTableModel::JobIdsRole).toList(), QVariantList{other});
+    QTableView *view = panel()->view();
+    view->scrollTo(otherQueued);
+    const QPoint at = view->visualRect(otherQueued).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
     const auto detailsOf = [this](qint64 job) -> JobDetailsDialog * {
         for (JobDetailsDialog *d : m_window->findChildren<JobDetailsDialog *>()) {
             if (d->jobId() == job)

@@ -77,6 +77,11 @@ AuditPanel::AuditPanel(JobQueue *queue, QWidget *parent)
         typing->stop();
         filterChanged();
     });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        const QVariantList ids = index.data(AuditTableModel::JobIdsRole).toList();
+        if (!ids.isEmpty())
+            emit detailsRequested(ids.first().toLongLong());
+    });
     connect(m_newer, &QPushButton::clicked, this, &AuditPanel::showNewer);
     connect(m_older, &QPushButton::clicked, this, &AuditPanel::showOlder);
     updateInfo();

@@ -16,7 +16,8 @@ struct StoreError;
 /// The Audit view (SPEC §8): who changed what, newest first, a page of PageSize entries at a
 /// time with the total, filtered by action (a list) and actor (exactly as shown, e.g.
 /// "window:alice@host"). Reads through JobQueue when shown, when refresh() is called while it
-/// is shown, and when a filter or the page changes.
+/// is shown, and when a filter or the page changes. Double-clicking an entry (or Enter) asks for
+/// the details of the first job it lists.
 class AuditPanel final : public QWidget
 {
     Q_OBJECT
@@ -50,6 +51,7 @@ signals:
     void storeFailed(const StoreError &error);
     /// A read ended and its page is shown.
     void refreshed();
+    void detailsRequested(qint64 jobId);
 
 protected:
     void showEvent(QShowEvent *event) override;

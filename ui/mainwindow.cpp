@@ -186,6 +186,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_watcher, &QueueWatcher::snapshotReady, m_schedules, &SchedulesPanel::refreshIfShown);
     connect(m_audit, &AuditPanel::message, this, onMessage);
     connect(m_audit, &AuditPanel::storeFailed, this, onStoreError);
+    connect(m_audit, &AuditPanel::detailsRequested, this, &MainWindow::showJobDetails);
     connect(m_watcher, &QueueWatcher::snapshotReady, m_audit, &AuditPanel::refreshIfShown);
 
     connect(queue, &JobQueue::jobFinished, this, &MainWindow::onJobFinished);
