@@ -53,6 +53,132 @@
     </message>
 </context>
 <context>
+    <name>AuditPanel</name>
+    <message>
+        <source>All actions</source>
+        <translation>Alle Aktionen</translation>
+    </message>
+    <message>
+        <source>Show only this kind of change</source>
+        <translation>Nur diese Art von Änderung zeigen</translation>
+    </message>
+    <message>
+        <source>Actor, e.g. window:user@host</source>
+        <translation>Urheber, z. B. window:user@host</translation>
+    </message>
+    <message>
+        <source>Show only the changes of this actor, written exactly as listed</source>
+        <translation>Nur die Änderungen dieses Urhebers zeigen, genau so geschrieben wie aufgeführt</translation>
+    </message>
+    <message>
+        <source>Could not read the audit log: %1</source>
+        <translation>Das Änderungsprotokoll konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No entries</source>
+        <translation>Keine Einträge</translation>
+    </message>
+    <message>
+        <source>Entries %1–%2 of %3</source>
+        <translation>Einträge %1–%2 von %3</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>Neuere</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Ältere</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <source>Jobs queued</source>
+        <translation>Aufträge eingereiht</translation>
+    </message>
+    <message>
+        <source>Jobs cancelled</source>
+        <translation>Aufträge abgebrochen</translation>
+    </message>
+    <message>
+        <source>Jobs retried</source>
+        <translation>Aufträge erneut eingereiht</translation>
+    </message>
+    <message>
+        <source>Job moved</source>
+        <translation>Auftrag verschoben</translation>
+    </message>
+    <message>
+        <source>Queue paused</source>
+        <translation>Warteschlange angehalten</translation>
+    </message>
+    <message>
+        <source>Queue resumed</source>
+        <translation>Warteschlange fortgesetzt</translation>
+    </message>
+    <message>
+        <source>History cleared</source>
+        <translation>Verlauf geleert</translation>
+    </message>
+    <message>
+        <source>Finished jobs removed</source>
+        <translation>Beendete Aufträge entfernt</translation>
+    </message>
+    <message>
+        <source>Schedule added</source>
+        <translation>Zeitplan angelegt</translation>
+    </message>
+    <message>
+        <source>Schedule changed</source>
+        <translation>Zeitplan geändert</translation>
+    </message>
+    <message>
+        <source>Schedule removed</source>
+        <translation>Zeitplan gelöscht</translation>
+    </message>
+    <message>
+        <source>Schedule fired</source>
+        <translation>Zeitplan ausgelöst</translation>
+    </message>
+    <message>
+        <source>API token added</source>
+        <translation>API-Token angelegt</translation>
+    </message>
+    <message>
+        <source>API token revoked</source>
+        <translation>API-Token widerrufen</translation>
+    </message>
+    <message>
+        <source>Jobs %1, …</source>
+        <translation>Aufträge %1, …</translation>
+    </message>
+    <message>
+        <source>Jobs %1</source>
+        <translation>Aufträge %1</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+</context>
+<context>
     <name>BulkAddWidget</name>
     <message>
         <source>Run next</source>
@@ -588,6 +714,30 @@
         <source>Not retried: %1</source>
         <translation>Nicht wiederholt: %1</translation>
     </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Einzelheiten</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Who changed this job, newest first (the audit log)</source>
+        <translation>Wer diesen Auftrag geändert hat, neueste zuerst (das Änderungsprotokoll)</translation>
+    </message>
 </context>
 <context>
     <name>JobFormat</name>
@@ -966,6 +1116,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>built-in demo simulator</source>
         <translation>eingebauter Demo-Simulator</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Protokoll</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "jobdetailsdialog.h"
 
+#include "audittablemodel.h"
 #include "job/timeformat.h"
 #include "jobformat.h"
 #include "palettecolors.h"
@@ -96,6 +97,17 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     auto *attemptsBox = new QGroupBox(tr("Attempts"), this);
     auto *attemptsLayout = new QVBoxLayout(attemptsBox);
     attemptsLayout->addWidget(m_attempts);
+    m_audit = new QTreeWidget(this);
+    m_audit->setObjectName(QStringLiteral("auditList"));
+    m_audit->setRootIsDecorated(false);
+    m_audit->setHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("Detail")});
+    m_audit->setMaximumHeight(110);
+    m_audit->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_audit->header()->setSectionResizeMode(3, QHeaderView::Stretch);
+    auto *auditBox = new QGroupBox(tr("Changes"), this);
+    auditBox->setToolTip(tr("Who changed this job, newest first (the audit log)"));
+    auto *auditLayout = new QVBoxLayout(auditBox);
+    auditLayout->addWidget(m_audit);
     auto *logBox = new QGroupBox(tr("Log"), this);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_log);
@@ -119,6 +131,7 @@ JobDetailsDialog::JobDetailsDialog(JobQueue *queue, qint64 jobId, QWidget *paren
     contentLayout->addLayout(m_form);
     contentLayout->addWidget(errorBox);
     contentLayout->addWidget(attemptsBox);
+    contentLayout->addWidget(auditBox);
     contentLayout->addWidget(logBox, 1);
     auto *scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("detailsScroll"));
@@ -167,6 +180,17 @@ QString JobDetailsDialog::logText() const
 QString JobDetailsDialog::errorText() const
 {
     return m_error->toPlainText();
+}
+
+QStringList JobDetailsDialog::auditLines() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_audit->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_audit->topLevelItem(i);
+        lines << QStringLiteral("%1\t%2\t%3")
+                     .arg(item->data(2, Qt::UserRole).toString(), item->text(1), item->text(3));
+    }
+    return lines;
 }
 
 void JobDetailsDialog::reload()
@@ -263,6 +287,15 @@ void JobDetailsDialog::showJob(const JobDetails &details)
                                                      timeText(attempt.startedMs),
                                                      timeText(attempt.finishedMs), outcome, what});
         row->setToolTip(4, what);
+    }
+    m_audit->clear();
+    for (const AuditEntry &entry : details.audit) {
+        auto *row =
+            new QTreeWidgetItem(m_audit, {JobFormat::dateTime(entry.atMs), entry.actor,
+                                          AuditTableModel::actionText(entry.action), entry.detail});
+        row->setData(2, Qt::UserRole, entry.action);
+        row->setToolTip(0, formatTimestamp(entry.atMs));
+        row->setToolTip(3, entry.detail);
     }
     m_error->setPlainText(job.error.message);
     m_retry->setEnabled(job.status == JobStatus::Failed || job.status == JobStatus::Cancelled);

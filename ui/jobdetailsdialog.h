@@ -12,8 +12,9 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 
-/// Everything about one job: every field of SPEC §1, attempts, its log lines, and the error
-/// text selectable for copying. Reads the job through the queue when opened and on Reload.
+/// Everything about one job: every field of SPEC §1, attempts, its audit entries (SPEC §8: who
+/// queued, moved, cancelled or retried it), its log lines, and the error text selectable for
+/// copying. Reads the job through the queue when opened and on Reload.
 class JobDetailsDialog final : public QDialog
 {
     Q_OBJECT
@@ -32,6 +33,8 @@ public:
     QString fieldText(const QString &field) const;
     QString logText() const;
     QString errorText() const;
+    /// The audit entries shown, one line each: "action<TAB>actor<TAB>detail"; for tests.
+    QStringList auditLines() const;
 
 signals:
     /// The job and its log are shown (after each reload).
@@ -48,6 +51,7 @@ private:
     QPlainTextEdit *m_error = nullptr;
     QPlainTextEdit *m_log = nullptr;
     class QTreeWidget *m_attempts = nullptr;
+    class QTreeWidget *m_audit = nullptr;
     QLabel *m_problem = nullptr;
     QPushButton *m_retry = nullptr;
 };

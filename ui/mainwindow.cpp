@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "addjobwidget.h"
+#include "auditpanel.h"
 #include "bulkaddwidget.h"
 #include "desktopnotifier.h"
 #include "config/settings.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_queuePanel = new QueuePanel(queue, this);
     m_history = new HistoryPanel(queue, this);
     m_schedules = new SchedulesPanel(queue, this);
+    m_audit = new AuditPanel(queue, this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -123,6 +125,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_lowerTabs->setObjectName(QStringLiteral("lowerTabs"));
     m_lowerTabs->addTab(m_history, tr("History"));
     m_lowerTabs->addTab(m_schedules, tr("Schedules"));
+    m_lowerTabs->addTab(m_audit, tr("Audit"));
     m_tableSplitter->addWidget(m_lowerTabs);
     // The queue is what an operator works on: it gets the larger share, so that a small screen
     // (1024 x 700) still shows eight or more of its rows.
@@ -181,6 +184,10 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_schedules, &SchedulesPanel::storeFailed, this, onStoreError);
     // The schedules follow the window's refresh while they are on screen.
     connect(m_watcher, &QueueWatcher::snapshotReady, m_schedules, &SchedulesPanel::refreshIfShown);
+    connect(m_audit, &AuditPanel::message, this, onMessage);
+    connect(m_audit, &AuditPanel::storeFailed, this, onStoreError);
+    connect(m_audit, &AuditPanel::detailsRequested, this, &MainWindow::showJobDetails);
+    connect(m_watcher, &QueueWatcher::snapshotReady, m_audit, &AuditPanel::refreshIfShown);
 
     connect(queue, &JobQueue::jobFinished, this, &MainWindow::onJobFinished);
     connect(queue, &JobQueue::queueEmpty, this, &MainWindow::onQueueEmpty);

@@ -21,6 +21,7 @@ class QueuePanel;
 class QueueStatusWidget;
 class QueueWatcher;
 class SchedulesPanel;
+class AuditPanel;
 class Settings;
 struct Job;
 struct QueueSnapshot;
@@ -73,6 +74,7 @@ public:
     QueuePanel *queuePanel() const { return m_queuePanel; }
     HistoryPanel *historyPanel() const { return m_history; }
     SchedulesPanel *schedulesPanel() const { return m_schedules; }
+    AuditPanel *auditPanel() const { return m_audit; }
 
 public slots:
     /// Opens the details of a job (non-modal).
@@ -127,6 +129,7 @@ private:
     QueuePanel *m_queuePanel = nullptr;
     HistoryPanel *m_history = nullptr;
     SchedulesPanel *m_schedules = nullptr;
+    AuditPanel *m_audit = nullptr;
     QTabWidget *m_lowerTabs = nullptr; ///< the history and the schedules, under the queue
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_tableSplitter = nullptr;

@@ -3,6 +3,7 @@
 #include "api/apicontext.h"
 #include "api/apimetrics.h"
 #include "api/apirequest_p.h"
+#include "api/auditcontroller.h"
 #include "api/historycontroller.h"
 #include "api/metricscontroller.h"
 #include "api/queuecontroller.h"
@@ -193,6 +194,8 @@ const QList<ApiHandler::Route> &ApiHandler::routes()
          false,
          [](ApiHandler &h, const R &, qint64 id, const B &) { return h.m_schedules->run(id); },
          true},
+        {"GET", path("audit"), AuditController::parameters(), false,
+         [](ApiHandler &h, const R &r, qint64, const B &) { return h.m_audit->audit(r); }},
     };
     return table;
 }
@@ -203,6 +206,7 @@ ApiHandler::ApiHandler(JobStore &store, Config config)
     , m_history(std::make_unique<HistoryController>(*m_context))
     , m_metrics(std::make_unique<MetricsController>(*m_context))
     , m_schedules(std::make_unique<ScheduleController>(*m_context))
+    , m_audit(std::make_unique<AuditController>(*m_context))
 {}
 
 ApiHandler::~ApiHandler() = default;

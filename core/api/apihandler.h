@@ -10,6 +10,7 @@
 
 class ApiContext;
 class ApiMetrics;
+class AuditController;
 class HistoryController;
 class JobStore;
 class MetricsController;
@@ -63,4 +64,5 @@ private:
     std::unique_ptr<HistoryController> m_history;
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<ScheduleController> m_schedules;
+    std::unique_ptr<AuditController> m_audit;
 };

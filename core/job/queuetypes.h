@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/audit.h"
 #include "job/job.h"
 
 #include <QString>
@@ -203,6 +204,7 @@ struct JobDetails
     Job job;
     QVector<LogLine> log;
     QVector<JobAttempt> attempts; ///< oldest first
+    QVector<AuditEntry> audit;    ///< the audit entries that took it, newest first (SPEC §8)
 };
 
 /// One read of everything the window shows, taken in one trip to the store.

@@ -288,6 +288,13 @@ void JobQueue::countHistory(QObject *context, const HistoryFilter &filter,
         std::move(done));
 }
 
+void JobQueue::readAudit(QObject *context, const AuditFilter &filter,
+                         Reply<QueueResult<AuditPage>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.audit(filter); }, std::move(done));
+}
+
 void JobQueue::readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter,
                             qint64 nowMs, Reply<QueueSnapshot> done)
 {

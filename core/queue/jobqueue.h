@@ -103,6 +103,8 @@ public:
                      Reply<QueueResult<QVector<Job>>> done);
     void countHistory(QObject *context, const HistoryFilter &filter,
                       Reply<QueueResult<qint64>> done);
+    /// The audit log's page `filter` names, newest first (QueueOperations::audit).
+    void readAudit(QObject *context, const AuditFilter &filter, Reply<QueueResult<AuditPage>> done);
     /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
                       Reply<QueueSnapshot> done);

@@ -86,7 +86,7 @@ QueueResult<Schedule> QueueOperations::updateSchedule(Schedule schedule,
     if (!checked(&schedule, allowedTypes, &out.error))
         return out;
     ScheduleStore store(m_store);
-    out.value = store.update(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error);
+    out.value = store.update(schedule, QDateTime::currentMSecsSinceEpoch(), &out.error, m_actor);
     if (out.ok())
         changed();
     return out;
@@ -96,7 +96,7 @@ QueueResult<bool> QueueOperations::removeSchedule(qint64 id)
 {
     QueueResult<bool> out;
     ScheduleStore store(m_store);
-    if (store.remove(id, &out.error)) {
+    if (store.remove(id, &out.error, m_actor)) {
         out.value = true;
         changed();
     }
@@ -108,7 +108,7 @@ QueueResult<BulkOutcome> QueueOperations::runSchedule(qint64 id)
     QueueResult<BulkOutcome> out;
     ScheduleStore store(m_store);
     const std::optional<FireOutcome> fired =
-        store.runNow(id, QDateTime::currentMSecsSinceEpoch(), &out.error);
+        store.runNow(id, QDateTime::currentMSecsSinceEpoch(), &out.error, m_actor);
     if (fired) {
         out.value = fired->jobs;
         if (!fired->jobs.jobIds.isEmpty())
@@ -146,7 +146,7 @@ CancelReport QueueOperations::cancel(const QVector<qint64> &ids)
     CancelReport report;
     for (qint64 id : ids) {
         StoreError error;
-        const std::optional<CancelOutcome> outcome = m_store.cancelJob(id, &error);
+        const std::optional<CancelOutcome> outcome = m_store.cancelJob(id, &error, m_actor);
         if (!outcome)
             report.errors.push_back(error);
         else if (*outcome == CancelOutcome::AbortRequested)
@@ -170,7 +170,7 @@ RetryReport QueueOperations::retry(const QVector<qint64> &ids)
     RetryReport report;
     for (qint64 id : ids) {
         StoreError error;
-        if (std::optional<Job> job = m_store.retryJob(id, &error))
+        if (std::optional<Job> job = m_store.retryJob(id, &error, m_actor))
             report.retried.push_back(std::move(*job));
         else
             report.errors.push_back(error);
@@ -185,7 +185,7 @@ QVector<StoreError> QueueOperations::move(const QVector<qint64> &ids, MoveOp op)
     QVector<StoreError> errors;
     for (qint64 id : ids) {
         StoreError error;
-        if (!m_store.moveJob(id, op, &error))
+        if (!m_store.moveJob(id, op, &error, m_actor))
             errors.push_back(error);
     }
     if (errors.size() < ids.size())
@@ -196,7 +196,7 @@ QVector<StoreError> QueueOperations::move(const QVector<qint64> &ids, MoveOp op)
 QueueResult<bool> QueueOperations::setPaused(bool paused)
 {
     QueueResult<bool> out;
-    if (m_store.setPaused(paused, &out.error)) {
+    if (m_store.setPaused(paused, &out.error, m_actor)) {
         out.value = paused;
         changed();
     }
@@ -205,7 +205,8 @@ QueueResult<bool> QueueOperations::setPaused(bool paused)
 
 QueueResult<qint64> QueueOperations::clearFinished(const HistoryFilter &filter)
 {
-    auto out = result<qint64>([&](StoreError *e) { return m_store.clearFinished(filter, e); });
+    auto out =
+        result<qint64>([&](StoreError *e) { return m_store.clearFinished(filter, e, m_actor); });
     if (out.ok())
         changed();
     return out;
@@ -213,8 +214,8 @@ QueueResult<qint64> QueueOperations::clearFinished(const HistoryFilter &filter)
 
 QueueResult<BulkRetryReport> QueueOperations::retryMatching(const HistoryFilter &filter)
 {
-    auto out =
-        result<BulkRetryReport>([&](StoreError *e) { return m_store.retryMatching(filter, e); });
+    auto out = result<BulkRetryReport>(
+        [&](StoreError *e) { return m_store.retryMatching(filter, e, m_actor); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;
@@ -222,7 +223,8 @@ QueueResult<BulkRetryReport> QueueOperations::retryMatching(const HistoryFilter 
 
 QueueResult<BulkReport> QueueOperations::cancelMatching(const QueuedFilter &filter)
 {
-    auto out = result<BulkReport>([&](StoreError *e) { return m_store.cancelMatching(filter, e); });
+    auto out = result<BulkReport>(
+        [&](StoreError *e) { return m_store.cancelMatching(filter, e, m_actor); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;
@@ -231,7 +233,7 @@ QueueResult<BulkReport> QueueOperations::cancelMatching(const QueuedFilter &filt
 QueueResult<BulkReport> QueueOperations::removeFinished(const HistoryFilter &filter, int maxJobs)
 {
     auto out = result<BulkReport>(
-        [&](StoreError *e) { return m_store.removeFinished(filter, maxJobs, e); });
+        [&](StoreError *e) { return m_store.removeFinished(filter, maxJobs, e, m_actor); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;
@@ -252,9 +254,18 @@ QueueResult<JobDetails> QueueOperations::details(qint64 id)
     std::optional<QVector<JobAttempt>> attempts;
     if (log)
         attempts = m_store.jobAttempts(id, &out.error);
+    std::optional<QVector<AuditEntry>> audit;
     if (attempts)
-        out.value = JobDetails{std::move(*job), std::move(*log), std::move(*attempts)};
+        audit = m_store.jobAudit(id, DetailsAuditLimit, &out.error);
+    if (audit)
+        out.value =
+            JobDetails{std::move(*job), std::move(*log), std::move(*attempts), std::move(*audit)};
     return out;
+}
+
+QueueResult<AuditPage> QueueOperations::audit(const AuditFilter &filter)
+{
+    return result<AuditPage>([&](StoreError *e) { return m_store.audit(filter, e); });
 }
 
 QueueResult<QueueStatus> QueueOperations::status(int limit)

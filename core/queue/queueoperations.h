@@ -27,8 +27,11 @@ struct QueueEffects
 class QueueOperations final
 {
 public:
+    /// How many of a job's audit entries details() reads.
+    static constexpr int DetailsAuditLimit = 200;
+
     /// `actor` (SPEC §8, see job/actor.h) is who the changes are made by: the jobs it queues
-    /// carry it in `created_by`.
+    /// carry it in `created_by`, and each change's audit entry names it.
     QueueOperations(JobStore &store, QString actor, QueueEffects effects = {});
     Q_DISABLE_COPY_MOVE(QueueOperations)
 
@@ -66,7 +69,10 @@ public:
     QueueResult<BulkReport> removeFinished(const HistoryFilter &filter, int maxJobs = -1);
 
     QueueResult<Job> job(qint64 id);
+    /// The job with its log, its attempts and its newest DetailsAuditLimit audit entries.
     QueueResult<JobDetails> details(qint64 id);
+    /// The audit log (SPEC §8): the page `filter` names, newest first, with its total.
+    QueueResult<AuditPage> audit(const AuditFilter &filter);
     QueueResult<QueueStatus> status(int limit);
     QueueResult<QVector<Job>> history(const HistoryFilter &filter);
     QueueResult<qint64> historyCount(const HistoryFilter &filter);

@@ -2,6 +2,7 @@
 
 #include "job/timeformat.h"
 #include "log/logging.h"
+#include "store/auditlog.h"
 #include "store/jobrows_p.h"
 #include "store/schema.h"
 
@@ -112,6 +113,59 @@ QString historyOrder(const HistoryFilter &filter)
     return QStringLiteral("%1 %2, id %2").arg(column, way);
 }
 
+/// `filter` in words for an audit entry's detail: "by filter: dealer_id=A, status=failed".
+QString describeFilter(const HistoryFilter &filter)
+{
+    QStringList parts;
+    QStringList statuses;
+    for (JobStatus s : filter.statuses)
+        statuses << jobStatusName(s);
+    if (!statuses.isEmpty())
+        parts << QStringLiteral("status=") + statuses.join(QLatin1Char(','));
+    if (!filter.dealerId.isEmpty())
+        parts << QStringLiteral("dealer_id=") + filter.dealerId;
+    if (!filter.fetchType.isEmpty())
+        parts << QStringLiteral("fetch_type=") + filter.fetchType;
+    if (filter.errorCategory)
+        parts << QStringLiteral("error_category=") + errorCategoryName(*filter.errorCategory);
+    if (!filter.text.isEmpty())
+        parts << QStringLiteral("q=") + filter.text;
+    if (filter.finishedAfterMs)
+        parts << QStringLiteral("finished_after=") + formatTimestamp(*filter.finishedAfterMs);
+    if (filter.finishedBeforeMs)
+        parts << QStringLiteral("finished_before=") + formatTimestamp(*filter.finishedBeforeMs);
+    return parts.isEmpty() ? QStringLiteral("every finished job")
+                           : QStringLiteral("by filter: ") + parts.join(QStringLiteral(", "));
+}
+
+QString describeFilter(const QueuedFilter &filter)
+{
+    QStringList parts;
+    if (!filter.dealerId.isEmpty())
+        parts << QStringLiteral("dealer_id=") + filter.dealerId;
+    if (!filter.fetchType.isEmpty())
+        parts << QStringLiteral("fetch_type=") + filter.fetchType;
+    if (filter.priority)
+        parts << QStringLiteral("priority=%1").arg(*filter.priority);
+    return parts.isEmpty() ? QStringLiteral("every queued job")
+                           : QStringLiteral("by filter: ") + parts.join(QStringLiteral(", "));
+}
+
+QString moveName(MoveOp op)
+{
+    switch (op) {
+    case MoveOp::Top:
+        return QStringLiteral("to the top");
+    case MoveOp::Up:
+        return QStringLiteral("up");
+    case MoveOp::Down:
+        return QStringLiteral("down");
+    case MoveOp::Bottom:
+        return QStringLiteral("to the bottom");
+    }
+    return {};
+}
+
 } // namespace
 
 JobStore::JobStore(const DatabaseUrl &url)
@@ -133,6 +187,49 @@ bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &wh
     qCDebug(lcStore).noquote() << "database error while" << what << "-"
                                << query.lastError().text().trimmed();
     return false;
+}
+
+bool JobStore::noteFailure(const StoreError *error)
+{
+    m_connectionLost =
+        m_connectionLost || (error && error->kind == StoreError::Kind::ConnectionLost);
+    return false;
+}
+
+bool JobStore::writeAudit(const AuditEntry &entry, StoreError *error, bool listJobsOnly)
+{
+    StoreError why;
+    if (AuditLog::append(*m_db, entry, &why, listJobsOnly))
+        return true;
+    noteFailure(&why);
+    qCDebug(lcStore).noquote() << "database error while writing the audit log -" << why.message;
+    if (error)
+        *error = why;
+    return false;
+}
+
+std::optional<AuditPage> JobStore::audit(const AuditFilter &filter, StoreError *error)
+{
+    StoreError why;
+    std::optional<AuditPage> page = AuditLog::read(*m_db, filter, &why);
+    if (!page) {
+        noteFailure(&why);
+        if (error)
+            *error = why;
+    }
+    return page;
+}
+
+std::optional<QVector<AuditEntry>> JobStore::jobAudit(qint64 id, int limit, StoreError *error)
+{
+    StoreError why;
+    std::optional<QVector<AuditEntry>> entries = AuditLog::forJob(*m_db, id, limit, &why);
+    if (!entries) {
+        noteFailure(&why);
+        if (error)
+            *error = why;
+    }
+    return entries;
 }
 
 bool JobStore::exec(QSqlQuery &query, StoreError *error, const QString &what)
@@ -429,6 +526,17 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
                 {dealerId, QStringLiteral("already queued as job %1").arg(existing), existing});
         }
     }
+    if (!outcome.jobIds.isEmpty()) {
+        QString detail = QStringLiteral("%1 from %2 to %3")
+                             .arg(common.fetchType, formatTimestamp(common.fromMs),
+                                  formatTimestamp(common.toMs));
+        if (!outcome.skipped.isEmpty())
+            detail += QStringLiteral("; %1 skipped (already queued)").arg(outcome.skipped.size());
+        if (!writeAudit(
+                {0, now, common.createdBy, AuditAction::JobsQueued, outcome.jobIds, 0, detail},
+                error))
+            return std::nullopt;
+    }
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
         return std::nullopt;
@@ -453,7 +561,7 @@ std::optional<Job> JobStore::job(qint64 id, StoreError *error)
     return jobFromQuery(q);
 }
 
-std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
+std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error, const QString &actor)
 {
     WriteTransaction tx(*m_db);
     QString why;
@@ -488,6 +596,17 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
     }
     if (!exec(q, error, QStringLiteral("cancelling job %1").arg(id)))
         return std::nullopt;
+    if (!writeAudit({0,
+                     0,
+                     actor,
+                     AuditAction::JobsCancelled,
+                     {id},
+                     1,
+                     outcome == CancelOutcome::Cancelled
+                         ? QStringLiteral("cancelled before it ran")
+                         : QStringLiteral("cancel requested while it runs")},
+                    error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
@@ -495,7 +614,7 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error)
     return outcome;
 }
 
-std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
+std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error, const QString &actor)
 {
     WriteTransaction tx(*m_db);
     QString why;
@@ -549,6 +668,15 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
         return std::nullopt;
     if (!insertLog(id, {{nowMs(), QStringLiteral("queued again by retry")}}, error))
         return std::nullopt;
+    if (!writeAudit({0,
+                     0,
+                     actor,
+                     AuditAction::JobsRetried,
+                     {id},
+                     1,
+                     QStringLiteral("was %1").arg(jobStatusName(current->status))},
+                    error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
@@ -556,7 +684,7 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error)
     return job(id, error);
 }
 
-bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
+bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error, const QString &actor)
 {
     WriteTransaction tx(*m_db);
     QString why;
@@ -627,6 +755,8 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
     q.addBindValue(id);
     if (!exec(q, error, QStringLiteral("moving job %1").arg(id)))
         return false;
+    if (!writeAudit({0, 0, actor, AuditAction::JobsMoved, {id}, 1, moveName(op)}, error))
+        return false;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
         return false;
@@ -634,10 +764,35 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error)
     return true;
 }
 
-bool JobStore::setPaused(bool paused, StoreError *error)
+bool JobStore::setPaused(bool paused, StoreError *error, const QString &actor)
 {
-    return setMetaValue(QStringLiteral("paused"),
-                        paused ? QStringLiteral("1") : QStringLiteral("0"), error);
+    // The flag and its audit entry in one transaction; pausing a paused queue changes nothing.
+    WriteTransaction tx(*m_db);
+    QString why;
+    if (!tx.begin(&why)) {
+        setDatabaseError(
+            error, QStringLiteral("cannot %1 the queue: %2")
+                       .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
+        return false;
+    }
+    const std::optional<bool> was = isPaused(error);
+    if (!was)
+        return false;
+    if (*was == paused)
+        return true; // nothing changed: the transaction rolls back
+    if (!setMetaValue(QStringLiteral("paused"), paused ? QStringLiteral("1") : QStringLiteral("0"),
+                      error) ||
+        !writeAudit(
+            {0, 0, actor, paused ? AuditAction::QueuePaused : AuditAction::QueueResumed, {}, 0, {}},
+            error))
+        return false;
+    if (!tx.commit(&why)) {
+        setDatabaseError(
+            error, QStringLiteral("cannot %1 the queue: %2")
+                       .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
+        return false;
+    }
+    return true;
 }
 
 std::optional<bool> JobStore::isPaused(StoreError *error)
@@ -653,7 +808,8 @@ std::optional<qint64> JobStore::clearFinished(StoreError *error)
     return clearFinished(HistoryFilter{}, error);
 }
 
-std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, StoreError *error)
+std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, StoreError *error,
+                                              const QString &actor)
 {
     WriteTransaction tx(*m_db);
     QString why;
@@ -681,12 +837,21 @@ std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, Store
         q.addBindValue(bind);
     if (!exec(q, error, QStringLiteral("clearing finished jobs")))
         return std::nullopt;
-    q.prepare(QStringLiteral("DELETE FROM jobs WHERE %1").arg(where));
+    q.prepare(QStringLiteral("DELETE FROM jobs WHERE %1 RETURNING id").arg(where));
     for (const QVariant &bind : std::as_const(binds))
         q.addBindValue(bind);
     if (!exec(q, error, QStringLiteral("clearing finished jobs")))
         return std::nullopt;
-    const qint64 removed = q.numRowsAffected();
+    QVector<qint64> ids;
+    while (q.next())
+        ids.push_back(q.value(0).toLongLong());
+    q.finish();
+    std::sort(ids.begin(), ids.end());
+    const qint64 removed = ids.size();
+    if (removed > 0 &&
+        !writeAudit({0, 0, actor, AuditAction::JobsCleared, ids, removed, describeFilter(filter)},
+                    error, true))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
@@ -960,7 +1125,7 @@ bool JobStore::execForIds(const QString &sql, const QVariantList &before,
 }
 
 std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &given,
-                                                       StoreError *error)
+                                                       StoreError *error, const QString &actor)
 {
     HistoryFilter filter = given;
     if (filter.statuses.isEmpty())
@@ -1034,6 +1199,11 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
                         {now, QStringLiteral("queued again by retry")}, slice, error, what))
             return std::nullopt;
     }
+    QString detail = describeFilter(filter);
+    if (!report.skipped.isEmpty())
+        detail += QStringLiteral("; %1 skipped (already queued)").arg(report.skipped.size());
+    if (!writeAudit({0, now, actor, AuditAction::JobsRetried, report.jobIds, 0, detail}, error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
@@ -1041,7 +1211,8 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
     return report;
 }
 
-std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, StoreError *error)
+std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, StoreError *error,
+                                                   const QString &actor)
 {
     if (!filter.hasField() && !filter.all) {
         if (error)
@@ -1087,6 +1258,10 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
         report.jobIds.push_back(q.value(0).toLongLong());
     q.finish();
     std::sort(report.jobIds.begin(), report.jobIds.end());
+    if (!report.jobIds.isEmpty() && !writeAudit({0, 0, actor, AuditAction::JobsCancelled,
+                                                 report.jobIds, 0, describeFilter(filter)},
+                                                error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
@@ -1095,7 +1270,7 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
 }
 
 std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, int maxJobs,
-                                                   StoreError *error)
+                                                   StoreError *error, const QString &actor)
 {
     if (!statusesAllowed(filter.statuses,
                          {JobStatus::Completed, JobStatus::Failed, JobStatus::Cancelled},
@@ -1144,6 +1319,10 @@ std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, 
                         what))
             return std::nullopt;
     }
+    if (!writeAudit(
+            {0, 0, actor, AuditAction::JobsRemoved, report.jobIds, 0, describeFilter(filter)},
+            error, true))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
         return std::nullopt;

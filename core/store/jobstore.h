@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/audit.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
@@ -59,36 +60,42 @@ public:
     Database &database() { return *m_db; }
     int schemaVersion(StoreError *error = nullptr);
 
-    // Queue operations for the window, the API and the command line.
+    // Queue operations for the window, the API and the command line. Each change writes one
+    // entry in the audit log (SPEC §8) inside its transaction: by `actor` (job/actor.h;
+    // "unknown" when empty), or for the adds by the jobs' `createdBy`. A change that does
+    // nothing (no job matched, already paused) writes none.
     std::optional<AddOutcome> addJob(const NewJob &job, StoreError *error);
     /// Queues one job per dealer, in order, in one transaction: all or nothing. IDs an
     /// identical queued job already covers are skipped and reported.
     std::optional<BulkOutcome> addJobs(const QStringList &dealerIds, const NewJob &common,
                                        StoreError *error);
-    std::optional<CancelOutcome> cancelJob(qint64 id, StoreError *error);
-    std::optional<Job> retryJob(qint64 id, StoreError *error);
-    bool moveJob(qint64 id, MoveOp op, StoreError *error);
-    bool setPaused(bool paused, StoreError *error);
+    std::optional<CancelOutcome> cancelJob(qint64 id, StoreError *error, const QString &actor = {});
+    std::optional<Job> retryJob(qint64 id, StoreError *error, const QString &actor = {});
+    bool moveJob(qint64 id, MoveOp op, StoreError *error, const QString &actor = {});
+    bool setPaused(bool paused, StoreError *error, const QString &actor = {});
     std::optional<bool> isPaused(StoreError *error);
     /// Removes completed, failed and cancelled jobs and their log lines; returns how many.
     std::optional<qint64> clearFinished(StoreError *error);
     /// The same for the finished jobs `filter` matches (its limit and offset are not used).
-    std::optional<qint64> clearFinished(const HistoryFilter &filter, StoreError *error);
+    std::optional<qint64> clearFinished(const HistoryFilter &filter, StoreError *error,
+                                        const QString &actor = {});
 
     /// Queues again, in one transaction, every failed or cancelled job `filter` matches (its
     /// statuses default to failed; sort, limit and offset are not used), in job ID order, as
     /// retryJob() does each: attempts and logs are kept. A job whose twin (same dealer, type
     /// and window) is queued, or was queued again before it here, is skipped and named.
-    std::optional<BulkRetryReport> retryMatching(const HistoryFilter &filter, StoreError *error);
+    std::optional<BulkRetryReport> retryMatching(const HistoryFilter &filter, StoreError *error,
+                                                 const QString &actor = {});
     /// Cancels every queued job `filter` matches in one transaction; never a running one. A
     /// filter naming no field is refused (Invalid, field `all`) unless it says `all`.
-    std::optional<BulkReport> cancelMatching(const QueuedFilter &filter, StoreError *error);
+    std::optional<BulkReport> cancelMatching(const QueuedFilter &filter, StoreError *error,
+                                             const QString &actor = {});
     /// Removes the finished jobs `filter` matches (sort, limit and offset are not used), oldest
     /// finished first, at most `maxJobs` of them (every one when negative), with their log lines
     /// and attempts (but those that ended today, which the day's counters count), in one
     /// transaction. Fetched records stay.
     std::optional<BulkReport> removeFinished(const HistoryFilter &filter, int maxJobs,
-                                             StoreError *error);
+                                             StoreError *error, const QString &actor = {});
 
     // Reading.
     std::optional<Job> job(qint64 id, StoreError *error);
@@ -106,6 +113,10 @@ public:
     std::optional<qint64> recordCount(StoreError *error);
     /// True while a job is queued or running, in any process.
     std::optional<bool> hasPendingJobs(StoreError *error);
+    /// The audit log (SPEC §8): the page `filter` names, newest first, with its total.
+    std::optional<AuditPage> audit(const AuditFilter &filter, StoreError *error);
+    /// The newest `limit` audit entries that took job `id`, newest first.
+    std::optional<QVector<AuditEntry>> jobAudit(qint64 id, int limit, StoreError *error);
 
     // The runner's side.
     /// Claims the next queued job (priority, then first in first out) for `runnerId`:
@@ -140,6 +151,10 @@ private:
     friend class ScheduleStore; // its statements share this connection's error bookkeeping
 
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
+    /// AuditLog::append() inside the open transaction, noting a lost connection as fail() does.
+    bool writeAudit(const AuditEntry &entry, StoreError *error, bool listJobsOnly = false);
+    /// Notes a lost connection from an error set elsewhere (AuditLog); returns false.
+    bool noteFailure(const StoreError *error);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);

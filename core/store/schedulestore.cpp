@@ -1,6 +1,7 @@
 #include "store/schedulestore.h"
 
 #include "job/actor.h"
+#include "job/timeformat.h"
 #include "schedule/window.h"
 #include "store/jobstore.h"
 
@@ -52,6 +53,12 @@ QString placeholders(qsizetype count, const QString &one)
     for (qsizetype i = 0; i < count; ++i)
         all << one;
     return all.join(QLatin1Char(','));
+}
+
+/// "schedule NAME (id N)" for an audit entry's detail.
+QString named(const QString &name, qint64 id)
+{
+    return QStringLiteral("schedule %1 (id %2)").arg(name).arg(id);
 }
 
 void notFound(StoreError *error, qint64 id)
@@ -198,6 +205,15 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
         m_store.fail(error, q, QStringLiteral("adding the schedule"));
         return std::nullopt;
     }
+    if (!m_store.writeAudit({0,
+                             nowMs,
+                             schedule.createdBy,
+                             AuditAction::ScheduleAdded,
+                             {},
+                             0,
+                             named(schedule.name, id) + QStringLiteral(": %1").arg(schedule.cron)},
+                            error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot add the schedule: %1").arg(why));
         return std::nullopt;
@@ -206,7 +222,7 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
 }
 
 std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 nowMs,
-                                              StoreError *error)
+                                              StoreError *error, const QString &actor)
 {
     Database &db = m_store.database();
     WriteTransaction tx(db);
@@ -238,6 +254,13 @@ std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 n
         m_store.fail(error, q, QStringLiteral("changing the schedule"));
         return std::nullopt;
     }
+    QString detail = named(schedule.name, schedule.id);
+    if (before->name != schedule.name)
+        detail += QStringLiteral(", was %1").arg(before->name);
+    if (before->enabled != schedule.enabled)
+        detail += schedule.enabled ? QStringLiteral(": enabled") : QStringLiteral(": disabled");
+    if (!m_store.writeAudit({0, nowMs, actor, AuditAction::ScheduleChanged, {}, 0, detail}, error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot change the schedule: %1").arg(why));
         return std::nullopt;
@@ -245,7 +268,7 @@ std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 n
     return this->schedule(schedule.id, error);
 }
 
-bool ScheduleStore::remove(qint64 id, StoreError *error)
+bool ScheduleStore::remove(qint64 id, StoreError *error, const QString &actor)
 {
     Database &db = m_store.database();
     WriteTransaction tx(db);
@@ -255,6 +278,12 @@ bool ScheduleStore::remove(qint64 id, StoreError *error)
         return false;
     }
     QSqlQuery q(db.db());
+    q.prepare(QStringLiteral("SELECT name FROM schedules WHERE id = ?"));
+    q.bindValue(0, id);
+    if (!m_store.exec(q, error, QStringLiteral("removing the schedule")))
+        return false;
+    const QString name = q.next() ? q.value(0).toString() : QString();
+    q.finish();
     // Its fire records go with it (the foreign key cascades only where it is enforced).
     q.prepare(QStringLiteral("DELETE FROM schedule_fires WHERE schedule_id = ?"));
     q.bindValue(0, id);
@@ -270,6 +299,9 @@ bool ScheduleStore::remove(qint64 id, StoreError *error)
     }
     if (!bumpChangeCount(q))
         return m_store.fail(error, q, QStringLiteral("removing the schedule"));
+    if (!m_store.writeAudit({0, 0, actor, AuditAction::ScheduleRemoved, {}, 0, named(name, id)},
+                            error))
+        return false;
     if (!tx.commit(&why)) {
         setDatabaseError(error, QStringLiteral("cannot remove the schedule: %1").arg(why));
         return false;
@@ -403,7 +435,7 @@ bool ScheduleStore::queueFire(const Schedule &schedule, qint64 fireMs, qint64 no
 
 std::optional<FireOutcome> ScheduleStore::fire(const Schedule &wanted, qint64 fireMs,
                                                std::optional<qint64> slotMs, qint64 nowMs,
-                                               StoreError *error)
+                                               StoreError *error, const QString &actor)
 {
     Database &db = m_store.database();
     WriteTransaction tx(db);
@@ -468,6 +500,18 @@ std::optional<FireOutcome> ScheduleStore::fire(const Schedule &wanted, qint64 fi
     }
     if (!m_store.exec(q, error, QStringLiteral("recording the schedule's fire")))
         return std::nullopt;
+    // A slot is fired by the schedule itself; "run now" by whoever asked.
+    QString detail = named(schedule->name, schedule->id) +
+                     (slotMs ? QStringLiteral(", slot %1").arg(formatTimestamp(*slotMs))
+                             : QStringLiteral(", run now")) +
+                     QStringLiteral(": %1 added, %2 skipped (already queued)")
+                         .arg(outcome.jobs.jobIds.size())
+                         .arg(outcome.jobs.skipped.size());
+    if (!m_store.writeAudit({0, nowMs, slotMs ? Actor::schedule(schedule->name) : actor,
+                             AuditAction::ScheduleFired, outcome.jobs.jobIds,
+                             outcome.jobs.jobIds.size(), detail},
+                            error))
+        return std::nullopt;
     if (!tx.commit(&why)) {
         setDatabaseError(
             error,
@@ -482,14 +526,15 @@ std::optional<FireOutcome> ScheduleStore::fireSlot(qint64 id, qint64 slotMs, qin
 {
     Schedule schedule;
     schedule.id = id;
-    return fire(schedule, slotMs, slotMs, nowMs, error);
+    return fire(schedule, slotMs, slotMs, nowMs, error, {});
 }
 
-std::optional<FireOutcome> ScheduleStore::runNow(qint64 id, qint64 nowMs, StoreError *error)
+std::optional<FireOutcome> ScheduleStore::runNow(qint64 id, qint64 nowMs, StoreError *error,
+                                                 const QString &actor)
 {
     Schedule schedule;
     schedule.id = id;
-    return fire(schedule, nowMs, std::nullopt, nowMs, error);
+    return fire(schedule, nowMs, std::nullopt, nowMs, error, actor);
 }
 
 bool ScheduleStore::skipSlotsUpTo(qint64 id, qint64 slotMs, StoreError *error)

@@ -33,19 +33,25 @@ public:
     /// NotFound when there is none.
     std::optional<Schedule> schedule(qint64 id, StoreError *error);
     std::optional<Schedule> scheduleNamed(const QString &name, StoreError *error);
+    // Each change writes one audit entry (SPEC §8) in its transaction: an add by the schedule's
+    // `createdBy`, the others by `actor` ("unknown" when empty), a slot's fire by
+    // "schedule:NAME".
+
     /// Stores a new schedule created at `nowMs`; Conflict (field `name`) when the name is taken.
     std::optional<Schedule> add(const Schedule &schedule, qint64 nowMs, StoreError *error);
     /// Replaces the fields an operator sets; enabling it again restarts its catch-up from `nowMs`.
-    std::optional<Schedule> update(const Schedule &schedule, qint64 nowMs, StoreError *error);
+    std::optional<Schedule> update(const Schedule &schedule, qint64 nowMs, StoreError *error,
+                                   const QString &actor = {});
     /// Removes it and its fire records; the jobs it queued stay.
-    bool remove(qint64 id, StoreError *error);
+    bool remove(qint64 id, StoreError *error, const QString &actor = {});
 
     /// Fires slot `slotMs` of schedule `id` at `nowMs`: queues its jobs (windows computed from the
     /// slot's instant) and records the slot, in one transaction. When the slot was fired already,
     /// does nothing and says so. A disabled or removed schedule: NotFound / Conflict.
     std::optional<FireOutcome> fireSlot(qint64 id, qint64 slotMs, qint64 nowMs, StoreError *error);
     /// "Run now": queues the jobs of a fire at `nowMs` (windows for that instant); not a slot.
-    std::optional<FireOutcome> runNow(qint64 id, qint64 nowMs, StoreError *error);
+    std::optional<FireOutcome> runNow(qint64 id, qint64 nowMs, StoreError *error,
+                                      const QString &actor = {});
     /// Marks the slots up to `slotMs` dealt with, without firing them (catch_up skip).
     bool skipSlotsUpTo(qint64 id, qint64 slotMs, StoreError *error);
     /// Changes whenever a schedule is added, changed, removed or fires: a cheap way for the
@@ -54,7 +60,8 @@ public:
 
 private:
     std::optional<FireOutcome> fire(const Schedule &schedule, qint64 fireMs,
-                                    std::optional<qint64> slotMs, qint64 nowMs, StoreError *error);
+                                    std::optional<qint64> slotMs, qint64 nowMs, StoreError *error,
+                                    const QString &actor);
     bool queueFire(const Schedule &schedule, qint64 fireMs, qint64 nowMs, BulkOutcome *outcome,
                    StoreError *error);
     /// False, with a Conflict naming `name`, when another schedule has `schedule`'s name.

@@ -134,6 +134,27 @@ QStringList version4(bool)
     };
 }
 
+QStringList version5(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        // The audit log (SPEC §8): one row per change, written in the change's transaction.
+        // `job_ids` lists at most 100 of the jobs it took (comma-separated), `job_count` all.
+        QStringLiteral("CREATE TABLE audit (id %1, at_ms BIGINT NOT NULL, actor TEXT NOT NULL, "
+                       "action TEXT NOT NULL, job_ids TEXT NOT NULL DEFAULT '', "
+                       "job_count BIGINT NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '')")
+            .arg(serial),
+        // Newest first is the primary key backwards; these serve the filters with that order.
+        QStringLiteral("CREATE INDEX audit_by_action ON audit (action, id)"),
+        QStringLiteral("CREATE INDEX audit_by_actor ON audit (actor, id)"),
+        // Every job an entry took, so that a job's entries are found exactly, by index. No
+        // foreign keys: entries outlive the jobs they name.
+        QStringLiteral("CREATE TABLE audit_jobs (job_id BIGINT NOT NULL, "
+                       "audit_id BIGINT NOT NULL, PRIMARY KEY (job_id, audit_id))"),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -141,7 +162,8 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}, {4, version4}};
+constexpr Migration Migrations[] = {
+    {1, version1}, {2, version2}, {3, version3}, {4, version4}, {5, version5}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
@@ -218,7 +240,8 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
     };
     for (const Table table :
          {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
-          Table{"schedule_fires", 3}, Table{"job_attempts", 3}}) {
+          Table{"schedule_fires", 3}, Table{"job_attempts", 3}, Table{"audit", 5},
+          Table{"audit_jobs", 5}}) {
         if (version >= table.since && !tables.contains(QLatin1String(table.name)))
             missing << QLatin1String(table.name);
     }
