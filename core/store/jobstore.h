@@ -138,6 +138,7 @@ public:
 
 private:
     friend class ScheduleStore; // its statements share this connection's error bookkeeping
+    friend class TokenStore;
 
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
