@@ -232,10 +232,10 @@ ApiResponse ApiHandler::handle(const ApiRequest &request)
     if (status == 401) {
         // Which token was sent is never told, only that it was missing or wrong.
         qCWarning(lcApi).noquote()
-            << requestForLog(request) << "from" << request.peer << "refused (401):"
-            << (request.header("authorization").isEmpty()
-                    ? "no API token"
-                    : "wrong API token or not a bearer token");
+            << requestForLog(request) << "refused (401):"
+            << (request.header("authorization").isEmpty() ? "no API token"
+                                                          : "wrong API token or not a bearer token")
+            << QStringLiteral("(from %1)").arg(request.peer);
     } else if (status >= 500) {
         qCWarning(lcApi).noquote() << requestForLog(request) << "->" << status
                                    << QString::fromUtf8(response.body.left(500));
