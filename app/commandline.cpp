@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "job/apitoken.h"
 #include "job/validation.h"
 
 #include <QCommandLineParser>
@@ -172,6 +173,22 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                                             QStringLiteral("Remove schedule NAME (the jobs it "
                                                            "queued stay)."),
                                             QStringLiteral("NAME"));
+    const QCommandLineOption tokenAdd(QStringLiteral("token-add"),
+                                      QStringLiteral("Add the named REST API token NAME (with "
+                                                     "--role) and print it, once, on stdout."),
+                                      QStringLiteral("NAME"));
+    const QCommandLineOption role(QStringLiteral("role"),
+                                  QStringLiteral("With --token-add: read (GET calls only) or "
+                                                 "operate (every call)."),
+                                  QStringLiteral("ROLE"));
+    const QCommandLineOption tokenList(QStringLiteral("token-list"),
+                                       QStringLiteral("List the named API tokens on stdout, one a "
+                                                      "line: name, role, created, last used "
+                                                      "(tab-separated; never the token)."));
+    const QCommandLineOption tokenRevoke(QStringLiteral("token-revoke"),
+                                         QStringLiteral("Revoke the named API token NAME: it "
+                                                        "stops working at once."),
+                                         QStringLiteral("NAME"));
     parser.addOptions({help,
                        version,
                        db,
@@ -206,7 +223,11 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                        scheduleRun,
                        scheduleEnable,
                        scheduleDisable,
-                       scheduleRemove});
+                       scheduleRemove,
+                       tokenAdd,
+                       role,
+                       tokenList,
+                       tokenRevoke});
 
     CommandLine line;
     // Parsed before QCoreApplication exists (it decides which application to make), when Qt
@@ -247,7 +268,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                                                                    &scheduleDisable,
                                                                    &scheduleRemove,
                                                                    &apiTlsCert,
-                                                                   &apiTlsKey};
+                                                                   &apiTlsKey,
+                                                                   &tokenAdd,
+                                                                   &role,
+                                                                   &tokenRevoke};
     for (const QCommandLineOption *option : valued) {
         if (parser.values(*option).size() > 1)
             *errors << QStringLiteral("--%1 is given more than once").arg(option->names().last());
@@ -293,6 +317,10 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.scheduleEnable = parser.value(scheduleEnable);
     line.scheduleDisable = parser.value(scheduleDisable);
     line.scheduleRemove = parser.value(scheduleRemove);
+    line.tokenAdd = parser.value(tokenAdd);
+    line.role = parser.value(role);
+    line.tokenList = parser.isSet(tokenList);
+    line.tokenRevoke = parser.value(tokenRevoke);
 
     if (parser.isSet(priority)) {
         bool ok = false;
@@ -366,6 +394,31 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
             *errors << QStringLiteral("--fallback-days \"%1\" is not a whole number from 1 to "
                                       "366")
                            .arg(printableText(parser.value(fallbackDays)));
+    }
+    // Tokens: one operation per run, and nothing else with it.
+    QStringList tokenOperations;
+    for (const QCommandLineOption *option : {&tokenAdd, &tokenList, &tokenRevoke}) {
+        if (parser.isSet(*option))
+            tokenOperations << QStringLiteral("--") + option->names().last();
+    }
+    if (tokenOperations.size() > 1)
+        *errors << QStringLiteral("%1 contradict each other; give one token operation at a time")
+                       .arg(tokenOperations.join(QStringLiteral(", ")));
+    if (!tokenOperations.isEmpty() &&
+        (!operations.isEmpty() || line.namesDealers() || !line.exportCsv.isEmpty() ||
+         !line.exportXlsx.isEmpty() || line.headless))
+        *errors << QStringLiteral("%1 goes alone: not with jobs, schedules, exports or --headless")
+                       .arg(tokenOperations.first());
+    if (parser.isSet(tokenAdd)) {
+        if (const QString problem = ApiTokens::nameProblem(line.tokenAdd); !problem.isEmpty())
+            *errors << QStringLiteral("--token-add: ") + problem;
+        if (!parser.isSet(role))
+            *errors << QStringLiteral("--token-add needs --role read or --role operate");
+        else if (!tokenRoleFromString(line.role) && !line.role.trimmed().isEmpty())
+            *errors << QStringLiteral("--role: role: \"%1\" is not read or operate")
+                           .arg(printableText(line.role));
+    } else if (parser.isSet(role)) {
+        *errors << QStringLiteral("--role only applies with --token-add");
     }
     if (line.demo && parser.isSet(source))
         *errors << QStringLiteral("--demo and --source contradict each other; give one");

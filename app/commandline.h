@@ -40,6 +40,11 @@ struct CommandLine
     QString scheduleEnable;
     QString scheduleDisable;
     QString scheduleRemove;
+    // Named API tokens (SPEC §8): at most one operation per run.
+    QString tokenAdd; ///< the new token's name
+    QString role;     ///< with tokenAdd: `read` or `operate`
+    bool tokenList = false;
+    QString tokenRevoke;
     bool help = false;
     bool version = false;
     QString helpText;
@@ -53,11 +58,13 @@ struct CommandLine
                !scheduleDisable.isEmpty() || !scheduleRemove.isEmpty();
     }
     bool hasScheduleOperation() const { return scheduleList || changesSchedules(); }
+    bool changesTokens() const { return !tokenAdd.isEmpty() || !tokenRevoke.isEmpty(); }
+    bool hasTokenOperation() const { return tokenList || changesTokens(); }
     /// One-shot work: done and exit, unless --headless is given too.
     bool isOneShot() const
     {
-        return namesDealers() || hasScheduleOperation() || !exportCsv.isEmpty() ||
-               !exportXlsx.isEmpty();
+        return namesDealers() || hasScheduleOperation() || hasTokenOperation() ||
+               !exportCsv.isEmpty() || !exportXlsx.isEmpty();
     }
 };
 

@@ -13,6 +13,7 @@
 #include "queue/queueoperations.h"
 #include "runwindow.h"
 #include "schedulecommands.h"
+#include "tokencommands.h"
 #include "signalwatcher.h"
 #include "sim/dealersim.h"
 #include "store/jobstore.h"
@@ -323,10 +324,11 @@ int main(int argc, char *argv[])
     if (const int code = resolveSetup(&setup); code >= 0)
         return code;
     if (setup.database.readOnly &&
-        (setup.cli.headless || setup.cli.queuesJobs() || setup.cli.changesSchedules() || window)) {
+        (setup.cli.headless || setup.cli.queuesJobs() || setup.cli.changesSchedules() ||
+         setup.cli.changesTokens() || window)) {
         printError(QStringLiteral("%1 is opened read-only: it can be exported (--export-csv, "
                                   "--export-xlsx) and its schedules listed, but not used to "
-                                  "queue or run jobs or to change schedules")
+                                  "queue or run jobs or to change schedules or API tokens")
                        .arg(setup.database.displayString()));
         return ExitBadInput;
     }
@@ -338,6 +340,8 @@ int main(int argc, char *argv[])
         } else {
             // One-shot work: no runner here to wake; other instances see the change through
             // the database (PostgreSQL NOTIFY, or their periodic read).
+            if (setup.cli.hasTokenOperation())
+                return runTokenCommand(setup, store);
             QueueOperations queue(store, Actor::commandLine());
             if (setup.cli.hasScheduleOperation()) {
                 if (const int done = runScheduleCommand(setup, queue); done >= 0)

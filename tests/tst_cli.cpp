@@ -4,6 +4,7 @@
 #include "queue/queueoperations.h"
 #include "simprocess.h"
 #include "store/jobstore.h"
+#include "store/tokenstore.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -55,6 +56,9 @@ private slots:
     void scheduleOnReadOnlyDatabase();
     void scheduleBadInput_data();
     void scheduleBadInput();
+    void tokenAddListRevoke();
+    void tokenBadInput_data();
+    void tokenBadInput();
 
 private:
     QVector<Schedule> schedules() const;
@@ -652,6 +656,111 @@ void TestCli::scheduleBadInput()
         QVERIFY2(line.startsWith("dealerq: "), qPrintable(line));
     QVERIFY(schedules().isEmpty());
     QVERIFY(queued().isEmpty());
+}
+
+void TestCli::tokenAddListRevoke()
+{
+    const Run added = run(dbArgs() + QStringList{"--token-add", "ci-reader", "--role", "read"});
+    QCOMPARE(added.exitCode, 0);
+    // The token alone on stdout, once; the rest on stderr, without it.
+    QVERIFY2(added.out.startsWith("dqt_") && added.out.endsWith('\n'), qPrintable(added.out));
+    const QByteArray token = added.out.trimmed().toLatin1();
+    QCOMPARE(token.size(), 47);
+    QCOMPARE(added.out.count('\n'), 1);
+    QVERIFY(added.err.contains("added API token ci-reader (role read)"));
+    QVERIFY(!added.err.contains(QString::fromLatin1(token.mid(4, 16))));
+    QCOMPARE(run(dbArgs() + QStringList{"--token-add", "deploy", "--role", "operate"}).exitCode, 0);
+
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY2(store.open(&error), qPrintable(error.message));
+    const std::optional<ApiTokenInfo> found = TokenStore(store).find(token, &error);
+    QVERIFY(found);
+    QCOMPARE(found->name, QStringLiteral("ci-reader"));
+    QCOMPARE(found->role, TokenRole::Read);
+    QVERIFY(found->createdBy.startsWith("cli:"));
+    QVERIFY(TokenStore(store).markUsed("deploy", 1765000000000, &error));
+
+    const Run list = run(dbArgs() + QStringList{"--token-list"});
+    QCOMPARE(list.exitCode, 0);
+    const QStringList lines = list.out.split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines.at(0).startsWith("ci-reader\tread\t") && lines.at(0).endsWith("\tnever"),
+             qPrintable(lines.at(0)));
+    QVERIFY2(lines.at(1).startsWith("deploy\toperate\t") &&
+                 lines.at(1).endsWith(formatTimestamp(1765000000000)),
+             qPrintable(lines.at(1)));
+    QCOMPARE(lines.at(0).split('\t').size(), 4);
+    QVERIFY(!list.out.contains(QString::fromLatin1(token.mid(4, 16))));
+
+    const Run revoked = run(dbArgs() + QStringList{"--token-revoke", "ci-reader"});
+    QCOMPARE(revoked.exitCode, 0);
+    QVERIFY(revoked.out.isEmpty());
+    QVERIFY(!TokenStore(store).find(token, &error));
+    QVERIFY(!error.isSet());
+    QVERIFY(run(dbArgs() + QStringList{"--token-list"}).out.startsWith("deploy\t"));
+
+    const Run again = run(dbArgs() + QStringList{"--token-revoke", "ci-reader"});
+    QCOMPARE(again.exitCode, 2);
+    QVERIFY2(again.err.contains("--token-revoke: name: no API token named \"ci-reader\""),
+             qPrintable(again.err));
+    const Run taken = run(dbArgs() + QStringList{"--token-add", "deploy", "--role", "read"});
+    QCOMPARE(taken.exitCode, 2);
+    QVERIFY(taken.out.isEmpty());
+    QVERIFY2(taken.err.contains("--token-add: name: an API token named \"deploy\" exists"),
+             qPrintable(taken.err));
+    QVERIFY(run(dbArgs() + QStringList{"--token-list"}).out.contains("deploy\toperate\t"));
+    // A revoked name can be given again.
+    QCOMPARE(run(dbArgs() + QStringList{"--token-add", "ci-reader", "--role", "operate"}).exitCode,
+             0);
+}
+
+void TestCli::tokenBadInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("role misspelt")
+        << QStringList{"--token-add", "ci", "--role", "reader"} << "--role: role: \"reader\"";
+    QTest::newRow("role capitalised")
+        << QStringList{"--token-add", "ci", "--role", "Operate"} << "--role: role:";
+    QTest::newRow("role missing") << QStringList{"--token-add", "ci"} << "needs --role";
+    QTest::newRow("role without add")
+        << QStringList{"--token-list", "--role", "read"} << "--role only applies with --token-add";
+    QTest::newRow("control character")
+        << QStringList{"--token-add", "ci\x1b[2J", "--role", "read"} << "--token-add: name:";
+    QTest::newRow("newline") << QStringList{"--token-add", "a\nb", "--role", "read"}
+                             << "--token-add: name:";
+    QTest::newRow("space") << QStringList{"--token-add", "a b", "--role", "read"}
+                           << "--token-add: name:";
+    QTest::newRow("default") << QStringList{"--token-add", "default", "--role", "read"}
+                             << "--token-add: name: \"default\"";
+    QTest::newRow("too long") << QStringList{"--token-add", QString(65, 'x'), "--role", "read"}
+                              << "--token-add: name: 65 characters";
+    QTest::newRow("empty name") << QStringList{"--token-add", "", "--role", "read"}
+                                << "--token-add needs a value";
+    QTest::newRow("two operations")
+        << QStringList{"--token-list", "--token-revoke", "x"} << "give one token operation";
+    QTest::newRow("with jobs") << QStringList{"--token-list", "--enqueue", "1", "--type", "sales"}
+                               << "--token-list goes alone";
+}
+
+void TestCli::tokenBadInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = run(dbArgs() + args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    for (const QChar c : r.err)
+        QVERIFY2(c == '\n' || c.unicode() >= 0x20, "a control character is echoed");
+    // Nothing changed: no token, and no database made either.
+    if (m_db->isPostgres() || QFileInfo::exists(m_db->url().path)) {
+        JobStore store(m_db->url());
+        StoreError error;
+        QVERIFY(store.open(&error));
+        QVERIFY(TokenStore(store).tokens(&error)->isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

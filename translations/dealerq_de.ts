@@ -53,6 +53,73 @@
     </message>
 </context>
 <context>
+    <name>ApiTokensWidget</name>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Zuletzt benutzt</translation>
+    </message>
+    <message>
+        <source>name, e.g. grafana</source>
+        <translation>Name, z. B. grafana</translation>
+    </message>
+    <message>
+        <source>read: GET calls only</source>
+        <translation>read: nur GET-Aufrufe</translation>
+    </message>
+    <message>
+        <source>operate: every call</source>
+        <translation>operate: alle Aufrufe</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the new token to the clipboard</source>
+        <translation>Das neue Token in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>New token, shown this once:</source>
+        <translation>Neues Token, nur dieses eine Mal gezeigt:</translation>
+    </message>
+    <message>
+        <source>Cannot read the API tokens: %1</source>
+        <translation>Die API-Tokens können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Added API token %1. Copy it now: it is not shown again.</source>
+        <translation>API-Token %1 hinzugefügt. Jetzt kopieren: Es wird nicht noch einmal gezeigt.</translation>
+    </message>
+    <message>
+        <source>Revoked API token %1: it no longer works.</source>
+        <translation>API-Token %1 widerrufen: Es gilt nicht mehr.</translation>
+    </message>
+</context>
+<context>
     <name>AuditPanel</name>
     <message>
         <source>All actions</source>
@@ -2112,6 +2179,14 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
     <message>
         <source>days finished jobs are kept</source>
         <translation>Tage, die beendete Aufträge behalten werden</translation>
+    </message>
+    <message>
+        <source>REST API tokens</source>
+        <translation>REST-API-Tokens</translation>
+    </message>
+    <message>
+        <source>Named tokens for people and scripts: read makes GET calls only, operate every call. Added and revoked at once, for every instance on this database.</source>
+        <translation>Benannte Tokens für Personen und Skripte: read macht nur GET-Aufrufe, operate alle. Hinzufügen und Widerrufen gelten sofort, für jede Instanz auf dieser Datenbank.</translation>
     </message>
 </context>
 </TS>

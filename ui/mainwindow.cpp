@@ -436,6 +436,8 @@ void MainWindow::showSettings()
         return;
     }
     auto *dialog = new SettingsDialog(m_context.settings, this);
+    if (m_context.queue)
+        dialog->addApiTokens(m_context.queue);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     connect(dialog, &SettingsDialog::saved, this, [this](const QList<Settings::Key> &changed) {

@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "apitokenswidget.h"
 #include "config/databaseurl.h"
 #include "jobformat.h"
 #include "palettecolors.h"
@@ -49,6 +50,7 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     // that Save and Cancel stay on the screen.
     auto *content = new QWidget(this);
     auto *contentLayout = new QVBoxLayout(content);
+    m_groups = contentLayout;
     contentLayout->setContentsMargins(0, 0, 0, 0);
     const auto group = [&](const QString &title) {
         auto *box = new QGroupBox(title, content);
@@ -164,6 +166,20 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
 }
 
 SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::addApiTokens(JobQueue *queue)
+{
+    auto *box = new QGroupBox(tr("REST API tokens"), this);
+    auto *layout = new QVBoxLayout(box);
+    auto *about = new QLabel(tr("Named tokens for people and scripts: read makes GET calls only, "
+                                "operate every call. Added and revoked at once, for every "
+                                "instance on this database."),
+                             box);
+    about->setWordWrap(true);
+    layout->addWidget(about);
+    layout->addWidget(new ApiTokensWidget(queue, box));
+    m_groups->addWidget(box);
+}
 
 bool SettingsDialog::needsRestart(Settings::Key key)
 {

@@ -6,11 +6,13 @@
 #include <QHash>
 #include <QList>
 
+class JobQueue;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QVBoxLayout;
 
 /// Edits the settings file: data source URL and token, fetch types, database URL, refresh
 /// interval, retry bounds, REST API address and token. Writes only what changed, through
@@ -32,6 +34,10 @@ public:
     /// Checks and writes; false (and the dialog stays open) with the problems shown inline.
     bool save();
     void accept() override;
+    /// Adds the named API tokens' section (ApiTokensWidget) on `queue`'s database: its changes
+    /// are made at once, not on Save.
+    void addApiTokens(JobQueue *queue);
+
     /// The keys the last save() changed.
     QList<Settings::Key> changedKeys() const { return m_changed; }
 
@@ -51,5 +57,6 @@ private:
     QHash<Settings::Key, QSpinBox *> m_numbers;
     QComboBox *m_palette = nullptr;
     QLabel *m_problems = nullptr;
+    QVBoxLayout *m_groups = nullptr;
     QList<Settings::Key> m_changed;
 };

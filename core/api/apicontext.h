@@ -20,6 +20,8 @@ public:
     /// The queue's operations on store(), whose effects are the Config's queueChanged() and
     /// cancelRunning(); null with *response set when the database cannot be reached.
     QueueOperations *queue(ApiResponse *response);
+    /// Who the calls that follow are made by: `api:TOKEN_NAME`.
+    void setActor(const QString &actor) { m_operations.setActor(actor); }
 
     const ApiHandler::Config config;
     quint64 writes = 0; ///< calls other than GET so far: a cached read is stale after each

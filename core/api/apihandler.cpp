@@ -8,7 +8,11 @@
 #include "api/metricscontroller.h"
 #include "api/queuecontroller.h"
 #include "api/schedulecontroller.h"
+#include "job/actor.h"
+#include "job/apitoken.h"
 #include "log/logging.h"
+#include "queue/scheduler.h"
+#include "store/tokenstore.h"
 
 #include <QCryptographicHash>
 
@@ -231,10 +235,11 @@ ApiResponse ApiHandler::handle(const ApiRequest &request)
     const int status = response.status;
     if (status == 401) {
         // Which token was sent is never told, only that it was missing or wrong.
-        qCWarning(lcApi).noquote() << requestForLog(request) << "refused (401):"
-                                   << (request.header("authorization").isEmpty()
-                                           ? "no API token"
-                                           : "wrong API token or not a bearer token");
+        qCWarning(lcApi).noquote()
+            << requestForLog(request) << "refused (401):"
+            << (request.header("authorization").isEmpty() ? "no API token"
+                                                          : "wrong API token or not a bearer token")
+            << QStringLiteral("(from %1)").arg(request.peer);
     } else if (status >= 500) {
         qCWarning(lcApi).noquote() << requestForLog(request) << "->" << status
                                    << QString::fromUtf8(response.body.left(500));
@@ -262,19 +267,11 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
     }
 
     // The token first: without it, not even which routes exist is told.
-    const QByteArray authorization = request.header("authorization").trimmed();
-    const bool bearer = authorization.size() > 7 &&
-                        authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
-    const QByteArray expected = m_context->config.token ? m_context->config.token() : QByteArray();
-    if (!bearer || !tokensMatch(authorization.mid(7).trimmed(), expected)) {
-        ApiResponse refused = ApiResponse::error(
-            401, QStringLiteral("unauthorized"),
-            bearer ? QStringLiteral("the API token is wrong")
-                   : QStringLiteral("send the API token as Authorization: Bearer TOKEN"),
-            QStringLiteral("Authorization"));
-        refused.headers.push_back({"WWW-Authenticate", "Bearer realm=\"dealerq\""});
+    ApiResponse refused;
+    const std::optional<ApiTokenInfo> caller = authenticate(request, &refused);
+    if (!caller)
         return refused;
-    }
+    m_context->setActor(Actor::apiToken(caller->name));
 
     const QStringList segments = request.path.split(QLatin1Char('/'));
     const QStringList parts = segments.mid(1); // the path begins with '/'
@@ -299,6 +296,13 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
                 allowed << route.method;
             continue;
         }
+        if (caller->role != TokenRole::Operate && route.method != "GET")
+            return ApiResponse::error(
+                403, QStringLiteral("forbidden"),
+                QStringLiteral("the API token \"%1\" has the role read: it may make GET calls "
+                               "only; %2 %3 needs a token with the role operate")
+                    .arg(caller->name, QString::fromLatin1(route.method), request.path.left(200)),
+                QStringLiteral("Authorization"));
         Problems problems;
         if (!refuseUnknownParameters(request.query, route.parameters, &problems))
             return problems.response();
@@ -335,4 +339,115 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
         QStringLiteral("no such endpoint: %1 %2")
             .arg(QString::fromLatin1(request.method.left(20)), request.path.left(200)),
         QStringLiteral("path"));
+}
+
+qint64 ApiHandler::nowMs() const
+{
+    static const SystemClock system;
+    return (m_context->config.clock ? m_context->config.clock : &system)->nowMs();
+}
+
+std::optional<ApiTokenInfo> ApiHandler::authenticate(const ApiRequest &request,
+                                                     ApiResponse *refused)
+{
+    const qint64 now = nowMs();
+    if (std::optional<ApiResponse> blocked = throttled(request.peer, now)) {
+        *refused = std::move(*blocked);
+        return std::nullopt;
+    }
+    const QByteArray authorization = request.header("authorization").trimmed();
+    const bool bearer = authorization.size() > 7 &&
+                        authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0;
+    const QByteArray given = bearer ? authorization.mid(7).trimmed() : QByteArray();
+    const QByteArray single = m_context->config.token ? m_context->config.token() : QByteArray();
+    if (bearer && tokensMatch(given, single)) {
+        ApiTokenInfo info;
+        info.name = ApiTokens::DefaultName;
+        info.role = TokenRole::Operate;
+        return info;
+    }
+    if (bearer && given.startsWith(ApiTokens::Prefix)) {
+        JobStore *store = m_context->store(refused);
+        if (!store)
+            return std::nullopt;
+        StoreError error;
+        TokenStore tokens(*store);
+        if (std::optional<ApiTokenInfo> found = tokens.find(given, &error)) {
+            noteUse(found->name, now);
+            return found;
+        }
+        if (error.isSet()) {
+            *refused = storeFailure(error);
+            return std::nullopt;
+        }
+    }
+    if (countFailure(request.peer, now)) {
+        *refused = *throttled(request.peer, now);
+        return std::nullopt;
+    }
+    *refused = ApiResponse::error(
+        401, QStringLiteral("unauthorized"),
+        bearer ? QStringLiteral("the API token is wrong")
+               : QStringLiteral("send the API token as Authorization: Bearer TOKEN"),
+        QStringLiteral("Authorization"));
+    refused->headers.push_back({"WWW-Authenticate", "Bearer realm=\"dealerq\""});
+    return std::nullopt;
+}
+
+std::optional<ApiResponse> ApiHandler::throttled(const QString &peer, qint64 now)
+{
+    const auto it = m_failures.constFind(peer);
+    if (it == m_failures.cend() || it->blockedUntil <= now)
+        return std::nullopt;
+    const qint64 seconds = (it->blockedUntil - now + 999) / 1000;
+    ApiResponse refused = ApiResponse::error(
+        429, QStringLiteral("too_many_requests"),
+        QStringLiteral("too many wrong API tokens from this address; try again in %1 s")
+            .arg(seconds));
+    refused.headers.push_back({"Retry-After", QByteArray::number(seconds)});
+    return refused;
+}
+
+bool ApiHandler::countFailure(const QString &peer, qint64 now)
+{
+    // Forget addresses that have been quiet for a window, so that a scan from many addresses
+    // cannot grow the table without end.
+    if (m_failures.size() > 4096) {
+        for (auto it = m_failures.begin(); it != m_failures.end();) {
+            const bool quiet = it->blockedUntil <= now &&
+                               (it->at.isEmpty() || it->at.last() <= now - FailureWindowMs);
+            it = quiet ? m_failures.erase(it) : std::next(it);
+        }
+    }
+    Failures &failures = m_failures[peer];
+    while (!failures.at.isEmpty() && failures.at.first() <= now - FailureWindowMs)
+        failures.at.removeFirst();
+    failures.at.append(now);
+    if (failures.at.size() <= MaxFailedAuthentications)
+        return false;
+    failures.at.clear();
+    failures.blockedUntil = now + BlockMs;
+    qCWarning(lcApi).noquote() << QStringLiteral("%1: more than %2 wrong API tokens within %3 s; "
+                                                 "its requests get 429 for %4 s")
+                                      .arg(peer.isEmpty() ? QStringLiteral("(unknown address)")
+                                                          : peer)
+                                      .arg(MaxFailedAuthentications)
+                                      .arg(FailureWindowMs / 1000)
+                                      .arg(BlockMs / 1000);
+    return true;
+}
+
+void ApiHandler::noteUse(const QString &tokenName, qint64 now)
+{
+    const auto it = m_lastUsedWritten.constFind(tokenName);
+    if (it != m_lastUsedWritten.cend() && now - *it < LastUsedIntervalMs && now >= *it)
+        return;
+    // Noted as written even when the write fails (a read-only database): not retried each call.
+    m_lastUsedWritten.insert(tokenName, now);
+    ApiResponse unused;
+    JobStore *store = m_context->store(&unused);
+    StoreError error;
+    if (store && !TokenStore(*store).markUsed(tokenName, now, &error))
+        qCDebug(lcApi).noquote() << "could not note the use of API token" << tokenName << "-"
+                                 << error.message;
 }

@@ -19,6 +19,7 @@ struct ApiRequest
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    QString peer; ///< the client's address, as the throttling of failed tokens keys it
 
     /// The first header called `name` (case-insensitive); empty when absent.
     QByteArray header(const QByteArray &name) const;

@@ -574,6 +574,7 @@ private:
         apiRequest.query = request.query();
         apiRequest.headers = headerPairs(request.headers());
         apiRequest.body = request.body();
+        apiRequest.peer = socket->peerAddress().toString();
         const bool close = guard && guard->takeCloseAfterResponse();
         writeResponse(socket, m_handler(apiRequest),
                       close ? AfterResponse::Close : AfterResponse::KeepOpen);

@@ -27,6 +27,7 @@ struct ApiService::Worker
         config.queueChanged = [service] { emit service->queueChanged(); };
         config.cancelRunning = [service](qint64 id) { emit service->cancelRunningRequested(id); };
         config.metrics = &service->m_metrics;
+        config.clock = options.clock;
         return config;
     }
 };

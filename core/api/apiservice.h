@@ -13,6 +13,7 @@
 #include <QUrl>
 
 struct Job;
+class SchedulerClock;
 
 /// The REST API (SPEC §4) on a thread of its own, with its own JobStore connection, so that
 /// the window never waits on it and it never waits on the window. Calls that change the queue
@@ -33,6 +34,9 @@ public:
         QByteArray token;
         ApiServer::Limits limits;
         std::optional<QSslConfiguration> tls; ///< HTTPS only, when set (loadApiTls())
+        /// The clock of the failed-token throttling (must outlive the service, readable from
+        /// the API thread); null: the system's.
+        const SchedulerClock *clock = nullptr;
     };
 
     explicit ApiService(QObject *parent = nullptr);

@@ -1,6 +1,9 @@
 #include "queue/jobqueue.h"
 
 #include "store/jobstore.h"
+#include "store/tokenstore.h"
+
+#include <QDateTime>
 
 StoreThread::StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent)
     : QObject(parent)
@@ -211,6 +214,46 @@ void JobQueue::runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOu
 {
     run(
         context, [id](QueueOperations &ops) { return ops.runSchedule(id); }, std::move(done));
+}
+
+void JobQueue::readApiTokens(QObject *context, Reply<QueueResult<QVector<ApiTokenInfo>>> done)
+{
+    run(
+        context,
+        [](QueueOperations &ops) {
+            QueueResult<QVector<ApiTokenInfo>> result;
+            result.value = TokenStore(ops.store()).tokens(&result.error);
+            return result;
+        },
+        std::move(done));
+}
+
+void JobQueue::addApiToken(QObject *context, const QString &name, TokenRole role,
+                           Reply<QueueResult<QByteArray>> done)
+{
+    run(
+        context,
+        [name, role](QueueOperations &ops) {
+            QueueResult<QByteArray> result;
+            result.value = TokenStore(ops.store())
+                               .add(name, role, ops.actor(), QDateTime::currentMSecsSinceEpoch(),
+                                    &result.error);
+            return result;
+        },
+        std::move(done));
+}
+
+void JobQueue::revokeApiToken(QObject *context, const QString &name, Reply<QueueResult<bool>> done)
+{
+    run(
+        context,
+        [name](QueueOperations &ops) {
+            QueueResult<bool> result;
+            if (TokenStore(ops.store()).revoke(name, ops.actor(), &result.error))
+                result.value = true;
+            return result;
+        },
+        std::move(done));
 }
 
 void JobQueue::add(QObject *context, const NewJob &job, Reply<QueueResult<AddOutcome>> done)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job/actor.h"
+#include "job/apitoken.h"
 #include "job/queuetypes.h"
 #include "queue/queueoperations.h"
 #include "queue/queuerunner.h"
@@ -121,6 +122,13 @@ public:
                         Reply<QueueResult<Schedule>> done);
     void removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done);
     void runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done);
+
+    // Named API tokens (TokenStore), made and revoked by this object's actor.
+    void readApiTokens(QObject *context, Reply<QueueResult<QVector<ApiTokenInfo>>> done);
+    /// The new token in clear, the one time it is seen.
+    void addApiToken(QObject *context, const QString &name, TokenRole role,
+                     Reply<QueueResult<QByteArray>> done);
+    void revokeApiToken(QObject *context, const QString &name, Reply<QueueResult<bool>> done);
 
     /// Tells the runner and every observer that the queue changed (call after a mutation).
     void notifyChanged();

@@ -149,6 +149,7 @@ public:
 
 private:
     friend class ScheduleStore; // its statements share this connection's error bookkeeping
+    friend class TokenStore;
 
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     /// AuditLog::append() inside the open transaction, noting a lost connection as fail() does.

@@ -155,6 +155,21 @@ QStringList version5(bool sqlite)
     };
 }
 
+QStringList version6(bool sqlite)
+{
+    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    return {
+        // Named API tokens (SPEC §8): never the token, only the hex SHA-256 of its salt and
+        // itself. A revoked token's row is deleted, so its name can be given again.
+        QStringLiteral("CREATE TABLE api_tokens (id %1, name TEXT NOT NULL UNIQUE, "
+                       "role TEXT NOT NULL CHECK (role IN ('read','operate')), "
+                       "salt TEXT NOT NULL, hash TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+                       "created_by TEXT NOT NULL, last_used_ms BIGINT)")
+            .arg(serial),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -162,8 +177,8 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {
-    {1, version1}, {2, version2}, {3, version3}, {4, version4}, {5, version5}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3},
+                                    {4, version4}, {5, version5}, {6, version6}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
@@ -241,7 +256,7 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
     for (const Table table :
          {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
           Table{"schedule_fires", 3}, Table{"job_attempts", 3}, Table{"audit", 5},
-          Table{"audit_jobs", 5}}) {
+          Table{"audit_jobs", 5}, Table{"api_tokens", 6}}) {
         if (version >= table.since && !tables.contains(QLatin1String(table.name)))
             missing << QLatin1String(table.name);
     }
