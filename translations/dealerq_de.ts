@@ -289,13 +289,6 @@
         <translation>Weitere Einträge des Verlaufs konnten nicht gelesen werden: %1</translation>
     </message>
     <message numerus="yes">
-        <source>%1 of %Ln job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
-            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s)</source>
         <translation>
             <numerusform>%Ln Auftrag</numerusform>
@@ -698,6 +691,24 @@
     <message>
         <source>Finished from %1 to %2 (local time)</source>
         <translation>Beendet von %1 bis %2 (Ortszeit)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
+        <translation>
+            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur den %Ln geladenen Auftrag.</numerusform>
+            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur die %Ln geladenen Aufträge.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln geladen</numerusform>
+            <numerusform>%1 von %Ln geladen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to load more.</source>
+        <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
 </context>
 <context>
@@ -1276,13 +1287,6 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <translation>Details …</translation>
     </message>
     <message numerus="yes">
-        <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
-            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s) waiting</source>
         <translation>
             <numerusform>%Ln Auftrag wartet</numerusform>
@@ -1334,20 +1338,6 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>Cancel every queued job the queue&apos;s filter matches (every queued job without one); the running job is not touched</source>
         <translation>Jeden wartenden Auftrag abbrechen, auf den der Filter der Warteschlange passt (ohne Filter jeden wartenden); der laufende Auftrag bleibt unberührt</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 of %Ln matching queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 von %Ln passenden wartenden geladen; mehr beim Scrollen</numerusform>
-            <numerusform>%1 von %Ln passenden wartenden geladen; mehr beim Scrollen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln waiting job(s) match the filter</source>
-        <translation>
-            <numerusform>%Ln wartender Auftrag passt auf den Filter</numerusform>
-            <numerusform>%Ln wartende Aufträge passen auf den Filter</numerusform>
-        </translation>
     </message>
     <message>
         <source>Could not count the queued jobs: %1</source>
@@ -1416,6 +1406,31 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>Move the selected jobs one place down (Ctrl+Down)</source>
         <translation>Die ausgewählten Aufträge einen Platz nach unten schieben (Strg+Runter)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln matching loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln passenden geladen</numerusform>
+            <numerusform>%1 von %Ln passenden geladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln geladen</numerusform>
+            <numerusform>%1 von %Ln geladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln Treffer</numerusform>
+            <numerusform>%Ln Treffer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to load more.</source>
+        <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
 </context>
 <context>

@@ -59,13 +59,6 @@
 <context>
     <name>HistoryPanel</name>
     <message numerus="yes">
-        <source>%1 of %Ln job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 of %Ln job loaded; scroll down for more</numerusform>
-            <numerusform>%1 of %Ln jobs loaded; scroll down for more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s)</source>
         <translation>
             <numerusform>%Ln job</numerusform>
@@ -213,6 +206,20 @@
             <numerusform>Removed %Ln finished jobs that finished more than %1 ago.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
+        <translation>
+            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job loaded.</numerusform>
+            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln jobs loaded.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln loaded</numerusform>
+            <numerusform>%1 of %Ln loaded</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>JobDetailsDialog</name>
@@ -244,13 +251,6 @@
 <context>
     <name>QueuePanel</name>
     <message numerus="yes">
-        <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 of %Ln queued job loaded; scroll down for more</numerusform>
-            <numerusform>%1 of %Ln queued jobs loaded; scroll down for more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s) waiting</source>
         <translation>
             <numerusform>%Ln job waiting</numerusform>
@@ -269,20 +269,6 @@
         <translation>
             <numerusform>Job %1 had started: it is being aborted and rolled back.</numerusform>
             <numerusform>Jobs %1 had started: they are being aborted and rolled back.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 of %Ln matching queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 of %Ln matching queued job loaded; scroll down for more</numerusform>
-            <numerusform>%1 of %Ln matching queued jobs loaded; scroll down for more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln waiting job(s) match the filter</source>
-        <translation>
-            <numerusform>%Ln waiting job matches the filter</numerusform>
-            <numerusform>%Ln waiting jobs match the filter</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -311,6 +297,27 @@
         <translation>
             <numerusform>Cancelled %Ln queued job.</numerusform>
             <numerusform>Cancelled %Ln queued jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln matching loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln matching loaded</numerusform>
+            <numerusform>%1 of %Ln matching loaded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln loaded</numerusform>
+            <numerusform>%1 of %Ln loaded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln match</numerusform>
+            <numerusform>%Ln matches</numerusform>
         </translation>
     </message>
 </context>

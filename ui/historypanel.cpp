@@ -400,6 +400,11 @@ void HistoryPanel::sortChanged(int column, Qt::SortOrder order)
     const std::optional<HistorySort> sort = storeSort(column);
     if (sort)
         m_proxy->sort(-1); // the rows stay in the store's order
+    else if (column >= 0 && m_model->total() > m_model->rowCount())
+        emit message(tr("The store sorts by job ID, dealer, finished, duration and records; this "
+                        "column sorts only the %Ln job(s) loaded.",
+                        nullptr, m_model->rowCount()),
+                     MessageBar::Level::Info);
     const HistorySort wanted = sort.value_or(HistorySort::FinishedAt);
     const bool ascending = sort && order == Qt::AscendingOrder;
     if (m_filter.sort == wanted && m_filter.ascending == ascending)
@@ -559,11 +564,12 @@ void HistoryPanel::updateInfo()
 {
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
+    // Short: it shares its row with the buttons, also at 1024 px.
     if (total > shown)
-        m_info->setText(tr("%1 of %Ln job(s) loaded; scroll down for more", nullptr, int(total))
-                            .arg(JobFormat::count(shown)));
+        m_info->setText(tr("%1 of %Ln loaded", nullptr, int(total)).arg(JobFormat::count(shown)));
     else
         m_info->setText(tr("%Ln job(s)", nullptr, shown));
+    m_info->setToolTip(total > shown ? tr("Scroll down to load more.") : QString());
 }
 
 void HistoryPanel::updateActions()

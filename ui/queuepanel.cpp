@@ -220,16 +220,15 @@ void QueuePanel::updateInfo()
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
     const bool filtered = m_filter.hasField();
+    // Short: it shares its row with the buttons and the filter, also at 1024 px.
     if (total > shown)
-        m_info->setText(
-            (filtered
-                 ? tr("%1 of %Ln matching queued job(s) loaded; scroll down for more", nullptr,
-                      int(total))
-                 : tr("%1 of %Ln queued job(s) loaded; scroll down for more", nullptr, int(total)))
-                .arg(JobFormat::count(shown)));
+        m_info->setText((filtered ? tr("%1 of %Ln matching loaded", nullptr, int(total))
+                                  : tr("%1 of %Ln loaded", nullptr, int(total)))
+                            .arg(JobFormat::count(shown)));
     else
-        m_info->setText(filtered ? tr("%Ln waiting job(s) match the filter", nullptr, shown)
+        m_info->setText(filtered ? tr("%Ln match(es)", nullptr, shown)
                                  : tr("%Ln job(s) waiting", nullptr, shown));
+    m_info->setToolTip(total > shown ? tr("Scroll down to load more.") : QString());
 }
 
 void QueuePanel::updateActions()
