@@ -512,7 +512,7 @@
     </message>
     <message>
         <source>Remove &amp;Older Than…</source>
-        <translation>Ä&amp;ltere entfernen …</translation>
+        <translation>Ältere en&amp;tfernen …</translation>
     </message>
     <message>
         <source>Remove the finished jobs the history&apos;s filter matches that finished more than a number of days ago</source>
@@ -1332,8 +1332,8 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <translation>Nur die wartenden Aufträge dieses Händlers zeigen (genaue ID)</translation>
     </message>
     <message>
-        <source>Cancel &amp;Matching…</source>
-        <translation>Passende a&amp;bbrechen …</translation>
+        <source>Cancel Matc&amp;hing…</source>
+        <translation>Pa&amp;ssende abbrechen …</translation>
     </message>
     <message>
         <source>Cancel every queued job the queue&apos;s filter matches (every queued job without one); the running job is not touched</source>

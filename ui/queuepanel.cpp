@@ -100,7 +100,7 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     m_moveDown->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     for (QAction *action : {m_cancel, m_runNext, m_moveUp, m_moveDown})
         m_view->addAction(action);
-    m_cancelMatching = new QAction(tr("Cancel &Matching…"), this);
+    m_cancelMatching = new QAction(tr("Cancel Matc&hing…"), this);
     m_cancelMatching->setObjectName(QStringLiteral("cancelMatchingAction"));
     m_cancelMatching->setToolTip(tr("Cancel every queued job the queue's filter matches (every "
                                     "queued job without one); the running job is not touched"));
