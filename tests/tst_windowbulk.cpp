@@ -481,6 +481,11 @@ void TestWindowBulk::queueFilterAndCancelMatching()
     QTRY_COMPARE(queue->model()->total(), 30);
     QCOMPARE(queue->model()->rowCount(), 30);
     QCOMPARE(f.child<QLabel>("queueInfo")->text(), QStringLiteral("30 matches"));
+    // Filtered, a job moves to the front of the whole queue, never one place past hidden ones.
+    queue->view()->selectRow(0);
+    QVERIFY(queue->runNextAction()->isEnabled());
+    QVERIFY(!queue->moveUpAction()->isEnabled());
+    QVERIFY(!queue->moveDownAction()->isEnabled());
 
     // Declined: nothing is cancelled.
     QAction *cancel = queue->cancelMatchingAction();

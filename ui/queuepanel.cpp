@@ -243,10 +243,13 @@ void QueuePanel::updateActions()
                             m_model->total() <= m_model->rowCount());
     }
     const bool any = !rows.isEmpty() && !m_busy;
+    // Filtered, the rows' neighbours are not the queue's: a move by one place would pass jobs
+    // not shown, and the first row shown need not be the queue's first.
+    const bool filtered = m_filter.hasField();
     m_cancel->setEnabled(any);
-    m_runNext->setEnabled(any && !top);
-    m_moveUp->setEnabled(any && !top);
-    m_moveDown->setEnabled(any && !bottom);
+    m_runNext->setEnabled(any && (!top || filtered));
+    m_moveUp->setEnabled(any && !top && !filtered);
+    m_moveDown->setEnabled(any && !bottom && !filtered);
     m_cancelMatching->setEnabled(!m_busy && m_model->total() > 0);
 }
 
