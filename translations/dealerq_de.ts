@@ -478,19 +478,8 @@
         <translation>Details …</translation>
     </message>
     <message>
-        <source>Show:</source>
-        <translation>Anzeigen:</translation>
-    </message>
-    <message>
         <source>Could not read more of the history: %1</source>
         <translation>Weitere Einträge des Verlaufs konnten nicht gelesen werden: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 of %Ln job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
-            <numerusform>%1 von %Ln geladen; mehr beim Scrollen</numerusform>
-        </translation>
     </message>
     <message numerus="yes">
         <source>%Ln job(s)</source>
@@ -621,6 +610,298 @@
             <numerusform>%Ln Auftrag nach %1 exportiert.</numerusform>
             <numerusform>%Ln Aufträge nach %1 exportiert.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>Show only jobs of this fetch type</source>
+        <translation>Nur Aufträge dieses Abruftyps zeigen</translation>
+    </message>
+    <message>
+        <source>Any error</source>
+        <translation>Jeder Fehler</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>HTTP error</source>
+        <translation>HTTP-Fehler</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Unreadable answer</source>
+        <translation>Unlesbare Antwort</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Unterbrochen</translation>
+    </message>
+    <message>
+        <source>Show only jobs that ended with this kind of error</source>
+        <translation>Nur Aufträge zeigen, die mit dieser Fehlerart endeten</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Jederzeit</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Between…</source>
+        <translation>Zwischen …</translation>
+    </message>
+    <message>
+        <source>Show only jobs that finished in this time</source>
+        <translation>Nur Aufträge zeigen, die in dieser Zeit endeten</translation>
+    </message>
+    <message>
+        <source>Finished on or after this day (local time)</source>
+        <translation>An oder nach diesem Tag beendet (Ortszeit)</translation>
+    </message>
+    <message>
+        <source>Finished on or before this day (local time)</source>
+        <translation>An oder vor diesem Tag beendet (Ortszeit)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Show only jobs whose dealer ID or error message contains this text (any case)</source>
+        <translation>Nur Aufträge zeigen, deren Händler-ID oder Fehlermeldung diesen Text enthält (Groß-/Kleinschreibung egal)</translation>
+    </message>
+    <message>
+        <source>Retry &amp;Matching…</source>
+        <translation>&amp;Passende wiederholen …</translation>
+    </message>
+    <message>
+        <source>Queue again every failed job the history&apos;s filter matches (the cancelled ones when it shows cancelled jobs), not only the rows loaded</source>
+        <translation>Jeden gescheiterten Auftrag, auf den der Verlaufsfilter passt, erneut einreihen (die abgebrochenen, wenn er abgebrochene Aufträge zeigt), nicht nur die geladenen Zeilen</translation>
+    </message>
+    <message>
+        <source>Remove &amp;Older Than…</source>
+        <translation>Ältere en&amp;tfernen …</translation>
+    </message>
+    <message>
+        <source>Remove the finished jobs the history&apos;s filter matches that finished more than a number of days ago</source>
+        <translation>Die beendeten Aufträge entfernen, auf die der Verlaufsfilter passt und die vor mehr als einer Anzahl Tage endeten</translation>
+    </message>
+    <message>
+        <source>type %1</source>
+        <translation>Typ %1</translation>
+    </message>
+    <message>
+        <source>error category %1</source>
+        <translation>Fehlerart %1</translation>
+    </message>
+    <message>
+        <source>containing “%1”</source>
+        <translation>mit „%1“</translation>
+    </message>
+    <message>
+        <source>finished from %1 to before %2</source>
+        <translation>beendet ab %1 bis vor %2</translation>
+    </message>
+    <message>
+        <source>finished since %1</source>
+        <translation>beendet seit %1</translation>
+    </message>
+    <message>
+        <source>finished before %1</source>
+        <translation>beendet vor %1</translation>
+    </message>
+    <message>
+        <source>Could not count the jobs to retry: %1</source>
+        <translation>Die zu wiederholenden Aufträge konnten nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>No cancelled job matches the filter: nothing to retry.</source>
+        <translation>Kein abgebrochener Auftrag passt auf den Filter: Es gibt nichts zu wiederholen.</translation>
+    </message>
+    <message>
+        <source>No failed job matches the filter: nothing to retry.</source>
+        <translation>Kein gescheiterter Auftrag passt auf den Filter: Es gibt nichts zu wiederholen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry %Ln cancelled job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>%Ln abgebrochenen Auftrag, der auf den Filter passt (%1), wiederholen?</numerusform>
+            <numerusform>%Ln abgebrochene Aufträge, die auf den Filter passen (%1), wiederholen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry all %Ln cancelled job(s)?</source>
+        <translation>
+            <numerusform>Den %Ln abgebrochenen Auftrag wiederholen?</numerusform>
+            <numerusform>Alle %Ln abgebrochenen Aufträge wiederholen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry %Ln failed job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>%Ln gescheiterten Auftrag, der auf den Filter passt (%1), wiederholen?</numerusform>
+            <numerusform>%Ln gescheiterte Aufträge, die auf den Filter passen (%1), wiederholen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry all %Ln failed job(s)?</source>
+        <translation>
+            <numerusform>Den %Ln gescheiterten Auftrag wiederholen?</numerusform>
+            <numerusform>Alle %Ln gescheiterten Aufträge wiederholen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>They go to the end of the queue; a job whose twin is queued already is skipped.</source>
+        <translation>Sie kommen ans Ende der Warteschlange; ein Auftrag, dessen Zwilling schon wartet, wird übersprungen.</translation>
+    </message>
+    <message>
+        <source>Retry matching jobs</source>
+        <translation>Passende Aufträge wiederholen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry %Ln job(s)</source>
+        <translation>
+            <numerusform>%Ln Auftrag wiederholen</numerusform>
+            <numerusform>%Ln Aufträge wiederholen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not retry: %1</source>
+        <translation>Wiederholen nicht möglich: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %Ln whose twin is queued already.</source>
+        <translation>
+            <numerusform>%Ln übersprungen, dessen Zwilling schon wartet.</numerusform>
+            <numerusform>%Ln übersprungen, deren Zwillinge schon warten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove old finished jobs</source>
+        <translation>Alte beendete Aufträge entfernen</translation>
+    </message>
+    <message>
+        <source>Count…</source>
+        <translation>Zählen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln finished job(s) matching the filter (%1) that finished more than %2 ago, with their logs?</source>
+        <translation>
+            <numerusform>%Ln beendeten Auftrag, der auf den Filter passt (%1) und vor mehr als %2 endete, samt Protokoll entfernen?</numerusform>
+            <numerusform>%Ln beendete Aufträge, die auf den Filter passen (%1) und vor mehr als %2 endeten, samt Protokollen entfernen?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln finished job(s) that finished more than %1 ago, with their logs?</source>
+        <translation>
+            <numerusform>%Ln beendeten Auftrag, der vor mehr als %1 endete, samt Protokoll entfernen?</numerusform>
+            <numerusform>%Ln beendete Aufträge, die vor mehr als %1 endeten, samt Protokollen entfernen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fetched records and queued and running jobs stay. This cannot be undone.</source>
+        <translation>Abgerufene Datensätze sowie wartende und laufende Aufträge bleiben erhalten. Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>Could not remove: %1</source>
+        <translation>Entfernen nicht möglich: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>day(s)</source>
+        <translation>
+            <numerusform>Tag</numerusform>
+            <numerusform>Tage</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove the finished jobs the history&apos;s filter matches (%1) that finished longer ago than:</source>
+        <translation>Die beendeten Aufträge entfernen, auf die der Verlaufsfilter passt (%1) und deren Ende länger zurückliegt als:</translation>
+    </message>
+    <message>
+        <source>Remove the finished jobs (completed, failed and cancelled) that finished longer ago than:</source>
+        <translation>Die beendeten Aufträge (erledigte, gescheiterte und abgebrochene) entfernen, deren Ende länger zurückliegt als:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <comment>in: finished more than … ago</comment>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No job matching the filter finished more than %1 ago: nothing to remove.</source>
+        <translation>Kein Auftrag, der auf den Filter passt, endete vor mehr als %1: Es gibt nichts zu entfernen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %Ln finished job(s) that finished more than %1 ago.</source>
+        <translation>
+            <numerusform>%Ln beendeten Auftrag entfernt, der vor mehr als %1 endete.</numerusform>
+            <numerusform>%Ln beendete Aufträge entfernt, die vor mehr als %1 endeten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show only jobs that ended this way</source>
+        <translation>Nur Aufträge zeigen, die so endeten</translation>
+    </message>
+    <message>
+        <source>Jobs finished between</source>
+        <translation>Aufträge beendet zwischen</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+        <source>Finished from %1 to %2 (local time)</source>
+        <translation>Beendet von %1 bis %2 (Ortszeit)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
+        <translation>
+            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur den %Ln geladenen Auftrag.</numerusform>
+            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur die %Ln geladenen Aufträge.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln geladen</numerusform>
+            <numerusform>%1 von %Ln geladen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to load more.</source>
+        <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
 </context>
 <context>
@@ -1227,13 +1508,6 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <translation>Details …</translation>
     </message>
     <message numerus="yes">
-        <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
-            <numerusform>%1 von %Ln wartenden geladen; mehr beim Scrollen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s) waiting</source>
         <translation>
             <numerusform>%Ln Auftrag wartet</numerusform>
@@ -1261,6 +1535,123 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>Could not move: %1</source>
         <translation>Verschieben nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>Show only queued jobs of this fetch type</source>
+        <translation>Nur wartende Aufträge dieses Abruftyps zeigen</translation>
+    </message>
+    <message>
+        <source>Dealer ID</source>
+        <translation>Händler-ID</translation>
+    </message>
+    <message>
+        <source>Show only this dealer&apos;s queued jobs (exact ID)</source>
+        <translation>Nur die wartenden Aufträge dieses Händlers zeigen (genaue ID)</translation>
+    </message>
+    <message>
+        <source>Cancel Matc&amp;hing…</source>
+        <translation>Pa&amp;ssende abbrechen …</translation>
+    </message>
+    <message>
+        <source>Cancel every queued job the queue&apos;s filter matches (every queued job without one); the running job is not touched</source>
+        <translation>Jeden wartenden Auftrag abbrechen, auf den der Filter der Warteschlange passt (ohne Filter jeden wartenden); der laufende Auftrag bleibt unberührt</translation>
+    </message>
+    <message>
+        <source>Could not count the queued jobs: %1</source>
+        <translation>Die wartenden Aufträge konnten nicht gezählt werden: %1</translation>
+    </message>
+    <message>
+        <source>No queued job matches the filter: nothing to cancel.</source>
+        <translation>Kein wartender Auftrag passt auf den Filter: Es gibt nichts abzubrechen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel all %Ln queued job(s)?</source>
+        <translation>
+            <numerusform>Den %Ln wartenden Auftrag abbrechen?</numerusform>
+            <numerusform>Alle %Ln wartenden Aufträge abbrechen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>type %1</source>
+        <translation>Typ %1</translation>
+    </message>
+    <message>
+        <source>dealer %1</source>
+        <translation>Händler %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel %Ln queued job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>%Ln wartenden Auftrag, der auf den Filter passt (%1), abbrechen?</numerusform>
+            <numerusform>%Ln wartende Aufträge, die auf den Filter passen (%1), abbrechen?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The running job is not touched.</source>
+        <translation>Der laufende Auftrag bleibt unberührt.</translation>
+    </message>
+    <message>
+        <source>Cancel matching jobs</source>
+        <translation>Passende Aufträge abbrechen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel %Ln job(s)</source>
+        <translation>
+            <numerusform>%Ln Auftrag abbrechen</numerusform>
+            <numerusform>%Ln Aufträge abbrechen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keep Them</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <source>Could not cancel: %1</source>
+        <translation>Abbrechen nicht möglich: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled %Ln queued job(s).</source>
+        <translation>
+            <numerusform>%Ln wartenden Auftrag abgebrochen.</numerusform>
+            <numerusform>%Ln wartende Aufträge abgebrochen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move the selected jobs one place up (Ctrl+Up)</source>
+        <translation>Die ausgewählten Aufträge einen Platz nach oben schieben (Strg+Hoch)</translation>
+    </message>
+    <message>
+        <source>Move the selected jobs one place down (Ctrl+Down)</source>
+        <translation>Die ausgewählten Aufträge einen Platz nach unten schieben (Strg+Runter)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln matching loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln passenden geladen</numerusform>
+            <numerusform>%1 von %Ln passenden geladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 von %Ln geladen</numerusform>
+            <numerusform>%1 von %Ln geladen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln Treffer</numerusform>
+            <numerusform>%Ln Treffer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scroll down to load more.</source>
+        <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
 </context>
 <context>

@@ -59,13 +59,6 @@
 <context>
     <name>HistoryPanel</name>
     <message numerus="yes">
-        <source>%1 of %Ln job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 of %Ln job loaded; scroll down for more</numerusform>
-            <numerusform>%1 of %Ln jobs loaded; scroll down for more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s)</source>
         <translation>
             <numerusform>%Ln job</numerusform>
@@ -135,6 +128,98 @@
             <numerusform>Exported %Ln jobs to %1.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Retry %Ln cancelled job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>Retry %Ln cancelled job matching the filter (%1)?</numerusform>
+            <numerusform>Retry %Ln cancelled jobs matching the filter (%1)?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry all %Ln cancelled job(s)?</source>
+        <translation>
+            <numerusform>Retry the %Ln cancelled job?</numerusform>
+            <numerusform>Retry all %Ln cancelled jobs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry %Ln failed job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>Retry %Ln failed job matching the filter (%1)?</numerusform>
+            <numerusform>Retry %Ln failed jobs matching the filter (%1)?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry all %Ln failed job(s)?</source>
+        <translation>
+            <numerusform>Retry the %Ln failed job?</numerusform>
+            <numerusform>Retry all %Ln failed jobs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Retry %Ln job(s)</source>
+        <translation>
+            <numerusform>Retry %Ln job</numerusform>
+            <numerusform>Retry %Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %Ln whose twin is queued already.</source>
+        <translation>
+            <numerusform>Skipped %Ln whose twin is queued already.</numerusform>
+            <numerusform>Skipped %Ln whose twins are queued already.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln finished job(s) matching the filter (%1) that finished more than %2 ago, with their logs?</source>
+        <translation>
+            <numerusform>Remove %Ln finished job matching the filter (%1) that finished more than %2 ago, with their logs?</numerusform>
+            <numerusform>Remove %Ln finished jobs matching the filter (%1) that finished more than %2 ago, with their logs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %Ln finished job(s) that finished more than %1 ago, with their logs?</source>
+        <translation>
+            <numerusform>Remove %Ln finished job that finished more than %1 ago, with their logs?</numerusform>
+            <numerusform>Remove %Ln finished jobs that finished more than %1 ago, with their logs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>day(s)</source>
+        <translation>
+            <numerusform>day</numerusform>
+            <numerusform>days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <comment>in: finished more than … ago</comment>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %Ln finished job(s) that finished more than %1 ago.</source>
+        <translation>
+            <numerusform>Removed %Ln finished job that finished more than %1 ago.</numerusform>
+            <numerusform>Removed %Ln finished jobs that finished more than %1 ago.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
+        <translation>
+            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job loaded.</numerusform>
+            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln jobs loaded.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln loaded</numerusform>
+            <numerusform>%1 of %Ln loaded</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>JobDetailsDialog</name>
@@ -166,13 +251,6 @@
 <context>
     <name>QueuePanel</name>
     <message numerus="yes">
-        <source>%1 of %Ln queued job(s) loaded; scroll down for more</source>
-        <translation>
-            <numerusform>%1 of %Ln queued job loaded; scroll down for more</numerusform>
-            <numerusform>%1 of %Ln queued jobs loaded; scroll down for more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%Ln job(s) waiting</source>
         <translation>
             <numerusform>%Ln job waiting</numerusform>
@@ -191,6 +269,55 @@
         <translation>
             <numerusform>Job %1 had started: it is being aborted and rolled back.</numerusform>
             <numerusform>Jobs %1 had started: they are being aborted and rolled back.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel all %Ln queued job(s)?</source>
+        <translation>
+            <numerusform>Cancel the %Ln queued job?</numerusform>
+            <numerusform>Cancel all %Ln queued jobs?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel %Ln queued job(s) matching the filter (%1)?</source>
+        <translation>
+            <numerusform>Cancel %Ln queued job matching the filter (%1)?</numerusform>
+            <numerusform>Cancel %Ln queued jobs matching the filter (%1)?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancel %Ln job(s)</source>
+        <translation>
+            <numerusform>Cancel %Ln job</numerusform>
+            <numerusform>Cancel %Ln jobs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled %Ln queued job(s).</source>
+        <translation>
+            <numerusform>Cancelled %Ln queued job.</numerusform>
+            <numerusform>Cancelled %Ln queued jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln matching loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln matching loaded</numerusform>
+            <numerusform>%1 of %Ln matching loaded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %Ln loaded</source>
+        <translation>
+            <numerusform>%1 of %Ln loaded</numerusform>
+            <numerusform>%1 of %Ln loaded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln match(es)</source>
+        <translation>
+            <numerusform>%Ln match</numerusform>
+            <numerusform>%Ln matches</numerusform>
         </translation>
     </message>
 </context>

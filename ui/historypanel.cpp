@@ -9,19 +9,25 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDateEdit>
 #include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
+#include <QFormLayout>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTimer>
@@ -30,12 +36,58 @@
 
 namespace {
 
-bool sameFilter(const HistoryFilter &a, const HistoryFilter &b)
+constexpr qint64 DayMs = 24 * 3600 * 1000;
+
+/// The "Finished" input's choices that are not a number of days back.
+enum FinishedChoice
+{
+    AnyTime = 0,
+    Between = -1
+};
+
+bool sameMatch(const HistoryFilter &a, const HistoryFilter &b)
 {
     return a.statuses == b.statuses && a.dealerId == b.dealerId && a.fetchType == b.fetchType &&
            a.errorCategory == b.errorCategory && a.text == b.text &&
-           a.finishedAfterMs == b.finishedAfterMs && a.finishedBeforeMs == b.finishedBeforeMs &&
-           a.sort == b.sort && a.ascending == b.ascending;
+           a.finishedAfterMs == b.finishedAfterMs && a.finishedBeforeMs == b.finishedBeforeMs;
+}
+
+bool sameFilter(const HistoryFilter &a, const HistoryFilter &b)
+{
+    return sameMatch(a, b) && a.sort == b.sort && a.ascending == b.ascending;
+}
+
+/// True when `filter` takes less than every finished job.
+bool narrows(const HistoryFilter &filter)
+{
+    return !sameMatch(filter, HistoryFilter{});
+}
+
+/// What a bulk retry of `filter` takes: its cancelled jobs when it shows only those, else its
+/// failed ones; none when it shows only completed jobs.
+std::optional<JobStatus> retryStatus(const HistoryFilter &filter)
+{
+    if (filter.statuses.size() == 1 && filter.statuses.first() == JobStatus::Cancelled)
+        return JobStatus::Cancelled;
+    if (filter.statuses.isEmpty() || filter.statuses.contains(JobStatus::Failed))
+        return JobStatus::Failed;
+    return std::nullopt;
+}
+
+/// A window-modal question whose Cancel is the default and the escape, so that Enter never
+/// changes anything; `yesText` names what the other button does.
+QMessageBox *confirmation(QWidget *parent, const QString &name, const QString &title,
+                          const QString &text, const QString &yesText)
+{
+    auto *box = new QMessageBox(QMessageBox::Question, title, text,
+                                QMessageBox::Yes | QMessageBox::Cancel, parent);
+    box->setObjectName(name);
+    box->button(QMessageBox::Yes)->setText(yesText);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    return box;
 }
 
 /// The store's sort for a history column, if it sorts by it (SPEC §7).
@@ -67,6 +119,10 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     , m_view(new JobTableView(this))
     , m_status(new QComboBox(this))
     , m_dealer(new QLineEdit(this))
+    , m_type(new QComboBox(this))
+    , m_category(new QComboBox(this))
+    , m_finished(new QComboBox(this))
+    , m_search(new QLineEdit(this))
     , m_filterDelay(new QTimer(this))
     , m_info(new QLabel(this))
     , m_exportProgress(new QProgressBar(this))
@@ -79,6 +135,13 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_status->setObjectName(QStringLiteral("historyStatusFilter"));
     m_status->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_dealer->setObjectName(QStringLiteral("historyDealerFilter"));
+    m_type->setObjectName(QStringLiteral("historyTypeFilter"));
+    m_type->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_category->setObjectName(QStringLiteral("historyCategoryFilter"));
+    m_category->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_finished->setObjectName(QStringLiteral("historyFinishedFilter"));
+    m_finished->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_search->setObjectName(QStringLiteral("historySearch"));
     m_info->setObjectName(QStringLiteral("historyInfo"));
     m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
 
@@ -121,9 +184,44 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_status->addItem(JobFormat::statusIcon(JobStatus::Cancelled), tr("Cancelled"),
                       int(JobStatus::Cancelled));
     ComboBoxes::fitPopupToItems(m_status);
+    m_status->setToolTip(tr("Show only jobs that ended this way"));
+    m_type->addItem(tr("All types"));
+    for (const QString &type : m_queue->config().fetchTypes)
+        m_type->addItem(type, type);
+    m_type->setToolTip(tr("Show only jobs of this fetch type"));
+    ComboBoxes::fitPopupToItems(m_type);
+    m_category->addItem(tr("Any error"));
+    const std::pair<ErrorCategory, QString> categories[] = {
+        {ErrorCategory::Network, tr("Network")},
+        {ErrorCategory::Http, tr("HTTP error")},
+        {ErrorCategory::Auth, tr("Refused")},
+        {ErrorCategory::NotFound, tr("Not found")},
+        {ErrorCategory::BadPayload, tr("Unreadable answer")},
+        {ErrorCategory::Database, tr("Database")},
+        {ErrorCategory::Cancelled, tr("Cancelled")},
+        {ErrorCategory::Interrupted, tr("Interrupted")},
+    };
+    for (const auto &[category, label] : categories) {
+        m_category->addItem(label, int(category));
+        m_category->setItemData(m_category->count() - 1, JobFormat::errorCategoryText(category),
+                                Qt::ToolTipRole);
+    }
+    m_category->setToolTip(tr("Show only jobs that ended with this kind of error"));
+    ComboBoxes::fitPopupToItems(m_category);
+    m_finished->addItem(tr("Any time"), int(AnyTime));
+    m_finished->addItem(tr("Last 24 hours"), 1);
+    m_finished->addItem(tr("Last 7 days"), 7);
+    m_finished->addItem(tr("Last 30 days"), 30);
+    m_finished->addItem(tr("Between…"), int(Between));
+    m_finished->setToolTip(tr("Show only jobs that finished in this time"));
+    ComboBoxes::fitPopupToItems(m_finished);
     m_dealer->setPlaceholderText(tr("Dealer ID"));
     m_dealer->setClearButtonEnabled(true);
     m_dealer->setToolTip(tr("Show only this dealer's jobs (exact ID)"));
+    m_search->setPlaceholderText(tr("Search"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setToolTip(
+        tr("Show only jobs whose dealer ID or error message contains this text (any case)"));
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(300);
     m_info->setTextFormat(Qt::PlainText);
@@ -144,12 +242,23 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_exportFiltered = new QAction(tr("Export &Filtered CSV…"), this);
     m_exportFiltered->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_exportFiltered->setToolTip(tr("Write only the jobs the history filter shows"));
+    m_retryMatching = new QAction(tr("Retry &Matching…"), this);
+    m_retryMatching->setObjectName(QStringLiteral("retryMatchingAction"));
+    m_retryMatching->setToolTip(tr("Queue again every failed job the history's filter matches "
+                                   "(the cancelled ones when it shows cancelled jobs), not only "
+                                   "the rows loaded"));
+    m_removeOlder = new QAction(tr("Remove &Older Than…"), this);
+    m_removeOlder->setObjectName(QStringLiteral("removeOlderAction"));
+    m_removeOlder->setToolTip(tr("Remove the finished jobs the history's filter matches that "
+                                 "finished more than a number of days ago"));
     m_exportXlsx = new QAction(tr("Export for &Spreadsheets (.xlsx)…"), this);
     m_exportXlsx->setToolTip(tr("Write every job in the store to an Excel workbook: dealer IDs "
                                 "stay text, times are date cells"));
 
     connect(m_retry, &QAction::triggered, this, [this] { retryJobs(m_view->selectedJobIds()); });
     connect(m_clear, &QAction::triggered, this, &HistoryPanel::clearFinished);
+    connect(m_retryMatching, &QAction::triggered, this, &HistoryPanel::retryMatching);
+    connect(m_removeOlder, &QAction::triggered, this, &HistoryPanel::removeOlder);
     connect(m_export, &QAction::triggered, this, [this] { exportCsv(false); });
     connect(m_exportFiltered, &QAction::triggered, this, [this] { exportCsv(true); });
     connect(m_exportXlsx, &QAction::triggered, this,
@@ -161,6 +270,16 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     connect(m_status, &QComboBox::currentIndexChanged, this, &HistoryPanel::readFilterInputs);
     connect(m_dealer, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
     connect(m_dealer, &QLineEdit::returnPressed, this, &HistoryPanel::readFilterInputs);
+    connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_search, &QLineEdit::returnPressed, this, &HistoryPanel::readFilterInputs);
+    connect(m_type, &QComboBox::currentIndexChanged, this, &HistoryPanel::readFilterInputs);
+    connect(m_category, &QComboBox::currentIndexChanged, this, &HistoryPanel::readFilterInputs);
+    connect(m_finished, &QComboBox::currentIndexChanged, this, &HistoryPanel::finishedChosen);
+    connect(m_finished, &QComboBox::activated, this, [this](int index) {
+        // Choosing "Between…" again changes its days.
+        if (index == m_finishedIndex && m_finished->itemData(index).toInt() == Between)
+            askRange();
+    });
     connect(m_filterDelay, &QTimer::timeout, this, &HistoryPanel::readFilterInputs);
     connect(m_model, &JobTableModel::moreRequested, this, &HistoryPanel::fetchMore);
     connect(m_view, &JobTableView::jobSelectionChanged, this, &HistoryPanel::updateActions);
@@ -168,6 +287,7 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
         menu.addAction(m_retry);
+        menu.addAction(m_retryMatching);
         const qint64 id = m_view->indexAt(pos).data(JobTableModel::JobIdRole).toLongLong();
         if (id > 0)
             menu.addAction(tr("Details…"), this, [this, id] { emit detailsRequested(id); });
@@ -177,11 +297,12 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     });
 
     auto *filterRow = new QHBoxLayout;
-    filterRow->addWidget(new QLabel(tr("Show:"), this));
     filterRow->addWidget(m_status);
-    filterRow->addWidget(m_dealer);
-    filterRow->addStretch(1);
-    filterRow->addWidget(m_info);
+    filterRow->addWidget(m_type);
+    filterRow->addWidget(m_category);
+    filterRow->addWidget(m_finished);
+    filterRow->addWidget(m_dealer, 1);
+    filterRow->addWidget(m_search, 1);
 
     auto *exportButton = new QToolButton(this);
     exportButton->setDefaultAction(m_export);
@@ -195,13 +316,23 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     auto *retryButton = new QToolButton(this);
     retryButton->setDefaultAction(m_retry);
     retryButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *retryMatchingButton = new QToolButton(this);
+    retryMatchingButton->setDefaultAction(m_retryMatching);
+    retryMatchingButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto *clearButton = new QToolButton(this);
     clearButton->setDefaultAction(m_clear);
     clearButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto *clearMenu = new QMenu(clearButton);
+    clearMenu->addAction(m_clear);
+    clearMenu->addAction(m_removeOlder);
+    clearButton->setMenu(clearMenu);
+    clearButton->setPopupMode(QToolButton::MenuButtonPopup);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(retryButton);
+    buttons->addWidget(retryMatchingButton);
     buttons->addWidget(clearButton);
     buttons->addStretch(1);
+    buttons->addWidget(m_info);
     buttons->addWidget(m_exportProgress);
     buttons->addWidget(m_exportStop);
     buttons->addWidget(exportButton);
@@ -237,14 +368,29 @@ void HistoryPanel::setFilter(const QVector<JobStatus> &statuses, const QString &
     m_status->setCurrentIndex(
         statuses.size() == 1 ? qMax(0, m_status->findData(int(statuses.first()))) : 0);
     m_dealer->setText(dealerId);
+    HistoryFilter filter = m_filter;
+    filter.statuses = statuses;
+    filter.dealerId = dealerId;
+    applyFilter(filter);
+}
+
+void HistoryPanel::applyFilter(const HistoryFilter &filter)
+{
     m_filterDelay->stop();
-    if (m_filter.statuses == statuses && m_filter.dealerId == dealerId)
+    if (sameMatch(m_filter, filter))
         return;
-    m_filter.statuses = statuses;
-    m_filter.dealerId = dealerId;
-    // A new filter starts from its first page again.
-    m_model->setJobs({});
+    m_filter.statuses = filter.statuses;
+    m_filter.dealerId = filter.dealerId;
+    m_filter.fetchType = filter.fetchType;
+    m_filter.errorCategory = filter.errorCategory;
+    m_filter.text = filter.text;
+    m_filter.finishedAfterMs = filter.finishedAfterMs;
+    m_filter.finishedBeforeMs = filter.finishedBeforeMs;
+    updateActions();
+    // A new filter starts from its first page again. The total first: emptied while it still
+    // said more, the model would have the view fetch the new filter's first page as "more".
     m_model->setTotal(0);
+    m_model->setJobs({});
     updateInfo();
     emit refreshWanted();
 }
@@ -254,6 +400,11 @@ void HistoryPanel::sortChanged(int column, Qt::SortOrder order)
     const std::optional<HistorySort> sort = storeSort(column);
     if (sort)
         m_proxy->sort(-1); // the rows stay in the store's order
+    else if (column >= 0 && m_model->total() > m_model->rowCount())
+        emit message(tr("The store sorts by job ID, dealer, finished, duration and records; this "
+                        "column sorts only the %Ln job(s) loaded.",
+                        nullptr, m_model->rowCount()),
+                     MessageBar::Level::Info);
     const HistorySort wanted = sort.value_or(HistorySort::FinishedAt);
     const bool ascending = sort && order == Qt::AscendingOrder;
     if (m_filter.sort == wanted && m_filter.ascending == ascending)
@@ -265,11 +416,105 @@ void HistoryPanel::sortChanged(int column, Qt::SortOrder order)
 
 void HistoryPanel::readFilterInputs()
 {
-    QVector<JobStatus> statuses;
+    HistoryFilter filter;
     const QVariant status = m_status->currentData();
     if (status.isValid())
-        statuses.push_back(JobStatus(status.toInt()));
-    setFilter(statuses, m_dealer->text().trimmed());
+        filter.statuses.push_back(JobStatus(status.toInt()));
+    filter.dealerId = m_dealer->text().trimmed();
+    filter.fetchType = m_type->currentData().toString();
+    const QVariant category = m_category->currentData();
+    if (category.isValid())
+        filter.errorCategory = ErrorCategory(category.toInt());
+    filter.text = m_search->text().trimmed();
+    readFinishedInputs(&filter, QDateTime::currentMSecsSinceEpoch());
+    applyFilter(filter);
+}
+
+void HistoryPanel::askRange()
+{
+    // A small dialog, so that the filter row keeps its width; the item then shows the days.
+    if (m_rangeDialog && m_rangeDialog->isVisible())
+        return;
+    auto *dialog = new QDialog(this);
+    m_rangeDialog = dialog;
+    dialog->setObjectName(QStringLiteral("historyFinishedRange"));
+    dialog->setWindowTitle(tr("Jobs finished between"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    const QDate today = QDate::currentDate();
+    auto *from = new QDateEdit(m_rangeFrom.isValid() ? m_rangeFrom : today.addDays(-7), dialog);
+    from->setObjectName(QStringLiteral("historyFinishedFrom"));
+    from->setToolTip(tr("Finished on or after this day (local time)"));
+    auto *to = new QDateEdit(m_rangeTo.isValid() ? m_rangeTo : today, dialog);
+    to->setObjectName(QStringLiteral("historyFinishedTo"));
+    to->setToolTip(tr("Finished on or before this day (local time)"));
+    for (QDateEdit *edit : {from, to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    }
+    // The end can never come before the start: it moves along.
+    to->setMinimumDate(from->date());
+    connect(from, &QDateEdit::dateChanged, to, &QDateEdit::setMinimumDate);
+    auto *form = new QFormLayout;
+    form->addRow(tr("&From:"), from);
+    form->addRow(tr("&To:"), to);
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addLayout(form);
+    layout->addWidget(box);
+    connect(dialog, &QDialog::accepted, this, [this, from, to] {
+        m_rangeFrom = from->date();
+        m_rangeTo = to->date();
+        m_finishedIndex = m_finished->findData(int(Between));
+        // Short, to leave the row its width; the tooltip has the days in full.
+        const QLocale locale;
+        const QString format = m_rangeFrom.year() == m_rangeTo.year() &&
+                                       m_rangeTo.year() == QDate::currentDate().year()
+                                   ? QStringLiteral("d MMM")
+                                   : QStringLiteral("d MMM yy");
+        m_finished->setItemText(m_finishedIndex,
+                                QStringLiteral("%1 – %2").arg(locale.toString(m_rangeFrom, format),
+                                                              locale.toString(m_rangeTo, format)));
+        m_finished->setItemData(
+            m_finishedIndex,
+            tr("Finished from %1 to %2 (local time)")
+                .arg(m_rangeFrom.toString(Qt::ISODate), m_rangeTo.toString(Qt::ISODate)),
+            Qt::ToolTipRole);
+        readFilterInputs();
+    });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        const QSignalBlocker block(m_finished);
+        m_finished->setCurrentIndex(m_finishedIndex);
+    });
+    dialog->open();
+}
+
+void HistoryPanel::finishedChosen(int index)
+{
+    if (m_finished->itemData(index).toInt() == Between) {
+        askRange();
+        return;
+    }
+    m_finishedIndex = index;
+    m_finished->setItemText(m_finished->findData(int(Between)), tr("Between…"));
+    readFilterInputs();
+}
+
+void HistoryPanel::readFinishedInputs(HistoryFilter *filter, qint64 nowMs) const
+{
+    // A number of days back counts from the moment it is chosen (or another input changes), so
+    // that the filter stays the same from one refresh to the next.
+    const int choice = m_finished->itemData(m_finishedIndex).toInt();
+    filter->finishedAfterMs.reset();
+    filter->finishedBeforeMs.reset();
+    if (choice == Between) {
+        filter->finishedAfterMs = m_rangeFrom.startOfDay().toMSecsSinceEpoch();
+        filter->finishedBeforeMs = m_rangeTo.addDays(1).startOfDay().toMSecsSinceEpoch();
+    } else if (choice > 0) {
+        filter->finishedAfterMs = nowMs - choice * DayMs;
+    }
 }
 
 void HistoryPanel::applySnapshot(const QueueSnapshot &snapshot)
@@ -304,7 +549,9 @@ void HistoryPanel::fetchMore(int offset)
                          MessageBar::Level::Error);
             return;
         }
-        if (!sameFilter(filter, m_filter)) {
+        // A page of another filter, or one the rows have moved past meanwhile (a refresh read
+        // them already), is not more.
+        if (!sameFilter(filter, m_filter) || filter.offset != m_model->rowCount()) {
             m_model->fetchFailed();
             return;
         }
@@ -317,11 +564,12 @@ void HistoryPanel::updateInfo()
 {
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
+    // Short: it shares its row with the buttons, also at 1024 px.
     if (total > shown)
-        m_info->setText(tr("%1 of %Ln job(s) loaded; scroll down for more", nullptr, int(total))
-                            .arg(JobFormat::count(shown)));
+        m_info->setText(tr("%1 of %Ln loaded", nullptr, int(total)).arg(JobFormat::count(shown)));
     else
         m_info->setText(tr("%Ln job(s)", nullptr, shown));
+    m_info->setToolTip(total > shown ? tr("Scroll down to load more.") : QString());
 }
 
 void HistoryPanel::updateActions()
@@ -336,6 +584,8 @@ void HistoryPanel::updateActions()
     m_retry->setEnabled(retryable && !m_busy);
     // Nothing to clear in an empty history (as far as the last read knows).
     m_clear->setEnabled(!m_busy && m_finishedTotal != 0);
+    m_retryMatching->setEnabled(!m_busy && m_finishedTotal != 0 && retryStatus(m_filter));
+    m_removeOlder->setEnabled(!m_busy && m_finishedTotal != 0);
     m_export->setEnabled(!m_exportCancel);
     m_exportFiltered->setEnabled(!m_exportCancel);
     m_exportXlsx->setEnabled(!m_exportCancel);
@@ -374,7 +624,7 @@ void HistoryPanel::clearFinished()
     updateActions();
     // What the filter shows, then the whole history: the dialog offers either.
     const HistoryFilter shown = m_filter;
-    const bool filtered = !shown.statuses.isEmpty() || !shown.dealerId.isEmpty();
+    const bool filtered = narrows(shown);
     m_queue->countHistory(this, shown, [this, shown, filtered](QueueResult<qint64> matching) {
         m_queue->countHistory(
             this, HistoryFilter{}, [this, shown, filtered, matching](QueueResult<qint64> all) {
@@ -467,9 +717,209 @@ QString HistoryPanel::filterText(const HistoryFilter &filter)
     QStringList parts;
     for (JobStatus status : filter.statuses)
         parts << JobFormat::statusText(status).toLower();
+    if (!filter.fetchType.isEmpty())
+        parts << tr("type %1").arg(filter.fetchType);
+    if (filter.errorCategory)
+        parts << tr("error category %1").arg(errorCategoryName(*filter.errorCategory));
     if (!filter.dealerId.isEmpty())
         parts << tr("dealer %1").arg(filter.dealerId);
+    if (!filter.text.isEmpty())
+        parts << tr("containing “%1”").arg(filter.text);
+    if (filter.finishedAfterMs && filter.finishedBeforeMs)
+        parts << tr("finished from %1 to before %2")
+                     .arg(JobFormat::dateTime(*filter.finishedAfterMs),
+                          JobFormat::dateTime(*filter.finishedBeforeMs));
+    else if (filter.finishedAfterMs)
+        parts << tr("finished since %1").arg(JobFormat::dateTime(*filter.finishedAfterMs));
+    else if (filter.finishedBeforeMs)
+        parts << tr("finished before %1").arg(JobFormat::dateTime(*filter.finishedBeforeMs));
     return parts.join(QStringLiteral(", "));
+}
+
+void HistoryPanel::retryMatching()
+{
+    const std::optional<JobStatus> status = retryStatus(m_filter);
+    if (m_busy || !status)
+        return;
+    HistoryFilter filter = m_filter;
+    filter.statuses = {*status};
+    m_busy = true;
+    updateActions();
+    // The count comes from the store right before asking, over the whole history.
+    m_queue->countHistory(this, filter, [this, filter](QueueResult<qint64> count) {
+        m_busy = false;
+        updateActions();
+        if (!count.ok()) {
+            emit storeFailed(count.error);
+            emit message(tr("Could not count the jobs to retry: %1").arg(count.error.message),
+                         MessageBar::Level::Error);
+            return;
+        }
+        confirmRetryMatching(filter, *count.value);
+    });
+}
+
+void HistoryPanel::confirmRetryMatching(const HistoryFilter &filter, qint64 count)
+{
+    const bool cancelled = filter.statuses.value(0) == JobStatus::Cancelled;
+    HistoryFilter described = filter;
+    described.statuses.clear(); // the sentence names the status
+    const bool filtered = narrows(described);
+    if (count == 0) {
+        emit message(cancelled ? tr("No cancelled job matches the filter: nothing to retry.")
+                               : tr("No failed job matches the filter: nothing to retry."),
+                     MessageBar::Level::Info);
+        return;
+    }
+    const int n = int(count);
+    QString text;
+    if (cancelled)
+        text = filtered ? tr("Retry %Ln cancelled job(s) matching the filter (%1)?", nullptr, n)
+                              .arg(filterText(described))
+                        : tr("Retry all %Ln cancelled job(s)?", nullptr, n);
+    else
+        text = filtered ? tr("Retry %Ln failed job(s) matching the filter (%1)?", nullptr, n)
+                              .arg(filterText(described))
+                        : tr("Retry all %Ln failed job(s)?", nullptr, n);
+    text += QStringLiteral("\n\n") +
+            tr("They go to the end of the queue; a job whose twin is queued already is skipped.");
+    QMessageBox *box =
+        confirmation(this, QStringLiteral("retryMatchingConfirmation"), tr("Retry matching jobs"),
+                     text, tr("Retry %Ln job(s)", nullptr, n));
+    connect(box, &QMessageBox::finished, this, [this, box, filter] {
+        if (box->clickedButton() != box->button(QMessageBox::Yes))
+            return;
+        m_busy = true;
+        updateActions();
+        m_queue->retryMatching(this, filter, [this](QueueResult<BulkRetryReport> result) {
+            m_busy = false;
+            updateActions();
+            if (!result.ok()) {
+                emit storeFailed(result.error);
+                emit message(tr("Could not retry: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            QStringList parts;
+            parts << tr("Queued %Ln job(s) again.", nullptr, int(result.value->jobIds.size()));
+            if (!result.value->skipped.isEmpty())
+                parts << tr("Skipped %Ln whose twin is queued already.", nullptr,
+                            int(result.value->skipped.size()));
+            emit message(parts.join(QLatin1Char(' ')), MessageBar::Level::Info);
+        });
+    });
+    box->open();
+    box->button(QMessageBox::Cancel)->setFocus();
+}
+
+void HistoryPanel::removeOlder()
+{
+    if (m_busy)
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("removeOlderDialog"));
+    dialog->setWindowTitle(tr("Remove old finished jobs"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    auto *days = new QSpinBox(dialog);
+    days->setObjectName(QStringLiteral("olderThanDays"));
+    days->setRange(0, 36500);
+    const auto setSuffix = [days](int value) {
+        days->setSuffix(QLatin1Char(' ') + tr("day(s)", nullptr, value));
+    };
+    connect(days, &QSpinBox::valueChanged, days, setSuffix);
+    days->setValue(30);
+    setSuffix(30);
+    auto *text = new QLabel(
+        narrows(m_filter)
+            ? tr("Remove the finished jobs the history's filter matches (%1) that finished "
+                 "longer ago than:")
+                  .arg(filterText(m_filter))
+            : tr("Remove the finished jobs (completed, failed and cancelled) that finished "
+                 "longer ago than:"),
+        dialog);
+    text->setWordWrap(true);
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+    box->button(QDialogButtonBox::Ok)->setText(tr("Count…"));
+    connect(box, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(days);
+    layout->addWidget(box);
+    connect(dialog, &QDialog::accepted, this, [this, days] {
+        const int n = days->value();
+        HistoryFilter filter = m_filter;
+        const qint64 before = QDateTime::currentMSecsSinceEpoch() - n * DayMs;
+        filter.finishedBeforeMs = qMin(filter.finishedBeforeMs.value_or(before), before);
+        m_busy = true;
+        updateActions();
+        m_queue->countHistory(this, filter, [this, filter, n](QueueResult<qint64> count) {
+            m_busy = false;
+            updateActions();
+            if (!count.ok()) {
+                emit storeFailed(count.error);
+                emit message(tr("Could not count the finished jobs: %1").arg(count.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            confirmRemoveOlder(filter, n, *count.value);
+        });
+    });
+    dialog->open();
+    days->setFocus();
+    days->selectAll();
+}
+
+void HistoryPanel::confirmRemoveOlder(const HistoryFilter &filter, int days, qint64 count)
+{
+    // Always in "more than … ago", so that languages with cases can give it the right one.
+    const QString age = tr("%n day(s)", "in: finished more than … ago", days);
+    if (count == 0) {
+        emit message(tr("No job matching the filter finished more than %1 ago: nothing to "
+                        "remove.")
+                         .arg(age),
+                     MessageBar::Level::Info);
+        return;
+    }
+    const int n = int(count);
+    const bool filtered = narrows(m_filter);
+    QString text =
+        filtered ? tr("Remove %Ln finished job(s) matching the filter (%1) that finished more "
+                      "than %2 ago, with their logs?",
+                      nullptr, n)
+                       .arg(filterText(m_filter), age)
+                 : tr("Remove %Ln finished job(s) that finished more than %1 ago, with their "
+                      "logs?",
+                      nullptr, n)
+                       .arg(age);
+    text += QStringLiteral("\n\n") +
+            tr("Fetched records and queued and running jobs stay. This cannot be undone.");
+    QMessageBox *box =
+        confirmation(this, QStringLiteral("removeOlderConfirmation"),
+                     tr("Remove old finished jobs"), text, tr("Remove %Ln job(s)", nullptr, n));
+    connect(box, &QMessageBox::finished, this, [this, box, filter, age] {
+        if (box->clickedButton() != box->button(QMessageBox::Yes))
+            return;
+        m_busy = true;
+        updateActions();
+        m_queue->removeFinished(this, filter, [this, age](QueueResult<BulkReport> result) {
+            m_busy = false;
+            updateActions();
+            if (!result.ok()) {
+                emit storeFailed(result.error);
+                emit message(tr("Could not remove: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            emit message(tr("Removed %Ln finished job(s) that finished more than %1 ago.", nullptr,
+                            int(result.value->count()))
+                             .arg(age),
+                         MessageBar::Level::Info);
+        });
+    });
+    box->open();
+    box->button(QMessageBox::Cancel)->setFocus();
 }
 
 void HistoryPanel::exportCsv(bool onlyFiltered, ExportFormat format)

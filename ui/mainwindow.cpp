@@ -147,6 +147,7 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
 
     m_watcher->setQueueLimitSource([this] { return m_queuePanel->rowLimit(); });
     m_watcher->setHistoryFilterSource([this] { return m_history->refreshFilter(); });
+    m_watcher->setQueueFilterSource([this] { return m_queuePanel->queueFilter(); });
     connect(m_watcher, &QueueWatcher::snapshotReady, this, &MainWindow::applySnapshot);
     connect(m_watcher, &QueueWatcher::refreshed, this, &MainWindow::refreshFinished);
     if (m_context.settings) {
@@ -309,9 +310,12 @@ void MainWindow::buildMenus()
     jobs->addAction(m_queuePanel->moveUpAction());
     jobs->addAction(m_queuePanel->moveDownAction());
     jobs->addAction(m_queuePanel->cancelAction());
+    jobs->addAction(m_queuePanel->cancelMatchingAction());
     jobs->addSeparator();
     jobs->addAction(m_history->retryAction());
+    jobs->addAction(m_history->retryMatchingAction());
     jobs->addAction(m_history->clearAction());
+    jobs->addAction(m_history->removeOlderAction());
     jobs->addSeparator();
     QAction *pause =
         jobs->addAction(tr("Pause / &Resume Queue"), m_status, &QueueStatusWidget::togglePause);

@@ -1,5 +1,6 @@
 #include "queuepanel.h"
 
+#include "comboboxes.h"
 #include "jobformat.h"
 #include "jobtablemodel.h"
 #include "jobtableview.h"
@@ -9,11 +10,16 @@
 #include <algorithm>
 
 #include <QAction>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -35,11 +41,27 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     , m_model(new JobTableModel(this))
     , m_view(new JobTableView(this))
     , m_info(new QLabel(this))
+    , m_type(new QComboBox(this))
+    , m_dealer(new QLineEdit(this))
+    , m_filterDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("queuePanel"));
     m_model->setObjectName(QStringLiteral("queueModel"));
     m_view->setObjectName(QStringLiteral("queueView"));
     m_info->setObjectName(QStringLiteral("queueInfo"));
+    m_type->setObjectName(QStringLiteral("queueTypeFilter"));
+    m_type->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_dealer->setObjectName(QStringLiteral("queueDealerFilter"));
+    m_type->addItem(tr("All types"));
+    for (const QString &type : m_queue->config().fetchTypes)
+        m_type->addItem(type, type);
+    m_type->setToolTip(tr("Show only queued jobs of this fetch type"));
+    ComboBoxes::fitPopupToItems(m_type);
+    m_dealer->setPlaceholderText(tr("Dealer ID"));
+    m_dealer->setClearButtonEnabled(true);
+    m_dealer->setToolTip(tr("Show only this dealer's queued jobs (exact ID)"));
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(300);
     m_view->setModel(m_model);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setDefaultHiddenColumns({JobTableModel::StatusColumn, JobTableModel::StartedColumn,
@@ -63,18 +85,30 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     m_cancel->setShortcut(QKeySequence::Delete);
     m_cancel->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_cancel->setToolTip(tr("Cancel the selected jobs (Delete)"));
-    m_runNext = new QAction(style()->standardIcon(QStyle::SP_ArrowUp), tr("Run &Next"), this);
+    m_runNext =
+        new QAction(style()->standardIcon(QStyle::SP_MediaSkipBackward), tr("Run &Next"), this);
     m_runNext->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Up));
     m_runNext->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_runNext->setToolTip(tr("Move the selected jobs to the front of the queue"));
-    m_moveUp = new QAction(tr("Move &Up"), this);
+    m_moveUp = new QAction(style()->standardIcon(QStyle::SP_ArrowUp), tr("Move &Up"), this);
+    m_moveUp->setToolTip(tr("Move the selected jobs one place up (Ctrl+Up)"));
     m_moveUp->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Up));
     m_moveUp->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_moveDown = new QAction(tr("Move &Down"), this);
+    m_moveDown = new QAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("Move &Down"), this);
+    m_moveDown->setToolTip(tr("Move the selected jobs one place down (Ctrl+Down)"));
     m_moveDown->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Down));
     m_moveDown->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     for (QAction *action : {m_cancel, m_runNext, m_moveUp, m_moveDown})
         m_view->addAction(action);
+    m_cancelMatching = new QAction(tr("Cancel Matc&hing…"), this);
+    m_cancelMatching->setObjectName(QStringLiteral("cancelMatchingAction"));
+    m_cancelMatching->setToolTip(tr("Cancel every queued job the queue's filter matches (every "
+                                    "queued job without one); the running job is not touched"));
+    connect(m_cancelMatching, &QAction::triggered, this, &QueuePanel::cancelMatching);
+    connect(m_type, &QComboBox::currentIndexChanged, this, &QueuePanel::readFilterInputs);
+    connect(m_dealer, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_dealer, &QLineEdit::returnPressed, this, &QueuePanel::readFilterInputs);
+    connect(m_filterDelay, &QTimer::timeout, this, &QueuePanel::readFilterInputs);
 
     connect(m_cancel, &QAction::triggered, this, [this] { cancelJobs(m_view->selectedJobIds()); });
     connect(m_runNext, &QAction::triggered, this,
@@ -92,6 +126,7 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
         menu.addAction(m_moveDown);
         menu.addSeparator();
         menu.addAction(m_cancel);
+        menu.addAction(m_cancelMatching);
         const qint64 id = m_view->indexAt(pos).data(JobTableModel::JobIdRole).toLongLong();
         if (id > 0) {
             menu.addSeparator();
@@ -109,11 +144,25 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(buttonFor(m_runNext, this));
-    buttons->addWidget(buttonFor(m_moveUp, this));
-    buttons->addWidget(buttonFor(m_moveDown, this));
-    buttons->addWidget(buttonFor(m_cancel, this));
+    // Up and down by their arrows (named in their tooltips), so that the filter fits at 1024 px.
+    for (QAction *action : {m_moveUp, m_moveDown}) {
+        QToolButton *button = buttonFor(action, this);
+        button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        buttons->addWidget(button);
+    }
+    // Cancel Matching is a click on the arrow away, leaving the row room for the filter at
+    // 1024 px.
+    QToolButton *cancelButton = buttonFor(m_cancel, this);
+    auto *cancelMenu = new QMenu(cancelButton);
+    cancelMenu->addAction(m_cancel);
+    cancelMenu->addAction(m_cancelMatching);
+    cancelButton->setMenu(cancelMenu);
+    cancelButton->setPopupMode(QToolButton::MenuButtonPopup);
+    buttons->addWidget(cancelButton);
     buttons->addStretch(1);
     buttons->addWidget(m_info);
+    buttons->addWidget(m_type);
+    buttons->addWidget(m_dealer);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view, 1);
@@ -124,14 +173,44 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
 
 QueuePanel::~QueuePanel() = default;
 
+void QueuePanel::setFilter(const QString &fetchType, const QString &dealerId)
+{
+    {
+        const QSignalBlocker blockType(m_type);
+        const QSignalBlocker blockDealer(m_dealer);
+        m_type->setCurrentIndex(fetchType.isEmpty() ? 0 : qMax(0, m_type->findData(fetchType)));
+        m_dealer->setText(dealerId);
+    }
+    m_filterDelay->stop();
+    if (m_filter.fetchType == fetchType && m_filter.dealerId == dealerId)
+        return;
+    m_filter.fetchType = fetchType;
+    m_filter.dealerId = dealerId;
+    // A new filter starts from its first page again (the total first, so that emptying the
+    // rows asks for no more).
+    m_model->setTotal(0);
+    m_model->setJobs({});
+    m_rowLimit = PageSize;
+    updateInfo();
+    updateActions();
+    emit refreshWanted();
+}
+
+void QueuePanel::readFilterInputs()
+{
+    setFilter(m_type->currentData().toString(), m_dealer->text().trimmed());
+}
+
 void QueuePanel::applySnapshot(const QueueSnapshot &snapshot)
 {
-    if (!snapshot.status)
-        return;
+    if (!snapshot.status || snapshot.queueFilter.fetchType != m_filter.fetchType ||
+        snapshot.queueFilter.dealerId != m_filter.dealerId)
+        return; // a read of an older filter: the next one is on its way
     m_model->setJobs(snapshot.status->queued);
     // Fewer rows than asked for is the whole queue as read, whatever the count said.
     const qint64 read = snapshot.status->queued.size();
-    m_model->setTotal(read < snapshot.queueLimit ? read : qMax(read, snapshot.status->queueLength));
+    const qint64 matching = snapshot.queuedMatching.value_or(snapshot.status->queueLength);
+    m_model->setTotal(read < snapshot.queueLimit ? read : qMax(read, matching));
     updateInfo();
     updateActions();
 }
@@ -140,12 +219,16 @@ void QueuePanel::updateInfo()
 {
     const qint64 total = m_model->total();
     const int shown = m_model->rowCount();
+    const bool filtered = m_filter.hasField();
+    // Short: it shares its row with the buttons and the filter, also at 1024 px.
     if (total > shown)
-        m_info->setText(
-            tr("%1 of %Ln queued job(s) loaded; scroll down for more", nullptr, int(total))
-                .arg(JobFormat::count(shown)));
+        m_info->setText((filtered ? tr("%1 of %Ln matching loaded", nullptr, int(total))
+                                  : tr("%1 of %Ln loaded", nullptr, int(total)))
+                            .arg(JobFormat::count(shown)));
     else
-        m_info->setText(tr("%Ln job(s) waiting", nullptr, shown));
+        m_info->setText(filtered ? tr("%Ln match(es)", nullptr, shown)
+                                 : tr("%Ln job(s) waiting", nullptr, shown));
+    m_info->setToolTip(total > shown ? tr("Scroll down to load more.") : QString());
 }
 
 void QueuePanel::updateActions()
@@ -160,10 +243,89 @@ void QueuePanel::updateActions()
                             m_model->total() <= m_model->rowCount());
     }
     const bool any = !rows.isEmpty() && !m_busy;
+    // Filtered, the rows' neighbours are not the queue's: a move by one place would pass jobs
+    // not shown, and the first row shown need not be the queue's first.
+    const bool filtered = m_filter.hasField();
     m_cancel->setEnabled(any);
-    m_runNext->setEnabled(any && !top);
-    m_moveUp->setEnabled(any && !top);
-    m_moveDown->setEnabled(any && !bottom);
+    m_runNext->setEnabled(any && (!top || filtered));
+    m_moveUp->setEnabled(any && !top && !filtered);
+    m_moveDown->setEnabled(any && !bottom && !filtered);
+    m_cancelMatching->setEnabled(!m_busy && m_model->total() > 0);
+}
+
+void QueuePanel::cancelMatching()
+{
+    if (m_busy)
+        return;
+    QueuedFilter filter = m_filter;
+    filter.all = !filter.hasField();
+    m_busy = true;
+    updateActions();
+    // The count comes from the store right before asking, over the whole queue.
+    m_queue->countQueued(this, filter, [this, filter](QueueResult<qint64> count) {
+        m_busy = false;
+        updateActions();
+        if (!count.ok()) {
+            emit storeFailed(count.error);
+            emit message(tr("Could not count the queued jobs: %1").arg(count.error.message),
+                         MessageBar::Level::Error);
+            return;
+        }
+        confirmCancelMatching(filter, *count.value);
+    });
+}
+
+void QueuePanel::confirmCancelMatching(const QueuedFilter &filter, qint64 count)
+{
+    if (count == 0) {
+        emit message(tr("No queued job matches the filter: nothing to cancel."),
+                     MessageBar::Level::Info);
+        return;
+    }
+    const int n = int(count);
+    QString text;
+    if (filter.all) {
+        text = tr("Cancel all %Ln queued job(s)?", nullptr, n);
+    } else {
+        QStringList parts;
+        if (!filter.fetchType.isEmpty())
+            parts << tr("type %1").arg(filter.fetchType);
+        if (!filter.dealerId.isEmpty())
+            parts << tr("dealer %1").arg(filter.dealerId);
+        text = tr("Cancel %Ln queued job(s) matching the filter (%1)?", nullptr, n)
+                   .arg(parts.join(QStringLiteral(", ")));
+    }
+    text += QStringLiteral("\n\n") + tr("The running job is not touched.");
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Cancel matching jobs"), text,
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("cancelMatchingConfirmation"));
+    box->button(QMessageBox::Yes)->setText(tr("Cancel %Ln job(s)", nullptr, n));
+    box->button(QMessageBox::No)->setText(tr("Keep Them"));
+    // Enter must never cancel jobs: "Keep Them" is the default and the escape.
+    box->setDefaultButton(QMessageBox::No);
+    box->setEscapeButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, filter] {
+        if (box->clickedButton() != box->button(QMessageBox::Yes))
+            return;
+        m_busy = true;
+        updateActions();
+        m_queue->cancelMatching(this, filter, [this](QueueResult<BulkReport> result) {
+            m_busy = false;
+            updateActions();
+            if (!result.ok()) {
+                emit storeFailed(result.error);
+                emit message(tr("Could not cancel: %1").arg(result.error.message),
+                             MessageBar::Level::Error);
+                return;
+            }
+            emit message(tr("Cancelled %Ln queued job(s).", nullptr, int(result.value->count())),
+                         MessageBar::Level::Info);
+        });
+    });
+    box->open();
+    box->button(QMessageBox::No)->setFocus();
 }
 
 void QueuePanel::cancelJobs(const QVector<qint64> &ids)

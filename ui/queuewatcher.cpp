@@ -33,6 +33,11 @@ void QueueWatcher::setHistoryFilterSource(std::function<HistoryFilter()> source)
     m_historyFilter = std::move(source);
 }
 
+void QueueWatcher::setQueueFilterSource(std::function<QueuedFilter()> source)
+{
+    m_queueFilter = std::move(source);
+}
+
 void QueueWatcher::setInterval(int seconds)
 {
     m_intervalTimer->start(qMax(1, seconds) * 1000);
@@ -56,17 +61,21 @@ void QueueWatcher::refreshNow()
     m_intervalTimer->start();
     const HistoryFilter filter = m_historyFilter ? m_historyFilter() : HistoryFilter{};
     const int queueLimit = m_queueLimit ? m_queueLimit() : 1000;
+    const QueuedFilter queueFilter = m_queueFilter ? m_queueFilter() : QueuedFilter{};
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_queue->readSnapshot(this, queueLimit, filter, now, [this](QueueSnapshot snapshot) {
-        QElapsedTimer timer;
-        timer.start();
-        emit snapshotReady(snapshot);
-        const qint64 ui = timer.nsecsElapsed();
-        m_inFlight = false;
-        emit refreshed(ui);
-        if (m_again) {
-            m_again = false;
-            refreshNow();
-        }
-    });
+    m_queue->readSnapshot(
+        this, queueLimit, filter, now,
+        [this](QueueSnapshot snapshot) {
+            QElapsedTimer timer;
+            timer.start();
+            emit snapshotReady(snapshot);
+            const qint64 ui = timer.nsecsElapsed();
+            m_inFlight = false;
+            emit refreshed(ui);
+            if (m_again) {
+                m_again = false;
+                refreshNow();
+            }
+        },
+        queueFilter);
 }

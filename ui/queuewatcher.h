@@ -26,6 +26,8 @@ public:
     void setQueueLimitSource(std::function<int()> source);
     /// Called before each read for the history filter and window (limit) to read.
     void setHistoryFilterSource(std::function<HistoryFilter()> source);
+    /// Called before each read for which queued jobs to read (a filter naming no field: all).
+    void setQueueFilterSource(std::function<QueuedFilter()> source);
     void setInterval(int seconds);
     /// Reads now (or right after the read under way).
     void refreshNow();
@@ -42,6 +44,7 @@ private:
     JobQueue *m_queue = nullptr;
     std::function<int()> m_queueLimit;
     std::function<HistoryFilter()> m_historyFilter;
+    std::function<QueuedFilter()> m_queueFilter;
     QTimer *m_intervalTimer = nullptr;
     QTimer *m_soonTimer = nullptr;
     bool m_inFlight = false;

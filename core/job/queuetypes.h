@@ -213,6 +213,10 @@ struct QueueSnapshot
     qint64 takenMs = 0;
     int queueLimit = 0;                ///< how many queued jobs `status` was asked for
     std::optional<QueueStatus> status; ///< current job, queue length, the first queued jobs
+    /// What `status->queued` was read with: with a field set, it holds only the queued jobs
+    /// this matches (the queue length stays the whole queue's) and `queuedMatching` counts them.
+    QueuedFilter queueFilter;
+    std::optional<qint64> queuedMatching;
     std::optional<JobCounts> counts;   ///< by status, and finished today
     HistoryFilter historyFilter;       ///< what `history` was read with
     std::optional<QVector<Job>> history;

@@ -338,14 +338,47 @@ void JobQueue::readAudit(QObject *context, const AuditFilter &filter,
         context, [filter](QueueOperations &ops) { return ops.audit(filter); }, std::move(done));
 }
 
+void JobQueue::countQueued(QObject *context, const QueuedFilter &filter,
+                           Reply<QueueResult<qint64>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.queuedCount(filter); },
+        std::move(done));
+}
+
 void JobQueue::readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter,
-                            qint64 nowMs, Reply<QueueSnapshot> done)
+                            qint64 nowMs, Reply<QueueSnapshot> done,
+                            const QueuedFilter &queueFilter)
 {
     run(
         context,
-        [queueLimit, filter, nowMs](QueueOperations &ops) {
-            return ops.snapshot(queueLimit, filter, nowMs);
+        [queueLimit, filter, nowMs, queueFilter](QueueOperations &ops) {
+            return ops.snapshot(queueLimit, filter, nowMs, queueFilter);
         },
+        std::move(done));
+}
+
+void JobQueue::retryMatching(QObject *context, const HistoryFilter &filter,
+                             Reply<QueueResult<BulkRetryReport>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.retryMatching(filter); },
+        std::move(done));
+}
+
+void JobQueue::cancelMatching(QObject *context, const QueuedFilter &filter,
+                              Reply<QueueResult<BulkReport>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.cancelMatching(filter); },
+        std::move(done));
+}
+
+void JobQueue::removeFinished(QObject *context, const HistoryFilter &filter,
+                              Reply<QueueResult<BulkReport>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.removeFinished(filter); },
         std::move(done));
 }
 

@@ -106,9 +106,17 @@ public:
                       Reply<QueueResult<qint64>> done);
     /// The audit log's page `filter` names, newest first (QueueOperations::audit).
     void readAudit(QObject *context, const AuditFilter &filter, Reply<QueueResult<AuditPage>> done);
+    void countQueued(QObject *context, const QueuedFilter &filter, Reply<QueueResult<qint64>> done);
     /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
-                      Reply<QueueSnapshot> done);
+                      Reply<QueueSnapshot> done, const QueuedFilter &queueFilter = {});
+    // The bulk actions by filter (SPEC §7), each one transaction of QueueOperations.
+    void retryMatching(QObject *context, const HistoryFilter &filter,
+                       Reply<QueueResult<BulkRetryReport>> done);
+    void cancelMatching(QObject *context, const QueuedFilter &filter,
+                        Reply<QueueResult<BulkReport>> done);
+    void removeFinished(QObject *context, const HistoryFilter &filter,
+                        Reply<QueueResult<BulkReport>> done);
     /// Writes the export of `request` (CSV or xlsx); `progress(done, total)` comes on this object's
     /// thread while `context` lives; setting `*cancel` stops the export.
     void exportCsv(QObject *context, const ExportRequest &request,

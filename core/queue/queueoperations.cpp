@@ -283,11 +283,18 @@ QueueResult<qint64> QueueOperations::historyCount(const HistoryFilter &filter)
     return result<qint64>([&](StoreError *e) { return m_store.historyCount(filter, e); });
 }
 
-QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs)
+QueueResult<qint64> QueueOperations::queuedCount(const QueuedFilter &filter)
+{
+    return result<qint64>([&](StoreError *e) { return m_store.queuedCount(filter, e); });
+}
+
+QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs,
+                                        const QueuedFilter &queueFilter)
 {
     QueueSnapshot snapshot;
     snapshot.takenMs = nowMs;
     snapshot.historyFilter = filter;
+    snapshot.queueFilter = queueFilter;
     snapshot.queueLimit = queueLimit;
     if (!m_store.isOpen()) {
         snapshot.error = {StoreError::Kind::ConnectionLost,
@@ -297,7 +304,16 @@ QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &fil
         return snapshot;
     }
     StoreError &error = snapshot.error;
-    snapshot.status = m_store.queueStatus(queueLimit, &error);
+    snapshot.status = m_store.queueStatus(queueFilter.hasField() ? 0 : queueLimit, &error);
+    if (snapshot.status && queueFilter.hasField()) {
+        std::optional<QVector<Job>> queued = m_store.queuedJobs(queueLimit, queueFilter, &error);
+        if (queued)
+            snapshot.queuedMatching = m_store.queuedCount(queueFilter, &error);
+        if (!snapshot.queuedMatching)
+            snapshot.status.reset();
+        else
+            snapshot.status->queued = std::move(*queued);
+    }
     if (snapshot.status)
         snapshot.counts = m_store.counts(nowMs, &error);
     if (snapshot.counts)

@@ -76,9 +76,13 @@ public:
     QueueResult<QueueStatus> status(int limit);
     QueueResult<QVector<Job>> history(const HistoryFilter &filter);
     QueueResult<qint64> historyCount(const HistoryFilter &filter);
+    /// How many queued jobs `filter` matches (its `all` aside): what cancelMatching() would take.
+    QueueResult<qint64> queuedCount(const QueuedFilter &filter);
     /// Everything the window shows, at `nowMs`: the status with the first `queueLimit` queued
-    /// jobs, the counts, and the history page `filter` names with its total.
-    QueueSnapshot snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs);
+    /// jobs (of those `queueFilter` matches, when it names a field), the counts, and the history
+    /// page `filter` names with its total.
+    QueueSnapshot snapshot(int queueLimit, const HistoryFilter &filter, qint64 nowMs,
+                           const QueuedFilter &queueFilter = {});
     /// Writes the export of `request` in its format (the CSV of SPEC §5, or the workbook of
     /// `--export-xlsx`); `progress(done, total)` is told how far it got
     /// and returns false to stop. Returns how many jobs were written.

@@ -874,6 +874,63 @@ std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
     return jobs;
 }
 
+namespace {
+
+/// The WHERE of the queued jobs `filter` matches (its `all` aside), its values appended to
+/// *binds.
+QString queuedWhere(const QueuedFilter &filter, QVariantList *binds)
+{
+    QString where = QStringLiteral("status = 'queued'");
+    if (!filter.dealerId.isEmpty()) {
+        where += QStringLiteral(" AND dealer_id = ?");
+        binds->push_back(filter.dealerId);
+    }
+    if (!filter.fetchType.isEmpty()) {
+        where += QStringLiteral(" AND fetch_type = ?");
+        binds->push_back(filter.fetchType);
+    }
+    if (filter.priority) {
+        where += QStringLiteral(" AND priority = ?");
+        binds->push_back(*filter.priority);
+    }
+    return where;
+}
+
+} // namespace
+
+std::optional<QVector<Job>> JobStore::queuedJobs(int limit, const QueuedFilter &filter,
+                                                 StoreError *error)
+{
+    QVariantList binds;
+    const QString where = queuedWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ?")
+                  .arg(JobColumns, where, RunOrder));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    q.addBindValue(limit < 0 ? std::numeric_limits<int>::max() : limit);
+    if (!exec(q, error, QStringLiteral("reading the queue")))
+        return std::nullopt;
+    QVector<Job> jobs;
+    while (q.next())
+        jobs.push_back(jobFromQuery(q));
+    return jobs;
+}
+
+std::optional<qint64> JobStore::queuedCount(const QueuedFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = queuedWhere(filter, &binds);
+    QSqlQuery q(m_db->db());
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
+    for (const QVariant &bind : std::as_const(binds))
+        q.addBindValue(bind);
+    if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
 std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
 {
     QueueStatus status;

@@ -101,6 +101,11 @@ public:
     std::optional<Job> job(qint64 id, StoreError *error);
     std::optional<QueueStatus> queueStatus(int limit, StoreError *error);
     std::optional<QVector<Job>> queuedJobs(int limit, StoreError *error);
+    /// The first `limit` queued jobs `filter` matches (its `all` aside), in run order.
+    std::optional<QVector<Job>> queuedJobs(int limit, const QueuedFilter &filter,
+                                           StoreError *error);
+    /// How many queued jobs `filter` matches (its `all` aside): every one for an empty filter.
+    std::optional<qint64> queuedCount(const QueuedFilter &filter, StoreError *error);
     std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
