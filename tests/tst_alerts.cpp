@@ -193,7 +193,8 @@ void TestAlerts::noticesAreRateLimited()
     QVERIFY(!throttle.takeDue(1009999));
     notice = throttle.takeDue(1010000);
     QVERIFY(notice);
-    QCOMPARE(notice->failed, 2);
+    // It replaces the first on screen, so it counts that one's failure too.
+    QCOMPARE(notice->failed, 3);
     QVERIFY(notice->drained);
     QCOMPARE(notice->drainedCompleted, 5);
     QCOMPARE(notice->drainedFailed, 3);
@@ -204,6 +205,15 @@ void TestAlerts::noticesAreRateLimited()
     QVERIFY(notice);
     QCOMPARE(notice->failed, 0);
     QVERIFY(notice->drained);
+
+    // Failures keep adding up until the operator has seen a notice; then they count afresh.
+    QCOMPARE(throttle.jobFailed(1050000)->failed, 1);
+    QVERIFY(!throttle.jobFailed(1051000));
+    QCOMPARE(throttle.takeDue(1060000)->failed, 2);
+    QCOMPARE(throttle.jobFailed(1070000)->failed, 3);
+    throttle.seen();
+    QVERIFY(!throttle.jobFailed(1071000));
+    QCOMPARE(throttle.takeDue(1080000)->failed, 1);
 }
 
 void TestAlerts::retriesWaitLonger()

@@ -140,7 +140,8 @@ void TestDesktopNotifier::failuresAreGatheredAndClickable()
     notifier.showDue();
     QTRY_COMPARE_WITH_TIMEOUT(server.received.size(), 2, 10000);
     const Notification &gathered = server.received[1];
-    QVERIFY2(gathered.summary.startsWith(QStringLiteral("2 job")), qPrintable(gathered.summary));
+    // It replaces the first, so its title counts all three failures, as its text does.
+    QVERIFY2(gathered.summary.startsWith(QStringLiteral("3 job")), qPrintable(gathered.summary));
     // "The queue is empty: 1 job completed, 3 failed."
     QVERIFY2(gathered.body.contains(QStringLiteral("empty")) &&
                  gathered.body.contains(QStringLiteral("1 job")) &&
@@ -160,6 +161,27 @@ void TestDesktopNotifier::failuresAreGatheredAndClickable()
     click.setArguments({101u, QStringLiteral("default")});
     QVERIFY(serverBus.send(click));
     QTRY_COMPARE_WITH_TIMEOUT(wanted.size(), 1, 5000);
+
+    // Seen: the next failure counts afresh, still in the same place on screen.
+    now += 60000;
+    notifier.jobFinished(failedJob(5));
+    QTRY_COMPARE_WITH_TIMEOUT(server.received.size(), 3, 10000);
+    QVERIFY2(server.received[2].summary.startsWith(QStringLiteral("1 job")),
+             qPrintable(server.received[2].summary));
+    QCOMPARE(server.received[2].replacesId, 101u);
+    // Closed by the server (expired or dismissed): the next notice is a new one.
+    QDBusMessage closed = QDBusMessage::createSignal(
+        QStringLiteral("/org/freedesktop/Notifications"),
+        QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("NotificationClosed"));
+    closed << 101u << 1u;
+    QVERIFY(serverBus.send(closed));
+    QTest::qWait(200);
+    now += 60000;
+    notifier.jobFinished(failedJob(6));
+    QTRY_COMPARE_WITH_TIMEOUT(server.received.size(), 4, 10000);
+    QVERIFY2(server.received[3].summary.startsWith(QStringLiteral("1 job")),
+             qPrintable(server.received[3].summary));
+    QCOMPARE(server.received[3].replacesId, 0u);
 
     serverBus.unregisterService(QStringLiteral("org.freedesktop.Notifications"));
     QDBusConnection::disconnectFromBus(QStringLiteral("server"));

@@ -642,7 +642,7 @@ void TestMainWindow::clearCompletedAfterConfirming()
     QTRY_COMPARE_WITH_TIMEOUT(f.history()->model()->rowCount(), 3, 15000);
     // The batch is reported when the queue runs empty.
     QTRY_COMPARE_WITH_TIMEOUT(batch.count(), 1, 10000);
-    QCOMPARE(f.window->lastNotification(), QStringLiteral("3 jobs done, 0 failed"));
+    QCOMPARE(f.window->lastNotification(), QStringLiteral("3 jobs completed, 0 failed"));
 
     // Cancel first: nothing is removed.
     f.history()->clearAction()->trigger();

@@ -1414,14 +1414,14 @@ Quelle: %3</translation>
         <translation>Die Zwischenablage enthält keinen Text, aus dem Händler-IDs gelesen werden können.</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln job(s) done, %1 failed, %2 cancelled</source>
+        <source>%Ln job(s) completed, %1 failed, %2 cancelled</source>
         <translation>
             <numerusform>%Ln Auftrag erledigt, %1 gescheitert, %2 abgebrochen</numerusform>
             <numerusform>%Ln Aufträge erledigt, %1 gescheitert, %2 abgebrochen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%Ln job(s) done, %1 failed</source>
+        <source>%Ln job(s) completed, %1 failed</source>
         <translation>
             <numerusform>%Ln Auftrag erledigt, %1 gescheitert</numerusform>
             <numerusform>%Ln Aufträge erledigt, %1 gescheitert</numerusform>

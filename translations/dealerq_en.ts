@@ -234,17 +234,17 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>%Ln job(s) done, %1 failed, %2 cancelled</source>
+        <source>%Ln job(s) completed, %1 failed, %2 cancelled</source>
         <translation>
-            <numerusform>%Ln job done, %1 failed, %2 cancelled</numerusform>
-            <numerusform>%Ln jobs done, %1 failed, %2 cancelled</numerusform>
+            <numerusform>%Ln job completed, %1 failed, %2 cancelled</numerusform>
+            <numerusform>%Ln jobs completed, %1 failed, %2 cancelled</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%Ln job(s) done, %1 failed</source>
+        <source>%Ln job(s) completed, %1 failed</source>
         <translation>
-            <numerusform>%Ln job done, %1 failed</numerusform>
-            <numerusform>%Ln jobs done, %1 failed</numerusform>
+            <numerusform>%Ln job completed, %1 failed</numerusform>
+            <numerusform>%Ln jobs completed, %1 failed</numerusform>
         </translation>
     </message>
 </context>

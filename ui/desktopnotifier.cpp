@@ -23,9 +23,12 @@ DesktopNotifier::DesktopNotifier(QDBusConnection bus, QObject *parent)
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &DesktopNotifier::showDue);
-    if (m_bus.isConnected())
+    if (m_bus.isConnected()) {
         m_bus.connect(Service, Path, Interface, QStringLiteral("ActionInvoked"), this,
                       SLOT(onActionInvoked(uint, QString)));
+        m_bus.connect(Service, Path, Interface, QStringLiteral("NotificationClosed"), this,
+                      SLOT(onNotificationClosed(uint, uint)));
+    }
 }
 
 DesktopNotifier::~DesktopNotifier() = default;
@@ -41,7 +44,10 @@ void DesktopNotifier::setTray(QSystemTrayIcon *tray)
         disconnect(m_tray, nullptr, this, nullptr);
     m_tray = tray;
     if (m_tray)
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, &DesktopNotifier::failedJobsWanted);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            m_throttle.seen();
+            emit failedJobsWanted();
+        });
 }
 
 void DesktopNotifier::jobFinished(const Job &job)
@@ -107,7 +113,8 @@ void DesktopNotifier::show(const AlertNotice &notice)
     const QStringList actions{QStringLiteral("default"), tr("Show failed jobs")};
     QVariantMap hints{
         {QStringLiteral("desktop-entry"), QStringLiteral(DEALERQ_APP_ID)},
-        {QStringLiteral("urgency"), QVariant::fromValue(uchar(notice.failed > 0 ? 1 : 0))}};
+        {QStringLiteral("urgency"),
+         QVariant::fromValue(uchar(notice.failed > 0 || notice.drainedFailed > 0 ? 1 : 0))}};
     call << QStringLiteral("dealerq") << m_lastId << QStringLiteral(DEALERQ_APP_ID) << summary
          << body << (notice.failed > 0 || notice.drainedFailed > 0 ? actions : QStringList())
          << hints << int(-1);
@@ -137,6 +144,17 @@ void DesktopNotifier::showThroughTray(const QString &summary, const QString &bod
 
 void DesktopNotifier::onActionInvoked(uint id, const QString &action)
 {
-    if (id == m_lastId && id != 0 && action == QLatin1String("default"))
+    if (id == m_lastId && id != 0 && action == QLatin1String("default")) {
+        m_throttle.seen();
         emit failedJobsWanted();
+    }
+}
+
+void DesktopNotifier::onNotificationClosed(uint id, uint reason)
+{
+    Q_UNUSED(reason) // expired, dismissed or closed: either way it is off the screen
+    if (id != m_lastId || id == 0)
+        return;
+    m_throttle.seen();
+    m_lastId = 0;
 }

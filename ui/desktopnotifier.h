@@ -54,6 +54,8 @@ signals:
 
 private slots:
     void onActionInvoked(uint id, const QString &action);
+    /// The server took our notice off the screen: the next one is new and counts afresh.
+    void onNotificationClosed(uint id, uint reason);
 
 private:
     void show(const AlertNotice &notice);

@@ -549,9 +549,9 @@ void MainWindow::onQueueEmpty()
         return;
     const QString text =
         m_batchCancelled > 0
-            ? tr("%Ln job(s) done, %1 failed, %2 cancelled", nullptr, m_batchCompleted)
+            ? tr("%Ln job(s) completed, %1 failed, %2 cancelled", nullptr, m_batchCompleted)
                   .arg(JobFormat::count(m_batchFailed), JobFormat::count(m_batchCancelled))
-            : tr("%Ln job(s) done, %1 failed", nullptr, m_batchCompleted)
+            : tr("%Ln job(s) completed, %1 failed", nullptr, m_batchCompleted)
                   .arg(JobFormat::count(m_batchFailed));
     const bool failures = m_batchFailed > 0;
     m_batchCompleted = m_batchFailed = m_batchCancelled = 0;

@@ -68,7 +68,10 @@ std::optional<AlertNotice> NoticeThrottle::offer(qint64 nowMs)
 {
     if (m_lastShownMs >= 0 && nowMs - m_lastShownMs < m_intervalMs)
         return std::nullopt;
-    const AlertNotice notice = m_pending;
+    AlertNotice notice = m_pending;
+    if (notice.failed > 0)
+        notice.failed += m_unseenFailed;
+    m_unseenFailed = notice.drained ? 0 : notice.failed;
     m_pending = AlertNotice{};
     m_hasPending = false;
     m_lastShownMs = nowMs;

@@ -34,7 +34,9 @@ private:
 /// What a desktop notification says: "3 jobs failed", or that the queue is empty.
 struct AlertNotice
 {
-    int failed = 0;       ///< failed jobs the notice covers (0: a drained queue alone)
+    /// Failed jobs the notice covers: every failure since the operator last saw a notice (it
+    /// replaces the one on screen, so it counts that one's too); 0: a drained queue alone.
+    int failed = 0;
     bool drained = false; ///< the queue ran empty in the period
     int drainedCompleted = 0;
     int drainedFailed = 0;
@@ -42,7 +44,9 @@ struct AlertNotice
 
 /// At most one desktop notification per `intervalMs` (SPEC §7: 10 s). The first news after a
 /// quiet spell is shown at once; what arrives within the interval is gathered into one notice
-/// due when the interval ends. Time is given by the caller, so tests move it.
+/// due when the interval ends. Time is given by the caller, so tests move it. Each notice replaces
+/// the one before on screen, so its count of failures runs on until the operator has seen one
+/// (seen()) or a drained queue's notice has summed up the run.
 class NoticeThrottle
 {
 public:
@@ -58,12 +62,15 @@ public:
     qint64 dueAtMs() const;
     /// The gathered notice, if it is due at `nowMs`.
     std::optional<AlertNotice> takeDue(qint64 nowMs);
+    /// The operator clicked or closed the notice on screen: the next one counts afresh.
+    void seen() { m_unseenFailed = 0; }
 
 private:
     std::optional<AlertNotice> offer(qint64 nowMs);
 
     qint64 m_intervalMs;
     qint64 m_lastShownMs = -1;
+    int m_unseenFailed = 0; ///< failures the notice on screen told of
     AlertNotice m_pending;
     bool m_hasPending = false;
 };
