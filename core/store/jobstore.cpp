@@ -903,32 +903,17 @@ std::optional<QVector<Job>> JobStore::queuedJobs(int limit, const QueuedFilter &
 {
     QVariantList binds;
     const QString where = queuedWhere(filter, &binds);
-    QSqlQuery q(m_db->db());
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ?")
-                  .arg(JobColumns, where, RunOrder));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    q.addBindValue(limit < 0 ? std::numeric_limits<int>::max() : limit);
-    if (!exec(q, error, QStringLiteral("reading the queue")))
-        return std::nullopt;
-    QVector<Job> jobs;
-    while (q.next())
-        jobs.push_back(jobFromQuery(q));
-    return jobs;
+    binds << (limit < 0 ? std::numeric_limits<int>::max() : limit);
+    return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ?")
+                          .arg(JobColumns, where, RunOrder),
+                      binds, QStringLiteral("reading the queue"), error);
 }
 
 std::optional<qint64> JobStore::queuedCount(const QueuedFilter &filter, StoreError *error)
 {
     QVariantList binds;
     const QString where = queuedWhere(filter, &binds);
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    if (!exec(q, error, QStringLiteral("counting the queue")) || !q.next())
-        return std::nullopt;
-    return q.value(0).toLongLong();
+    return countJobs(where, binds, QStringLiteral("counting the queue"), error);
 }
 
 std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
@@ -982,15 +967,22 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, Store
     QVariantList binds;
     const QString where =
         historyWhere(filter, &binds, {}, m_db->isSqlite() ? QStringLiteral("+") : QString());
+    binds << (filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit)
+          << qMax(0, filter.offset);
+    return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ? OFFSET ?")
+                          .arg(JobColumns, where, historyOrder(filter)),
+                      binds, QStringLiteral("reading the history"), error);
+}
+
+std::optional<QVector<Job>> JobStore::selectJobs(const QString &sql, const QVariantList &binds,
+                                                 const QString &what, StoreError *error)
+{
     QSqlQuery q(m_db->db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ? OFFSET ?")
-                  .arg(JobColumns, where, historyOrder(filter)));
+    q.prepare(sql);
     for (const QVariant &bind : binds)
         q.addBindValue(bind);
-    q.addBindValue(filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit);
-    q.addBindValue(qMax(0, filter.offset));
-    if (!exec(q, error, QStringLiteral("reading the history")))
+    if (!exec(q, error, what))
         return std::nullopt;
     QVector<Job> jobs;
     while (q.next())
@@ -998,17 +990,23 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, Store
     return jobs;
 }
 
-std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+std::optional<qint64> JobStore::countJobs(const QString &where, const QVariantList &binds,
+                                          const QString &what, StoreError *error)
 {
-    QVariantList binds;
-    const QString where = historyWhere(filter, &binds);
     QSqlQuery q(m_db->db());
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
     for (const QVariant &bind : binds)
         q.addBindValue(bind);
-    if (!exec(q, error, QStringLiteral("counting the history")) || !q.next())
+    if (!exec(q, error, what) || !q.next())
         return std::nullopt;
     return q.value(0).toLongLong();
+}
+
+std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+{
+    QVariantList binds;
+    const QString where = historyWhere(filter, &binds);
+    return countJobs(where, binds, QStringLiteral("counting the history"), error);
 }
 
 std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)

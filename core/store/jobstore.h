@@ -159,6 +159,12 @@ private:
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
     /// AuditLog::append() inside the open transaction, noting a lost connection as fail() does.
     bool writeAudit(const AuditEntry &entry, StoreError *error, bool listJobsOnly = false);
+    /// The jobs `sql` selects (JobColumns) with `binds`; `what` names the read in an error.
+    std::optional<QVector<Job>> selectJobs(const QString &sql, const QVariantList &binds,
+                                           const QString &what, StoreError *error);
+    /// How many jobs match `where` with `binds`.
+    std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
+                                    const QString &what, StoreError *error);
     /// Notes a lost connection from an error set elsewhere (AuditLog); returns false.
     bool noteFailure(const StoreError *error);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
