@@ -45,10 +45,22 @@ enum FinishedChoice
     Between = -1
 };
 
+/// Element by element: Qt 6.4's QList::operator== passes two empty lists' null data to memcmp.
+bool sameStatuses(const QVector<JobStatus> &a, const QVector<JobStatus> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        if (a.at(i) != b.at(i))
+            return false;
+    }
+    return true;
+}
+
 bool sameMatch(const HistoryFilter &a, const HistoryFilter &b)
 {
-    return a.statuses == b.statuses && a.dealerId == b.dealerId && a.fetchType == b.fetchType &&
-           a.errorCategory == b.errorCategory && a.text == b.text &&
+    return sameStatuses(a.statuses, b.statuses) && a.dealerId == b.dealerId &&
+           a.fetchType == b.fetchType && a.errorCategory == b.errorCategory && a.text == b.text &&
            a.finishedAfterMs == b.finishedAfterMs && a.finishedBeforeMs == b.finishedBeforeMs;
 }
 
