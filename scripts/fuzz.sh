@@ -36,7 +36,13 @@ build=$root/build-fuzz
 if [[ ! -f $build/build.ninja ]]; then
     CC=clang CXX=clang++ cmake -S fuzz -B "$build" -G Ninja >/dev/null
 fi
-cmake --build "$build" -j "${DEALERQ_FUZZ_JOBS:-2}" --target "${targets[@]}" >/dev/null
+mkdir -p "$build/logs"
+if ! cmake --build "$build" -j "${DEALERQ_FUZZ_JOBS:-2}" --target "${targets[@]}" \
+    >"$build/logs/build.log" 2>&1; then
+    grep -E "error|undefined reference" "$build/logs/build.log" | head -n 20 >&2
+    echo "fuzz.sh: the fuzz targets do not build (whole log: $build/logs/build.log)" >&2
+    exit 1
+fi
 
 failed=0
 for target in "${targets[@]}"; do

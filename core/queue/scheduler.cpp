@@ -11,11 +11,6 @@
 
 #include <algorithm>
 
-qint64 SystemClock::nowMs() const
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 Scheduler::Scheduler(JobStore &store, const SchedulerClock &clock, QObject *parent)
     : QObject(parent)
     , m_store(store)

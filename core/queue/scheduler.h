@@ -3,6 +3,7 @@
 #include "schedule/schedule.h"
 #include "store/schedulestore.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 
@@ -19,11 +20,12 @@ public:
     virtual qint64 nowMs() const = 0;
 };
 
-/// The system's clock.
+/// The system's clock. Defined here, so that code without the scheduler (the API's throttle,
+/// the fuzz targets) can have one.
 class SystemClock final : public SchedulerClock
 {
 public:
-    qint64 nowMs() const override;
+    qint64 nowMs() const override { return QDateTime::currentMSecsSinceEpoch(); }
 };
 
 /// Fires the schedules' slots (SPEC §6) in the instance that holds the runner lock: one
