@@ -5,6 +5,7 @@
 #include "palettecolors.h"
 #include "queue/jobqueue.h"
 #include "schedule/cron.h"
+#include "schedule/schedule.h"
 #include "schedule/window.h"
 #include "scheduleformat.h"
 
@@ -65,12 +66,12 @@ bool isSystemZone(const QString &id)
     return id.isEmpty();
 }
 
-/// A zone the list holds, or this machine's under an alias the list lacks (Debian's Etc/UTC,
-/// which the command line stores when no --timezone is given).
+/// A zone a schedule can be read in (isScheduleZone(): not `localtime` or `posixrules`, which
+/// Qt 6.8 lists), or this machine's under an alias the list lacks (Debian's Etc/UTC, which the
+/// command line stores when no --timezone is given).
 bool isKnownZone(const QString &id)
 {
-    return isSystemZone(id) || QTimeZone::isTimeZoneIdAvailable(id.toUtf8()) ||
-           id.toUtf8() == QTimeZone::systemTimeZoneId();
+    return isSystemZone(id) || isScheduleZone(id) || id.toUtf8() == QTimeZone::systemTimeZoneId();
 }
 
 QTimeZone zoneNamed(const QString &id)
@@ -138,8 +139,11 @@ ScheduleDialog::ScheduleDialog(JobQueue *queue, const std::optional<Schedule> &e
     m_zone->setEditable(true);
     m_zone->setInsertPolicy(QComboBox::NoInsert);
     m_zone->setMaxVisibleItems(20);
-    for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
-        m_zone->addItem(QString::fromUtf8(id));
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds()) {
+        const QString name = QString::fromUtf8(id);
+        if (isScheduleZone(name))
+            m_zone->addItem(name);
+    }
     m_zone->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_zone->completer()->setFilterMode(Qt::MatchContains);
     m_zone->completer()->setCaseSensitivity(Qt::CaseInsensitive);

@@ -1,6 +1,7 @@
 #include "log/messagehandler.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include <QList>
 #include <QLoggingCategory>
@@ -15,13 +16,23 @@ namespace {
 bool g_journal = false;
 QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
 
-/// Qt's categories whose debug messages hold secrets: qt.httpserver writes each request with
-/// its headers, the API token's Authorization among them. Off whatever QT_LOGGING_RULES says.
+/// Qt's categories whose debug messages hold secrets: qt.httpserver and those below it write
+/// each request with its headers, the API token's Authorization among them (Qt 6.4 in
+/// qt.httpserver, Qt 6.8 in qt.httpserver.http1handler and .http2handler). The whole family is
+/// off at debug whatever QT_LOGGING_RULES says, so that a handler a later Qt adds stays quiet too.
+bool showsRequests(const char *categoryName)
+{
+    static constexpr char family[] = "qt.httpserver";
+    constexpr std::size_t length = sizeof(family) - 1;
+    return std::strncmp(categoryName, family, length) == 0 &&
+           (categoryName[length] == '\0' || categoryName[length] == '.');
+}
+
 void keepSecretsOut(QLoggingCategory *category)
 {
     if (g_previousFilter)
         g_previousFilter(category);
-    if (qstrcmp(category->categoryName(), "qt.httpserver") == 0)
+    if (showsRequests(category->categoryName()))
         category->setEnabled(QtDebugMsg, false);
 }
 

@@ -25,9 +25,9 @@ int syslogPriority(QtMsgType type);
 QString messagePattern(bool journal);
 
 /// Installs the message handler and pattern, for the journal when JOURNAL_STREAM names stderr,
-/// and a category filter that keeps Qt's debug messages that would show a secret off
-/// (qt.httpserver's request dumps, with the Authorization header). Returns whether it writes
-/// for the journal.
+/// and a category filter that keeps Qt's debug messages that would show a secret off (the
+/// request dumps of qt.httpserver and the categories below it, with the Authorization header).
+/// Returns whether it writes for the journal.
 bool installMessageHandler();
 
 /// What a line that a command writes on stderr itself (not through the log) begins with: the

@@ -56,19 +56,16 @@ std::optional<QStringList> scheduleDealerIds(const QStringList &ids, FieldError 
     return list.valid;
 }
 
-namespace {
-
-/// True for a zone a schedule can be read in: one Qt lists, or — since Qt 6.4 lists only the
-/// zones of zone.tab, not `Etc/UTC` (Debian's default), `Etc/GMT+5` or links such as
-/// `US/Eastern` — any other IANA name the system's database holds. Not the files there that are
-/// no IANA name (`localtime`, `posixrules`, `posix/…`, `right/…`) nor a path.
-bool isKnownZone(const QString &id)
+bool isScheduleZone(const QString &id)
 {
+    // Every IANA name begins with a capital, as do Qt's own "UTC+02:00"; the other files of the
+    // zone folder do not (Qt 6.8 lists `localtime` and `posixrules` among its zones).
+    if (id.isEmpty() || id.at(0) < QLatin1Char('A') || id.at(0) > QLatin1Char('Z'))
+        return false;
     if (QTimeZone::isTimeZoneIdAvailable(id.toUtf8()))
         return true;
-    if (id.isEmpty() || id.size() > 64 || id.at(0) < QLatin1Char('A') ||
-        id.at(0) > QLatin1Char('Z') || id.contains(QLatin1String("..")) ||
-        id.contains(QLatin1String("//")) || id.endsWith(QLatin1Char('/')))
+    if (id.size() > 64 || id.contains(QLatin1String("..")) || id.contains(QLatin1String("//")) ||
+        id.endsWith(QLatin1Char('/')))
         return false;
     for (const QChar c : id) {
         if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('/') &&
@@ -78,6 +75,8 @@ bool isKnownZone(const QString &id)
     const QTimeZone zone(id.toUtf8());
     return zone.isValid() && zone.id() == id.toUtf8();
 }
+
+namespace {
 
 /// Checks every field of `s` and puts the valid ones in their stored form, noting each field at
 /// fault in *problems in the order validateSchedule() documents; with `all` false it stops at the
@@ -120,7 +119,7 @@ void checkSchedule(Schedule &s, const QStringList &allowedTypes, QVector<FieldEr
     }
     if (s.timezone.isEmpty())
         s.timezone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
-    if (!isKnownZone(s.timezone)) {
+    if (!isScheduleZone(s.timezone)) {
         if (refuse(QStringLiteral("timezone"),
                    QStringLiteral("timezone: \"%1\" is not a known IANA time zone "
                                   "(e.g. Europe/Berlin, America/New_York, UTC)")

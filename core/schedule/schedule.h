@@ -48,6 +48,13 @@ struct Schedule
 /// after its latest slot dealt with and its (re-)enabling; listed whether or not it is enabled.
 QList<qint64> upcomingSlots(const Schedule &schedule, qint64 nowMs, int n);
 
+/// True for a zone a schedule can be read in: one Qt lists, or — since Qt 6.4 lists only the
+/// zones of zone.tab, not `Etc/UTC` (Debian's default), `Etc/GMT+5` or links such as
+/// `America/Montreal` — any other IANA name the system's database holds (Debian 13 holds
+/// `US/Eastern` and the like only with tzdata-legacy). Not the files there that are no IANA name
+/// (`localtime`, `posixrules`, `posix/…`, `right/…`, which Qt 6.8 partly lists) nor a path.
+bool isScheduleZone(const QString &id);
+
 /// Checks every field an operator or a script sets (name, cron, timezone, dealer IDs, fetch
 /// types against `allowedTypes`, window, fallback days, priority) and puts them in their stored
 /// form (dealer IDs trimmed, repeats dropped, in the order given; the cron's fields separated by
