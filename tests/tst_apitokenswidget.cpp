@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -136,7 +137,22 @@ void TestApiTokensWidget::addShowsTheTokenOnceAndRevokeEndsIt()
     QVERIFY(!revoke->isEnabled());
     find<QTableView>("apiTokenList")->selectRow(0);
     QVERIFY(revoke->isEnabled());
-    QVERIFY(waitForUpdate([&] { QTest::mouseClick(revoke, Qt::LeftButton); }));
+    // It asks first, naming the token; Cancel (also Enter's button) keeps it.
+    QTest::mouseClick(revoke, Qt::LeftButton);
+    auto *box = m_widget->findChild<QMessageBox *>("revokeApiTokenConfirmation");
+    QVERIFY(box);
+    QVERIFY2(box->text().contains("\"grafana\""), qPrintable(box->text()));
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    box->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!m_widget->findChild<QMessageBox *>("revokeApiTokenConfirmation"));
+    QVERIFY(TokenStore(*m_store).find(token, &error));
+    QCOMPARE(listedNames(), QStringList{"grafana"});
+    QTest::mouseClick(revoke, Qt::LeftButton);
+    box = m_widget->findChild<QMessageBox *>("revokeApiTokenConfirmation");
+    QVERIFY(box);
+    auto *confirm = box->findChild<QPushButton *>("revokeApiTokenButton");
+    QVERIFY(confirm);
+    QVERIFY(waitForUpdate([&] { confirm->click(); }));
     if (!listedNames().isEmpty()) {
         QSignalSpy spy(m_widget, &ApiTokensWidget::updated);
         QVERIFY(spy.wait(10000));

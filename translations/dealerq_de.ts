@@ -118,6 +118,22 @@
         <source>Revoked API token %1: it no longer works.</source>
         <translation>API-Token %1 widerrufen: Es gilt nicht mehr.</translation>
     </message>
+    <message>
+        <source>Revoke API token</source>
+        <translation>API-Token widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke API token &quot;%1&quot;?
+
+Every script or dashboard that uses it is refused from then on. This cannot be undone: a new token has to be added and handed out.</source>
+        <translation>API-Token &quot;%1&quot; widerrufen?
+
+Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das lässt sich nicht rückgängig machen: Ein neues Token muss hinzugefügt und weitergegeben werden.</translation>
+    </message>
+    <message>
+        <source>&amp;Revoke Token</source>
+        <translation>Token &amp;widerrufen</translation>
+    </message>
 </context>
 <context>
     <name>AuditPanel</name>

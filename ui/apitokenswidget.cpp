@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -153,6 +154,29 @@ void ApiTokensWidget::revoke()
     if (rows.isEmpty())
         return;
     const QString name = rows.first().data().toString();
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Revoke API token"),
+        tr("Revoke API token \"%1\"?\n\nEvery script or dashboard that uses it is refused from "
+           "then on. This cannot be undone: a new token has to be added and handed out.")
+            .arg(name),
+        QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("revokeApiTokenConfirmation"));
+    QPushButton *confirm = box->addButton(tr("&Revoke Token"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("revokeApiTokenButton"));
+    // Enter must never revoke: Cancel is the default.
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setEscapeButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, confirm, name] {
+        if (box->clickedButton() == confirm)
+            revokeNamed(name);
+    });
+    box->open();
+}
+
+void ApiTokensWidget::revokeNamed(const QString &name)
+{
     m_revoke->setEnabled(false);
     m_queue->revokeApiToken(this, name, [this, name](const QueueResult<bool> &result) {
         if (!result.ok()) {

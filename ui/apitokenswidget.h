@@ -33,6 +33,7 @@ signals:
 private:
     void add();
     void revoke();
+    void revokeNamed(const QString &name);
     void showProblem(const QString &text);
 
     JobQueue *m_queue = nullptr;
