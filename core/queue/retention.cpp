@@ -61,11 +61,13 @@ void Retention::nextBatch()
     QElapsedTimer took;
     took.start();
     const QueueResult<BulkReport> removed = m_operations->removeFinished(filter, asked);
-    // Batches follow how long the last one took: halved over the goal, grown back well under.
-    if (took.elapsed() > BatchGoalMs)
-        m_batchSize = qMax(qMin(MinBatchSize, m_maxBatchSize), m_batchSize / 2);
-    else if (took.elapsed() < BatchGoalMs / 3)
-        m_batchSize = qMin(m_maxBatchSize, m_batchSize * 2);
+    // The next batch is sized for the goal by the rate of the last one (at most doubling, at
+    // least halving), so that a batch takes about BatchGoalMs and its slow outliers, when a
+    // reader or a checkpoint competes, stay well under the runner's 50 ms.
+    const double tookMs = qMax<double>(1.0, double(took.nsecsElapsed()) / 1e6);
+    const double scale = qBound(0.5, double(BatchGoalMs) / tookMs, 2.0);
+    m_batchSize = qBound(qMin(MinBatchSize, m_maxBatchSize), int(m_batchSize * scale),
+                         m_maxBatchSize);
     if (!removed.ok()) {
         m_running = false;
         emit failed(removed.error.message);

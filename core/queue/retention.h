@@ -16,8 +16,8 @@ class QueueOperations;
 /// QueueOperations::removeFinished(). It works in batches of at most batchSize() jobs, one
 /// short transaction each, going back to the event loop between batches, so that neither the
 /// runner (whose thread it shares) nor the window (whose writes wait for it on SQLite) waits
-/// long; a batch that took over BatchGoalMs halves the next, one well under it doubles it again
-/// (up to the batch size set). Lives on the runner's thread and
+/// long; each batch is sized by the rate of the one before to take about BatchGoalMs (at most
+/// twice or half the last, never over the batch size set). Lives on the runner's thread and
 /// uses its store; its clock is the scheduler's, so tests move it instead of waiting.
 class Retention final : public QObject
 {
@@ -26,8 +26,8 @@ class Retention final : public QObject
 
 public:
     static constexpr qint64 IntervalMs = 3600 * 1000;
-    static constexpr int DefaultBatchSize = 500;
-    static constexpr int BatchGoalMs = 25;
+    static constexpr int DefaultBatchSize = 200;
+    static constexpr int BatchGoalMs = 15;
     static constexpr int MinBatchSize = 20;
 
     /// `actor` is who the removals are made by (SPEC §8).
