@@ -1,5 +1,6 @@
 #include "apitokenswidget.h"
 
+#include "confirmation.h"
 #include "job/apitoken.h"
 #include "job/timeformat.h"
 #include "palettecolors.h"
@@ -154,20 +155,13 @@ void ApiTokensWidget::revoke()
     if (rows.isEmpty())
         return;
     const QString name = rows.first().data().toString();
-    auto *box = new QMessageBox(
-        QMessageBox::Question, tr("Revoke API token"),
+    QMessageBox *box = safeConfirmation(
+        this, QStringLiteral("revokeApiTokenConfirmation"), tr("Revoke API token"),
         tr("Revoke API token \"%1\"?\n\nEvery script or dashboard that uses it is refused from "
            "then on. This cannot be undone: a new token has to be added and handed out.")
-            .arg(name),
-        QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("revokeApiTokenConfirmation"));
+            .arg(name));
     QPushButton *confirm = box->addButton(tr("&Revoke Token"), QMessageBox::DestructiveRole);
     confirm->setObjectName(QStringLiteral("revokeApiTokenButton"));
-    // Enter must never revoke: Cancel is the default.
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setEscapeButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, confirm, name] {
         if (box->clickedButton() == confirm)
             revokeNamed(name);

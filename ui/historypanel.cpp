@@ -1,5 +1,6 @@
 #include "historypanel.h"
 
+#include "confirmation.h"
 #include "comboboxes.h"
 #include "jobformat.h"
 #include "jobtablemodel.h"
@@ -91,14 +92,9 @@ std::optional<JobStatus> retryStatus(const HistoryFilter &filter)
 QMessageBox *confirmation(QWidget *parent, const QString &name, const QString &title,
                           const QString &text, const QString &yesText)
 {
-    auto *box = new QMessageBox(QMessageBox::Question, title, text,
-                                QMessageBox::Yes | QMessageBox::Cancel, parent);
-    box->setObjectName(name);
+    QMessageBox *box =
+        safeConfirmation(parent, name, title, text, QMessageBox::Yes | QMessageBox::Cancel);
     box->button(QMessageBox::Yes)->setText(yesText);
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setEscapeButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
     return box;
 }
 
@@ -679,9 +675,9 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
                   nullptr, int(total));
     }
     text += QStringLiteral("\n\n") + tr("Queued and running jobs stay. This cannot be undone.");
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Clear completed jobs"), text,
-                                QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("clearConfirmation"));
+    // Enter must never delete: Cancel is the default and has the focus.
+    QMessageBox *box = safeConfirmation(this, QStringLiteral("clearConfirmation"),
+                                        tr("Clear completed jobs"), text);
     QPushButton *removeShown = nullptr;
     if (filtered) {
         removeShown = box->addButton(tr("Remove %Ln job(s) shown", nullptr, int(shownCount)),
@@ -693,11 +689,6 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
                                 : tr("Remove %Ln job(s)", nullptr, int(total)),
                        QMessageBox::DestructiveRole);
     removeAll->setObjectName(QStringLiteral("removeAllButton"));
-    // Enter must never delete: Cancel is the default and has the focus.
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setEscapeButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, removeShown, removeAll, shown] {
         QAbstractButton *clicked = box->clickedButton();
         if (clicked == nullptr || (clicked != removeAll && clicked != removeShown))

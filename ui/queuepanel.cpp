@@ -1,5 +1,6 @@
 #include "queuepanel.h"
 
+#include "confirmation.h"
 #include "comboboxes.h"
 #include "jobformat.h"
 #include "jobtablemodel.h"
@@ -296,16 +297,12 @@ void QueuePanel::confirmCancelMatching(const QueuedFilter &filter, qint64 count)
                    .arg(parts.join(QStringLiteral(", ")));
     }
     text += QStringLiteral("\n\n") + tr("The running job is not touched.");
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Cancel matching jobs"), text,
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setObjectName(QStringLiteral("cancelMatchingConfirmation"));
+    // Enter must never cancel jobs: "Keep Them" is the default and the escape.
+    QMessageBox *box = safeConfirmation(this, QStringLiteral("cancelMatchingConfirmation"),
+                                        tr("Cancel matching jobs"), text,
+                                        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     box->button(QMessageBox::Yes)->setText(tr("Cancel %Ln job(s)", nullptr, n));
     box->button(QMessageBox::No)->setText(tr("Keep Them"));
-    // Enter must never cancel jobs: "Keep Them" is the default and the escape.
-    box->setDefaultButton(QMessageBox::No);
-    box->setEscapeButton(QMessageBox::No);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, filter] {
         if (box->clickedButton() != box->button(QMessageBox::Yes))
             return;

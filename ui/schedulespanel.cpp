@@ -1,5 +1,6 @@
 #include "schedulespanel.h"
 
+#include "confirmation.h"
 #include "jobformat.h"
 #include "palettecolors.h"
 #include "queue/jobqueue.h"
@@ -420,20 +421,13 @@ void SchedulesPanel::deleteSchedule(qint64 id)
     if (m_busy || !schedule)
         return;
     const QString name = schedule->name;
-    auto *box = new QMessageBox(
-        QMessageBox::Question, tr("Delete schedule"),
+    QMessageBox *box = safeConfirmation(
+        this, QStringLiteral("deleteScheduleConfirmation"), tr("Delete schedule"),
         tr("Delete schedule \"%1\"?\n\nIt queues no more jobs. The jobs it has queued already "
            "stay in the queue.")
-            .arg(name),
-        QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("deleteScheduleConfirmation"));
+            .arg(name));
     QPushButton *remove = box->addButton(tr("&Delete Schedule"), QMessageBox::DestructiveRole);
     remove->setObjectName(QStringLiteral("deleteScheduleButton"));
-    // Enter must never delete: Cancel is the default.
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setEscapeButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, remove, id, name] {
         if (box->clickedButton() != remove)
             return;
