@@ -25,10 +25,16 @@ bool exec(Database &db, QSqlQuery &query, StoreError *error, const QString &what
     return query.exec() || fail(db, error, query, what);
 }
 
+/// A table's own growing `id` key on each backend.
+QString serialKey(bool sqlite)
+{
+    return sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+}
+
 QStringList version1(bool sqlite)
 {
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString serial = serialKey(sqlite);
     // PostgreSQL keeps payloads as json, not jsonb: jsonb rejects strings holding \u0000.
     const QString payload = sqlite ? QStringLiteral("TEXT") : QStringLiteral("JSON");
     return {
@@ -53,8 +59,7 @@ QStringList version1(bool sqlite)
 
 QStringList version2(bool sqlite)
 {
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString serial = serialKey(sqlite);
     return {
         QStringLiteral("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0"),
         QStringLiteral("ALTER TABLE jobs ADD COLUMN runner_id TEXT"),
@@ -76,8 +81,7 @@ QStringList version2(bool sqlite)
 
 QStringList version3(bool sqlite)
 {
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString serial = serialKey(sqlite);
     return {
         // Who queued each job (SPEC §8). Jobs queued before this version are "unknown".
         QStringLiteral("ALTER TABLE jobs ADD COLUMN created_by TEXT NOT NULL DEFAULT 'unknown'"),
@@ -136,8 +140,7 @@ QStringList version4(bool)
 
 QStringList version5(bool sqlite)
 {
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString serial = serialKey(sqlite);
     return {
         // The audit log (SPEC §8): one row per change, written in the change's transaction.
         // `job_ids` lists at most 100 of the jobs it took (comma-separated), `job_count` all.
@@ -157,8 +160,7 @@ QStringList version5(bool sqlite)
 
 QStringList version6(bool sqlite)
 {
-    const QString serial = sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                  : QStringLiteral("BIGSERIAL PRIMARY KEY");
+    const QString serial = serialKey(sqlite);
     return {
         // Named API tokens (SPEC §8): never the token, only the hex SHA-256 of its salt and
         // itself. A revoked token's row is deleted, so its name can be given again.
