@@ -17,20 +17,22 @@ class TestSqliteFaults final : public QObject
     Q_OBJECT
 
 private slots:
+    void newFileLockedWhileSwitchingToWalWaits();
     void lockShorterThanBusyTimeoutWaits();
     void lockLongerThanBusyTimeoutRequeues();
     void readOnlyDatabase();
     void fullFilesystem();
 
 private:
-    bool lockFor(const QString &path, int ms, QProcess *locker);
+    bool lockFor(const QString &path, int ms, QProcess *locker,
+                 const QString &mode = QStringLiteral("exclusive"));
     JobQueue::Config config(const DatabaseUrl &url, const SimProcess &sim) const;
     static Job waitFinished(JobStore &store, qint64 id, int timeoutMs);
 };
 
-bool TestSqliteFaults::lockFor(const QString &path, int ms, QProcess *locker)
+bool TestSqliteFaults::lockFor(const QString &path, int ms, QProcess *locker, const QString &mode)
 {
-    locker->start(DEALERQ_SQLITELOCKER, {path, QString::number(ms)});
+    locker->start(DEALERQ_SQLITELOCKER, {path, QString::number(ms), mode});
     return locker->waitForReadyRead(10000) && locker->readLine().trimmed() == "locked";
 }
 
@@ -60,6 +62,35 @@ Job TestSqliteFaults::waitFinished(JobStore &store, qint64 id, int timeoutMs)
         QTest::qWait(50);
     }
     return job;
+}
+
+void TestSqliteFaults::newFileLockedWhileSwitchingToWalWaits()
+{
+    // Instances started together on a new file: one holds the write lock (here, another
+    // process's) while the next reads the empty file and switches it to write-ahead logging.
+    // SQLite refuses that switch at once ("database is locked") without waiting out the busy
+    // timeout, so opening waits for the lock itself, and gives up only after the timeout.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("q.db");
+    QProcess locker;
+    QVERIFY(lockFor(path, 1000, &locker, QStringLiteral("immediate")));
+    {
+        JobStore store(*DatabaseUrl::parse("sqlite://" + path + "?busy_timeout_ms=15000", nullptr));
+        StoreError error;
+        QVERIFY2(store.open(&error), qPrintable(error.message));
+        QCOMPARE(store.schemaVersion(), JobStore::SchemaVersion);
+    }
+    QVERIFY(locker.waitForFinished(10000));
+
+    const QString other = dir.filePath("other.db");
+    QVERIFY(lockFor(other, 5000, &locker, QStringLiteral("immediate")));
+    JobStore store(*DatabaseUrl::parse("sqlite://" + other + "?busy_timeout_ms=200", nullptr));
+    StoreError error;
+    QVERIFY(!store.open(&error));
+    QVERIFY2(error.message.contains(QLatin1String("database is locked")),
+             qPrintable(error.message));
+    locker.kill();
+    locker.waitForFinished();
 }
 
 void TestSqliteFaults::lockShorterThanBusyTimeoutWaits()

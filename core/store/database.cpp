@@ -4,6 +4,7 @@
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -85,45 +86,74 @@ bool Database::open(QString *error)
                         .arg(m_url.displayString(), m_db.lastError().text()));
 
     if (isSqlite()) {
-        // Each pragma is checked: a file that is not a database, or is read-only, shows here.
-        QSqlQuery query(m_db);
-        if (m_url.readOnly) {
-            // Reading only: leave the journal mode as the writers set it.
-            if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master")))
-                return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
-                                .arg(m_url.path, query.lastError().text()));
-            return true;
-        }
-        // A file of someone else's (tables, but not ours) is left exactly as it is: the store
-        // refuses it next, and switching it to WAL first would already have changed it.
-        if (!query.exec(
-                QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) ||
-            !query.next())
-            return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
-                            .arg(m_url.path, query.lastError().text()));
-        const bool anyTable = query.value(0).toInt() > 0;
-        const bool ours = query.exec(QStringLiteral("SELECT 1 FROM meta WHERE key = "
-                                                    "'schema_version'")) &&
-                          query.next();
-        if (anyTable && !ours)
-            return true;
-        if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
-            return fail(QStringLiteral("%1 is not a usable SQLite database: %2")
-                            .arg(m_url.path, query.lastError().text()));
-        const QString mode = query.value(0).toString().toLower();
-        if (mode != QLatin1String("wal"))
-            return fail(QStringLiteral("%1 cannot use write-ahead logging (journal mode is %2); "
-                                       "is the file or its folder read-only?")
-                            .arg(m_url.path, mode));
-        for (const char *pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-            if (!query.exec(QString::fromLatin1(pragma)))
-                return fail(
-                    QStringLiteral("%1: %2 failed: %3")
-                        .arg(m_url.path, QString::fromLatin1(pragma), query.lastError().text()));
+        // Several instances started on one new file: while one holds the write lock, SQLite
+        // answers another's switch to write-ahead logging "database is locked" at once, without
+        // its busy timeout (the switch upgrades a read it already holds). So the steps are tried
+        // again until they pass or the busy timeout is over; each one changes nothing or is
+        // idempotent.
+        QElapsedTimer waited;
+        waited.start();
+        for (;;) {
+            QString why;
+            bool busy = false;
+            if (setUpSqlite(&why, &busy))
+                break;
+            if (!busy || waited.elapsed() >= m_url.busyTimeoutMs)
+                return fail(why);
+            QThread::msleep(20);
         }
     } else {
         QSqlQuery query(m_db);
         query.exec(QStringLiteral("SET client_min_messages TO WARNING"));
+    }
+    return true;
+}
+
+bool Database::setUpSqlite(QString *why, bool *busy)
+{
+    // Each step is checked: a file that is not a database, or is read-only, shows here.
+    QSqlQuery query(m_db);
+    const auto failed = [&](const QString &text) {
+        const int code = query.lastError().nativeErrorCode().toInt(); // extended or not
+        *busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+        *why = text;
+        return false;
+    };
+    const auto unusable = [&] {
+        return failed(QStringLiteral("%1 is not a usable SQLite database: %2")
+                          .arg(m_url.path, query.lastError().text()));
+    };
+    if (m_url.readOnly) {
+        // Reading only: leave the journal mode as the writers set it.
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master")) || unusable();
+    }
+    // A file of someone else's (tables, but not ours) is left exactly as it is: the store
+    // refuses it next, and switching it to WAL first would already have changed it.
+    if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) ||
+        !query.next())
+        return unusable();
+    const bool anyTable = query.value(0).toInt() > 0;
+    if (anyTable) {
+        if (!query.exec(QStringLiteral("SELECT 1 FROM meta WHERE key = 'schema_version'"))) {
+            // No such table or column: not ours. Locked out: try again.
+            unusable();
+            return !*busy;
+        }
+        if (!query.next())
+            return true;
+    }
+    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
+        return unusable();
+    const QString mode = query.value(0).toString().toLower();
+    if (mode != QLatin1String("wal"))
+        return failed(QStringLiteral("%1 cannot use write-ahead logging (journal mode is %2); "
+                                     "is the file or its folder read-only?")
+                          .arg(m_url.path, mode));
+    for (const char *pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+        if (!query.exec(QString::fromLatin1(pragma)))
+            return failed(
+                QStringLiteral("%1: %2 failed: %3")
+                    .arg(m_url.path, QString::fromLatin1(pragma), query.lastError().text()));
     }
     return true;
 }

@@ -48,6 +48,9 @@ public:
     sqlite3_stmt *nativeStatement(const char *sql, QString *error);
 
 private:
+    /// The SQLite connection's checks and pragmas; false with *why, and *busy when another
+    /// connection's lock refused a step (so that trying again later can pass).
+    bool setUpSqlite(QString *why, bool *busy);
     void finalizeNative();
 
     DatabaseUrl m_url;
