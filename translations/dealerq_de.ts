@@ -902,13 +902,6 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
         <translation>Beendet von %1 bis %2 (Ortszeit)</translation>
     </message>
     <message numerus="yes">
-        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
-        <translation>
-            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur den %Ln geladenen Auftrag.</numerusform>
-            <numerusform>Die Datenbank sortiert nach Auftrags-ID, Händler, Ende, Dauer und Datensätzen; diese Spalte sortiert nur die %Ln geladenen Aufträge.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%1 of %Ln loaded</source>
         <translation>
             <numerusform>%1 von %Ln geladen</numerusform>

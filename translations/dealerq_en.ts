@@ -207,13 +207,6 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job(s) loaded.</source>
-        <translation>
-            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln job loaded.</numerusform>
-            <numerusform>The store sorts by job ID, dealer, finished, duration and records; this column sorts only the %Ln jobs loaded.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%1 of %Ln loaded</source>
         <translation>
             <numerusform>%1 of %Ln loaded</numerusform>

@@ -98,22 +98,43 @@ QMessageBox *confirmation(QWidget *parent, const QString &name, const QString &t
     return box;
 }
 
-/// The store's sort for a history column, if it sorts by it (SPEC §7).
-std::optional<HistorySort> storeSort(int column)
+/// The store's sort for a history column (SPEC §7): every column sorts in the database, over
+/// the whole history.
+HistorySort storeSort(int column)
 {
     switch (column) {
     case JobTableModel::IdColumn:
         return HistorySort::JobId;
     case JobTableModel::DealerColumn:
         return HistorySort::DealerId;
-    case JobTableModel::FinishedColumn:
-        return HistorySort::FinishedAt;
+    case JobTableModel::TypeColumn:
+        return HistorySort::FetchType;
+    case JobTableModel::WindowColumn:
+        return HistorySort::Window;
+    case JobTableModel::StatusColumn:
+        return HistorySort::Status;
+    case JobTableModel::PriorityColumn:
+        return HistorySort::Priority;
+    case JobTableModel::CreatedColumn:
+        return HistorySort::CreatedAt;
+    case JobTableModel::StartedColumn:
+        return HistorySort::StartedAt;
     case JobTableModel::DurationColumn:
         return HistorySort::Duration;
+    case JobTableModel::AttemptsColumn:
+        return HistorySort::Attempts;
+    case JobTableModel::PagesColumn:
+        return HistorySort::Pages;
     case JobTableModel::FetchedColumn:
         return HistorySort::Fetched;
-    default:
-        return std::nullopt;
+    case JobTableModel::InsertedColumn:
+        return HistorySort::Inserted;
+    case JobTableModel::UpdatedColumn:
+        return HistorySort::Updated;
+    case JobTableModel::ErrorColumn:
+        return HistorySort::ErrorCategory;
+    default: // the finished column, and no column
+        return HistorySort::FinishedAt;
     }
 }
 
@@ -405,16 +426,9 @@ void HistoryPanel::applyFilter(const HistoryFilter &filter)
 
 void HistoryPanel::sortChanged(int column, Qt::SortOrder order)
 {
-    const std::optional<HistorySort> sort = storeSort(column);
-    if (sort)
-        m_proxy->sort(-1); // the rows stay in the store's order
-    else if (column >= 0 && m_model->total() > m_model->rowCount())
-        emit message(tr("The store sorts by job ID, dealer, finished, duration and records; this "
-                        "column sorts only the %Ln job(s) loaded.",
-                        nullptr, m_model->rowCount()),
-                     MessageBar::Level::Info);
-    const HistorySort wanted = sort.value_or(HistorySort::FinishedAt);
-    const bool ascending = sort && order == Qt::AscendingOrder;
+    m_proxy->sort(-1); // the rows stay in the store's order
+    const HistorySort wanted = storeSort(column);
+    const bool ascending = column >= 0 && order == Qt::AscendingOrder;
     if (m_filter.sort == wanted && m_filter.ascending == ascending)
         return;
     m_filter.sort = wanted;

@@ -48,7 +48,18 @@ void readSort(const QUrlQuery &query, HistoryFilter *filter, Problems *problems)
         {QStringLiteral("job_id"), HistorySort::JobId},
         {QStringLiteral("dealer_id"), HistorySort::DealerId},
         {QStringLiteral("duration_s"), HistorySort::Duration},
-        {QStringLiteral("fetched"), HistorySort::Fetched}};
+        {QStringLiteral("fetched"), HistorySort::Fetched},
+        {QStringLiteral("fetch_type"), HistorySort::FetchType},
+        {QStringLiteral("from_time"), HistorySort::Window},
+        {QStringLiteral("status"), HistorySort::Status},
+        {QStringLiteral("error_category"), HistorySort::ErrorCategory},
+        {QStringLiteral("priority"), HistorySort::Priority},
+        {QStringLiteral("created_at"), HistorySort::CreatedAt},
+        {QStringLiteral("started_at"), HistorySort::StartedAt},
+        {QStringLiteral("attempts"), HistorySort::Attempts},
+        {QStringLiteral("pages"), HistorySort::Pages},
+        {QStringLiteral("inserted"), HistorySort::Inserted},
+        {QStringLiteral("updated"), HistorySort::Updated}};
     if (query.hasQueryItem(QStringLiteral("sort"))) {
         const QString text = query.queryItemValue(QStringLiteral("sort"), QUrl::FullyDecoded);
         bool known = false;
@@ -58,11 +69,14 @@ void readSort(const QUrlQuery &query, HistoryFilter *filter, Problems *problems)
                 known = true;
             }
         }
-        if (!known)
+        if (!known) {
+            QStringList names;
+            for (const auto &entry : sorts)
+                names << entry.first;
             problems->add(QStringLiteral("invalid_parameter"), QStringLiteral("sort"),
-                          QStringLiteral("sort=\"%1\" is not a column to sort by; use "
-                                         "finished_at, job_id, dealer_id, duration_s or fetched")
-                              .arg(printableText(text)));
+                          QStringLiteral("sort=\"%1\" is not a column to sort by; use one of %2")
+                              .arg(printableText(text), names.join(QStringLiteral(", "))));
+        }
     }
     if (query.hasQueryItem(QStringLiteral("order"))) {
         const QString text = query.queryItemValue(QStringLiteral("order"), QUrl::FullyDecoded);

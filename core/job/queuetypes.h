@@ -85,14 +85,27 @@ struct QueueStatus
     QString runnerSource; ///< the dealer API that instance fetches from, as shown to operators
 };
 
-/// The column a history read is sorted by (SPEC §7 `sort`); ties go by job ID, the same way.
+/// The column a history read is sorted by (SPEC §7 `sort`, named after the job's fields of §4);
+/// ties go by job ID, the same way.
 enum class HistorySort
 {
     FinishedAt,
     JobId,
     DealerId,
     Duration,
-    Fetched
+    Fetched,
+    // Added to §7's five, so that every column of the window's history sorts in the database.
+    FetchType,     ///< then finished, newest first for descending
+    Window,        ///< from, then to
+    Status,        ///< then finished
+    ErrorCategory, ///< then finished; jobs without an error come first ascending, last descending
+    Priority,
+    CreatedAt,
+    StartedAt, ///< a job cancelled before it started comes first ascending, last descending
+    Attempts,
+    Pages,
+    Inserted,
+    Updated
 };
 
 /// Which finished jobs a history read, a clear, a bulk retry or a removal takes (SPEC §7).

@@ -172,6 +172,23 @@ QStringList version6(bool sqlite)
     };
 }
 
+QStringList version7(bool sqlite)
+{
+    // The rest of the window's history columns sorted by the database (SPEC §7 `sort`): the
+    // window, and the status with the default order behind it. PostgreSQL's error category
+    // index is built again with jobs without an error first, as SQLite orders them, so that
+    // one ORDER BY reads through it on both backends (JobStore's historyOrder()).
+    QStringList steps{
+        QStringLiteral("CREATE INDEX jobs_history_window ON jobs (from_ms, to_ms)"),
+        QStringLiteral("CREATE INDEX jobs_history_status ON jobs (status, finished_ms)"),
+    };
+    if (!sqlite)
+        steps << QStringLiteral("DROP INDEX jobs_history_category")
+              << QStringLiteral("CREATE INDEX jobs_history_category ON jobs "
+                                "(error_category NULLS FIRST, finished_ms)");
+    return steps;
+}
+
 struct Migration
 {
     int version;
@@ -179,8 +196,8 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3},
-                                    {4, version4}, {5, version5}, {6, version6}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}, {4, version4},
+                                    {5, version5}, {6, version6}, {7, version7}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");

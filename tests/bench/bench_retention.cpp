@@ -11,7 +11,8 @@
 // and goals (runner 50 ms, the window's refresh 20 ms of UI time on top of its read) are
 // printed, never asserted. On PostgreSQL when the environment names a server
 // (DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE), as the tests do. `--no-reader` leaves the
-// window's reads out.
+// window's reads out. `--sorts` prints the first history page in every sort order instead
+// (SPEC §7 `sort`), and runs no retention.
 #include "queue/queueoperations.h"
 #include "queue/retention.h"
 #include "store/jobstore.h"
@@ -56,10 +57,13 @@ bool fill(JobStore &store, int jobs, qint64 finishedMs)
             "INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, priority, "
             "position, created_ms, started_ms, finished_ms, attempts, pages, fetched, inserted, "
             "updated, unchanged, error_message, error_category, created_by) "
-            "SELECT 'D' || (i % 5000), 'prospect', i, i + 1000, "
-            "CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'completed' END, 0, i, %1, %1, %2 + i, 1, "
-            "1, 5, 5, 0, 0, CASE WHEN i % 10 = 0 THEN 'HTTP 500' END, "
-            "CASE WHEN i % 10 = 0 THEN 'http' END, 'bench' FROM (%3) AS s")
+            "SELECT 'D' || (i % 5000), CASE i % 4 WHEN 0 THEN 'prospect' WHEN 1 THEN 'sales' "
+            "WHEN 2 THEN 'service' ELSE 'inventory' END, (i * 7919) % 100000000, "
+            "(i * 7919) % 100000000 + 1000, CASE WHEN i % 10 = 0 THEN 'failed' WHEN i % 33 = 0 "
+            "THEN 'cancelled' ELSE 'completed' END, i % 3, i, %1, %1 + i % 997, %2 + i, "
+            "1 + i % 3, 1 + i % 7, i % 500, i % 300, i % 50, 0, CASE WHEN i % 10 = 0 THEN "
+            "'HTTP 500' END, CASE WHEN i % 10 = 0 THEN 'http' WHEN i % 33 = 0 THEN 'cancelled' "
+            "END, 'bench' FROM (%3) AS s")
             .arg(finishedMs - 1000)
             .arg(finishedMs)
             .arg(rows);
@@ -164,6 +168,44 @@ int main(int argc, char **argv)
             }
             std::printf("%-40s %s\n", name, qPrintable(percentiles(ms)));
         }
+    }
+    if (args.contains(QStringLiteral("--sorts"))) {
+        // The first page of the history in every order the window and the API can ask for.
+        const std::pair<const char *, HistorySort> sorts[] = {
+            {"finished_at", HistorySort::FinishedAt},
+            {"job_id", HistorySort::JobId},
+            {"dealer_id", HistorySort::DealerId},
+            {"duration_s", HistorySort::Duration},
+            {"fetched", HistorySort::Fetched},
+            {"fetch_type", HistorySort::FetchType},
+            {"from_time", HistorySort::Window},
+            {"status", HistorySort::Status},
+            {"error_category", HistorySort::ErrorCategory},
+            {"priority", HistorySort::Priority},
+            {"created_at", HistorySort::CreatedAt},
+            {"started_at", HistorySort::StartedAt},
+            {"attempts", HistorySort::Attempts},
+            {"pages", HistorySort::Pages},
+            {"inserted", HistorySort::Inserted},
+            {"updated", HistorySort::Updated}};
+        for (const auto &[name, sort] : sorts) {
+            for (const bool ascending : {false, true}) {
+                HistoryFilter page;
+                page.limit = 1000;
+                page.sort = sort;
+                page.ascending = ascending;
+                std::vector<double> ms;
+                for (int i = 0; i < 3; ++i) {
+                    QElapsedTimer part;
+                    part.start();
+                    store.history(page, &error);
+                    ms.push_back(part.nsecsElapsed() / 1e6);
+                }
+                std::printf("  history page (1,000) by %-15s %-4s %s\n", name,
+                            ascending ? "asc" : "desc", qPrintable(percentiles(ms)));
+            }
+        }
+        return 0;
     }
     std::atomic<bool> done{false};
     std::mutex readsLock;
