@@ -3,6 +3,7 @@
 #include "api/apicontext.h"
 #include "api/apirequest_p.h"
 #include "job/audit.h"
+#include "job/jobjson.h"
 #include "job/timeformat.h"
 #include "job/validation.h"
 #include "queue/queueoperations.h"
@@ -13,13 +14,10 @@ namespace {
 
 QJsonObject entryToJson(const AuditEntry &entry)
 {
-    QJsonArray ids;
-    for (qint64 id : entry.jobIds)
-        ids.append(id);
     return {{QStringLiteral("at"), formatTimestamp(entry.atMs)},
             {QStringLiteral("actor"), entry.actor},
             {QStringLiteral("action"), entry.action},
-            {QStringLiteral("job_ids"), ids},
+            {QStringLiteral("job_ids"), jobIdsToJson(entry.jobIds)},
             {QStringLiteral("count"), entry.count},
             {QStringLiteral("detail"), entry.detail}};
 }

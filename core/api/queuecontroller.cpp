@@ -181,14 +181,8 @@ ApiResponse QueueController::queueBulk(const QJsonObject &object, bool legacy)
     if (!added.ok())
         return storeFailure(added.error);
     const std::optional<BulkOutcome> &outcome = added.value;
-    QJsonArray ids;
-    for (qint64 id : outcome->jobIds)
-        ids.push_back(id);
-    QJsonArray skipped;
-    for (const BulkOutcome::Skipped &skip : outcome->skipped)
-        skipped.push_back(QJsonObject{{QStringLiteral("dealer_id"), skip.dealerId},
-                                      {QStringLiteral("reason"), skip.reason},
-                                      {QStringLiteral("existing_job_id"), skip.existingJobId}});
+    const QJsonArray ids = jobIdsToJson(outcome->jobIds);
+    QJsonArray skipped = skippedToJson(outcome->skipped);
     for (const DealerIdList::Invalid &bad : prepared->invalid)
         skipped.push_back(QJsonObject{{QStringLiteral("dealer_id"), bad.id},
                                       {QStringLiteral("reason"), bad.reason}});
@@ -368,17 +362,10 @@ ApiResponse QueueController::retryMatching(const QJsonObject &object)
     const QueueResult<BulkRetryReport> done = queue->retryMatching(filter);
     if (!done.ok())
         return storeFailure(done.error);
-    QJsonArray ids;
-    for (qint64 id : done.value->jobIds)
-        ids.push_back(id);
-    QJsonArray skipped;
-    for (const BulkRetryReport::Skipped &skip : done.value->skipped)
-        skipped.push_back(QJsonObject{{QStringLiteral("job_id"), skip.jobId},
-                                      {QStringLiteral("reason"), skip.reason},
-                                      {QStringLiteral("existing_job_id"), skip.existingJobId}});
-    return ApiResponse::json(200, {{QStringLiteral("retried"), ids.size()},
-                                   {QStringLiteral("job_ids"), ids},
-                                   {QStringLiteral("skipped"), skipped}});
+    return ApiResponse::json(200,
+                             {{QStringLiteral("retried"), done.value->jobIds.size()},
+                              {QStringLiteral("job_ids"), jobIdsToJson(done.value->jobIds)},
+                              {QStringLiteral("skipped"), skippedToJson(done.value->skipped)}});
 }
 
 ApiResponse QueueController::cancelMatching(const QJsonObject &object)
@@ -414,9 +401,6 @@ ApiResponse QueueController::cancelMatching(const QJsonObject &object)
     const QueueResult<BulkReport> done = queue->cancelMatching(filter);
     if (!done.ok())
         return storeFailure(done.error);
-    QJsonArray ids;
-    for (qint64 id : done.value->jobIds)
-        ids.push_back(id);
-    return ApiResponse::json(
-        200, {{QStringLiteral("cancelled"), ids.size()}, {QStringLiteral("job_ids"), ids}});
+    return ApiResponse::json(200, {{QStringLiteral("cancelled"), done.value->jobIds.size()},
+                                   {QStringLiteral("job_ids"), jobIdsToJson(done.value->jobIds)}});
 }

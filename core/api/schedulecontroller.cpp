@@ -2,6 +2,7 @@
 
 #include "api/apicontext.h"
 #include "api/apirequest_p.h"
+#include "job/jobjson.h"
 #include "queue/queueoperations.h"
 #include "schedule/schedule.h"
 #include "schedule/schedulejson.h"
@@ -285,15 +286,9 @@ ApiResponse ScheduleController::run(qint64 id)
     if (!ran.ok())
         return scheduleFailure(ran.error);
     // The bulk call's answer: 201 when something was queued, 200 when every job was covered.
-    QJsonArray ids;
-    for (qint64 jobId : ran.value->jobIds)
-        ids.push_back(jobId);
-    QJsonArray skipped;
-    for (const BulkOutcome::Skipped &skip : ran.value->skipped)
-        skipped.push_back(QJsonObject{{QStringLiteral("dealer_id"), skip.dealerId},
-                                      {QStringLiteral("reason"), skip.reason},
-                                      {QStringLiteral("existing_job_id"), skip.existingJobId}});
-    return ApiResponse::json(ids.isEmpty() ? 200 : 201, {{QStringLiteral("job_ids"), ids},
-                                                         {QStringLiteral("added"), ids.size()},
-                                                         {QStringLiteral("skipped"), skipped}});
+    const QVector<qint64> &ids = ran.value->jobIds;
+    return ApiResponse::json(ids.isEmpty() ? 200 : 201,
+                             {{QStringLiteral("job_ids"), jobIdsToJson(ids)},
+                              {QStringLiteral("added"), ids.size()},
+                              {QStringLiteral("skipped"), skippedToJson(ran.value->skipped)}});
 }

@@ -60,3 +60,31 @@ QJsonObject jobToJson(const Job &job, qint64 nowMs)
          job.error.isNull() ? QJsonValue() : QJsonValue(jobErrorToJson(job.error))},
     };
 }
+
+QJsonArray jobIdsToJson(const QVector<qint64> &ids)
+{
+    QJsonArray array;
+    for (qint64 id : ids)
+        array.push_back(id);
+    return array;
+}
+
+QJsonArray skippedToJson(const QVector<BulkOutcome::Skipped> &skipped)
+{
+    QJsonArray array;
+    for (const BulkOutcome::Skipped &skip : skipped)
+        array.push_back(QJsonObject{{QStringLiteral("dealer_id"), skip.dealerId},
+                                    {QStringLiteral("reason"), skip.reason},
+                                    {QStringLiteral("existing_job_id"), skip.existingJobId}});
+    return array;
+}
+
+QJsonArray skippedToJson(const QVector<BulkRetryReport::Skipped> &skipped)
+{
+    QJsonArray array;
+    for (const BulkRetryReport::Skipped &skip : skipped)
+        array.push_back(QJsonObject{{QStringLiteral("job_id"), skip.jobId},
+                                    {QStringLiteral("reason"), skip.reason},
+                                    {QStringLiteral("existing_job_id"), skip.existingJobId}});
+    return array;
+}
