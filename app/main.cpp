@@ -99,6 +99,14 @@ int resolveSetup(AppSetup *setup)
         if (token.isEmpty())
             token = setup->settings->sourceToken();
         setup->sourceToken = token.toUtf8();
+        const std::optional<SourceProfile> profile = setup->settings->sourceProfile();
+        if (profile && !profile->isDefault && profile->auth == SourceProfile::Auth::Basic &&
+            !token.contains(QLatin1Char(':')) && (cli.headless || cli.isOneShot())) {
+            printError(QStringLiteral("[source] token: auth=basic takes it as user:password "
+                                      "(from DEALERQ_SOURCE_TOKEN or the settings), and it has "
+                                      "no colon"));
+            return ExitBadInput;
+        }
     }
     return -1;
 }

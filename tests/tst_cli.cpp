@@ -59,6 +59,8 @@ private slots:
     void tokenAddListRevoke();
     void tokenBadInput_data();
     void tokenBadInput();
+    void hostileProfileRefused_data();
+    void hostileProfileRefused();
 
 private:
     QVector<Schedule> schedules() const;
@@ -765,3 +767,47 @@ void TestCli::tokenBadInput()
 
 QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"
+
+void TestCli::hostileProfileRefused_data()
+{
+    QTest::addColumn<QByteArray>("profile");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("reason");
+    const QStringList enqueue{"--enqueue", "A1"};
+    const QStringList headless{"--headless", "--drain", "--no-api", "--demo"};
+    QTest::newRow("unknown key, one-shot")
+        << QByteArray("pagesize=10\n") << enqueue << "[profile] pagesize: unknown key";
+    QTest::newRow("cursor without next_cursor, headless")
+        << QByteArray("paging=cursor\n") << headless << "[profile] next_cursor: missing";
+    QTest::newRow("path with ..") << QByteArray("path=/a/../b\n") << enqueue
+                                  << "[profile] path: \"/a/../b\" holds a \".\" or \"..\"";
+    QTest::newRow("path with a scheme")
+        << QByteArray("path=\"http://evil.example/x\"\n") << headless
+        << "[profile] path: \"http://evil.example/x\" is not a path below the source URL";
+    QTest::newRow("bad pointer") << QByteArray("items=data\n") << enqueue
+                                 << "[profile] items: \"data\" is not a JSON pointer";
+    QTest::newRow("unknown placeholder") << QByteArray("query=since={since}\n") << enqueue
+                                         << "[profile] query: {since} is not a placeholder here";
+    QTest::newRow("oauth2 without its keys")
+        << QByteArray("auth=oauth2\n") << headless << "[profile] oauth2_token_url: missing";
+    QTest::newRow("basic without user:password")
+        << QByteArray("auth=basic\n[source]\ntoken=nocolon\n")
+        << QStringList{"--enqueue", "A1", "--source", "http://127.0.0.1:1/"}
+        << "[source] token: auth=basic takes it as user:password";
+}
+
+void TestCli::hostileProfileRefused()
+{
+    QFETCH(QByteArray, profile);
+    QFETCH(QStringList, args);
+    QFETCH(QString, reason);
+    QFile settings(m_db->dir() + "/settings.ini");
+    QVERIFY(settings.open(QIODevice::WriteOnly));
+    settings.write("[profile]\n" + profile);
+    settings.close();
+    const Run r = run(dbArgs() + args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    QVERIFY(!r.err.contains("queued"));
+    QVERIFY(queued().isEmpty());
+}

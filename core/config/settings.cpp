@@ -182,6 +182,11 @@ QStringList Settings::problems() const
                                   : entry.defaultValue.toString());
         }
     }
+    QVector<FieldError> profileErrors;
+    if (!sourceProfile(&profileErrors)) {
+        for (const FieldError &error : profileErrors)
+            found << QStringLiteral("%1: %2").arg(m_settings->fileName(), error.message);
+    }
     if (QFileInfo(m_settings->fileName()).isDir())
         found << QStringLiteral("%1 is a folder, not a settings file; using defaults, and nothing "
                                 "can be saved")
@@ -190,6 +195,39 @@ QStringList Settings::problems() const
         found << QStringLiteral("%1 is not a valid settings file; using defaults")
                      .arg(m_settings->fileName());
     return found;
+}
+
+QMap<QString, QString> Settings::profileValues() const
+{
+    QMap<QString, QString> values;
+    m_settings->beginGroup(QStringLiteral("profile"));
+    const QStringList keys = m_settings->childKeys();
+    for (const QString &key : keys) {
+        const QVariant raw = m_settings->value(key);
+        values.insert(key, raw.typeId() == QMetaType::QStringList
+                               ? raw.toStringList().join(QLatin1Char(','))
+                               : raw.toString());
+    }
+    m_settings->endGroup();
+    return values;
+}
+
+void Settings::setProfileValues(const QMap<QString, QString> &values)
+{
+    m_settings->remove(QStringLiteral("profile"));
+    m_settings->beginGroup(QStringLiteral("profile"));
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!it.value().trimmed().isEmpty())
+            m_settings->setValue(it.key(), it.value().trimmed());
+    }
+    m_settings->endGroup();
+    sync();
+    emit profileChanged();
+}
+
+std::optional<SourceProfile> Settings::sourceProfile(QVector<FieldError> *errors) const
+{
+    return parseSourceProfile(profileValues(), fetchTypes(), errors);
 }
 
 int Settings::intValue(Key key) const

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "job/sourceprofile.h"
+
+#include <QMap>
 #include <QObject>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -78,6 +82,16 @@ public:
     /// removed by the instance that runs jobs; 0 keeps them forever.
     int keepFinishedDays() const;
 
+    /// The `[profile]` group as written (SPEC §11): key → value, a value QSettings split at
+    /// commas joined again. Empty: the default profile.
+    QMap<QString, QString> profileValues() const;
+    /// Replaces the whole `[profile]` group (empty values are dropped) and emits
+    /// profileChanged(). The caller checks it first (parseSourceProfile()).
+    void setProfileValues(const QMap<QString, QString> &values);
+    /// The profile read and checked against the configured fetch types; nothing, with one
+    /// error per problem naming its key, when it cannot be used.
+    std::optional<SourceProfile> sourceProfile(QVector<FieldError> *errors = nullptr) const;
+
     /// Writes one value (owner-only file permissions, as it may hold tokens) and emits changed.
     void setValue(Key key, const QVariant &value);
     /// The stored value if set and valid, otherwise the default.
@@ -88,6 +102,7 @@ public:
 
 signals:
     void changed(Settings::Key key);
+    void profileChanged();
 
 private:
     int intValue(Key key) const;
