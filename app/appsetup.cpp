@@ -32,6 +32,13 @@ RunnerConfig AppSetup::runnerConfig() const
     config.database = database;
     config.sourceUrl = sourceUrl;
     config.sourceToken = sourceToken;
+    if (!demo) { // the built-in simulator speaks SPEC §2
+        QVector<FieldError> errors;
+        if (const std::optional<SourceProfile> profile = settings->sourceProfile(&errors))
+            config.profile = *profile;
+        else
+            config.profileProblem = errors.value(0).message;
+    }
     config.retry.maxRetries = settings->maxRetries();
     config.retry.initialBackoffMs = settings->initialBackoffMs();
     config.retry.maxBackoffMs = settings->maxBackoffMs();

@@ -28,7 +28,7 @@ struct FaultName
     DealerSimServer::FaultMode mode;
 };
 
-constexpr std::array<FaultName, 15> FaultNames = {{
+constexpr std::array<FaultName, 19> FaultNames = {{
     {"500", DealerSimServer::FaultMode::Http500},
     {"429", DealerSimServer::FaultMode::Http429},
     {"401", DealerSimServer::FaultMode::Http401},
@@ -44,6 +44,10 @@ constexpr std::array<FaultName, 15> FaultNames = {{
     {"stuck", DealerSimServer::FaultMode::Stuck},
     {"nul", DealerSimServer::FaultMode::Nul},
     {"badnext", DealerSimServer::FaultMode::BadNext},
+    {"repeatcursor", DealerSimServer::FaultMode::RepeatCursor},
+    {"foreignlink", DealerSimServer::FaultMode::ForeignLink},
+    {"itemsobject", DealerSimServer::FaultMode::ItemsObject},
+    {"noid", DealerSimServer::FaultMode::NoId},
 }};
 
 constexpr std::array<const char *, 16> FirstNames = {
@@ -232,6 +236,7 @@ struct SimRequest
 {
     QByteArray method;
     QByteArray target;
+    QByteArray body;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     bool keepAlive = true;
 };
@@ -262,6 +267,60 @@ SimAnswer errorAnswer(int status, const QString &code, const QString &message)
     answer.pieces.append(QJsonDocument(QJsonObject{{QStringLiteral("error"), error}})
                              .toJson(QJsonDocument::Compact));
     return answer;
+}
+
+/// The answer of a fault that is not a page's content; nothing for those that shape the page.
+std::optional<SimAnswer> faultAnswer(DealerSimServer::FaultMode fault, int retryAfterSeconds)
+{
+    switch (fault) {
+    case DealerSimServer::FaultMode::Http500:
+        return errorAnswer(500, QStringLiteral("internal"),
+                           QStringLiteral("simulated server failure"));
+    case DealerSimServer::FaultMode::Http429: {
+        SimAnswer busy = errorAnswer(429, QStringLiteral("rate_limited"),
+                                     QStringLiteral("simulated rate limit"));
+        busy.headers += "Retry-After: " + QByteArray::number(retryAfterSeconds) + "\r\n";
+        return busy;
+    }
+    case DealerSimServer::FaultMode::Http401: {
+        SimAnswer denied =
+            errorAnswer(401, QStringLiteral("unauthorized"), QStringLiteral("simulated bad token"));
+        denied.headers += "WWW-Authenticate: Bearer\r\n";
+        return denied;
+    }
+    case DealerSimServer::FaultMode::Http403:
+        return errorAnswer(403, QStringLiteral("forbidden"),
+                           QStringLiteral("simulated forbidden dealer"));
+    case DealerSimServer::FaultMode::Http404:
+        return errorAnswer(404, QStringLiteral("not_found"),
+                           QStringLiteral("simulated unknown dealer"));
+    case DealerSimServer::FaultMode::Hang: {
+        SimAnswer hang;
+        hang.kind = SimAnswer::Kind::Hang;
+        return hang;
+    }
+    case DealerSimServer::FaultMode::Drop: {
+        SimAnswer drop;
+        drop.kind = SimAnswer::Kind::Drop;
+        return drop;
+    }
+    case DealerSimServer::FaultMode::Malformed: {
+        SimAnswer bad;
+        bad.headers = "Content-Type: application/json\r\n";
+        bad.pieces.append("<html><body>this is not JSON {\"items\": [</body></html>");
+        return bad;
+    }
+    case DealerSimServer::FaultMode::Redirect: {
+        SimAnswer moved;
+        moved.status = 302;
+        moved.headers = "Location: http://127.0.0.2:1/elsewhere\r\n";
+        moved.pieces.append(QByteArray());
+        return moved;
+    }
+    default:
+        break;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -378,6 +437,7 @@ public:
             }
             if (m_buffer.size() < headEnd + 4 + bodyLength)
                 return; // wait for the rest of the body
+            request.body = m_buffer.mid(headEnd + 4, bodyLength);
             m_buffer.remove(0, headEnd + 4 + bodyLength);
             m_busy = true;
             m_server->handle(this, request);
@@ -578,6 +638,9 @@ std::optional<DealerSimServer::FaultMode> DealerSimServer::takeFault(const QStri
 
 SimAnswer DealerSimServer::answer(const SimRequest &request)
 {
+    if (m_options.shape.auth == Auth::OAuth2 &&
+        (request.target == "/oauth/token" || request.target.endsWith("/oauth/token")))
+        return tokenAnswer(request);
     if (request.method != "GET")
         return errorAnswer(405, QStringLiteral("method_not_allowed"),
                            QStringLiteral("only GET is served"));
@@ -597,13 +660,8 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
     const QString dealerId = QString::fromUtf8(decodeComponent(segments.at(n - 2), false));
     const QString fetchType = QString::fromUtf8(decodeComponent(segments.at(n - 1), false));
 
-    if (!m_options.token.isEmpty() &&
-        request.headers.value("authorization") != "Bearer " + m_options.token) {
-        SimAnswer denied = errorAnswer(401, QStringLiteral("unauthorized"),
-                                       QStringLiteral("a valid bearer token is required"));
-        denied.headers += "WWW-Authenticate: Bearer\r\n";
-        return denied;
-    }
+    if (std::optional<SimAnswer> denied = authorize(request))
+        return std::move(*denied);
     if (!validateDealerId(dealerId))
         return errorAnswer(404, QStringLiteral("not_found"), QStringLiteral("no such dealer"));
     if (!isSafeName(fetchType))
@@ -626,6 +684,8 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
         return errorAnswer(400, QStringLiteral("bad_request"),
                            QStringLiteral("query parameter \"%1\" %2").arg(name, why));
     };
+    if (!m_options.shape.isSpec())
+        return shapedAnswer(request, dealerId, fetchType, params);
     QDateTime window[2];
     const QString bounds[2] = {QStringLiteral("from"), QStringLiteral("to")};
     for (int i = 0; i < 2; ++i) {
@@ -652,55 +712,8 @@ SimAnswer DealerSimServer::answer(const SimRequest &request)
 
     const std::optional<FaultMode> fault = takeFault(dealerId);
     if (fault) {
-        switch (*fault) {
-        case FaultMode::Http500:
-            return errorAnswer(500, QStringLiteral("internal"),
-                               QStringLiteral("simulated server failure"));
-        case FaultMode::Http429: {
-            SimAnswer busy = errorAnswer(429, QStringLiteral("rate_limited"),
-                                         QStringLiteral("simulated rate limit"));
-            busy.headers +=
-                "Retry-After: " + QByteArray::number(m_options.retryAfterSeconds) + "\r\n";
-            return busy;
-        }
-        case FaultMode::Http401: {
-            SimAnswer denied = errorAnswer(401, QStringLiteral("unauthorized"),
-                                           QStringLiteral("simulated bad token"));
-            denied.headers += "WWW-Authenticate: Bearer\r\n";
-            return denied;
-        }
-        case FaultMode::Http403:
-            return errorAnswer(403, QStringLiteral("forbidden"),
-                               QStringLiteral("simulated forbidden dealer"));
-        case FaultMode::Http404:
-            return errorAnswer(404, QStringLiteral("not_found"),
-                               QStringLiteral("simulated unknown dealer"));
-        case FaultMode::Hang: {
-            SimAnswer hang;
-            hang.kind = SimAnswer::Kind::Hang;
-            return hang;
-        }
-        case FaultMode::Drop: {
-            SimAnswer drop;
-            drop.kind = SimAnswer::Kind::Drop;
-            return drop;
-        }
-        case FaultMode::Malformed: {
-            SimAnswer bad;
-            bad.headers = "Content-Type: application/json\r\n";
-            bad.pieces.append("<html><body>this is not JSON {\"items\": [</body></html>");
-            return bad;
-        }
-        case FaultMode::Redirect: {
-            SimAnswer moved;
-            moved.status = 302;
-            moved.headers = "Location: http://127.0.0.2:1/elsewhere\r\n";
-            moved.pieces.append(QByteArray());
-            return moved;
-        }
-        default:
-            break;
-        }
+        if (std::optional<SimAnswer> failed = faultAnswer(*fault, m_options.retryAfterSeconds))
+            return std::move(*failed);
     }
     const qint64 fromSecs = window[0].toSecsSinceEpoch();
     const qint64 toSecs = window[1].toSecsSinceEpoch();
@@ -776,6 +789,247 @@ SimAnswer DealerSimServer::pageAnswer(const QString &dealerId, const QString &fe
     body += tail;
     if (fault == FaultMode::Truncated)
         body.truncate(body.size() / 2);
+    answer.pieces.append(body);
+    return answer;
+}
+
+std::optional<SimAnswer> DealerSimServer::authorize(const SimRequest &request)
+{
+    const Shape &shape = m_options.shape;
+    const QByteArray authorization = request.headers.value("authorization");
+    bool good = true;
+    switch (shape.auth) {
+    case Auth::Bearer:
+        good = m_options.token.isEmpty() || authorization == "Bearer " + m_options.token;
+        break;
+    case Auth::Header:
+        good = m_options.token.isEmpty() ||
+               request.headers.value(shape.authHeader.toLower()) == m_options.token;
+        break;
+    case Auth::Basic:
+        good = authorization == "Basic " + m_options.token.toBase64();
+        break;
+    case Auth::OAuth2: {
+        good = false;
+        if (authorization.startsWith("Bearer ")) {
+            const auto it = m_tokens.find(authorization.mid(7));
+            if (it != m_tokens.end() && QDateTime::currentMSecsSinceEpoch() < it->expiresMs &&
+                it->usesLeft != 0) {
+                if (it->usesLeft > 0)
+                    --it->usesLeft;
+                good = true;
+            }
+        }
+        break;
+    }
+    }
+    if (good)
+        return std::nullopt;
+    SimAnswer denied = errorAnswer(401, QStringLiteral("unauthorized"),
+                                   QStringLiteral("valid credentials are required"));
+    denied.headers += shape.auth == Auth::Basic ? QByteArrayLiteral("WWW-Authenticate: Basic\r\n")
+                                                : QByteArrayLiteral("WWW-Authenticate: Bearer\r\n");
+    return denied;
+}
+
+SimAnswer DealerSimServer::tokenAnswer(const SimRequest &request)
+{
+    if (request.method != "POST")
+        return errorAnswer(405, QStringLiteral("method_not_allowed"),
+                           QStringLiteral("the token endpoint takes POST"));
+    QHash<QByteArray, QByteArray> form;
+    for (const QByteArray &pair : request.body.split('&')) {
+        const qsizetype equals = pair.indexOf('=');
+        if (equals > 0)
+            form.insert(decodeComponent(pair.left(equals), true),
+                        decodeComponent(pair.mid(equals + 1), true));
+    }
+    const Shape &shape = m_options.shape;
+    if (form.value("grant_type") != "client_credentials")
+        return errorAnswer(400, QStringLiteral("unsupported_grant_type"),
+                           QStringLiteral("only client_credentials is granted"));
+    if (form.value("client_id") != shape.clientId ||
+        form.value("client_secret") != shape.clientSecret)
+        return errorAnswer(401, QStringLiteral("invalid_client"),
+                           QStringLiteral("unknown client or wrong secret"));
+    ++m_tokensIssued;
+    const QByteArray token = "tok-" + QByteArray::number(m_tokensIssued) + '-' +
+                             QByteArray::number(fnv1a(shape.clientId + request.body), 16);
+    m_tokens.insert(token, {QDateTime::currentMSecsSinceEpoch() + shape.tokenLifetimeS * 1000LL,
+                            shape.tokenUses});
+    SimAnswer answer;
+    answer.headers = "Content-Type: application/json\r\nCache-Control: no-store\r\n";
+    answer.pieces.append("{\"access_token\":\"" + token +
+                         "\",\"token_type\":\"Bearer\",\"expires_in\":" +
+                         QByteArray::number(shape.tokenLifetimeS) + '}');
+    return answer;
+}
+
+SimAnswer DealerSimServer::shapedAnswer(const SimRequest &request, const QString &dealerId,
+                                        const QString &fetchType,
+                                        const QHash<QString, QString> &params)
+{
+    const Shape &shape = m_options.shape;
+    const auto badParam = [](const QString &name, const QString &why) {
+        return errorAnswer(400, QStringLiteral("bad_request"),
+                           QStringLiteral("query parameter \"%1\" %2").arg(name, why));
+    };
+    // The window: from/to, or since/until, in the shape's time format.
+    qint64 window[2] = {0, 0};
+    const QString names[2][2] = {{QStringLiteral("from"), QStringLiteral("since")},
+                                 {QStringLiteral("to"), QStringLiteral("until")}};
+    for (int i = 0; i < 2; ++i) {
+        const QString name = params.contains(names[i][0]) ? names[i][0] : names[i][1];
+        if (!params.contains(name))
+            return badParam(names[i][0], QStringLiteral("is missing"));
+        const QString text = params.value(name);
+        bool ok = true;
+        if (shape.timeFormat == QLatin1String("epoch_s")) {
+            window[i] = text.toLongLong(&ok);
+        } else if (shape.timeFormat == QLatin1String("epoch_ms")) {
+            window[i] = text.toLongLong(&ok) / 1000;
+        } else if (shape.timeFormat == QLatin1String("date")) {
+            const QDate date = QDate::fromString(text, Qt::ISODate);
+            ok = date.isValid() && text.size() == 10;
+            window[i] = QDateTime(date, i == 0 ? QTime(0, 0) : QTime(23, 59, 59), Qt::UTC)
+                            .toSecsSinceEpoch();
+        } else {
+            const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+            ok = time.isValid();
+            window[i] = time.toSecsSinceEpoch();
+        }
+        if (!ok)
+            return badParam(
+                name, QStringLiteral("is not a time in %1: \"%2\"").arg(shape.timeFormat, text));
+    }
+    if (window[1] < window[0])
+        return badParam(QStringLiteral("to"), QStringLiteral("is before \"from\""));
+    const QString sizeName = params.contains(QStringLiteral("limit")) ? QStringLiteral("limit")
+                                                                      : QStringLiteral("page_size");
+    bool ok = false;
+    const int asked = params.value(sizeName).toInt(&ok);
+    if (!ok || asked < 1)
+        return badParam(sizeName, QStringLiteral("must be a whole number >= 1"));
+    const qint64 size = std::min(asked, m_options.maxPageSize);
+    const qint64 records = std::max(0, m_options.recordsFor.value(dealerId, m_options.records));
+
+    // The first item (1-based) this request asks for.
+    qint64 first = 1;
+    QString cursorIn;
+    switch (shape.paging) {
+    case Paging::NextPage:
+    case Paging::Page:
+    case Paging::Link: {
+        const int page = params.value(QStringLiteral("page"), QStringLiteral("1")).toInt(&ok);
+        if (!ok || page < 1)
+            return badParam(QStringLiteral("page"), QStringLiteral("must be a whole number >= 1"));
+        first = (page - 1) * size + 1;
+        break;
+    }
+    case Paging::Offset: {
+        const qint64 offset =
+            params.value(QStringLiteral("offset"), QStringLiteral("0")).toLongLong(&ok);
+        if (!ok || offset < 0)
+            return badParam(QStringLiteral("offset"),
+                            QStringLiteral("must be a whole number >= 0"));
+        first = offset + 1;
+        break;
+    }
+    case Paging::Cursor:
+        cursorIn = params.value(QStringLiteral("cursor"));
+        if (!cursorIn.isEmpty()) {
+            if (!cursorIn.startsWith(QLatin1String("after_")))
+                return badParam(QStringLiteral("cursor"), QStringLiteral("is not a cursor"));
+            first = cursorIn.mid(6).toLongLong(&ok) + 1;
+            if (!ok || first < 1)
+                return badParam(QStringLiteral("cursor"), QStringLiteral("is not a cursor"));
+        }
+        break;
+    }
+    const qint64 last = std::min<qint64>(first + size - 1, records);
+
+    const std::optional<FaultMode> fault = takeFault(dealerId);
+    if (fault) {
+        if (std::optional<SimAnswer> failed = faultAnswer(*fault, m_options.retryAfterSeconds))
+            return std::move(*failed);
+    }
+
+    ItemContext ctx;
+    const QByteArray dealer = dealerId.toUtf8();
+    const QByteArray type = fetchType.toUtf8();
+    ctx.idPrefix = typePrefix(fetchType) + '-' + dealer + '-';
+    ctx.seed = fnv1a(dealer + '/' + type);
+    ctx.fromSecs = window[0];
+    ctx.spanSecs = window[1] - window[0];
+    ctx.records = records;
+    const bool epoch = shape.timeFormat.startsWith(QLatin1String("epoch"));
+    const qint64 idBase = static_cast<qint64>(ctx.seed % 9000 + 1000) * 1000000;
+
+    QByteArray items = "[";
+    for (qint64 index = first; index <= last; ++index) {
+        if (index > first)
+            items += ',';
+        QByteArray item;
+        appendItem(item, ctx, index, false);
+        // appendItem writes {"id":"…","updated_at":"…",…}: the shape's id and time replace them.
+        const qsizetype rest = item.indexOf(",\"name\"");
+        QByteArray head = "{";
+        if (!(fault == FaultMode::NoId && index == first)) {
+            head += "\"id\":";
+            if (shape.numericIds)
+                head += QByteArray::number(idBase + index);
+            else
+                head += item.mid(6, item.indexOf('"', 7) - 6 + 1);
+            head += ',';
+        }
+        head += "\"updated_at\":";
+        if (epoch) {
+            const qint64 secs = itemTime(ctx, index);
+            head += QByteArray::number(shape.timeFormat == QLatin1String("epoch_ms") ? secs * 1000
+                                                                                     : secs);
+        } else {
+            const qsizetype at = item.indexOf("\"updated_at\":") + 13;
+            head += item.mid(at, rest - at);
+        }
+        items += head + item.mid(rest);
+    }
+    items += ']';
+    if (fault == FaultMode::ItemsObject)
+        items = "{\"count\":" + QByteArray::number(std::max<qint64>(0, last - first + 1)) + '}';
+
+    QByteArray body = "{\"dealer\":\"" + dealer + "\",\"type\":\"" + type + "\",";
+    const QStringList path =
+        shape.itemsPath.isEmpty() ? QStringList{QStringLiteral("items")} : shape.itemsPath;
+    for (qsizetype i = 0; i < path.size(); ++i)
+        body += '"' + path.at(i).toUtf8() + "\":" + (i + 1 < path.size() ? "{" : "");
+    body += items;
+    body += QByteArray(path.size() - 1, '}');
+    SimAnswer answer;
+    answer.headers = "Content-Type: application/json\r\n";
+    const bool more = last < records;
+    if (shape.paging == Paging::Cursor) {
+        QByteArray next = "null";
+        if (fault == FaultMode::RepeatCursor && !cursorIn.isEmpty())
+            next = '"' + cursorIn.toUtf8() + '"';
+        else if (more)
+            next = "\"after_" + QByteArray::number(last) + '"';
+        body += ",\"paging\":{\"next\":" + next + '}';
+    }
+    if (shape.paging == Paging::Link && (more || fault == FaultMode::ForeignLink)) {
+        const qsizetype question = request.target.indexOf('?');
+        QByteArray query = request.target.mid(question + 1);
+        QList<QByteArray> pairs = query.split('&');
+        const qint64 page = (first - 1) / size + 1;
+        pairs.removeIf([](const QByteArray &pair) { return pair.startsWith("page="); });
+        pairs.append("page=" + QByteArray::number(page + 1));
+        const QByteArray host = fault == FaultMode::ForeignLink
+                                    ? QByteArray("127.0.0.2:") + QByteArray::number(port())
+                                    : request.headers.value("host");
+        answer.headers += "Link: <http://" + host + request.target.left(question) + '?' +
+                          pairs.join('&') + ">; rel=\"next\", <http://" + host +
+                          request.target.left(question) + ">; rel=\"first\"\r\n";
+    }
+    body += ",\"total\":" + QByteArray::number(records) + '}';
     answer.pieces.append(body);
     return answer;
 }

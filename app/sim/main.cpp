@@ -6,6 +6,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHash>
 #include <QHostAddress>
 #include <QSocketNotifier>
 
@@ -97,6 +98,35 @@ int main(int argc, char *argv[])
         {QStringLiteral("retry-after"),
          QStringLiteral("Retry-After seconds of a 429 fault (default 1)."), QStringLiteral("S"),
          QStringLiteral("1")},
+        {QStringLiteral("paging"),
+         QStringLiteral("Another API's shape (SPEC §11): next_page (SPEC §2, the default), page, "
+                        "offset, cursor (next cursor at /paging/next) or link (Link header)."),
+         QStringLiteral("MODE"), QStringLiteral("next_page")},
+        {QStringLiteral("items-key"),
+         QStringLiteral("Nest the items array under these keys, e.g. data/records."),
+         QStringLiteral("PATH")},
+        {QStringLiteral("numeric-ids"), QStringLiteral("Items' ids are numbers.")},
+        {QStringLiteral("time-format"),
+         QStringLiteral("from/to (or since/until) as iso8601 (default), epoch_s, epoch_ms or "
+                        "date; epoch_* makes the items' updated_at numbers too."),
+         QStringLiteral("FORMAT"), QStringLiteral("iso8601")},
+        {QStringLiteral("auth"),
+         QStringLiteral("bearer (default, with --token), header (--token in --auth-header), "
+                        "basic (--token as user:password) or oauth2 (POST /oauth/token with "
+                        "--oauth2-client)."),
+         QStringLiteral("MODE"), QStringLiteral("bearer")},
+        {QStringLiteral("auth-header"),
+         QStringLiteral("The header of --auth header (default X-Api-Key)."), QStringLiteral("NAME"),
+         QStringLiteral("X-Api-Key")},
+        {QStringLiteral("oauth2-client"), QStringLiteral("The client the token endpoint accepts."),
+         QStringLiteral("ID:SECRET")},
+        {QStringLiteral("oauth2-lifetime"),
+         QStringLiteral("expires_in of each token, in seconds (default 3600)."),
+         QStringLiteral("S"), QStringLiteral("3600")},
+        {QStringLiteral("oauth2-uses"),
+         QStringLiteral("Data requests each token is good for before it answers 401, as an "
+                        "expired or revoked token does (default: no limit)."),
+         QStringLiteral("N")},
     });
     if (!parser.parse(QCoreApplication::arguments()))
         badArguments(parser.errorText());
@@ -127,6 +157,48 @@ int main(int argc, char *argv[])
             badArguments(error);
         options.faults.append(*rule);
     }
+    DealerSimServer::Shape &shape = options.shape;
+    const QString paging = parser.value(QStringLiteral("paging"));
+    const QHash<QString, DealerSimServer::Paging> pagings{
+        {QStringLiteral("next_page"), DealerSimServer::Paging::NextPage},
+        {QStringLiteral("page"), DealerSimServer::Paging::Page},
+        {QStringLiteral("offset"), DealerSimServer::Paging::Offset},
+        {QStringLiteral("cursor"), DealerSimServer::Paging::Cursor},
+        {QStringLiteral("link"), DealerSimServer::Paging::Link}};
+    if (!pagings.contains(paging))
+        badArguments(QStringLiteral("--paging wants next_page, page, offset, cursor or link"));
+    shape.paging = pagings.value(paging);
+    if (parser.isSet(QStringLiteral("items-key")))
+        shape.itemsPath = parser.value(QStringLiteral("items-key")).split(QLatin1Char('/'));
+    if (shape.itemsPath.contains(QString()))
+        badArguments(QStringLiteral("--items-key wants keys separated by /"));
+    shape.numericIds = parser.isSet(QStringLiteral("numeric-ids"));
+    shape.timeFormat = parser.value(QStringLiteral("time-format"));
+    if (!QStringList{"iso8601", "epoch_s", "epoch_ms", "date"}.contains(shape.timeFormat))
+        badArguments(QStringLiteral("--time-format wants iso8601, epoch_s, epoch_ms or date"));
+    const QHash<QString, DealerSimServer::Auth> auths{
+        {QStringLiteral("bearer"), DealerSimServer::Auth::Bearer},
+        {QStringLiteral("header"), DealerSimServer::Auth::Header},
+        {QStringLiteral("basic"), DealerSimServer::Auth::Basic},
+        {QStringLiteral("oauth2"), DealerSimServer::Auth::OAuth2}};
+    const QString auth = parser.value(QStringLiteral("auth"));
+    if (!auths.contains(auth))
+        badArguments(QStringLiteral("--auth wants bearer, header, basic or oauth2"));
+    shape.auth = auths.value(auth);
+    shape.authHeader = parser.value(QStringLiteral("auth-header")).toLatin1();
+    if (shape.auth == DealerSimServer::Auth::Basic && !options.token.contains(':'))
+        badArguments(QStringLiteral("--auth basic wants --token USER:PASSWORD"));
+    if (shape.auth == DealerSimServer::Auth::OAuth2) {
+        const QString client = parser.value(QStringLiteral("oauth2-client"));
+        const qsizetype split = client.indexOf(QLatin1Char(':'));
+        if (split <= 0)
+            badArguments(QStringLiteral("--auth oauth2 wants --oauth2-client ID:SECRET"));
+        shape.clientId = client.left(split).toUtf8();
+        shape.clientSecret = client.mid(split + 1).toUtf8();
+    }
+    shape.tokenLifetimeS = positiveNumber(parser, QStringLiteral("oauth2-lifetime"), 1);
+    if (parser.isSet(QStringLiteral("oauth2-uses")))
+        shape.tokenUses = positiveNumber(parser, QStringLiteral("oauth2-uses"), 0);
     for (const QString &text : parser.values(QStringLiteral("records-for"))) {
         const qsizetype equals = text.indexOf(QLatin1Char('='));
         bool ok = false;

@@ -148,6 +148,7 @@ void QueueRunner::setSource(const QUrl &url, const QByteArray &token, const QStr
     // Takes effect from the next job on; the running one keeps its source.
     m_config.sourceUrl = url;
     m_config.sourceToken = token;
+    m_tokens.clear();
     m_config.sourceDisplay = display;
     qCInfo(lcRunner).noquote() << "the source is now" << sourceDisplay()
                                << "(from the next job on)";
@@ -309,8 +310,16 @@ void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBef
     m_current = job;
     m_log = {{QDateTime::currentMSecsSinceEpoch(),
               QStringLiteral("attempt %1 started on %2").arg(job.attempts).arg(m_config.instance)}};
-    FetchRequest request{m_config.sourceUrl, m_config.sourceToken,      job.dealerId,
-                         job.fetchType,      formatApiTime(job.fromMs), formatApiTime(job.toMs)};
+    FetchRequest request;
+    request.sourceUrl = m_config.sourceUrl;
+    request.token = m_config.sourceToken;
+    request.dealerId = job.dealerId;
+    request.fetchType = job.fetchType;
+    request.from = formatApiTime(job.fromMs);
+    request.to = formatApiTime(job.toMs);
+    request.profile = m_config.profile;
+    request.profileProblem = m_config.profileProblem;
+    request.tokens = &m_tokens;
     m_fetch = new DealerFetch(m_nam, request, m_config.retry, this);
     // Progress of the last page is news only with the job's end: jobFinished() carries it.
     m_progress = JobProgress{};

@@ -27,6 +27,9 @@ struct RunnerConfig
     DatabaseUrl database;
     QUrl sourceUrl;
     QByteArray sourceToken;
+    SourceProfile profile; ///< SPEC §11; the default is SPEC §2's shape
+    /// Set when the settings' profile cannot be used: every job fails saying so.
+    QString profileProblem;
     RetryPolicy retry;
     int maxAttempts = 5;       ///< a job cut off this many times fails as interrupted
     int pollIntervalMs = 1000; ///< how often the store is re-read for other processes' changes
@@ -130,6 +133,7 @@ private:
     QTimer *m_reconnectTimer = nullptr;
     int m_reconnectDelayMs = 250;
     DealerFetch *m_fetch = nullptr;
+    OAuth2TokenCache m_tokens; ///< auth=oauth2: one token for every job until it expires
     std::optional<Job> m_current;
     QVector<LogLine> m_log;
     JobProgress m_progress;            ///< of the running job

@@ -1,6 +1,7 @@
 #include "source/dealerclient.h"
 
 #include "source/pagedecoder.h"
+#include "source/profiledecoder.h"
 
 #include "job/httpstatus.h"
 #include "log/logging.h"
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -96,7 +98,78 @@ QString describeNetworkError(QNetworkReply::NetworkError error, int timeoutMs,
     }
 }
 
+constexpr qsizetype MaxTokenBodyBytes = 64 * 1024;
+
+/// A window bound (ISO 8601 with an offset) in the profile's time_format.
+QString formatBound(const QString &iso, SourceProfile::TimeFormat format)
+{
+    if (format == SourceProfile::TimeFormat::Iso8601)
+        return iso;
+    if (format == SourceProfile::TimeFormat::Date)
+        return iso.left(10); // the date as the bound is written: in the operator's local time
+    const QDateTime time = QDateTime::fromString(iso, Qt::ISODateWithMs);
+    return format == SourceProfile::TimeFormat::EpochS ? QString::number(time.toSecsSinceEpoch())
+                                                       : QString::number(time.toMSecsSinceEpoch());
+}
+
+/// A template with its `{name}` placeholders replaced by their percent-encoded values.
+QByteArray fillTemplate(const QString &text, const QHash<QString, QString> &values)
+{
+    QByteArray out;
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const qsizetype open = text.indexOf(QLatin1Char('{'), i);
+        const qsizetype close = open < 0 ? -1 : text.indexOf(QLatin1Char('}'), open);
+        if (close < 0) {
+            out += text.mid(i).toUtf8();
+            break;
+        }
+        out += text.mid(i, open - i).toUtf8();
+        out += QUrl::toPercentEncoding(values.value(text.mid(open + 1, close - open - 1)));
+        i = close + 1;
+    }
+    return out;
+}
+
+int defaultPort(const QUrl &url)
+{
+    return url.port(url.scheme().toLower() == QLatin1String("https") ? 443 : 80);
+}
+
+QString originOf(const QUrl &url)
+{
+    return url
+        .adjusted(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
+                  QUrl::RemoveFragment)
+        .toDisplayString();
+}
+
 } // namespace
+
+OAuth2TokenCache::OAuth2TokenCache(Clock clock)
+    : m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{}
+
+QByteArray OAuth2TokenCache::token() const
+{
+    // A token within 5 s of its end is as good as expired: it could lapse on the way.
+    if (m_expiresMs > 0 && m_clock() + 5000 >= m_expiresMs)
+        return {};
+    return m_token;
+}
+
+void OAuth2TokenCache::store(const QByteArray &token, qint64 expiresInS)
+{
+    m_token = token;
+    m_expiresMs = expiresInS > 0 ? m_clock() + expiresInS * 1000 : 0;
+    ++m_stored;
+}
+
+void OAuth2TokenCache::clear()
+{
+    m_token.clear();
+    m_expiresMs = 0;
+}
 
 DealerFetch::DealerFetch(QNetworkAccessManager *nam, FetchRequest request, RetryPolicy policy,
                          QObject *parent)
@@ -114,6 +187,19 @@ DealerFetch::DealerFetch(QNetworkAccessManager *nam, FetchRequest request, Retry
     m_policy.pageSize = std::max(1, m_policy.pageSize);
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &DealerFetch::sendPage);
+    m_tokens = m_request.tokens;
+    if (!m_tokens) {
+        m_ownTokens = std::make_unique<OAuth2TokenCache>();
+        m_tokens = m_ownTokens.get();
+    }
+    if (!m_request.token.isEmpty()) {
+        m_secrets << m_request.token << m_request.token.toBase64();
+        const qsizetype colon = m_request.token.indexOf(':');
+        if (colon >= 0) // basic: the password alone too
+            m_secrets << m_request.token.mid(colon + 1);
+    }
+    if (!m_request.profile.oauth2ClientSecret.isEmpty())
+        m_secrets << m_request.profile.oauth2ClientSecret.toUtf8();
 }
 
 DealerFetch::~DealerFetch()
@@ -138,11 +224,68 @@ QUrl DealerFetch::pageUrl(const FetchRequest &request, int page, int pageSize)
     return url;
 }
 
+QUrl DealerFetch::profileUrl(const FetchRequest &request, int page, qint64 offset,
+                             const QString &cursor, int pageSize)
+{
+    const SourceProfile &profile = request.profile;
+    const QHash<QString, QString> values{
+        {QStringLiteral("dealer_id"), request.dealerId},
+        {QStringLiteral("fetch_type"), profile.apiFetchType(request.fetchType)},
+        {QStringLiteral("from"), formatBound(request.from, profile.timeFormat)},
+        {QStringLiteral("to"), formatBound(request.to, profile.timeFormat)},
+        {QStringLiteral("page_size"), QString::number(pageSize)},
+    };
+    QUrl url = request.sourceUrl.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
+    while (path.endsWith('/'))
+        path.chop(1);
+    path += fillTemplate(profile.path, values);
+    url.setPath(QString::fromLatin1(path), QUrl::TolerantMode);
+    QByteArray query = fillTemplate(profile.query, values);
+    const auto add = [&query](const QString &name, const QByteArray &value) {
+        if (!query.isEmpty())
+            query += '&';
+        query += QUrl::toPercentEncoding(name) + '=' + value;
+    };
+    switch (profile.paging) {
+    case SourceProfile::Paging::Page:
+        add(profile.pageParam, QByteArray::number(page));
+        break;
+    case SourceProfile::Paging::Offset:
+        add(profile.offsetParam, QByteArray::number(offset));
+        break;
+    case SourceProfile::Paging::Cursor:
+        if (!cursor.isEmpty())
+            add(profile.cursorParam, QUrl::toPercentEncoding(cursor));
+        break;
+    case SourceProfile::Paging::Link:
+    case SourceProfile::Paging::None:
+        break;
+    }
+    if (!query.isEmpty())
+        url.setQuery(QString::fromLatin1(query), QUrl::TolerantMode);
+    return url;
+}
+
 void DealerFetch::start()
 {
     if (m_started || m_finished)
         return;
     m_started = true;
+    if (!m_request.profileProblem.isEmpty()) {
+        finish(ErrorCategory::Network,
+               QStringLiteral("the source profile in Settings cannot be used: %1 — fix [profile] "
+                              "in Settings")
+                   .arg(m_request.profileProblem));
+        return;
+    }
+    if (profileMode() && m_request.profile.auth == SourceProfile::Auth::Basic &&
+        !m_request.token.contains(':')) {
+        finish(ErrorCategory::Auth,
+               QStringLiteral("auth=basic takes the source token as user:password, and the "
+                              "token set has no colon — set the source token in Settings"));
+        return;
+    }
     const QUrl &source = m_request.sourceUrl;
     const QString scheme = source.scheme();
     if (!source.isValid() || source.host().isEmpty() ||
@@ -192,14 +335,32 @@ QVector<FetchedRecord> DealerFetch::takeRecords()
 
 void DealerFetch::sendPage()
 {
-    requestPage(m_page);
+    if (!profileMode()) {
+        requestPage(m_page);
+        return;
+    }
+    if (m_finished)
+        return;
+    if (m_request.profile.auth == SourceProfile::Auth::OAuth2 && m_tokens->token().isEmpty()) {
+        requestToken();
+        return;
+    }
+    if (m_request.profile.paging == SourceProfile::Paging::Link && !m_nextLink.isEmpty())
+        sendRequest(m_nextLink);
+    else
+        sendRequest(profileUrl(m_request, m_page, m_offset, m_cursor, m_policy.pageSize));
 }
 
 void DealerFetch::requestPage(int page)
 {
     if (m_finished)
         return;
-    const QUrl url = pageUrl(m_request, page, m_policy.pageSize);
+    sendRequest(pageUrl(m_request, page, m_policy.pageSize));
+}
+
+void DealerFetch::sendRequest(const QUrl &url)
+{
+    m_currentUrl = url;
     // Never the Authorization header, nor a user or password in the URL.
     qCDebug(lcFetch).noquote() << "GET" << url.toDisplayString(QUrl::RemoveUserInfo);
     QNetworkRequest request(url);
@@ -210,8 +371,22 @@ void DealerFetch::requestPage(int page)
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     request.setTransferTimeout(m_policy.timeoutMs);
     request.setRawHeader("Accept", "application/json");
-    if (!m_request.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_request.token);
+    switch (profileMode() ? m_request.profile.auth : SourceProfile::Auth::Bearer) {
+    case SourceProfile::Auth::Bearer:
+        if (!m_request.token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + m_request.token);
+        break;
+    case SourceProfile::Auth::Header:
+        if (!m_request.token.isEmpty())
+            request.setRawHeader(m_request.profile.authHeader.toLatin1(), m_request.token);
+        break;
+    case SourceProfile::Auth::Basic:
+        request.setRawHeader("Authorization", "Basic " + m_request.token.toBase64());
+        break;
+    case SourceProfile::Auth::OAuth2:
+        request.setRawHeader("Authorization", "Bearer " + m_tokens->token());
+        break;
+    }
 
     m_body.clear();
     m_replyBytes = 0;
@@ -299,6 +474,11 @@ void DealerFetch::handleReplyFinished()
             }
             m_body += rest;
             const QByteArray body = std::exchange(m_body, {});
+            m_lastStatus = 200;
+            if (profileMode()) {
+                handleProfilePage(body, reply->rawHeader("Link"));
+                return;
+            }
             // Ask for the next page before decoding this one: the server prepares it and Qt's
             // network thread receives it meanwhile. A page that turns out bad drops that request.
             int requested = 0;
@@ -314,6 +494,7 @@ void DealerFetch::handleReplyFinished()
         qCDebug(lcFetch).noquote() << QStringLiteral("dealer %1 (%2) page %3: %4")
                                           .arg(dealerForDisplay(), m_request.fetchType,
                                                QString::number(m_page), statusText(status));
+        m_lastStatus = status;
         checkStatus(status, reply);
         return;
     }
@@ -364,6 +545,23 @@ void DealerFetch::checkStatus(int status, QNetworkReply *reply)
                               "that the source token never travels elsewhere; set the source URL "
                               "in Settings to the final address")
                    .arg(answered, dealer, target.isEmpty() ? QStringLiteral("nowhere") : target));
+        return;
+    }
+    if (status == 401 && profileMode() && m_request.profile.auth == SourceProfile::Auth::OAuth2) {
+        if (!m_tokenRefetched) {
+            // The token may have lapsed early (revoked, a clock apart): one new one, once.
+            m_tokenRefetched = true;
+            m_tokens->clear();
+            emit logLine(
+                QStringLiteral("page %1: HTTP 401, asking for a new OAuth2 token").arg(m_page));
+            requestToken();
+            return;
+        }
+        finish(ErrorCategory::Auth,
+               QStringLiteral("%1 for dealer %2 with a new OAuth2 token too — check "
+                              "oauth2_client_id, oauth2_client_secret and oauth2_scope in "
+                              "Settings")
+                   .arg(answered, dealer));
         return;
     }
     if (status == 401) {
@@ -460,8 +658,9 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
                     page.nextPage ? QString::number(*page.nextPage) : QStringLiteral("none"));
     m_records.append(std::move(page.items));
     ++m_pages;
+    m_next = page.nextPage ? QStringLiteral("page %1").arg(*page.nextPage) : QStringLiteral("none");
     emit progress(m_pages, m_records.size(), goesOnTo(page.nextPage, m_pages));
-    if (!page.nextPage) {
+    if (!page.nextPage || m_firstPageOnly) {
         finish(ErrorCategory::None, QString());
         return;
     }
@@ -490,7 +689,7 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
 bool DealerFetch::goesOnTo(const std::optional<int> &next, int pagesIn) const
 {
     // What handlePage() checks before it moves on: a later page, and room for it.
-    return next && *next > m_page && pagesIn < m_policy.maxPages;
+    return !m_firstPageOnly && next && *next > m_page && pagesIn < m_policy.maxPages;
 }
 
 void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const QString &failure,
@@ -560,6 +759,12 @@ void DealerFetch::finish(ErrorCategory category, const QString &message)
 
 void DealerFetch::dropReply()
 {
+    if (QNetworkReply *tokenReply = m_tokenReply) {
+        m_tokenReply = nullptr;
+        disconnect(tokenReply, nullptr, this, nullptr);
+        tokenReply->abort();
+        tokenReply->deleteLater();
+    }
     if (!m_reply)
         return;
     QNetworkReply *reply = m_reply;
@@ -571,9 +776,11 @@ void DealerFetch::dropReply()
 
 QString DealerFetch::redact(QString text) const
 {
-    // Belt and braces: no message is built from the token, but a server could echo it back.
-    if (m_request.token.size() >= 4)
-        text.replace(QString::fromUtf8(m_request.token), QStringLiteral("***"));
+    // Belt and braces: no message is built from a secret, but a server could echo it back.
+    for (const QByteArray &secret : m_secrets) {
+        if (secret.size() >= 4)
+            text.replace(QString::fromUtf8(secret), QStringLiteral("***"));
+    }
     return text;
 }
 
@@ -587,4 +794,227 @@ QString DealerFetch::sourceForDisplay() const
 QString DealerFetch::dealerForDisplay() const
 {
     return m_request.dealerId;
+}
+
+void DealerFetch::requestToken()
+{
+    if (m_finished)
+        return;
+    const SourceProfile &profile = m_request.profile;
+    const QUrl url(profile.oauth2TokenUrl);
+    qCDebug(lcFetch).noquote() << "POST" << url.toDisplayString(QUrl::RemoveUserInfo)
+                               << "(OAuth2 client-credentials grant)";
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setTransferTimeout(m_policy.timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setRawHeader("Accept", "application/json");
+    // RFC 6749 §4.4 with the client's credentials in the body (§2.3.1).
+    QByteArray form = "grant_type=client_credentials&client_id=" +
+                      QUrl::toPercentEncoding(profile.oauth2ClientId) +
+                      "&client_secret=" + QUrl::toPercentEncoding(profile.oauth2ClientSecret);
+    if (!profile.oauth2Scope.isEmpty())
+        form += "&scope=" + QUrl::toPercentEncoding(profile.oauth2Scope);
+    emit phaseChanged(JobPhase::Waiting, {},
+                      QDateTime::currentMSecsSinceEpoch() + m_policy.timeoutMs);
+    m_tokenReply = m_nam->post(request, form);
+    connect(m_tokenReply, &QNetworkReply::finished, this, &DealerFetch::onTokenFinished);
+}
+
+void DealerFetch::onTokenFinished()
+{
+    m_inReplyHandler = true;
+    handleTokenReply();
+    m_inReplyHandler = false;
+    if (std::exchange(m_finishPending, false))
+        emit finished();
+}
+
+void DealerFetch::handleTokenReply()
+{
+    QNetworkReply *reply = m_tokenReply;
+    if (!reply || m_finished)
+        return;
+    disconnect(reply, nullptr, this, nullptr);
+    m_tokenReply = nullptr;
+    reply->deleteLater();
+
+    const QString endpoint =
+        QUrl(m_request.profile.oauth2TokenUrl)
+            .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+            .toDisplayString();
+    const QVariant statusValue = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const int status = statusValue.toInt();
+    const int tried = m_retries + 1;
+    if (!statusValue.isValid() || (status == 200 && reply->error() != QNetworkReply::NoError)) {
+        Transience transience = Transience::Transient;
+        QString what = describeNetworkError(reply->error(), m_policy.timeoutMs, &transience);
+        if (what.isEmpty())
+            what = reply->errorString();
+        const QString failure =
+            QStringLiteral("could not get an OAuth2 token from %1 (%2) after %3 — check "
+                           "oauth2_token_url in Settings and that the token endpoint is up")
+                .arg(endpoint, what, tries(tried));
+        if (transience == Transience::Permanent)
+            finish(ErrorCategory::Network, failure);
+        else
+            retryOrFail(ErrorCategory::Network, QStringLiteral("token endpoint: %1").arg(what),
+                        failure, -1);
+        return;
+    }
+    if (status == 429 || (status >= 500 && status < 600)) {
+        retryOrFail(ErrorCategory::Network,
+                    QStringLiteral("token endpoint answered %1").arg(statusText(status)),
+                    QStringLiteral("the OAuth2 token endpoint %1 answered %2 after %3 — retry "
+                                   "the job once it is up")
+                        .arg(endpoint, statusText(status), tries(tried)),
+                    -1);
+        return;
+    }
+    if (status >= 300 && status < 400) {
+        finish(ErrorCategory::Http,
+               QStringLiteral("the OAuth2 token endpoint %1 answered %2, a redirect — redirects "
+                              "are not followed so that the client secret never travels "
+                              "elsewhere; set oauth2_token_url to the final address")
+                   .arg(endpoint, statusText(status)));
+        return;
+    }
+    if (status != 200) {
+        finish(ErrorCategory::Auth,
+               QStringLiteral("the OAuth2 token endpoint %1 answered %2 — check "
+                              "oauth2_client_id, oauth2_client_secret and oauth2_scope in "
+                              "Settings")
+                   .arg(endpoint, statusText(status)));
+        return;
+    }
+    const QJsonObject answer = QJsonDocument::fromJson(reply->read(MaxTokenBodyBytes)).object();
+    const QByteArray token = answer.value(QLatin1String("access_token")).toString().toUtf8();
+    if (token.isEmpty()) {
+        finish(ErrorCategory::Auth,
+               QStringLiteral("the OAuth2 token endpoint %1 answered without an access_token — "
+                              "check oauth2_token_url in Settings")
+                   .arg(endpoint));
+        return;
+    }
+    m_secrets << token;
+    const QJsonValue expiresIn = answer.value(QLatin1String("expires_in"));
+    m_tokens->store(token, expiresIn.isString() ? expiresIn.toString().toLongLong()
+                                                : static_cast<qint64>(expiresIn.toDouble()));
+    qCDebug(lcFetch).noquote() << QStringLiteral("OAuth2 token from %1, expires in %2 s")
+                                      .arg(endpoint, expiresIn.toVariant().toString());
+    sendPage();
+}
+
+void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &link)
+{
+    const QString dealer = dealerForDisplay();
+    const SourceProfile &profile = m_request.profile;
+    ProfilePage page;
+    QString why;
+    if (!decodeProfilePage(body, profile, &page, &why)) {
+        finish(ErrorCategory::BadPayload,
+               QStringLiteral("page %1 of dealer %2 (%3) does not read with the source profile: "
+                              "%4 — check [profile] in Settings (dealerq --check-source shows "
+                              "what it reads) or report the page to the API's provider")
+                   .arg(QString::number(m_page), dealer, m_request.fetchType, why));
+        return;
+    }
+    const qsizetype count = page.items.size();
+    bool more = false;
+    QUrl nextLink;
+    switch (profile.paging) {
+    case SourceProfile::Paging::Page:
+    case SourceProfile::Paging::Offset:
+        // SPEC §11: until a page has fewer items than page_size.
+        more = count >= m_policy.pageSize;
+        m_next = !more ? QStringLiteral("none")
+                 : profile.paging == SourceProfile::Paging::Page
+                     ? QStringLiteral("page %1").arg(m_page + 1)
+                     : QStringLiteral("offset %1").arg(m_offset + count);
+        break;
+    case SourceProfile::Paging::Cursor:
+        more = !page.nextCursor.isEmpty();
+        m_next = more ? QStringLiteral("cursor %1").arg(printableText(page.nextCursor, 80))
+                      : QStringLiteral("none");
+        if (more && (page.nextCursor == m_cursor || m_seen.contains(page.nextCursor))) {
+            finish(ErrorCategory::BadPayload,
+                   QStringLiteral("page %1 of dealer %2 (%3) names the cursor \"%4\" again — "
+                                  "the dealer API is looping")
+                       .arg(QString::number(m_page), dealer, m_request.fetchType,
+                            printableText(page.nextCursor, 80)));
+            return;
+        }
+        break;
+    case SourceProfile::Paging::Link: {
+        const QStringList targets = linkTargets(link);
+        more = !targets.isEmpty();
+        if (!more) {
+            m_next = QStringLiteral("none");
+            break;
+        }
+        nextLink = m_currentUrl.resolved(QUrl(targets.first()));
+        const QUrl &source = m_request.sourceUrl;
+        m_next = QStringLiteral("link %1").arg(nextLink.toDisplayString(QUrl::RemoveUserInfo));
+        if (nextLink.scheme().toLower() != source.scheme().toLower() ||
+            nextLink.host().toLower() != source.host().toLower() ||
+            defaultPort(nextLink) != defaultPort(source) || !nextLink.userInfo().isEmpty()) {
+            finish(ErrorCategory::BadPayload,
+                   QStringLiteral("page %1 of dealer %2 (%3) links its next page to %4, not to "
+                                  "the source %5 — dealerq follows Link only on the source's "
+                                  "own scheme, host and port, so that the token never travels "
+                                  "elsewhere")
+                       .arg(QString::number(m_page), dealer, m_request.fetchType,
+                            originOf(nextLink), originOf(source)));
+            return;
+        }
+        if (nextLink == m_currentUrl || m_seen.contains(nextLink.toString())) {
+            finish(ErrorCategory::BadPayload,
+                   QStringLiteral("page %1 of dealer %2 (%3) links to a page already fetched — "
+                                  "the dealer API is looping")
+                       .arg(QString::number(m_page), dealer, m_request.fetchType));
+            return;
+        }
+        break;
+    }
+    case SourceProfile::Paging::None:
+        m_next = QStringLiteral("none");
+        break;
+    }
+    qCDebug(lcFetch).noquote() << QStringLiteral(
+                                      "dealer %1 (%2) page %3: %4 bytes, %5 records, next %6")
+                                      .arg(dealer, m_request.fetchType, QString::number(m_page),
+                                           QString::number(body.size()), QString::number(count),
+                                           m_next);
+    m_records.append(std::move(page.items));
+    ++m_pages;
+    m_tokenRefetched = false;
+    const bool goesOn = more && !m_firstPageOnly && m_pages < m_policy.maxPages;
+    emit progress(m_pages, m_records.size(), goesOn);
+    if (!more || m_firstPageOnly) {
+        finish(ErrorCategory::None, QString());
+        return;
+    }
+    if (m_pages >= m_policy.maxPages) {
+        finish(ErrorCategory::BadPayload,
+               QStringLiteral("dealer %1 (%2) has more than %3 pages, the most a job may fetch — "
+                              "queue shorter windows")
+                   .arg(dealer, m_request.fetchType, QString::number(m_policy.maxPages)));
+        return;
+    }
+    ++m_page;
+    m_offset += count;
+    if (profile.paging == SourceProfile::Paging::Cursor) {
+        m_seen.insert(m_cursor);
+        m_cursor = page.nextCursor;
+    } else if (profile.paging == SourceProfile::Paging::Link) {
+        m_seen.insert(m_currentUrl.toString());
+        m_nextLink = nextLink;
+    }
+    m_retries = 0;
+    sendPage();
 }

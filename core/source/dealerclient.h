@@ -2,12 +2,16 @@
 
 #include "job/fetchedrecord.h"
 #include "job/job.h"
+#include "job/sourceprofile.h"
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QUrl>
 #include <QVector>
@@ -29,15 +33,42 @@ struct RetryPolicy
     int pageSize = 500; ///< the page_size asked for
 };
 
+/// OAuth2 access tokens of the client-credentials grant (SPEC §11), kept until they expire.
+/// The runner keeps one for all its fetches; the clock is a function tests move.
+class OAuth2TokenCache final
+{
+public:
+    using Clock = std::function<qint64()>; ///< milliseconds since the epoch
+    explicit OAuth2TokenCache(Clock clock = {});
+
+    /// The cached token; empty when there is none or it has expired.
+    QByteArray token() const;
+    /// Keeps `token` for `expiresInS` seconds from now (<= 0: until a 401 clears it).
+    void store(const QByteArray &token, qint64 expiresInS);
+    void clear();
+    /// How many tokens were stored so far.
+    int stored() const { return m_stored; }
+
+private:
+    Clock m_clock;
+    QByteArray m_token;
+    qint64 m_expiresMs = 0; ///< 0: no known expiry
+    int m_stored = 0;
+};
+
 /// What to fetch: one dealer, one type, one window; `from`/`to` already ISO 8601 strings.
 struct FetchRequest
 {
     QUrl sourceUrl;
     QByteArray token;
     QString dealerId;
-    QString fetchType;
+    QString fetchType; ///< dealerq's name; the profile's fetch_types maps it for the URL
     QString from;
     QString to;
+    SourceProfile profile;              ///< SPEC §11; the default is SPEC §2's shape
+    OAuth2TokenCache *tokens = nullptr; ///< auth=oauth2: shared tokens (else the fetch's own)
+    /// When set, the settings' profile cannot be used: the fetch fails at once saying so.
+    QString profileProblem;
 };
 
 /// One fetch of every page of one job from the dealer data API, shaped like a KJob: start()
@@ -71,6 +102,18 @@ public:
     /// The URL of one page: `{source}/dealers/{dealer}/{type}?from=&to=&page=&page_size=`,
     /// every component percent-encoded (a `+` in an offset included).
     static QUrl pageUrl(const FetchRequest &request, int page, int pageSize);
+    /// The first page's URL under a non-default profile (SPEC §11): the source URL's path, the
+    /// profile's path and query with every placeholder percent-encoded, times in its
+    /// time_format, and the paging parameter (`page`, `offset`, or `cursor` when not empty).
+    static QUrl profileUrl(const FetchRequest &request, int page, qint64 offset,
+                           const QString &cursor, int pageSize);
+    /// What the last page answered, for --check-source: the status, the request's URL (no
+    /// secret), and what comes next ("page 2", "cursor abc", "link http://…", or "none").
+    int lastStatus() const { return m_lastStatus; }
+    QUrl lastUrl() const { return m_currentUrl; }
+    QString nextDescription() const { return m_next; }
+    /// Stops after the first page (--check-source): a fetch that reads it ends successfully.
+    void setFirstPageOnly(bool only) { m_firstPageOnly = only; }
 
 signals:
     /// A page is in: `pages` so far holding `records`; `morePages` when the fetch goes on to
@@ -89,6 +132,12 @@ signals:
 private:
     void sendPage();
     void requestPage(int page);
+    void sendRequest(const QUrl &url);
+    bool profileMode() const { return !m_request.profile.isDefault; }
+    void requestToken();
+    void onTokenFinished();
+    void handleTokenReply();
+    void handleProfilePage(const QByteArray &body, const QByteArray &link);
     void onMetaData();
     void onReadyRead();
     void onReplyFinished();
@@ -109,6 +158,19 @@ private:
 
     QNetworkAccessManager *m_nam;
     FetchRequest m_request;
+    std::unique_ptr<OAuth2TokenCache> m_ownTokens;
+    OAuth2TokenCache *m_tokens = nullptr;
+    QPointer<QNetworkReply> m_tokenReply;
+    QList<QByteArray> m_secrets; ///< what redact() hides: tokens, the client secret
+    QUrl m_currentUrl;
+    qint64 m_offset = 0;
+    QString m_cursor;
+    QUrl m_nextLink;
+    QSet<QString> m_seen; ///< cursors or links already followed
+    bool m_tokenRefetched = false;
+    bool m_firstPageOnly = false;
+    int m_lastStatus = 0;
+    QString m_next;
     RetryPolicy m_policy;
     QPointer<QNetworkReply> m_reply;
     QTimer *m_retryTimer;
