@@ -189,6 +189,11 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                                          QStringLiteral("Revoke the named API token NAME: it "
                                                         "stops working at once."),
                                          QStringLiteral("NAME"));
+    const QCommandLineOption checkSource(
+        QStringLiteral("check-source"),
+        QStringLiteral("Fetch the first page of one dealer (--enqueue ID, default 12284) and "
+                       "--type from the source as the settings' [profile] describes it, store "
+                       "nothing, and print what it reads; exit 0 when it reads, 2 otherwise."));
     parser.addOptions({help,
                        version,
                        db,
@@ -227,7 +232,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
                        tokenAdd,
                        role,
                        tokenList,
-                       tokenRevoke});
+                       tokenRevoke,
+                       checkSource});
 
     CommandLine line;
     // Parsed before QCoreApplication exists (it decides which application to make), when Qt
@@ -321,6 +327,7 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     line.role = parser.value(role);
     line.tokenList = parser.isSet(tokenList);
     line.tokenRevoke = parser.value(tokenRevoke);
+    line.checkSource = parser.isSet(checkSource);
 
     if (parser.isSet(priority)) {
         bool ok = false;
@@ -332,7 +339,23 @@ bool parseCommandLine(const QStringList &arguments, CommandLine *out, QStringLis
     }
     if (line.drain && !line.headless)
         *errors << QStringLiteral("--drain only works with --headless");
-    if (!line.namesDealers() && !parser.isSet(scheduleAdd)) {
+    if (line.checkSource) {
+        for (const QCommandLineOption *option :
+             {&priority, &partial, &runNext, &headless, &exportCsv, &exportXlsx, &scheduleAdd,
+              &scheduleList, &scheduleRun, &scheduleEnable, &scheduleDisable, &scheduleRemove,
+              &tokenAdd, &tokenList, &tokenRevoke}) {
+            if (parser.isSet(*option))
+                *errors << QStringLiteral("--%1 does not go with --check-source, which only "
+                                          "reads the first page of one dealer")
+                               .arg(option->names().last());
+        }
+        if (line.enqueue.contains(QLatin1Char(',')))
+            *errors << QStringLiteral("--check-source reads one dealer: give one ID to --enqueue");
+        if (line.fetchType.contains(QLatin1Char(',')))
+            *errors << QStringLiteral("--check-source reads one fetch type: give one to --type");
+        if (!line.bulkFile.isEmpty())
+            *errors << QStringLiteral("--check-source reads one dealer: name it with --enqueue");
+    } else if (!line.namesDealers() && !parser.isSet(scheduleAdd)) {
         for (const QCommandLineOption *option :
              {&type, &from, &to, &priority, &partial, &runNext}) {
             if (parser.isSet(*option))

@@ -45,13 +45,15 @@ struct CommandLine
     QString role;     ///< with tokenAdd: `read` or `operate`
     bool tokenList = false;
     QString tokenRevoke;
+    /// SPEC §11: fetch the first page of one dealer (--enqueue) and type, store nothing.
+    bool checkSource = false;
     bool help = false;
     bool version = false;
     QString helpText;
 
     /// --enqueue or --bulk-file: dealer IDs for jobs, or for the schedule --schedule-add makes.
     bool namesDealers() const { return !enqueue.isEmpty() || !bulkFile.isEmpty(); }
-    bool queuesJobs() const { return namesDealers() && scheduleAdd.isEmpty(); }
+    bool queuesJobs() const { return namesDealers() && scheduleAdd.isEmpty() && !checkSource; }
     bool changesSchedules() const
     {
         return !scheduleAdd.isEmpty() || !scheduleRun.isEmpty() || !scheduleEnable.isEmpty() ||
@@ -64,7 +66,7 @@ struct CommandLine
     bool isOneShot() const
     {
         return namesDealers() || hasScheduleOperation() || hasTokenOperation() ||
-               !exportCsv.isEmpty() || !exportXlsx.isEmpty();
+               !exportCsv.isEmpty() || !exportXlsx.isEmpty() || checkSource;
     }
 };
 

@@ -3,6 +3,7 @@
 #include "api/apiservice.h"
 #include "apiwiring.h"
 #include "appsetup.h"
+#include "checksource.h"
 #include "commandline.h"
 #include "config/apppaths.h"
 #include "job/actor.h"
@@ -331,6 +332,8 @@ int main(int argc, char *argv[])
 
     if (const int code = resolveSetup(&setup); code >= 0)
         return code;
+    if (setup.cli.checkSource) // reads one page, stores nothing: no database needed
+        return runCheckSource(setup);
     if (setup.database.readOnly &&
         (setup.cli.headless || setup.cli.queuesJobs() || setup.cli.changesSchedules() ||
          setup.cli.changesTokens() || window)) {

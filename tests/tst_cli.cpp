@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
 #include <QTimeZone>
@@ -61,8 +62,13 @@ private slots:
     void tokenBadInput();
     void hostileProfileRefused_data();
     void hostileProfileRefused();
+    void checkSourceReadsTheFirstPage();
+    void checkSourceNamesWhatIsWrong_data();
+    void checkSourceNamesWhatIsWrong();
+    void drainFollowsTheProfile();
 
 private:
+    void writeSettings(const QByteArray &text);
     QVector<Schedule> schedules() const;
     QVector<Job> queued() const;
     QProcessEnvironment environment() const;
@@ -287,6 +293,15 @@ void TestCli::badArguments_data()
     QTest::newRow("stray argument") << QStringList{"12284"} << "unexpected argument";
     QTest::newRow("missing file") << QStringList{"--bulk-file", "/nonexistent/ids.txt"}
                                   << "cannot read --bulk-file";
+    QTest::newRow("check-source with headless") << QStringList{"--check-source", "--headless"}
+                                                << "--headless does not go with --check-source";
+    QTest::newRow("check-source of two dealers")
+        << QStringList{"--check-source", "--enqueue", "A,B"} << "give one ID to --enqueue";
+    QTest::newRow("check-source of a bad dealer")
+        << QStringList{"--check-source", "--enqueue", "-x", "--demo"} << "--enqueue: ";
+    QTest::newRow("check-source of an unknown type")
+        << QStringList{"--check-source", "--type", "cars", "--demo"}
+        << "--type: \"cars\" is not one of the configured fetch types";
 }
 
 void TestCli::badArguments()
@@ -810,4 +825,141 @@ void TestCli::hostileProfileRefused()
     QVERIFY2(r.err.contains(reason), qPrintable(r.err));
     QVERIFY(!r.err.contains("queued"));
     QVERIFY(queued().isEmpty());
+}
+
+void TestCli::writeSettings(const QByteArray &text)
+{
+    QFile settings(m_db->dir() + "/settings.ini");
+    QVERIFY(settings.open(QIODevice::WriteOnly));
+    settings.write("[fetch]\nmax_retries=1\ninitial_backoff_ms=10\ntimeout_ms=1000\n"
+                   "page_size=10\n" +
+                   text);
+}
+
+namespace {
+
+const QByteArray CursorProfile = "[source]\ntoken=key-SECRET-31337\n"
+                                 "[profile]\npath=/v2/dealers/{dealer_id}/{fetch_type}\n"
+                                 "query=since={from}&until={to}&limit={page_size}\n"
+                                 "time_format=epoch_s\nitems=/data/records\n"
+                                 "paging=cursor\nnext_cursor=/paging/next\n"
+                                 "auth=header\nauth_header=X-Api-Key\n"
+                                 "fetch_types=prospect:leads\n";
+const QStringList CursorSim{"--records",       "35",
+                            "--page-size",     "10",
+                            "--paging",        "cursor",
+                            "--items-key",     "data/records",
+                            "--numeric-ids",   "--time-format",
+                            "epoch_s",         "--auth",
+                            "header",          "--token",
+                            "key-SECRET-31337"};
+
+} // namespace
+
+void TestCli::checkSourceReadsTheFirstPage()
+{
+    SimProcess sim(CursorSim);
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    writeSettings(CursorProfile);
+    const Run r =
+        run(dbArgs() + QStringList{"--check-source", "--enqueue", "D-17", "--to", "2025-06-12",
+                                   "--from", "2025-06-12", "--source", sim.baseUrl().toString()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains(QStringLiteral("request: GET http://127.0.0.1:%1/v2/dealers/D-17/leads"
+                                           "?since=")
+                                .arg(sim.port())),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("&limit=10\n"), qPrintable(r.out)); // the first page: no cursor
+    QVERIFY(r.out.contains("status: 200\n"));
+    QVERIFY(r.out.contains("items: 10\n"));
+    QVERIFY2(r.out.contains(QRegularExpression("first id: \\d+000001\n")), qPrintable(r.out));
+    QVERIFY2(r.out.contains(QRegularExpression("first updated_at: 17\\d{8}\n")), qPrintable(r.out));
+    QVERIFY(r.out.contains("next: cursor after_10\n"));
+    QVERIFY(!r.out.contains("SECRET") && !r.err.contains("SECRET"));
+    // Nothing stored: no job, no record.
+    QVERIFY(queued().isEmpty());
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(store.open(&error));
+    QCOMPARE(*store.recordCount(&error), 0);
+
+    // The default profile against SPEC §2's own shape.
+    SimProcess plain({"--records", "35", "--page-size", "10"});
+    QVERIFY2(plain.start(&why), qPrintable(why));
+    writeSettings({});
+    const Run d = run(dbArgs() + QStringList{"--check-source", "--type", "sales", "--source",
+                                             plain.baseUrl().toString()});
+    QVERIFY2(d.exitCode == 0, qPrintable(d.err + d.out));
+    QVERIFY(d.out.contains("/dealers/12284/sales?from="));
+    QVERIFY(d.out.contains("items: 10\n"));
+    QVERIFY(d.out.contains("first id: S-12284-000001\n"));
+    QVERIFY(d.out.contains("next: page 2\n"));
+}
+
+void TestCli::checkSourceNamesWhatIsWrong_data()
+{
+    QTest::addColumn<QStringList>("simArgs");
+    QTest::addColumn<QByteArray>("profile");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("items at an object")
+        << QStringList{"--paging", "page", "--items-key", "data", "--fault", "itemsobject"}
+        << QByteArray("[profile]\nitems=/data\n") << "items: /data is an object, not an array";
+    QTest::newRow("items missing")
+        << QStringList{"--paging", "page"} << QByteArray("[profile]\nitems=/data\n")
+        << "items: /data is missing, not an array";
+    QTest::newRow("missing id") << QStringList{"--paging", "offset", "--fault", "noid"}
+                                << QByteArray("[profile]\npaging=offset\n")
+                                << "id: /id in item 1 is missing";
+    QTest::newRow("wrong key") << QStringList{"--auth", "header", "--token", "right-key"}
+                               << QByteArray("[source]\ntoken=wrong-key\n[profile]\n"
+                                             "auth=header\nauth_header=X-Api-Key\n")
+                               << "401 Unauthorized";
+}
+
+void TestCli::checkSourceNamesWhatIsWrong()
+{
+    QFETCH(QStringList, simArgs);
+    QFETCH(QByteArray, profile);
+    QFETCH(QString, reason);
+    SimProcess sim(simArgs);
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    writeSettings(profile);
+    const Run r = run(dbArgs() + QStringList{"--check-source", "--enqueue", "D-17", "--source",
+                                             sim.baseUrl().toString()});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    QVERIFY(!r.err.contains("wrong-key"));
+}
+
+void TestCli::drainFollowsTheProfile()
+{
+    SimProcess sim(CursorSim);
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    writeSettings(CursorProfile);
+    const QStringList args = dbArgs() + QStringList{"--headless",
+                                                    "--drain",
+                                                    "--no-api",
+                                                    "--enqueue",
+                                                    "D-17",
+                                                    "--from",
+                                                    "2025-06-12",
+                                                    "--to",
+                                                    "2025-06-12",
+                                                    "--source",
+                                                    sim.baseUrl().toString()};
+    const Run r = run(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(store.open(&error));
+    const Job job = *store.job(1, &error);
+    QCOMPARE(job.status, JobStatus::Completed);
+    QCOMPARE(job.fetchType, QStringLiteral("prospect")); // stored under dealerq's own name
+    QCOMPARE(job.result->pages, 4);
+    QCOMPARE(job.result->inserted, 35);
+    QCOMPARE(*store.recordCount(&error), 35);
+    QVERIFY(!r.err.contains("SECRET"));
 }
