@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <utility>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -738,6 +739,45 @@ void benchIngest(Context &ctx)
                        median(sqliteWallRates), QStringLiteral("records/s"), runs);
         ctx.report.add(section, QStringLiteral("  peak memory of that dealerq (VmHWM)"),
                        peakKb / 1024.0, QStringLiteral("MB"));
+    }
+
+    // The same job from an API of another shape (SPEC §11): cursor paging, read through a source
+    // profile by the general reader instead of the one-pass one.
+    {
+        const QString profileName =
+            QStringLiteral("  the same through a cursor-paged source profile");
+        SimProcess cursorSim({QStringLiteral("--records"), QString::number(n),
+                              QStringLiteral("--page-size"), QString::number(pageSize),
+                              QStringLiteral("--paging"), QStringLiteral("cursor")});
+        QFile profile(ctx.path(QStringLiteral("profile.ini")));
+        const bool ready =
+            cursorSim.start(&why) && profile.open(QIODevice::WriteOnly) &&
+            profile.write("[profile]\npaging=cursor\nnext_cursor=/paging/next\n") > 0;
+        profile.close();
+        const QString plainSettings = std::exchange(ctx.settingsFile, profile.fileName());
+        QVector<double> rates;
+        for (int r = 0; ready && r < ctx.repeat; ++r) {
+            const auto db =
+                BenchDatabase::sqlite(ctx.dir.path(), QStringLiteral("ingest-cursor-%1.db").arg(r));
+            std::optional<ProcessRun> run;
+            if (queueJobs(db->url(), {dealer}, &why))
+                run = drain(ctx, *db, cursorSim.baseUrl(),
+                            QStringLiteral("ingest-cursor-%1").arg(r), 1, n, &why);
+            if (!run) {
+                rates.clear();
+                break;
+            }
+            rates << n / landedSeconds(*run);
+        }
+        ctx.settingsFile = plainSettings;
+        if (rates.isEmpty())
+            fail(ctx, section, profileName, QStringLiteral("records/s"),
+                 ready ? why
+                       : QStringLiteral("cannot start the cursor-paged simulator: %1").arg(why));
+        else
+            ctx.report.add(
+                section, profileName, median(rates), QStringLiteral("records/s"),
+                QStringLiteral("QJsonDocument and a scan for each item's bytes; %1").arg(runs));
     }
 
     double pgRate = qQNaN();
