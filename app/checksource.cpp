@@ -4,13 +4,12 @@
 #include "job/timeformat.h"
 #include "job/validation.h"
 #include "sim/dealersim.h"
-#include "source/dealerclient.h"
+#include "source/sourcecheck.h"
 
 #include <cstdio>
 
 #include <QDateTime>
 #include <QEventLoop>
-#include <QNetworkAccessManager>
 
 namespace {
 
@@ -70,13 +69,12 @@ int runCheckSource(AppSetup &setup)
     request.profile = config.profile;
     request.profileProblem = config.profileProblem;
 
-    QNetworkAccessManager nam;
-    DealerFetch fetch(&nam, request, config.retry);
-    fetch.setFirstPageOnly(true);
+    SourceCheck check(request, config.retry);
     QEventLoop loop;
-    QObject::connect(&fetch, &DealerFetch::finished, &loop, &QEventLoop::quit);
-    fetch.start();
+    QObject::connect(&check, &SourceCheck::finished, &loop, &QEventLoop::quit);
+    check.start();
     loop.exec();
+    const SourceCheckResult result = check.result();
 
     printLine(QStringLiteral("profile: %1")
                   .arg(config.profile.isDefault
@@ -84,25 +82,12 @@ int runCheckSource(AppSetup &setup)
                            : QStringLiteral("[profile] of %1, paging %2, auth %3")
                                  .arg(setup.settings->filePath(), pagingName(config.profile.paging),
                                       authName(config.profile.auth))));
-    if (fetch.lastUrl().isValid())
-        printLine(QStringLiteral("request: GET %1")
-                      .arg(fetch.lastUrl().toDisplayString(QUrl::RemoveUserInfo)));
-    if (fetch.lastStatus() > 0)
-        printLine(QStringLiteral("status: %1").arg(fetch.lastStatus()));
-    if (fetch.error() != ErrorCategory::None) {
+    for (const QString &line : result.lines())
+        printLine(line);
+    if (!result.ok) {
         printError(
-            QStringLiteral("%1 [%2]").arg(fetch.errorString(), errorCategoryName(fetch.error())));
+            QStringLiteral("%1 [%2]").arg(result.errorString, errorCategoryName(result.error)));
         return ExitBadInput;
     }
-    const QVector<FetchedRecord> records = fetch.takeRecords();
-    printLine(QStringLiteral("items: %1").arg(records.size()));
-    if (!records.isEmpty()) {
-        printLine(QStringLiteral("first id: %1").arg(printableText(records.first().id(), 200)));
-        printLine(QStringLiteral("first updated_at: %1")
-                      .arg(records.first().updatedAt().isEmpty()
-                               ? QStringLiteral("(none)")
-                               : printableText(records.first().updatedAt(), 200)));
-    }
-    printLine(QStringLiteral("next: %1").arg(fetch.nextDescription()));
     return ExitOk;
 }

@@ -24,6 +24,7 @@ private slots:
     void jsonPointers();
     void settingsReadTheGroupAndReportProblems();
     void settingsRoundTrip();
+    void editorText();
 
 private:
     const QStringList m_types{"prospect", "sales", "service", "inventory"};
@@ -285,6 +286,31 @@ void TestSourceProfile::settingsRoundTrip()
     QVERIFY(!again.profileValues().contains("auth_header")); // empty values are dropped
     again.setProfileValues({});
     QVERIFY(Settings(dir.filePath("s.ini")).sourceProfile()->isDefault);
+}
+
+void TestSourceProfile::editorText()
+{
+    QVector<FieldError> errors;
+    const Values values = readProfileText(
+        "[profile]\n; a comment\n# another\n\n  paging = cursor \nfetch_types=prospect:leads\n"
+        "next_cursor=/next\nzzz=1\n",
+        &errors);
+    QVERIFY(errors.isEmpty());
+    QCOMPARE(values, (Values{{"paging", "cursor"},
+                             {"fetch_types", "prospect:leads"},
+                             {"next_cursor", "/next"},
+                             {"zzz", "1"}}));
+    // SPEC §11's order, unknown keys last.
+    QCOMPARE(profileText(values),
+             QStringLiteral("paging=cursor\nnext_cursor=/next\nfetch_types=prospect:leads\nzzz=1"));
+    readProfileText("paging=page\n=x\npaging=cursor\nitems /data", &errors);
+    QCOMPARE(errors.size(), 3);
+    QCOMPARE(errors.at(0).field, QStringLiteral("line 2"));
+    QCOMPARE(errors.at(1).field, QStringLiteral("profile/paging"));
+    QVERIFY2(errors.at(1).message.contains("given twice (line 3)"),
+             qPrintable(errors.at(1).message));
+    QCOMPARE(errors.at(2).message,
+             QStringLiteral("[profile] line 4: \"items /data\" is not key=value"));
 }
 
 QTEST_GUILESS_MAIN(TestSourceProfile)

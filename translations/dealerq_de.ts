@@ -2588,5 +2588,61 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
         <source>Named tokens for people and scripts: read makes GET calls only, operate every call. Added and revoked at once, for every instance on this database.</source>
         <translation>Benannte Tokens für Personen und Skripte: read macht nur GET-Aufrufe, operate alle. Hinzufügen und Widerrufen gelten sofort, für jede Instanz auf dieser Datenbank.</translation>
     </message>
+    <message>
+        <source>Source profile</source>
+        <translation>Quellprofil</translation>
+    </message>
+    <message>
+        <source>Empty: dealerq&apos;s own API shape. Another API: one key=value a line, e.g. paging=cursor (see the README).</source>
+        <translation>Leer: die eigene API-Form von dealerq. Eine andere API: ein key=value je Zeile, z. B. paging=cursor (siehe README).</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>Profil:</translation>
+    </message>
+    <message>
+        <source>The dealer whose first page the test reads</source>
+        <translation>Der Händler, dessen erste Seite der Test liest</translation>
+    </message>
+    <message>
+        <source>Test source</source>
+        <translation>Quelle testen</translation>
+    </message>
+    <message>
+        <source>Reads the first page with the URL, token and profile above, unsaved; stores nothing</source>
+        <translation>Liest die erste Seite mit URL, Token und Profil von oben, ungespeichert; speichert nichts</translation>
+    </message>
+    <message>
+        <source>Test with dealer:</source>
+        <translation>Test mit Händler:</translation>
+    </message>
+    <message>
+        <source>Source profile: %1</source>
+        <translation>Quellprofil: %1</translation>
+    </message>
+    <message>
+        <source>Set the data source URL first: the test reads from it.</source>
+        <translation>Legen Sie zuerst die URL der Datenquelle fest: Der Test liest von dort.</translation>
+    </message>
+    <message>
+        <source>Dealer: %1</source>
+        <translation>Händler: %1</translation>
+    </message>
+    <message>
+        <source>Reading the first page of dealer %1 (%2)...</source>
+        <translation>Die erste Seite von Händler %1 (%2) wird gelesen …</translation>
+    </message>
+    <message>
+        <source>The profile reads the source:
+%1</source>
+        <translation>Das Profil liest die Quelle:
+%1</translation>
+    </message>
+    <message>
+        <source>The profile does not read the source: %1
+%2</source>
+        <translation>Das Profil liest die Quelle nicht: %1
+%2</translation>
+    </message>
 </context>
 </TS>

@@ -3,7 +3,9 @@
 #include "apitokenswidget.h"
 #include "config/databaseurl.h"
 #include "jobformat.h"
+#include "job/timeformat.h"
 #include "palettecolors.h"
+#include "source/sourcecheck.h"
 
 #include <algorithm>
 
@@ -16,7 +18,11 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QDateTime>
 #include <QMetaEnum>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTextBlock>
 #include <QRegularExpression>
 #include <QScreen>
 #include <QScrollArea>
@@ -69,6 +75,45 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     m_texts.value(Settings::Key::SourceUrl)
         ->setPlaceholderText(tr("empty: the built-in demo simulator"));
     m_texts.value(Settings::Key::FetchTypes)->setToolTip(tr("Separated by commas"));
+
+    QFormLayout *profile = group(tr("Source profile"));
+    m_profile = new QPlainTextEdit(this);
+    m_profile->setObjectName(QStringLiteral("profileEditor"));
+    m_profile->setPlaceholderText(tr("Empty: dealerq's own API shape. Another API: one key=value "
+                                     "a line, e.g. paging=cursor (see the README)."));
+    m_profile->setPlainText(profileText(m_settings->profileValues()));
+    m_profile->setTabChangesFocus(true);
+    m_profile->setMinimumHeight(m_profile->fontMetrics().lineSpacing() * 7);
+    auto *profileRow = new QWidget(this);
+    auto *profileLayout = new QHBoxLayout(profileRow);
+    profileLayout->setContentsMargins(0, 0, 0, 0);
+    profileLayout->addWidget(m_profile, 1);
+    auto *profileMark = new QLabel(QStringLiteral("⟳"), profileRow);
+    profileMark->setToolTip(tr("Takes effect when dealerq starts again"));
+    profileLayout->addWidget(profileMark, 0, Qt::AlignTop);
+    profile->addRow(tr("Profile:"), profileRow);
+    auto *testRow = new QWidget(this);
+    auto *testLayout = new QHBoxLayout(testRow);
+    testLayout->setContentsMargins(0, 0, 0, 0);
+    m_testDealer = new QLineEdit(testRow);
+    m_testDealer->setObjectName(QStringLiteral("testDealer"));
+    m_testDealer->setPlaceholderText(QStringLiteral("12284"));
+    m_testDealer->setToolTip(tr("The dealer whose first page the test reads"));
+    m_testButton = new QPushButton(tr("Test source"), testRow);
+    m_testButton->setObjectName(QStringLiteral("testSource"));
+    m_testButton->setToolTip(tr("Reads the first page with the URL, token and profile above, "
+                                "unsaved; stores nothing"));
+    testLayout->addWidget(m_testDealer, 1);
+    testLayout->addWidget(m_testButton);
+    profile->addRow(tr("Test with dealer:"), testRow);
+    m_testResult = new QLabel(this);
+    m_testResult->setObjectName(QStringLiteral("testSourceResult"));
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextFormat(Qt::PlainText);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult->hide();
+    profile->addRow(m_testResult);
+    connect(m_testButton, &QPushButton::clicked, this, &SettingsDialog::testSource);
 
     QFormLayout *storage = group(tr("Database and window"));
     storage->addRow(tr("Database URL:"), withRestartMark(Settings::Key::DatabaseUrl,
@@ -329,17 +374,135 @@ QStringList SettingsDialog::problems() const
     if (m_numbers.value(Settings::Key::InitialBackoffMs)->value() >
         m_numbers.value(Settings::Key::MaxBackoffMs)->value())
         found << tr("The first back-off cannot be longer than the longest back-off.");
+    QVector<FieldError> profileErrors;
+    profileValues(&profileErrors);
+    for (const FieldError &error : std::as_const(profileErrors))
+        found << tr("Source profile: %1").arg(error.message);
     return found;
+}
+
+QMap<QString, QString> SettingsDialog::profileValues(QVector<FieldError> *errors) const
+{
+    QMap<QString, QString> values = readProfileText(m_profile->toPlainText(), errors);
+    if (errors->isEmpty())
+        parseSourceProfile(values, inputValue(Settings::Key::FetchTypes).toStringList(), errors);
+    return values;
+}
+
+void SettingsDialog::highlightProfileKey(const QString &field)
+{
+    QList<QTextEdit::ExtraSelection> marks;
+    const QString key = field.startsWith(QLatin1String("profile/")) ? field.mid(8) : QString();
+    const int line = field.startsWith(QLatin1String("line ")) ? field.mid(5).toInt() : 0;
+    for (QTextBlock block = m_profile->document()->begin(); block.isValid(); block = block.next()) {
+        const QString text = block.text().trimmed();
+        const bool hit =
+            line > 0 ? block.blockNumber() + 1 == line
+                     : !key.isEmpty() && text.section(QLatin1Char('='), 0, 0).trimmed() == key;
+        if (!hit)
+            continue;
+        QTextEdit::ExtraSelection mark;
+        mark.cursor = QTextCursor(block);
+        mark.cursor.select(QTextCursor::LineUnderCursor);
+        QColor shade = PaletteColors::statusColor(JobStatus::Failed, palette());
+        shade.setAlpha(70); // a tint behind the line's own text
+        mark.format.setBackground(shade);
+        mark.format.setProperty(QTextFormat::FullWidthSelection, true);
+        mark.format.setToolTip(key.isEmpty() ? field : key);
+        marks << mark;
+        break;
+    }
+    m_profile->setExtraSelections(marks);
+}
+
+void SettingsDialog::testSource()
+{
+    if (m_check)
+        return;
+    QVector<FieldError> errors;
+    const QMap<QString, QString> values = profileValues(&errors);
+    m_testResult->show();
+    PaletteColors::setStatusText(m_testResult, JobStatus::Failed);
+    if (!errors.isEmpty()) {
+        highlightProfileKey(errors.first().field);
+        m_testResult->setText(errors.first().message);
+        return;
+    }
+    highlightProfileKey({});
+    const QString source = inputValue(Settings::Key::SourceUrl).toString();
+    const QUrl url(source, QUrl::StrictMode);
+    if (source.isEmpty() || !url.isValid() || url.host().isEmpty()) {
+        m_testResult->setText(tr("Set the data source URL first: the test reads from it."));
+        return;
+    }
+    const QStringList types = inputValue(Settings::Key::FetchTypes).toStringList();
+    QString dealer = m_testDealer->text().trimmed();
+    if (dealer.isEmpty())
+        dealer = QStringLiteral("12284");
+    QString why;
+    if (!validateDealerId(dealer, &why)) {
+        m_testResult->setText(tr("Dealer: %1").arg(why));
+        return;
+    }
+    FetchRequest request;
+    request.sourceUrl = url;
+    request.token = inputValue(Settings::Key::SourceToken).toString().toUtf8();
+    request.dealerId = dealer;
+    request.fetchType = types.value(0, QStringLiteral("prospect"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    request.from = formatApiTime(localDayBound(now, TimeBound::Start));
+    request.to = formatApiTime(localDayBound(now, TimeBound::End));
+    request.profile = *parseSourceProfile(values, types, nullptr);
+    RetryPolicy policy;
+    policy.maxRetries = 0; // one try: the operator is waiting
+    policy.timeoutMs = m_numbers.value(Settings::Key::RequestTimeoutMs)->value();
+    policy.pageSize = m_numbers.value(Settings::Key::PageSize)->value();
+    m_check = new SourceCheck(request, policy, this);
+    connect(m_check, &SourceCheck::finished, this, &SettingsDialog::showTestResult);
+    m_testButton->setEnabled(false);
+    PaletteColors::setStatusText(m_testResult, JobStatus::Running);
+    m_testResult->setText(
+        tr("Reading the first page of dealer %1 (%2)...").arg(dealer, request.fetchType));
+    m_check->start();
+}
+
+void SettingsDialog::showTestResult(const SourceCheckResult &result)
+{
+    if (m_check) {
+        m_check->deleteLater();
+        m_check = nullptr;
+    }
+    m_testButton->setEnabled(true);
+    // The lines are --check-source's, in English like every command's output; the sentence
+    // around them is the window's.
+    const QString lines = result.lines().join(QLatin1Char('\n'));
+    if (result.ok) {
+        PaletteColors::setStatusText(m_testResult, JobStatus::Completed);
+        m_testResult->setText(tr("The profile reads the source:\n%1").arg(lines));
+    } else {
+        PaletteColors::setStatusText(m_testResult, JobStatus::Failed);
+        highlightProfileKey(result.key.isEmpty() ? QString()
+                                                 : QStringLiteral("profile/") + result.key);
+        m_testResult->setText(tr("The profile does not read the source: %1\n%2")
+                                  .arg(result.errorString, lines)
+                                  .trimmed());
+    }
+    emit sourceTested(result);
 }
 
 bool SettingsDialog::save()
 {
     const QStringList found = problems();
+    QVector<FieldError> profileErrors;
+    const QMap<QString, QString> profile = profileValues(&profileErrors);
+    highlightProfileKey(profileErrors.isEmpty() ? QString() : profileErrors.first().field);
     if (!found.isEmpty()) {
         m_problems->setText(found.join(QLatin1Char('\n')));
         m_problems->show();
         return false;
     }
+    if (profile != m_settings->profileValues())
+        m_settings->setProfileValues(profile);
     m_changed.clear();
     QList<Settings::Key> keys = m_texts.keys();
     keys += m_numbers.keys();

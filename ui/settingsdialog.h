@@ -11,7 +11,11 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
 class QSpinBox;
+class SourceCheck;
+struct SourceCheckResult;
 class QVBoxLayout;
 
 /// Edits the settings file: data source URL and token, fetch types, database URL, refresh
@@ -38,12 +42,19 @@ public:
     /// are made at once, not on Save.
     void addApiTokens(JobQueue *queue);
 
+    /// Starts "Test source": the first page of the dealer in the test field (12284 when empty)
+    /// and the first fetch type, from the URL, token and profile as they stand in the dialog,
+    /// unsaved; the outcome shows below the button, the profile's failing key highlighted.
+    void testSource();
+
     /// The keys the last save() changed.
     QList<Settings::Key> changedKeys() const { return m_changed; }
 
 signals:
     /// Written; `changed` lists the keys whose value changed.
     void saved(const QList<Settings::Key> &changed);
+    /// "Test source" has its outcome (shown in the dialog).
+    void sourceTested(const SourceCheckResult &result);
 
 private:
     QLineEdit *addText(Settings::Key key, bool secret = false);
@@ -51,11 +62,21 @@ private:
     QWidget *withRestartMark(Settings::Key key, QWidget *field);
     QVariant inputValue(Settings::Key key) const;
     QStringList problems() const;
+    /// The profile editor's values and their problems (each naming its key).
+    QMap<QString, QString> profileValues(QVector<FieldError> *errors) const;
+    /// Marks the editor's line of `key` ("profile/next_cursor" or "line 3"); none when empty.
+    void highlightProfileKey(const QString &field);
+    void showTestResult(const SourceCheckResult &result);
 
     Settings *m_settings = nullptr;
     QHash<Settings::Key, QLineEdit *> m_texts;
     QHash<Settings::Key, QSpinBox *> m_numbers;
     QComboBox *m_palette = nullptr;
+    QPlainTextEdit *m_profile = nullptr;
+    QLineEdit *m_testDealer = nullptr;
+    QPushButton *m_testButton = nullptr;
+    QLabel *m_testResult = nullptr;
+    SourceCheck *m_check = nullptr;
     QLabel *m_problems = nullptr;
     QVBoxLayout *m_groups = nullptr;
     QList<Settings::Key> m_changed;

@@ -169,6 +169,49 @@ QStringList sourceProfileKeys()
             QStringLiteral("fetch_types")};
 }
 
+QMap<QString, QString> readProfileText(const QString &text, QVector<FieldError> *errors)
+{
+    QMap<QString, QString> values;
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char(';')) ||
+            line.startsWith(QLatin1Char('#')) || line == QLatin1String("[profile]"))
+            continue;
+        const QString where = QStringLiteral("line %1").arg(i + 1);
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        const QString key = line.left(equals).trimmed();
+        if (equals <= 0 || key.isEmpty()) {
+            errors->append(
+                {where,
+                 QStringLiteral("[profile] %1: %2 is not key=value").arg(where, quoted(line))});
+            continue;
+        }
+        if (values.contains(key)) {
+            errors->append({QStringLiteral("profile/") + key,
+                            QStringLiteral("[profile] %1: given twice (%2)").arg(key, where)});
+            continue;
+        }
+        values.insert(key, line.mid(equals + 1).trimmed());
+    }
+    return values;
+}
+
+QString profileText(const QMap<QString, QString> &values)
+{
+    QStringList lines;
+    const QStringList known = sourceProfileKeys();
+    for (const QString &key : known) {
+        if (values.contains(key))
+            lines << key + QLatin1Char('=') + values.value(key);
+    }
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!known.contains(it.key()))
+            lines << it.key() + QLatin1Char('=') + it.value();
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 bool isJsonPointer(const QString &pointer, QString *why)
 {
     if (pointer.isEmpty())

@@ -76,6 +76,13 @@ std::optional<SourceProfile> parseSourceProfile(const QMap<QString, QString> &va
                                                 const QStringList &fetchTypes,
                                                 QVector<FieldError> *errors);
 
+/// The `[profile]` group as an operator edits it in Settings: one `key=value` a line, blank
+/// lines, `;` or `#` comments and a `[profile]` header ignored. A line that is not key=value,
+/// or a key given twice, is an error naming the line ("line 3").
+QMap<QString, QString> readProfileText(const QString &text, QVector<FieldError> *errors);
+/// The values as readProfileText() reads them, in SPEC §11's order of keys, unknown ones last.
+QString profileText(const QMap<QString, QString> &values);
+
 /// Whether `pointer` is a JSON pointer (RFC 6901): empty, or `/`-separated reference tokens in
 /// which `~` is only ever followed by `0` or `1`. False with the reason in *why otherwise.
 bool isJsonPointer(const QString &pointer, QString *why = nullptr);

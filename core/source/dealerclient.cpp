@@ -531,6 +531,12 @@ void DealerFetch::handleReplyFinished()
 
 void DealerFetch::checkStatus(int status, QNetworkReply *reply)
 {
+    if (profileMode()) {
+        if (status == 401 || status == 403)
+            m_errorKey = QStringLiteral("auth");
+        else if (status == 404)
+            m_errorKey = QStringLiteral("path");
+    }
     const QString dealer = dealerForDisplay();
     const QString answered = QStringLiteral("dealer API answered %1").arg(statusText(status));
     if (status >= 300 && status < 400) {
@@ -844,6 +850,7 @@ void DealerFetch::handleTokenReply()
     m_tokenReply = nullptr;
     reply->deleteLater();
 
+    m_errorKey = QStringLiteral("oauth2_token_url");
     const QString endpoint =
         QUrl(m_request.profile.oauth2TokenUrl)
             .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
@@ -885,6 +892,7 @@ void DealerFetch::handleTokenReply()
         return;
     }
     if (status != 200) {
+        m_errorKey = QStringLiteral("oauth2_client_secret");
         finish(ErrorCategory::Auth,
                QStringLiteral("the OAuth2 token endpoint %1 answered %2 — check "
                               "oauth2_client_id, oauth2_client_secret and oauth2_scope in "
@@ -901,6 +909,7 @@ void DealerFetch::handleTokenReply()
                    .arg(endpoint));
         return;
     }
+    m_errorKey.clear();
     m_secrets << token;
     const QJsonValue expiresIn = answer.value(QLatin1String("expires_in"));
     m_tokens->store(token, expiresIn.isString() ? expiresIn.toString().toLongLong()
@@ -917,6 +926,9 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
     ProfilePage page;
     QString why;
     if (!decodeProfilePage(body, profile, &page, &why)) {
+        // The decoder's words begin with the key at fault ("items: /data is an object, …").
+        const QString key = why.section(QLatin1Char(':'), 0, 0);
+        m_errorKey = sourceProfileKeys().contains(key) ? key : QStringLiteral("items");
         finish(ErrorCategory::BadPayload,
                QStringLiteral("page %1 of dealer %2 (%3) does not read with the source profile: "
                               "%4 — check [profile] in Settings (dealerq --check-source shows "
@@ -942,6 +954,7 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
         m_next = more ? QStringLiteral("cursor %1").arg(printableText(page.nextCursor, 80))
                       : QStringLiteral("none");
         if (more && (page.nextCursor == m_cursor || m_seen.contains(page.nextCursor))) {
+            m_errorKey = QStringLiteral("next_cursor");
             finish(ErrorCategory::BadPayload,
                    QStringLiteral("page %1 of dealer %2 (%3) names the cursor \"%4\" again — "
                                   "the dealer API is looping")
@@ -963,6 +976,7 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
         if (nextLink.scheme().toLower() != source.scheme().toLower() ||
             nextLink.host().toLower() != source.host().toLower() ||
             defaultPort(nextLink) != defaultPort(source) || !nextLink.userInfo().isEmpty()) {
+            m_errorKey = QStringLiteral("paging");
             finish(ErrorCategory::BadPayload,
                    QStringLiteral("page %1 of dealer %2 (%3) links its next page to %4, not to "
                                   "the source %5 — dealerq follows Link only on the source's "
@@ -973,6 +987,7 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
             return;
         }
         if (nextLink == m_currentUrl || m_seen.contains(nextLink.toString())) {
+            m_errorKey = QStringLiteral("paging");
             finish(ErrorCategory::BadPayload,
                    QStringLiteral("page %1 of dealer %2 (%3) links to a page already fetched — "
                                   "the dealer API is looping")

@@ -112,6 +112,8 @@ public:
     int lastStatus() const { return m_lastStatus; }
     QUrl lastUrl() const { return m_currentUrl; }
     QString nextDescription() const { return m_next; }
+    /// The `[profile]` key a failure points at under a profile ("items", "auth", …), or empty.
+    QString errorKey() const { return m_errorKey; }
     /// Stops after the first page (--check-source): a fetch that reads it ends successfully.
     void setFirstPageOnly(bool only) { m_firstPageOnly = only; }
 
@@ -171,6 +173,7 @@ private:
     bool m_firstPageOnly = false;
     int m_lastStatus = 0;
     QString m_next;
+    QString m_errorKey;
     RetryPolicy m_policy;
     QPointer<QNetworkReply> m_reply;
     QTimer *m_retryTimer;
