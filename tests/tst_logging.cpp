@@ -1,5 +1,6 @@
 #include "apiclient.h"
 #include "simprocess.h"
+#include "store/jobstore.h"
 #include "testsupport.h"
 
 #include <QDeadlineTimer>
@@ -48,6 +49,7 @@ private slots:
     void cleanup();
 
     void secretsAreNeverLogged();
+    void profileSecretsAreNeverLogged();
     void rulesChooseWhatIsLogged();
     void journalLinesCarryTheirPriority();
 
@@ -195,6 +197,68 @@ void TestLogging::secretsAreNeverLogged()
                  .match(err)
                  .hasMatch(),
              qPrintable(err));
+}
+
+void TestLogging::profileSecretsAreNeverLogged()
+{
+    // SPEC §11: the client secret, the access tokens (one refused, one more fetched) and a basic
+    // password stay out of the log at every level, and out of the jobs' history.
+    const QString clientSecret = QStringLiteral("cl1ent-5ecret-27182");
+    const QString basicPassword = QStringLiteral("ba5ic-5ecret-16180");
+    SimProcess oauth({"--records", "35", "--page-size", "10", "--paging", "cursor", "--auth",
+                      "oauth2", "--oauth2-client", "dealerq:" + clientSecret, "--oauth2-uses",
+                      "2"});
+    SimProcess basic({"--records", "5", "--paging", "page", "--auth", "basic", "--token",
+                      "ops:" + basicPassword});
+    QString why;
+    QVERIFY2(oauth.start(&why), qPrintable(why));
+    QVERIFY2(basic.start(&why), qPrintable(why));
+    QProcessEnvironment env = environment();
+    env.insert("QT_LOGGING_RULES", "*.debug=true");
+    const QString settings = m_db->dir() + "/profile.ini";
+    QFile file(settings);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(
+        QStringLiteral("[fetch]\npage_size=10\n[profile]\npaging=cursor\n"
+                       "next_cursor=/paging/next\nauth=oauth2\noauth2_token_url=%1oauth/token\n"
+                       "oauth2_client_id=dealerq\noauth2_client_secret=%2\n")
+            .arg(oauth.baseUrl().toString(), clientSecret)
+            .toUtf8());
+    file.close();
+    const QStringList window{"--from", "2025-06-12", "--to", "2025-06-12"};
+    Run r = run(QStringList{"--headless", "--drain", "--no-api", "--db", m_db->urlString(),
+                            "--settings", settings, "--source", oauth.baseUrl().toString(),
+                            "--enqueue", "D1"} +
+                    window,
+                env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QString err = r.err;
+
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("[profile]\nauth=basic\n");
+    file.close();
+    env.insert("DEALERQ_SOURCE_TOKEN", "ops:" + basicPassword);
+    r = run(QStringList{"--headless", "--drain", "--no-api", "--db", m_db->urlString(),
+                        "--settings", settings, "--source", basic.baseUrl().toString(), "--enqueue",
+                        "D2"} +
+                window,
+            env);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    err += r.err;
+
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(store.open(&error));
+    for (qint64 id : {1, 2}) {
+        for (const LogLine &line : store.jobLogs(id, &error).value_or(QVector<LogLine>()))
+            err += line.message + '\n';
+    }
+    QVERIFY2(err.contains("page 3: HTTP 401, asking for a new OAuth2 token"), qPrintable(err));
+    for (const QString &secret :
+         {clientSecret, basicPassword, QStringLiteral("tok-1-"), QStringLiteral("tok-2-"),
+          QStringLiteral("Authorization:"), QStringLiteral("client_secret=")})
+        QVERIFY2(!err.contains(secret),
+                 qPrintable(QStringLiteral("\"%1\" was logged:\n%2").arg(secret, err)));
 }
 
 void TestLogging::rulesChooseWhatIsLogged()

@@ -383,9 +383,13 @@ void DealerFetch::sendRequest(const QUrl &url)
     case SourceProfile::Auth::Basic:
         request.setRawHeader("Authorization", "Basic " + m_request.token.toBase64());
         break;
-    case SourceProfile::Auth::OAuth2:
-        request.setRawHeader("Authorization", "Bearer " + m_tokens->token());
+    case SourceProfile::Auth::OAuth2: {
+        const QByteArray token = m_tokens->token();
+        if (!m_secrets.contains(token)) // one cached by an earlier fetch: hidden here too
+            m_secrets << token;
+        request.setRawHeader("Authorization", "Bearer " + token);
         break;
+    }
     }
 
     m_body.clear();
