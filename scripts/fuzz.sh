@@ -15,7 +15,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds < 1)); then
     echo "fuzz.sh: SECONDS must be a whole number of seconds, not \"$seconds\"" >&2
     exit 2
 fi
-all_targets=(fuzz_dealerids fuzz_timewindow fuzz_pagedecoder fuzz_apirequest fuzz_cron)
+all_targets=(fuzz_dealerids fuzz_timewindow fuzz_pagedecoder fuzz_profile fuzz_apirequest fuzz_cron)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
