@@ -111,12 +111,13 @@ NewJob commonJob()
 
 FetchRequest fetchRequest(const QUrl &source, const QString &dealerId)
 {
-    return {source,
-            {},
-            dealerId,
-            QStringLiteral("prospect"),
-            formatApiTime(WindowFromMs),
-            formatApiTime(WindowToMs)};
+    FetchRequest request;
+    request.sourceUrl = source;
+    request.dealerId = dealerId;
+    request.fetchType = QStringLiteral("prospect");
+    request.from = formatApiTime(WindowFromMs);
+    request.to = formatApiTime(WindowToMs);
+    return request;
 }
 
 /// Opens (and migrates) the store at `url`.
