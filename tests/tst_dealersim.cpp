@@ -107,6 +107,7 @@ private slots:
     void parsesFaultRules_data();
     void parsesFaultRules();
     void runsInProcess();
+    void oauth2TokenEndpoint();
 
 private:
     Answer get(const QUrl &url, const QByteArray &token = {}, int timeoutMs = 10000);
@@ -700,6 +701,13 @@ void TestDealerSim::badArgumentsExitWith2_data()
                                                QStringLiteral("nowhere")};
     QTest::newRow("bad records-for")
         << QStringList{QStringLiteral("--records-for"), QStringLiteral("A")};
+    QTest::newRow("bad paging") << QStringList{"--paging", "scroll"};
+    QTest::newRow("bad time format") << QStringList{"--time-format", "rfc2822"};
+    QTest::newRow("bad auth") << QStringList{"--auth", "digest"};
+    QTest::newRow("basic without user:password")
+        << QStringList{"--auth", "basic", "--token", "nocolon"};
+    QTest::newRow("oauth2 without a client") << QStringList{"--auth", "oauth2"};
+    QTest::newRow("empty items key") << QStringList{"--items-key", "data//x"};
 }
 
 void TestDealerSim::badArgumentsExitWith2()
@@ -812,6 +820,40 @@ void TestDealerSim::runsInProcess()
     DealerSimServer second(options);
     QVERIFY(!second.listen(QHostAddress::LocalHost, server.port(), &error));
     QVERIFY2(error.contains(QString::number(server.port())), qPrintable(error));
+}
+
+void TestDealerSim::oauth2TokenEndpoint()
+{
+    auto sim = startSim({"--paging", "page", "--auth", "oauth2", "--oauth2-client", "cid:sec ret",
+                         "--oauth2-lifetime", "120", "--oauth2-uses", "1"});
+    QVERIFY(sim);
+    const auto post = [&](const QByteArray &form) {
+        QNetworkRequest request(sim->baseUrl().resolved(QUrl("oauth/token")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
+        QNetworkReply *reply = m_nam.post(request, form);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(10000);
+        Answer answer;
+        answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        answer.body = reply->readAll();
+        reply->deleteLater();
+        return answer;
+    };
+    QCOMPARE(post("grant_type=password&client_id=cid&client_secret=sec%20ret").status, 400);
+    QCOMPARE(post("grant_type=client_credentials&client_id=cid&client_secret=wrong").status, 401);
+    const Answer granted =
+        post("grant_type=client_credentials&client_id=cid&client_secret=sec+ret");
+    QCOMPARE(granted.status, 200);
+    QCOMPARE(granted.json().value("expires_in").toInt(), 120);
+    const QByteArray token = granted.json().value("access_token").toString().toUtf8();
+    QVERIFY(!token.isEmpty());
+    QUrl url = sim->baseUrl();
+    url.setPath("/dealers/D1/prospect");
+    url.setQuery("from=2025-06-12T00:00:00Z&to=2025-06-12T23:59:59Z&page_size=5");
+    QCOMPARE(get(url).status, 401);
+    QCOMPARE(get(url, token).status, 200); // good for one request (--oauth2-uses 1)
+    QCOMPARE(get(url, token).status, 401);
 }
 
 QTEST_GUILESS_MAIN(TestDealerSim)

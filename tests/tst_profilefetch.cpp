@@ -163,6 +163,7 @@ private slots:
     void oauth2SecondRefusalIsAuth();
     void tokenEndpointDownIsNetwork();
     void firstPageOnly();
+    void unusableProfileFailsTheJobSayingSo();
 
 private:
     Outcome fetch(const FetchRequest &request, bool firstPageOnly = false);
@@ -601,6 +602,42 @@ void TestProfileFetch::firstPageOnly()
     QCOMPARE(outcome.pages, 1);
     QCOMPARE(outcome.records.size(), 10);
     QCOMPARE(outcome.next, QStringLiteral("cursor after_10"));
+}
+
+void TestProfileFetch::unusableProfileFailsTheJobSayingSo()
+{
+    // The window runs on with a profile it cannot use (it names the problem in its message
+    // bar); its jobs fail with the reason instead of fetching another shape.
+    SimProcess sim({"--records", "5"});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    QVector<FieldError> errors;
+    QVERIFY(!parseSourceProfile({{"paging", "cursor"}}, {"prospect"}, &errors));
+    JobQueue::Config config;
+    config.runner.database = m_db->url();
+    config.runner.sourceUrl = sim.baseUrl();
+    config.runner.profileProblem = errors.first().message;
+    config.runner.retry = fastPolicy();
+    config.runner.pollIntervalMs = 100;
+    config.runner.instance = QStringLiteral("test");
+    config.fetchTypes = {"prospect"};
+    JobQueue queue(config);
+    queue.start();
+    NewJob job;
+    job.dealerId = QStringLiteral("D-1");
+    job.fetchType = QStringLiteral("prospect");
+    job.fromMs = 1749686400000;
+    job.toMs = 1749772799000;
+    StoreError error;
+    const qint64 id = m_store->addJob(job, &error)->job.id;
+    queue.notifyChanged();
+    const Job done = waitFinished(id);
+    QCOMPARE(done.status, JobStatus::Failed);
+    QCOMPARE(done.error.category, ErrorCategory::Network);
+    QVERIFY2(done.error.message.contains("the source profile in Settings cannot be used: "
+                                         "[profile] next_cursor: missing"),
+             qPrintable(done.error.message));
+    QCOMPARE(recordsOf("D-1"), 0);
 }
 
 QTEST_GUILESS_MAIN(TestProfileFetch)
