@@ -988,6 +988,19 @@ void TestMainWindow::unusableSettingsAreNamedAtStart()
     QVERIFY2(f.message().contains(QStringLiteral("queue/max_attempts")), qPrintable(f.message()));
     QVERIFY2(f.message().contains(QStringLiteral("dealerq.ini")), qPrintable(f.message()));
 
+    // A source profile (SPEC §11) that cannot be used: named by its key.
+    Fixture profile;
+    QFile profileFile(profile.dir.filePath(QStringLiteral("dealerq.ini")));
+    QVERIFY(profileFile.open(QIODevice::WriteOnly));
+    profileFile.write("[profile]\npaging=cursor\nitems=data\n");
+    profileFile.close();
+    QVERIFY(profile.start(false));
+    QCOMPARE(profile.window->messageBar()->level(), MessageBar::Level::Warning);
+    QVERIFY2(profile.message().contains(QStringLiteral("[profile] items: \"data\" is not a JSON "
+                                                       "pointer")) &&
+                 profile.message().contains(QStringLiteral("[profile] next_cursor: missing")),
+             qPrintable(profile.message()));
+
     Fixture clean;
     QVERIFY(clean.start(false));
     QVERIFY(!clean.message().contains(QStringLiteral("settings file")));
