@@ -998,7 +998,9 @@ void TestMainWindow::unusableSettingsAreNamedAtStart()
     QCOMPARE(profile.window->messageBar()->level(), MessageBar::Level::Warning);
     QVERIFY2(profile.message().contains(QStringLiteral("[profile] items: \"data\" is not a JSON "
                                                        "pointer")) &&
-                 profile.message().contains(QStringLiteral("[profile] next_cursor: missing")),
+                 profile.message().contains(QStringLiteral("[profile] next_cursor: missing")) &&
+                 profile.message().contains(QStringLiteral("jobs fail until the source profile "
+                                                           "is fixed in Settings")),
              qPrintable(profile.message()));
 
     Fixture clean;

@@ -1478,6 +1478,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <source>Audit</source>
         <translation>Protokoll</translation>
     </message>
+    <message>
+        <source>The settings file %1 has values that cannot be used; jobs fail until the source profile is fixed in Settings, and the defaults apply to the other values: %2</source>
+        <translation>Die Einstellungsdatei %1 enthält unbrauchbare Werte; Aufträge scheitern, bis das Quellprofil in den Einstellungen korrigiert ist, und für die übrigen Werte gelten die Vorgaben: %2</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>

@@ -223,12 +223,19 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     // that the operator can put it right in Settings.
     if (m_context.settings) {
         const QStringList problems = m_context.settings->problems();
+        // A source profile has no default to fall back on (SPEC §11): jobs fail saying so.
+        const bool profileUnusable = !m_context.settings->sourceProfile();
         if (!problems.isEmpty())
-            showMessage(tr("The settings file %1 has values that cannot be used; the defaults "
-                           "apply until they are fixed in Settings: %2")
-                            .arg(QDir::toNativeSeparators(m_context.settings->filePath()),
-                                 problems.join(QStringLiteral("; "))),
-                        MessageBar::Level::Warning);
+            showMessage(
+                (profileUnusable
+                     ? tr("The settings file %1 has values that cannot be used; jobs fail until "
+                          "the source profile is fixed in Settings, and the defaults apply to "
+                          "the other values: %2")
+                     : tr("The settings file %1 has values that cannot be used; the defaults "
+                          "apply until they are fixed in Settings: %2"))
+                    .arg(QDir::toNativeSeparators(m_context.settings->filePath()),
+                         problems.join(QStringLiteral("; "))),
+                MessageBar::Level::Warning);
     }
 }
 
