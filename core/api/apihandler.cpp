@@ -5,6 +5,7 @@
 #include "api/apirequest_p.h"
 #include "api/auditcontroller.h"
 #include "api/historycontroller.h"
+#include "api/insightcontroller.h"
 #include "api/metricscontroller.h"
 #include "api/queuecontroller.h"
 #include "api/schedulecontroller.h"
@@ -200,6 +201,10 @@ const QList<ApiHandler::Route> &ApiHandler::routes()
          true},
         {"GET", path("audit"), AuditController::parameters(), false,
          [](ApiHandler &h, const R &r, qint64, const B &) { return h.m_audit->audit(r); }},
+        {"GET", path("stats"), InsightController::statsParameters(), false,
+         [](ApiHandler &h, const R &r, qint64, const B &) {
+             return h.m_insight->stats(r, h.nowMs());
+         }},
     };
     return table;
 }
@@ -211,6 +216,7 @@ ApiHandler::ApiHandler(JobStore &store, Config config)
     , m_metrics(std::make_unique<MetricsController>(*m_context))
     , m_schedules(std::make_unique<ScheduleController>(*m_context))
     , m_audit(std::make_unique<AuditController>(*m_context))
+    , m_insight(std::make_unique<InsightController>(*m_context))
 {}
 
 ApiHandler::~ApiHandler() = default;

@@ -13,6 +13,7 @@
 class ApiContext;
 class ApiMetrics;
 class AuditController;
+class InsightController;
 class HistoryController;
 class JobStore;
 class MetricsController;
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<ScheduleController> m_schedules;
     std::unique_ptr<AuditController> m_audit;
+    std::unique_ptr<InsightController> m_insight;
     QHash<QString, Failures> m_failures;      ///< by the client's address
     QHash<QString, qint64> m_lastUsedWritten; ///< by token name
 };

@@ -263,6 +263,13 @@ QueueResult<JobDetails> QueueOperations::details(qint64 id)
     return out;
 }
 
+QueueResult<QVector<StatsBucket>> QueueOperations::stats(StatsRange range, const QTimeZone &zone,
+                                                         qint64 nowMs)
+{
+    const QVector<qint64> edges = statsBucketEdges(range, zone, nowMs);
+    return result<QVector<StatsBucket>>([&](StoreError *e) { return m_store.stats(edges, e); });
+}
+
 QueueResult<AuditPage> QueueOperations::audit(const AuditFilter &filter)
 {
     return result<AuditPage>([&](StoreError *e) { return m_store.audit(filter, e); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/insight.h"
 #include "job/queuetypes.h"
 #include "schedule/schedule.h"
 
@@ -74,6 +75,8 @@ public:
     /// The audit log (SPEC §8): the page `filter` names, newest first, with its total.
     QueueResult<AuditPage> audit(const AuditFilter &filter);
     QueueResult<QueueStatus> status(int limit);
+    /// SPEC §10's stats: the buckets of `range` at `nowMs`, in `zone`'s hours and days.
+    QueueResult<QVector<StatsBucket>> stats(StatsRange range, const QTimeZone &zone, qint64 nowMs);
     QueueResult<QVector<Job>> history(const HistoryFilter &filter);
     QueueResult<qint64> historyCount(const HistoryFilter &filter);
     /// How many queued jobs `filter` matches (its `all` aside): what cancelMatching() would take.

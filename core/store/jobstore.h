@@ -1,6 +1,7 @@
 #pragma once
 
 #include "job/audit.h"
+#include "job/insight.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
@@ -122,6 +123,11 @@ public:
     std::optional<AuditPage> audit(const AuditFilter &filter, StoreError *error);
     /// The newest `limit` audit entries that took job `id`, newest first.
     std::optional<QVector<AuditEntry>> jobAudit(qint64 id, int limit, StoreError *error);
+
+    /// SPEC §10's stats: bucket i counts the jobs that finished in [edges[i], edges[i + 1])
+    /// (statsBucketEdges()), with their fetched records and the nearest-rank p50 and p95 of its
+    /// completed jobs' durations, all from one aggregate query over the finished_ms index.
+    std::optional<QVector<StatsBucket>> stats(const QVector<qint64> &edges, StoreError *error);
 
     // The runner's side.
     /// Claims the next queued job (priority, then first in first out) for `runnerId`:

@@ -1,0 +1,36 @@
+#include "job/insight.h"
+
+#include <QDateTime>
+
+std::optional<StatsRange> parseStatsRange(const QString &text)
+{
+    if (text == QLatin1String("24h"))
+        return StatsRange::Hours24;
+    if (text == QLatin1String("30d"))
+        return StatsRange::Days30;
+    return std::nullopt;
+}
+
+QString statsRangeName(StatsRange range)
+{
+    return range == StatsRange::Hours24 ? QStringLiteral("24h") : QStringLiteral("30d");
+}
+
+QVector<qint64> statsBucketEdges(StatsRange range, const QTimeZone &zone, qint64 nowMs)
+{
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(nowMs, zone);
+    QVector<qint64> edges;
+    if (range == StatsRange::Hours24) {
+        // The current hour began when the wall clock last showed :00:00 (whatever the offset).
+        const QTime t = now.time();
+        const qint64 hourStart = nowMs - (qint64(t.minute()) * 60 + t.second()) * 1000 - t.msec();
+        constexpr qint64 Hour = 3600 * 1000;
+        for (int i = 23; i >= -1; --i)
+            edges.push_back(hourStart - i * Hour);
+        return edges;
+    }
+    const QDate today = now.date();
+    for (int i = 29; i >= -1; --i)
+        edges.push_back(today.addDays(-i).startOfDay(zone).toMSecsSinceEpoch());
+    return edges;
+}

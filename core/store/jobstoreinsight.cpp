@@ -1,0 +1,128 @@
+// JobStore's reads for SPEC §10 ("Insight"): the stats buckets.
+#include "store/jobstore.h"
+
+#include "store/jobrows_p.h"
+
+#include <QSqlDriver>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+/// SQLite's `dq_percentile(value, percent)`: the nearest-rank percentile (the value at rank
+/// ceil(percent / 100 * n) of the sorted non-null values), as PostgreSQL's percentile_disc
+/// gives it; NULL for no values.
+struct PercentileState
+{
+    std::vector<qint64> *values;
+    int percent;
+};
+
+void percentileStep(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    auto *state =
+        static_cast<PercentileState *>(sqlite3_aggregate_context(context, sizeof(PercentileState)));
+    if (!state)
+        return sqlite3_result_error_nomem(context);
+    if (!state->values)
+        state->values = new std::vector<qint64>;
+    state->percent = sqlite3_value_int(argv[1]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_NULL)
+        state->values->push_back(sqlite3_value_int64(argv[0]));
+}
+
+void percentileFinal(sqlite3_context *context)
+{
+    auto *state = static_cast<PercentileState *>(sqlite3_aggregate_context(context, 0));
+    if (!state || !state->values || state->values->empty()) {
+        if (state)
+            delete state->values;
+        return sqlite3_result_null(context);
+    }
+    std::vector<qint64> &values = *state->values;
+    const qint64 n = qint64(values.size());
+    const qint64 rank = std::clamp<qint64>((qint64(state->percent) * n + 99) / 100, 1, n);
+    std::nth_element(values.begin(), values.begin() + (rank - 1), values.end());
+    sqlite3_result_int64(context, values[size_t(rank - 1)]);
+    delete state->values;
+}
+
+/// Registers dq_percentile on the SQLite connection `db` (replacing it is cheap and harmless).
+bool registerPercentile(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return false;
+    sqlite3 *native = *static_cast<sqlite3 *const *>(handle.constData());
+    return sqlite3_create_function_v2(native, "dq_percentile", 2,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr,
+                                      percentileStep, percentileFinal, nullptr) == SQLITE_OK;
+}
+
+} // namespace
+
+std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges, StoreError *error)
+{
+    const int n = int(edges.size()) - 1;
+    if (n < 1)
+        return QVector<StatsBucket>{};
+    const bool sqlite = m_db->isSqlite();
+    if (sqlite && !registerPercentile(m_db->db())) {
+        setDatabaseError(error, QStringLiteral("cannot read the stats: no SQLite connection"));
+        return std::nullopt;
+    }
+    // One pass over the range's finished jobs (the finished_ms index): each job's bucket is the
+    // first edge it lies before.
+    QString bucket = QStringLiteral("CASE");
+    for (int i = 1; i < n; ++i)
+        bucket += QStringLiteral(" WHEN finished_ms < ? THEN %1").arg(i - 1);
+    bucket += QStringLiteral(" ELSE %1 END").arg(n - 1);
+    const QString duration =
+        QStringLiteral("CASE WHEN status = 'completed' THEN finished_ms - started_ms END");
+    const auto percentile = [&](int percent) {
+        return sqlite ? QStringLiteral("dq_percentile(%1, %2)").arg(duration).arg(percent)
+                      : QStringLiteral("percentile_disc(%1) WITHIN GROUP (ORDER BY %2)")
+                            .arg(percent / 100.0)
+                            .arg(duration);
+    };
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral(
+            "SELECT %1 AS bucket, "
+            "SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN status = 'completed' THEN COALESCE(fetched, 0) ELSE 0 END), "
+            "%2, %3 FROM jobs WHERE finished_ms >= ? AND finished_ms < ? AND status IN %4 "
+            "GROUP BY 1")
+            .arg(bucket, percentile(50), percentile(95), JobRows::FinishedStatuses));
+    const FinishOnExit finishQ(q);
+    for (int i = 1; i < n; ++i)
+        q.addBindValue(edges.at(i));
+    q.addBindValue(edges.first());
+    q.addBindValue(edges.last());
+    if (!exec(q, error, QStringLiteral("reading the stats")))
+        return std::nullopt;
+    QVector<StatsBucket> buckets(n);
+    for (int i = 0; i < n; ++i)
+        buckets[i].startMs = edges.at(i);
+    while (q.next()) {
+        const int i = q.value(0).toInt();
+        if (i < 0 || i >= n)
+            continue;
+        StatsBucket &b = buckets[i];
+        b.completed = q.value(1).toLongLong();
+        b.failed = q.value(2).toLongLong();
+        b.cancelled = q.value(3).toLongLong();
+        b.fetched = q.value(4).toLongLong();
+        if (!q.value(5).isNull())
+            b.p50Seconds = q.value(5).toLongLong() / 1000.0;
+        if (!q.value(6).isNull())
+            b.p95Seconds = q.value(6).toLongLong() / 1000.0;
+    }
+    return buckets;
+}

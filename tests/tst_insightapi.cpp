@@ -1,0 +1,449 @@
+#include "api/apihandler.h"
+#include "job/fetchedrecord.h"
+#include "job/timeformat.h"
+#include "queue/csvexport.h"
+#include "queue/scheduler.h"
+#include "store/jobstore.h"
+#include "testsupport.h"
+
+#include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+
+namespace {
+
+const QByteArray Token = "insight-test-token-0123456789";
+constexpr qint64 Hour = 3600 * 1000;
+constexpr qint64 Day = 24 * Hour;
+
+class MovableClock final : public SchedulerClock
+{
+public:
+    qint64 nowMs() const override { return now; }
+    qint64 now = 0;
+};
+
+qint64 berlin(const char *iso)
+{
+    const QDateTime t = QDateTime::fromString(QLatin1String(iso), Qt::ISODateWithMs);
+    Q_ASSERT(t.isValid());
+    return t.toMSecsSinceEpoch();
+}
+
+/// The rows of an RFC 4180 CSV text, each a list of its cells.
+QList<QStringList> parseCsv(const QString &text)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QString cell;
+    bool quoted = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (quoted) {
+            if (c == QLatin1Char('"')) {
+                if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('"')) {
+                    cell += c;
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cell += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            row << cell;
+            cell.clear();
+        } else if (c == QLatin1Char('\n')) {
+            row << cell;
+            rows << row;
+            row.clear();
+            cell.clear();
+        } else if (c != QLatin1Char('\r')) {
+            cell += c;
+        }
+    }
+    if (!cell.isEmpty() || !row.isEmpty())
+        rows << (row << cell);
+    return rows;
+}
+
+/// The nearest-rank percentile of `values` (sorted here).
+double nearestRank(QVector<qint64> values, int percent)
+{
+    std::sort(values.begin(), values.end());
+    const qsizetype rank = std::max<qsizetype>(1, (percent * values.size() + 99) / 100);
+    return values.at(rank - 1) / 1000.0;
+}
+
+/// What the test expects of one bucket, counted from the CSV export.
+struct Expected
+{
+    qint64 completed = 0;
+    qint64 failed = 0;
+    qint64 cancelled = 0;
+    qint64 fetched = 0;
+    QVector<qint64> durationsMs;
+};
+
+} // namespace
+
+/// SPEC §10 through the API's handler, on SQLite and (as tst_insightapi_pg) PostgreSQL, in
+/// Europe/Berlin: `GET /stats` against counts taken independently from the CSV export of a
+/// generated history (completed, failed, retried, cancelled jobs) that spans a daylight-saving
+/// change and midnights, at a fixed "now" on a clock the test sets.
+class TestInsightApi final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void statsEqualTheCsvExport_data();
+    void statsEqualTheCsvExport();
+    void statsOfAnEmptyHistory();
+    void badRangeIsNamed_data();
+    void badRangeIsNamed();
+
+private:
+    ApiResponse call(const QByteArray &method, const QString &path);
+    static QJsonObject json(const ApiResponse &response)
+    {
+        return QJsonDocument::fromJson(response.body).object();
+    }
+    /// Queues, runs and ends `count` jobs through the store, then dates each one's end at a
+    /// generated instant up to `nowMs` (dense around `dense`), as jobs finished then would be.
+    void generateHistory(int count, qint64 nowMs, qint64 dense, quint32 seed);
+    QList<QStringList> csvRows();
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<JobStore> m_store;
+    std::unique_ptr<ApiHandler> m_handler;
+    MovableClock m_clock;
+};
+
+void TestInsightApi::initTestCase()
+{
+    QCOMPARE(QTimeZone::systemTimeZoneId(), QByteArray("Europe/Berlin"));
+}
+
+void TestInsightApi::init()
+{
+    m_db = std::make_unique<TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    m_store = std::make_unique<JobStore>(m_db->url());
+    StoreError error;
+    QVERIFY2(m_store->open(&error), qPrintable(error.message));
+    ApiHandler::Config config;
+    config.fetchTypes = QStringList{"prospect", "sales", "service", "inventory"};
+    config.token = [] { return Token; };
+    config.clock = &m_clock;
+    m_handler = std::make_unique<ApiHandler>(*m_store, config);
+}
+
+void TestInsightApi::cleanup()
+{
+    m_handler.reset();
+    m_store.reset();
+    m_db.reset();
+}
+
+ApiResponse TestInsightApi::call(const QByteArray &method, const QString &path)
+{
+    ApiRequest r;
+    r.method = method;
+    const QUrl url(path);
+    r.path = url.path();
+    r.query = QUrlQuery(url.query());
+    r.headers = {{"Authorization", "Bearer " + Token}};
+    return m_handler->handle(r);
+}
+
+void TestInsightApi::generateHistory(int count, qint64 nowMs, qint64 dense, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    StoreError error;
+    const QStringList types{"prospect", "sales", "service", "inventory"};
+    const qint64 windowBase = berlin("2026-01-01T00:00:00");
+    for (int k = 0; k < count; ++k) {
+        const NewJob job{QStringLiteral("D%1").arg(k % 7),
+                         types.at(k % 4),
+                         windowBase + k * Hour,
+                         windowBase + k * Hour + Hour - 1000,
+                         0,
+                         false,
+                         QStringLiteral("test")};
+        const std::optional<AddOutcome> added = m_store->addJob(job, &error);
+        QVERIFY2(added && !added->duplicate, qPrintable(error.message));
+        const qint64 id = added->job.id;
+        const int kind = int(random.bounded(10));
+        bool ran = true;
+        if (kind == 0) { // cancelled while queued
+            QVERIFY(m_store->cancelJob(id, &error));
+            ran = false;
+        } else {
+            if (kind == 1) { // failed once, retried, then ends as below
+                const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+                QVERIFY2(claimed && claimed->id == id, qPrintable(error.message));
+                QVERIFY(m_store->failJob(*claimed, {"HTTP 500", ErrorCategory::Http}, {}, &error));
+                QVERIFY2(m_store->retryJob(id, &error), qPrintable(error.message));
+            }
+            const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+            QVERIFY2(claimed && claimed->id == id, qPrintable(error.message));
+            if (kind <= 6) {
+                QVector<FetchedRecord> records;
+                const int n = int(random.bounded(5));
+                for (int r = 0; r < n; ++r) {
+                    const QString rid = QStringLiteral("r%1").arg(random.bounded(20));
+                    records.push_back({rid, QStringLiteral("2026-01-01T00:00:00Z"),
+                                       QStringLiteral(R"({"id":"%1","v":%2})")
+                                           .arg(rid)
+                                           .arg(random.bounded(3))
+                                           .toUtf8()});
+                }
+                JobResult result{1, n, 0, 0, 0};
+                QCOMPARE(m_store->completeJob(*claimed, records, {}, &result, &error),
+                         FinishOutcome::Done);
+            } else if (kind <= 8) {
+                QCOMPARE(
+                    m_store->failJob(*claimed, {"HTTP 404", ErrorCategory::NotFound}, {}, &error),
+                    FinishOutcome::Done);
+            } else {
+                QCOMPARE(
+                    m_store->failJob(*claimed, {"cancelled", ErrorCategory::Cancelled}, {}, &error),
+                    FinishOutcome::Done);
+            }
+        }
+        // When it ended: half near `dense`, the rest anywhere in the last 32 days; some exactly
+        // on an hour or a midnight.
+        qint64 finished = random.bounded(2)
+                              ? dense + qint64(random.bounded(6 * 3600)) * 1000 - 3 * Hour +
+                                    qint64(random.bounded(1000))
+                              : nowMs - qint64(random.bounded(32 * 24 * 3600)) * 1000 -
+                                    qint64(random.bounded(1000));
+        if (random.bounded(8) == 0)
+            finished -= finished % Hour;
+        finished = std::min(finished, nowMs);
+        const qint64 started = finished - qint64(random.bounded(600000));
+        QSqlQuery q(m_store->database().db());
+        q.prepare("UPDATE jobs SET finished_ms = ?, started_ms = ? WHERE id = ?");
+        q.addBindValue(finished);
+        q.addBindValue(ran ? QVariant(started) : QVariant());
+        q.addBindValue(id);
+        QVERIFY(q.exec());
+    }
+    // Some still waiting: never counted.
+    for (int k = 0; k < 3; ++k) {
+        const NewJob job{
+            QStringLiteral("Q%1").arg(k), "sales", windowBase, windowBase + Hour, 0, false,
+            QStringLiteral("test")};
+        QVERIFY(m_store->addJob(job, &error));
+    }
+}
+
+QList<QStringList> TestInsightApi::csvRows()
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QString why;
+    if (!Csv::exportJobs(*m_store, &buffer, &why))
+        qFatal("CSV export failed: %s", qPrintable(why));
+    QList<QStringList> rows = parseCsv(QString::fromUtf8(buffer.data()));
+    rows.removeFirst(); // the header
+    return rows;
+}
+
+void TestInsightApi::statsEqualTheCsvExport_data()
+{
+    QTest::addColumn<QString>("range");
+    QTest::addColumn<qint64>("now");
+    QTest::addColumn<qint64>("dense");
+    // Autumn: the clocks go back at 03:00 CEST on 25 October 2026 (02:00-03:00 twice).
+    const qint64 autumn = berlin("2026-10-25T03:00:00+02:00");
+    // Spring: forward at 02:00 CET on 29 March 2026 (02:00-03:00 never happens).
+    const qint64 spring = berlin("2026-03-29T02:00:00+01:00");
+    QTest::newRow("24h autumn") << "24h" << berlin("2026-10-25T10:17:23.456+01:00") << autumn;
+    QTest::newRow("24h spring") << "24h" << berlin("2026-03-29T09:05:00.000+02:00") << spring;
+    QTest::newRow("24h midnight") << "24h" << berlin("2026-10-26T00:00:00.000+01:00")
+                                  << berlin("2026-10-26T00:00:00+01:00");
+    QTest::newRow("30d autumn") << "30d" << berlin("2026-11-03T00:30:00.000+01:00") << autumn;
+    QTest::newRow("30d spring") << "30d" << berlin("2026-03-29T09:05:00.000+02:00") << spring;
+}
+
+void TestInsightApi::statsEqualTheCsvExport()
+{
+    QFETCH(QString, range);
+    QFETCH(qint64, now);
+    QFETCH(qint64, dense);
+    generateHistory(240, now, dense, quint32(now / 1000));
+    if (QTest::currentTestFailed())
+        return;
+    m_clock.now = now;
+    const ApiResponse r = call("GET", QStringLiteral("/stats?range=%1").arg(range));
+    QCOMPARE(r.status, 200);
+    const QJsonArray buckets = json(r).value("buckets").toArray();
+    const bool hourly = range == QLatin1String("24h");
+    QCOMPARE(buckets.size(), hourly ? 24 : 30);
+
+    // The buckets themselves: consecutive local hours or days, the last holding now.
+    const QDateTime nowLocal = QDateTime::fromMSecsSinceEpoch(now).toLocalTime();
+    QVector<QDateTime> starts;
+    for (const QJsonValue &b : buckets) {
+        const QJsonObject o = b.toObject();
+        for (const char *key :
+             {"start", "completed", "failed", "cancelled", "fetched", "p50_s", "p95_s"})
+            QVERIFY2(o.contains(QLatin1String(key)), key);
+        QCOMPARE(o.size(), 7);
+        const QDateTime start =
+            QDateTime::fromString(o.value("start").toString(), Qt::ISODateWithMs);
+        QVERIFY2(start.isValid(), qPrintable(o.value("start").toString()));
+        QCOMPARE(o.value("start").toString(), formatTimestamp(start.toMSecsSinceEpoch()));
+        starts << start.toLocalTime();
+    }
+    for (int i = 0; i < starts.size(); ++i) {
+        const QDateTime &s = starts.at(i);
+        QCOMPARE(s.time().minute(), 0);
+        QCOMPARE(s.time().second(), 0);
+        if (hourly) {
+            if (i > 0)
+                QCOMPARE(starts.at(i - 1).msecsTo(s), Hour);
+        } else {
+            QCOMPARE(s.time().hour(), 0);
+            QCOMPARE(s.date(), nowLocal.date().addDays(i - 29));
+        }
+    }
+    QVERIFY(starts.last() <= nowLocal);
+    QVERIFY(nowLocal.toMSecsSinceEpoch() - starts.last().toMSecsSinceEpoch() <
+            (hourly ? Hour : 25 * Hour));
+
+    // Counted from the CSV export: each finished job by its local hour (wall-clock hour and
+    // UTC offset, so that a repeated hour is two) or its local date.
+    QHash<QString, Expected> expected;
+    const auto keyOf = [&](const QDateTime &local) {
+        return hourly ? QStringLiteral("%1 %2 %3")
+                            .arg(local.date().toString(Qt::ISODate))
+                            .arg(local.time().hour())
+                            .arg(local.offsetFromUtc())
+                      : local.date().toString(Qt::ISODate);
+    };
+    const QList<QStringList> rows = csvRows();
+    QCOMPARE(rows.size(), 243);
+    int inRange = 0;
+    for (const QStringList &row : rows) {
+        QCOMPARE(row.size(), 16);
+        const QString status = row.at(5);
+        if (row.at(8).isEmpty())
+            continue;
+        const QDateTime finished = QDateTime::fromString(row.at(8), Qt::ISODateWithMs);
+        QVERIFY(finished.isValid());
+        Expected &e = expected[keyOf(finished.toLocalTime())];
+        if (status == QLatin1String("completed")) {
+            ++e.completed;
+            e.fetched += row.at(12).toLongLong();
+            e.durationsMs << qRound64(row.at(9).toDouble() * 1000);
+        } else if (status == QLatin1String("failed")) {
+            ++e.failed;
+        } else if (status == QLatin1String("cancelled")) {
+            ++e.cancelled;
+        }
+    }
+    qint64 counted = 0;
+    for (int i = 0; i < buckets.size(); ++i) {
+        const QJsonObject o = buckets.at(i).toObject();
+        const Expected e = expected.value(keyOf(starts.at(i)));
+        const QByteArray where = o.value("start").toString().toUtf8();
+        QVERIFY2(o.value("completed").toInteger() == e.completed, where);
+        QVERIFY2(o.value("failed").toInteger() == e.failed, where);
+        QVERIFY2(o.value("cancelled").toInteger() == e.cancelled, where);
+        QVERIFY2(o.value("fetched").toInteger() == e.fetched, where);
+        if (e.durationsMs.isEmpty()) {
+            QVERIFY2(o.value("p50_s").isNull() && o.value("p95_s").isNull(), where);
+        } else {
+            QCOMPARE(o.value("p50_s").toDouble(), nearestRank(e.durationsMs, 50));
+            QCOMPARE(o.value("p95_s").toDouble(), nearestRank(e.durationsMs, 95));
+        }
+        counted += e.completed + e.failed + e.cancelled;
+        inRange += int(o.value("completed").toInteger() + o.value("failed").toInteger() +
+                       o.value("cancelled").toInteger());
+    }
+    QCOMPARE(inRange, int(counted));
+    // The generated history reaches beyond the range and fills the daylight-saving hours.
+    QVERIFY(counted > 50);
+    QVERIFY(counted < 240);
+}
+
+void TestInsightApi::statsOfAnEmptyHistory()
+{
+    m_clock.now = berlin("2026-10-25T10:17:23.456+01:00");
+    for (const char *range : {"24h", "30d"}) {
+        const ApiResponse r = call("GET", QStringLiteral("/stats?range=%1").arg(range));
+        QCOMPARE(r.status, 200);
+        const QJsonArray buckets = json(r).value("buckets").toArray();
+        QCOMPARE(buckets.size(), qstrcmp(range, "24h") == 0 ? 24 : 30);
+        for (const QJsonValue &b : buckets) {
+            QCOMPARE(b.toObject().value("completed").toInt(), 0);
+            QVERIFY(b.toObject().value("p50_s").isNull());
+        }
+    }
+    // No range: the last 24 hours; the 25-hour day shows its repeated hour twice.
+    const QJsonArray buckets = json(call("GET", "/stats")).value("buckets").toArray();
+    QCOMPARE(buckets.size(), 24);
+    QCOMPARE(buckets.last().toObject().value("start").toString(),
+             QStringLiteral("2026-10-25T10:00:00.000+01:00"));
+    QCOMPARE(buckets.at(14).toObject().value("start").toString(),
+             QStringLiteral("2026-10-25T02:00:00.000+02:00"));
+    QCOMPARE(buckets.at(15).toObject().value("start").toString(),
+             QStringLiteral("2026-10-25T02:00:00.000+01:00"));
+}
+
+void TestInsightApi::badRangeIsNamed_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("range 7d") << "range=7d"
+                              << "range";
+    QTest::newRow("range empty") << "range="
+                                 << "range";
+    QTest::newRow("range upper") << "range=24H"
+                                 << "range";
+    QTest::newRow("range sql") << "range=24h%27%3B%20DROP%20TABLE%20jobs"
+                               << "range";
+    QTest::newRow("unknown parameter") << "from=yesterday"
+                                       << "from";
+}
+
+void TestInsightApi::badRangeIsNamed()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, field);
+    m_clock.now = berlin("2026-10-25T10:17:23.456+01:00");
+    const ApiResponse r = call("GET", QStringLiteral("/stats?") + query);
+    QCOMPARE(r.status, 400);
+    const QJsonObject error = json(r).value("error").toObject();
+    QVERIFY2(error.value("field").toString() == field, r.body.constData());
+    QCOMPARE(call("GET", "/stats?range=24h").status, 200);
+}
+
+int main(int argc, char *argv[])
+{
+    // The buckets are local hours and days: this test's are Berlin's, daylight saving included.
+    qputenv("TZ", "Europe/Berlin");
+    tzset();
+    QCoreApplication app(argc, argv);
+    TestInsightApi test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_insightapi.moc"
