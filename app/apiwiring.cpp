@@ -94,6 +94,7 @@ std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QSt
     ApiService::Options options;
     options.database = setup.database;
     options.fetchTypes = setup.settings->fetchTypes();
+    options.coverageStaleHours = setup.settings->coverageStaleHours();
     options.address = QHostAddress(host);
     options.port = port;
     options.token = token;

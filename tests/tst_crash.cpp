@@ -12,7 +12,8 @@
 
 /// The crash suite: `dealerq --headless --drain` killed with SIGKILL at seeded random moments
 /// (mid-fetch, mid-commit, between jobs), restarted, and killed again. At the end every job is
-/// completed once, the data holds exactly the simulator's records, and the cut-off attempts show.
+/// completed once, the data holds exactly the simulator's records (and the coverage's count of
+/// them per dealer and type), and the cut-off attempts show.
 /// Replay a failure with DEALERQ_CRASH_SEED=<the printed seed>.
 class TestCrash final : public QObject
 {
@@ -136,6 +137,17 @@ void TestCrash::killAtRandomMoments()
     QVERIFY(q.exec("SELECT dealer_id, COUNT(*) FROM records GROUP BY dealer_id"));
     while (q.next())
         QCOMPARE(q.value(1).toInt(), Records);
+    // The coverage's count of records per dealer and type (record_counts, kept in the
+    // completing transactions) is exact across the kills: no commit counted twice or lost.
+    QVERIFY(q.exec("SELECT c.records, (SELECT COUNT(*) FROM records r WHERE r.dealer_id = "
+                   "c.dealer_id AND r.fetch_type = c.fetch_type) FROM record_counts c"));
+    int counted = 0;
+    while (q.next()) {
+        ++counted;
+        QCOMPARE(q.value(0).toLongLong(), qint64(Records));
+        QCOMPARE(q.value(1).toLongLong(), qint64(Records));
+    }
+    QCOMPARE(counted, Jobs);
     // Every kill mid-job left a cut-off attempt that shows in its job's log.
     int interrupted = 0;
     store.forEachJob(

@@ -16,6 +16,9 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <numeric>
+#include <random>
+#include <tuple>
 #include <cstdlib>
 #include <ctime>
 
@@ -116,6 +119,11 @@ private slots:
     void statsOfAnEmptyHistory();
     void badRangeIsNamed_data();
     void badRangeIsNamed();
+    void coverageEqualsARecomputation();
+    void recordCountsStayExact();
+    void recordCountsAreBackfilled();
+    void badCoverageParametersAreNamed_data();
+    void badCoverageParametersAreNamed();
 
 private:
     ApiResponse call(const QByteArray &method, const QString &path);
@@ -127,6 +135,13 @@ private:
     /// generated instant up to `nowMs` (dense around `dense`), as jobs finished then would be.
     void generateHistory(int count, qint64 nowMs, qint64 dense, quint32 seed);
     QList<QStringList> csvRows();
+    /// Runs one job of `dealer` and `type` over window `k` to its end `kind` (completed with
+    /// `records`, failed, cancelled while running or while queued), retried first when
+    /// `retried`; then dates its end `finishedMs`.
+    void runJob(const QString &dealer, const QString &type, int k, const QString &kind,
+                const QVector<FetchedRecord> &records, bool retried, qint64 finishedMs);
+    /// The coverage rows of the API under `query`, every page of `pageSize` read in turn.
+    QList<QJsonObject> coverageRows(const QString &query, int pageSize);
 
     std::unique_ptr<TestDatabase> m_db;
     std::unique_ptr<JobStore> m_store;
@@ -434,6 +449,345 @@ void TestInsightApi::badRangeIsNamed()
     const QJsonObject error = json(r).value("error").toObject();
     QVERIFY2(error.value("field").toString() == field, r.body.constData());
     QCOMPARE(call("GET", "/stats?range=24h").status, 200);
+}
+
+void TestInsightApi::runJob(const QString &dealer, const QString &type, int k, const QString &kind,
+                            const QVector<FetchedRecord> &records, bool retried, qint64 finishedMs)
+{
+    StoreError error;
+    const qint64 windowBase = berlin("2026-01-01T00:00:00");
+    const NewJob job{dealer, type,  windowBase + k * Day,  windowBase + k * Day + Day - 1000,
+                     0,      false, QStringLiteral("test")};
+    const std::optional<AddOutcome> added = m_store->addJob(job, &error);
+    QVERIFY2(added && !added->duplicate, qPrintable(error.message));
+    const qint64 id = added->job.id;
+    if (kind == QLatin1String("queued"))
+        return;
+    if (kind == QLatin1String("cancelled-queued")) {
+        QVERIFY(m_store->cancelJob(id, &error));
+    } else {
+        if (retried) {
+            const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+            QVERIFY2(claimed && claimed->id == id, qPrintable(error.message));
+            QVERIFY(m_store->failJob(*claimed, {"HTTP 500", ErrorCategory::Http}, {}, &error));
+            QVERIFY2(m_store->retryJob(id, &error), qPrintable(error.message));
+        }
+        const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+        QVERIFY2(claimed && claimed->id == id, qPrintable(error.message));
+        if (kind == QLatin1String("completed")) {
+            JobResult result{1, records.size(), 0, 0, 0};
+            QCOMPARE(m_store->completeJob(*claimed, records, {}, &result, &error),
+                     FinishOutcome::Done);
+        } else if (kind == QLatin1String("failed")) {
+            QCOMPARE(m_store->failJob(
+                         *claimed,
+                         {QStringLiteral("HTTP 404 for %1").arg(dealer), ErrorCategory::NotFound},
+                         {}, &error),
+                     FinishOutcome::Done);
+        } else {
+            QCOMPARE(m_store->failJob(*claimed, {"cancelled by hand", ErrorCategory::Cancelled}, {},
+                                      &error),
+                     FinishOutcome::Done);
+        }
+    }
+    QSqlQuery q(m_store->database().db());
+    q.prepare("UPDATE jobs SET finished_ms = ? WHERE id = ?");
+    q.addBindValue(finishedMs);
+    q.addBindValue(id);
+    QVERIFY(q.exec());
+}
+
+QList<QJsonObject> TestInsightApi::coverageRows(const QString &query, int pageSize)
+{
+    QList<QJsonObject> rows;
+    qint64 total = -1;
+    for (int offset = 0;; offset += pageSize) {
+        const ApiResponse r = call("GET", QStringLiteral("/dealers/coverage?%1limit=%2&offset=%3")
+                                              .arg(query.isEmpty() ? query : query + "&")
+                                              .arg(pageSize)
+                                              .arg(offset));
+        if (r.status != 200)
+            qFatal("coverage: %d %s", r.status, r.body.constData());
+        const QJsonObject body = json(r);
+        if (total >= 0 && body.value("total").toInteger() != total)
+            qFatal("coverage: the total changed between pages");
+        total = body.value("total").toInteger();
+        const QJsonArray page = body.value("rows").toArray();
+        for (const QJsonValue &row : page)
+            rows << row.toObject();
+        if (page.size() < pageSize)
+            break;
+    }
+    if (rows.size() != total)
+        qFatal("coverage: %lld rows for a total of %lld", qint64(rows.size()), total);
+    return rows;
+}
+
+void TestInsightApi::coverageEqualsARecomputation()
+{
+    // Several windows per dealer and type, ended every way, each at its own instant within the
+    // last 3 days (so that some last successes are stale at 26 hours); records drawn from a small
+    // pool per dealer, so that later jobs upsert what earlier ones stored.
+    const qint64 now = berlin("2026-10-25T10:17:23.456+01:00");
+    QRandomGenerator random(20261025);
+    const QStringList types{"prospect", "sales", "service"};
+    const QStringList kinds{"completed", "completed", "completed",
+                            "failed",    "cancelled", "cancelled-queued"};
+    QVector<int> order(200);
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), std::mt19937(7));
+    for (int k = 0; k < 200; ++k) {
+        const QString dealer = QStringLiteral("D%1").arg(random.bounded(12), 2, 10, QChar('0'));
+        const QString type = types.at(int(random.bounded(3)));
+        const QString kind = kinds.at(int(random.bounded(kinds.size())));
+        QVector<FetchedRecord> records;
+        const int n = int(random.bounded(6));
+        for (int r = 0; r < n; ++r) {
+            const QString rid = QStringLiteral("%1-r%2").arg(dealer).arg(random.bounded(15));
+            if (std::any_of(records.begin(), records.end(),
+                            [&](const FetchedRecord &x) { return x.id() == rid; }))
+                continue;
+            records.push_back(
+                {rid, QStringLiteral("2026-01-01T00:00:00Z"),
+                 QStringLiteral(R"({"id":"%1","v":%2})").arg(rid).arg(random.bounded(3)).toUtf8()});
+        }
+        runJob(dealer, type, k, kind, records, random.bounded(5) == 0,
+               now - (order.at(k) + 1) * 1000 * 1000 - qint64(random.bounded(1000)));
+        if (QTest::currentTestFailed())
+            return;
+    }
+    // A dealer with only a queued job, one with a job running.
+    runJob("Q01", "sales", 0, "queued", {}, false, 0);
+    StoreError error;
+    QVERIFY(m_store->claimNext("runner-1", &error));
+    runJob("Q02", "sales", 0, "queued", {}, false, 0);
+
+    // The recomputation: every job as the store reads it, and the records table counted.
+    struct Expected
+    {
+        std::optional<qint64> lastSuccess, coveredTo, lastFinished;
+        QString lastStatus, lastError;
+        qint64 newestId = 0;
+        qint64 records = 0;
+    };
+    QMap<QPair<QString, QString>, Expected> expected;
+    QVERIFY(m_store->forEachJob(
+        [&](const Job &job) {
+            Expected &e = expected[{job.dealerId, job.fetchType}];
+            if (job.status == JobStatus::Completed) {
+                e.lastSuccess = std::max(e.lastSuccess.value_or(0), job.finishedMs);
+                e.coveredTo = std::max(e.coveredTo.value_or(0), job.toMs);
+            }
+            if (job.finishedMs > 0 && (!e.lastFinished || job.finishedMs > *e.lastFinished)) {
+                e.lastFinished = job.finishedMs;
+                e.lastStatus = jobStatusName(job.status);
+                e.lastError = job.error.message;
+            } else if (!e.lastFinished && job.id > e.newestId) {
+                e.newestId = job.id;
+                e.lastStatus = jobStatusName(job.status);
+            }
+            return true;
+        },
+        &error));
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT dealer_id, fetch_type, COUNT(*) FROM records "
+                   "GROUP BY dealer_id, fetch_type"));
+    while (q.next())
+        expected[{q.value(0).toString(), q.value(1).toString()}].records = q.value(2).toLongLong();
+
+    m_clock.now = now;
+    const qint64 staleBefore = now - 26 * Hour;
+    const auto check = [&](const QString &query,
+                           const std::function<bool(const Expected &, const QString &)> &keep) {
+        const QList<QJsonObject> rows = coverageRows(query, 7);
+        QList<QPair<QString, QString>> keys;
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+            if (keep(it.value(), it.key().second))
+                keys << it.key();
+        }
+        QCOMPARE(rows.size(), keys.size());
+        for (int i = 0; i < rows.size(); ++i) {
+            const QJsonObject &row = rows.at(i);
+            const Expected &e = expected.value(keys.at(i));
+            const QByteArray where =
+                (query + " " + keys.at(i).first + "/" + keys.at(i).second).toUtf8();
+            QCOMPARE(row.size(), 7);
+            QVERIFY2(row.value("dealer_id").toString() == keys.at(i).first, where);
+            QVERIFY2(row.value("fetch_type").toString() == keys.at(i).second, where);
+            QVERIFY2(row.value("last_success_at") ==
+                         (e.lastSuccess ? QJsonValue(formatTimestamp(*e.lastSuccess))
+                                        : QJsonValue(QJsonValue::Null)),
+                     where);
+            QVERIFY2(row.value("covered_to") == (e.coveredTo
+                                                     ? QJsonValue(formatTimestamp(*e.coveredTo))
+                                                     : QJsonValue(QJsonValue::Null)),
+                     where);
+            QVERIFY2(row.value("records").toInteger() == e.records, where);
+            QVERIFY2(row.value("last_status").toString() == e.lastStatus, where);
+            QVERIFY2(row.value("last_error") == (e.lastError.isEmpty()
+                                                     ? QJsonValue(QJsonValue::Null)
+                                                     : QJsonValue(e.lastError)),
+                     where);
+        }
+    };
+    check("", [](const Expected &, const QString &) { return true; });
+    check("state=stale", [&](const Expected &e, const QString &) {
+        return e.lastSuccess && *e.lastSuccess < staleBefore;
+    });
+    check("state=failing",
+          [](const Expected &e, const QString &) { return e.lastStatus == "failed"; });
+    check("state=never", [](const Expected &e, const QString &) { return !e.lastSuccess; });
+    check("fetch_type=sales&state=never",
+          [](const Expected &e, const QString &type) { return type == "sales" && !e.lastSuccess; });
+    // The generated history has rows of every kind.
+    QVERIFY(coverageRows("state=stale", 100).size() > 2);
+    QVERIFY(coverageRows("state=failing", 100).size() > 2);
+    QVERIFY(coverageRows("state=never", 100).size() > 2);
+    QVERIFY(coverageRows("", 100).size() > coverageRows("state=stale", 100).size());
+    // Past the end: no rows, the total still told.
+    const QJsonObject past = json(call("GET", "/dealers/coverage?offset=100000"));
+    QCOMPARE(past.value("rows").toArray().size(), 0);
+    QCOMPARE(past.value("total").toInteger(), qint64(expected.size()));
+}
+
+void TestInsightApi::recordCountsStayExact()
+{
+    const auto record = [](const QString &id, int version) {
+        return FetchedRecord(id, QStringLiteral("2026-01-01T00:00:00Z"),
+                             QStringLiteral(R"({"id":"%1","v":%2})").arg(id).arg(version).toUtf8());
+    };
+    const auto stored = [&](const QString &dealer) {
+        m_clock.now = berlin("2026-10-25T10:00:00");
+        const QJsonArray rows =
+            json(call("GET", "/dealers/coverage?fetch_type=sales")).value("rows").toArray();
+        for (const QJsonValue &row : rows) {
+            if (row.toObject().value("dealer_id").toString() == dealer)
+                return row.toObject().value("records").toInteger();
+        }
+        return qint64(-1);
+    };
+    const qint64 t = berlin("2026-10-25T09:00:00");
+    // New records, then the same ones again (unchanged and changed), then one more.
+    runJob("A1", "sales", 0, "completed", {record("a", 1), record("b", 1)}, false, t);
+    QCOMPARE(stored("A1"), 2);
+    runJob("A1", "sales", 1, "completed", {record("a", 1), record("b", 2)}, false, t + 1);
+    QCOMPARE(stored("A1"), 2);
+    runJob("A1", "sales", 2, "completed", {record("b", 3), record("c", 1), record("c", 1)}, true,
+           t + 2);
+    QCOMPARE(stored("A1"), 3);
+    // A failed or cancelled job stores nothing; a retried one counts its records once.
+    runJob("A1", "sales", 3, "failed", {record("d", 1)}, false, t + 3);
+    runJob("A1", "sales", 4, "cancelled", {record("d", 1)}, false, t + 4);
+    QCOMPARE(stored("A1"), 3);
+    runJob("A1", "sales", 5, "completed", {record("d", 1), record("a", 5)}, true, t + 5);
+    QCOMPARE(stored("A1"), 4);
+    // The same record IDs of another type or dealer are other records.
+    runJob("A1", "prospect", 0, "completed", {record("a", 1)}, false, t + 6);
+    runJob("B2", "sales", 0, "completed", {record("a", 1)}, false, t + 7);
+    QCOMPARE(stored("A1"), 4);
+    QCOMPARE(stored("B2"), 1);
+
+    // A completing transaction that fails is rolled back, its count with it: a record that
+    // cannot be stored (a payload PostgreSQL's json refuses, a NUL in SQLite's text is kept)
+    // ends the commit, and the job goes back to the queue.
+    StoreError error;
+    const NewJob job{"A1", "sales", t, t + Hour, 0, false, QStringLiteral("test")};
+    QVERIFY(m_store->addJob(job, &error));
+    const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+    QVERIFY(claimed);
+    {
+        QSqlQuery q(m_store->database().db());
+        QVERIFY(q.exec("CREATE TRIGGER no_z BEFORE INSERT ON records FOR EACH ROW WHEN "
+                       "NEW.record_id = 'z' BEGIN SELECT RAISE(ABORT, 'refused'); END") ||
+                m_db->isPostgres());
+        if (m_db->isPostgres()) {
+            QVERIFY(q.exec("CREATE FUNCTION no_z() RETURNS trigger AS $$ BEGIN IF NEW.record_id "
+                           "= 'z' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ "
+                           "LANGUAGE plpgsql"));
+            QVERIFY(q.exec("CREATE TRIGGER no_z BEFORE INSERT ON records FOR EACH ROW "
+                           "EXECUTE FUNCTION no_z()"));
+        }
+    }
+    JobResult result{1, 3, 0, 0, 0};
+    QVERIFY(!m_store->completeJob(*claimed, {record("e", 1), record("f", 1), record("z", 1)}, {},
+                                  &result, &error));
+    QCOMPARE(stored("A1"), 4);
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT COUNT(*) FROM records WHERE dealer_id = 'A1' AND fetch_type = 'sales'"));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toLongLong(), 4);
+}
+
+void TestInsightApi::recordCountsAreBackfilled()
+{
+    // Records stored by a dealerq from before the count (schema 7) are counted by the step
+    // that adds it.
+    TestDatabase old;
+    QVERIFY2(old.isValid(), qPrintable(old.errorString()));
+    StoreError error;
+    {
+        JobStore store(old.url());
+        QVERIFY2(store.open(&error, 7), qPrintable(error.message));
+        QSqlQuery q(store.database().db());
+        q.prepare("INSERT INTO records (dealer_id, fetch_type, record_id, payload) "
+                  "VALUES (?, ?, ?, ?)");
+        for (const auto &[dealer, type, n] :
+             {std::tuple{"A1", "sales", 3}, std::tuple{"A1", "prospect", 1},
+              std::tuple{"B2", "sales", 2}}) {
+            for (int i = 0; i < n; ++i) {
+                q.addBindValue(QString::fromLatin1(dealer));
+                q.addBindValue(QString::fromLatin1(type));
+                q.addBindValue(QStringLiteral("r%1").arg(i));
+                q.addBindValue(QStringLiteral("{}"));
+                QVERIFY(q.exec());
+            }
+        }
+    }
+    JobStore store(old.url());
+    QVERIFY2(store.open(&error), qPrintable(error.message));
+    QSqlQuery q(store.database().db());
+    QVERIFY(q.exec("SELECT dealer_id, fetch_type, records FROM record_counts "
+                   "ORDER BY dealer_id, fetch_type"));
+    QStringList counts;
+    while (q.next())
+        counts << QStringLiteral("%1/%2=%3")
+                      .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString());
+    QCOMPARE(counts, QStringList({"A1/prospect=1", "A1/sales=3", "B2/sales=2"}));
+}
+
+void TestInsightApi::badCoverageParametersAreNamed_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("state unknown") << "state=fresh"
+                                   << "state";
+    QTest::newRow("state empty") << "state="
+                                 << "state";
+    QTest::newRow("fetch_type unknown") << "fetch_type=parts"
+                                        << "fetch_type";
+    QTest::newRow("fetch_type sql") << "fetch_type=sales%27%20OR%20%271%27%3D%271"
+                                    << "fetch_type";
+    QTest::newRow("limit 0") << "limit=0"
+                             << "limit";
+    QTest::newRow("limit huge") << "limit=100000"
+                                << "limit";
+    QTest::newRow("offset negative") << "offset=-1"
+                                     << "offset";
+    QTest::newRow("unknown parameter") << "dealer=D1"
+                                       << "dealer";
+}
+
+void TestInsightApi::badCoverageParametersAreNamed()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, field);
+    m_clock.now = berlin("2026-10-25T10:17:23.456+01:00");
+    runJob("A1", "sales", 0, "completed", {}, false, m_clock.now - Hour);
+    const ApiResponse r = call("GET", QStringLiteral("/dealers/coverage?") + query);
+    QCOMPARE(r.status, 400);
+    const QJsonObject error = json(r).value("error").toObject();
+    QVERIFY2(error.value("field").toString() == field, r.body.constData());
+    QCOMPARE(json(call("GET", "/dealers/coverage")).value("total").toInt(), 1);
 }
 
 int main(int argc, char *argv[])

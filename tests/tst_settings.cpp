@@ -67,7 +67,7 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     file.write("[fetch]\nmax_retries=lots\ntimeout_ms=-5\npage_size=999999999\ntypes=\n"
                "[queue]\nmax_attempts=3\n[window]\nrefresh_interval_s=0x10\n"
                "[alerts]\nwebhook_url=ftp://hooks.example/x\nwebhook_secret=k\n"
-               "[retention]\nkeep_finished_days=-1\n");
+               "[retention]\nkeep_finished_days=-1\n[coverage]\nstale_hours=0\n");
     file.close();
     Settings settings(path);
     QCOMPARE(settings.maxRetries(), 4);
@@ -77,10 +77,12 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.maxAttempts(), 3); // the good value is still used
     QCOMPARE(settings.keepFinishedDays(), 0);
+    QCOMPARE(settings.coverageStaleHours(), 26);
     const QStringList problems = settings.problems();
     QCOMPARE(settings.alertsWebhookUrl(), QString()); // no webhook rather than a bad one
     QCOMPARE(settings.alertsWebhookSecret(), QStringLiteral("k"));
-    QCOMPARE(problems.size(), 7);
+    QCOMPARE(problems.size(), 8);
+    QVERIFY(problems.join("\n").contains("coverage/stale_hours = \"0\""));
     QVERIFY(problems.join("\n").contains("fetch/max_retries = \"lots\""));
     QVERIFY(problems.join("\n").contains("alerts/webhook_url = \"ftp://hooks.example/x\" is not "
                                          "usable (an http:// or https:// URL); using none"));

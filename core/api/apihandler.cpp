@@ -205,6 +205,10 @@ const QList<ApiHandler::Route> &ApiHandler::routes()
          [](ApiHandler &h, const R &r, qint64, const B &) {
              return h.m_insight->stats(r, h.nowMs());
          }},
+        {"GET", path("dealers/coverage"), InsightController::coverageParameters(), false,
+         [](ApiHandler &h, const R &r, qint64, const B &) {
+             return h.m_insight->coverage(r, h.nowMs());
+         }},
     };
     return table;
 }

@@ -49,6 +49,8 @@ public:
     struct Config
     {
         QStringList fetchTypes;
+        /// `[coverage] stale_hours` (SPEC §10): what `state=stale` means.
+        int coverageStaleHours = 26;
         /// The single token (`default`, role `operate`); read on every request, so a new token
         /// is in effect at once. Empty: only named tokens let anyone in.
         std::function<QByteArray()> token;

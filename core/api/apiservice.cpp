@@ -23,6 +23,7 @@ struct ApiService::Worker
     {
         ApiHandler::Config config;
         config.fetchTypes = options.fetchTypes;
+        config.coverageStaleHours = options.coverageStaleHours;
         config.token = [service] { return service->token(); };
         config.queueChanged = [service] { emit service->queueChanged(); };
         config.cancelRunning = [service](qint64 id) { emit service->cancelRunningRequested(id); };

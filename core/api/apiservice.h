@@ -29,6 +29,7 @@ public:
     {
         DatabaseUrl database;
         QStringList fetchTypes;
+        int coverageStaleHours = 26; ///< `[coverage] stale_hours` (SPEC §10)
         QHostAddress address = QHostAddress(QHostAddress::LocalHost);
         quint16 port = 8000; ///< 0: any free port
         QByteArray token;

@@ -61,6 +61,7 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::AlertsWebhookUrl, "alerts/webhook_url", QString(), 0, 0, {}, true},
         {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
         {Settings::Key::KeepFinishedDays, "retention/keep_finished_days", 0, 0, 36500},
+        {Settings::Key::CoverageStaleHours, "coverage/stale_hours", 26, 1, 8784},
     };
     return table;
 }
@@ -336,4 +337,9 @@ QString Settings::alertsWebhookSecret() const
 int Settings::keepFinishedDays() const
 {
     return intValue(Key::KeepFinishedDays);
+}
+
+int Settings::coverageStaleHours() const
+{
+    return intValue(Key::CoverageStaleHours);
 }

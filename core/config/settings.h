@@ -42,6 +42,7 @@ public:
         AlertsWebhookUrl,
         AlertsWebhookSecret,
         KeepFinishedDays,
+        CoverageStaleHours,
     };
     Q_ENUM(Key)
 
@@ -81,6 +82,9 @@ public:
     /// `[retention] keep_finished_days` (SPEC §7): finished jobs older than this many days are
     /// removed by the instance that runs jobs; 0 keeps them forever.
     int keepFinishedDays() const;
+    /// `[coverage] stale_hours` (SPEC §10): a dealer and type whose last success is older than
+    /// this many hours is stale. 1-8784, default 26.
+    int coverageStaleHours() const;
 
     /// The `[profile]` group as written (SPEC §11): key → value, a value QSettings split at
     /// commas joined again. Empty: the default profile.

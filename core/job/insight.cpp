@@ -34,3 +34,25 @@ QVector<qint64> statsBucketEdges(StatsRange range, const QTimeZone &zone, qint64
         edges.push_back(today.addDays(-i).startOfDay(zone).toMSecsSinceEpoch());
     return edges;
 }
+
+std::optional<CoverageState> parseCoverageState(const QString &text)
+{
+    if (text == QLatin1String("stale"))
+        return CoverageState::Stale;
+    if (text == QLatin1String("failing"))
+        return CoverageState::Failing;
+    if (text == QLatin1String("never"))
+        return CoverageState::Never;
+    return std::nullopt;
+}
+
+CoverageState CoverageRow::state(qint64 staleBeforeMs) const
+{
+    if (lastStatus == QLatin1String("failed"))
+        return CoverageState::Failing;
+    if (!lastSuccessMs)
+        return CoverageState::Never;
+    if (*lastSuccessMs < staleBeforeMs)
+        return CoverageState::Stale;
+    return CoverageState::Fresh;
+}

@@ -39,3 +39,48 @@ struct StatsBucket
     std::optional<double> p50Seconds; ///< median duration of its completed jobs (nearest rank)
     std::optional<double> p95Seconds; ///< their 95th percentile (nearest rank)
 };
+
+/// A dealer's and type's freshness (SPEC §10), what the coverage's `state` filters by.
+enum class CoverageState
+{
+    Any,     ///< no filter
+    Fresh,   ///< a success within `[coverage] stale_hours`, the latest job not failed
+    Stale,   ///< the last success is older than `[coverage] stale_hours`
+    Failing, ///< the latest job failed
+    Never    ///< no success yet
+};
+
+/// `stale`, `failing` or `never` (the states `state=` filters by); nothing for any other text.
+std::optional<CoverageState> parseCoverageState(const QString &text);
+
+/// Which dealers and types `GET /dealers/coverage` and the Dealers view read.
+struct CoverageFilter
+{
+    QString fetchType;    ///< empty: every type
+    QString dealerSearch; ///< part of the dealer ID, any case; empty: all
+    CoverageState state = CoverageState::Any;
+    qint64 staleBeforeMs = 0; ///< a last success before this is stale: now - stale_hours
+    int limit = 100;
+    int offset = 0;
+};
+
+/// One dealer and type that has any job (SPEC §10).
+struct CoverageRow
+{
+    QString dealerId;
+    QString fetchType;
+    std::optional<qint64> lastSuccessMs; ///< the latest finished_at of its completed jobs
+    std::optional<qint64> coveredToMs;   ///< the latest to_time of its completed jobs
+    qint64 records = 0;                  ///< the records stored for it
+    QString lastStatus; ///< of the job that finished last (or, none finished, the newest)
+    QString lastError;  ///< that job's error message; empty when none
+
+    /// Its colour's state: failing before never before stale; else fresh.
+    CoverageState state(qint64 staleBeforeMs) const;
+};
+
+struct CoveragePage
+{
+    QVector<CoverageRow> rows; ///< ordered by dealer ID, then fetch type
+    qint64 total = 0;          ///< every row the filter matches
+};

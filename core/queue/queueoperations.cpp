@@ -270,6 +270,11 @@ QueueResult<QVector<StatsBucket>> QueueOperations::stats(StatsRange range, const
     return result<QVector<StatsBucket>>([&](StoreError *e) { return m_store.stats(edges, e); });
 }
 
+QueueResult<CoveragePage> QueueOperations::coverage(const CoverageFilter &filter)
+{
+    return result<CoveragePage>([&](StoreError *e) { return m_store.coverage(filter, e); });
+}
+
 QueueResult<AuditPage> QueueOperations::audit(const AuditFilter &filter)
 {
     return result<AuditPage>([&](StoreError *e) { return m_store.audit(filter, e); });

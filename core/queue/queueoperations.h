@@ -77,6 +77,8 @@ public:
     QueueResult<QueueStatus> status(int limit);
     /// SPEC §10's stats: the buckets of `range` at `nowMs`, in `zone`'s hours and days.
     QueueResult<QVector<StatsBucket>> stats(StatsRange range, const QTimeZone &zone, qint64 nowMs);
+    /// SPEC §10's coverage: the dealers and types `filter` selects, a page of them and the total.
+    QueueResult<CoveragePage> coverage(const CoverageFilter &filter);
     QueueResult<QVector<Job>> history(const HistoryFilter &filter);
     QueueResult<qint64> historyCount(const HistoryFilter &filter);
     /// How many queued jobs `filter` matches (its `all` aside): what cancelMatching() would take.

@@ -128,6 +128,10 @@ public:
     /// (statsBucketEdges()), with their fetched records and the nearest-rank p50 and p95 of its
     /// completed jobs' durations, all from one aggregate query over the finished_ms index.
     std::optional<QVector<StatsBucket>> stats(const QVector<qint64> &edges, StoreError *error);
+    /// SPEC §10's coverage: one row per dealer and type that has any job, as `filter` selects
+    /// and pages them, with the total; the records from `record_counts`, never a count of the
+    /// records table.
+    std::optional<CoveragePage> coverage(const CoverageFilter &filter, StoreError *error);
 
     // The runner's side.
     /// Claims the next queued job (priority, then first in first out) for `runnerId`:

@@ -126,3 +126,100 @@ std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges
     }
     return buckets;
 }
+
+std::optional<CoveragePage> JobStore::coverage(const CoverageFilter &filter, StoreError *error)
+{
+    // Each dealer's and type's jobs are read from the jobs_coverage index alone, in its order;
+    // the latest job is the one with the greatest key finished_ms * 8 + its status's code
+    // (unfinished jobs count as finished at 0), so one MAX names it. Its error is looked up for
+    // the rows of the page only.
+    QString where;
+    QVariantList binds;
+    if (!filter.fetchType.isEmpty()) {
+        where += QStringLiteral(" AND fetch_type = ?");
+        binds << filter.fetchType;
+    }
+    if (!filter.dealerSearch.isEmpty()) {
+        QString pattern = filter.dealerSearch.toLower();
+        pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('%'), QLatin1String("\\%"))
+            .replace(QLatin1Char('_'), QLatin1String("\\_"));
+        where += QStringLiteral(" AND LOWER(dealer_id) LIKE ? ESCAPE '\\'");
+        binds << QStringLiteral("%%1%").arg(pattern);
+    }
+    if (!where.isEmpty())
+        where = QStringLiteral(" WHERE") + where.mid(4);
+    QString state;
+    switch (filter.state) {
+    case CoverageState::Stale:
+        state = QStringLiteral(" WHERE a.last_success_ms < ?");
+        break;
+    case CoverageState::Failing:
+        state = QStringLiteral(" WHERE a.last_key % 8 = 4");
+        break;
+    case CoverageState::Never:
+        state = QStringLiteral(" WHERE a.last_success_ms IS NULL");
+        break;
+    case CoverageState::Fresh:
+        state = QStringLiteral(" WHERE a.last_success_ms >= ? AND a.last_key % 8 <> 4");
+        break;
+    case CoverageState::Any:
+        break;
+    }
+    const QString sql =
+        QStringLiteral(
+            "SELECT a.dealer_id, a.fetch_type, a.last_success_ms, a.covered_to_ms, "
+            "COALESCE(c.records, 0), a.last_key, "
+            "CASE WHEN a.last_key % 8 IN (4, 5) THEN (SELECT j.error_message FROM jobs j "
+            "WHERE j.dealer_id = a.dealer_id AND j.fetch_type = a.fetch_type AND "
+            "j.finished_ms = a.last_key / 8 ORDER BY j.id DESC LIMIT 1) END, "
+            "COUNT(*) OVER () FROM (SELECT dealer_id, fetch_type, "
+            "MAX(CASE WHEN status = 'completed' THEN finished_ms END) AS last_success_ms, "
+            "MAX(CASE WHEN status = 'completed' THEN to_ms END) AS covered_to_ms, "
+            "MAX(COALESCE(finished_ms, 0) * 8 + CASE status WHEN 'queued' THEN 1 "
+            "WHEN 'running' THEN 2 WHEN 'completed' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END) "
+            "AS last_key FROM jobs%1 GROUP BY dealer_id, fetch_type) a "
+            "LEFT JOIN record_counts c ON c.dealer_id = a.dealer_id AND c.fetch_type = a.fetch_type"
+            "%2 ORDER BY a.dealer_id, a.fetch_type LIMIT ? OFFSET ?")
+            .arg(where, state);
+    if (filter.state == CoverageState::Stale || filter.state == CoverageState::Fresh)
+        binds << filter.staleBeforeMs;
+    const auto read = [&](int limit, int offset) -> std::optional<CoveragePage> {
+        QSqlQuery &q = m_db->prepared(sql);
+        const FinishOnExit finishQ(q);
+        for (const QVariant &bind : std::as_const(binds))
+            q.addBindValue(bind);
+        q.addBindValue(limit);
+        q.addBindValue(offset);
+        if (!exec(q, error, QStringLiteral("reading the coverage")))
+            return std::nullopt;
+        static const char *const statuses[] = {"",          "queued", "running",
+                                               "completed", "failed", "cancelled"};
+        CoveragePage page;
+        while (q.next()) {
+            CoverageRow row;
+            row.dealerId = q.value(0).toString();
+            row.fetchType = q.value(1).toString();
+            if (!q.value(2).isNull())
+                row.lastSuccessMs = q.value(2).toLongLong();
+            if (!q.value(3).isNull())
+                row.coveredToMs = q.value(3).toLongLong();
+            row.records = q.value(4).toLongLong();
+            const qint64 code = q.value(5).toLongLong() % 8;
+            row.lastStatus = QLatin1String(statuses[code >= 1 && code <= 5 ? code : 0]);
+            row.lastError = q.value(6).toString();
+            page.total = q.value(7).toLongLong();
+            page.rows.push_back(std::move(row));
+        }
+        return page;
+    };
+    std::optional<CoveragePage> page = read(filter.limit, filter.offset);
+    if (page && page->rows.isEmpty() && filter.offset > 0) {
+        // Past the end: the total is still told.
+        const std::optional<CoveragePage> first = read(1, 0);
+        if (!first)
+            return std::nullopt;
+        page->total = first->total;
+    }
+    return page;
+}

@@ -237,7 +237,7 @@ bool RecordWriter::write(const Job &job, const QVector<FetchedRecord> &records, 
         result->inserted = counts.inserted;
         result->updated = counts.updated;
         result->unchanged = counts.unchanged;
-        return true;
+        return countInserted(job, counts.inserted, error);
     }
 
     // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
@@ -262,7 +262,22 @@ bool RecordWriter::write(const Job &job, const QVector<FetchedRecord> &records, 
     result->inserted = counts.inserted;
     result->updated = counts.updated;
     result->unchanged = counts.unchanged;
-    return true;
+    return countInserted(job, counts.inserted, error);
+}
+
+bool RecordWriter::countInserted(const Job &job, qint64 inserted, StoreError *error)
+{
+    if (inserted == 0)
+        return true;
+    QSqlQuery &q = m_db.prepared(QStringLiteral(
+        "INSERT INTO record_counts (dealer_id, fetch_type, records) VALUES (?, ?, ?) "
+        "ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET "
+        "records = record_counts.records + excluded.records"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(inserted);
+    return exec(q, error, QStringLiteral("counting the records of job %1").arg(job.id));
 }
 
 bool RecordWriter::writeBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,

@@ -13,7 +13,8 @@ struct UpsertCounts;
 
 /// Writes a finished job's records into the `records` table by (dealer_id, fetch_type,
 /// record_id), inside the write transaction open on `db`: through the sqlite3 C API on SQLite,
-/// 500 records per statement pair on PostgreSQL.
+/// 500 records per statement pair on PostgreSQL; and keeps the count of records per dealer and
+/// type (`record_counts`, SPEC §10's coverage) in step.
 class RecordWriter final
 {
 public:
@@ -32,6 +33,9 @@ private:
     bool writeBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
                     qsizetype to, UpsertCounts *counts, StoreError *error);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
+    /// Adds `inserted` new records to the dealer's and type's count (`record_counts`), in the
+    /// same transaction: records are never deleted, so that count stays exact.
+    bool countInserted(const Job &job, qint64 inserted, StoreError *error);
 
     Database &m_db;
     bool m_connectionLost = false;

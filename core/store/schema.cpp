@@ -189,6 +189,25 @@ QStringList version7(bool sqlite)
     return steps;
 }
 
+QStringList version8(bool)
+{
+    return {
+        // SPEC §10's coverage: the records stored per dealer and type, kept by RecordWriter in
+        // the transaction that writes them (records are never deleted), so that no read counts
+        // the records table. Filled here from the records already stored.
+        QStringLiteral("CREATE TABLE record_counts (dealer_id TEXT NOT NULL, "
+                       "fetch_type TEXT NOT NULL, records BIGINT NOT NULL, "
+                       "PRIMARY KEY (dealer_id, fetch_type))"),
+        QStringLiteral("INSERT INTO record_counts (dealer_id, fetch_type, records) "
+                       "SELECT dealer_id, fetch_type, COUNT(*) FROM records "
+                       "GROUP BY dealer_id, fetch_type"),
+        // The coverage read walks each dealer's and type's jobs in this order, from the index
+        // alone: last success, covered up to and the latest job's status.
+        QStringLiteral("CREATE INDEX jobs_coverage ON jobs "
+                       "(dealer_id, fetch_type, finished_ms, status, to_ms)"),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -197,7 +216,7 @@ struct Migration
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
 constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}, {4, version4},
-                                    {5, version5}, {6, version6}, {7, version7}};
+                                    {5, version5}, {6, version6}, {7, version7}, {8, version8}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
@@ -275,7 +294,7 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
     for (const Table table :
          {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
           Table{"schedule_fires", 3}, Table{"job_attempts", 3}, Table{"audit", 5},
-          Table{"audit_jobs", 5}, Table{"api_tokens", 6}}) {
+          Table{"audit_jobs", 5}, Table{"api_tokens", 6}, Table{"record_counts", 8}}) {
         if (version >= table.since && !tables.contains(QLatin1String(table.name)))
             missing << QLatin1String(table.name);
     }
