@@ -357,6 +357,139 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
     </message>
 </context>
 <context>
+    <name>ChartWidget</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>kein Wert</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageTableModel</name>
+    <message>
+        <source>Fresh</source>
+        <translation>Aktuell</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Veraltet</translation>
+    </message>
+    <message>
+        <source>Failing</source>
+        <translation>Scheitert</translation>
+    </message>
+    <message>
+        <source>Never fetched</source>
+        <translation>Nie abgerufen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Dealer</source>
+        <translation>Händler</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Freshness</source>
+        <translation>Aktualität</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>Letzter Erfolg</translation>
+    </message>
+    <message>
+        <source>Covered up to</source>
+        <translation>Abgedeckt bis</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Datensätze</translation>
+    </message>
+    <message>
+        <source>Last status</source>
+        <translation>Letzter Status</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPanel</name>
+    <message>
+        <source>Finished jobs</source>
+        <translation>Beendete Aufträge</translation>
+    </message>
+    <message>
+        <source>Records fetched</source>
+        <translation>Abgerufene Datensätze</translation>
+    </message>
+    <message>
+        <source>Job duration (completed jobs)</source>
+        <translation>Auftragsdauer (erledigte Aufträge)</translation>
+    </message>
+    <message>
+        <source>Last 24 hours, by hour</source>
+        <translation>Letzte 24 Stunden, stündlich</translation>
+    </message>
+    <message>
+        <source>Last 30 days, by day</source>
+        <translation>Letzte 30 Tage, täglich</translation>
+    </message>
+    <message>
+        <source>Which hours or days the charts show; hover over a bar or point for its exact figures</source>
+        <translation>Welche Stunden oder Tage die Diagramme zeigen; zeigen Sie auf einen Balken oder Punkt für seine genauen Zahlen</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Zeigen:</translation>
+    </message>
+    <message>
+        <source>Could not read the figures: %1</source>
+        <translation>Die Zahlen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1, from %2</source>
+        <translation>%1, ab %2</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Gescheitert</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Datensätze</translation>
+    </message>
+    <message>
+        <source>Median (p50)</source>
+        <translation>Median (p50)</translation>
+    </message>
+    <message>
+        <source>95th percentile (p95)</source>
+        <translation>95. Perzentil (p95)</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
     <name>DealerIdListEdit</name>
     <message>
         <source>Invalid: %1</source>
@@ -381,6 +514,91 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
     <message>
         <source>%1 lines split into several dealer IDs (the first: line %2, &quot;%3&quot;), while the other lines hold one each.</source>
         <translation>%1 Zeilen zerfallen in mehrere Händler-IDs (die erste: Zeile %2, „%3“), während die anderen Zeilen je eine enthalten.</translation>
+    </message>
+</context>
+<context>
+    <name>DealersPanel</name>
+    <message>
+        <source>Fetch since last success</source>
+        <translation>Seit letztem Erfolg abrufen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Search dealer ID</source>
+        <translation>Händler-ID suchen</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>Any freshness</source>
+        <translation>Jede Aktualität</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>Veraltet</translation>
+    </message>
+    <message>
+        <source>Failing</source>
+        <translation>Scheitert</translation>
+    </message>
+    <message>
+        <source>Never fetched</source>
+        <translation>Nie abgerufen</translation>
+    </message>
+    <message>
+        <source>Stale: last success older than the stale hours in Settings; failing: the latest job failed; never fetched: no success yet</source>
+        <translation>Veraltet: letzter Erfolg älter als die Stunden in den Einstellungen; scheitert: der letzte Auftrag ist gescheitert; nie abgerufen: noch kein Erfolg</translation>
+    </message>
+    <message>
+        <source>Queue a job for each selected dealer and type, from where its data is covered up to now (the day before today when it has none)</source>
+        <translation>Für jeden gewählten Händler und Typ einen Auftrag einreihen, von dort, wo seine Daten abgedeckt sind, bis jetzt (ohne Abdeckung: der Tag vor heute)</translation>
+    </message>
+    <message>
+        <source>Could not read the dealers&apos; coverage: %1</source>
+        <translation>Die Abdeckung der Händler konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No dealers</source>
+        <translation>Keine Händler</translation>
+    </message>
+    <message>
+        <source>Rows %1–%2 of %3</source>
+        <translation>Zeilen %1–%2 von %3</translation>
+    </message>
+    <message>
+        <source>Select the dealers to fetch first.</source>
+        <translation>Wählen Sie zuerst die abzurufenden Händler.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>Not queued: %1</source>
+        <translation>Nicht eingereiht: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %Ln job(s) since the last success.</source>
+        <translation>
+            <numerusform>%Ln Auftrag seit dem letzten Erfolg eingereiht.</numerusform>
+            <numerusform>%Ln Aufträge seit dem letzten Erfolg eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %Ln job(s) already queued.</source>
+        <translation>
+            <numerusform>%Ln bereits eingereihter Auftrag übersprungen.</numerusform>
+            <numerusform>%Ln bereits eingereihte Aufträge übersprungen.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1481,6 +1699,14 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>The settings file %1 has values that cannot be used; jobs fail until the source profile is fixed in Settings, and the defaults apply to the other values: %2</source>
         <translation>Die Einstellungsdatei %1 enthält unbrauchbare Werte; Aufträge scheitern, bis das Quellprofil in den Einstellungen korrigiert ist, und für die übrigen Werte gelten die Vorgaben: %2</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Dealers</source>
+        <translation>Händler</translation>
     </message>
 </context>
 <context>
@@ -2647,6 +2873,22 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
 %2</source>
         <translation>Das Profil liest die Quelle nicht: %1
 %2</translation>
+    </message>
+    <message>
+        <source> hours</source>
+        <translation> Stunden</translation>
+    </message>
+    <message>
+        <source>A dealer and type whose last successful fetch is older than this is stale in the Dealers view (and for the REST API&apos;s state=stale).</source>
+        <translation>Ein Händler und Typ, dessen letzter erfolgreicher Abruf älter ist, gilt in der Händleransicht (und für state=stale der REST-API) als veraltet.</translation>
+    </message>
+    <message>
+        <source>Dealer data stale after:</source>
+        <translation>Händlerdaten veraltet nach:</translation>
+    </message>
+    <message>
+        <source>hours before dealer data is stale</source>
+        <translation>Stunden, bis Händlerdaten veraltet sind</translation>
     </message>
 </context>
 </TS>

@@ -33,6 +33,23 @@
     </message>
 </context>
 <context>
+    <name>DealersPanel</name>
+    <message numerus="yes">
+        <source>Queued %Ln job(s) since the last success.</source>
+        <translation>
+            <numerusform>Queued %Ln job since the last success.</numerusform>
+            <numerusform>Queued %Ln jobs since the last success.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %Ln job(s) already queued.</source>
+        <translation>
+            <numerusform>Skipped %Ln job already queued.</numerusform>
+            <numerusform>Skipped %Ln jobs already queued.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DesktopNotifier</name>
     <message numerus="yes">
         <source>%Ln job(s) failed</source>

@@ -2,6 +2,8 @@
 
 #include "addjobwidget.h"
 #include "auditpanel.h"
+#include "dashboardpanel.h"
+#include "dealerspanel.h"
 #include "bulkaddwidget.h"
 #include "desktopnotifier.h"
 #include "config/settings.h"
@@ -80,6 +82,10 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_history = new HistoryPanel(queue, this);
     m_schedules = new SchedulesPanel(queue, this);
     m_audit = new AuditPanel(queue, this);
+    m_dashboard = new DashboardPanel(queue, this);
+    m_dealers = new DealersPanel(queue, queue->config().fetchTypes, this);
+    if (m_context.settings)
+        m_dealers->setStaleHours(m_context.settings->coverageStaleHours());
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -126,6 +132,8 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     m_lowerTabs->addTab(m_history, tr("History"));
     m_lowerTabs->addTab(m_schedules, tr("Schedules"));
     m_lowerTabs->addTab(m_audit, tr("Audit"));
+    m_lowerTabs->addTab(m_dashboard, tr("Dashboard"));
+    m_lowerTabs->addTab(m_dealers, tr("Dealers"));
     m_tableSplitter->addWidget(m_lowerTabs);
     // The queue is what an operator works on: it gets the larger share, so that a small screen
     // (1024 x 700) still shows eight or more of its rows.
@@ -158,6 +166,8 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
                 m_watcher->setInterval(m_context.settings->refreshIntervalS());
             else if (key == Settings::Key::WindowPalette)
                 PaletteColors::applyPaletteChoice(m_context.settings->windowPalette());
+            else if (key == Settings::Key::CoverageStaleHours)
+                m_dealers->setStaleHours(m_context.settings->coverageStaleHours());
         });
     }
 
@@ -189,6 +199,13 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
     connect(m_audit, &AuditPanel::storeFailed, this, onStoreError);
     connect(m_audit, &AuditPanel::detailsRequested, this, &MainWindow::showJobDetails);
     connect(m_watcher, &QueueWatcher::snapshotReady, m_audit, &AuditPanel::refreshIfShown);
+    // The dashboard's charts and the dealers' coverage follow the window's refresh while shown.
+    connect(m_dashboard, &DashboardPanel::message, this, onMessage);
+    connect(m_dashboard, &DashboardPanel::storeFailed, this, onStoreError);
+    connect(m_watcher, &QueueWatcher::snapshotReady, m_dashboard, &DashboardPanel::refreshIfShown);
+    connect(m_dealers, &DealersPanel::message, this, onMessage);
+    connect(m_dealers, &DealersPanel::storeFailed, this, onStoreError);
+    connect(m_watcher, &QueueWatcher::snapshotReady, m_dealers, &DealersPanel::refreshIfShown);
 
     connect(queue, &JobQueue::jobFinished, this, &MainWindow::onJobFinished);
     connect(queue, &JobQueue::queueEmpty, this, &MainWindow::onQueueEmpty);

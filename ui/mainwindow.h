@@ -22,6 +22,8 @@ class QueueStatusWidget;
 class QueueWatcher;
 class SchedulesPanel;
 class AuditPanel;
+class DashboardPanel;
+class DealersPanel;
 class Settings;
 struct Job;
 struct QueueSnapshot;
@@ -75,6 +77,8 @@ public:
     HistoryPanel *historyPanel() const { return m_history; }
     SchedulesPanel *schedulesPanel() const { return m_schedules; }
     AuditPanel *auditPanel() const { return m_audit; }
+    DashboardPanel *dashboardPanel() const { return m_dashboard; }
+    DealersPanel *dealersPanel() const { return m_dealers; }
 
 public slots:
     /// Opens the details of a job (non-modal).
@@ -130,6 +134,8 @@ private:
     HistoryPanel *m_history = nullptr;
     SchedulesPanel *m_schedules = nullptr;
     AuditPanel *m_audit = nullptr;
+    DashboardPanel *m_dashboard = nullptr;
+    DealersPanel *m_dealers = nullptr;
     QTabWidget *m_lowerTabs = nullptr; ///< the history and the schedules, under the queue
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_tableSplitter = nullptr;

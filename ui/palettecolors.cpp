@@ -129,6 +129,22 @@ QColor statusColor(JobStatus status, const QPalette &palette)
     return readable(color, textBackgrounds(palette));
 }
 
+QColor freshnessColor(CoverageState state, const QPalette &palette)
+{
+    switch (state) {
+    case CoverageState::Fresh:
+        return statusColor(JobStatus::Completed, palette);
+    case CoverageState::Stale:
+        return pausedColor(palette);
+    case CoverageState::Failing:
+        return statusColor(JobStatus::Failed, palette);
+    case CoverageState::Never:
+    case CoverageState::Any:
+        break;
+    }
+    return mutedColor(palette);
+}
+
 QColor pausedColor(const QPalette &palette)
 {
     return readable(isDark(palette) ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00),

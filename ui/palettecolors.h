@@ -1,5 +1,6 @@
 #pragma once
 
+#include "job/insight.h"
 #include "job/job.h"
 
 #include <functional>
@@ -35,6 +36,9 @@ QColor readable(const QColor &color, const QList<QColor> &backgrounds, double ra
 /// Text colour of a job status on the palette's window, base and alternate base; invalid for
 /// Queued (the palette's own text colour).
 QColor statusColor(JobStatus status, const QPalette &palette);
+/// Text colour of a dealer's and type's freshness (SPEC §10): fresh as completed, stale as a
+/// paused queue (amber), failing as failed, never muted.
+QColor freshnessColor(CoverageState state, const QPalette &palette);
 /// Text colour of a paused queue.
 QColor pausedColor(const QPalette &palette);
 /// Greyed text (a disabled schedule, a repeated ID), still readable.

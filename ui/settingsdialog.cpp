@@ -141,6 +141,11 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
                         "fetched records) at start and every hour."));
     storage->addRow(tr("Keep finished jobs:"),
                     withRestartMark(Settings::Key::KeepFinishedDays, keep));
+    QSpinBox *stale = addNumber(Settings::Key::CoverageStaleHours, 1, 8784, tr(" hours"));
+    stale->setToolTip(tr("A dealer and type whose last successful fetch is older than this is "
+                         "stale in the Dealers view (and for the REST API's state=stale)."));
+    storage->addRow(tr("Dealer data stale after:"),
+                    withRestartMark(Settings::Key::CoverageStaleHours, stale));
     storage->addRow(tr("Attempts before failing:"),
                     withRestartMark(Settings::Key::MaxAttempts,
                                     addNumber(Settings::Key::MaxAttempts, 1, 100, QString())));
@@ -266,6 +271,8 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("REST API token");
     case Settings::Key::KeepFinishedDays:
         return tr("days finished jobs are kept");
+    case Settings::Key::CoverageStaleHours:
+        return tr("hours before dealer data is stale");
     case Settings::Key::ApiTlsCert:
         return tr("REST API TLS certificate");
     case Settings::Key::ApiTlsKey:

@@ -4,6 +4,7 @@
 #include "store/tokenstore.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 StoreThread::StoreThread(DatabaseUrl url, QString actor, QueueEffects effects, QObject *parent)
     : QObject(parent)
@@ -336,6 +337,24 @@ void JobQueue::readAudit(QObject *context, const AuditFilter &filter,
 {
     run(
         context, [filter](QueueOperations &ops) { return ops.audit(filter); }, std::move(done));
+}
+
+void JobQueue::readStats(QObject *context, StatsRange range, qint64 nowMs,
+                         Reply<QueueResult<QVector<StatsBucket>>> done)
+{
+    run(
+        context,
+        [range, nowMs](QueueOperations &ops) {
+            return ops.stats(range, QTimeZone::systemTimeZone(), nowMs);
+        },
+        std::move(done));
+}
+
+void JobQueue::readCoverage(QObject *context, const CoverageFilter &filter,
+                            Reply<QueueResult<CoveragePage>> done)
+{
+    run(
+        context, [filter](QueueOperations &ops) { return ops.coverage(filter); }, std::move(done));
 }
 
 void JobQueue::countQueued(QObject *context, const QueuedFilter &filter,

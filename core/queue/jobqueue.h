@@ -106,6 +106,12 @@ public:
                       Reply<QueueResult<qint64>> done);
     /// The audit log's page `filter` names, newest first (QueueOperations::audit).
     void readAudit(QObject *context, const AuditFilter &filter, Reply<QueueResult<AuditPage>> done);
+    /// SPEC §10's stats of `range` at `nowMs` in the local zone (QueueOperations::stats).
+    void readStats(QObject *context, StatsRange range, qint64 nowMs,
+                   Reply<QueueResult<QVector<StatsBucket>>> done);
+    /// SPEC §10's coverage page `filter` names (QueueOperations::coverage).
+    void readCoverage(QObject *context, const CoverageFilter &filter,
+                      Reply<QueueResult<CoveragePage>> done);
     void countQueued(QObject *context, const QueuedFilter &filter, Reply<QueueResult<qint64>> done);
     /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
