@@ -102,12 +102,12 @@ void DashboardPanel::refresh()
                              MessageBar::Level::Error);
                 return;
             }
-            show(*result.value, range);
+            display(*result.value, range);
             emit refreshed();
         });
 }
 
-void DashboardPanel::show(const QVector<StatsBucket> &buckets, StatsRange range)
+void DashboardPanel::display(const QVector<StatsBucket> &buckets, StatsRange range)
 {
     m_buckets = buckets;
     const QLocale locale;

@@ -49,7 +49,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void show(const QVector<StatsBucket> &buckets, StatsRange range);
+    void display(const QVector<StatsBucket> &buckets, StatsRange range);
 
     JobQueue *m_queue = nullptr;
     QComboBox *m_range = nullptr;
