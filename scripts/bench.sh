@@ -2,7 +2,8 @@
 # Runs every benchmark in one go (docs/performance.md): installs what is missing, builds,
 # starts a private PostgreSQL cluster, runs tests/bench's bench_engine (queue overhead, ingest,
 # operations, plus bench_window and bench_api when built), prints the table and writes it as
-# JSON to $BUILD/bench.json. Extra arguments go to bench_engine (e.g. --only queue, --no-pg).
+# JSON to $BUILD/bench.json; without arguments also bench_insight (SPEC §10, its own lines).
+# Extra arguments go to bench_engine (e.g. --only queue, --no-pg).
 #
 # Environment: DEALERQ_BENCH_BUILD, the build folder (default build, the one scripts/setup.sh
 # makes; any other is configured here with CMAKE_BUILD_TYPE, default Release), and
@@ -38,7 +39,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake -S . -B "$build" -DDEALERQ_BENCH=ON >/dev/null
 targets=(bench_engine dealerq dealerq-sim)
-for t in bench_window bench_api; do
+for t in bench_window bench_api bench_insight; do
     if ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$t:"; then
         targets+=("$t")
     fi
@@ -63,3 +64,13 @@ echo "bench: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cu
 bin=$(find "$build/tests/bench" -maxdepth 1 -name bench_engine -type f | head -n 1)
 "$bin" --json "$build/bench.json" "${pg_args[@]}" "$@"
 echo "bench: figures written to $build/bench.json" >&2
+
+# SPEC §10 at 1,000,000 jobs (stats, coverage, the Dashboard and Dealers views), in a full run
+# only: on SQLite, then on the private cluster.
+insight=$(find "$build/tests/bench" -maxdepth 1 -name bench_insight -type f | head -n 1)
+if [ $# -eq 0 ] && [ -n "$insight" ]; then
+    env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$insight"
+    if [ "${pg_args[0]}" = --pg ]; then
+        DEALERQ_TEST_PG="${pg_args[1]}" "$insight"
+    fi
+fi
