@@ -227,6 +227,7 @@ class TestMainWindow final : public QObject
 
 private slots:
     void initTestCase();
+    void altNumberBringsTabsForward();
     void addOneJobByTyping();
     void bulkPasteMixedList();
     void bulkPasteSplitCellAsks();
@@ -1321,6 +1322,25 @@ void TestMainWindow::historySortsTheWholeHistory()
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+void TestMainWindow::altNumberBringsTabsForward()
+{
+    // View > History … Dealers, Alt+1 to Alt+5 in the order of the tabs below the queue.
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.window->show();
+    QVERIFY(QTest::qWaitForWindowActive(f.window.get()));
+    auto *tabs = f.window->findChild<QTabWidget *>(QStringLiteral("lowerTabs"));
+    QVERIFY(tabs);
+    const QStringList panels{"historyPanel", "schedulesPanel", "auditPanel", "dashboardPanel",
+                             "dealersPanel"};
+    QCOMPARE(tabs->count(), panels.size());
+    for (int i = panels.size() - 1; i >= 0; --i) {
+        QTest::keyClick(f.window.get(), Qt::Key(Qt::Key_1 + i), Qt::AltModifier);
+        QCOMPARE(tabs->currentWidget()->objectName(), panels.at(i));
+        QVERIFY(f.window->findChild<QAction *>(panels.at(i) + "ViewAction"));
+    }
+}
 
 void TestMainWindow::smallWindowGivesTheQueueRoom()
 {

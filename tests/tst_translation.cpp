@@ -105,7 +105,8 @@ private slots:
         QVERIFY(startWindow());
 
         QCOMPARE(m_window->windowTitle(), QStringLiteral("dealerq – Auftragswarteschlange"));
-        QCOMPARE(menuTitles(), QStringList({"&Datei", "&Aufträge", "&Zeitpläne", "&Hilfe"}));
+        QCOMPARE(menuTitles(),
+                 QStringList({"&Datei", "&Aufträge", "&Zeitpläne", "A&nsicht", "&Hilfe"}));
         auto *tabs = m_window->findChild<QTabWidget *>(QStringLiteral("lowerTabs"));
         QCOMPARE(tabs->tabText(0), QStringLiteral("Verlauf"));
         QCOMPARE(tabs->tabText(1), QStringLiteral("Zeitpläne"));
@@ -155,7 +156,7 @@ private slots:
         QCOMPARE(loaded.qt, QString());
         QVERIFY(startWindow());
 
-        QCOMPARE(menuTitles(), QStringList({"&File", "&Jobs", "&Schedules", "&Help"}));
+        QCOMPARE(menuTitles(), QStringList({"&File", "&Jobs", "&Schedules", "&View", "&Help"}));
         QCOMPARE(queueButtonAfterPasting(QStringLiteral("E1")), QStringLiteral("Queue 1 job"));
         QCOMPARE(queueButtonAfterPasting(QStringLiteral("E1\nE2")), QStringLiteral("Queue 2 jobs"));
     }

@@ -1708,6 +1708,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <source>Dealers</source>
         <translation>Händler</translation>
     </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>A&amp;nsicht</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>

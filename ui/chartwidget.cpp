@@ -24,7 +24,16 @@ double niceCeiling(double value)
     return 10 * power;
 }
 
-constexpr int GridLines = 4;
+/// How many steps the scale from 0 to `top` (a niceCeiling()) takes, so that every grid line
+/// falls on a round value: 1, 2 or 5 times a power of 10. Counts (`integral`) never step by a
+/// fraction, which their labels would round into lies.
+int gridSteps(double top, bool integral)
+{
+    if (integral && top <= 5)
+        return std::max(1, int(std::lround(top)));
+    const double mantissa = top / std::pow(10.0, std::floor(std::log10(top)));
+    return std::lround(mantissa) == 2 ? 4 : 5; // 2: by 0.5; 1, 5 and 10: by 0.2, 1 and 2
+}
 
 } // namespace
 
@@ -184,13 +193,16 @@ void ChartWidget::paintEvent(QPaintEvent *)
     QColor grid = pal.color(QPalette::Text);
     grid.setAlphaF(0.18);
     // The grid and the scale.
-    for (int i = 0; i <= GridLines; ++i) {
-        const double y = plot.bottom() - plot.height() * i / GridLines;
+    const int steps = gridSteps(top, m_style == Style::StackedBars);
+    // Every line, but a label only where one fits, at the same step from 0.
+    const int labelEvery = std::max(1, int(std::ceil(fm.height() * steps / plot.height())));
+    for (int i = 0; i <= steps; ++i) {
+        const double y = plot.bottom() - plot.height() * i / steps;
         p.setPen(QPen(grid, 1));
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-        if (m_format) {
+        if (m_format && i % labelEvery == 0) {
             p.setPen(pal.color(QPalette::Text));
-            const QString label = m_format(top * i / GridLines);
+            const QString label = m_format(top * i / steps);
             p.drawText(QRectF(0, y - fm.height() / 2.0, plot.left() - 6, fm.height()),
                        Qt::AlignRight | Qt::AlignVCenter, label);
         }

@@ -367,6 +367,17 @@ void MainWindow::buildMenus()
     schedules->addSeparator();
     schedules->addAction(m_schedules->deleteScheduleAction());
 
+    // Each tab below the queue one key away, Alt+1 to Alt+5 in the order of the tabs.
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_lowerTabs->count(); ++i) {
+        QWidget *tab = m_lowerTabs->widget(i);
+        QAction *bring = view->addAction(m_lowerTabs->tabText(i), this,
+                                         [this, tab] { m_lowerTabs->setCurrentWidget(tab); });
+        bring->setObjectName(QStringLiteral("%1ViewAction").arg(tab->objectName()));
+        if (i < 9)
+            bring->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About dealerq"), this, [this] {
         auto *box = new QMessageBox(

@@ -193,9 +193,8 @@ QStringList version8(bool)
 {
     return {
         // SPEC §10 ("Insight"). The coverage's records stored per dealer and type, kept by
-        // RecordWriter in
-        // the transaction that writes them (records are never deleted), so that no read counts
-        // the records table. Filled here from the records already stored.
+        // RecordWriter in the transaction that writes them (records are never deleted), so that
+        // no read counts the records table. Filled here from the records already stored.
         QStringLiteral("CREATE TABLE record_counts (dealer_id TEXT NOT NULL, "
                        "fetch_type TEXT NOT NULL, records BIGINT NOT NULL, "
                        "PRIMARY KEY (dealer_id, fetch_type))"),
