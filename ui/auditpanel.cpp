@@ -108,42 +108,33 @@ void AuditPanel::showEvent(QShowEvent *event)
 
 void AuditPanel::filterChanged()
 {
-    m_offset = 0;
+    m_page.restart();
     refresh();
 }
 
 void AuditPanel::showOlder()
 {
-    if (m_offset + PageSize >= m_total)
-        return;
-    m_offset += PageSize;
-    refresh();
+    if (m_page.next())
+        refresh();
 }
 
 void AuditPanel::showNewer()
 {
-    if (m_offset == 0)
-        return;
-    m_offset = qMax(0, m_offset - PageSize);
-    refresh();
+    if (m_page.previous())
+        refresh();
 }
 
 void AuditPanel::refresh()
 {
-    if (m_reading) {
-        m_readAgain = true;
+    if (!m_read.start())
         return;
-    }
-    m_reading = true;
     AuditFilter filter;
     filter.action = m_action->currentData().toString();
     filter.actor = m_actor->text().trimmed();
     filter.limit = PageSize;
-    filter.offset = m_offset;
+    filter.offset = m_page.offset();
     m_queue->readAudit(this, filter, [this](QueueResult<AuditPage> result) {
-        m_reading = false;
-        if (m_readAgain) {
-            m_readAgain = false;
+        if (m_read.landedStale()) {
             refresh();
             return;
         }
@@ -154,11 +145,8 @@ void AuditPanel::refresh()
             return;
         }
         m_loaded = true;
-        m_total = result.value->total;
-        if (result.value->entries.isEmpty() && m_offset > 0 && m_total > 0) {
-            // The log shrank under this page (another filter): back to the last page there is.
-            m_offset = int(((m_total - 1) / PageSize) * PageSize);
-            refresh();
+        if (m_page.landed(result.value->total, result.value->entries.isEmpty())) {
+            refresh(); // the log shrank under this page: its last page
             return;
         }
         m_model->setEntries(result.value->entries);
@@ -170,14 +158,15 @@ void AuditPanel::refresh()
 void AuditPanel::updateInfo()
 {
     const int shown = m_model->rowCount();
-    m_newer->setEnabled(m_offset > 0);
-    m_older->setEnabled(m_offset + shown < m_total);
+    m_newer->setEnabled(m_page.hasPrevious());
+    m_older->setEnabled(m_page.hasNext(shown));
     if (!m_loaded)
         m_info->clear();
     else if (shown == 0)
         m_info->setText(tr("No entries"));
     else
         m_info->setText(tr("Entries %1–%2 of %3")
-                            .arg(JobFormat::count(m_offset + 1), JobFormat::count(m_offset + shown),
-                                 JobFormat::count(m_total)));
+                            .arg(JobFormat::count(m_page.offset() + 1),
+                                 JobFormat::count(m_page.offset() + shown),
+                                 JobFormat::count(m_page.total())));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "messagebar.h"
+#include "pagedread.h"
 
 #include <QWidget>
 
@@ -35,8 +36,8 @@ public:
     QLineEdit *actorFilter() const { return m_actor; }
     /// "Entries 1–100 of 1,234", or why none are shown.
     QString infoText() const;
-    qint64 total() const { return m_total; }
-    int offset() const { return m_offset; }
+    qint64 total() const { return m_page.total(); }
+    int offset() const { return m_page.offset(); }
 
     /// Reads the page now (or right after the read under way).
     void refresh();
@@ -68,9 +69,7 @@ private:
     QPushButton *m_newer = nullptr;
     QPushButton *m_older = nullptr;
     QLabel *m_info = nullptr;
-    int m_offset = 0;
-    qint64 m_total = 0;
+    PageCursor m_page{PageSize};
+    SingleRead m_read;
     bool m_loaded = false;
-    bool m_reading = false;
-    bool m_readAgain = false;
 };

@@ -82,17 +82,12 @@ void DashboardPanel::refreshIfShown()
 
 void DashboardPanel::refresh()
 {
-    if (m_reading) {
-        m_readAgain = true;
+    if (!m_read.start())
         return;
-    }
-    m_reading = true;
     const StatsRange range = this->range();
     m_queue->readStats(
         this, range, m_nowMs(), [this, range](QueueResult<QVector<StatsBucket>> result) {
-            m_reading = false;
-            if (m_readAgain) {
-                m_readAgain = false;
+            if (m_read.landedStale()) {
                 refresh();
                 return;
             }

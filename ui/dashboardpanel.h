@@ -2,6 +2,7 @@
 
 #include "job/insight.h"
 #include "messagebar.h"
+#include "pagedread.h"
 
 #include <QVector>
 #include <QWidget>
@@ -58,6 +59,5 @@ private:
     ChartWidget *m_durations = nullptr;
     QVector<StatsBucket> m_buckets;
     std::function<qint64()> m_nowMs;
-    bool m_reading = false;
-    bool m_readAgain = false;
+    SingleRead m_read;
 };

@@ -131,44 +131,35 @@ void DealersPanel::refreshIfShown()
 
 void DealersPanel::filterChanged()
 {
-    m_offset = 0;
+    m_page.restart();
     refresh();
 }
 
 void DealersPanel::showNext()
 {
-    if (m_offset + PageSize >= m_total)
-        return;
-    m_offset += PageSize;
-    refresh();
+    if (m_page.next())
+        refresh();
 }
 
 void DealersPanel::showPrevious()
 {
-    if (m_offset == 0)
-        return;
-    m_offset = qMax(0, m_offset - PageSize);
-    refresh();
+    if (m_page.previous())
+        refresh();
 }
 
 void DealersPanel::refresh()
 {
-    if (m_reading) {
-        m_readAgain = true;
+    if (!m_read.start())
         return;
-    }
-    m_reading = true;
     CoverageFilter filter;
     filter.fetchType = m_type->currentData().toString();
     filter.dealerSearch = m_search->text().trimmed();
     filter.state = CoverageState(m_state->currentData().toInt());
     filter.staleBeforeMs = m_nowMs() - qint64(m_staleHours) * 3600 * 1000;
     filter.limit = PageSize;
-    filter.offset = m_offset;
+    filter.offset = m_page.offset();
     m_queue->readCoverage(this, filter, [this, filter](QueueResult<CoveragePage> result) {
-        m_reading = false;
-        if (m_readAgain) {
-            m_readAgain = false;
+        if (m_read.landedStale()) {
             refresh();
             return;
         }
@@ -179,10 +170,8 @@ void DealersPanel::refresh()
             return;
         }
         m_loaded = true;
-        m_total = result.value->total;
-        if (result.value->rows.isEmpty() && m_offset > 0 && m_total > 0) {
-            m_offset = int(((m_total - 1) / PageSize) * PageSize);
-            refresh();
+        if (m_page.landed(result.value->total, result.value->rows.isEmpty())) {
+            refresh(); // fewer rows than this page's start now: the last page
             return;
         }
         m_model->setRows(result.value->rows, filter.staleBeforeMs);
@@ -194,16 +183,17 @@ void DealersPanel::refresh()
 void DealersPanel::updateInfo()
 {
     const int shown = m_model->rowCount();
-    m_previous->setEnabled(m_offset > 0);
-    m_next->setEnabled(m_offset + shown < m_total);
+    m_previous->setEnabled(m_page.hasPrevious());
+    m_next->setEnabled(m_page.hasNext(shown));
     if (!m_loaded)
         m_info->clear();
     else if (shown == 0)
         m_info->setText(tr("No dealers"));
     else
         m_info->setText(tr("Rows %1–%2 of %3")
-                            .arg(JobFormat::count(m_offset + 1), JobFormat::count(m_offset + shown),
-                                 JobFormat::count(m_total)));
+                            .arg(JobFormat::count(m_page.offset() + 1),
+                                 JobFormat::count(m_page.offset() + shown),
+                                 JobFormat::count(m_page.total())));
 }
 
 void DealersPanel::fetchSinceLastSuccess()

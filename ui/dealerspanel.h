@@ -1,6 +1,7 @@
 #pragma once
 
 #include "messagebar.h"
+#include "pagedread.h"
 
 #include <QWidget>
 
@@ -46,7 +47,7 @@ public:
     QLineEdit *dealerSearch() const { return m_search; }
     QPushButton *fetchButton() const { return m_fetch; }
     QString infoText() const;
-    qint64 total() const { return m_total; }
+    qint64 total() const { return m_page.total(); }
 
     void refresh();
     void refreshIfShown();
@@ -82,9 +83,7 @@ private:
     QLabel *m_info = nullptr;
     std::function<qint64()> m_nowMs;
     int m_staleHours = 26;
-    int m_offset = 0;
-    qint64 m_total = 0;
+    PageCursor m_page{PageSize};
+    SingleRead m_read;
     bool m_loaded = false;
-    bool m_reading = false;
-    bool m_readAgain = false;
 };
