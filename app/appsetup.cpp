@@ -45,6 +45,7 @@ RunnerConfig AppSetup::runnerConfig() const
     config.retry.maxRetryAfterS = settings->maxRetryAfterS();
     config.retry.timeoutMs = settings->requestTimeoutMs();
     config.retry.pageSize = settings->pageSize();
+    config.retry.maxPages = settings->maxPages();
     config.maxAttempts = settings->maxAttempts();
     config.keepFinishedDays = settings->keepFinishedDays();
     config.sourceDisplay = sourceDisplay();

@@ -40,6 +40,7 @@ private slots:
     void demoDrainEnqueue();
     void enqueueDrainAndExportAgainstSimulator();
     void drainExitsOneWhenAJobFailed();
+    void maxPagesFromTheSettings();
     void invalidIdsRefuseTheWholeList();
     void partialQueuesTheValidOnes();
     void bulkFileAndStdin();
@@ -194,6 +195,31 @@ void TestCli::drainExitsOneWhenAJobFailed()
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("[not_found]"), qPrintable(r.err));
     QVERIFY(r.err.contains("1 completed, 1 failed"));
+}
+
+void TestCli::maxPagesFromTheSettings()
+{
+    // [fetch] max_pages (SPEC §2): three pages of 10 are one too many for 2; 3 are enough.
+    SimProcess sim({"--records", "30", "--page-size", "10"});
+    QString why;
+    QVERIFY2(sim.start(&why), qPrintable(why));
+    const QStringList args =
+        dbArgs() +
+        QStringList{"--headless", "--drain", "--no-api", "--source", sim.baseUrl().toString(),
+                    "--enqueue",  "PAGES"};
+    writeSettings("[fetch]\npage_size=10\nmax_pages=2\n");
+    const Run capped = run(args);
+    QCOMPARE(capped.exitCode, 1);
+    QVERIFY2(capped.err.contains("[bad_payload]"), qPrintable(capped.err));
+    writeSettings("[fetch]\npage_size=10\nmax_pages=3\n");
+    const Run enough = run(args);
+    QVERIFY2(enough.exitCode == 0, qPrintable(enough.err));
+    JobStore store(m_db->url());
+    StoreError error;
+    QVERIFY(store.open(&error));
+    QCOMPARE(store.job(1, &error)->status, JobStatus::Failed);
+    QCOMPARE(store.job(2, &error)->status, JobStatus::Completed);
+    QCOMPARE(store.job(2, &error)->result->pages, 3);
 }
 
 void TestCli::invalidIdsRefuseTheWholeList()

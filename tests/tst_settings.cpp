@@ -28,6 +28,7 @@ void TestSettings::defaults()
     QCOMPARE(settings.maxAttempts(), 5);
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.pageSize(), 500);
+    QCOMPARE(settings.maxPages(), 100000);    // SPEC §2
     QCOMPARE(settings.keepFinishedDays(), 0); // keep forever
     QCOMPARE(settings.apiListen(), QStringLiteral("127.0.0.1:8000"));
     QVERIFY(settings.sourceUrl().isEmpty());
@@ -65,6 +66,7 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("[fetch]\nmax_retries=lots\ntimeout_ms=-5\npage_size=999999999\ntypes=\n"
+               "max_pages=0\n"
                "[queue]\nmax_attempts=3\n[window]\nrefresh_interval_s=0x10\n"
                "[alerts]\nwebhook_url=ftp://hooks.example/x\nwebhook_secret=k\n"
                "[retention]\nkeep_finished_days=-1\n[coverage]\nstale_hours=0\n");
@@ -73,6 +75,7 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     QCOMPARE(settings.maxRetries(), 4);
     QCOMPARE(settings.requestTimeoutMs(), 30000);
     QCOMPARE(settings.pageSize(), 500);
+    QCOMPARE(settings.maxPages(), 100000);
     QCOMPARE(settings.fetchTypes().size(), 4);
     QCOMPARE(settings.refreshIntervalS(), 5);
     QCOMPARE(settings.maxAttempts(), 3); // the good value is still used
@@ -81,7 +84,8 @@ void TestSettings::wrongTypesFallBackAndAreReported()
     const QStringList problems = settings.problems();
     QCOMPARE(settings.alertsWebhookUrl(), QString()); // no webhook rather than a bad one
     QCOMPARE(settings.alertsWebhookSecret(), QStringLiteral("k"));
-    QCOMPARE(problems.size(), 8);
+    QCOMPARE(problems.size(), 9);
+    QVERIFY(problems.join("\n").contains("fetch/max_pages = \"0\""));
     QVERIFY(problems.join("\n").contains("coverage/stale_hours = \"0\""));
     QVERIFY(problems.join("\n").contains("fetch/max_retries = \"lots\""));
     QVERIFY(problems.join("\n").contains("alerts/webhook_url = \"ftp://hooks.example/x\" is not "

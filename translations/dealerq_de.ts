@@ -2894,5 +2894,17 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
         <source>hours before dealer data is stale</source>
         <translation>Stunden, bis Händlerdaten veraltet sind</translation>
     </message>
+    <message>
+        <source>A job that would fetch more pages than this fails as bad_payload, so that an API that never ends cannot run forever.</source>
+        <translation>Ein Auftrag, der mehr Seiten abrufen würde, scheitert als bad_payload, damit eine API ohne Ende nicht ewig läuft.</translation>
+    </message>
+    <message>
+        <source>Most pages per job:</source>
+        <translation>Höchstens Seiten je Auftrag:</translation>
+    </message>
+    <message>
+        <source>most pages per job</source>
+        <translation>höchstens Seiten je Auftrag</translation>
+    </message>
 </context>
 </TS>

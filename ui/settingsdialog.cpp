@@ -169,6 +169,10 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     retry->addRow(tr("Page size:"),
                   withRestartMark(Settings::Key::PageSize,
                                   addNumber(Settings::Key::PageSize, 1, 100000, QString())));
+    QSpinBox *maxPages = addNumber(Settings::Key::MaxPages, 1, 100000000, QString());
+    maxPages->setToolTip(tr("A job that would fetch more pages than this fails as bad_payload, "
+                            "so that an API that never ends cannot run forever."));
+    retry->addRow(tr("Most pages per job:"), withRestartMark(Settings::Key::MaxPages, maxPages));
 
     QFormLayout *api = group(tr("REST API"));
     api->addRow(tr("Listen on:"),
@@ -261,6 +265,8 @@ QString SettingsDialog::keyLabel(Settings::Key key)
         return tr("request timeout");
     case Settings::Key::PageSize:
         return tr("page size");
+    case Settings::Key::MaxPages:
+        return tr("most pages per job");
     case Settings::Key::MaxAttempts:
         return tr("attempts before failing");
     case Settings::Key::RefreshIntervalS:

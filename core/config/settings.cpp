@@ -62,6 +62,7 @@ const QVector<KeyInfo> &keyTable()
         {Settings::Key::AlertsWebhookSecret, "alerts/webhook_secret", QString()},
         {Settings::Key::KeepFinishedDays, "retention/keep_finished_days", 0, 0, 36500},
         {Settings::Key::CoverageStaleHours, "coverage/stale_hours", 26, 1, 8784},
+        {Settings::Key::MaxPages, "fetch/max_pages", 100000, 1, 100000000},
     };
     return table;
 }
@@ -291,6 +292,10 @@ int Settings::requestTimeoutMs() const
 int Settings::pageSize() const
 {
     return intValue(Key::PageSize);
+}
+int Settings::maxPages() const
+{
+    return intValue(Key::MaxPages);
 }
 int Settings::maxAttempts() const
 {

@@ -43,6 +43,7 @@ public:
         AlertsWebhookSecret,
         KeepFinishedDays,
         CoverageStaleHours,
+        MaxPages,
     };
     Q_ENUM(Key)
 
@@ -69,6 +70,8 @@ public:
     int maxRetryAfterS() const;
     int requestTimeoutMs() const;
     int pageSize() const;
+    /// `[fetch] max_pages`: a job asking for more pages fails (SPEC §2).
+    int maxPages() const;
     int maxAttempts() const;
     int refreshIntervalS() const;
     QString apiListen() const;

@@ -29,7 +29,7 @@ struct RetryPolicy
     int maxRetryAfterS = 60;    ///< the longest `Retry-After` of a 429 that is honoured
     int timeoutMs = 30000;      ///< a request with no data for this long fails (transient)
     qint64 maxPageBytes = 32LL * 1024 * 1024;
-    int maxPages = 10000;
+    int maxPages = 100000;
     int pageSize = 500; ///< the page_size asked for
 };
 
