@@ -1287,37 +1287,39 @@ void TestMainWindow::retryingAndWaitingJobsSaySo()
 
 void TestMainWindow::historySortsTheWholeHistory()
 {
-    // More finished jobs than one page: a sort by a column the store sorts by orders every
-    // one of them, not only the rows loaded.
+    // More finished jobs than two pages: a sort by a column orders every one of them in the
+    // store, not only the rows loaded.
     Fixture f;
     QVERIFY(f.start(false));
-    // Shown, as an operator has it: a view never laid out has a header of no height, in which
-    // the last loaded row counts as visible and the view asks for the next page at once.
+    // Shown, as an operator has it. Whether the view asks for one more page at once (the last
+    // loaded row counting as visible) differs between Qt versions; with two pages and one more
+    // row, H0001 is never among the rows loaded either way.
     f.window->show();
     QVERIFY(QTest::qWaitForWindowExposed(f.window.get()));
+    const int jobs = 2 * HistoryPanel::PageSize + 1;
     QStringList many;
-    for (int i = 1; i <= HistoryPanel::PageSize + 1; ++i)
+    for (int i = 1; i <= jobs; ++i)
         many << QStringLiteral("H%1").arg(i, 4, 10, QLatin1Char('0'));
-    const QVector<qint64> ids = f.addJobs(many);
+    f.addJobs(many);
     QueuedFilter all;
     all.all = true;
     StoreError error;
     QVERIFY(f.store->cancelMatching(all, &error));
     f.queue->notifyChanged();
     HistoryPanel *history = f.history();
-    // Newest first: cancelled together, so by job ID, and H0001 is not among the rows loaded.
-    QTRY_COMPARE(history->model()->rowCount(), HistoryPanel::PageSize);
-    QCOMPARE(history->model()->total(), HistoryPanel::PageSize + 1);
-    QCOMPARE(modelDealers(history->proxy()).first(), QStringLiteral("H1001"));
+    // Newest first: cancelled together, so by job ID.
+    QTRY_COMPARE(history->model()->total(), jobs);
+    QTRY_VERIFY(history->model()->rowCount() >= HistoryPanel::PageSize);
+    QVERIFY(history->model()->rowCount() < jobs);
+    QCOMPARE(modelDealers(history->proxy()).first(), QStringLiteral("H2001"));
     QCOMPARE(rowOfDealer(history->proxy(), QStringLiteral("H0001")), -1);
 
     history->view()->sortByColumn(JobTableModel::DealerColumn, Qt::AscendingOrder);
     QTRY_COMPARE(modelDealers(history->proxy()).value(0), QStringLiteral("H0001"));
     QCOMPARE(modelDealers(history->proxy()).value(1), QStringLiteral("H0002"));
-    QCOMPARE(history->model()->total(), HistoryPanel::PageSize + 1);
+    QCOMPARE(history->model()->total(), jobs);
     history->view()->sortByColumn(JobTableModel::IdColumn, Qt::DescendingOrder);
-    QTRY_COMPARE(modelDealers(history->proxy()).value(0), QStringLiteral("H1001"));
-    Q_UNUSED(ids)
+    QTRY_COMPARE(modelDealers(history->proxy()).value(0), QStringLiteral("H2001"));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -676,11 +676,17 @@ void TestWindowBulk::filtersFitTheSmallWindow()
             QVERIFY(widget);
             QVERIFY2(widget->isVisible(), qPrintable(widget->objectName()));
             // Combo boxes and buttons whole; line edits wide enough for a dealer ID.
-            const int needed = qobject_cast<QLineEdit *>(widget) ? 80 : widget->sizeHint().width();
-            QVERIFY2(widget->width() >= needed, qPrintable(QStringLiteral("%1: %2 px of %3")
-                                                               .arg(widget->objectName())
-                                                               .arg(widget->width())
-                                                               .arg(needed)));
+            // Once the layout has settled: a label's text (and so its size hint) changes with
+            // each refresh, and its width follows on the next turn of the event loop.
+            const auto needed = [widget] {
+                return qobject_cast<QLineEdit *>(widget) ? 80 : widget->sizeHint().width();
+            };
+            QTRY_VERIFY2_WITH_TIMEOUT(widget->width() >= needed(),
+                                      qPrintable(QStringLiteral("%1: %2 px of %3")
+                                                     .arg(widget->objectName())
+                                                     .arg(widget->width())
+                                                     .arg(needed())),
+                                      2000);
             const QRect inWindow(widget->mapTo(f.window.get(), QPoint(0, 0)), widget->size());
             QVERIFY2(f.window->rect().contains(inWindow), qPrintable(widget->objectName()));
         }
