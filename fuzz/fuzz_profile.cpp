@@ -90,7 +90,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(isJsonPointer(parsed->items) && isJsonPointer(parsed->id) &&
                        isJsonPointer(parsed->updatedAt) && isJsonPointer(parsed->nextCursor),
                    parsed->items);
-        FUZZ_CHECK(!parsed->path.contains(QLatin1String("..")) && parsed->path.startsWith('/'),
+        // A segment may hold dots ("v1..2" is a name); only "." and ".." segments leave the URL.
+        const QStringList segments = parsed->path.split(QLatin1Char('/'));
+        FUZZ_CHECK(!segments.contains(QLatin1String("..")) && !segments.contains(QLatin1String(".")) &&
+                       parsed->path.startsWith('/') && !parsed->path.startsWith(QLatin1String("//")),
                    parsed->path);
     }
     return 0;
