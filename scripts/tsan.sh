@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the runner and store tests with ThreadSanitizer (g++ -fsanitize=thread, RelWithDebInfo)
-# into build-tsan/ and runs them: tst_jobstore, tst_queuerunner, tst_threadrelay, tst_apiserver and
-# tst_multiprocess, whose dealerq and dealerq-sim children are built with TSan as well.
+# into build-tsan/ and runs them: tst_jobstore, tst_queuerunner, tst_threadrelay, tst_apiserver,
+# tst_retention and tst_multiprocess, whose dealerq and dealerq-sim children are built with TSan as well.
 # `--pg` also runs their _pg twins against the throwaway PostgreSQL cluster (CTest fixture).
 # Exits non-zero if a test fails or if any process (test or child) printed a TSan report; the
 # reports are kept under build-tsan/tsan-logs/.
@@ -27,7 +27,7 @@ if [[ ${1:-} == --pg ]]; then
 fi
 jobs=${DEALERQ_TSAN_JOBS:-$(nproc)}
 build=$root/build-tsan
-tests=(tst_jobstore tst_queuerunner tst_threadrelay tst_apiserver tst_multiprocess)
+tests=(tst_jobstore tst_queuerunner tst_threadrelay tst_apiserver tst_multiprocess tst_retention)
 
 if [[ ! -f $build/build.ninja ]]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -399,7 +399,7 @@ void TestAuditLog::retentionRemovesAsItsActor()
     QVERIFY(q.exec());
     const qint64 before = entryCount();
 
-    Retention retention(*m_store, clock, QStringLiteral("retention:me@host"));
+    Retention retention(m_store->database().url(), clock, QStringLiteral("retention:me@host"));
     QSignalSpy finished(&retention, &Retention::passFinished);
     retention.setKeepDays(7);
     retention.setActive(true);

@@ -116,8 +116,8 @@ void QueueRunner::start()
                     scheduleNext();
             });
     connect(m_scheduler.get(), &Scheduler::failed, this, &QueueRunner::scheduleFailed);
-    m_retention =
-        std::make_unique<Retention>(*m_store, m_clock, Actor::local(QStringLiteral("retention")));
+    m_retention = std::make_unique<Retention>(m_config.database, m_clock,
+                                              Actor::local(QStringLiteral("retention")));
     m_retention->setKeepDays(m_config.keepFinishedDays);
     connect(m_retention.get(), &Retention::passFinished, this, &QueueRunner::historyTrimmed);
     connect(m_retention.get(), &Retention::failed, this, [](const QString &message) {

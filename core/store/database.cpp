@@ -86,6 +86,11 @@ bool Database::open(QString *error)
                         .arg(m_url.displayString(), m_db.lastError().text()));
 
     if (isSqlite()) {
+        if (sqlite3 *native = nativeHandle()) {
+            m_busyWait = std::make_unique<BusyWait>();
+            m_busyWait->timeoutMs = m_url.busyTimeoutMs;
+            sqlite3_busy_handler(native, &waitForTheLock, m_busyWait.get());
+        }
         // Several instances started on one new file: while one holds the write lock, SQLite
         // answers another's switch to write-ahead logging "database is locked" at once, without
         // its busy timeout (the switch upgrades a read it already holds). So the steps are tried
@@ -107,6 +112,22 @@ bool Database::open(QString *error)
         query.exec(QStringLiteral("SET client_min_messages TO WARNING"));
     }
     return true;
+}
+
+/// SQLite's busy handler: tries again every millisecond until the busy timeout is over.
+/// SQLite's own timeout sleeps in steps that grow to 100 ms, so a writer waiting for another
+/// connection's short transaction (retention's batch, another instance's claim) woke up to
+/// 25-100 ms after the lock was free, and could miss every gap between a busy writer's
+/// transactions. Polling keeps the wait to the other transaction's length.
+int Database::waitForTheLock(void *context, int attempt)
+{
+    auto *wait = static_cast<BusyWait *>(context);
+    if (attempt == 0)
+        wait->since.start();
+    if (wait->since.elapsed() >= wait->timeoutMs)
+        return 0; // SQLITE_BUSY for the statement: "database is locked"
+    sqlite3_sleep(1);
+    return 1;
 }
 
 bool Database::setUpSqlite(QString *why, bool *busy)
@@ -194,13 +215,12 @@ sqlite3_stmt *Database::nativeStatement(const char *sql, QString *error)
     const auto found = m_native.find(sql);
     if (found != m_native.end())
         return found->second;
-    const QVariant handle = m_db.isValid() ? m_db.driver()->handle() : QVariant();
-    if (!isSqlite() || !handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+    sqlite3 *native = nativeHandle();
+    if (!native) {
         if (error)
             *error = QStringLiteral("no SQLite connection is open");
         return nullptr;
     }
-    sqlite3 *native = *static_cast<sqlite3 *const *>(handle.constData());
     sqlite3_stmt *statement = nullptr;
     if (sqlite3_prepare_v3(native, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
         SQLITE_OK) {
@@ -211,6 +231,14 @@ sqlite3_stmt *Database::nativeStatement(const char *sql, QString *error)
     }
     m_native.emplace(sql, statement);
     return statement;
+}
+
+sqlite3 *Database::nativeHandle() const
+{
+    const QVariant handle = m_db.isValid() ? m_db.driver()->handle() : QVariant();
+    if (!isSqlite() || !handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
 }
 
 void Database::finalizeNative()

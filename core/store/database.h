@@ -2,6 +2,7 @@
 
 #include "config/databaseurl.h"
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -12,6 +13,7 @@
 #include <unordered_map>
 
 struct StoreError;
+struct sqlite3;
 struct sqlite3_stmt;
 
 /// One connection of the calling thread, with a unique name, removed again on destruction
@@ -52,12 +54,23 @@ private:
     /// connection's lock refused a step (so that trying again later can pass).
     bool setUpSqlite(QString *why, bool *busy);
     void finalizeNative();
+    /// The open SQLite connection's own handle, or nullptr.
+    sqlite3 *nativeHandle() const;
+
+    /// How long a statement that meets another connection's lock waits (SQLite only).
+    struct BusyWait
+    {
+        int timeoutMs = 0;
+        QElapsedTimer since;
+    };
+    static int waitForTheLock(void *wait, int attempt);
 
     DatabaseUrl m_url;
     QString m_connectionName;
     QSqlDatabase m_db;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
     std::unique_ptr<QSqlQuery> m_unprepared; ///< the last statement that failed to prepare
+    std::unique_ptr<BusyWait> m_busyWait;    ///< the busy handler's state (a stable address)
     std::unordered_map<std::string, sqlite3_stmt *> m_native;
 };
 
