@@ -54,7 +54,7 @@ bool fill(JobStore &store, int jobs, qint64 finishedMs)
             ? QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
                              "WHERE i < %1) SELECT i FROM n")
                   .arg(jobs)
-            : QStringLiteral("SELECT i FROM generate_series(1, %1) AS n(i)").arg(jobs);
+            : QStringLiteral("SELECT i FROM generate_series(1::bigint, %1) AS n(i)").arg(jobs);
     const QString sql =
         QStringLiteral(
             "INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, priority, "
