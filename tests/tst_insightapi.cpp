@@ -1,5 +1,6 @@
 #include "api/apihandler.h"
 #include "job/fetchedrecord.h"
+#include "job/insight.h"
 #include "job/timeformat.h"
 #include "queue/csvexport.h"
 #include "queue/scheduler.h"
@@ -81,12 +82,38 @@ QList<QStringList> parseCsv(const QString &text)
     return rows;
 }
 
-/// The nearest-rank percentile of `values` (sorted here).
-double nearestRank(QVector<qint64> values, int percent)
+/// The nearest-rank percentile of `values` (sorted here), in ms.
+qint64 nearestRankMs(QVector<qint64> values, int percent)
 {
     std::sort(values.begin(), values.end());
     const qsizetype rank = std::max<qsizetype>(1, (percent * values.size() + 99) / 100);
-    return values.at(rank - 1) / 1000.0;
+    return values.at(rank - 1);
+}
+
+/// What the 30-day stats report for a duration of `ms` (README, "Insight"; restated here, not
+/// taken from the store): the duration itself under 32 ms; above, the middle (rounded down) of
+/// its sixteenth of a power of two, [2^k, 2^(k+1)) being cut into 16 bins of 2^(k - 4) ms.
+qint64 binnedMs(qint64 ms)
+{
+    if (ms < 32)
+        return std::max<qint64>(ms, 0);
+    int k = 0;
+    while ((ms >> (k + 1)) != 0)
+        ++k;
+    const qint64 width = qint64(1) << (k - 4);
+    return ms / width * width + (width - 1) / 2;
+}
+
+/// The nearest-rank percentile of `values` in seconds, as the stats report it: exact, or
+/// `binned` (binnedMs(), within 1/32 of it).
+double nearestRank(const QVector<qint64> &values, int percent, bool binned)
+{
+    const qint64 exact = nearestRankMs(values, percent);
+    if (!binned)
+        return exact / 1000.0;
+    const qint64 value = binnedMs(exact);
+    Q_ASSERT(std::abs(value - exact) * 32 <= exact);
+    return value / 1000.0;
 }
 
 /// What the test expects of one bucket, counted from the CSV export.
@@ -122,6 +149,8 @@ private slots:
     void coverageEqualsARecomputation();
     void recordCountsStayExact();
     void recordCountsAreBackfilled();
+    void figuresFollowEveryChange();
+    void figuresAreBackfilled();
     void badCoverageParametersAreNamed_data();
     void badCoverageParametersAreNamed();
 
@@ -142,6 +171,13 @@ private:
                 const QVector<FetchedRecord> &records, bool retried, qint64 finishedMs);
     /// The coverage rows of the API under `query`, every page of `pageSize` read in turn.
     QList<QJsonObject> coverageRows(const QString &query, int pageSize);
+    /// The coverage of the API at `now`, every filter, against a recomputation from every job
+    /// and the records table.
+    void checkCoverage(qint64 now);
+    /// The stats from the kept figures against the scan of the jobs (itself tested against the
+    /// CSV export), daily and hourly at `now`: counts equal, percentiles the scan's binned.
+    void checkStatsFigures(qint64 now);
+    void makeHandler();
 
     std::unique_ptr<TestDatabase> m_db;
     std::unique_ptr<JobStore> m_store;
@@ -161,6 +197,11 @@ void TestInsightApi::init()
     m_store = std::make_unique<JobStore>(m_db->url());
     StoreError error;
     QVERIFY2(m_store->open(&error), qPrintable(error.message));
+    makeHandler();
+}
+
+void TestInsightApi::makeHandler()
+{
     ApiHandler::Config config;
     config.fetchTypes = QStringList{"prospect", "sales", "service", "inventory"};
     config.token = [] { return Token; };
@@ -386,8 +427,9 @@ void TestInsightApi::statsEqualTheCsvExport()
         if (e.durationsMs.isEmpty()) {
             QVERIFY2(o.value("p50_s").isNull() && o.value("p95_s").isNull(), where);
         } else {
-            QCOMPARE(o.value("p50_s").toDouble(), nearestRank(e.durationsMs, 50));
-            QCOMPARE(o.value("p95_s").toDouble(), nearestRank(e.durationsMs, 95));
+            // The daily stats read the kept histogram: the bin of the exact percentile.
+            QCOMPARE(o.value("p50_s").toDouble(), nearestRank(e.durationsMs, 50, !hourly));
+            QCOMPARE(o.value("p95_s").toDouble(), nearestRank(e.durationsMs, 95, !hourly));
         }
         counted += e.completed + e.failed + e.cancelled;
         inRange += int(o.value("completed").toInteger() + o.value("failed").toInteger() +
@@ -561,7 +603,19 @@ void TestInsightApi::coverageEqualsARecomputation()
     StoreError error;
     QVERIFY(m_store->claimNext("runner-1", &error));
     runJob("Q02", "sales", 0, "queued", {}, false, 0);
+    checkCoverage(now);
+    if (QTest::currentTestFailed())
+        return;
+    // The generated history has rows of every kind.
+    QVERIFY(coverageRows("state=stale", 100).size() > 2);
+    QVERIFY(coverageRows("state=failing", 100).size() > 2);
+    QVERIFY(coverageRows("state=never", 100).size() > 2);
+    QVERIFY(coverageRows("", 100).size() > coverageRows("state=stale", 100).size());
+}
 
+void TestInsightApi::checkCoverage(qint64 now)
+{
+    StoreError error;
     // The recomputation: every job as the store reads it, and the records table counted.
     struct Expected
     {
@@ -592,8 +646,12 @@ void TestInsightApi::coverageEqualsARecomputation()
     QSqlQuery q(m_store->database().db());
     QVERIFY(q.exec("SELECT dealer_id, fetch_type, COUNT(*) FROM records "
                    "GROUP BY dealer_id, fetch_type"));
-    while (q.next())
-        expected[{q.value(0).toString(), q.value(1).toString()}].records = q.value(2).toLongLong();
+    // Records outlive the jobs that stored them: a dealer and type without jobs has no row.
+    while (q.next()) {
+        const auto it = expected.find({q.value(0).toString(), q.value(1).toString()});
+        if (it != expected.end())
+            it->records = q.value(2).toLongLong();
+    }
 
     m_clock.now = now;
     const qint64 staleBefore = now - 26 * Hour;
@@ -639,15 +697,188 @@ void TestInsightApi::coverageEqualsARecomputation()
     check("state=never", [](const Expected &e, const QString &) { return !e.lastSuccess; });
     check("fetch_type=sales&state=never",
           [](const Expected &e, const QString &type) { return type == "sales" && !e.lastSuccess; });
-    // The generated history has rows of every kind.
-    QVERIFY(coverageRows("state=stale", 100).size() > 2);
-    QVERIFY(coverageRows("state=failing", 100).size() > 2);
-    QVERIFY(coverageRows("state=never", 100).size() > 2);
-    QVERIFY(coverageRows("", 100).size() > coverageRows("state=stale", 100).size());
     // Past the end: no rows, the total still told.
     const QJsonObject past = json(call("GET", "/dealers/coverage?offset=100000"));
     QCOMPARE(past.value("rows").toArray().size(), 0);
     QCOMPARE(past.value("total").toInteger(), qint64(expected.size()));
+}
+
+void TestInsightApi::checkStatsFigures(qint64 now)
+{
+    StoreError error;
+    for (const StatsRange range : {StatsRange::Days30, StatsRange::Hours24}) {
+        const QVector<qint64> edges = statsBucketEdges(range, QTimeZone::systemTimeZone(), now);
+        const std::optional<QVector<StatsBucket>> figures =
+            m_store->stats(edges, StatsSource::Figures, &error);
+        QVERIFY2(figures, qPrintable(error.message));
+        const std::optional<QVector<StatsBucket>> scan =
+            m_store->stats(edges, StatsSource::Scan, &error);
+        QVERIFY2(scan, qPrintable(error.message));
+        QCOMPARE(figures->size(), scan->size());
+        const auto binned = [](const std::optional<double> &seconds) -> std::optional<double> {
+            if (!seconds)
+                return std::nullopt;
+            return binnedMs(qRound64(*seconds * 1000)) / 1000.0;
+        };
+        for (int i = 0; i < scan->size(); ++i) {
+            const StatsBucket &f = figures->at(i);
+            const StatsBucket &e = scan->at(i);
+            const QByteArray where = formatTimestamp(e.startMs).toUtf8();
+            QVERIFY2(f.startMs == e.startMs, where);
+            QVERIFY2(f.completed == e.completed, where);
+            QVERIFY2(f.failed == e.failed, where);
+            QVERIFY2(f.cancelled == e.cancelled, where);
+            QVERIFY2(f.fetched == e.fetched, where);
+            QVERIFY2(f.p50Seconds == binned(e.p50Seconds), where);
+            QVERIFY2(f.p95Seconds == binned(e.p95Seconds), where);
+        }
+    }
+}
+
+void TestInsightApi::figuresFollowEveryChange()
+{
+    // The kept figures after each change that takes a job out of what it counted for: Retry,
+    // a bulk remove, retention's batches, Clear Completed and clearing every finished job; each
+    // time equal to what a scan of the jobs gives, on either backend.
+    const qint64 now = berlin("2026-11-03T00:30:00.000+01:00");
+    generateHistory(240, now, berlin("2026-10-25T03:00:00+02:00"), 19);
+    if (QTest::currentTestFailed())
+        return;
+    m_clock.now = now;
+    const auto check = [&](const char *step) {
+        checkStatsFigures(now);
+        if (!QTest::currentTestFailed())
+            checkCoverage(now);
+        if (QTest::currentTestFailed())
+            qWarning("after: %s", step);
+        return !QTest::currentTestFailed();
+    };
+    QVERIFY(check("the history"));
+    StoreError error;
+    const auto finished = [&](const QString &dealer) {
+        QVector<Job> jobs;
+        m_store->forEachJob(
+            [&](const Job &job) {
+                if (job.dealerId == dealer &&
+                    (job.status == JobStatus::Failed || job.status == JobStatus::Cancelled ||
+                     job.status == JobStatus::Completed))
+                    jobs << job;
+                return true;
+            },
+            &error);
+        return jobs;
+    };
+    const auto count = [&](const char *sql) {
+        QSqlQuery q(m_store->database().db());
+        if (!q.exec(QLatin1String(sql)) || !q.next())
+            return qint64(-1);
+        return q.value(0).toLongLong();
+    };
+
+    // Retry of every failed and cancelled job of a dealer: they leave the stats and, the latest
+    // among them, the coverage's last status; one of them runs again and completes.
+    int retried = 0;
+    for (const Job &job : finished("D1")) {
+        if (job.status == JobStatus::Completed)
+            continue;
+        QVERIFY2(m_store->retryJob(job.id, &error), qPrintable(error.message));
+        ++retried;
+    }
+    QVERIFY(retried > 2);
+    QVERIFY(check("retry"));
+    const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+    QVERIFY2(claimed, qPrintable(error.message));
+    JobResult result{1, 0, 0, 0, 0};
+    QCOMPARE(m_store->completeJob(*claimed, {}, {}, &result, &error), FinishOutcome::Done);
+    {
+        QSqlQuery q(m_store->database().db());
+        q.prepare("UPDATE jobs SET finished_ms = ? WHERE id = ?");
+        q.addBindValue(now - 2 * Hour);
+        q.addBindValue(claimed->id);
+        QVERIFY(q.exec());
+    }
+    QVERIFY(check("a retried job run again"));
+
+    // A bulk remove by dealer: every finished job of D2.
+    const qint64 before = count("SELECT COUNT(*) FROM jobs");
+    HistoryFilter d2;
+    d2.dealerId = QStringLiteral("D2");
+    const std::optional<BulkReport> removed = m_store->removeFinished(d2, -1, &error);
+    QVERIFY2(removed, qPrintable(error.message));
+    QVERIFY(count("SELECT COUNT(*) FROM jobs") < before - 10);
+    QVERIFY(finished("D2").isEmpty());
+    QVERIFY(check("bulk remove"));
+
+    // Retention: batches of 20 of the jobs finished more than 10 days ago, oldest first, as
+    // Retention asks for them.
+    HistoryFilter old;
+    old.finishedBeforeMs = now - 10 * Day;
+    for (int batch = 0; batch < 2; ++batch) {
+        QVERIFY2(m_store->removeFinished(old, 20, &error), qPrintable(error.message));
+        QVERIFY(check("a retention batch"));
+    }
+    QVERIFY2(m_store->removeFinished(old, -1, &error), qPrintable(error.message));
+    QVERIFY(check("retention"));
+
+    // Clear Completed, then every finished job: only the queued dealers and types are left.
+    HistoryFilter completed;
+    completed.statuses = {JobStatus::Completed};
+    QVERIFY2(m_store->clearFinished(completed, &error), qPrintable(error.message));
+    QCOMPARE(count("SELECT COUNT(*) FROM jobs WHERE status = 'completed'"), 0);
+    QVERIFY(count("SELECT COUNT(*) FROM jobs WHERE status = 'failed'") > 0);
+    QVERIFY(check("Clear Completed"));
+    QVERIFY2(m_store->clearFinished(&error), qPrintable(error.message));
+    QVERIFY(check("clearing every finished job"));
+    QCOMPARE(count("SELECT COALESCE(SUM(completed + failed + cancelled + fetched), 0) "
+                   "FROM stats_hours"),
+             0);
+    QCOMPARE(count("SELECT COALESCE(SUM(completed), 0) FROM stats_durations"), 0);
+    QCOMPARE(count("SELECT COUNT(*) FROM insight_coverage"),
+             count("SELECT COUNT(*) FROM (SELECT DISTINCT dealer_id, fetch_type FROM jobs) s"));
+}
+
+void TestInsightApi::figuresAreBackfilled()
+{
+    // A history written by a dealerq from before the kept figures (schema 8) is counted by the
+    // step that adds them, and kept from there on.
+    m_handler.reset();
+    m_store.reset();
+    m_db = std::make_unique<TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    m_store = std::make_unique<JobStore>(m_db->url());
+    StoreError error;
+    QVERIFY2(m_store->open(&error, 8), qPrintable(error.message));
+    const qint64 now = berlin("2026-03-29T09:05:00.000+02:00");
+    generateHistory(240, now, berlin("2026-03-29T02:00:00+01:00"), 29);
+    if (QTest::currentTestFailed())
+        return;
+    m_store = std::make_unique<JobStore>(m_db->url());
+    QVERIFY2(m_store->open(&error), qPrintable(error.message));
+    QCOMPARE(m_store->schemaVersion(&error), 9);
+    makeHandler();
+    m_clock.now = now;
+    checkStatsFigures(now);
+    if (QTest::currentTestFailed())
+        return;
+    checkCoverage(now);
+    if (QTest::currentTestFailed())
+        return;
+    // And kept from here: one more job runs, the history is read again.
+    const NewJob job{"D1", "sales", now - Day, now - 1000, 0, false, QStringLiteral("test")};
+    QVERIFY(m_store->addJob(job, &error));
+    const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+    QVERIFY2(claimed, qPrintable(error.message));
+    QCOMPARE(m_store->failJob(*claimed, {"HTTP 502", ErrorCategory::Http}, {}, &error),
+             FinishOutcome::Done);
+    QSqlQuery q(m_store->database().db());
+    q.prepare("UPDATE jobs SET finished_ms = ? WHERE id = ?");
+    q.addBindValue(now - Hour);
+    q.addBindValue(claimed->id);
+    QVERIFY(q.exec());
+    checkStatsFigures(now);
+    if (QTest::currentTestFailed())
+        return;
+    checkCoverage(now);
 }
 
 void TestInsightApi::recordCountsStayExact()

@@ -56,3 +56,32 @@ CoverageState CoverageRow::state(qint64 staleBeforeMs) const
         return CoverageState::Stale;
     return CoverageState::Fresh;
 }
+
+int statsDurationBin(qint64 ms)
+{
+    if (ms < 32)
+        return ms < 0 ? 0 : int(ms);
+    int k = 5;
+    while (k < 40 && (ms >> (k + 1)) != 0)
+        ++k;
+    if ((ms >> (k + 1)) != 0) // 2^41 ms or more
+        return StatsDurationBins - 1;
+    return 32 + (k - 5) * 16 + int((ms >> (k - 4)) - 16);
+}
+
+qint64 statsDurationBinLowMs(int bin)
+{
+    if (bin < 32)
+        return bin;
+    const int k = 5 + (bin - 32) / 16;
+    return qint64(16 + (bin - 32) % 16) << (k - 4);
+}
+
+qint64 statsDurationBinValueMs(int bin)
+{
+    if (bin < 32)
+        return bin;
+    const int k = 5 + (bin - 32) / 16;
+    const qint64 width = qint64(1) << (k - 4);
+    return statsDurationBinLowMs(bin) + (width - 1) / 2;
+}

@@ -28,6 +28,29 @@ QString statsRangeName(StatsRange range);
 /// 25 hours on a daylight-saving day). The last bucket is the current (partial) hour or day.
 QVector<qint64> statsBucketEdges(StatsRange range, const QTimeZone &zone, qint64 nowMs);
 
+/// Where the stats' figures come from. `Scan`: the finished jobs themselves (the jobs_stats
+/// index), percentiles exact. `Figures`: the hourly figures kept as jobs finish (schema 9's
+/// stats_hours and stats_durations), counts exact, percentiles the middle of the histogram bin
+/// that holds the exact one (statsDurationBinValueMs()); read in time independent of the jobs in
+/// range, and only when every edge is a whole UTC hour (else the scan is read).
+enum class StatsSource
+{
+    Scan,
+    Figures
+};
+
+/// The duration histogram's bins (schema 9): a duration of d ms falls in bin d for d < 32
+/// (exact; bin 0 also holds negative durations, a clock set back), above that in one of 16
+/// equal bins per power of two: [2^k, 2^(k+1)) split by 2^(k - 4) ms, up to 2^41 ms (the last bin
+/// holding everything longer). A bin's value, what the stats report for it, is its lowest
+/// duration plus half its width less one, rounded down: within 1/32 (3.125 %) of any duration in
+/// it.
+constexpr int StatsDurationBins = 32 + (41 - 5) * 16;
+int statsDurationBin(qint64 ms);
+/// The lowest duration of bin `bin` (0 <= bin < StatsDurationBins); bin 0's is 0.
+qint64 statsDurationBinLowMs(int bin);
+qint64 statsDurationBinValueMs(int bin);
+
 /// One bucket of SPEC §10's stats: the jobs that finished within it, by `finished_at`.
 struct StatsBucket
 {

@@ -126,11 +126,14 @@ public:
 
     /// SPEC §10's stats: bucket i counts the jobs that finished in [edges[i], edges[i + 1])
     /// (statsBucketEdges()), with their fetched records and the nearest-rank p50 and p95 of its
-    /// completed jobs' durations, all from one aggregate query over the finished_ms index.
-    std::optional<QVector<StatsBucket>> stats(const QVector<qint64> &edges, StoreError *error);
+    /// completed jobs' durations. From `source` (StatsSource): one aggregate query over the
+    /// finished_ms index, or the hourly figures the triggers of schema 9 keep (the scan all the
+    /// same when an edge is not a whole UTC hour).
+    std::optional<QVector<StatsBucket>> stats(const QVector<qint64> &edges, StatsSource source,
+                                              StoreError *error);
     /// SPEC §10's coverage: one row per dealer and type that has any job, as `filter` selects
-    /// and pages them, with the total; the records from `record_counts`, never a count of the
-    /// records table.
+    /// and pages them, with the total; read from `insight_coverage` (kept by schema 9's
+    /// triggers) and `record_counts`, never from a scan of the jobs or the records.
     std::optional<CoveragePage> coverage(const CoverageFilter &filter, StoreError *error);
 
     // The runner's side.
@@ -178,6 +181,9 @@ private:
     /// Notes a lost connection from an error set elsewhere (AuditLog); returns false.
     bool noteFailure(const StoreError *error);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
+    /// stats() from the kept hourly figures; every edge a whole UTC hour.
+    std::optional<QVector<StatsBucket>> statsFromFigures(const QVector<qint64> &edges,
+                                                         StoreError *error);
     bool insertLog(qint64 jobId, const QVector<LogLine> &log, StoreError *error);
     std::optional<Job> findQueuedDuplicate(const NewJob &job, StoreError *error);
     /// addJobs' steps for one chunk: queueing dealers at positions from `firstPosition` on

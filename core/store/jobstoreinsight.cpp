@@ -1,6 +1,7 @@
 // JobStore's reads for SPEC §10 ("Insight"): the stats buckets.
 #include "store/jobstore.h"
 
+#include "job/insight.h"
 #include "store/jobrows_p.h"
 
 #include <QSqlDriver>
@@ -66,11 +67,16 @@ bool registerPercentile(const QSqlDatabase &db)
 
 } // namespace
 
-std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges, StoreError *error)
+std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges,
+                                                    StatsSource source, StoreError *error)
 {
     const int n = int(edges.size()) - 1;
     if (n < 1)
         return QVector<StatsBucket>{};
+    constexpr qint64 Hour = 3600 * 1000;
+    if (source == StatsSource::Figures &&
+        std::all_of(edges.begin(), edges.end(), [](qint64 edge) { return edge % Hour == 0; }))
+        return statsFromFigures(edges, error);
     const bool sqlite = m_db->isSqlite();
     if (sqlite && !registerPercentile(m_db->db())) {
         setDatabaseError(error, QStringLiteral("cannot read the stats: no SQLite connection"));
@@ -129,16 +135,101 @@ std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges
     return buckets;
 }
 
+std::optional<QVector<StatsBucket>> JobStore::statsFromFigures(const QVector<qint64> &edges,
+                                                               StoreError *error)
+{
+    // Two statements, one part per bucket each over its range of hours (the primary keys): the
+    // counts summed over the types, and the completed jobs' durations by histogram bin, from
+    // which the percentiles are read here. Every edge is a whole UTC hour, so a bucket holds
+    // whole hours of stats_hours.
+    const int n = int(edges.size()) - 1;
+    QVector<StatsBucket> buckets(n);
+    for (int i = 0; i < n; ++i)
+        buckets[i].startMs = edges.at(i);
+    const auto partsOf = [n](const QString &part) {
+        QStringList parts;
+        for (int i = 0; i < n; ++i)
+            parts << part.arg(i);
+        return parts.join(QStringLiteral(" UNION ALL "));
+    };
+    {
+        QSqlQuery &q = m_db->prepared(partsOf(
+            QStringLiteral("SELECT %1, SUM(completed), SUM(failed), SUM(cancelled), SUM(fetched) "
+                           "FROM stats_hours WHERE hour_ms >= ? AND hour_ms < ?")));
+        const FinishOnExit finishQ(q);
+        for (int i = 0; i < n; ++i) {
+            q.addBindValue(edges.at(i));
+            q.addBindValue(edges.at(i + 1));
+        }
+        if (!exec(q, error, QStringLiteral("reading the stats")))
+            return std::nullopt;
+        while (q.next()) {
+            const int i = q.value(0).toInt();
+            if (i < 0 || i >= n)
+                continue;
+            StatsBucket &b = buckets[i];
+            b.completed = q.value(1).toLongLong();
+            b.failed = q.value(2).toLongLong();
+            b.cancelled = q.value(3).toLongLong();
+            b.fetched = q.value(4).toLongLong();
+        }
+    }
+    QVector<QVector<std::pair<int, qint64>>> bins(n);
+    {
+        QSqlQuery &q = m_db->prepared(
+            partsOf(QStringLiteral("SELECT %1, bin, SUM(completed) FROM stats_durations "
+                                   "WHERE hour_ms >= ? AND hour_ms < ? GROUP BY bin")));
+        const FinishOnExit finishQ(q);
+        for (int i = 0; i < n; ++i) {
+            q.addBindValue(edges.at(i));
+            q.addBindValue(edges.at(i + 1));
+        }
+        if (!exec(q, error, QStringLiteral("reading the stats")))
+            return std::nullopt;
+        while (q.next()) {
+            const int i = q.value(0).toInt();
+            const qint64 count = q.value(2).toLongLong();
+            if (i >= 0 && i < n && count > 0)
+                bins[i].push_back({q.value(1).toInt(), count});
+        }
+    }
+    for (int i = 0; i < n; ++i) {
+        QVector<std::pair<int, qint64>> &histogram = bins[i];
+        std::sort(histogram.begin(), histogram.end());
+        qint64 total = 0;
+        for (const auto &bin : std::as_const(histogram))
+            total += bin.second;
+        if (total == 0)
+            continue;
+        // Nearest rank, as dq_percentile and percentile_disc: the bin that holds the value at
+        // rank ceil(percent / 100 * total) holds that value, and its value is reported.
+        const auto percentile = [&](int percent) {
+            const qint64 rank = std::clamp<qint64>((percent * total + 99) / 100, 1, total);
+            qint64 seen = 0;
+            for (const auto &bin : std::as_const(histogram)) {
+                seen += bin.second;
+                if (seen >= rank)
+                    return statsDurationBinValueMs(bin.first) / 1000.0;
+            }
+            return statsDurationBinValueMs(histogram.last().first) / 1000.0;
+        };
+        buckets[i].p50Seconds = percentile(50);
+        buckets[i].p95Seconds = percentile(95);
+    }
+    return buckets;
+}
+
 std::optional<CoveragePage> JobStore::coverage(const CoverageFilter &filter, StoreError *error)
 {
-    // Each dealer's and type's jobs are read from the jobs_coverage index alone, in its order;
-    // the latest job is the one with the greatest key finished_ms * 8 + its status's code
-    // (unfinished jobs count as finished at 0), so one MAX names it. Its error is looked up for
-    // the rows of the page only.
-    QString where;
+    // The page is read from insight_coverage alone (its primary key's order, or a freshness
+    // index), with the count of every row the filter matches; the records and, for a failed or
+    // cancelled latest job, its error are looked up for the rows of the page only. The latest
+    // job is the one with the greatest key finished_ms * 8 + its status's code (unfinished jobs
+    // count as finished at 0).
+    QStringList conditions;
     QVariantList binds;
     if (!filter.fetchType.isEmpty()) {
-        where += QStringLiteral(" AND fetch_type = ?");
+        conditions << QStringLiteral("fetch_type = ?");
         binds << filter.fetchType;
     }
     if (!filter.dealerSearch.isEmpty()) {
@@ -146,28 +237,30 @@ std::optional<CoveragePage> JobStore::coverage(const CoverageFilter &filter, Sto
         pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
             .replace(QLatin1Char('%'), QLatin1String("\\%"))
             .replace(QLatin1Char('_'), QLatin1String("\\_"));
-        where += QStringLiteral(" AND LOWER(dealer_id) LIKE ? ESCAPE '\\'");
+        conditions << QStringLiteral("LOWER(dealer_id) LIKE ? ESCAPE '\\'");
         binds << QStringLiteral("%%1%").arg(pattern);
     }
-    if (!where.isEmpty())
-        where = QStringLiteral(" WHERE") + where.mid(4);
-    QString state;
     switch (filter.state) {
     case CoverageState::Stale:
-        state = QStringLiteral(" WHERE a.last_success_ms < ?");
+        conditions << QStringLiteral("last_success_ms < ?");
+        binds << filter.staleBeforeMs;
         break;
     case CoverageState::Failing:
-        state = QStringLiteral(" WHERE a.last_key % 8 = 4");
+        conditions << QStringLiteral("last_key % 8 = 4");
         break;
     case CoverageState::Never:
-        state = QStringLiteral(" WHERE a.last_success_ms IS NULL");
+        conditions << QStringLiteral("last_success_ms IS NULL");
         break;
     case CoverageState::Fresh:
-        state = QStringLiteral(" WHERE a.last_success_ms >= ? AND a.last_key % 8 <> 4");
+        conditions << QStringLiteral("last_success_ms >= ? AND last_key % 8 <> 4");
+        binds << filter.staleBeforeMs;
         break;
     case CoverageState::Any:
         break;
     }
+    const QString where =
+        conditions.isEmpty() ? QString()
+                             : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     const QString sql =
         QStringLiteral(
             "SELECT a.dealer_id, a.fetch_type, a.last_success_ms, a.covered_to_ms, "
@@ -175,17 +268,13 @@ std::optional<CoveragePage> JobStore::coverage(const CoverageFilter &filter, Sto
             "CASE WHEN a.last_key % 8 IN (4, 5) THEN (SELECT j.error_message FROM jobs j "
             "WHERE j.dealer_id = a.dealer_id AND j.fetch_type = a.fetch_type AND "
             "j.finished_ms = a.last_key / 8 ORDER BY j.id DESC LIMIT 1) END, "
-            "COUNT(*) OVER () FROM (SELECT dealer_id, fetch_type, "
-            "MAX(CASE WHEN status = 'completed' THEN finished_ms END) AS last_success_ms, "
-            "MAX(CASE WHEN status = 'completed' THEN to_ms END) AS covered_to_ms, "
-            "MAX(COALESCE(finished_ms, 0) * 8 + CASE status WHEN 'queued' THEN 1 "
-            "WHEN 'running' THEN 2 WHEN 'completed' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END) "
-            "AS last_key FROM jobs%1 GROUP BY dealer_id, fetch_type) a "
-            "LEFT JOIN record_counts c ON c.dealer_id = a.dealer_id AND c.fetch_type = a.fetch_type"
-            "%2 ORDER BY a.dealer_id, a.fetch_type LIMIT ? OFFSET ?")
-            .arg(where, state);
-    if (filter.state == CoverageState::Stale || filter.state == CoverageState::Fresh)
-        binds << filter.staleBeforeMs;
+            "a.total FROM (SELECT dealer_id, fetch_type, last_success_ms, covered_to_ms, "
+            "last_key, COUNT(*) OVER () AS total FROM insight_coverage%1 "
+            "ORDER BY dealer_id, fetch_type LIMIT ? OFFSET ?) a "
+            "LEFT JOIN record_counts c ON c.dealer_id = a.dealer_id AND c.fetch_type = "
+            "a.fetch_type "
+            "ORDER BY a.dealer_id, a.fetch_type")
+            .arg(where);
     const auto read = [&](int limit, int offset) -> std::optional<CoveragePage> {
         QSqlQuery &q = m_db->prepared(sql);
         const FinishOnExit finishQ(q);

@@ -1,5 +1,6 @@
 #include "store/schema.h"
 
+#include "job/insight.h"
 #include "job/queuetypes.h"
 #include "job/validation.h"
 #include "log/logging.h"
@@ -211,6 +212,224 @@ QStringList version8(bool)
     };
 }
 
+// Schema 9's figures, kept as jobs change by triggers on `jobs` (in the changing statement's
+// transaction, whichever statement changes them: finishing, Retry, removal, retention, Clear
+// Completed, or an operator's own SQL), so that they always equal what a scan of the jobs gives.
+// `R` is NEW or OLD.
+
+/// A job's coverage key, as JobStore::coverage() orders jobs: finished_ms * 8 + its status's code
+/// (unfinished jobs count as finished at 0).
+QString coverageKey(const QString &r)
+{
+    return QStringLiteral("(COALESCE(%1.finished_ms, 0) * 8 + CASE %1.status WHEN 'queued' THEN 1 "
+                          "WHEN 'running' THEN 2 WHEN 'completed' THEN 3 WHEN 'failed' THEN 4 "
+                          "ELSE 5 END)")
+        .arg(r);
+}
+
+QString hourOf(const QString &r)
+{
+    return QStringLiteral("(%1.finished_ms - %1.finished_ms % 3600000)").arg(r);
+}
+
+/// The histogram bin (stats_bins) of `r`'s duration.
+QString binOf(const QString &r)
+{
+    return QStringLiteral("(SELECT b.bin FROM stats_bins b WHERE b.lo_ms <= %1.finished_ms - "
+                          "%1.started_ms ORDER BY b.lo_ms DESC LIMIT 1)")
+        .arg(r);
+}
+
+QString countsIn(const QString &r)
+{
+    return QStringLiteral("(%1.finished_ms IS NOT NULL AND %1.status IN "
+                          "('completed', 'failed', 'cancelled'))")
+        .arg(r);
+}
+
+QString timedIn(const QString &r)
+{
+    return QStringLiteral("(%1.status = 'completed' AND %1.finished_ms IS NOT NULL AND "
+                          "%1.started_ms IS NOT NULL)")
+        .arg(r);
+}
+
+QString statusCount(const QString &r, const char *status)
+{
+    return QStringLiteral("CASE WHEN %1.status = '%2' THEN 1 ELSE 0 END").arg(r, status);
+}
+
+QString fetchedOf(const QString &r)
+{
+    return QStringLiteral(
+               "CASE WHEN %1.status = 'completed' THEN COALESCE(%1.fetched, 0) ELSE 0 END")
+        .arg(r);
+}
+
+/// The statements that add job `r` to the figures.
+QStringList addToFigures(const QString &r)
+{
+    return {
+        QStringLiteral("INSERT INTO stats_hours (hour_ms, fetch_type, completed, failed, "
+                       "cancelled, fetched) SELECT %1, %2.fetch_type, %3, %4, %5, %6 WHERE %7 "
+                       "ON CONFLICT (hour_ms, fetch_type) DO UPDATE SET "
+                       "completed = stats_hours.completed + excluded.completed, "
+                       "failed = stats_hours.failed + excluded.failed, "
+                       "cancelled = stats_hours.cancelled + excluded.cancelled, "
+                       "fetched = stats_hours.fetched + excluded.fetched")
+            .arg(hourOf(r), r, statusCount(r, "completed"), statusCount(r, "failed"),
+                 statusCount(r, "cancelled"), fetchedOf(r), countsIn(r)),
+        QStringLiteral("INSERT INTO stats_durations (hour_ms, bin, completed) "
+                       "SELECT %1, %2, 1 WHERE %3 ON CONFLICT (hour_ms, bin) DO UPDATE SET "
+                       "completed = stats_durations.completed + 1")
+            .arg(hourOf(r), binOf(r), timedIn(r)),
+        // Merged: a job only raises its dealer's and type's figures.
+        QStringLiteral(
+            "INSERT INTO insight_coverage (dealer_id, fetch_type, last_success_ms, covered_to_ms, "
+            "last_key) SELECT %1.dealer_id, %1.fetch_type, "
+            "CASE WHEN %1.status = 'completed' THEN %1.finished_ms END, "
+            "CASE WHEN %1.status = 'completed' THEN %1.to_ms END, %2 WHERE true "
+            "ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET "
+            "last_success_ms = CASE WHEN insight_coverage.last_success_ms IS NULL OR "
+            "excluded.last_success_ms > insight_coverage.last_success_ms THEN "
+            "excluded.last_success_ms ELSE insight_coverage.last_success_ms END, "
+            "covered_to_ms = CASE WHEN insight_coverage.covered_to_ms IS NULL OR "
+            "excluded.covered_to_ms > insight_coverage.covered_to_ms THEN "
+            "excluded.covered_to_ms ELSE insight_coverage.covered_to_ms END, "
+            "last_key = CASE WHEN excluded.last_key > insight_coverage.last_key THEN "
+            "excluded.last_key ELSE insight_coverage.last_key END "
+            "WHERE excluded.last_key > insight_coverage.last_key OR "
+            "(excluded.last_success_ms IS NOT NULL AND (insight_coverage.last_success_ms IS NULL "
+            "OR excluded.last_success_ms > insight_coverage.last_success_ms)) OR "
+            "(excluded.covered_to_ms IS NOT NULL AND (insight_coverage.covered_to_ms IS NULL "
+            "OR excluded.covered_to_ms > insight_coverage.covered_to_ms))")
+            .arg(r, coverageKey(r)),
+    };
+}
+
+/// The statements that take job `r` (no longer in `jobs` as it was) out of the figures.
+QStringList removeFromFigures(const QString &r)
+{
+    const QString pair =
+        QStringLiteral("j.dealer_id = %1.dealer_id AND j.fetch_type = %1.fetch_type").arg(r);
+    return {
+        QStringLiteral("UPDATE stats_hours SET completed = completed - %1, failed = failed - %2, "
+                       "cancelled = cancelled - %3, fetched = fetched - %4 "
+                       "WHERE hour_ms = %5 AND fetch_type = %6.fetch_type AND %7")
+            .arg(statusCount(r, "completed"), statusCount(r, "failed"), statusCount(r, "cancelled"),
+                 fetchedOf(r), hourOf(r), r, countsIn(r)),
+        QStringLiteral("UPDATE stats_durations SET completed = completed - 1 "
+                       "WHERE %1 AND hour_ms = %2 AND bin = %3")
+            .arg(timedIn(r), hourOf(r), binOf(r)),
+        // A dealer and type without jobs has no row.
+        QStringLiteral("DELETE FROM insight_coverage WHERE dealer_id = %1.dealer_id AND "
+                       "fetch_type = %1.fetch_type AND NOT EXISTS (SELECT 1 FROM jobs j WHERE %2)")
+            .arg(r, pair),
+        // Read again from its jobs (the jobs_coverage index) only when the job could have been
+        // what set a figure; an older job leaves them as they are.
+        QStringLiteral("UPDATE insight_coverage SET "
+                       "last_success_ms = (SELECT MAX(j.finished_ms) FROM jobs j WHERE %2 AND "
+                       "j.status = 'completed'), "
+                       "covered_to_ms = (SELECT MAX(j.to_ms) FROM jobs j WHERE %2 AND "
+                       "j.status = 'completed'), "
+                       "last_key = (SELECT MAX(%3) FROM jobs j WHERE %2) "
+                       "WHERE dealer_id = %1.dealer_id AND fetch_type = %1.fetch_type AND "
+                       "(last_key <= %4 OR (%1.status = 'completed' AND "
+                       "(last_success_ms <= %1.finished_ms OR covered_to_ms <= %1.to_ms)))")
+            .arg(r, pair, coverageKey(QStringLiteral("j")), coverageKey(r)),
+    };
+}
+
+QStringList version9(bool sqlite)
+{
+    // SPEC §10 ("Insight") read in time independent of the jobs: figures kept as jobs change.
+    const QString rowid = sqlite ? QStringLiteral(" WITHOUT ROWID") : QString();
+    QString bins;
+    for (int bin = 0; bin < StatsDurationBins; ++bin)
+        bins += QStringLiteral("%1(%2, %3)")
+                    .arg(bin ? QStringLiteral(", ") : QString())
+                    .arg(bin ? statsDurationBinLowMs(bin) : Q_INT64_C(-9223372036854775807))
+                    .arg(bin);
+    QStringList steps{
+        // The duration histogram's bins (statsDurationBin()): the lowest duration of each.
+        QStringLiteral("CREATE TABLE stats_bins (lo_ms BIGINT PRIMARY KEY, bin INTEGER NOT NULL)%1")
+            .arg(rowid),
+        QStringLiteral("INSERT INTO stats_bins (lo_ms, bin) VALUES %1").arg(bins),
+        // Per UTC hour (by finished_ms) and fetch type: the finished jobs by status and the
+        // records the completed ones fetched; per UTC hour, the completed jobs' durations by bin.
+        QStringLiteral("CREATE TABLE stats_hours (hour_ms BIGINT NOT NULL, "
+                       "fetch_type TEXT NOT NULL, completed BIGINT NOT NULL, "
+                       "failed BIGINT NOT NULL, cancelled BIGINT NOT NULL, "
+                       "fetched BIGINT NOT NULL, PRIMARY KEY (hour_ms, fetch_type))%1")
+            .arg(rowid),
+        QStringLiteral("CREATE TABLE stats_durations (hour_ms BIGINT NOT NULL, "
+                       "bin INTEGER NOT NULL, completed BIGINT NOT NULL, "
+                       "PRIMARY KEY (hour_ms, bin))%1")
+            .arg(rowid),
+        // Per dealer and type with any job: the latest finished_ms and to_ms of its completed
+        // jobs and the greatest coverage key (coverageKey()) of its jobs.
+        QStringLiteral("CREATE TABLE insight_coverage (dealer_id TEXT NOT NULL, "
+                       "fetch_type TEXT NOT NULL, last_success_ms BIGINT, covered_to_ms BIGINT, "
+                       "last_key BIGINT NOT NULL, PRIMARY KEY (dealer_id, fetch_type))%1")
+            .arg(rowid),
+        // The freshness filters: stale and never by the last success, failing by the status.
+        QStringLiteral("CREATE INDEX insight_coverage_success ON insight_coverage "
+                       "(last_success_ms, dealer_id, fetch_type)"),
+        QStringLiteral("CREATE INDEX insight_coverage_status ON insight_coverage "
+                       "((last_key % 8), dealer_id, fetch_type)"),
+        // Filled from the jobs there are.
+        QStringLiteral("INSERT INTO stats_hours (hour_ms, fetch_type, completed, failed, "
+                       "cancelled, fetched) SELECT %1, j.fetch_type, SUM(%2), SUM(%3), SUM(%4), "
+                       "SUM(%5) FROM jobs j WHERE %6 GROUP BY %1, j.fetch_type")
+            .arg(hourOf("j"), statusCount("j", "completed"), statusCount("j", "failed"),
+                 statusCount("j", "cancelled"), fetchedOf("j"), countsIn("j")),
+        QStringLiteral(
+            "INSERT INTO stats_durations (hour_ms, bin, completed) "
+            "SELECT h, b, COUNT(*) FROM (SELECT %1 AS h, %2 AS b FROM jobs j WHERE %3) s "
+            "GROUP BY h, b")
+            .arg(hourOf("j"), binOf("j"), timedIn("j")),
+        QStringLiteral("INSERT INTO insight_coverage (dealer_id, fetch_type, last_success_ms, "
+                       "covered_to_ms, last_key) SELECT j.dealer_id, j.fetch_type, "
+                       "MAX(CASE WHEN j.status = 'completed' THEN j.finished_ms END), "
+                       "MAX(CASE WHEN j.status = 'completed' THEN j.to_ms END), MAX(%1) "
+                       "FROM jobs j GROUP BY j.dealer_id, j.fetch_type")
+            .arg(coverageKey("j")),
+    };
+    // Kept from here on: a job's change takes its old self out and puts its new self in. An
+    // update that changes none of the columns the figures read fires nothing.
+    const QString columns =
+        QStringLiteral("status, finished_ms, started_ms, fetched, to_ms, dealer_id, fetch_type");
+    QStringList changed;
+    for (const QString &column : columns.split(QStringLiteral(", ")))
+        changed << QStringLiteral("OLD.%1 IS %2 NEW.%1")
+                       .arg(column,
+                            sqlite ? QStringLiteral("NOT") : QStringLiteral("DISTINCT FROM"));
+    const QString oldOut = removeFromFigures(QStringLiteral("OLD")).join(QStringLiteral("; "));
+    const QString newIn = addToFigures(QStringLiteral("NEW")).join(QStringLiteral("; "));
+    if (sqlite) {
+        steps << QStringLiteral("CREATE TRIGGER jobs_figures_insert AFTER INSERT ON jobs "
+                                "BEGIN %1; END")
+                     .arg(newIn)
+              << QStringLiteral("CREATE TRIGGER jobs_figures_update AFTER UPDATE OF %1 ON jobs "
+                                "WHEN %2 BEGIN %3; %4; END")
+                     .arg(columns, changed.join(QStringLiteral(" OR ")), oldOut, newIn)
+              << QStringLiteral("CREATE TRIGGER jobs_figures_delete AFTER DELETE ON jobs "
+                                "BEGIN %1; END")
+                     .arg(oldOut);
+    } else {
+        steps << QStringLiteral("CREATE FUNCTION jobs_figures() RETURNS trigger LANGUAGE plpgsql "
+                                "AS $$ BEGIN IF TG_OP <> 'INSERT' THEN %1; END IF; "
+                                "IF TG_OP <> 'DELETE' THEN %2; END IF; RETURN NULL; END $$")
+                     .arg(oldOut, newIn)
+              << QStringLiteral("CREATE TRIGGER jobs_figures_insert_delete AFTER INSERT OR DELETE "
+                                "ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_figures()")
+              << QStringLiteral("CREATE TRIGGER jobs_figures_update AFTER UPDATE OF %1 ON jobs "
+                                "FOR EACH ROW WHEN (%2) EXECUTE FUNCTION jobs_figures()")
+                     .arg(columns, changed.join(QStringLiteral(" OR ")));
+    }
+    return steps;
+}
+
 struct Migration
 {
     int version;
@@ -218,8 +437,9 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3}, {4, version4},
-                                    {5, version5}, {6, version6}, {7, version7}, {8, version8}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2}, {3, version3},
+                                    {4, version4}, {5, version5}, {6, version6},
+                                    {7, version7}, {8, version8}, {9, version9}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
@@ -297,7 +517,9 @@ std::optional<int> readSchemaVersion(Database &db, StoreError *error)
     for (const Table table :
          {Table{"jobs", 1}, Table{"records", 1}, Table{"job_logs", 2}, Table{"schedules", 3},
           Table{"schedule_fires", 3}, Table{"job_attempts", 3}, Table{"audit", 5},
-          Table{"audit_jobs", 5}, Table{"api_tokens", 6}, Table{"record_counts", 8}}) {
+          Table{"audit_jobs", 5}, Table{"api_tokens", 6}, Table{"record_counts", 8},
+          Table{"stats_bins", 9}, Table{"stats_hours", 9}, Table{"stats_durations", 9},
+          Table{"insight_coverage", 9}}) {
         if (version >= table.since && !tables.contains(QLatin1String(table.name)))
             missing << QLatin1String(table.name);
     }
