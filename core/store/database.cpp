@@ -110,6 +110,10 @@ bool Database::open(QString *error)
     } else {
         QSqlQuery query(m_db);
         query.exec(QStringLiteral("SET client_min_messages TO WARNING"));
+        // Our statements are short; PostgreSQL's JIT compiles any whose estimate passes
+        // jit_above_cost, and the 30-day stats' 30 parts pass it: 80 ms of compiling for a
+        // 15 ms read (README, "Insight").
+        query.exec(QStringLiteral("SET jit = off"));
     }
     return true;
 }

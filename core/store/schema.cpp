@@ -266,8 +266,8 @@ QString fetchedOf(const QString &r)
         .arg(r);
 }
 
-/// The statements that add job `r` to the figures.
-QStringList addToFigures(const QString &r)
+/// The statements that add finished job `r` to the stats.
+QStringList statsIn(const QString &r)
 {
     return {
         QStringLiteral("INSERT INTO stats_hours (hour_ms, fetch_type, completed, failed, "
@@ -283,35 +283,40 @@ QStringList addToFigures(const QString &r)
                        "SELECT %1, %2, 1 WHERE %3 ON CONFLICT (hour_ms, bin) DO UPDATE SET "
                        "completed = stats_durations.completed + 1")
             .arg(hourOf(r), binOf(r), timedIn(r)),
-        // Merged: a job only raises its dealer's and type's figures.
-        QStringLiteral(
-            "INSERT INTO insight_coverage (dealer_id, fetch_type, last_success_ms, covered_to_ms, "
-            "last_key) SELECT %1.dealer_id, %1.fetch_type, "
-            "CASE WHEN %1.status = 'completed' THEN %1.finished_ms END, "
-            "CASE WHEN %1.status = 'completed' THEN %1.to_ms END, %2 WHERE true "
-            "ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET "
-            "last_success_ms = CASE WHEN insight_coverage.last_success_ms IS NULL OR "
-            "excluded.last_success_ms > insight_coverage.last_success_ms THEN "
-            "excluded.last_success_ms ELSE insight_coverage.last_success_ms END, "
-            "covered_to_ms = CASE WHEN insight_coverage.covered_to_ms IS NULL OR "
-            "excluded.covered_to_ms > insight_coverage.covered_to_ms THEN "
-            "excluded.covered_to_ms ELSE insight_coverage.covered_to_ms END, "
-            "last_key = CASE WHEN excluded.last_key > insight_coverage.last_key THEN "
-            "excluded.last_key ELSE insight_coverage.last_key END "
-            "WHERE excluded.last_key > insight_coverage.last_key OR "
-            "(excluded.last_success_ms IS NOT NULL AND (insight_coverage.last_success_ms IS NULL "
-            "OR excluded.last_success_ms > insight_coverage.last_success_ms)) OR "
-            "(excluded.covered_to_ms IS NOT NULL AND (insight_coverage.covered_to_ms IS NULL "
-            "OR excluded.covered_to_ms > insight_coverage.covered_to_ms))")
-            .arg(r, coverageKey(r)),
     };
 }
 
-/// The statements that take job `r` (no longer in `jobs` as it was) out of the figures.
-QStringList removeFromFigures(const QString &r)
+/// The statement that merges job `r` into its dealer's and type's coverage: a job only raises
+/// its figures, and a row is written only when one rises.
+QString coverageIn(const QString &r)
 {
-    const QString pair =
-        QStringLiteral("j.dealer_id = %1.dealer_id AND j.fetch_type = %1.fetch_type").arg(r);
+    return QStringLiteral(
+               "INSERT INTO insight_coverage (dealer_id, fetch_type, last_success_ms, "
+               "covered_to_ms, "
+               "last_key) SELECT %1.dealer_id, %1.fetch_type, "
+               "CASE WHEN %1.status = 'completed' THEN %1.finished_ms END, "
+               "CASE WHEN %1.status = 'completed' THEN %1.to_ms END, %2 WHERE true "
+               "ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET "
+               "last_success_ms = CASE WHEN insight_coverage.last_success_ms IS NULL OR "
+               "excluded.last_success_ms > insight_coverage.last_success_ms THEN "
+               "excluded.last_success_ms ELSE insight_coverage.last_success_ms END, "
+               "covered_to_ms = CASE WHEN insight_coverage.covered_to_ms IS NULL OR "
+               "excluded.covered_to_ms > insight_coverage.covered_to_ms THEN "
+               "excluded.covered_to_ms ELSE insight_coverage.covered_to_ms END, "
+               "last_key = CASE WHEN excluded.last_key > insight_coverage.last_key THEN "
+               "excluded.last_key ELSE insight_coverage.last_key END "
+               "WHERE excluded.last_key > insight_coverage.last_key OR "
+               "(excluded.last_success_ms IS NOT NULL AND (insight_coverage.last_success_ms IS "
+               "NULL "
+               "OR excluded.last_success_ms > insight_coverage.last_success_ms)) OR "
+               "(excluded.covered_to_ms IS NOT NULL AND (insight_coverage.covered_to_ms IS NULL "
+               "OR excluded.covered_to_ms > insight_coverage.covered_to_ms))")
+        .arg(r, coverageKey(r));
+}
+
+/// The statements that take finished job `r` (no longer in `jobs` as it was) out of the stats.
+QStringList statsOut(const QString &r)
+{
     return {
         QStringLiteral("UPDATE stats_hours SET completed = completed - %1, failed = failed - %2, "
                        "cancelled = cancelled - %3, fetched = fetched - %4 "
@@ -321,6 +326,15 @@ QStringList removeFromFigures(const QString &r)
         QStringLiteral("UPDATE stats_durations SET completed = completed - 1 "
                        "WHERE %1 AND hour_ms = %2 AND bin = %3")
             .arg(timedIn(r), hourOf(r), binOf(r)),
+    };
+}
+
+/// The statements that take job `r` (no longer in `jobs` as it was) out of the coverage.
+QStringList coverageOut(const QString &r)
+{
+    const QString pair =
+        QStringLiteral("j.dealer_id = %1.dealer_id AND j.fetch_type = %1.fetch_type").arg(r);
+    return {
         // A dealer and type without jobs has no row.
         QStringLiteral("DELETE FROM insight_coverage WHERE dealer_id = %1.dealer_id AND "
                        "fetch_type = %1.fetch_type AND NOT EXISTS (SELECT 1 FROM jobs j WHERE %2)")
@@ -343,7 +357,14 @@ QStringList removeFromFigures(const QString &r)
 QStringList version9(bool sqlite)
 {
     // SPEC §10 ("Insight") read in time independent of the jobs: figures kept as jobs change.
+    // Read by primary key ranges: on SQLite the key is the table (WITHOUT ROWID); on PostgreSQL
+    // the key's index holds the counts too (INCLUDE), so that the reads are index-only scans and
+    // never visit the heap's pages, which the triggers' updates scatter (25 ms against 80 ms for
+    // the 30-day histogram at 1,000,000 jobs).
     const QString rowid = sqlite ? QStringLiteral(" WITHOUT ROWID") : QString();
+    const auto include = [sqlite](const char *columns) {
+        return sqlite ? QString() : QStringLiteral(" INCLUDE (%1)").arg(QLatin1String(columns));
+    };
     QString bins;
     for (int bin = 0; bin < StatsDurationBins; ++bin)
         bins += QStringLiteral("%1(%2, %3)")
@@ -360,12 +381,12 @@ QStringList version9(bool sqlite)
         QStringLiteral("CREATE TABLE stats_hours (hour_ms BIGINT NOT NULL, "
                        "fetch_type TEXT NOT NULL, completed BIGINT NOT NULL, "
                        "failed BIGINT NOT NULL, cancelled BIGINT NOT NULL, "
-                       "fetched BIGINT NOT NULL, PRIMARY KEY (hour_ms, fetch_type))%1")
-            .arg(rowid),
+                       "fetched BIGINT NOT NULL, PRIMARY KEY (hour_ms, fetch_type)%1)%2")
+            .arg(include("completed, failed, cancelled, fetched"), rowid),
         QStringLiteral("CREATE TABLE stats_durations (hour_ms BIGINT NOT NULL, "
                        "bin INTEGER NOT NULL, completed BIGINT NOT NULL, "
-                       "PRIMARY KEY (hour_ms, bin))%1")
-            .arg(rowid),
+                       "PRIMARY KEY (hour_ms, bin)%1)%2")
+            .arg(include("completed"), rowid),
         // Per dealer and type with any job: the latest finished_ms and to_ms of its completed
         // jobs and the greatest coverage key (coverageKey()) of its jobs.
         QStringLiteral("CREATE TABLE insight_coverage (dealer_id TEXT NOT NULL, "
@@ -395,37 +416,81 @@ QStringList version9(bool sqlite)
                        "FROM jobs j GROUP BY j.dealer_id, j.fetch_type")
             .arg(coverageKey("j")),
     };
-    // Kept from here on: a job's change takes its old self out and puts its new self in. An
-    // update that changes none of the columns the figures read fires nothing.
-    const QString columns =
-        QStringLiteral("status, finished_ms, started_ms, fetched, to_ms, dealer_id, fetch_type");
-    QStringList changed;
-    for (const QString &column : columns.split(QStringLiteral(", ")))
-        changed << QStringLiteral("OLD.%1 IS %2 NEW.%1")
+    // Kept from here on: a job's change takes its old self out and puts its new self in, each
+    // statement only where it can change something: the stats for finished jobs, the coverage's
+    // row read again only when the change could lower it (Retry, a requeue, a removal, an edit);
+    // claiming and finishing only raise it, and merge. An update that changes none of the
+    // columns the figures read fires nothing (a running job's progress).
+    const QString statsColumns =
+        QStringLiteral("status, finished_ms, started_ms, fetched, fetch_type");
+    const QString coverageColumns =
+        QStringLiteral("status, finished_ms, to_ms, dealer_id, fetch_type");
+    const auto changed = [sqlite](const QString &columns) {
+        QStringList any;
+        for (const QString &column : columns.split(QStringLiteral(", ")))
+            any << QStringLiteral("OLD.%1 IS %2 NEW.%1")
                        .arg(column,
                             sqlite ? QStringLiteral("NOT") : QStringLiteral("DISTINCT FROM"));
-    const QString oldOut = removeFromFigures(QStringLiteral("OLD")).join(QStringLiteral("; "));
-    const QString newIn = addToFigures(QStringLiteral("NEW")).join(QStringLiteral("; "));
+        return QStringLiteral("(%1)").arg(any.join(QStringLiteral(" OR ")));
+    };
+    // NEW is at least OLD in every coverage figure: its row needs no reading again.
+    const QString raises =
+        QStringLiteral("COALESCE(OLD.dealer_id = NEW.dealer_id AND OLD.fetch_type = "
+                       "NEW.fetch_type AND %1 >= %2 AND (OLD.status <> 'completed' OR "
+                       "(NEW.status = 'completed' AND NEW.finished_ms >= OLD.finished_ms AND "
+                       "NEW.to_ms >= OLD.to_ms)), false)")
+            .arg(coverageKey(QStringLiteral("NEW")), coverageKey(QStringLiteral("OLD")));
+    const auto join = [](const QStringList &statements) {
+        return statements.join(QStringLiteral("; "));
+    };
+    const QString statsOld = join(statsOut(QStringLiteral("OLD")));
+    const QString statsNew = join(statsIn(QStringLiteral("NEW")));
+    const QString coverageOld = join(coverageOut(QStringLiteral("OLD")));
+    const QString coverageNew = coverageIn(QStringLiteral("NEW"));
+    const QString countsOld = countsIn(QStringLiteral("OLD"));
+    const QString countsNew = countsIn(QStringLiteral("NEW"));
     if (sqlite) {
-        steps << QStringLiteral("CREATE TRIGGER jobs_figures_insert AFTER INSERT ON jobs "
-                                "BEGIN %1; END")
-                     .arg(newIn)
-              << QStringLiteral("CREATE TRIGGER jobs_figures_update AFTER UPDATE OF %1 ON jobs "
-                                "WHEN %2 BEGIN %3; %4; END")
-                     .arg(columns, changed.join(QStringLiteral(" OR ")), oldOut, newIn)
-              << QStringLiteral("CREATE TRIGGER jobs_figures_delete AFTER DELETE ON jobs "
-                                "BEGIN %1; END")
-                     .arg(oldOut);
+        const auto trigger = [](const QString &name, const QString &event, const QString &when,
+                                const QString &body) {
+            return QStringLiteral("CREATE TRIGGER %1 AFTER %2 ON jobs%3 BEGIN %4; END")
+                .arg(name, event, when.isEmpty() ? QString() : QStringLiteral(" WHEN ") + when,
+                     body);
+        };
+        const QString statsUpdate = QStringLiteral("UPDATE OF %1").arg(statsColumns);
+        const QString coverageUpdate = QStringLiteral("UPDATE OF %1").arg(coverageColumns);
+        steps << trigger(QStringLiteral("jobs_coverage_insert"), QStringLiteral("INSERT"), {},
+                         coverageNew)
+              << trigger(QStringLiteral("jobs_stats_insert"), QStringLiteral("INSERT"), countsNew,
+                         statsNew)
+              << trigger(QStringLiteral("jobs_stats_update_out"), statsUpdate,
+                         countsOld + QStringLiteral(" AND ") + changed(statsColumns), statsOld)
+              << trigger(QStringLiteral("jobs_stats_update_in"), statsUpdate,
+                         countsNew + QStringLiteral(" AND ") + changed(statsColumns), statsNew)
+              << trigger(QStringLiteral("jobs_coverage_update_out"), coverageUpdate,
+                         QStringLiteral("NOT ") + raises, coverageOld)
+              << trigger(QStringLiteral("jobs_coverage_update_in"), coverageUpdate,
+                         changed(coverageColumns), coverageNew)
+              << trigger(QStringLiteral("jobs_stats_delete"), QStringLiteral("DELETE"), countsOld,
+                         statsOld)
+              << trigger(QStringLiteral("jobs_coverage_delete"), QStringLiteral("DELETE"), {},
+                         coverageOld);
     } else {
-        steps << QStringLiteral("CREATE FUNCTION jobs_figures() RETURNS trigger LANGUAGE plpgsql "
-                                "AS $$ BEGIN IF TG_OP <> 'INSERT' THEN %1; END IF; "
-                                "IF TG_OP <> 'DELETE' THEN %2; END IF; RETURN NULL; END $$")
-                     .arg(oldOut, newIn)
+        steps << QStringLiteral(
+                     "CREATE FUNCTION jobs_figures() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "IF TG_OP = 'INSERT' THEN %1; IF %2 THEN %3; END IF; RETURN NULL; END IF; "
+                     "IF TG_OP = 'DELETE' THEN IF %4 THEN %5; END IF; %6; RETURN NULL; END IF; "
+                     "IF %7 THEN IF %4 THEN %5; END IF; IF %2 THEN %3; END IF; END IF; "
+                     "IF %8 THEN IF NOT %9 THEN %6; END IF; %1; END IF; "
+                     "RETURN NULL; END $$")
+                     .arg(coverageNew, countsNew, statsNew, countsOld, statsOld, coverageOld,
+                          changed(statsColumns), changed(coverageColumns), raises)
               << QStringLiteral("CREATE TRIGGER jobs_figures_insert_delete AFTER INSERT OR DELETE "
                                 "ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_figures()")
               << QStringLiteral("CREATE TRIGGER jobs_figures_update AFTER UPDATE OF %1 ON jobs "
-                                "FOR EACH ROW WHEN (%2) EXECUTE FUNCTION jobs_figures()")
-                     .arg(columns, changed.join(QStringLiteral(" OR ")));
+                                "FOR EACH ROW WHEN (%2 OR %3) EXECUTE FUNCTION jobs_figures()")
+                     .arg(QStringLiteral("status, finished_ms, started_ms, fetched, to_ms, "
+                                         "dealer_id, fetch_type"),
+                          changed(statsColumns), changed(coverageColumns));
     }
     return steps;
 }
