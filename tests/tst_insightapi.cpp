@@ -177,6 +177,8 @@ private:
     /// The stats from the kept figures against the scan of the jobs (itself tested against the
     /// CSV export), daily and hourly at `now`: counts equal, percentiles the scan's binned.
     void checkStatsFigures(qint64 now);
+    /// counts() and historyCount() (from the figures where they can) against a scan of the jobs.
+    void checkCounts();
     void makeHandler();
 
     std::unique_ptr<TestDatabase> m_db;
@@ -735,6 +737,58 @@ void TestInsightApi::checkStatsFigures(qint64 now)
     }
 }
 
+void TestInsightApi::checkCounts()
+{
+    StoreError error;
+    const auto scan = [&](const QString &where) {
+        QSqlQuery q(m_store->database().db());
+        if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where)) || !q.next())
+            return qint64(-1);
+        return q.value(0).toLongLong();
+    };
+    const std::optional<JobCounts> counts = m_store->counts(0, &error);
+    QVERIFY2(counts, qPrintable(error.message));
+    QCOMPARE(counts->queued, scan("status = 'queued'"));
+    QCOMPARE(counts->running, scan("status = 'running'"));
+    QCOMPARE(counts->completed, scan("status = 'completed'"));
+    QCOMPARE(counts->failed, scan("status = 'failed'"));
+    QCOMPARE(counts->cancelled, scan("status = 'cancelled'"));
+    const struct
+    {
+        QVector<JobStatus> statuses;
+        QString fetchType;
+        QString dealerId;
+        const char *where;
+    } filters[] = {
+        {{}, {}, {}, "status IN ('completed', 'failed', 'cancelled')"},
+        {{JobStatus::Failed}, {}, {}, "status = 'failed'"},
+        {{},
+         "sales",
+         {},
+         "status IN ('completed', 'failed', 'cancelled') AND fetch_type = 'sales'"},
+        {{JobStatus::Completed, JobStatus::Cancelled},
+         "service",
+         {},
+         "status IN ('completed', 'cancelled') AND fetch_type = 'service'"},
+        {{},
+         "nosuchtype",
+         {},
+         "status IN ('completed', 'failed', 'cancelled') AND fetch_type = "
+         "'nosuchtype'"},
+        // A field the figures do not keep: read from the jobs.
+        {{}, {}, "D3", "status IN ('completed', 'failed', 'cancelled') AND dealer_id = 'D3'"},
+    };
+    for (const auto &f : filters) {
+        HistoryFilter filter;
+        filter.statuses = f.statuses;
+        filter.fetchType = f.fetchType;
+        filter.dealerId = f.dealerId;
+        const std::optional<qint64> total = m_store->historyCount(filter, &error);
+        QVERIFY2(total, qPrintable(error.message));
+        QVERIFY2(*total == scan(QLatin1String(f.where)), f.where);
+    }
+}
+
 void TestInsightApi::figuresFollowEveryChange()
 {
     // The kept figures after each change that takes a job out of what it counted for: Retry,
@@ -749,6 +803,8 @@ void TestInsightApi::figuresFollowEveryChange()
         checkStatsFigures(now);
         if (!QTest::currentTestFailed())
             checkCoverage(now);
+        if (!QTest::currentTestFailed())
+            checkCounts();
         if (QTest::currentTestFailed())
             qWarning("after: %s", step);
         return !QTest::currentTestFailed();
@@ -798,6 +854,23 @@ void TestInsightApi::figuresFollowEveryChange()
         QVERIFY(q.exec());
     }
     QVERIFY(check("a retried job run again"));
+
+    // A finished job whose finish time an operator's own SQL took away: out of the stats,
+    // still counted; then given back.
+    const auto setFinished = [&](const QVariant &finishedMs) {
+        QSqlQuery q(m_store->database().db());
+        q.prepare("UPDATE jobs SET finished_ms = ? WHERE id = ?");
+        q.addBindValue(finishedMs);
+        q.addBindValue(claimed->id);
+        return q.exec();
+    };
+    QVERIFY(setFinished(QVariant(QMetaType::fromType<qint64>())));
+    checkStatsFigures(now);
+    checkCounts();
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(setFinished(now - 2 * Hour));
+    QVERIFY(check("a finish time given back"));
 
     // A bulk remove by dealer: every finished job of D2.
     const qint64 before = count("SELECT COUNT(*) FROM jobs");

@@ -1051,6 +1051,20 @@ std::optional<qint64> JobStore::countJobs(const QString &where, const QVariantLi
 
 std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
 {
+    // Statuses and type alone are counted from the kept figures; any other field reads the jobs
+    // it matches through its index.
+    if (filter.dealerId.isEmpty() && !filter.errorCategory && filter.text.isEmpty() &&
+        !filter.finishedAfterMs && !filter.finishedBeforeMs) {
+        const std::optional<JobCounts> finished = finishedCounts(filter.fetchType, error);
+        if (!finished)
+            return std::nullopt;
+        const auto wanted = [&](JobStatus status) {
+            return filter.statuses.isEmpty() || filter.statuses.contains(status);
+        };
+        return (wanted(JobStatus::Completed) ? finished->completed : 0) +
+               (wanted(JobStatus::Failed) ? finished->failed : 0) +
+               (wanted(JobStatus::Cancelled) ? finished->cancelled : 0);
+    }
     QVariantList binds;
     const QString where = historyWhere(filter, &binds);
     return countJobs(where, binds, QStringLiteral("counting the history"), error);
@@ -1058,30 +1072,20 @@ std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreE
 
 std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
 {
+    std::optional<JobCounts> counts = finishedCounts({}, error);
+    if (!counts)
+        return std::nullopt;
+    // The queued and running jobs, through the run-order index.
     QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT status, COUNT(*) FROM jobs GROUP BY status"));
+    q.prepare(QStringLiteral("SELECT status, COUNT(*) FROM jobs WHERE status IN "
+                             "('queued', 'running') GROUP BY status"));
     if (!exec(q, error, QStringLiteral("counting jobs")))
         return std::nullopt;
-    JobCounts counts;
     while (q.next()) {
-        const qint64 n = q.value(1).toLongLong();
-        switch (jobStatusFromString(q.value(0).toString()).value_or(JobStatus::Failed)) {
-        case JobStatus::Queued:
-            counts.queued = n;
-            break;
-        case JobStatus::Running:
-            counts.running = n;
-            break;
-        case JobStatus::Completed:
-            counts.completed = n;
-            break;
-        case JobStatus::Failed:
-            counts.failed = n;
-            break;
-        case JobStatus::Cancelled:
-            counts.cancelled = n;
-            break;
-        }
+        if (q.value(0).toString() == QLatin1String("queued"))
+            counts->queued = q.value(1).toLongLong();
+        else
+            counts->running = q.value(1).toLongLong();
     }
     // Today's: the attempts that ended today, so a failure stays counted when the job is
     // retried, and the counters stay when the history is cleared (index job_attempts_finished).
@@ -1092,9 +1096,9 @@ std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
         return std::nullopt;
     while (q.next()) {
         if (q.value(0).toString() == QLatin1String("completed"))
-            counts.completedToday = q.value(1).toLongLong();
+            counts->completedToday = q.value(1).toLongLong();
         else if (q.value(0).toString() == QLatin1String("failed"))
-            counts.failedToday = q.value(1).toLongLong();
+            counts->failedToday = q.value(1).toLongLong();
     }
     return counts;
 }

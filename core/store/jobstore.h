@@ -181,6 +181,10 @@ private:
     /// Notes a lost connection from an error set elsewhere (AuditLog); returns false.
     bool noteFailure(const StoreError *error);
     bool exec(class QSqlQuery &query, StoreError *error, const QString &what);
+    /// The finished jobs of `fetchType` (empty: any type) by status, as JobCounts' completed,
+    /// failed and cancelled: from the hourly figures (schema 9) and the finished jobs without a
+    /// finish time, which the figures leave out, never from a scan of the history.
+    std::optional<JobCounts> finishedCounts(const QString &fetchType, StoreError *error);
     /// stats() from the kept hourly figures; every edge a whole UTC hour.
     std::optional<QVector<StatsBucket>> statsFromFigures(const QVector<qint64> &edges,
                                                          StoreError *error);

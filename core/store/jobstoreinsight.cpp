@@ -135,6 +135,51 @@ std::optional<QVector<StatsBucket>> JobStore::stats(const QVector<qint64> &edges
     return buckets;
 }
 
+std::optional<JobCounts> JobStore::finishedCounts(const QString &fetchType, StoreError *error)
+{
+    const QString ofType = fetchType.isEmpty() ? QString() : QStringLiteral(" AND fetch_type = ?");
+    JobCounts counts;
+    QSqlQuery q(m_db->db());
+    // A few rows per hour of history (stats_hours' rows are never removed, only counted down).
+    q.prepare(QStringLiteral("SELECT COALESCE(SUM(completed), 0), COALESCE(SUM(failed), 0), "
+                             "COALESCE(SUM(cancelled), 0) FROM stats_hours WHERE true%1")
+                  .arg(ofType));
+    if (!fetchType.isEmpty())
+        q.addBindValue(fetchType);
+    if (!exec(q, error, QStringLiteral("counting the history")) || !q.next())
+        return std::nullopt;
+    counts.completed = q.value(0).toLongLong();
+    counts.failed = q.value(1).toLongLong();
+    counts.cancelled = q.value(2).toLongLong();
+    // What the figures leave out: a finished job without a finish time (none that dealerq
+    // writes; an operator's own SQL could), through the jobs_history_status index.
+    q.prepare(QStringLiteral("SELECT status, COUNT(*) FROM jobs WHERE status IN %1 AND "
+                             "finished_ms IS NULL%2 GROUP BY status")
+                  .arg(JobRows::FinishedStatuses, ofType));
+    if (!fetchType.isEmpty())
+        q.addBindValue(fetchType);
+    if (!exec(q, error, QStringLiteral("counting the history")))
+        return std::nullopt;
+    while (q.next()) {
+        const qint64 n = q.value(1).toLongLong();
+        switch (jobStatusFromString(q.value(0).toString()).value_or(JobStatus::Queued)) {
+        case JobStatus::Completed:
+            counts.completed += n;
+            break;
+        case JobStatus::Failed:
+            counts.failed += n;
+            break;
+        case JobStatus::Cancelled:
+            counts.cancelled += n;
+            break;
+        case JobStatus::Queued:
+        case JobStatus::Running:
+            break;
+        }
+    }
+    return counts;
+}
+
 std::optional<QVector<StatsBucket>> JobStore::statsFromFigures(const QVector<qint64> &edges,
                                                                StoreError *error)
 {

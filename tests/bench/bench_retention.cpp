@@ -46,8 +46,12 @@ public:
     qint64 nowMs() const override { return now; }
 };
 
-bool fill(JobStore &store, int jobs, qint64 finishedMs)
+/// Fills `store` with `jobs` finished jobs, one every so often over the year up to `lastMs`, so
+/// that the hourly figures (schema 9) have as many rows as a year's history gives them.
+bool fill(JobStore &store, int jobs, qint64 lastMs)
 {
+    const qint64 stepMs = qMax<qint64>(1, 365 * Day / jobs);
+    const qint64 firstMs = lastMs - stepMs * jobs;
     QSqlQuery q(store.database().db());
     const QString rows =
         store.database().isSqlite()
@@ -63,13 +67,15 @@ bool fill(JobStore &store, int jobs, qint64 finishedMs)
             "SELECT 'D' || (i % 5000), CASE i % 4 WHEN 0 THEN 'prospect' WHEN 1 THEN 'sales' "
             "WHEN 2 THEN 'service' ELSE 'inventory' END, (i * 7919) % 100000000, "
             "(i * 7919) % 100000000 + 1000, CASE WHEN i % 10 = 0 THEN 'failed' WHEN i % 33 = 0 "
-            "THEN 'cancelled' ELSE 'completed' END, i % 3, i, %1, %1 + i % 997, %2 + i, "
+            "THEN 'cancelled' ELSE 'completed' END, i % 3, i, %1 + i * %4, %1 + i * %4 + i % 997, "
+            "%2 + i * %4, "
             "1 + i % 3, 1 + i % 7, i % 500, i % 300, i % 50, 0, CASE WHEN i % 10 = 0 THEN "
             "'HTTP 500' END, CASE WHEN i % 10 = 0 THEN 'http' WHEN i % 33 = 0 THEN 'cancelled' "
             "END, 'bench' FROM (%3) AS s")
-            .arg(finishedMs - 1000)
-            .arg(finishedMs)
-            .arg(rows);
+            .arg(firstMs - 1000)
+            .arg(firstMs)
+            .arg(rows)
+            .arg(stepMs);
     if (!q.exec(sql)) {
         std::fprintf(stderr, "cannot fill the store: %s\n", qPrintable(q.lastError().text()));
         return false;
