@@ -2,7 +2,8 @@
 # Runs every benchmark in one go (docs/performance.md): installs what is missing, builds,
 # starts a private PostgreSQL cluster, runs tests/bench's bench_engine (queue overhead, ingest,
 # operations, plus bench_window and bench_api when built), prints the table and writes it as
-# JSON to $BUILD/bench.json; without arguments also bench_insight (SPEC §10, its own lines).
+# JSON to $BUILD/bench.json; without arguments also bench_insight (SPEC §10) and
+# bench_retention (SPEC §7), on their own lines. The cluster keeps the server's default durability.
 # Extra arguments go to bench_engine (e.g. --only queue, --no-pg).
 #
 # Environment: DEALERQ_BENCH_BUILD, the build folder (default build, the one scripts/setup.sh
@@ -39,7 +40,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake -S . -B "$build" -DDEALERQ_BENCH=ON >/dev/null
 targets=(bench_engine dealerq dealerq-sim)
-for t in bench_window bench_api bench_insight; do
+for t in bench_window bench_api bench_insight bench_retention; do
     if ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$t:"; then
         targets+=("$t")
     fi
@@ -53,7 +54,8 @@ cleanup() {
 }
 trap cleanup EXIT
 pg_args=()
-if bash tests/pg/pgcluster.sh start "$pgstate"; then
+# With the server's default durability (fsync=on), unlike the test suite's clusters.
+if DEALERQ_PG_DURABLE=1 bash tests/pg/pgcluster.sh start "$pgstate"; then
     pg_args=(--pg "$(cat "$pgstate/url")")
 else
     echo "bench: no PostgreSQL cluster; PostgreSQL figures are skipped" >&2
@@ -72,5 +74,15 @@ if [ $# -eq 0 ] && [ -n "$insight" ]; then
     env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$insight"
     if [ "${pg_args[0]}" = --pg ]; then
         DEALERQ_TEST_PG="${pg_args[1]}" "$insight"
+    fi
+fi
+
+# Retention (SPEC §7) removing 1,000,000 finished jobs beside a runner's writes and the window's
+# reads, in a full run only: on SQLite, then on the private cluster.
+retention=$(find "$build/tests/bench" -maxdepth 1 -name bench_retention -type f | head -n 1)
+if [ $# -eq 0 ] && [ -n "$retention" ]; then
+    env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$retention"
+    if [ "${pg_args[0]}" = --pg ]; then
+        DEALERQ_TEST_PG="${pg_args[1]}" "$retention"
     fi
 fi

@@ -1,0 +1,206 @@
+#include "job/fetchedrecord.h"
+#include "job/insight.h"
+#include "queue/queueoperations.h"
+#include "store/database.h"
+#include "store/jobstore.h"
+#include "testsupport.h"
+
+#include <QSqlDriver>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+namespace {
+
+/// Every statement a connection runs, as SQLite expands it with its bound values.
+int collect(unsigned type, void *context, void *statement, void *)
+{
+    if (type != SQLITE_TRACE_STMT)
+        return 0;
+    char *sql = sqlite3_expanded_sql(static_cast<sqlite3_stmt *>(statement));
+    if (!sql)
+        return 0;
+    const QString text = QString::fromUtf8(sql);
+    sqlite3_free(sql);
+    // A trigger's statements come as "-- " and its text: not what dealerq asked for.
+    if (!text.startsWith(QLatin1String("--")))
+        static_cast<QStringList *>(context)->append(text);
+    return 0;
+}
+
+/// The SQLite connection under `db`.
+sqlite3 *handleOf(Database &db)
+{
+    const QVariant handle = db.db().driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+} // namespace
+
+/// The scale issue's "EXPLAIN checked for each query the window and the API run", on SQLite,
+/// whose planner has no statistics in a dealerq database (it never runs ANALYZE), so that the
+/// plans here are those of any history size: every read of `jobs` the window's refresh, the
+/// history in each order and with each filter, the queue, the counts, coverage, stats and the
+/// audit make goes through an index, except the reads README.md names as scans.
+class TestQueryPlans final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void windowAndApiReadsUseIndexes();
+
+private:
+    /// What SQLite's EXPLAIN QUERY PLAN says for `sql`, one line per step.
+    QStringList plan(const QString &sql);
+
+    std::unique_ptr<TestDatabase> m_db;
+    std::unique_ptr<JobStore> m_store;
+    QStringList m_statements;
+};
+
+void TestQueryPlans::init()
+{
+    m_db = std::make_unique<TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    if (m_db->isPostgres())
+        QSKIP("SQLite's plans; PostgreSQL's depend on its statistics (README.md, Benchmarks)");
+    m_store = std::make_unique<JobStore>(m_db->url());
+    StoreError error;
+    QVERIFY2(m_store->open(&error), qPrintable(error.message));
+    // A few jobs of each kind, so that every read has something to read.
+    for (int k = 0; k < 12; ++k) {
+        const NewJob job{QStringLiteral("D%1").arg(k % 3),
+                         k % 2 ? "sales" : "prospect",
+                         k * 3600000,
+                         k * 3600000 + 1000,
+                         0,
+                         false,
+                         QStringLiteral("test")};
+        QVERIFY2(m_store->addJob(job, &error), qPrintable(error.message));
+    }
+    for (int k = 0; k < 8; ++k) {
+        const std::optional<Job> claimed = m_store->claimNext("runner-1", &error);
+        QVERIFY2(claimed, qPrintable(error.message));
+        JobResult result{1, 1, 1, 0, 0};
+        if (k % 4 == 3)
+            QCOMPARE(m_store->failJob(*claimed, {"HTTP 500", ErrorCategory::Http}, {}, &error),
+                     FinishOutcome::Done);
+        else
+            QCOMPARE(m_store->completeJob(*claimed, {}, {}, &result, &error), FinishOutcome::Done);
+    }
+    sqlite3 *handle = handleOf(m_store->database());
+    QVERIFY(handle);
+    sqlite3_trace_v2(handle, SQLITE_TRACE_STMT, collect, &m_statements);
+}
+
+void TestQueryPlans::cleanup()
+{
+    if (sqlite3 *handle = m_store ? handleOf(m_store->database()) : nullptr)
+        sqlite3_trace_v2(handle, 0, nullptr, nullptr);
+    m_statements.clear();
+    m_store.reset();
+    m_db.reset();
+}
+
+QStringList TestQueryPlans::plan(const QString &sql)
+{
+    QStringList steps;
+    QSqlQuery q(m_store->database().db());
+    if (!q.exec(QStringLiteral("EXPLAIN QUERY PLAN ") + sql))
+        return {QStringLiteral("cannot explain: ") + sql};
+    while (q.next())
+        steps << q.value(3).toString();
+    return steps;
+}
+
+void TestQueryPlans::windowAndApiReadsUseIndexes()
+{
+    QueueOperations operations(*m_store, QStringLiteral("window:test@host"));
+    const qint64 now = 12 * 3600000;
+    // The window's refresh, unfiltered and with its queue filter.
+    HistoryFilter page;
+    page.limit = 1000;
+    QVERIFY(!operations.snapshot(1000, page, now).error.isSet());
+    QueuedFilter queued;
+    queued.dealerId = QStringLiteral("D1");
+    queued.fetchType = QStringLiteral("sales");
+    QVERIFY(!operations.snapshot(1000, page, now, queued).error.isSet());
+    // The history in every order, either way, and with each filter alone.
+    const QVector<HistorySort> sorts{
+        HistorySort::FinishedAt, HistorySort::JobId,   HistorySort::DealerId,
+        HistorySort::Duration,   HistorySort::Fetched, HistorySort::FetchType,
+        HistorySort::Window,     HistorySort::Status,  HistorySort::ErrorCategory,
+    };
+    for (const HistorySort sort : sorts) {
+        for (const bool ascending : {false, true}) {
+            HistoryFilter filter = page;
+            filter.sort = sort;
+            filter.ascending = ascending;
+            QVERIFY(operations.history(filter).value);
+        }
+    }
+    const auto byField = [&](const std::function<void(HistoryFilter &)> &set) {
+        HistoryFilter filter = page;
+        set(filter);
+        QVERIFY(operations.history(filter).value);
+        QVERIFY(operations.historyCount(filter).value);
+    };
+    byField([](HistoryFilter &f) { f.statuses = {JobStatus::Failed}; });
+    byField([](HistoryFilter &f) { f.dealerId = QStringLiteral("D1"); });
+    byField([](HistoryFilter &f) { f.fetchType = QStringLiteral("sales"); });
+    byField([](HistoryFilter &f) { f.errorCategory = ErrorCategory::Http; });
+    byField([](HistoryFilter &f) { f.text = QStringLiteral("500"); });
+    byField([](HistoryFilter &f) {
+        f.finishedAfterMs = 1000;
+        f.finishedBeforeMs = 2000;
+    });
+    QVERIFY(operations.queuedCount(queued).value);
+    // Insight and the audit.
+    CoverageFilter coverage;
+    QVERIFY(operations.coverage(coverage).value);
+    coverage.state = CoverageState::Stale;
+    coverage.staleBeforeMs = now;
+    QVERIFY(operations.coverage(coverage).value);
+    StoreError error;
+    QVERIFY2(m_store->audit({}, &error), qPrintable(error.message));
+
+    // Each distinct read of the jobs, explained.
+    m_statements.removeDuplicates();
+    int explained = 0;
+    QStringList scans;
+    const QRegularExpression tableScan(QStringLiteral("^SCAN (jobs|j)( |$)"));
+    for (const QString &sql : std::as_const(m_statements)) {
+        if (!sql.startsWith(QLatin1String("SELECT")) || !sql.contains(QLatin1String(" jobs")))
+            continue;
+        ++explained;
+        const QStringList steps = plan(sql);
+        if (qEnvironmentVariableIsSet("DEALERQ_SHOW_PLANS"))
+            qInfo("%s\n    %s", qPrintable(sql), qPrintable(steps.join(QStringLiteral("\n    "))));
+        // A walk of the whole table is fine when it goes in the order asked for and stops at the
+        // page's end; not when it counts, sorts everything it read, or has no end. The text
+        // search (LIKE on any part of the dealer or the error) has no index to use: README.md's
+        // Benchmarks give its cost.
+        const bool walks = std::any_of(steps.cbegin(), steps.cend(), [&](const QString &step) {
+            return tableScan.match(step).hasMatch();
+        });
+        const bool sortsAll = steps.contains(QStringLiteral("USE TEMP B-TREE FOR ORDER BY"));
+        const bool counts = sql.contains(QLatin1String("COUNT("));
+        const bool bounded = sql.contains(QLatin1String(" LIMIT "));
+        if (walks && (sortsAll || counts || !bounded) && !sql.contains(QLatin1String(" LIKE ")))
+            scans << sql + QStringLiteral("\n    ") + steps.join(QStringLiteral("\n    "));
+    }
+    QVERIFY2(explained > 30, qPrintable(QString::number(explained)));
+    QVERIFY2(scans.isEmpty(), qPrintable(scans.join(QStringLiteral("\n"))));
+}
+
+QTEST_GUILESS_MAIN(TestQueryPlans)
+#include "tst_queryplans.moc"
