@@ -15,6 +15,8 @@
 #include "queuepanel.h"
 #include "queuestatuswidget.h"
 #include "simprocess.h"
+#include "store/commitnotice.h"
+#include "store/database.h"
 #include "store/jobstore.h"
 #include "testsupport.h"
 
@@ -229,6 +231,7 @@ private slots:
     void initTestCase();
     void altNumberBringsTabsForward();
     void addOneJobByTyping();
+    void addBehindABigCommitSaysWhatItWaitsFor();
     void bulkPasteMixedList();
     void bulkPasteSplitCellAsks();
     void bulkPasteTenThousand();
@@ -376,6 +379,39 @@ void TestMainWindow::bulkPasteSplitCellAsks()
     QVERIFY(!warning->isVisible());
     f.window->bulkAddWidget()->pasteText(QStringLiteral("A1\nA2;A3\nA4\tA5\nA6"));
     QVERIFY(!warning->isVisible());
+}
+
+void TestMainWindow::addBehindABigCommitSaysWhatItWaitsFor()
+{
+    // A job of millions of records holds SQLite's write lock while it commits. Here the test
+    // holds that lock itself, with the notice such a commit posts: the window's add waits for
+    // it instead of failing, the message says what it waits for, and the job goes in once the
+    // lock is free.
+    Fixture f;
+    QVERIFY(f.start(false));
+    Database &db = f.store->database();
+    if (!db.isSqlite())
+        QSKIP("SQLite's one write lock");
+    auto *edit = f.window->findChild<QLineEdit *>(QStringLiteral("dealerIdEdit"));
+    QVERIFY(edit);
+    QString why;
+    QVERIFY2(db.exec(QStringLiteral("BEGIN IMMEDIATE"), &why), qPrintable(why));
+    {
+        const CommitNoticeGuard notice(
+            CommitNotice::pathFor(db.url().path),
+            CommitNotice{0, 4242, 5000000, QDateTime::currentMSecsSinceEpoch()});
+        edit->setFocus();
+        QTest::keyClicks(edit, QStringLiteral("00999"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(f.message().contains(QStringLiteral("Waiting for job 4242 to "
+                                                                     "commit its ")),
+                                 5000);
+        QVERIFY2(f.message().contains(QStringLiteral("records")), qPrintable(f.message()));
+        QCOMPARE(f.window->messageBar()->level(), MessageBar::Level::Info);
+        QVERIFY2(db.exec(QStringLiteral("COMMIT"), &why), qPrintable(why));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(f.message().contains(QStringLiteral("Queued job")), 5000);
+    QCOMPARE(f.queuedDealers(), QStringList{"00999"});
 }
 
 void TestMainWindow::bulkPasteMixedList()

@@ -1712,6 +1712,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <source>&amp;View</source>
         <translation>A&amp;nsicht</translation>
     </message>
+    <message>
+        <source>Waiting for job %1 to commit its %2 records (%3 s so far): your change goes in as soon as it has.</source>
+        <translation>Warte, bis Job %1 seine %2 Datensätze gespeichert hat (bisher %3 s): Ihre Änderung folgt gleich danach.</translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>

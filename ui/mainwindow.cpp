@@ -213,6 +213,17 @@ MainWindow::MainWindow(const WindowContext &context, QWidget *parent)
         if (m_closeWhenIdle && state != RunnerState::Running)
             closeNow();
     });
+    // A change waiting behind a big job's commit (SQLite's one write lock) says what it waits
+    // for; the change's own message follows once it is in.
+    connect(queue, &JobQueue::waitingForCommit, this,
+            [this](qint64 jobId, qint64 records, qint64 waitedMs) {
+                showMessage(tr("Waiting for job %1 to commit its %2 records (%3 s so far): your "
+                               "change goes in as soon as it has.")
+                                .arg(jobId)
+                                .arg(QLocale().toString(records))
+                                .arg(waitedMs / 1000),
+                            MessageBar::Level::Info);
+            });
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);

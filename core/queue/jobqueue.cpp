@@ -1,5 +1,6 @@
 #include "queue/jobqueue.h"
 
+#include "store/commitnotice.h"
 #include "store/jobstore.h"
 #include "store/tokenstore.h"
 
@@ -64,6 +65,8 @@ JobQueue::JobQueue(Config config, QObject *parent)
     qRegisterMetaType<Job>();
     qRegisterMetaType<RunnerState>();
     qRegisterMetaType<JobProgress>();
+    connect(DatabaseWaits::instance(), &DatabaseWaits::waitingForCommit, this,
+            &JobQueue::waitingForCommit, Qt::QueuedConnection);
 }
 
 JobQueue::~JobQueue()

@@ -1,6 +1,8 @@
 #include "store/database.h"
 
 #include "job/queuetypes.h"
+#include "log/logging.h"
+#include "store/commitnotice.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -89,6 +91,7 @@ bool Database::open(QString *error)
         if (sqlite3 *native = nativeHandle()) {
             m_busyWait = std::make_unique<BusyWait>();
             m_busyWait->timeoutMs = m_url.busyTimeoutMs;
+            m_busyWait->noticePath = CommitNotice::pathFor(m_url.path);
             sqlite3_busy_handler(native, &waitForTheLock, m_busyWait.get());
         }
         // Several instances started on one new file: while one holds the write lock, SQLite
@@ -123,13 +126,40 @@ bool Database::open(QString *error)
 /// connection's short transaction (retention's batch, another instance's claim) woke up to
 /// 25-100 ms after the lock was free, and could miss every gap between a busy writer's
 /// transactions. Polling keeps the wait to the other transaction's length.
+/// Behind a big commit (its CommitNotice, read every quarter second once the wait passes a
+/// quarter second or the timeout) it waits past the timeout, up to CommitNotice::LongestWaitMs
+/// more, and tells DatabaseWaits every half second: an add is never refused for another job's size.
 int Database::waitForTheLock(void *context, int attempt)
 {
     auto *wait = static_cast<BusyWait *>(context);
-    if (attempt == 0)
+    if (attempt == 0) {
         wait->since.start();
-    if (wait->since.elapsed() >= wait->timeoutMs)
+        wait->checkedMs = -1;
+        wait->reportedMs = -1;
+        wait->noticeJobId = 0;
+    }
+    const qint64 waited = wait->since.elapsed();
+    const bool noticeDue = wait->checkedMs < 0 ? waited >= 250 || waited >= wait->timeoutMs
+                                               : waited - wait->checkedMs >= 250;
+    if (noticeDue) {
+        wait->checkedMs = waited;
+        const std::optional<CommitNotice> notice = CommitNotice::read(wait->noticePath);
+        wait->noticeJobId = notice ? notice->jobId : 0;
+        wait->noticeRecords = notice ? notice->records : 0;
+    }
+    if (waited >= wait->timeoutMs &&
+        (!wait->noticeJobId || waited >= wait->timeoutMs + CommitNotice::LongestWaitMs))
         return 0; // SQLITE_BUSY for the statement: "database is locked"
+    if (wait->noticeJobId && (wait->reportedMs < 0 || waited - wait->reportedMs >= 500)) {
+        if (wait->reportedMs < 0)
+            qCInfo(lcStore).noquote()
+                << QStringLiteral("waiting for job %1's commit of %2 records to end")
+                       .arg(wait->noticeJobId)
+                       .arg(wait->noticeRecords);
+        wait->reportedMs = waited;
+        emit DatabaseWaits::instance()->waitingForCommit(wait->noticeJobId, wait->noticeRecords,
+                                                         waited);
+    }
     sqlite3_sleep(1);
     return 1;
 }

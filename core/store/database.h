@@ -57,11 +57,17 @@ private:
     /// The open SQLite connection's own handle, or nullptr.
     sqlite3 *nativeHandle() const;
 
-    /// How long a statement that meets another connection's lock waits (SQLite only).
+    /// How long a statement that meets another connection's lock waits (SQLite only): its
+    /// busy timeout, or longer behind a big commit's notice (CommitNotice).
     struct BusyWait
     {
         int timeoutMs = 0;
+        QString noticePath; ///< CommitNotice::pathFor() the database
         QElapsedTimer since;
+        qint64 checkedMs = -1;  ///< when in this wait the notice was last read
+        qint64 reportedMs = -1; ///< when in this wait DatabaseWaits was last told
+        qint64 noticeJobId = 0; ///< the notice's job, 0 for none
+        qint64 noticeRecords = 0;
     };
     static int waitForTheLock(void *wait, int attempt);
 

@@ -3,9 +3,12 @@
 // jobstore.cpp.
 #include "store/jobstore.h"
 
+#include "job/fetchedrecord.h"
+#include "store/commitnotice.h"
 #include "store/jobrows_p.h"
 #include "store/recordwriter.h"
 
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -288,6 +291,12 @@ std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
                                                    StoreError *error, FinishFollowUp *followUp)
 {
     JobResult counted = result ? *result : JobResult{};
+    // A big job's commit holds SQLite's write lock for a while: its notice lets the writers of
+    // other connections wait for it past their busy timeout (CommitNotice).
+    const bool big = m_db->isSqlite() && records.size() >= CommitNotice::FromRecords;
+    const CommitNoticeGuard notice(
+        big ? CommitNotice::pathFor(m_db->url().path) : QString(),
+        CommitNotice{0, job.id, records.size(), QDateTime::currentMSecsSinceEpoch()});
     const std::optional<FinishOutcome> outcome =
         finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
     if (outcome == FinishOutcome::Done && result)
