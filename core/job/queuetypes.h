@@ -123,6 +123,13 @@ struct HistoryFilter
     bool ascending = false;
     int limit = 100;
     int offset = 0;
+
+    /// True when no field but the statuses and the type narrows it: what the kept figures count.
+    bool countedByFigures() const
+    {
+        return dealerId.isEmpty() && !errorCategory && text.isEmpty() && !finishedAfterMs &&
+               !finishedBeforeMs;
+    }
 };
 
 /// Which queued jobs a bulk cancel takes (SPEC §7). Matching every queued job takes `all`.
@@ -165,6 +172,17 @@ struct JobCounts
     qint64 cancelled = 0;
     qint64 completedToday = 0;
     qint64 failedToday = 0;
+
+    /// The finished jobs of `statuses` (every finished status when empty).
+    qint64 finishedOf(const QVector<JobStatus> &statuses) const
+    {
+        const auto wanted = [&statuses](JobStatus status) {
+            return statuses.isEmpty() || statuses.contains(status);
+        };
+        return (wanted(JobStatus::Completed) ? completed : 0) +
+               (wanted(JobStatus::Failed) ? failed : 0) +
+               (wanted(JobStatus::Cancelled) ? cancelled : 0);
+    }
 };
 
 struct LogLine

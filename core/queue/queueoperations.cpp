@@ -335,7 +335,13 @@ QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &fil
         snapshot.counts = m_store.counts(nowMs, &error);
     if (snapshot.counts)
         snapshot.history = m_store.history(filter, &error);
-    if (snapshot.history)
+    if (!snapshot.history)
+        return snapshot;
+    // Without a filter but the statuses (the window as it opens), the counts just read hold the
+    // total: no second read of the figures.
+    if (filter.countedByFigures() && filter.fetchType.isEmpty())
+        snapshot.historyTotal = snapshot.counts->finishedOf(filter.statuses);
+    else
         snapshot.historyTotal = m_store.historyCount(filter, &error);
     return snapshot;
 }

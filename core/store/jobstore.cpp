@@ -1053,17 +1053,11 @@ std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreE
 {
     // Statuses and type alone are counted from the kept figures; any other field reads the jobs
     // it matches through its index.
-    if (filter.dealerId.isEmpty() && !filter.errorCategory && filter.text.isEmpty() &&
-        !filter.finishedAfterMs && !filter.finishedBeforeMs) {
+    if (filter.countedByFigures()) {
         const std::optional<JobCounts> finished = finishedCounts(filter.fetchType, error);
         if (!finished)
             return std::nullopt;
-        const auto wanted = [&](JobStatus status) {
-            return filter.statuses.isEmpty() || filter.statuses.contains(status);
-        };
-        return (wanted(JobStatus::Completed) ? finished->completed : 0) +
-               (wanted(JobStatus::Failed) ? finished->failed : 0) +
-               (wanted(JobStatus::Cancelled) ? finished->cancelled : 0);
+        return finished->finishedOf(filter.statuses);
     }
     QVariantList binds;
     const QString where = historyWhere(filter, &binds);

@@ -1,5 +1,6 @@
-// Opens the Job Queue window on a store holding 100,000 finished jobs (and 1,000 queued) and
-// prints how long the window takes to open and to refresh, and the peak memory. The goals are
+// Opens the Job Queue window on a store holding 100,000 finished jobs (`--jobs N` for another
+// count; the scale issue's figures are at 1,000,000) and 1,000 queued, and prints how long the
+// window takes to open and to refresh, and the peak memory. The goals are
 // printed beside the figures, never asserted: a loaded build machine must not fail a build.
 #include "historypanel.h"
 #include "jobtablemodel.h"
@@ -21,7 +22,7 @@
 
 namespace {
 
-constexpr int HistoryJobs = 100000;
+constexpr int DefaultHistoryJobs = 100000;
 constexpr int QueuedJobs = 1000;
 
 qint64 peakMemoryKb()
@@ -43,7 +44,7 @@ void report(const char *what, double value, const char *unit, double goal)
     std::fflush(stdout);
 }
 
-bool fill(const DatabaseUrl &url)
+bool fill(const DatabaseUrl &url, int historyJobs)
 {
     JobStore store(url);
     StoreError error;
@@ -52,9 +53,9 @@ bool fill(const DatabaseUrl &url)
         return false;
     }
     QStringList ids;
-    ids.reserve(HistoryJobs);
-    for (int i = 1; i <= HistoryJobs; ++i)
-        ids << QStringLiteral("B%1").arg(i, 6, 10, QLatin1Char('0'));
+    ids.reserve(historyJobs);
+    for (int i = 1; i <= historyJobs; ++i)
+        ids << QStringLiteral("B%1").arg(i, 7, 10, QLatin1Char('0'));
     NewJob common;
     common.fetchType = QStringLiteral("prospect");
     common.fromMs = 1'749'686'400'000; // 2025-06-12
@@ -63,7 +64,7 @@ bool fill(const DatabaseUrl &url)
         std::fprintf(stderr, "cannot queue: %s\n", qPrintable(error.message));
         return false;
     }
-    // Finish them all in one statement: running 100,000 jobs is not what is measured here.
+    // Finish them all in one statement: running them is not what is measured here.
     QString why;
     if (!store.database().exec(
             QStringLiteral("UPDATE jobs SET status = CASE WHEN id % 50 = 0 THEN 'failed' ELSE "
@@ -106,10 +107,14 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     QString why;
-    if (args.size() == 3 && args.at(1) == QLatin1String("--fill")) {
+    if (args.size() == 4 && args.at(1) == QLatin1String("--fill")) {
         const std::optional<DatabaseUrl> url = DatabaseUrl::parse(args.at(2), &why);
-        return url && fill(*url) ? 0 : 1;
+        return url && fill(*url, args.at(3).toInt()) ? 0 : 1;
     }
+    int historyJobs = DefaultHistoryJobs;
+    const qsizetype jobsAt = args.indexOf(QStringLiteral("--jobs"));
+    if (jobsAt > 0 && jobsAt + 1 < args.size())
+        historyJobs = qMax(1, args.at(jobsAt + 1).toInt());
     QTemporaryDir dir;
     const std::optional<DatabaseUrl> url = DatabaseUrl::parse(sqliteUrlIn(dir.path()), &why);
     if (!url)
@@ -118,10 +123,11 @@ int main(int argc, char *argv[])
     // The store is filled by a child process, so that the peak memory below is the window's.
     QElapsedTimer timer;
     timer.start();
-    if (QProcess::execute(QCoreApplication::applicationFilePath(),
-                          {QStringLiteral("--fill"), sqliteUrlIn(dir.path())}) != 0)
+    if (QProcess::execute(
+            QCoreApplication::applicationFilePath(),
+            {QStringLiteral("--fill"), sqliteUrlIn(dir.path()), QString::number(historyJobs)}) != 0)
         return 1;
-    std::printf("filled the store with %d finished and %d queued jobs in %lld ms\n", HistoryJobs,
+    std::printf("filled the store with %d finished and %d queued jobs in %lld ms\n", historyJobs,
                 QueuedJobs, timer.elapsed());
 
     JobQueue::Config cfg;
