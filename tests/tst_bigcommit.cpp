@@ -32,6 +32,7 @@ class TestBigCommit final : public QObject
 
 private slots:
     void addsDuringABigCommitAllSucceed();
+    void aNoticeLeftBehindIsIgnored();
 };
 
 namespace {
@@ -173,6 +174,54 @@ void TestBigCommit::addsDuringABigCommitAllSucceed()
     QVERIFY(q.exec("SELECT COUNT(*) FROM jobs WHERE dealer_id LIKE 'A%' OR dealer_id = 'CLI'") &&
             q.next());
     QCOMPARE(q.value(0).toLongLong(), qint64(adds.size() + 1));
+}
+
+void TestBigCommit::aNoticeLeftBehindIsIgnored()
+{
+    // A commit cut off by a kill leaves its notice behind: a writer then waits its busy timeout
+    // as before and is refused, instead of waiting for a commit that will never end. So is an
+    // unreadable notice.
+    TestDatabase db;
+    QVERIFY2(db.isValid(), qPrintable(db.errorString()));
+    if (db.isPostgres())
+        QSKIP("SQLite's one write lock");
+    DatabaseUrl url = db.url();
+    url.busyTimeoutMs = 300;
+    const QString noticePath = CommitNotice::pathFor(url.path);
+    QProcess gone; // a process that was, and is no more
+    gone.start(QStringLiteral("sleep"), {QStringLiteral("0.1")});
+    QVERIFY(gone.waitForStarted());
+    const qint64 gonePid = gone.processId();
+    QVERIFY(gone.waitForFinished());
+    const auto post = [&](const QByteArray &text) {
+        QFile file(noticePath);
+        return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) > 0;
+    };
+    QVERIFY(post(QByteArray::number(QCoreApplication::applicationPid()) + " 7 5000000 1\n"));
+    const std::optional<CommitNotice> live = CommitNotice::read(noticePath);
+    QVERIFY(live);
+    QCOMPARE(live->jobId, 7);
+    QCOMPARE(live->records, 5000000);
+    for (const QByteArray &text : {QByteArray("garbage"), QByteArray("1 2 3"),
+                                   QByteArray("1 2 x 4"), QByteArray::number(gonePid) + " 7 5 1"}) {
+        QVERIFY(post(text + '\n'));
+        QVERIFY2(!CommitNotice::read(noticePath), text.constData());
+    }
+
+    // The lock held past the timeout beside the dead process's notice: the add is refused.
+    JobStore holder(url);
+    JobStore adder(url);
+    StoreError error;
+    QVERIFY2(holder.open(&error) && adder.open(&error), qPrintable(error.message));
+    QString why;
+    QVERIFY2(holder.database().exec(QStringLiteral("BEGIN IMMEDIATE"), &why), qPrintable(why));
+    QElapsedTimer waited;
+    waited.start();
+    QVERIFY(!adder.addJob(jobFor(QStringLiteral("LATE")), &error));
+    QVERIFY2(error.message.contains(QStringLiteral("locked")), qPrintable(error.message));
+    QVERIFY2(waited.elapsed() < 10000, qPrintable(QString::number(waited.elapsed())));
+    QVERIFY(holder.database().exec(QStringLiteral("ROLLBACK")));
+    QVERIFY2(adder.addJob(jobFor(QStringLiteral("LATE")), &error), qPrintable(error.message));
 }
 
 QTEST_GUILESS_MAIN(TestBigCommit)
