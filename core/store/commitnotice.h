@@ -57,6 +57,6 @@ public:
     static DatabaseWaits *instance();
 
 signals:
-    /// A call has waited `waitedMs` so far for job `notice.jobId`'s commit.
+    /// A call has waited `waitedMs` so far for job `jobId`'s commit of `records` records.
     void waitingForCommit(qint64 jobId, qint64 records, qint64 waitedMs);
 };
