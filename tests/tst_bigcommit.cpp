@@ -118,6 +118,7 @@ void TestBigCommit::addsDuringABigCommitAllSucceed()
     std::atomic<bool> done{false};
     std::thread adder([&] {
         JobStore other(url);
+        other.database().setTellsWaits(true); // as the window's connection does
         StoreError openError;
         if (!other.open(&openError)) {
             adds.push_back({false, 0, openError.message});

@@ -31,6 +31,9 @@ JobStore &StoreThread::store()
     if (!m_store) {
         m_store = std::make_unique<JobStore>(m_url);
         m_store->subscribeToChanges([this] { emit externalChange(); });
+        // The window's changes say what they wait for (waitingForCommit); retention's and the
+        // runner's waits are only logged.
+        m_store->database().setTellsWaits(true);
     }
     if (!m_store->isOpen()) {
         StoreError error;

@@ -164,8 +164,8 @@ signals:
     /// This instance fired a schedule's slot (QueueRunner::scheduleFired).
     void scheduleFired(const QString &name, qint64 slotMs, int added, int skipped);
     void scheduleFailed(const QString &message);
-    /// A database call of this process has waited `waitedMs` so far for job `jobId`'s commit
-    /// of `records` records (CommitNotice; SQLite), told every half second while it waits.
+    /// One of this queue's operations has waited `waitedMs` so far for job `jobId`'s commit of
+    /// `records` records (CommitNotice; SQLite), told every half second while it waits.
     void waitingForCommit(qint64 jobId, qint64 records, qint64 waitedMs);
 
 private:

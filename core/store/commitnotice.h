@@ -46,9 +46,9 @@ private:
     QString m_path;
 };
 
-/// Tells whoever listens (the window's status bar, the log) that a database call is waiting for
-/// another process's or thread's big commit. Emitted from the waiting call's thread, at most
-/// every half second per wait.
+/// Tells whoever listens (JobQueue, and through it the window) that a call on a connection that
+/// tells its waits (Database::setTellsWaits()) is waiting for another process's or thread's big
+/// commit. Emitted from the waiting call's thread, at most every half second per wait.
 class DatabaseWaits final : public QObject
 {
     Q_OBJECT

@@ -92,6 +92,7 @@ bool Database::open(QString *error)
             m_busyWait = std::make_unique<BusyWait>();
             m_busyWait->timeoutMs = m_url.busyTimeoutMs;
             m_busyWait->noticePath = CommitNotice::pathFor(m_url.path);
+            m_busyWait->tells = m_tellsWaits;
             sqlite3_busy_handler(native, &waitForTheLock, m_busyWait.get());
         }
         // Several instances started on one new file: while one holds the write lock, SQLite
@@ -121,6 +122,13 @@ bool Database::open(QString *error)
     return true;
 }
 
+void Database::setTellsWaits(bool tells)
+{
+    m_tellsWaits = tells;
+    if (m_busyWait)
+        m_busyWait->tells = tells;
+}
+
 /// SQLite's busy handler: tries again every millisecond until the busy timeout is over.
 /// SQLite's own timeout sleeps in steps that grow to 100 ms, so a writer waiting for another
 /// connection's short transaction (retention's batch, another instance's claim) woke up to
@@ -128,7 +136,8 @@ bool Database::open(QString *error)
 /// transactions. Polling keeps the wait to the other transaction's length.
 /// Behind a big commit (its CommitNotice, read every quarter second once the wait passes a
 /// quarter second or the timeout) it waits past the timeout, up to CommitNotice::LongestWaitMs
-/// more, and tells DatabaseWaits every half second: an add is never refused for another job's size.
+/// more, and tells DatabaseWaits every half second (setTellsWaits()): an add is never refused
+/// for another job's size.
 int Database::waitForTheLock(void *context, int attempt)
 {
     auto *wait = static_cast<BusyWait *>(context);
@@ -157,8 +166,9 @@ int Database::waitForTheLock(void *context, int attempt)
                        .arg(wait->noticeJobId)
                        .arg(wait->noticeRecords);
         wait->reportedMs = waited;
-        emit DatabaseWaits::instance()->waitingForCommit(wait->noticeJobId, wait->noticeRecords,
-                                                         waited);
+        if (wait->tells)
+            emit DatabaseWaits::instance()->waitingForCommit(wait->noticeJobId, wait->noticeRecords,
+                                                             waited);
     }
     sqlite3_sleep(1);
     return 1;

@@ -44,6 +44,9 @@ public:
     /// preparing costs more than running most statements (on PostgreSQL a round trip more).
     /// Call finish() once done reading, so that no read stays open.
     QSqlQuery &prepared(const QString &sql);
+    /// Whether a wait of this connection's behind a big commit is told to DatabaseWaits (the
+    /// connection the window's changes go through); every such wait is logged either way.
+    void setTellsWaits(bool tells);
     /// SQLite only: the statement `sql` of the sqlite3 C API on this connection's own handle,
     /// prepared once and finalized when the connection closes; nullptr with *error when it
     /// cannot be. Reset it after each use.
@@ -68,6 +71,7 @@ private:
         qint64 reportedMs = -1; ///< when in this wait DatabaseWaits was last told
         qint64 noticeJobId = 0; ///< the notice's job, 0 for none
         qint64 noticeRecords = 0;
+        bool tells = false; ///< setTellsWaits()
     };
     static int waitForTheLock(void *wait, int attempt);
 
@@ -77,6 +81,7 @@ private:
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
     std::unique_ptr<QSqlQuery> m_unprepared; ///< the last statement that failed to prepare
     std::unique_ptr<BusyWait> m_busyWait;    ///< the busy handler's state (a stable address)
+    bool m_tellsWaits = false;
     std::unordered_map<std::string, sqlite3_stmt *> m_native;
 };
 
