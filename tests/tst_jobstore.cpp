@@ -1,5 +1,6 @@
 #include "job/fetchedrecord.h"
 #include "job/jobjson.h"
+#include "store/database.h"
 #include "store/jobstore.h"
 #include "testsupport.h"
 
@@ -20,6 +21,15 @@ NewJob newJob(const QString &dealer, int priority = 0, bool runNext = false)
     job.priority = priority;
     job.runNext = runNext;
     return job;
+}
+
+/// The rows of the store's staging table (on its own connection, the only one that sees it).
+qint64 stagedRows(JobStore &store)
+{
+    QSqlQuery q(store.database().db());
+    if (!q.exec("SELECT COUNT(*) FROM staged_records") || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
 }
 
 QVector<FetchedRecord> records(int count, const QString &tag = QStringLiteral("a"))
@@ -67,7 +77,11 @@ private slots:
     void historyFiltersAndPaging();
     void countsByStatus();
     void completeUpsertsRecords();
+    void completeUpsertsManyRecordsAsOneByOne_data();
     void completeUpsertsManyRecordsAsOneByOne();
+    void anUnfinishedAttemptLeavesNothingStaged();
+    void stagingTakesNoLockOfTheDatabase();
+    void stagedRowsLostWithTheConnectionFailTheMerge();
     void cancelRequestedBeforeCommitKeepsNothing();
     void finishByAnotherRunnerWritesNothing();
     void finishClaimsTheNextInTheSameCommit();
@@ -642,8 +656,16 @@ void TestJobStore::completeUpsertsRecords()
     QCOMPARE(q.value(0).toString(), QStringLiteral(R"({"id":"P-000002","changed":true})"));
 }
 
+void TestJobStore::completeUpsertsManyRecordsAsOneByOne_data()
+{
+    QTest::addColumn<int>("pageSize");
+    QTest::newRow("given to the completion") << 0;
+    QTest::newRow("staged in pages of 250") << 250;
+}
+
 void TestJobStore::completeUpsertsManyRecordsAsOneByOne()
 {
+    QFETCH(int, pageSize);
     // More records than one statement takes (PostgreSQL writes them in batches), new, changed
     // and unchanged mixed, and ids repeated within the job, across a batch's end and inside
     // one: the counts and the rows must be those of upserting each record in turn.
@@ -682,8 +704,19 @@ void TestJobStore::completeUpsertsManyRecordsAsOneByOne()
 
     m_store->addJob(newJob("12284"), &error);
     JobResult result;
-    QVERIFY2(m_store->completeJob(claim(), fetched, {}, &result, &error),
-             qPrintable(error.message));
+    const Job job = claim();
+    if (pageSize > 0) {
+        // As the runner does it: each page staged as it arrives, the completion given none.
+        for (qsizetype from = 0; from < fetched.size(); from += pageSize)
+            QVERIFY2(m_store->stageRecords(job, fetched.mid(from, pageSize), &error),
+                     qPrintable(error.message));
+        QCOMPARE(m_store->stagedRecords(job), fetched.size());
+        QCOMPARE(*m_store->recordCount(&error), 1200); // nothing in before the completion
+        fetched.clear();
+    }
+    QVERIFY2(m_store->completeJob(job, fetched, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(m_store->stagedRecords(job), 0);
+    QCOMPARE(stagedRows(*m_store), 0);
     QCOMPARE(result.inserted, expected.inserted);
     QCOMPARE(result.updated, expected.updated);
     QCOMPARE(result.unchanged, expected.unchanged);
@@ -696,6 +729,93 @@ void TestJobStore::completeUpsertsManyRecordsAsOneByOne()
         QCOMPARE(q.value(1).toString().toUtf8(), stored.value(q.value(0).toString()));
     }
     QCOMPARE(rows, stored.size());
+}
+
+void TestJobStore::anUnfinishedAttemptLeavesNothingStaged()
+{
+    // An attempt cut off after two pages, the next attempt of the same job, and a job that
+    // failed after a page: what the job completes with is only what its completing attempt
+    // staged.
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job first = claim();
+    QVERIFY(m_store->stageRecords(first, records(300, "old"), &error));
+    QVERIFY(m_store->stageRecords(first, records(300, "old").mid(100), &error));
+    QVERIFY(m_store->requeueInterrupted(first, 5, ErrorCategory::Interrupted, "cut off", &error));
+    const Job second = claim();
+    QCOMPARE(second.id, first.id);
+    QCOMPARE(m_store->stagedRecords(second), 0);
+    QVERIFY(m_store->stageRecords(second, records(40), &error));
+    JobResult result;
+    QVERIFY2(m_store->completeJob(second, {}, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(result.inserted, 40);
+    QCOMPARE(result.updated + result.unchanged, 0);
+
+    m_store->addJob(newJob("B"), &error);
+    m_store->addJob(newJob("C"), &error);
+    const Job failing = claim();
+    QVERIFY(m_store->stageRecords(failing, records(70, "b"), &error));
+    QVERIFY(m_store->failJob(failing, {"the dealer API answered 500", ErrorCategory::Http}, {},
+                             &error));
+    QCOMPARE(stagedRows(*m_store), 70); // left until the next attempt's first page
+    const Job next = claim();
+    QVERIFY(m_store->stageRecords(next, records(5, "c"), &error));
+    QCOMPARE(stagedRows(*m_store), 5);
+    QVERIFY2(m_store->completeJob(next, {}, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(result.inserted, 5);
+    QCOMPARE(*m_store->recordCount(&error), 45);
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT dealer_id, COUNT(*) FROM records GROUP BY dealer_id ORDER BY 1"));
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("A"));
+    QCOMPARE(q.value(1).toInt(), 40);
+    QVERIFY(q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("C"));
+    QCOMPARE(q.value(1).toInt(), 5);
+    QVERIFY(!q.next());
+}
+
+void TestJobStore::stagingTakesNoLockOfTheDatabase()
+{
+    // SPEC §1: no write transaction on the shared database while a job waits on the network.
+    // Pages are staged while another connection holds the write lock (PostgreSQL has no such
+    // lock; there a TEMP table's rows are the session's own all the same).
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    JobStore other(m_db->url());
+    QVERIFY2(other.open(&error), qPrintable(error.message));
+    WriteTransaction holding(other.database());
+    QString why;
+    QVERIFY2(holding.begin(&why), qPrintable(why));
+    QSqlQuery write(other.database().db());
+    QVERIFY(write.exec("UPDATE meta SET value = value WHERE key = 'schema_version'"));
+    for (int page = 0; page < 3; ++page)
+        QVERIFY2(m_store->stageRecords(job, records(500, QString::number(page)), &error),
+                 qPrintable(error.message));
+    QCOMPARE(m_store->stagedRecords(job), 1500);
+    holding.rollback();
+    JobResult result;
+    QVERIFY2(m_store->completeJob(job, {}, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(result.inserted, 500);
+    QCOMPARE(result.updated, 1000);
+}
+
+void TestJobStore::stagedRowsLostWithTheConnectionFailTheMerge()
+{
+    // A TEMP table goes with its connection: a job whose connection was opened again while it
+    // ran cannot complete with the pages staged since, and keeps nothing.
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    QVERIFY(m_store->stageRecords(job, records(30), &error));
+    QVERIFY2(m_store->reopen(&error), qPrintable(error.message));
+    QVERIFY(m_store->stageRecords(job, records(60).mid(30), &error));
+    JobResult result;
+    QVERIFY(!m_store->completeJob(job, {}, {}, &result, &error));
+    QVERIFY2(error.message.contains("30 of its 60 records were staged"), qPrintable(error.message));
+    QCOMPARE(*m_store->recordCount(&error), 0);
+    QCOMPARE(m_store->job(job.id, &error)->status, JobStatus::Running);
 }
 
 void TestJobStore::cancelRequestedBeforeCommitKeepsNothing()

@@ -308,6 +308,7 @@ void QueueRunner::checkEmpty()
 void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBefore)
 {
     m_current = job;
+    m_stageFailure.reset();
     m_log = {{QDateTime::currentMSecsSinceEpoch(),
               QStringLiteral("attempt %1 started on %2").arg(job.attempts).arg(m_config.instance)}};
     FetchRequest request;
@@ -323,11 +324,13 @@ void QueueRunner::startJob(const Job &job, const std::optional<Job> &finishedBef
     m_fetch = new DealerFetch(m_nam, request, m_config.retry, this);
     // Progress of the last page is news only with the job's end: jobFinished() carries it.
     m_progress = JobProgress{};
+    m_progressStored = false;
     m_progress.sinceMs = QDateTime::currentMSecsSinceEpoch();
     connect(m_fetch, &DealerFetch::progress, this,
             [this, id = job.id](int pages, qint64 records, bool morePages) {
                 m_progress.pages = pages;
                 m_progress.fetched = records;
+                QMetaObject::invokeMethod(this, &QueueRunner::stageFetched, Qt::QueuedConnection);
                 if (morePages) {
                     emit jobProgress(id, pages, records);
                     noteProgress(false);
@@ -359,8 +362,25 @@ void QueueRunner::log(const QString &message)
     m_log.push_back({QDateTime::currentMSecsSinceEpoch(), message});
 }
 
+void QueueRunner::stageFetched()
+{
+    if (!m_fetch || !m_current || m_stageFailure)
+        return;
+    const QVector<FetchedRecord> records = m_fetch->takeRecords();
+    if (records.isEmpty())
+        return;
+    StoreError error;
+    if (m_store->stageRecords(*m_current, records, &error))
+        return;
+    m_stageFailure = error;
+    qCWarning(lcStore).noquote() << jobHead(*m_current) << error.message;
+    m_fetch->abort();
+}
+
 void QueueRunner::onFetchFinished()
 {
+    if (m_fetch && m_fetch->error() == ErrorCategory::None)
+        stageFetched(); // the last page, if its staging is still on its way
     DealerFetch *fetch = m_fetch;
     m_fetch = nullptr;
     fetch->deleteLater();
@@ -376,18 +396,26 @@ void QueueRunner::onFetchFinished()
     StoreError error;
     std::optional<FinishOutcome> outcome;
     m_progressTimer->stop();
-    if (fetch->error() == ErrorCategory::None) {
+    if (m_stageFailure) {
+        // Its records could not all be staged: nothing of this attempt can be kept.
+        error = *m_stageFailure;
+    } else if (fetch->error() == ErrorCategory::None) {
         m_progress.phase = JobPhase::Committing;
         m_progress.detail.clear();
         m_progress.sinceMs = QDateTime::currentMSecsSinceEpoch();
         m_progress.untilMs = 0;
         emit jobPhase(job.id, m_progress); // the commit of a big job takes a while
+        // A job the API and other instances have seen running is seen committing too; a
+        // short one (never stored) is spared the write.
+        StoreError progressError;
+        if (m_progressStored &&
+            !m_store->setProgress(job.id, m_runnerId, m_progress, &progressError))
+            log(QStringLiteral("could not record progress: %1").arg(progressError.message));
         JobResult result;
         result.pages = fetch->pages();
-        const QVector<FetchedRecord> records = fetch->takeRecords();
-        result.fetched = records.size();
+        result.fetched = fetch->fetched();
         log(QStringLiteral("fetched %1 records in %2 pages").arg(result.fetched).arg(result.pages));
-        outcome = m_store->completeJob(job, records, m_log, &result, &error, &followUp);
+        outcome = m_store->completeJob(job, {}, m_log, &result, &error, &followUp);
     } else {
         log(fetch->errorString());
         outcome =
@@ -439,7 +467,9 @@ void QueueRunner::storeProgress()
     if (!m_current || !m_databaseUp || m_stopping)
         return;
     StoreError error;
-    if (!m_store->setProgress(m_current->id, m_runnerId, m_progress, &error)) {
+    if (m_store->setProgress(m_current->id, m_runnerId, m_progress, &error)) {
+        m_progressStored = true;
+    } else {
         qCDebug(lcStore).noquote()
             << "could not record the progress of job" << m_current->id << error.message;
         log(QStringLiteral("could not record progress: %1").arg(error.message));

@@ -109,6 +109,10 @@ private:
     /// Sends `job`'s first request, then tells of `finishedBefore` (if any) and of `job`: the
     /// window hears of them while the request is on its way, not before it leaves.
     void startJob(const Job &job, const std::optional<Job> &finishedBefore = std::nullopt);
+    /// Stages the pages the running job has fetched since the last call (JobStore::stageRecords):
+    /// run after each page, once the next page's request is on its way, so that the two overlap.
+    /// A failure stops the job; its attempt is then rolled back.
+    void stageFetched();
     void onFetchFinished();
     void onPoll();
     void checkEmpty();
@@ -136,8 +140,11 @@ private:
     OAuth2TokenCache m_tokens; ///< auth=oauth2: one token for every job until it expires
     std::optional<Job> m_current;
     QVector<LogLine> m_log;
+    /// Why staging the running job's records failed; the job stops and is rolled back.
+    std::optional<StoreError> m_stageFailure;
     JobProgress m_progress;            ///< of the running job
     QTimer *m_progressTimer = nullptr; ///< stores m_progress at most once a second
+    bool m_progressStored = false;     ///< the running job's progress was stored (it ran ≥ 1 s)
     RunnerState m_state = RunnerState::Starting;
     QString m_stateDetail;
     bool m_nextScheduled = false;

@@ -328,6 +328,11 @@ int DealerFetch::pages() const
     return m_pages;
 }
 
+qint64 DealerFetch::fetched() const
+{
+    return m_fetched;
+}
+
 QVector<FetchedRecord> DealerFetch::takeRecords()
 {
     return std::exchange(m_records, {});
@@ -666,10 +671,11 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
                .arg(dealer, m_request.fetchType, QString::number(m_page),
                     QString::number(body.size()), QString::number(page.items.size()),
                     page.nextPage ? QString::number(*page.nextPage) : QStringLiteral("none"));
+    m_fetched += page.items.size();
     m_records.append(std::move(page.items));
     ++m_pages;
     m_next = page.nextPage ? QStringLiteral("page %1").arg(*page.nextPage) : QStringLiteral("none");
-    emit progress(m_pages, m_records.size(), goesOnTo(page.nextPage, m_pages));
+    emit progress(m_pages, m_fetched, goesOnTo(page.nextPage, m_pages));
     if (!page.nextPage || m_firstPageOnly) {
         finish(ErrorCategory::None, QString());
         return;
@@ -1009,11 +1015,12 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
                                       .arg(dealer, m_request.fetchType, QString::number(m_page),
                                            QString::number(body.size()), QString::number(count),
                                            m_next);
+    m_fetched += page.items.size();
     m_records.append(std::move(page.items));
     ++m_pages;
     m_tokenRefetched = false;
     const bool goesOn = more && !m_firstPageOnly && m_pages < m_policy.maxPages;
-    emit progress(m_pages, m_records.size(), goesOn);
+    emit progress(m_pages, m_fetched, goesOn);
     if (!more || m_firstPageOnly) {
         finish(ErrorCategory::None, QString());
         return;

@@ -96,7 +96,10 @@ public:
     QString errorString() const;
     /// Pages fetched so far.
     int pages() const;
-    /// All items of all pages, in order; moves them out.
+    /// Items fetched so far, taken or not.
+    qint64 fetched() const;
+    /// The items of the pages fetched since the last call, in order; moves them out. A job's
+    /// runner takes them page by page (to stage them), a check once at the end.
     QVector<FetchedRecord> takeRecords();
 
     /// The URL of one page: `{source}/dealers/{dealer}/{type}?from=&to=&page=&page_size=`,
@@ -180,6 +183,7 @@ private:
     QByteArray m_body;
     qint64 m_replyBytes = 0;
     QVector<FetchedRecord> m_records;
+    qint64 m_fetched = 0;
     int m_page = 1;
     int m_pages = 0;
     int m_retries = 0;

@@ -292,6 +292,7 @@ bool JobStore::open(StoreError *error, int targetVersion)
         m_db->close();
         m_connectionLost = false;
     }
+    m_staging.ready = false; // a TEMP table does not outlive its connection
     QString why;
     if (!m_db->open(&why)) {
         if (error)

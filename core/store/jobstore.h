@@ -141,7 +141,16 @@ public:
     /// running, attempts + 1, started now. Nothing when the queue is empty.
     std::optional<Job> claimNext(const QString &runnerId, StoreError *error);
     std::optional<bool> isCancelRequested(qint64 id, StoreError *error);
-    /// Upserts every record and marks the job completed in one transaction.
+    /// Stages a page of running job `job`'s records (RecordWriter::stage) on this connection, to
+    /// go into `records` with the job's completion: what a job fetched waits in the staging
+    /// table, not in memory. Takes no lock of the shared database's. The first page of an
+    /// attempt starts the staging afresh; whatever an attempt that did not complete left is
+    /// never merged.
+    bool stageRecords(const Job &job, const QVector<FetchedRecord> &records, StoreError *error);
+    /// How many records of `job`'s current attempt are staged.
+    qint64 stagedRecords(const Job &job) const;
+    /// Upserts every record staged for `job` and `records` and marks the job completed in one
+    /// transaction, the staged rows removed in it.
     std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
                                              const QVector<LogLine> &log, JobResult *result,
                                              StoreError *error, FinishFollowUp *followUp = nullptr);
@@ -213,7 +222,21 @@ private:
 
     bool listen();
 
+    /// What this connection's staging table holds (stageRecords()).
+    struct Staging
+    {
+        qint64 jobId = 0; ///< the attempt being staged, 0 for none
+        int attempt = 0;
+        qint64 records = 0;      ///< staged for that attempt
+        qint64 sinceEmptied = 0; ///< rows staged since the table was last emptied
+        bool ready = false;      ///< the table exists on the open connection
+        bool clean = false;      ///< and holds no rows
+    };
+    /// Whether the staging is of `job`'s current attempt.
+    bool isStaging(const Job &job) const;
+
     std::unique_ptr<Database> m_db;
+    Staging m_staging;
     bool m_connectionLost = false;
     std::function<void()> m_onChange;
 };

@@ -9,6 +9,7 @@
 #include "store/recordwriter.h"
 
 #include <QDateTime>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -147,6 +148,20 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
                                                      StoreError *error, FinishFollowUp *followUp)
 {
     WriteTransaction tx(*m_db);
+    bool mergedInTransaction = false;
+    // However this ends, the attempt is over: its staged rows were merged (and emptied in this
+    // transaction), or they are left for the next attempt's first page to empty. A rollback on
+    // PostgreSQL also undoes a staging table made in it.
+    bool committed = false;
+    const auto attemptOver = qScopeGuard([&] {
+        if (!isStaging(job))
+            return;
+        m_staging.jobId = 0;
+        if (committed && mergedInTransaction)
+            m_staging.clean = true;
+        if (!committed)
+            m_staging.ready = false;
+    });
     QString why;
     const auto txFailed = [&]() -> std::optional<FinishOutcome> {
         if (error)
@@ -206,10 +221,20 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     }
 
     if (records && result) {
-        RecordWriter writer(*m_db);
-        if (!writer.write(job, *records, result, error)) {
-            m_connectionLost = m_connectionLost || writer.connectionLost();
+        // The records given here join those staged while the job ran; all go in together.
+        if (!records->isEmpty() && !stageRecords(job, *records, error))
             return std::nullopt;
+        if (isStaging(job) && m_staging.records > 0) {
+            RecordWriter writer(*m_db);
+            if (!writer.merge(job, m_staging.records, result, error)) {
+                m_connectionLost = m_connectionLost || writer.connectionLost();
+                return std::nullopt;
+            }
+            // Emptied in this transaction; should it roll back, the rows stay and the next
+            // attempt's first page empties the table (completeJob()).
+            mergedInTransaction = true;
+        } else {
+            result->inserted = result->updated = result->unchanged = 0;
         }
     }
 
@@ -277,12 +302,58 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     }
     if (!tx.commit(&why))
         return txFailed();
+    committed = true;
     if (followUp) {
         // Only once committed: a rolled-back claim must not look like a started job.
         followUp->finished = std::move(finished);
         followUp->next = std::move(next);
     }
     return outcome;
+}
+
+bool JobStore::isStaging(const Job &job) const
+{
+    return m_staging.jobId == job.id && m_staging.attempt == job.attempts;
+}
+
+qint64 JobStore::stagedRecords(const Job &job) const
+{
+    return isStaging(job) ? m_staging.records : 0;
+}
+
+bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &records,
+                            StoreError *error)
+{
+    // A TEMP table is never vacuumed on PostgreSQL: it is emptied at once (TRUNCATE) every so
+    // many rows, rather than left to grow with the dead rows of the jobs merged from it.
+    constexpr qint64 EmptyAfterRows = 200000;
+    RecordWriter writer(*m_db);
+    const bool newAttempt = !isStaging(job);
+    if (!m_staging.ready ||
+        (newAttempt && (!m_staging.clean || m_staging.sinceEmptied >= EmptyAfterRows))) {
+        if (!writer.startStaging(error)) {
+            m_connectionLost = m_connectionLost || writer.connectionLost();
+            return false;
+        }
+        m_staging.ready = m_staging.clean = true;
+        m_staging.sinceEmptied = 0;
+    }
+    if (newAttempt) {
+        m_staging.jobId = job.id;
+        m_staging.attempt = job.attempts;
+        m_staging.records = 0;
+    }
+    if (records.isEmpty())
+        return true;
+    m_staging.clean = false;
+    if (!writer.stage(job.id, records, m_staging.records, error)) {
+        m_connectionLost = m_connectionLost || writer.connectionLost();
+        // What of it went in is not counted: the merge finds too many rows and fails.
+        return false;
+    }
+    m_staging.records += records.size();
+    m_staging.sinceEmptied += records.size();
+    return true;
 }
 
 std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
@@ -293,10 +364,11 @@ std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
     JobResult counted = result ? *result : JobResult{};
     // A big job's commit holds SQLite's write lock for a while: its notice lets the writers of
     // other connections wait for it past their busy timeout (CommitNotice).
-    const bool big = m_db->isSqlite() && records.size() >= CommitNotice::FromRecords;
+    const qint64 total = stagedRecords(job) + records.size();
+    const bool big = m_db->isSqlite() && total >= CommitNotice::FromRecords;
     const CommitNoticeGuard notice(
         big ? CommitNotice::pathFor(m_db->url().path) : QString(),
-        CommitNotice{0, job.id, records.size(), QDateTime::currentMSecsSinceEpoch()});
+        CommitNotice{0, job.id, total, QDateTime::currentMSecsSinceEpoch()});
     const std::optional<FinishOutcome> outcome =
         finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
     if (outcome == FinishOutcome::Done && result)

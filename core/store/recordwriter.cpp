@@ -5,9 +5,9 @@
 #include "job/queuetypes.h"
 #include "store/database.h"
 
+#include <algorithm>
 #include <optional>
 
-#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -23,8 +23,16 @@ struct UpsertCounts
 
 namespace {
 
-/// How many records a PostgreSQL upsert writes per statement: 3 parameters a row.
-constexpr qsizetype RecordBatch = 500;
+/// How many records a PostgreSQL staging statement writes: 5 parameters a row.
+constexpr qsizetype StageBatch = 500;
+
+/// A staged record's bytes, valid until the staged rows' cursor steps again.
+struct RecordView
+{
+    QByteArrayView id;
+    QByteArrayView payload;
+    QByteArrayView updatedAt;
+};
 
 /// A record's row as the store has it, compared with the fetched one.
 enum class StoredRecord
@@ -35,19 +43,26 @@ enum class StoredRecord
 };
 
 /// The upsert's order of statements on SQLite, where a statement costs no round trip: one
-/// statement per record in the usual cases (PostgreSQL writes batches, with the same counts:
-/// RecordWriter::write). While records turn out new, each is inserted outright (`insert`
-/// returns whether a row was added; a conflict means it exists); once one exists, each is compared
-/// first (`compare`), since a re-fetched window is mostly unchanged, and only a changed one is
-/// written (`update`), a missing one inserted. Each step returns nothing (`insert`, `compare`)
-/// or false (`update`) when its statement failed; the upsert then stops and returns false.
-template<typename Insert, typename Compare, typename Update>
-bool upsertEach(const QVector<FetchedRecord> &records, UpsertCounts *counts, Insert insert,
-                Compare compare, Update update)
+/// statement per record in the usual cases. While records turn out new, each is inserted
+/// outright (`insert` returns whether a row was added; a conflict means it exists); once one
+/// exists, each is compared first (`compare`), since a re-fetched window is mostly unchanged,
+/// and only a changed one is written (`update`), a missing one inserted. A record fetched twice
+/// is thereby compared with what its first copy stored. `next` yields the records in the order
+/// they were fetched (true), or says there are no more (false). Each step returns nothing
+/// (`next`, `insert`, `compare`) or false (`update`) when its statement failed; the upsert then
+/// stops and returns false.
+template<typename Next, typename Insert, typename Compare, typename Update>
+bool upsertEach(Next next, UpsertCounts *counts, Insert insert, Compare compare, Update update)
 {
     *counts = {};
     bool expectNew = true;
-    for (const FetchedRecord &record : records) {
+    RecordView record;
+    for (;;) {
+        const std::optional<bool> more = next(&record);
+        if (!more)
+            return false;
+        if (!*more)
+            return true;
         if (expectNew) {
             const std::optional<bool> added = insert(record);
             if (!added)
@@ -77,15 +92,7 @@ bool upsertEach(const QVector<FetchedRecord> &records, UpsertCounts *counts, Ins
             break;
         }
     }
-    return true;
 }
-
-/// Why an upsert stopped: SQLite's message and extended result code.
-struct UpsertFailure
-{
-    QString message;
-    int code = 0;
-};
 
 /// A cached statement of Database::nativeStatement(), reset (bindings cleared) when the scope
 /// ends, however it ends.
@@ -112,93 +119,25 @@ public:
     {
         sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     }
+    /// Column `index` of the current row; valid until the next step or reset.
+    QByteArrayView text(int index) const
+    {
+        const auto *bytes = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, index));
+        return QByteArrayView(bytes, sqlite3_column_bytes(m_stmt, index));
+    }
 
 private:
     sqlite3_stmt *m_stmt;
 };
 
-/// Upserts `records` into SQLite's `records` table by (dealer_id, fetch_type, record_id),
-/// inside the transaction the caller has open on `db`, through the sqlite3 C API on Qt's own
-/// connection handle (statements prepared once per connection, Database::nativeStatement):
-/// each record's UTF-8 bytes are bound where they lie, with no QVariant or UTF-16 round trip
-/// (the bulk of a 200,000-record job's commit). The statements run in upsertEach()'s order.
-bool upsertRecordsSqlite(Database &db, const Job &job, const QVector<FetchedRecord> &records,
-                         UpsertCounts *counts, UpsertFailure *failure)
-{
-    // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
-    QString prepareError;
-    Statement insert(db,
-                     "INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
-                     "updated_at, job_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                     "ON CONFLICT DO NOTHING",
-                     &prepareError);
-    Statement differs(db,
-                      "SELECT payload IS NOT ?4 FROM records WHERE dealer_id = ?1 AND "
-                      "fetch_type = ?2 AND record_id = ?3",
-                      &prepareError);
-    Statement update(db,
-                     "UPDATE records SET payload = ?4, updated_at = ?5, job_id = ?6 "
-                     "WHERE dealer_id = ?1 AND fetch_type = ?2 AND record_id = ?3",
-                     &prepareError);
-    if (!insert.isValid() || !differs.isValid() || !update.isValid()) {
-        failure->code = SQLITE_ERROR;
-        failure->message =
-            QStringLiteral("preparing the records' statements: %1").arg(prepareError);
-        return false;
-    }
-    sqlite3 *handle = sqlite3_db_handle(insert.get());
-    // Read before the statement is reset, which may overwrite the message.
-    const auto failed = [&](const char *what) {
-        failure->code = sqlite3_extended_errcode(handle);
-        failure->message = QStringLiteral("%1: %2").arg(QLatin1String(what),
-                                                        QString::fromUtf8(sqlite3_errmsg(handle)));
-        return false;
-    };
-
-    // What every record shares is bound once: a statement keeps its values between steps.
-    const QByteArray dealerId = job.dealerId.toUtf8();
-    const QByteArray fetchType = job.fetchType.toUtf8();
-    for (Statement *statement : {&insert, &differs, &update}) {
-        statement->bindText(1, dealerId);
-        statement->bindText(2, fetchType);
-    }
-    sqlite3_bind_int64(insert.get(), 6, job.id);
-    sqlite3_bind_int64(update.get(), 6, job.id);
-
-    // ?3 record_id, ?4 payload, ?5 updated_at: what differs from record to record.
-    const auto write = [&](Statement &statement, const FetchedRecord &record) {
-        statement.bindText(3, record.idUtf8());
-        statement.bindText(4, record.payload());
-        statement.bindText(5, record.updatedAtUtf8());
-        if (sqlite3_step(statement.get()) != SQLITE_DONE)
-            return failed("storing a record");
-        sqlite3_reset(statement.get());
-        return true;
-    };
-    return upsertEach(
-        records, counts,
-        [&](const FetchedRecord &record) -> std::optional<bool> {
-            if (!write(insert, record))
-                return std::nullopt;
-            return sqlite3_changes(handle) > 0;
-        },
-        [&](const FetchedRecord &record) -> std::optional<StoredRecord> {
-            differs.bindText(3, record.idUtf8());
-            differs.bindText(4, record.payload());
-            const int rc = sqlite3_step(differs.get());
-            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                failed("comparing a record");
-                return std::nullopt;
-            }
-            const StoredRecord stored = rc == SQLITE_DONE ? StoredRecord::Missing
-                                        : sqlite3_column_int(differs.get(), 0) != 0
-                                            ? StoredRecord::Changed
-                                            : StoredRecord::Same;
-            sqlite3_reset(differs.get());
-            return stored;
-        },
-        [&](const FetchedRecord &record) { return write(update, record); });
-}
+/// The staging table, on either backend: a TEMP table, private to the connection that made it.
+/// Its rows are a job's records in the order they were fetched (`seq`).
+const char *const StagingTableSqlite =
+    "CREATE TEMP TABLE IF NOT EXISTS staged_records (seq INTEGER PRIMARY KEY, job_id INTEGER NOT "
+    "NULL, record_id TEXT NOT NULL, payload TEXT NOT NULL, updated_at TEXT)";
+const char *const StagingTablePostgres =
+    "CREATE TEMP TABLE IF NOT EXISTS staged_records (seq BIGINT NOT NULL, job_id BIGINT NOT NULL, "
+    "record_id TEXT NOT NULL, payload TEXT NOT NULL, updated_at TEXT)";
 
 } // namespace
 
@@ -215,54 +154,321 @@ bool RecordWriter::exec(QSqlQuery &query, StoreError *error, const QString &what
     return false;
 }
 
-bool RecordWriter::write(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
+bool RecordWriter::sqliteFailed(StoreError *error, int code, const QString &message,
+                                const QString &what)
+{
+    const bool lost = isSqliteConnectionLost(code);
+    m_connectionLost = m_connectionLost || lost;
+    if (error)
+        *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
+                  QStringLiteral("database error while %1: %2").arg(what, message),
+                  {},
+                  0};
+    return false;
+}
+
+bool RecordWriter::startStaging(StoreError *error)
+{
+    QSqlQuery q(m_db.db());
+    const QString what = QStringLiteral("preparing the staging of records");
+    if (!q.exec(QString::fromLatin1(m_db.isSqlite() ? StagingTableSqlite : StagingTablePostgres))) {
+        m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
+        setQueryError(error, q, m_db.backend(), what);
+        return false;
+    }
+    return discardStaged(error);
+}
+
+bool RecordWriter::discardStaged(StoreError *error)
+{
+    // SQLite empties a table deleted from without a WHERE at once; PostgreSQL's TRUNCATE gives a
+    // TEMP table a fresh file, where DELETE would leave dead rows that no autovacuum ever clears.
+    QSqlQuery q(m_db.db());
+    if (q.exec(m_db.isSqlite() ? QStringLiteral("DELETE FROM temp.staged_records")
+                               : QStringLiteral("TRUNCATE staged_records")))
+        return true;
+    m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
+    setQueryError(error, q, m_db.backend(), QStringLiteral("discarding staged records"));
+    return false;
+}
+
+bool RecordWriter::stage(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                          StoreError *error)
 {
-    result->inserted = result->updated = result->unchanged = 0;
-    if (m_db.isSqlite()) {
-        UpsertCounts counts;
-        UpsertFailure failure;
-        if (!upsertRecordsSqlite(m_db, job, records, &counts, &failure)) {
-            const bool lost = isSqliteConnectionLost(failure.code);
-            m_connectionLost = m_connectionLost || lost;
-            if (error)
-                *error = {lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database,
-                          QStringLiteral("database error while storing the records of job %1: %2")
-                              .arg(job.id)
-                              .arg(failure.message),
-                          {},
-                          0};
-            return false;
-        }
-        result->inserted = counts.inserted;
-        result->updated = counts.updated;
-        result->unchanged = counts.unchanged;
-        return countInserted(job, counts.inserted, error);
-    }
+    if (records.isEmpty())
+        return true;
+    if (!m_db.isSqlite())
+        return stagePostgres(jobId, records, firstSeq, error);
 
-    // PostgreSQL, through Qt: a batch of records per statement pair, since every statement is
-    // a round trip to the server. A batch ends before an id it already holds: one statement
-    // cannot write a row twice, and a repeated id is counted as upsertEach() counts it (against
-    // what the first one stored).
-    UpsertCounts counts;
+    const QString what = QStringLiteral("staging the records of job %1").arg(jobId);
+    QString prepareError;
+    Statement insert(m_db,
+                     "INSERT INTO temp.staged_records (seq, job_id, record_id, payload, "
+                     "updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                     &prepareError);
+    if (!insert.isValid())
+        return sqliteFailed(error, SQLITE_ERROR, prepareError, what);
+    sqlite3 *handle = sqlite3_db_handle(insert.get());
+    // Outside a transaction, one of the page's own: it writes the TEMP database only, so it
+    // takes no lock of the shared database's.
+    const bool own = sqlite3_get_autocommit(handle) != 0;
+    const auto failed = [&] {
+        const int code = sqlite3_extended_errcode(handle);
+        const QString message = QString::fromUtf8(sqlite3_errmsg(handle));
+        sqlite3_reset(insert.get());
+        if (own && sqlite3_get_autocommit(handle) == 0)
+            sqlite3_exec(handle, "ROLLBACK", nullptr, nullptr, nullptr);
+        return sqliteFailed(error, code, message, what);
+    };
+    if (own && sqlite3_exec(handle, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed();
+    sqlite3_bind_int64(insert.get(), 2, jobId);
+    qint64 seq = firstSeq;
+    for (const FetchedRecord &record : records) {
+        sqlite3_bind_int64(insert.get(), 1, ++seq);
+        insert.bindText(3, record.idUtf8());
+        insert.bindText(4, record.payload());
+        insert.bindText(5, record.updatedAtUtf8());
+        if (sqlite3_step(insert.get()) != SQLITE_DONE)
+            return failed();
+        sqlite3_reset(insert.get());
+    }
+    if (own && sqlite3_exec(handle, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed();
+    return true;
+}
+
+bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records,
+                                 qint64 firstSeq, StoreError *error)
+{
+    const QString what = QStringLiteral("staging the records of job %1").arg(jobId);
     qsizetype from = 0;
     while (from < records.size()) {
-        QSet<QString> ids;
-        qsizetype to = from;
-        for (; to < records.size() && to - from < RecordBatch; ++to) {
-            const QString id = records.at(to).id();
-            if (ids.contains(id))
-                break;
-            ids.insert(id);
+        const qsizetype n = std::min(StageBatch, records.size() - from);
+        // The batch's rows as VALUES; the first row's casts type them all.
+        QString sql = QStringLiteral("INSERT INTO staged_records (seq, job_id, record_id, "
+                                     "payload, updated_at) VALUES "
+                                     "(?::bigint, ?::bigint, ?::text, ?::text, ?::text)");
+        sql.reserve(sql.size() + n * 14);
+        for (qsizetype i = 1; i < n; ++i)
+            sql += QStringLiteral(",(?,?,?,?,?)");
+        // A full batch is prepared once; a shorter one (a page's last) for this call only, so
+        // that the cache does not grow with every length a page ever had.
+        QSqlQuery single(m_db.db());
+        const bool usual = n == StageBatch;
+        QSqlQuery &q = usual ? m_db.prepared(sql) : single;
+        if (!usual) {
+            q.setForwardOnly(true);
+            q.prepare(sql);
         }
-        if (!writeBatch(job, records, from, to, &counts, error))
+        const FinishOnExit finishQ(q);
+        int at = 0;
+        for (qsizetype i = from; i < from + n; ++i) {
+            const FetchedRecord &record = records.at(i);
+            q.bindValue(at++, firstSeq + i + 1);
+            q.bindValue(at++, jobId);
+            q.bindValue(at++, record.id());
+            q.bindValue(at++, QString::fromUtf8(record.payload()));
+            q.bindValue(at++, record.updatedAt());
+        }
+        if (!exec(q, error, what))
             return false;
-        from = to;
+        from += n;
     }
+    return true;
+}
+
+bool RecordWriter::merge(const Job &job, qint64 expected, JobResult *result, StoreError *error)
+{
+    result->inserted = result->updated = result->unchanged = 0;
+    UpsertCounts counts;
+    const bool merged = m_db.isSqlite() ? mergeSqlite(job, expected, &counts, error)
+                                        : mergePostgres(job, expected, &counts, error);
+    if (!merged)
+        return false;
     result->inserted = counts.inserted;
     result->updated = counts.updated;
     result->unchanged = counts.unchanged;
     return countInserted(job, counts.inserted, error);
+}
+
+bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *counts,
+                               StoreError *error)
+{
+    // Through the sqlite3 C API on Qt's own connection handle (statements prepared once per
+    // connection, Database::nativeStatement): each staged row's UTF-8 bytes are bound where the
+    // staged rows' cursor holds them, with no QVariant or UTF-16 round trip (the bulk of a big
+    // job's commit). The statements run in upsertEach()'s order.
+    // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    QString prepareError;
+    Statement staged(m_db,
+                     "SELECT record_id, payload, updated_at FROM temp.staged_records WHERE "
+                     "job_id = ?1 ORDER BY seq",
+                     &prepareError);
+    Statement insert(m_db,
+                     "INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
+                     "updated_at, job_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                     "ON CONFLICT DO NOTHING",
+                     &prepareError);
+    Statement differs(m_db,
+                      "SELECT payload IS NOT ?4 FROM records WHERE dealer_id = ?1 AND "
+                      "fetch_type = ?2 AND record_id = ?3",
+                      &prepareError);
+    Statement update(m_db,
+                     "UPDATE records SET payload = ?4, updated_at = ?5, job_id = ?6 "
+                     "WHERE dealer_id = ?1 AND fetch_type = ?2 AND record_id = ?3",
+                     &prepareError);
+    Statement clear(m_db, "DELETE FROM temp.staged_records", &prepareError);
+    if (!staged.isValid() || !insert.isValid() || !differs.isValid() || !update.isValid() ||
+        !clear.isValid())
+        return sqliteFailed(
+            error, SQLITE_ERROR,
+            QStringLiteral("preparing the records' statements: %1").arg(prepareError), what);
+    sqlite3 *handle = sqlite3_db_handle(insert.get());
+    // Read before the statement is reset, which may overwrite the message.
+    const auto failed = [&] {
+        return sqliteFailed(error, sqlite3_extended_errcode(handle),
+                            QString::fromUtf8(sqlite3_errmsg(handle)), what);
+    };
+
+    // What every record shares is bound once: a statement keeps its values between steps.
+    const QByteArray dealerId = job.dealerId.toUtf8();
+    const QByteArray fetchType = job.fetchType.toUtf8();
+    for (Statement *statement : {&insert, &differs, &update}) {
+        statement->bindText(1, dealerId);
+        statement->bindText(2, fetchType);
+    }
+    sqlite3_bind_int64(insert.get(), 6, job.id);
+    sqlite3_bind_int64(update.get(), 6, job.id);
+    sqlite3_bind_int64(staged.get(), 1, job.id);
+
+    // ?3 record_id, ?4 payload, ?5 updated_at: what differs from record to record.
+    const auto write = [&](Statement &statement, const RecordView &record) {
+        statement.bindText(3, record.id);
+        statement.bindText(4, record.payload);
+        statement.bindText(5, record.updatedAt);
+        if (sqlite3_step(statement.get()) != SQLITE_DONE)
+            return failed();
+        sqlite3_reset(statement.get());
+        return true;
+    };
+    qint64 read = 0;
+    const bool upserted = upsertEach(
+        [&](RecordView *record) -> std::optional<bool> {
+            const int rc = sqlite3_step(staged.get());
+            if (rc == SQLITE_DONE)
+                return false;
+            if (rc != SQLITE_ROW) {
+                failed();
+                return std::nullopt;
+            }
+            ++read;
+            *record = {staged.text(0), staged.text(1), staged.text(2)};
+            return true;
+        },
+        counts,
+        [&](const RecordView &record) -> std::optional<bool> {
+            if (!write(insert, record))
+                return std::nullopt;
+            return sqlite3_changes(handle) > 0;
+        },
+        [&](const RecordView &record) -> std::optional<StoredRecord> {
+            differs.bindText(3, record.id);
+            differs.bindText(4, record.payload);
+            const int rc = sqlite3_step(differs.get());
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                failed();
+                return std::nullopt;
+            }
+            const StoredRecord stored = rc == SQLITE_DONE ? StoredRecord::Missing
+                                        : sqlite3_column_int(differs.get(), 0) != 0
+                                            ? StoredRecord::Changed
+                                            : StoredRecord::Same;
+            sqlite3_reset(differs.get());
+            return stored;
+        },
+        [&](const RecordView &record) { return write(update, record); });
+    if (!upserted)
+        return false;
+    sqlite3_reset(staged.get());
+    if (read != expected)
+        return sqliteFailed(error, SQLITE_ERROR,
+                            QStringLiteral("%1 of its %2 records were staged on this connection; "
+                                           "it was opened again while the job ran")
+                                .arg(read)
+                                .arg(expected),
+                            what);
+    if (sqlite3_step(clear.get()) != SQLITE_DONE)
+        return failed();
+    return true;
+}
+
+bool RecordWriter::mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts,
+                                 StoreError *error)
+{
+    // One statement: the job's staged rows are taken out of the staging table and each is
+    // compared with what was there before it, the stored row for a record's first copy and the
+    // copy before it for any later one (`what`: i inserted, u updated, n unchanged). A record
+    // any of whose copies changed something is written once, as its last copy says.
+    QSqlQuery &q = m_db.prepared(QStringLiteral(
+        "WITH staged AS ("
+        "  DELETE FROM staged_records WHERE job_id = ?::bigint"
+        "  RETURNING seq, record_id, payload, updated_at),"
+        "compared AS ("
+        "  SELECT s.seq, s.record_id, s.payload, s.updated_at,"
+        "    CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
+        "           CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
+        "                THEN 'u' ELSE 'n' END"
+        "         WHEN r.record_id IS NULL THEN 'i'"
+        "         WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
+        "         ELSE 'n' END AS what"
+        "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
+        "    r.fetch_type = ?::text AND r.record_id = s.record_id"
+        "  WINDOW copies AS (PARTITION BY s.record_id ORDER BY s.seq)),"
+        "decided AS ("
+        "  SELECT c.*,"
+        "    bool_or(c.what <> 'n') OVER (PARTITION BY c.record_id) AS touched,"
+        "    row_number() OVER (PARTITION BY c.record_id ORDER BY c.seq DESC) AS from_last"
+        "  FROM compared c),"
+        "written AS ("
+        "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
+        "  SELECT ?::text, ?::text, d.record_id, d.payload::json, d.updated_at, ?::bigint"
+        "  FROM decided d WHERE d.touched AND d.from_last = 1"
+        "  ON CONFLICT (dealer_id, fetch_type, record_id) DO UPDATE SET"
+        "    payload = excluded.payload, updated_at = excluded.updated_at,"
+        "    job_id = excluded.job_id"
+        "  RETURNING 1)"
+        "SELECT count(*) FILTER (WHERE what = 'i'), count(*) FILTER (WHERE what = 'u'),"
+        "  count(*) FILTER (WHERE what = 'n'), count(*)"
+        " FROM compared"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(job.id);
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    q.addBindValue(job.id);
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    if (!exec(q, error, what))
+        return false;
+    if (!q.next()) {
+        setDatabaseError(error, QStringLiteral("%1: the merge returned no counts").arg(what));
+        return false;
+    }
+    const qint64 read = q.value(3).toLongLong();
+    if (read != expected) {
+        setDatabaseError(error, QStringLiteral("%1: %2 of its %3 records were staged on this "
+                                               "connection; it was opened again while the job ran")
+                                    .arg(what)
+                                    .arg(read)
+                                    .arg(expected));
+        return false;
+    }
+    counts->inserted = q.value(0).toLongLong();
+    counts->updated = q.value(1).toLongLong();
+    counts->unchanged = q.value(2).toLongLong();
+    return true;
 }
 
 bool RecordWriter::countInserted(const Job &job, qint64 inserted, StoreError *error)
@@ -278,84 +484,4 @@ bool RecordWriter::countInserted(const Job &job, qint64 inserted, StoreError *er
     q.addBindValue(job.fetchType);
     q.addBindValue(inserted);
     return exec(q, error, QStringLiteral("counting the records of job %1").arg(job.id));
-}
-
-bool RecordWriter::writeBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
-                              qsizetype to, UpsertCounts *counts, StoreError *error)
-{
-    const qsizetype n = to - from;
-    // The batch's rows as VALUES (id, payload, updated_at); the first row's casts type them all.
-    QString rows = QStringLiteral("(?::text, ?::text, ?::text)");
-    rows.reserve(n * 11);
-    for (qsizetype i = 1; i < n; ++i)
-        rows += QStringLiteral(",(?,?,?)");
-    // New records go in; those whose row exists come back as not inserted.
-    const QString insertSql =
-        QStringLiteral(
-            "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
-            "job_id) SELECT ?::text, ?::text, v.id, v.payload::json, v.updated_at, "
-            "?::bigint FROM (VALUES %1) AS v(id, payload, updated_at) "
-            "ON CONFLICT DO NOTHING RETURNING record_id")
-            .arg(rows);
-    // Of the others, those whose payload differs are written; those come back as updated.
-    const QString updateSql =
-        QStringLiteral("UPDATE records AS r SET payload = v.payload::json, updated_at = "
-                       "v.updated_at, job_id = ?::bigint FROM (VALUES %1) AS v(id, payload, "
-                       "updated_at) WHERE r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
-                       "r.record_id = v.id AND r.payload::text IS DISTINCT FROM v.payload "
-                       "RETURNING r.record_id")
-            .arg(rows);
-    const QString storing = QStringLiteral("storing the records of job %1").arg(job.id);
-    // A full batch is prepared once; a shorter one (a job's last) for this call only, so that
-    // the cache does not grow with every length a job ever had.
-    const auto run = [&](const QString &sql, const auto &bind) -> std::optional<QSet<QString>> {
-        QSqlQuery single(m_db.db());
-        const bool usual = n == RecordBatch;
-        QSqlQuery &q = usual ? m_db.prepared(sql) : single;
-        if (!usual) {
-            q.setForwardOnly(true);
-            q.prepare(sql);
-        }
-        const FinishOnExit finishQ(q);
-        bind(q);
-        if (!exec(q, error, storing))
-            return std::nullopt;
-        QSet<QString> returned;
-        while (q.next())
-            returned.insert(q.value(0).toString());
-        return returned;
-    };
-    const auto bindRows = [&](QSqlQuery &q, int at, const QSet<QString> &skip) {
-        for (qsizetype i = from; i < to; ++i) {
-            const FetchedRecord &record = records.at(i);
-            const QString id = record.id();
-            // A row left out of the UPDATE still needs its three values: an id no row has.
-            const bool out = skip.contains(id);
-            q.bindValue(at++, out ? QString() : id);
-            q.bindValue(at++, out ? QString() : QString::fromUtf8(record.payload()));
-            q.bindValue(at++, out ? QString() : record.updatedAt());
-        }
-    };
-    const std::optional<QSet<QString>> inserted = run(insertSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.dealerId);
-        q.bindValue(1, job.fetchType);
-        q.bindValue(2, job.id);
-        bindRows(q, 3, {});
-    });
-    if (!inserted)
-        return false;
-    counts->inserted += inserted->size();
-    if (inserted->size() == n)
-        return true;
-    const std::optional<QSet<QString>> updated = run(updateSql, [&](QSqlQuery &q) {
-        q.bindValue(0, job.id);
-        bindRows(q, 1, *inserted);
-        q.bindValue(1 + 3 * int(n), job.dealerId);
-        q.bindValue(2 + 3 * int(n), job.fetchType);
-    });
-    if (!updated)
-        return false;
-    counts->updated += updated->size();
-    counts->unchanged += n - inserted->size() - updated->size();
-    return true;
 }

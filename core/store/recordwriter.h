@@ -11,28 +11,53 @@ struct JobResult;
 struct StoreError;
 struct UpsertCounts;
 
-/// Writes a finished job's records into the `records` table by (dealer_id, fetch_type,
-/// record_id), inside the write transaction open on `db`: through the sqlite3 C API on SQLite,
-/// 500 records per statement pair on PostgreSQL; and keeps the count of records per dealer and
-/// type (`record_counts`, SPEC §10's coverage) in step.
+/// A running job's records on their way into the `records` table, in two steps that keep the
+/// job's memory independent of its size (SPEC §1):
+///
+/// - stage(): each page as it arrives goes into the connection's own staging table
+///   (`staged_records`, a TEMP table: private to the connection, never in the shared database's
+///   write lock or log, gone with the connection, so a killed process leaves none behind);
+/// - merge(): inside the completing write transaction, the job's staged rows are upserted into
+///   `records` by (dealer_id, fetch_type, record_id) and counted exactly (inserted, updated,
+///   unchanged; a record the job fetched twice is compared with what its first copy stored),
+///   the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept in
+///   step, and the staged rows removed.
+///
+/// On SQLite the merge walks the staged rows in order through the sqlite3 C API on Qt's own
+/// handle; on PostgreSQL it is one set-based statement.
 class RecordWriter final
 {
 public:
     explicit RecordWriter(Database &db);
     Q_DISABLE_COPY_MOVE(RecordWriter)
 
-    /// Upserts `records` and counts them in *result (inserted, updated, unchanged); false with
-    /// *error set (when asked for) once a statement fails, the transaction then to be rolled back.
-    bool write(const Job &job, const QVector<FetchedRecord> &records, JobResult *result,
+    /// Creates the connection's staging table when it has none and empties it: what a job that
+    /// did not complete left there is never merged into another.
+    bool startStaging(StoreError *error);
+    /// Appends `records` to job `jobId`'s staged rows, `firstSeq` being the first one's place in
+    /// the job (the count staged before). Outside a transaction it commits on its own, touching
+    /// nothing of the shared database.
+    bool stage(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                StoreError *error);
-    /// After a failed write(): whether the connection itself is gone (close it, open it again).
+    /// Inside the write transaction open on the connection: upserts job's staged rows, of which
+    /// there must be `expected` (fewer means the connection was opened again mid-job, and the
+    /// merge fails), counts them in *result (inserted, updated, unchanged) and removes them;
+    /// false with *error set (when asked for) once a statement fails, the transaction then to be
+    /// rolled back.
+    bool merge(const Job &job, qint64 expected, JobResult *result, StoreError *error);
+    /// Removes every staged row (a job that will not complete).
+    bool discardStaged(StoreError *error);
+    /// After a failed call: whether the connection itself is gone (close it, open it again).
     bool connectionLost() const { return m_connectionLost; }
 
 private:
-    /// PostgreSQL: upserts records [from, to), whose ids are distinct, adding to *counts.
-    bool writeBatch(const Job &job, const QVector<FetchedRecord> &records, qsizetype from,
-                    qsizetype to, UpsertCounts *counts, StoreError *error);
+    bool mergeSqlite(const Job &job, qint64 expected, UpsertCounts *counts, StoreError *error);
+    bool mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts, StoreError *error);
+    bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
+                       StoreError *error);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
+    /// Sets *error for a failed sqlite3 step (`code`, `message`) while `what`.
+    bool sqliteFailed(StoreError *error, int code, const QString &message, const QString &what);
     /// Adds `inserted` new records to the dealer's and type's count (`record_counts`), in the
     /// same transaction: records are never deleted, so that count stays exact.
     bool countInserted(const Job &job, qint64 inserted, StoreError *error);
