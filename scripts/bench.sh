@@ -2,8 +2,9 @@
 # Runs every benchmark in one go (docs/performance.md): installs what is missing, builds,
 # starts a private PostgreSQL cluster, runs tests/bench's bench_engine (queue overhead, ingest,
 # operations, plus bench_window and bench_api when built), prints the table and writes it as
-# JSON to $BUILD/bench.json; without arguments also bench_insight (SPEC §10) and
-# bench_retention (SPEC §7), on their own lines. The cluster keeps the server's default durability.
+# JSON to $BUILD/bench.json; without arguments also bench_insight (SPEC §10), bench_bigjob (one
+# job of 2,000,000 records) and bench_retention (SPEC §7), on their own lines. The cluster keeps
+# the server's default durability.
 # Extra arguments go to bench_engine (e.g. --only queue, --no-pg).
 #
 # Environment: DEALERQ_BENCH_BUILD, the build folder (default build, the one scripts/setup.sh
@@ -40,7 +41,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 cmake -S . -B "$build" -DDEALERQ_BENCH=ON >/dev/null
 targets=(bench_engine dealerq dealerq-sim)
-for t in bench_window bench_api bench_insight bench_retention; do
+for t in bench_window bench_api bench_insight bench_bigjob bench_retention; do
     if ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$t:"; then
         targets+=("$t")
     fi
@@ -67,22 +68,21 @@ bin=$(find "$build/tests/bench" -maxdepth 1 -name bench_engine -type f | head -n
 "$bin" --json "$build/bench.json" "${pg_args[@]}" "$@"
 echo "bench: figures written to $build/bench.json" >&2
 
-# SPEC §10 at 1,000,000 jobs (stats, coverage, the Dashboard and Dealers views), in a full run
-# only: on SQLite, then on the private cluster.
-insight=$(find "$build/tests/bench" -maxdepth 1 -name bench_insight -type f | head -n 1)
-if [ $# -eq 0 ] && [ -n "$insight" ]; then
-    env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$insight"
+# The benchmarks of their own, in a full run only: each on SQLite, then on the private cluster.
+# SPEC §10 at 1,000,000 jobs (stats, coverage, the Dashboard and Dealers views); one job of
+# 2,000,000 records (peak memory, adds meanwhile); retention (SPEC §7) removing 1,000,000
+# finished jobs beside a runner's writes and the window's reads.
+run_on_both() {
+    local bin
+    bin=$(find "$build/tests/bench" -maxdepth 1 -name "$1" -type f | head -n 1)
+    [ -n "$bin" ] || return 0
+    env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$bin"
     if [ "${pg_args[0]}" = --pg ]; then
-        DEALERQ_TEST_PG="${pg_args[1]}" "$insight"
+        DEALERQ_TEST_PG="${pg_args[1]}" "$bin"
     fi
-fi
-
-# Retention (SPEC §7) removing 1,000,000 finished jobs beside a runner's writes and the window's
-# reads, in a full run only: on SQLite, then on the private cluster.
-retention=$(find "$build/tests/bench" -maxdepth 1 -name bench_retention -type f | head -n 1)
-if [ $# -eq 0 ] && [ -n "$retention" ]; then
-    env -u DEALERQ_TEST_PG -u DEALERQ_TEST_PG_STATE "$retention"
-    if [ "${pg_args[0]}" = --pg ]; then
-        DEALERQ_TEST_PG="${pg_args[1]}" "$retention"
-    fi
+}
+if [ $# -eq 0 ]; then
+    run_on_both bench_insight
+    run_on_both bench_bigjob
+    run_on_both bench_retention
 fi

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
     cmake ninja-build g++ pkg-config file dpkg-dev
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools
-    libsqlite3-dev libgl-dev libxlsxwriter-dev zlib1g-dev
+    libsqlite3-dev libpq-dev libgl-dev libxlsxwriter-dev zlib1g-dev
     lintian
 )
 # Debian 13's xlsxwriter.pc requires minizip and libcrypto, which libxlsxwriter-dev does not pull.

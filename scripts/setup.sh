@@ -20,7 +20,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
     qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
-    libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libgl-dev libxlsxwriter-dev zlib1g-dev
+    libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libpq-dev libgl-dev libxlsxwriter-dev zlib1g-dev
     postgresql xvfb xauth fonts-dejavu-core curl
     clang "${release_packages[@]}" prometheus openssl dbus-daemon
     desktop-file-utils appstream bash-completion man-db

@@ -80,6 +80,7 @@ private slots:
     void completeUpsertsManyRecordsAsOneByOne_data();
     void completeUpsertsManyRecordsAsOneByOne();
     void anUnfinishedAttemptLeavesNothingStaged();
+    void stagedBytesComeBackExactly();
     void stagingTakesNoLockOfTheDatabase();
     void stagedRowsLostWithTheConnectionFailTheMerge();
     void cancelRequestedBeforeCommitKeepsNothing();
@@ -438,7 +439,7 @@ void TestJobStore::retryRules()
     const Job a = claim();
     QVERIFY(m_store->failJob(a, {"HTTP 500", ErrorCategory::Http}, {}, &error));
     const Job b = claim();
-    QVERIFY(m_store->completeJob(b, records(1), {}, nullptr, &error));
+    QVERIFY2(m_store->completeJob(b, records(1), {}, nullptr, &error), qPrintable(error.message));
 
     const std::optional<Job> retried = m_store->retryJob(a.id, &error);
     QVERIFY2(retried, qPrintable(error.message));
@@ -773,6 +774,40 @@ void TestJobStore::anUnfinishedAttemptLeavesNothingStaged()
     QCOMPARE(q.value(0).toString(), QStringLiteral("C"));
     QCOMPARE(q.value(1).toInt(), 5);
     QVERIFY(!q.next());
+}
+
+void TestJobStore::stagedBytesComeBackExactly()
+{
+    // What the staging's own formats must carry through (PostgreSQL's COPY escapes a backslash,
+    // tab, newline and carriage return): JSON whitespace of every kind, escapes, non-ASCII ids.
+    const QVector<FetchedRecord> fetched{
+        {QStringLiteral("P\\1"), QStringLiteral("2025-06-12T09:31:00Z"),
+         QByteArray("{\"id\":\"P\\\\1\",\r\n\t\"note\":\"a\\tb\\nc \\u00e9\"}")},
+        {QStringLiteral("Ü-2 \t"), QString(),
+         QByteArray("{\"id\":\"\u00dc-2 \\t\",\n\"v\":[1,\t2]}")},
+        {QStringLiteral("P3"), QStringLiteral("2025-06-12T09:31:00Z"),
+         QByteArray("{\"id\":\"P3\"}")},
+    };
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    QVERIFY2(m_store->stageRecords(job, fetched.mid(0, 2), &error), qPrintable(error.message));
+    JobResult result;
+    QVERIFY2(m_store->completeJob(job, fetched.mid(2), {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, 3);
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT record_id, payload, updated_at FROM records ORDER BY record_id"));
+    QHash<QString, QPair<QByteArray, QString>> stored;
+    while (q.next())
+        stored.insert(q.value(0).toString(),
+                      {q.value(1).toString().toUtf8(), q.value(2).toString()});
+    QCOMPARE(stored.size(), fetched.size());
+    for (const FetchedRecord &record : fetched) {
+        QVERIFY2(stored.contains(record.id()), qPrintable(record.id()));
+        QCOMPARE(stored.value(record.id()).first, record.payload().toByteArray());
+        QCOMPARE(stored.value(record.id()).second, record.updatedAt());
+    }
 }
 
 void TestJobStore::stagingTakesNoLockOfTheDatabase()

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <optional>
 
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
 #include <sqlite3.h>
+#include <libpq-fe.h>
 
 /// What an upsert of a job's records did.
 struct UpsertCounts
@@ -22,9 +24,6 @@ struct UpsertCounts
 };
 
 namespace {
-
-/// How many records a PostgreSQL staging statement writes: 5 parameters a row.
-constexpr qsizetype StageBatch = 500;
 
 /// A staged record's bytes, valid until the staged rows' cursor steps again.
 struct RecordView
@@ -238,43 +237,116 @@ bool RecordWriter::stage(qint64 jobId, const QVector<FetchedRecord> &records, qi
     return true;
 }
 
+namespace {
+
+/// Appends `text` to a COPY row as a text-format field: a backslash, tab, newline or carriage
+/// return escaped, everything else (UTF-8) as it is.
+void appendCopyField(QByteArray *row, QByteArrayView text)
+{
+    for (const char c : text) {
+        switch (c) {
+        case '\\':
+            row->append("\\\\", 2);
+            break;
+        case '\t':
+            row->append("\\t", 2);
+            break;
+        case '\n':
+            row->append("\\n", 2);
+            break;
+        case '\r':
+            row->append("\\r", 2);
+            break;
+        default:
+            row->append(c);
+        }
+    }
+}
+
+/// The libpq connection under Qt's PostgreSQL driver, or nullptr.
+PGconn *postgresHandle(QSqlDatabase &db)
+{
+    const QVariant handle = db.isValid() ? db.driver()->handle() : QVariant();
+    // Qt names the type as libpq declares it: PGconn is a typedef of struct pg_conn.
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+} // namespace
+
 bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records,
                                  qint64 firstSeq, StoreError *error)
 {
+    // COPY through libpq on Qt's own connection: one round trip for the page, rows in the text
+    // format, none of Qt's per-value binding. Nothing else uses the connection meanwhile (the
+    // runner's thread is here), and it is idle again when this returns.
     const QString what = QStringLiteral("staging the records of job %1").arg(jobId);
-    qsizetype from = 0;
-    while (from < records.size()) {
-        const qsizetype n = std::min(StageBatch, records.size() - from);
-        // The batch's rows as VALUES; the first row's casts type them all.
-        QString sql = QStringLiteral("INSERT INTO staged_records (seq, job_id, record_id, "
-                                     "payload, updated_at) VALUES "
-                                     "(?::bigint, ?::bigint, ?::text, ?::text, ?::text)");
-        sql.reserve(sql.size() + n * 14);
-        for (qsizetype i = 1; i < n; ++i)
-            sql += QStringLiteral(",(?,?,?,?,?)");
-        // A full batch is prepared once; a shorter one (a page's last) for this call only, so
-        // that the cache does not grow with every length a page ever had.
-        QSqlQuery single(m_db.db());
-        const bool usual = n == StageBatch;
-        QSqlQuery &q = usual ? m_db.prepared(sql) : single;
-        if (!usual) {
-            q.setForwardOnly(true);
-            q.prepare(sql);
+    PGconn *conn = postgresHandle(m_db.db());
+    const auto failed = [&](const QString &message) {
+        m_connectionLost = m_connectionLost || !conn || PQstatus(conn) != CONNECTION_OK;
+        if (error)
+            *error = {m_connectionLost ? StoreError::Kind::ConnectionLost
+                                       : StoreError::Kind::Database,
+                      QStringLiteral("database error while %1: %2").arg(what, message.trimmed()),
+                      {},
+                      0};
+        return false;
+    };
+    if (!conn)
+        return failed(QStringLiteral("no PostgreSQL connection is open"));
+    const auto lastError = [&] { return QString::fromUtf8(PQerrorMessage(conn)); };
+    // The outcome of the COPY: every result read, so that the connection is idle again.
+    const auto finish = [&]() -> std::optional<QString> {
+        std::optional<QString> problem;
+        while (PGresult *result = PQgetResult(conn)) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK && !problem)
+                problem = QString::fromUtf8(PQresultErrorMessage(result));
+            PQclear(result);
         }
-        const FinishOnExit finishQ(q);
-        int at = 0;
-        for (qsizetype i = from; i < from + n; ++i) {
-            const FetchedRecord &record = records.at(i);
-            q.bindValue(at++, firstSeq + i + 1);
-            q.bindValue(at++, jobId);
-            q.bindValue(at++, record.id());
-            q.bindValue(at++, QString::fromUtf8(record.payload()));
-            q.bindValue(at++, record.updatedAt());
-        }
-        if (!exec(q, error, what))
-            return false;
-        from += n;
+        return problem;
+    };
+    PGresult *start = PQexec(conn, "COPY staged_records (seq, job_id, record_id, payload, "
+                                   "updated_at) FROM STDIN");
+    const bool copying = PQresultStatus(start) == PGRES_COPY_IN;
+    const QString refused = QString::fromUtf8(PQresultErrorMessage(start));
+    PQclear(start);
+    if (!copying) {
+        finish();
+        return failed(refused.isEmpty() ? lastError() : refused);
     }
+    const QByteArray job = QByteArray::number(jobId);
+    QByteArray rows;
+    rows.reserve(1 << 20);
+    qint64 seq = firstSeq;
+    bool sent = true;
+    for (const FetchedRecord &record : records) {
+        rows.append(QByteArray::number(++seq)).append('\t').append(job).append('\t');
+        appendCopyField(&rows, record.idUtf8());
+        rows.append('\t');
+        appendCopyField(&rows, record.payload());
+        rows.append('\t');
+        appendCopyField(&rows, record.updatedAtUtf8());
+        rows.append('\n');
+        if (rows.size() >= (1 << 20)) {
+            sent = PQputCopyData(conn, rows.constData(), int(rows.size())) == 1;
+            rows.clear();
+            if (!sent)
+                break;
+        }
+    }
+    if (sent && !rows.isEmpty())
+        sent = PQputCopyData(conn, rows.constData(), int(rows.size())) == 1;
+    const QString sendError = sent ? QString() : lastError();
+    // Ended with an error message when sending failed, so that the server rolls the COPY back.
+    if (PQputCopyEnd(conn, sent ? nullptr : "the records could not be sent") != 1)
+        return failed(lastError());
+    const std::optional<QString> problem = finish();
+    if (!sent)
+        return failed(sendError);
+    if (problem)
+        return failed(*problem);
     return true;
 }
 
@@ -407,38 +479,36 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
 bool RecordWriter::mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts,
                                  StoreError *error)
 {
-    // One statement: the job's staged rows are taken out of the staging table and each is
-    // compared with what was there before it, the stored row for a record's first copy and the
-    // copy before it for any later one (`what`: i inserted, u updated, n unchanged). A record
-    // any of whose copies changed something is written once, as its last copy says.
+    // One statement, one sort of the staged rows by record: the job's staged rows are taken out
+    // of the staging table and each is compared with what was there before it, the stored row
+    // for a record's first copy and the copy before it for any later one (`what`: i inserted,
+    // u updated, n unchanged). A record is written once, as its last copy says, if it is new or
+    // any copy of it differs from the stored row (as one copy after another would have).
     QSqlQuery &q = m_db.prepared(QStringLiteral(
         "WITH staged AS ("
         "  DELETE FROM staged_records WHERE job_id = ?::bigint"
         "  RETURNING seq, record_id, payload, updated_at),"
         "compared AS ("
-        "  SELECT s.seq, s.record_id, s.payload, s.updated_at,"
+        "  SELECT s.record_id, s.payload, s.updated_at,"
         "    CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
         "           CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
         "                THEN 'u' ELSE 'n' END"
         "         WHEN r.record_id IS NULL THEN 'i'"
         "         WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
-        "         ELSE 'n' END AS what"
+        "         ELSE 'n' END AS what,"
+        "    lead(s.seq) OVER copies IS NULL AS last_copy,"
+        "    bool_or(r.record_id IS NULL OR r.payload::text IS DISTINCT FROM s.payload)"
+        "      OVER (PARTITION BY s.record_id) AS touched"
         "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
         "    r.fetch_type = ?::text AND r.record_id = s.record_id"
         "  WINDOW copies AS (PARTITION BY s.record_id ORDER BY s.seq)),"
-        "decided AS ("
-        "  SELECT c.*,"
-        "    bool_or(c.what <> 'n') OVER (PARTITION BY c.record_id) AS touched,"
-        "    row_number() OVER (PARTITION BY c.record_id ORDER BY c.seq DESC) AS from_last"
-        "  FROM compared c),"
         "written AS ("
         "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
-        "  SELECT ?::text, ?::text, d.record_id, d.payload::json, d.updated_at, ?::bigint"
-        "  FROM decided d WHERE d.touched AND d.from_last = 1"
+        "  SELECT ?::text, ?::text, c.record_id, c.payload::json, c.updated_at, ?::bigint"
+        "  FROM compared c WHERE c.touched AND c.last_copy"
         "  ON CONFLICT (dealer_id, fetch_type, record_id) DO UPDATE SET"
         "    payload = excluded.payload, updated_at = excluded.updated_at,"
-        "    job_id = excluded.job_id"
-        "  RETURNING 1)"
+        "    job_id = excluded.job_id)"
         "SELECT count(*) FILTER (WHERE what = 'i'), count(*) FILTER (WHERE what = 'u'),"
         "  count(*) FILTER (WHERE what = 'n'), count(*)"
         " FROM compared"));
