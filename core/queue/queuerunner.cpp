@@ -364,7 +364,9 @@ void QueueRunner::log(const QString &message)
 
 void QueueRunner::stageFetched()
 {
-    if (!m_fetch || !m_current || m_stageFailure)
+    // Once the fetch is over, its last page goes into the completing transaction itself
+    // (onFetchFinished()): a job of one page stages nothing.
+    if (!m_fetch || !m_current || m_stageFailure || m_fetch->isFinished())
         return;
     const QVector<FetchedRecord> records = m_fetch->takeRecords();
     if (records.isEmpty())
@@ -379,8 +381,6 @@ void QueueRunner::stageFetched()
 
 void QueueRunner::onFetchFinished()
 {
-    if (m_fetch && m_fetch->error() == ErrorCategory::None)
-        stageFetched(); // the last page, if its staging is still on its way
     DealerFetch *fetch = m_fetch;
     m_fetch = nullptr;
     fetch->deleteLater();
@@ -415,7 +415,9 @@ void QueueRunner::onFetchFinished()
         result.pages = fetch->pages();
         result.fetched = fetch->fetched();
         log(QStringLiteral("fetched %1 records in %2 pages").arg(result.fetched).arg(result.pages));
-        outcome = m_store->completeJob(job, {}, m_log, &result, &error, &followUp);
+        // The pages not yet staged (the last one) go in with the completion.
+        outcome =
+            m_store->completeJob(job, fetch->takeRecords(), m_log, &result, &error, &followUp);
     } else {
         log(fetch->errorString());
         outcome =

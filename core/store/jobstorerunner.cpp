@@ -221,18 +221,20 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     }
 
     if (records && result) {
-        // The records given here join those staged while the job ran; all go in together.
-        if (!records->isEmpty() && !stageRecords(job, *records, error))
+        // The records given here go in after those staged while the job ran. On PostgreSQL
+        // they are staged first (RecordWriter::merge()), which needs the staging begun.
+        if (!m_db->isSqlite() && !records->isEmpty() && !stageRecords(job, {}, error))
             return std::nullopt;
-        if (isStaging(job) && m_staging.records > 0) {
+        const qint64 staged = stagedRecords(job);
+        if (staged > 0 || !records->isEmpty()) {
             RecordWriter writer(*m_db);
-            if (!writer.merge(job, m_staging.records, result, error)) {
+            if (!writer.merge(job, staged, *records, result, error)) {
                 m_connectionLost = m_connectionLost || writer.connectionLost();
                 return std::nullopt;
             }
             // Emptied in this transaction; should it roll back, the rows stay and the next
-            // attempt's first page empties the table (completeJob()).
-            mergedInTransaction = true;
+            // attempt's first page empties the table (stageRecords()).
+            mergedInTransaction = isStaging(job);
         } else {
             result->inserted = result->updated = result->unchanged = 0;
         }

@@ -350,12 +350,18 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
     return true;
 }
 
-bool RecordWriter::merge(const Job &job, qint64 expected, JobResult *result, StoreError *error)
+bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
+                         JobResult *result, StoreError *error)
 {
     result->inserted = result->updated = result->unchanged = 0;
     UpsertCounts counts;
-    const bool merged = m_db.isSqlite() ? mergeSqlite(job, expected, &counts, error)
-                                        : mergePostgres(job, expected, &counts, error);
+    bool merged = false;
+    if (m_db.isSqlite()) {
+        merged = mergeSqlite(job, staged, more, &counts, error);
+    } else {
+        merged = stagePostgres(job.id, more, staged, error) &&
+                 mergePostgres(job, staged + more.size(), &counts, error);
+    }
     if (!merged)
         return false;
     result->inserted = counts.inserted;
@@ -364,8 +370,8 @@ bool RecordWriter::merge(const Job &job, qint64 expected, JobResult *result, Sto
     return countInserted(job, counts.inserted, error);
 }
 
-bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *counts,
-                               StoreError *error)
+bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
+                               UpsertCounts *counts, StoreError *error)
 {
     // Through the sqlite3 C API on Qt's own connection handle (statements prepared once per
     // connection, Database::nativeStatement): each staged row's UTF-8 bytes are bound where the
@@ -374,10 +380,16 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
     // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     QString prepareError;
-    Statement staged(m_db,
+    // Only a job that staged rows reads and empties the staging table (a one-page job has none).
+    std::optional<Statement> rows;
+    std::optional<Statement> clear;
+    if (staged > 0) {
+        rows.emplace(m_db,
                      "SELECT record_id, payload, updated_at FROM temp.staged_records WHERE "
                      "job_id = ?1 ORDER BY seq",
                      &prepareError);
+        clear.emplace(m_db, "DELETE FROM temp.staged_records", &prepareError);
+    }
     Statement insert(m_db,
                      "INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
                      "updated_at, job_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -391,9 +403,8 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
                      "UPDATE records SET payload = ?4, updated_at = ?5, job_id = ?6 "
                      "WHERE dealer_id = ?1 AND fetch_type = ?2 AND record_id = ?3",
                      &prepareError);
-    Statement clear(m_db, "DELETE FROM temp.staged_records", &prepareError);
-    if (!staged.isValid() || !insert.isValid() || !differs.isValid() || !update.isValid() ||
-        !clear.isValid())
+    if ((rows && !rows->isValid()) || (clear && !clear->isValid()) || !insert.isValid() ||
+        !differs.isValid() || !update.isValid())
         return sqliteFailed(
             error, SQLITE_ERROR,
             QStringLiteral("preparing the records' statements: %1").arg(prepareError), what);
@@ -413,7 +424,8 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
     }
     sqlite3_bind_int64(insert.get(), 6, job.id);
     sqlite3_bind_int64(update.get(), 6, job.id);
-    sqlite3_bind_int64(staged.get(), 1, job.id);
+    if (rows)
+        sqlite3_bind_int64(rows->get(), 1, job.id);
 
     // ?3 record_id, ?4 payload, ?5 updated_at: what differs from record to record.
     const auto write = [&](Statement &statement, const RecordView &record) {
@@ -425,18 +437,29 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
         sqlite3_reset(statement.get());
         return true;
     };
+    // The staged rows in the order they were fetched, then the records given.
     qint64 read = 0;
+    bool stagedDone = !rows;
+    qsizetype given = 0;
     const bool upserted = upsertEach(
         [&](RecordView *record) -> std::optional<bool> {
-            const int rc = sqlite3_step(staged.get());
-            if (rc == SQLITE_DONE)
-                return false;
-            if (rc != SQLITE_ROW) {
-                failed();
-                return std::nullopt;
+            if (!stagedDone) {
+                const int rc = sqlite3_step(rows->get());
+                if (rc == SQLITE_ROW) {
+                    ++read;
+                    *record = {rows->text(0), rows->text(1), rows->text(2)};
+                    return true;
+                }
+                if (rc != SQLITE_DONE) {
+                    failed();
+                    return std::nullopt;
+                }
+                stagedDone = true;
             }
-            ++read;
-            *record = {staged.text(0), staged.text(1), staged.text(2)};
+            if (given == more.size())
+                return false;
+            const FetchedRecord &next = more.at(given++);
+            *record = {next.idUtf8(), next.payload(), next.updatedAtUtf8()};
             return true;
         },
         counts,
@@ -463,15 +486,16 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 expected, UpsertCounts *co
         [&](const RecordView &record) { return write(update, record); });
     if (!upserted)
         return false;
-    sqlite3_reset(staged.get());
-    if (read != expected)
+    if (rows)
+        sqlite3_reset(rows->get());
+    if (read != staged)
         return sqliteFailed(error, SQLITE_ERROR,
                             QStringLiteral("%1 of its %2 records were staged on this connection; "
                                            "it was opened again while the job ran")
                                 .arg(read)
-                                .arg(expected),
+                                .arg(staged + more.size()),
                             what);
-    if (sqlite3_step(clear.get()) != SQLITE_DONE)
+    if (clear && sqlite3_step(clear->get()) != SQLITE_DONE)
         return failed();
     return true;
 }

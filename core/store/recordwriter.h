@@ -40,18 +40,21 @@ public:
     bool stage(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                StoreError *error);
     /// Inside the write transaction open on the connection: upserts job's staged rows, of which
-    /// there must be `expected` (fewer means the connection was opened again mid-job, and the
-    /// merge fails), counts them in *result (inserted, updated, unchanged) and removes them;
-    /// false with *error set (when asked for) once a statement fails, the transaction then to be
-    /// rolled back.
-    bool merge(const Job &job, qint64 expected, JobResult *result, StoreError *error);
+    /// there must be `staged` (fewer means the connection was opened again mid-job, and the
+    /// merge fails), then `more` (the job's last records, not staged: SQLite takes them from
+    /// memory, PostgreSQL stages them first for its one statement); counts them in *result
+    /// (inserted, updated, unchanged) and removes the staged rows; false with *error set (when
+    /// asked for) once a statement fails, the transaction then to be rolled back.
+    bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, JobResult *result,
+               StoreError *error);
     /// Removes every staged row (a job that will not complete).
     bool discardStaged(StoreError *error);
     /// After a failed call: whether the connection itself is gone (close it, open it again).
     bool connectionLost() const { return m_connectionLost; }
 
 private:
-    bool mergeSqlite(const Job &job, qint64 expected, UpsertCounts *counts, StoreError *error);
+    bool mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
+                     UpsertCounts *counts, StoreError *error);
     bool mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts, StoreError *error);
     bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                        StoreError *error);
