@@ -42,6 +42,7 @@
 #ifdef DEALERQ_BENCH_HAVE_SQLITE3
 #include <sqlite3.h>
 #endif
+#include <libpq-fe.h>
 
 namespace {
 
@@ -691,6 +692,73 @@ std::optional<double> bareSqliteInsert(const QString &file, const QString &deale
 }
 #endif
 
+/// The bare PostgreSQL ingest: the same rows into the same table (a store's fresh `records`) by
+/// one COPY through libpq, in text format, one transaction. Returns the seconds from BEGIN to
+/// COMMIT.
+std::optional<double> barePostgresCopy(const QString &url, const QString &dealerId,
+                                       const QVector<FetchedRecord> &records, QString *error)
+{
+    // The rows as COPY text first, as a loader holding its input would have them.
+    QByteArray rows;
+    const auto field = [&rows](QByteArrayView text) {
+        for (const char c : text) {
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r')
+                rows.append('\\').append(c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c);
+            else
+                rows.append(c);
+        }
+    };
+    const QByteArray dealer = dealerId.toUtf8();
+    for (const FetchedRecord &record : records) {
+        field(dealer);
+        rows.append("\tprospect\t");
+        field(record.idUtf8());
+        rows.append('\t');
+        field(record.payload());
+        rows.append('\t');
+        field(record.updatedAtUtf8());
+        rows.append("\t1\n");
+    }
+    PGconn *conn = PQconnectdb(url.toUtf8().constData());
+    const auto fail = [&]() -> std::optional<double> {
+        *error = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+        PQfinish(conn);
+        return std::nullopt;
+    };
+    if (PQstatus(conn) != CONNECTION_OK)
+        return fail();
+    const auto run = [&](const char *sql, ExecStatusType expected) {
+        PGresult *result = PQexec(conn, sql);
+        const bool ok = PQresultStatus(result) == expected;
+        PQclear(result);
+        return ok;
+    };
+    QElapsedTimer clock;
+    clock.start();
+    if (!run("BEGIN", PGRES_COMMAND_OK) ||
+        !run("COPY records (dealer_id, fetch_type, record_id, payload, updated_at, job_id) FROM "
+             "STDIN",
+             PGRES_COPY_IN))
+        return fail();
+    for (qsizetype at = 0; at < rows.size(); at += 1 << 20) {
+        const int size = int(std::min<qsizetype>(1 << 20, rows.size() - at));
+        if (PQputCopyData(conn, rows.constData() + at, size) != 1)
+            return fail();
+    }
+    if (PQputCopyEnd(conn, nullptr) != 1)
+        return fail();
+    bool copied = true;
+    while (PGresult *result = PQgetResult(conn)) {
+        copied = copied && PQresultStatus(result) == PGRES_COMMAND_OK;
+        PQclear(result);
+    }
+    if (!copied || !run("COMMIT", PGRES_COMMAND_OK))
+        return fail();
+    const double seconds = double(clock.nsecsElapsed()) / 1e9;
+    PQfinish(conn);
+    return seconds;
+}
+
 void benchIngest(Context &ctx)
 {
     const int n = ctx.sizes.ingestRecords;
@@ -721,7 +789,7 @@ void benchIngest(Context &ctx)
             run = drain(ctx, *db, sim.baseUrl(), QStringLiteral("ingest-sqlite-%1").arg(r), 1, n,
                         &why);
         if (!run) {
-            fail(ctx, section, sqliteName, QStringLiteral("records/s"), why, Goal::AtLeast, 100000);
+            fail(ctx, section, sqliteName, QStringLiteral("records/s"), why, Goal::AtLeast, 150000);
             sqliteRates.clear();
             break;
         }
@@ -732,7 +800,7 @@ void benchIngest(Context &ctx)
     const double sqliteRate = median(sqliteRates);
     if (!sqliteRates.isEmpty()) {
         ctx.report.add(section, sqliteName, sqliteRate, QStringLiteral("records/s"), Goal::AtLeast,
-                       100000,
+                       150000,
                        QStringLiteral("end to end: process start, claim, fetch, decode, upsert, "
                                       "until the commit; %1")
                            .arg(runs));
@@ -859,6 +927,26 @@ void benchIngest(Context &ctx)
                                           "INSERT, one transaction; insert time only; %1")
                                .arg(runs));
         }
+        // PostgreSQL's own: the same rows by one COPY into a fresh store's table.
+        const QString copyName = QStringLiteral("baseline: bare COPY into PostgreSQL");
+        if (const auto db = records.size() == n ? postgresDatabase(ctx, &why) : nullptr) {
+            std::optional<double> seconds;
+            {
+                JobStore store(db->url());
+                if (openStore(store, &why))
+                    seconds = barePostgresCopy(db->urlString(), dealer, records, &why);
+            }
+            if (seconds) {
+                const double copyRate = n / *seconds;
+                ctx.report.add(section, copyName, copyRate, QStringLiteral("records/s"),
+                               QStringLiteral("the same rows into the same table, text format, "
+                                              "one transaction; COPY time only"));
+                ctx.report.add(section, QStringLiteral("dealerq PostgreSQL / bare COPY"),
+                               100.0 * pgRate / copyRate, QStringLiteral("%"), Goal::AtLeast, 50);
+            } else {
+                fail(ctx, section, copyName, QStringLiteral("records/s"), why);
+            }
+        }
     }
 #else
     ctx.report.missing(section, bareName, QStringLiteral("records/s"),
@@ -878,9 +966,10 @@ void benchIngest(Context &ctx)
     }
 
     ctx.report.add(section, QStringLiteral("dealerq SQLite / bare insert loop"),
-                   100.0 * sqliteRate / bareRate, QStringLiteral("%"), Goal::AtLeast, 50);
-    // A job's records are inserted once all of its pages are in (SPEC §1: one transaction, none
-    // open while it waits on the network), so its insert follows its fetch.
+                   100.0 * sqliteRate / bareRate, QStringLiteral("%"), Goal::AtLeast, 60);
+    // A job's records go into `records` once all of its pages are in (SPEC §1: one transaction,
+    // none of the shared database open while it waits on the network): only their staging
+    // overlaps the fetch, so the upsert still follows it.
     ctx.report.add(section, QStringLiteral("  limit: the bare fetch, then the bare insert"),
                    100.0 * bareFetchRate / (bareFetchRate + bareRate), QStringLiteral("%"),
                    QStringLiteral("insert / (fetch + insert), no decoding and no start-up "
