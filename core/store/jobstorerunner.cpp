@@ -149,18 +149,24 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
 {
     WriteTransaction tx(*m_db);
     bool mergedInTransaction = false;
-    // However this ends, the attempt is over: its staged rows were merged (and emptied in this
-    // transaction), or they are left for the next attempt's first page to empty. A rollback on
-    // PostgreSQL also undoes a staging table made in it.
+    // However this ends, the attempt is over: its staged rows were merged and are emptied, or
+    // they are left for the next attempt's first page to empty. A rollback on PostgreSQL also
+    // undoes a staging table made in it.
     bool committed = false;
     const auto attemptOver = qScopeGuard([&] {
         if (!isStaging(job))
             return;
         m_staging.jobId = 0;
-        if (committed && mergedInTransaction)
-            m_staging.clean = true;
-        if (!committed)
+        if (!committed) {
             m_staging.ready = false;
+            return;
+        }
+        if (!mergedInTransaction)
+            return;
+        // PostgreSQL's merge took the rows out; SQLite's are removed now, outside the
+        // transaction (a TEMP table only: no lock of the shared database's).
+        StoreError ignored;
+        m_staging.clean = !m_db->isSqlite() || RecordWriter(*m_db).discardStaged(&ignored);
     });
     QString why;
     const auto txFailed = [&]() -> std::optional<FinishOutcome> {
@@ -232,8 +238,8 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
                 m_connectionLost = m_connectionLost || writer.connectionLost();
                 return std::nullopt;
             }
-            // Emptied in this transaction; should it roll back, the rows stay and the next
-            // attempt's first page empties the table (stageRecords()).
+            // Emptied once committed (attemptOver); should it roll back, the rows stay and the
+            // next attempt's first page empties the table (stageRecords()).
             mergedInTransaction = isStaging(job);
         } else {
             result->inserted = result->updated = result->unchanged = 0;

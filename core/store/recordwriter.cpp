@@ -380,16 +380,15 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     QString prepareError;
-    // Only a job that staged rows reads and empties the staging table (a one-page job has none).
+    // Only a job that staged rows reads the staging table (a one-page job has none). They are
+    // removed after the commit (JobStore::finishRunning()): deleting millions of rows takes a
+    // second, which the shared database's lock need not wait for.
     std::optional<Statement> rows;
-    std::optional<Statement> clear;
-    if (staged > 0) {
+    if (staged > 0)
         rows.emplace(m_db,
                      "SELECT record_id, payload, updated_at FROM temp.staged_records WHERE "
                      "job_id = ?1 ORDER BY seq",
                      &prepareError);
-        clear.emplace(m_db, "DELETE FROM temp.staged_records", &prepareError);
-    }
     Statement insert(m_db,
                      "INSERT INTO records (dealer_id, fetch_type, record_id, payload, "
                      "updated_at, job_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -403,8 +402,7 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
                      "UPDATE records SET payload = ?4, updated_at = ?5, job_id = ?6 "
                      "WHERE dealer_id = ?1 AND fetch_type = ?2 AND record_id = ?3",
                      &prepareError);
-    if ((rows && !rows->isValid()) || (clear && !clear->isValid()) || !insert.isValid() ||
-        !differs.isValid() || !update.isValid())
+    if ((rows && !rows->isValid()) || !insert.isValid() || !differs.isValid() || !update.isValid())
         return sqliteFailed(
             error, SQLITE_ERROR,
             QStringLiteral("preparing the records' statements: %1").arg(prepareError), what);
@@ -495,8 +493,6 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
                                 .arg(read)
                                 .arg(staged + more.size()),
                             what);
-    if (clear && sqlite3_step(clear->get()) != SQLITE_DONE)
-        return failed();
     return true;
 }
 

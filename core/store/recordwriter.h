@@ -20,8 +20,8 @@ struct UpsertCounts;
 /// - merge(): inside the completing write transaction, the job's staged rows are upserted into
 ///   `records` by (dealer_id, fetch_type, record_id) and counted exactly (inserted, updated,
 ///   unchanged; a record the job fetched twice is compared with what its first copy stored),
-///   the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept in
-///   step, and the staged rows removed.
+///   and the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept
+///   in step; then the staged rows are removed.
 ///
 /// On SQLite the merge walks the staged rows in order through the sqlite3 C API on Qt's own
 /// handle; on PostgreSQL it is one set-based statement.
@@ -43,8 +43,10 @@ public:
     /// there must be `staged` (fewer means the connection was opened again mid-job, and the
     /// merge fails), then `more` (the job's last records, not staged: SQLite takes them from
     /// memory, PostgreSQL stages them first for its one statement); counts them in *result
-    /// (inserted, updated, unchanged) and removes the staged rows; false with *error set (when
-    /// asked for) once a statement fails, the transaction then to be rolled back.
+    /// (inserted, updated, unchanged) and, on PostgreSQL, removes the staged rows (SQLite's are
+    /// removed after the commit, discardStaged(), outside the shared database's lock); false
+    /// with *error set (when asked for) once a statement fails, the transaction then to be
+    /// rolled back.
     bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, JobResult *result,
                StoreError *error);
     /// Removes every staged row (a job that will not complete).

@@ -2,7 +2,8 @@
 // dealerq-sim), run by the real `dealerq --headless --drain`: the peak memory of that process,
 // its records per second, and how long an operator's add and cancel take (through the named queue
 // operations, on a connection of their own) while the job downloads and while it commits. On
-// SQLite, or on PostgreSQL with DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE (TestDatabase).
+// SQLite, or on PostgreSQL with DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE (TestDatabase). The
+// dealerq measured is this build's, or DEALERQ_BENCH_DEALERQ's.
 
 #include "benchsupport.h"
 #include "queue/queueoperations.h"
@@ -115,11 +116,13 @@ int main(int argc, char **argv)
     dealerq.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QElapsedTimer wall;
     wall.start();
-    dealerq.start(QStringLiteral(DEALERQ_PATH),
-                  {QStringLiteral("--headless"), QStringLiteral("--drain"),
-                   QStringLiteral("--no-api"), QStringLiteral("--db"), db.urlString(),
-                   QStringLiteral("--source"), sim.baseUrl().toString(),
-                   QStringLiteral("--settings"), settings});
+    // This build's dealerq, or DEALERQ_BENCH_DEALERQ's (another build, under the same conditions).
+    const QString program =
+        qEnvironmentVariable("DEALERQ_BENCH_DEALERQ", QStringLiteral(DEALERQ_PATH));
+    dealerq.start(program, {QStringLiteral("--headless"), QStringLiteral("--drain"),
+                            QStringLiteral("--no-api"), QStringLiteral("--db"), db.urlString(),
+                            QStringLiteral("--source"), sim.baseUrl().toString(),
+                            QStringLiteral("--settings"), settings});
     if (!dealerq.waitForStarted()) {
         std::fprintf(stderr, "cannot start dealerq\n");
         return 1;
