@@ -45,18 +45,6 @@ struct Waits
     }
 };
 
-qint64 vmHwmKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return 0;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -138,7 +126,7 @@ int main(int argc, char **argv)
     qint64 peakKb = 0;
     int add = 0;
     while (dealerq.state() == QProcess::Running) {
-        peakKb = std::max(peakKb, vmHwmKb(pid));
+        peakKb = std::max(peakKb, processPeakMemoryKb(pid));
         const std::optional<Job> now = store.job(queued->id, &error);
         const bool running = now && now->status == JobStatus::Running;
         const bool allIn = running && now->progress && now->progress->phase == JobPhase::Committing;
@@ -163,7 +151,7 @@ int main(int argc, char **argv)
         }
         dealerq.waitForFinished(200);
     }
-    peakKb = std::max(peakKb, vmHwmKb(pid));
+    peakKb = std::max(peakKb, processPeakMemoryKb(pid));
     const double seconds = wall.nsecsElapsed() / 1e9;
     const std::optional<Job> done = store.job(queued->id, &error);
     if (dealerq.exitCode() != 0 || !done || done->status != JobStatus::Completed || !done->result ||

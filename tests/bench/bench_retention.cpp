@@ -48,45 +48,6 @@ public:
     qint64 nowMs() const override { return now; }
 };
 
-/// Fills `store` with `jobs` finished jobs, one every so often over the year up to `lastMs`, so
-/// that the hourly figures (schema 9) have as many rows as a year's history gives them.
-bool fill(JobStore &store, int jobs, qint64 lastMs)
-{
-    const qint64 stepMs = qMax<qint64>(1, 365 * Day / jobs);
-    const qint64 firstMs = lastMs - stepMs * jobs;
-    QSqlQuery q(store.database().db());
-    const QString rows =
-        store.database().isSqlite()
-            ? QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                             "WHERE i < %1) SELECT i FROM n")
-                  .arg(jobs)
-            : QStringLiteral("SELECT i FROM generate_series(1::bigint, %1) AS n(i)").arg(jobs);
-    const QString sql =
-        QStringLiteral(
-            "INSERT INTO jobs (dealer_id, fetch_type, from_ms, to_ms, status, priority, "
-            "position, created_ms, started_ms, finished_ms, attempts, pages, fetched, inserted, "
-            "updated, unchanged, error_message, error_category, created_by) "
-            "SELECT 'D' || (i % 5000), CASE i % 4 WHEN 0 THEN 'prospect' WHEN 1 THEN 'sales' "
-            "WHEN 2 THEN 'service' ELSE 'inventory' END, (i * 7919) % 100000000, "
-            "(i * 7919) % 100000000 + 1000, CASE WHEN i % 10 = 0 THEN 'failed' WHEN i % 33 = 0 "
-            "THEN 'cancelled' ELSE 'completed' END, i % 3, i, %1 + i * %4, %1 + i * %4 + i % 997, "
-            "%2 + i * %4, "
-            "1 + i % 3, 1 + i % 7, i % 500, i % 300, i % 50, 0, CASE WHEN i % 10 = 0 THEN "
-            "'HTTP 500' END, CASE WHEN i % 10 = 0 THEN 'http' WHEN i % 33 = 0 THEN 'cancelled' "
-            "END, 'bench' FROM (%3) AS s")
-            .arg(firstMs - 1000)
-            .arg(firstMs)
-            .arg(rows)
-            .arg(stepMs);
-    if (!q.exec(sql)) {
-        std::fprintf(stderr, "cannot fill the store: %s\n", qPrintable(q.lastError().text()));
-        return false;
-    }
-    // PostgreSQL's autovacuum would have analyzed a table this size long before; SQLite's
-    // statistics are never gathered by dealerq, so it stays as it is.
-    return store.database().isSqlite() || q.exec(QStringLiteral("ANALYZE jobs"));
-}
-
 /// p50, p95 and max of `ms`, as "p50 1.2 / p95 3.4 / max 5.6 ms (n)".
 QString percentiles(std::vector<double> ms)
 {
@@ -149,8 +110,11 @@ int main(int argc, char **argv)
     clock.now = QDateTime::currentMSecsSinceEpoch();
     QElapsedTimer timer;
     timer.start();
-    if (!fill(store, jobs, clock.now - 100 * Day))
+    QString why;
+    if (!fillFinishedJobs(store, jobs, clock.now - 100 * Day, &why)) {
+        std::fprintf(stderr, "cannot fill the store: %s\n", qPrintable(why));
         return 1;
+    }
     std::printf("%s: filled the store with %d finished jobs in %lld ms\n",
                 db.isPostgres() ? "PostgreSQL" : "SQLite", jobs, timer.elapsed());
 

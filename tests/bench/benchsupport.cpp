@@ -1,5 +1,7 @@
 #include "benchsupport.h"
 
+#include "testsupport.h"
+
 #include <algorithm>
 
 #include <QDeadlineTimer>
@@ -40,13 +42,6 @@ QString procField(const QString &path, const QByteArray &key)
         }
     }
     return {};
-}
-
-qint64 peakRssKb(qint64 pid)
-{
-    const QString value =
-        procField(QStringLiteral("/proc/%1/status").arg(pid), QByteArrayLiteral("VmHWM"));
-    return value.section(QLatin1Char(' '), 0, 0).toLongLong();
 }
 
 } // namespace
@@ -248,7 +243,7 @@ ProcessRun runProcess(const QString &program, const QStringList &args, const QSt
     const qint64 pid = process.processId();
     const QDeadlineTimer deadline(timeoutMs);
     while (!process.waitForFinished(5)) {
-        run.peakRssKb = std::max(run.peakRssKb, peakRssKb(pid));
+        run.peakRssKb = std::max(run.peakRssKb, processPeakMemoryKb(pid));
         scan();
         if (deadline.hasExpired()) {
             run.timedOut = true;

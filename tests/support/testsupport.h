@@ -6,6 +6,8 @@
 #include <QString>
 #include <QTemporaryDir>
 
+class JobStore;
+
 /// A database URL for a fresh SQLite file inside `dir`.
 QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("dealerq.db"));
 
@@ -14,6 +16,15 @@ QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("de
 /// logging settings (QT_LOGGING_RULES, QT_MESSAGE_PATTERN, JOURNAL_STREAM).
 /// The settings file gets `settings` written to it when it does not exist yet.
 QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &settings = {});
+
+/// The peak resident memory (VmHWM) of process `pid` so far, in KiB; 0 when it cannot be read.
+qint64 processPeakMemoryKb(qint64 pid);
+
+/// Fills `store` with `jobs` finished jobs of four types and 5,000 dealers (one in ten failed, a
+/// few cancelled), one every so often over the year up to `lastMs`, in one statement on either
+/// backend, so that the hourly figures (schema 9) have as many rows as a year's history gives
+/// them: the history of the benchmarks at scale. False with *error when the store refuses it.
+bool fillFinishedJobs(JobStore &store, int jobs, qint64 lastMs, QString *error);
 
 /// The admin URL of the PostgreSQL server the tests run against (env DEALERQ_TEST_PG, or the
 /// CTest fixture's state folder in DEALERQ_TEST_PG_STATE); empty for SQLite. Sets *error when
