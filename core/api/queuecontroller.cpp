@@ -17,7 +17,7 @@
 struct QueueController::StatusCache
 {
     int limit = -1;
-    qint64 dataVersion = -1;
+    QString version; ///< of the database when read; empty: not to be reused
     quint64 writes = 0;
     quint64 opens = 0;
     QueueStatus status;
@@ -208,28 +208,34 @@ ApiResponse QueueController::queueStatus(const ApiRequest &request)
     JobStore *s = m_context.store(&failure);
     if (!s)
         return failure;
-    // Scripts poll this: on SQLite, reuse the last read while nothing has been committed since
-    // (data_version changes with every other connection's commit; one cheap pragma).
-    qint64 dataVersion = -1;
-    if (s->database().isSqlite()) {
+    // Scripts poll this: reuse the last read while nothing has been committed since, which one
+    // cheap read tells. SQLite's data_version changes with every other connection's commit;
+    // PostgreSQL's snapshot (its oldest running transaction, the next one's number and those
+    // running between) changes with every transaction that starts writing or ends anywhere on
+    // the server, and two reads under equal snapshots see the same rows.
+    QString version;
+    {
         QSqlQuery q(s->database().db());
-        if (q.exec(QStringLiteral("PRAGMA data_version")) && q.next())
-            dataVersion = q.value(0).toLongLong();
+        if (q.exec(s->database().isSqlite()
+                       ? QStringLiteral("PRAGMA data_version")
+                       : QStringLiteral("SELECT pg_current_snapshot()::text")) &&
+            q.next())
+            version = q.value(0).toString();
     }
     StatusCache &cache = *m_statusCache;
-    if (dataVersion < 0 || cache.dataVersion != dataVersion || cache.limit != *limit ||
+    if (version.isEmpty() || cache.version != version || cache.limit != *limit ||
         cache.writes != m_context.writes || cache.opens != m_context.opens) {
         StoreError error;
         std::optional<QueueStatus> status = s->queueStatus(*limit, &error);
         if (!status) {
-            cache.dataVersion = -1;
+            cache.version.clear();
             return storeFailure(error);
         }
         cache.status = std::move(*status);
         cache.queuedJson =
             QJsonDocument(jobArray(cache.status.queued, 0)).toJson(QJsonDocument::Compact);
         cache.limit = *limit;
-        cache.dataVersion = dataVersion;
+        cache.version = version;
         cache.writes = m_context.writes;
         cache.opens = m_context.opens;
     }

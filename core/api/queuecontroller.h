@@ -33,7 +33,8 @@ public:
 
 private:
     /// On SQLite, the last status read, reused while the database is unchanged: PRAGMA
-    /// data_version tells another connection's commits, the context's `writes` this one's.
+    /// SQLite's data_version or PostgreSQL's snapshot tells another connection's commits, the
+    /// context's `writes` this one's.
     struct StatusCache;
     std::unique_ptr<StatusCache> m_statusCache;
     ApiContext &m_context;
