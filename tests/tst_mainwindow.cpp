@@ -397,9 +397,7 @@ void TestMainWindow::addBehindABigCommitSaysWhatItWaitsFor()
     QString why;
     QVERIFY2(db.exec(QStringLiteral("BEGIN IMMEDIATE"), &why), qPrintable(why));
     {
-        const CommitNoticeGuard notice(
-            CommitNotice::pathFor(db.url().path),
-            CommitNotice{0, 4242, 5000000, QDateTime::currentMSecsSinceEpoch()});
+        const CommitNoticeGuard notice(CommitNotice::pathFor(db.url().path), 4242, 5000000);
         edit->setFocus();
         QTest::keyClicks(edit, QStringLiteral("00999"));
         QTest::keyClick(edit, Qt::Key_Return);

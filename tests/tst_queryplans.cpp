@@ -47,7 +47,7 @@ sqlite3 *handleOf(Database &db)
 /// whose planner has no statistics in a dealerq database (it never runs ANALYZE), so that the
 /// plans here are those of any history size: every read of `jobs` the window's refresh, the
 /// history in each order and with each filter, the queue, the counts, coverage, stats and the
-/// audit make goes through an index, except the reads README.md names as scans.
+/// audit make goes through an index, except the text search, which has none to use.
 class TestQueryPlans final : public QObject
 {
     Q_OBJECT
@@ -187,8 +187,8 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
             qInfo("%s\n    %s", qPrintable(sql), qPrintable(steps.join(QStringLiteral("\n    "))));
         // A walk of the whole table is fine when it goes in the order asked for and stops at the
         // page's end; not when it counts, sorts everything it read, or has no end. The text
-        // search (LIKE on any part of the dealer or the error) has no index to use: README.md's
-        // Benchmarks give its cost.
+        // search (LIKE on any part of the dealer or the error) has no index to use; its cost at
+        // scale is not yet measured.
         const bool walks = std::any_of(steps.cbegin(), steps.cend(), [&](const QString &step) {
             return tableScan.match(step).hasMatch();
         });

@@ -1,5 +1,6 @@
 #include "store/commitnotice.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QSaveFile>
 
@@ -49,7 +50,7 @@ std::optional<CommitNotice> CommitNotice::read(const QString &path)
     return notice;
 }
 
-CommitNoticeGuard::CommitNoticeGuard(const QString &path, const CommitNotice &notice)
+CommitNoticeGuard::CommitNoticeGuard(const QString &path, qint64 jobId, qint64 records)
     : m_path(path)
 {
     if (m_path.isEmpty())
@@ -59,9 +60,9 @@ CommitNoticeGuard::CommitNoticeGuard(const QString &path, const CommitNotice &no
         m_path.clear();
         return;
     }
-    file.write(QByteArray::number(qint64(::getpid())) + ' ' + QByteArray::number(notice.jobId) +
-               ' ' + QByteArray::number(notice.records) + ' ' + QByteArray::number(notice.sinceMs) +
-               '\n');
+    file.write(QByteArray::number(qint64(::getpid())) + ' ' + QByteArray::number(jobId) + ' ' +
+               QByteArray::number(records) + ' ' +
+               QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '\n');
     // Without the notice an add waits only its busy timeout, as before: not worth failing for.
     if (!file.commit())
         m_path.clear();

@@ -37,8 +37,9 @@ struct CommitNotice
 class CommitNoticeGuard final
 {
 public:
-    /// Posts `notice` (this process's) at `path`; does nothing for an empty path.
-    CommitNoticeGuard(const QString &path, const CommitNotice &notice);
+    /// Posts this process's notice of committing job `jobId`'s `records` records, from now, at
+    /// `path`; does nothing for an empty path.
+    CommitNoticeGuard(const QString &path, qint64 jobId, qint64 records);
     ~CommitNoticeGuard();
     Q_DISABLE_COPY_MOVE(CommitNoticeGuard)
 

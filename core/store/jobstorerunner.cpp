@@ -374,9 +374,8 @@ std::optional<FinishOutcome> JobStore::completeJob(const Job &job,
     // other connections wait for it past their busy timeout (CommitNotice).
     const qint64 total = stagedRecords(job) + records.size();
     const bool big = m_db->isSqlite() && total >= CommitNotice::FromRecords;
-    const CommitNoticeGuard notice(
-        big ? CommitNotice::pathFor(m_db->url().path) : QString(),
-        CommitNotice{0, job.id, total, QDateTime::currentMSecsSinceEpoch()});
+    const CommitNoticeGuard notice(big ? CommitNotice::pathFor(m_db->url().path) : QString(),
+                                   job.id, total);
     const std::optional<FinishOutcome> outcome =
         finishRunning(job, JobStatus::Completed, {}, &counted, log, &records, error, followUp);
     if (outcome == FinishOutcome::Done && result)
