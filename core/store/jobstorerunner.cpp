@@ -148,10 +148,10 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
                                                      StoreError *error, FinishFollowUp *followUp)
 {
     WriteTransaction tx(*m_db);
-    bool mergedInTransaction = false;
     // However this ends, the attempt is over: its staged rows were merged and are emptied, or
     // they are left for the next attempt's first page to empty. A rollback on PostgreSQL also
     // undoes a staging table made in it.
+    bool mergedInTransaction = false;
     bool committed = false;
     const auto attemptOver = qScopeGuard([&] {
         if (!isStaging(job))
@@ -355,8 +355,9 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
         return true;
     m_staging.clean = false;
     if (!writer.stage(job.id, records, m_staging.records, error)) {
+        // Nothing of the page stays (its own transaction on SQLite, one COPY on PostgreSQL),
+        // and the caller gives the attempt up.
         m_connectionLost = m_connectionLost || writer.connectionLost();
-        // What of it went in is not counted: the merge finds too many rows and fails.
         return false;
     }
     m_staging.records += records.size();

@@ -12,8 +12,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-#include <sqlite3.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 /// What an upsert of a job's records did.
 struct UpsertCounts
@@ -25,7 +25,8 @@ struct UpsertCounts
 
 namespace {
 
-/// A staged record's bytes, valid until the staged rows' cursor steps again.
+/// A record's bytes in the merge: a staged row's (valid until the staged rows' cursor steps
+/// again) or a fetched record's.
 struct RecordView
 {
     QByteArrayView id;
