@@ -31,17 +31,7 @@ struct Waits
     {
         if (ms.empty())
             return QStringLiteral("none made");
-        std::vector<double> sorted = ms;
-        std::sort(sorted.begin(), sorted.end());
-        const auto at = [&](double p) {
-            return sorted[std::min(sorted.size() - 1, size_t(p * double(sorted.size())))];
-        };
-        return QStringLiteral("%1 made, %2 refused; p50 %3 ms, p95 %4 ms, max %5 ms")
-            .arg(sorted.size())
-            .arg(refused)
-            .arg(at(0.5), 0, 'f', 1)
-            .arg(at(0.95), 0, 'f', 1)
-            .arg(sorted.back(), 0, 'f', 1);
+        return QStringLiteral("%1 refused; %2").arg(refused).arg(percentiles(ms));
     }
 };
 

@@ -2,6 +2,8 @@
 
 #include "store/jobstore.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
@@ -205,4 +207,20 @@ qint64 processPeakMemoryKb(qint64 pid)
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return 0;
+}
+
+/// p50, p95 and max of `ms`, as "p50 1.2 / p95 3.4 / max 5.6 ms (n)".
+QString percentiles(std::vector<double> ms)
+{
+    if (ms.empty())
+        return QStringLiteral("no samples");
+    std::sort(ms.begin(), ms.end());
+    const auto at = [&ms](double q) {
+        return ms[std::min(ms.size() - 1, size_t(q * double(ms.size() - 1) + 0.5))];
+    };
+    return QStringLiteral("p50 %1 / p95 %2 / max %3 ms (%4)")
+        .arg(at(0.5), 0, 'f', 1)
+        .arg(at(0.95), 0, 'f', 1)
+        .arg(ms.back(), 0, 'f', 1)
+        .arg(ms.size());
 }

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <vector>
+
 class JobStore;
 
 /// A database URL for a fresh SQLite file inside `dir`.
@@ -16,6 +18,10 @@ QString sqliteUrlIn(const QString &dir, const QString &name = QStringLiteral("de
 /// logging settings (QT_LOGGING_RULES, QT_MESSAGE_PATTERN, JOURNAL_STREAM).
 /// The settings file gets `settings` written to it when it does not exist yet.
 QProcessEnvironment isolatedEnvironment(const QString &dir, const QByteArray &settings = {});
+
+/// p50, p95 and max of the timings `ms`, as "p50 1.2 / p95 3.4 / max 5.6 ms (n)": the
+/// benchmarks' way of printing a spread.
+QString percentiles(std::vector<double> ms);
 
 /// The peak resident memory (VmHWM) of process `pid` so far, in KiB; 0 when it cannot be read.
 qint64 processPeakMemoryKb(qint64 pid);
