@@ -17,50 +17,89 @@ QByteArray header()
                              "updated,error\r\n");
 }
 
+namespace {
+
+/// Appends `utf8` as one cell. Every character the rules look at is ASCII, and no byte of a
+/// multi-byte UTF-8 sequence is, so the rules can be applied to the encoded bytes.
+void appendCell(QByteArray &out, QByteArrayView utf8)
+{
+    const bool formula = !utf8.isEmpty() && QByteArrayView("=+-@\t\r").contains(utf8.front());
+    bool quoted = false;
+    for (const char c : utf8) {
+        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            quoted = true;
+            break;
+        }
+    }
+    if (quoted)
+        out += '"';
+    if (formula)
+        out += '\'';
+    if (quoted) {
+        for (const char c : utf8) {
+            if (c == '"')
+                out += '"';
+            out += c;
+        }
+        out += '"';
+    } else {
+        out += utf8;
+    }
+}
+
+void appendCell(QByteArray &out, const QString &value)
+{
+    appendCell(out, QByteArrayView(value.toUtf8()));
+}
+
+} // namespace
+
 QString cell(const QString &value)
 {
-    QString text = value;
-    if (!text.isEmpty()) {
-        const QChar first = text.front();
-        if (first == QLatin1Char('=') || first == QLatin1Char('+') || first == QLatin1Char('-') ||
-            first == QLatin1Char('@') || first == QLatin1Char('\t') || first == QLatin1Char('\r'))
-            text.prepend(QLatin1Char('\''));
-    }
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
-        text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
-        text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        text = QLatin1Char('"') + text + QLatin1Char('"');
-    }
-    return text;
+    QByteArray out;
+    appendCell(out, value);
+    return QString::fromUtf8(out);
 }
 
 QByteArray row(const Job &job, qint64 nowMs)
 {
-    const std::optional<double> duration = job.durationSeconds(nowMs);
-    const auto number = [&](qint64 value) {
-        return job.result ? QString::number(value) : QString();
+    // Built straight into one buffer: an export writes a million of these.
+    QByteArray out;
+    out.reserve(256);
+    const auto field = [&out](const QString &value) {
+        appendCell(out, value);
+        out += ',';
     };
-    QStringList cells{
-        QString::number(job.id),
-        job.dealerId,
-        job.fetchType,
-        formatTimestamp(job.fromMs),
-        formatTimestamp(job.toMs),
-        jobStatusName(job.status),
-        formatTimestamp(job.createdMs),
-        formatTimestamp(job.startedMs),
-        formatTimestamp(job.finishedMs),
-        duration ? QString::number(*duration, 'f', 3) : QString(),
-        QString::number(job.attempts),
-        number(job.result ? job.result->pages : 0),
-        number(job.result ? job.result->fetched : 0),
-        number(job.result ? job.result->inserted : 0),
-        number(job.result ? job.result->updated : 0),
-        job.error.message,
+    const auto number = [&out](qint64 value) {
+        appendCell(out, QByteArrayView(QByteArray::number(value)));
+        out += ',';
     };
-    for (QString &value : cells)
-        value = cell(value);
-    return cells.join(QLatin1Char(',')).toUtf8() + "\r\n";
+    const auto resultNumber = [&](qint64 value) {
+        if (job.result)
+            number(value);
+        else
+            out += ',';
+    };
+    number(job.id);
+    field(job.dealerId);
+    field(job.fetchType);
+    field(formatTimestamp(job.fromMs));
+    field(formatTimestamp(job.toMs));
+    field(jobStatusName(job.status));
+    field(formatTimestamp(job.createdMs));
+    field(formatTimestamp(job.startedMs));
+    field(formatTimestamp(job.finishedMs));
+    if (const std::optional<double> duration = job.durationSeconds(nowMs))
+        appendCell(out, QByteArrayView(QByteArray::number(*duration, 'f', 3)));
+    out += ',';
+    number(job.attempts);
+    resultNumber(job.result ? job.result->pages : 0);
+    resultNumber(job.result ? job.result->fetched : 0);
+    resultNumber(job.result ? job.result->inserted : 0);
+    resultNumber(job.result ? job.result->updated : 0);
+    appendCell(out, job.error.message);
+    out += "\r\n";
+    return out;
 }
 
 namespace {
