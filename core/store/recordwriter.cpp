@@ -238,10 +238,6 @@ bool RecordWriter::stage(qint64 jobId, const QVector<FetchedRecord> &records, qi
     return true;
 }
 
-namespace {
-
-/// Appends `text` to a COPY row as a text-format field: a backslash, tab, newline or carriage
-/// return escaped, everything else (UTF-8) as it is.
 void appendCopyField(QByteArray *row, QByteArrayView text)
 {
     for (const char c : text) {
@@ -262,6 +258,21 @@ void appendCopyField(QByteArray *row, QByteArrayView text)
             row->append(c);
         }
     }
+}
+
+namespace {
+
+/// Appends `text` and a comma to an array literal of PostgreSQL's text format, quoted: every
+/// element the same, an empty one included (an empty string, not NULL).
+void appendArrayElement(QByteArray *array, QByteArrayView text)
+{
+    array->append('"');
+    for (const char c : text) {
+        if (c == '"' || c == '\\')
+            array->append('\\');
+        array->append(c);
+    }
+    array->append("\",", 2);
 }
 
 /// The libpq connection under Qt's PostgreSQL driver, or nullptr.
@@ -359,16 +370,20 @@ bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRec
     bool merged = false;
     if (m_db.isSqlite()) {
         merged = mergeSqlite(job, staged, more, &counts, error);
+    } else if (staged == 0) {
+        // A job of one page (most of them): its records go in with the statement itself.
+        merged = mergePostgres(job, &more, more.size(), &counts, error);
     } else {
         merged = stagePostgres(job.id, more, staged, error) &&
-                 mergePostgres(job, staged + more.size(), &counts, error);
+                 mergePostgres(job, nullptr, staged + more.size(), &counts, error);
     }
     if (!merged)
         return false;
     result->inserted = counts.inserted;
     result->updated = counts.updated;
     result->unchanged = counts.unchanged;
-    return countInserted(job, counts.inserted, error);
+    // PostgreSQL's statement counted them in `record_counts` itself.
+    return !m_db.isSqlite() || countInserted(job, counts.inserted, error);
 }
 
 bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
@@ -497,49 +512,80 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     return true;
 }
 
-bool RecordWriter::mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts,
-                                 StoreError *error)
+bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *records,
+                                 qint64 expected, UpsertCounts *counts, StoreError *error)
 {
-    // One statement, one sort of the staged rows by record: the job's staged rows are taken out
-    // of the staging table and each is compared with what was there before it, the stored row
-    // for a record's first copy and the copy before it for any later one (`what`: i inserted,
-    // u updated, n unchanged). A record is written once, as its last copy says, if it is new or
-    // any copy of it differs from the stored row (as one copy after another would have).
-    QSqlQuery &q = m_db.prepared(QStringLiteral(
-        "WITH staged AS ("
-        "  DELETE FROM staged_records WHERE job_id = ?::bigint"
-        "  RETURNING seq, record_id, payload, updated_at),"
-        "compared AS ("
-        "  SELECT s.record_id, s.payload, s.updated_at,"
-        "    CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
-        "           CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
-        "                THEN 'u' ELSE 'n' END"
-        "         WHEN r.record_id IS NULL THEN 'i'"
-        "         WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
-        "         ELSE 'n' END AS what,"
-        "    lead(s.seq) OVER copies IS NULL AS last_copy,"
-        "    bool_or(r.record_id IS NULL OR r.payload::text IS DISTINCT FROM s.payload)"
-        "      OVER (PARTITION BY s.record_id) AS touched"
-        "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
-        "    r.fetch_type = ?::text AND r.record_id = s.record_id"
-        "  WINDOW copies AS (PARTITION BY s.record_id ORDER BY s.seq)),"
-        "written AS ("
-        "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
-        "  SELECT ?::text, ?::text, c.record_id, c.payload::json, c.updated_at, ?::bigint"
-        "  FROM compared c WHERE c.touched AND c.last_copy"
-        "  ON CONFLICT (dealer_id, fetch_type, record_id) DO UPDATE SET"
-        "    payload = excluded.payload, updated_at = excluded.updated_at,"
-        "    job_id = excluded.job_id)"
-        "SELECT count(*) FILTER (WHERE what = 'i'), count(*) FILTER (WHERE what = 'u'),"
-        "  count(*) FILTER (WHERE what = 'n'), count(*)"
-        " FROM compared"));
+    // One statement, one sort of the rows by record: the job's rows (taken out of the staging
+    // table, or given as three arrays) are each compared with what was there before it, the
+    // stored row for a record's first copy and the copy before it for any later one (`what`:
+    // i inserted, u updated, n unchanged). A record is written once, as its last copy says, if
+    // it is new or any copy of it differs from the stored row (as one copy after another would
+    // have). The dealer's and type's count of records grows by those inserted.
+    const QString source =
+        records ? QStringLiteral("  SELECT t.seq, t.record_id, t.payload, t.updated_at"
+                                 "  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+                                 "    AS t(record_id, payload, updated_at, seq)")
+                : QStringLiteral("  DELETE FROM staged_records WHERE job_id = ?::bigint"
+                                 "  RETURNING seq, record_id, payload, updated_at");
+    QSqlQuery &q = m_db.prepared(
+        QStringLiteral(
+            "WITH staged AS (%1),"
+            "compared AS ("
+            "  SELECT s.record_id, s.payload, s.updated_at,"
+            "    CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
+            "           CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
+            "                THEN 'u' ELSE 'n' END"
+            "         WHEN r.record_id IS NULL THEN 'i'"
+            "         WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
+            "         ELSE 'n' END AS what,"
+            "    lead(s.seq) OVER copies IS NULL AS last_copy,"
+            "    bool_or(r.record_id IS NULL OR r.payload::text IS DISTINCT FROM s.payload)"
+            "      OVER (PARTITION BY s.record_id) AS touched"
+            "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
+            "    r.fetch_type = ?::text AND r.record_id = s.record_id"
+            "  WINDOW copies AS (PARTITION BY s.record_id ORDER BY s.seq)),"
+            "written AS ("
+            "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
+            "  SELECT ?::text, ?::text, c.record_id, c.payload::json, c.updated_at, ?::bigint"
+            "  FROM compared c WHERE c.touched AND c.last_copy"
+            "  ON CONFLICT (dealer_id, fetch_type, record_id) DO UPDATE SET"
+            "    payload = excluded.payload, updated_at = excluded.updated_at,"
+            "    job_id = excluded.job_id),"
+            "counted AS ("
+            "  INSERT INTO record_counts (dealer_id, fetch_type, records)"
+            "  SELECT ?::text, ?::text, count(*) FROM compared WHERE what = 'i' HAVING count(*) > 0"
+            "  ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET"
+            "    records = record_counts.records + excluded.records)"
+            "SELECT count(*) FILTER (WHERE what = 'i'), count(*) FILTER (WHERE what = 'u'),"
+            "  count(*) FILTER (WHERE what = 'n'), count(*)"
+            " FROM compared")
+            .arg(source));
     const FinishOnExit finishQ(q);
-    q.addBindValue(job.id);
+    if (records) {
+        QByteArray ids = "{";
+        QByteArray payloads = "{";
+        QByteArray updatedAts = "{";
+        for (const FetchedRecord &record : *records) {
+            appendArrayElement(&ids, record.idUtf8());
+            appendArrayElement(&payloads, record.payload());
+            appendArrayElement(&updatedAts, record.updatedAtUtf8());
+        }
+        for (QByteArray *array : {&ids, &payloads, &updatedAts}) {
+            if (array->size() > 1)
+                array->chop(1); // the last element's comma
+            array->append('}');
+            q.addBindValue(QString::fromUtf8(*array));
+        }
+    } else {
+        q.addBindValue(job.id);
+    }
     q.addBindValue(job.dealerId);
     q.addBindValue(job.fetchType);
     q.addBindValue(job.dealerId);
     q.addBindValue(job.fetchType);
     q.addBindValue(job.id);
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     if (!exec(q, error, what))
         return false;

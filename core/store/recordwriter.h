@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QString>
 #include <QVector>
 
@@ -21,7 +22,8 @@ struct UpsertCounts;
 ///   `records` by (dealer_id, fetch_type, record_id) and counted exactly (inserted, updated,
 ///   unchanged; a record the job fetched twice is compared with what its first copy stored),
 ///   and the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept
-///   in step; then the staged rows are removed.
+///   in step; then the staged rows are removed. A job whose only page is its last stages
+///   nothing: its records go straight into the merge.
 ///
 /// On SQLite the merge walks the staged rows in order through the sqlite3 C API on Qt's own
 /// handle; on PostgreSQL it is one set-based statement.
@@ -42,7 +44,8 @@ public:
     /// Inside the write transaction open on the connection: upserts job's staged rows, of which
     /// there must be `staged` (fewer means the connection was opened again mid-job, and the
     /// merge fails), then `more` (the job's last records, not staged: SQLite takes them from
-    /// memory, PostgreSQL stages them first for its one statement); counts them in *result
+    /// memory; PostgreSQL stages them first for its one statement, or with nothing staged
+    /// passes them to it as arrays); counts them in *result
     /// (inserted, updated, unchanged) and, on PostgreSQL, removes the staged rows (SQLite's are
     /// removed after the commit, discardStaged(), outside the shared database's lock); false
     /// with *error set (when asked for) once a statement fails, the transaction then to be
@@ -57,7 +60,10 @@ public:
 private:
     bool mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
                      UpsertCounts *counts, StoreError *error);
-    bool mergePostgres(const Job &job, qint64 expected, UpsertCounts *counts, StoreError *error);
+    /// The one statement of PostgreSQL's merge, over `records` when given (nothing staged),
+    /// else over the job's staged rows, of which there must be `expected`.
+    bool mergePostgres(const Job &job, const QVector<FetchedRecord> *records, qint64 expected,
+                       UpsertCounts *counts, StoreError *error);
     bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                        StoreError *error);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
@@ -70,3 +76,7 @@ private:
     Database &m_db;
     bool m_connectionLost = false;
 };
+
+/// Appends `text` to a row of PostgreSQL's COPY text format as one field: a backslash, tab,
+/// newline or carriage return escaped, everything else (UTF-8) as it is.
+void appendCopyField(QByteArray *row, QByteArrayView text);
