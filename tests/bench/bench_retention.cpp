@@ -2,8 +2,9 @@
 // default, `--jobs N`), all older than the setting, and lets Retention (on its own thread and
 // connection) remove them while
 //  - a 5 ms timer on this thread stands for the runner, writing a running job's progress every
-//    20 ms on its own connection (the longest gap between its ticks is the longest the runner
-//    was held: on SQLite its write waits for a batch under way), and
+//    20 ms and a log line (a durable commit, as a job's end is) every 100 ms on its own
+//    connection (the longest gap between its ticks is the longest the runner was held: on SQLite
+//    its write waits for a batch under way, on PostgreSQL a durable commit for the WAL), and
 //  - another thread with its own connection takes the window's refresh (QueueOperations::
 //    snapshot: the status with 1,000 queued jobs, the counts, the first history page of 1,000
 //    and its total) every 100 ms, or back to back with `--reader-interval-ms 0`.
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
     JobProgress progress;
     progress.phase = JobPhase::Downloading;
     std::vector<double> writeMs;
+    std::vector<double> durableMs;
     QElapsedTimer sinceTick;
     qint64 longestGap = 0;
     int tick = 0;
@@ -217,6 +219,16 @@ int main(int argc, char **argv)
             if (!store.setProgress(claimed->id, runnerId, progress, &error))
                 std::fprintf(stderr, "the runner's write failed: %s\n", qPrintable(error.message));
             writeMs.push_back(write.nsecsElapsed() / 1e6);
+        }
+        if (tick % 20 == 0) {
+            // Ten times a second a write that must be durable, as a job's end is: on PostgreSQL its
+            // commit waits for the WAL before it, retention's included, to reach the disk.
+            QElapsedTimer write;
+            write.start();
+            if (!store.appendLog(claimed->id, QStringLiteral("bench: a durable write"), &error))
+                std::fprintf(stderr, "the runner's log write failed: %s\n",
+                             qPrintable(error.message));
+            durableMs.push_back(write.nsecsElapsed() / 1e6);
         }
         longestGap = std::max(longestGap, sinceTick.restart());
     });
@@ -244,11 +256,13 @@ int main(int argc, char **argv)
     // First the runner's writes and the window's reads without retention for 10 s: what the
     // runner's thread is held by its own writes (on PostgreSQL a commit waits for its fsync).
     std::vector<double> writeMsBefore;
+    std::vector<double> durableMsBefore;
     qint64 longestGapBefore = 0;
     sinceTick.start();
     ticks.start();
     QTimer::singleShot(10000, &app, [&] {
         writeMsBefore.swap(writeMs);
+        durableMsBefore.swap(durableMs);
         longestGapBefore = std::exchange(longestGap, 0);
         {
             const std::lock_guard<std::mutex> lock(readsLock);
@@ -273,6 +287,10 @@ int main(int argc, char **argv)
     std::printf("%-40s %s\n", "the runner's progress writes", qPrintable(percentiles(writeMs)));
     std::printf("%-40s %s\n", "  the same in 10 s before retention",
                 qPrintable(percentiles(writeMsBefore)));
+    std::printf("%-40s %s\n", "the runner's durable writes (a log line)",
+                qPrintable(percentiles(durableMs)));
+    std::printf("%-40s %s\n", "  the same in 10 s before retention",
+                qPrintable(percentiles(durableMsBefore)));
     std::printf("%-40s %s (aim %d ms)\n", "batches", qPrintable(percentiles(batchMs)),
                 Retention::BatchGoalMs);
     if (withReader) {
