@@ -20,9 +20,11 @@ class RetentionPasses;
 /// held by it. It works in batches, one short transaction each, with a short rest between
 /// them: what waits for a batch is only a write of another connection on SQLite (the runner's,
 /// the window's), at most one batch's transaction long, and the rest lets it in before the next
-/// one. Each batch is sized by the rate of the one before to take about BatchGoalMs (at most
-/// twice or half the last, never over the batch size set). The connection is opened for a pass
-/// and closed after it, so a pass after a lost connection starts on a new one.
+/// one. On PostgreSQL what waits is any durable commit, for the WAL written before it: there the
+/// rest is as long as the batch, so that retention writes at half the rate. Each batch is sized by
+/// the rate of the one before to take about BatchGoalMs (at most twice or half the last, never over
+/// the batch size set). The connection is opened for a pass and closed after it, so a pass after a
+/// lost connection starts on a new one.
 ///
 /// This object lives on its owner's thread (the runner's), which reads the clock: the
 /// scheduler's, so tests move it instead of waiting. Its signals come on that thread.
@@ -36,7 +38,8 @@ public:
     static constexpr int DefaultBatchSize = 200;
     static constexpr int BatchGoalMs = 15;
     static constexpr int MinBatchSize = 20;
-    /// The pause after each batch, in which writes that waited for it go in.
+    /// The pause after each batch, in which writes that waited for it go in; on PostgreSQL at
+    /// least as long as the batch took.
     static constexpr int RestMs = 2;
 
     /// Removes from the database at `url`, as `actor` (SPEC §8).
