@@ -189,9 +189,11 @@ bool fillFinishedJobs(JobStore &store, int jobs, qint64 lastMs, QString *error)
             .arg(firstMs)
             .arg(rows)
             .arg(stepMs);
-    // PostgreSQL's autovacuum would have analyzed a table this size long before; SQLite's
-    // statistics are never gathered by dealerq, so it stays as it is.
-    if (q.exec(sql) && (store.database().isSqlite() || q.exec(QStringLiteral("ANALYZE jobs"))))
+    // PostgreSQL's autovacuum would have been through a table this size long before (its
+    // statistics, and the rows' hint bits, which the first read of each row would otherwise
+    // write); SQLite's statistics are never gathered by dealerq, so it stays as it is.
+    if (q.exec(sql) &&
+        (store.database().isSqlite() || q.exec(QStringLiteral("VACUUM ANALYZE jobs"))))
         return true;
     *error = q.lastError().text();
     return false;
