@@ -69,9 +69,10 @@ bin=$(find "$build/tests/bench" -maxdepth 1 -name bench_engine -type f | head -n
 echo "bench: figures written to $build/bench.json" >&2
 
 # The benchmarks of their own, in a full run only: each on SQLite, then on the private cluster.
-# The window on a history of 1,000,000 finished jobs; SPEC §10 at 1,000,000 jobs (stats, coverage, the Dashboard and Dealers views); one job of
-# 2,000,000 records (peak memory, adds meanwhile); retention (SPEC §7) removing 1,000,000
-# finished jobs beside a runner's writes and the window's reads.
+# The window on a history of 1,000,000 finished jobs; SPEC §10 at 1,000,000 jobs (stats,
+# coverage, the Dashboard and Dealers views); one job of 2,000,000 records (peak memory, adds
+# meanwhile); retention (SPEC §7) removing 1,000,000 finished jobs beside a runner's writes and
+# the window's reads.
 run_on_both() {
     local bin
     bin=$(find "$build/tests/bench" "$build/tests" -maxdepth 1 -name "$1" -type f | head -n 1)
