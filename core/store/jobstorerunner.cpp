@@ -142,12 +142,12 @@ bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgr
     // action) and can take 100 ms on a busy disk. Progress is a hint the next write replaces;
     // a server crash can lose the last one, and the job it belongs to is run again anyway.
     const bool relaxed = !m_db->isSqlite();
+    const QString what = QStringLiteral("recording the progress of job %1").arg(jobId);
     QString why;
     if (relaxed && (!m_db->exec(QStringLiteral("BEGIN"), &why) ||
                     !m_db->exec(QStringLiteral("SET LOCAL synchronous_commit TO off"), &why))) {
         m_db->exec(QStringLiteral("ROLLBACK"));
-        setDatabaseError(
-            error, QStringLiteral("recording the progress of job %1: %2").arg(jobId).arg(why));
+        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, why));
         return false;
     }
     auto closeTransaction = qScopeGuard([&] {
@@ -164,11 +164,10 @@ bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgr
     q.addBindValue(progress.fetched);
     q.addBindValue(jobId);
     q.addBindValue(runnerId);
-    if (!exec(q, error, QStringLiteral("recording the progress of job %1").arg(jobId)))
+    if (!exec(q, error, what))
         return false;
     if (relaxed && !m_db->exec(QStringLiteral("COMMIT"), &why)) {
-        setDatabaseError(
-            error, QStringLiteral("recording the progress of job %1: %2").arg(jobId).arg(why));
+        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, why));
         return false;
     }
     closeTransaction.dismiss();

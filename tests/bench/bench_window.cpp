@@ -16,7 +16,6 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
 
@@ -24,18 +23,6 @@ namespace {
 
 constexpr int DefaultHistoryJobs = 100000;
 constexpr int QueuedJobs = 1000;
-
-qint64 peakMemoryKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 void report(const char *what, double value, const char *unit, double goal)
 {
@@ -206,7 +193,8 @@ int main(int argc, char *argv[])
     std::printf("%-34s %10.1f ms (no goal)\n", "repaint the whole window", paintMs);
     std::printf("%-34s %10.1f ms (next %d history rows; no goal)\n", "load more on scroll", pageMs,
                 HistoryPanel::PageSize);
-    report("peak memory (VmHWM)", double(peakMemoryKb()) / 1024.0, "MB", 200);
+    report("peak memory (VmHWM)",
+           double(processPeakMemoryKb(QCoreApplication::applicationPid())) / 1024.0, "MB", 200);
     window.close();
     return 0;
 }
