@@ -150,7 +150,7 @@ public:
     /// How many records of `job`'s current attempt are staged.
     qint64 stagedRecords(const Job &job) const;
     /// Upserts every record staged for `job` and `records` and marks the job completed in one
-    /// transaction; the staged rows are removed with it (SQLite: just after it).
+    /// transaction; the staged rows are removed just after it.
     std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
                                              const QVector<LogLine> &log, JobResult *result,
                                              StoreError *error, FinishFollowUp *followUp = nullptr);

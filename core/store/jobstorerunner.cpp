@@ -206,10 +206,12 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         }
         if (!mergedInTransaction)
             return;
-        // PostgreSQL's merge took the rows out; SQLite's are removed now, outside the
-        // transaction (a TEMP table only: no lock of the shared database's).
+        // The merged rows are removed now, outside the transaction (a TEMP table only: no lock
+        // of the shared database's; on PostgreSQL a TRUNCATE, which takes no time).
         StoreError ignored;
-        m_staging.clean = !m_db->isSqlite() || RecordWriter(*m_db).discardStaged(&ignored);
+        m_staging.clean = RecordWriter(*m_db).discardStaged(&ignored);
+        if (m_staging.clean)
+            m_staging.sinceEmptied = 0;
     });
     QString why;
     const auto txFailed = [&]() -> std::optional<FinishOutcome> {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -515,42 +516,76 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
 bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *records,
                                  qint64 expected, UpsertCounts *counts, StoreError *error)
 {
-    // One statement, one sort of the rows by record: the job's rows (taken out of the staging
-    // table, or given as three arrays) are each compared with what was there before it, the
-    // stored row for a record's first copy and the copy before it for any later one (`what`:
-    // i inserted, u updated, n unchanged). A record is written once, as its last copy says, if
-    // it is new or any copy of it differs from the stored row (as one copy after another would
-    // have). The dealer's and type's count of records grows by those inserted.
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    // The job's rows: given as three arrays (a job of one page), or read from the staging table,
+    // which is emptied after the commit (JobStore::finishRunning()).
     const QString source =
-        records ? QStringLiteral("  SELECT t.seq, t.record_id, t.payload, t.updated_at"
+        records ? QStringLiteral("SELECT t.seq, t.record_id, t.payload, t.updated_at"
                                  "  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
                                  "    AS t(record_id, payload, updated_at, seq)")
-                : QStringLiteral("  DELETE FROM staged_records WHERE job_id = ?::bigint"
-                                 "  RETURNING seq, record_id, payload, updated_at");
+                : QStringLiteral("SELECT seq, record_id, payload, updated_at FROM staged_records"
+                                 "  WHERE job_id = ?::bigint");
+    std::optional<bool> repeats;
+    if (records) {
+        QSet<QByteArrayView> ids; // views of the records, which outlive it
+        ids.reserve(records->size());
+        for (const FetchedRecord &record : *records)
+            ids.insert(record.idUtf8());
+        repeats = ids.size() < records->size();
+    } else {
+        repeats = stagedRepeats(job, error);
+        if (!repeats)
+            return false;
+    }
+    // Each row is compared with what was there before it (`what`: i inserted, u updated,
+    // n unchanged). Without repeats that is the stored row. A record fetched more than once
+    // needs one sort of the rows by record: its first copy is compared with the stored row, any
+    // later one with the copy before it, and it is written once, as its last copy says, if it is
+    // new or any copy of it differs from the stored row (as one copy after another would have
+    // been). The sort is by the bytes (COLLATE "C"), which group the copies as well as the
+    // database's collation does, and faster.
+    const QString compared =
+        QStringLiteral("SELECT s.record_id, s.payload, s.updated_at,"
+                       "    r.record_id IS NOT NULL AS existed, %1"
+                       "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
+                       "    r.fetch_type = ?::text AND r.record_id = s.record_id %2")
+            .arg(*repeats
+                     ? QStringLiteral(
+                           "CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
+                           "       CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
+                           "            THEN 'u' ELSE 'n' END"
+                           "     WHEN r.record_id IS NULL THEN 'i'"
+                           "     WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
+                           "     ELSE 'n' END AS what,"
+                           "  lead(s.seq) OVER copies IS NULL AND"
+                           "    bool_or(r.record_id IS NULL OR r.payload::text IS DISTINCT FROM"
+                           "      s.payload) OVER (PARTITION BY s.record_id COLLATE \"C\")"
+                           "    AS written")
+                     : QStringLiteral(
+                           "CASE WHEN r.record_id IS NULL THEN 'i'"
+                           "     WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
+                           "     ELSE 'n' END AS what,"
+                           "  r.record_id IS NULL OR r.payload::text IS DISTINCT FROM s.payload"
+                           "    AS written"),
+                 *repeats ? QStringLiteral("WINDOW copies AS (PARTITION BY s.record_id COLLATE "
+                                           "\"C\" ORDER BY s.seq)")
+                          : QString());
+    // The records that were there are updated and the new ones inserted, each by a statement of
+    // its own kind: an INSERT without ON CONFLICT takes half the time of an upsert, and only the
+    // runner, one job at a time, writes `records`. The dealer's and type's count of records
+    // grows by those inserted.
     QSqlQuery &q = m_db.prepared(
         QStringLiteral(
-            "WITH staged AS (%1),"
-            "compared AS ("
-            "  SELECT s.record_id, s.payload, s.updated_at,"
-            "    CASE WHEN lag(s.seq) OVER copies IS NOT NULL THEN"
-            "           CASE WHEN lag(s.payload) OVER copies IS DISTINCT FROM s.payload"
-            "                THEN 'u' ELSE 'n' END"
-            "         WHEN r.record_id IS NULL THEN 'i'"
-            "         WHEN r.payload::text IS DISTINCT FROM s.payload THEN 'u'"
-            "         ELSE 'n' END AS what,"
-            "    lead(s.seq) OVER copies IS NULL AS last_copy,"
-            "    bool_or(r.record_id IS NULL OR r.payload::text IS DISTINCT FROM s.payload)"
-            "      OVER (PARTITION BY s.record_id) AS touched"
-            "  FROM staged s LEFT JOIN records r ON r.dealer_id = ?::text AND"
-            "    r.fetch_type = ?::text AND r.record_id = s.record_id"
-            "  WINDOW copies AS (PARTITION BY s.record_id ORDER BY s.seq)),"
-            "written AS ("
+            "WITH staged AS (%1), compared AS (%2),"
+            "updated AS ("
+            "  UPDATE records r SET payload = c.payload::json, updated_at = c.updated_at,"
+            "    job_id = ?::bigint"
+            "  FROM compared c WHERE c.written AND c.existed AND r.dealer_id = ?::text AND"
+            "    r.fetch_type = ?::text AND r.record_id = c.record_id),"
+            "inserted AS ("
             "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
             "  SELECT ?::text, ?::text, c.record_id, c.payload::json, c.updated_at, ?::bigint"
-            "  FROM compared c WHERE c.touched AND c.last_copy"
-            "  ON CONFLICT (dealer_id, fetch_type, record_id) DO UPDATE SET"
-            "    payload = excluded.payload, updated_at = excluded.updated_at,"
-            "    job_id = excluded.job_id),"
+            "  FROM compared c WHERE c.written AND NOT c.existed),"
             "counted AS ("
             "  INSERT INTO record_counts (dealer_id, fetch_type, records)"
             "  SELECT ?::text, ?::text, count(*) FROM compared WHERE what = 'i' HAVING count(*) > 0"
@@ -559,7 +594,7 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
             "SELECT count(*) FILTER (WHERE what = 'i'), count(*) FILTER (WHERE what = 'u'),"
             "  count(*) FILTER (WHERE what = 'n'), count(*)"
             " FROM compared")
-            .arg(source));
+            .arg(source, compared));
     const FinishOnExit finishQ(q);
     if (records) {
         QByteArray ids = "{";
@@ -579,14 +614,13 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
     } else {
         q.addBindValue(job.id);
     }
-    q.addBindValue(job.dealerId);
-    q.addBindValue(job.fetchType);
-    q.addBindValue(job.dealerId);
-    q.addBindValue(job.fetchType);
-    q.addBindValue(job.id);
-    q.addBindValue(job.dealerId);
-    q.addBindValue(job.fetchType);
-    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    for (const QVariant &value : {QVariant(job.dealerId), QVariant(job.fetchType), // compared
+                                  QVariant(job.id), QVariant(job.dealerId),
+                                  QVariant(job.fetchType), // updated
+                                  QVariant(job.dealerId), QVariant(job.fetchType),
+                                  QVariant(job.id),                                 // inserted
+                                  QVariant(job.dealerId), QVariant(job.fetchType)}) // counted
+        q.addBindValue(value);
     if (!exec(q, error, what))
         return false;
     if (!q.next()) {
@@ -606,6 +640,26 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
     counts->updated = q.value(1).toLongLong();
     counts->unchanged = q.value(2).toLongLong();
     return true;
+}
+
+std::optional<bool> RecordWriter::stagedRepeats(const Job &job, StoreError *error)
+{
+    // Grouped by hashing the ids, with no sort: about a quarter of what the sort it spares takes.
+    QSqlQuery &q = m_db.prepared(
+        QStringLiteral("SELECT EXISTS (SELECT 1 FROM staged_records WHERE job_id = ?::bigint "
+                       "GROUP BY record_id HAVING count(*) > 1)"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(job.id);
+    if (!exec(q, error,
+              QStringLiteral("looking for records job %1 fetched more than once").arg(job.id)))
+        return std::nullopt;
+    if (!q.next()) {
+        setDatabaseError(error, QStringLiteral("looking for records job %1 fetched more than "
+                                               "once: no answer")
+                                    .arg(job.id));
+        return std::nullopt;
+    }
+    return q.value(0).toBool();
 }
 
 bool RecordWriter::countInserted(const Job &job, qint64 inserted, StoreError *error)

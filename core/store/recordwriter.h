@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QByteArrayView>
 #include <QString>
 #include <QVector>
@@ -22,11 +24,12 @@ struct UpsertCounts;
 ///   `records` by (dealer_id, fetch_type, record_id) and counted exactly (inserted, updated,
 ///   unchanged; a record the job fetched twice is compared with what its first copy stored),
 ///   and the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept
-///   in step; then the staged rows are removed. A job whose only page is its last stages
-///   nothing: its records go straight into the merge.
+///   in step; the staged rows are removed just after the commit (discardStaged()). A job whose
+///   only page is its last stages nothing: its records go straight into the merge.
 ///
 /// On SQLite the merge walks the staged rows in order through the sqlite3 C API on Qt's own
-/// handle; on PostgreSQL it is one set-based statement.
+/// handle; on PostgreSQL it is one set-based statement (two when staged, the first asking
+/// whether any record was fetched twice, which needs the statement's slower form).
 class RecordWriter final
 {
 public:
@@ -46,13 +49,12 @@ public:
     /// merge fails), then `more` (the job's last records, not staged: SQLite takes them from
     /// memory; PostgreSQL stages them first for its one statement, or with nothing staged
     /// passes them to it as arrays); counts them in *result
-    /// (inserted, updated, unchanged) and, on PostgreSQL, removes the staged rows (SQLite's are
-    /// removed after the commit, discardStaged(), outside the shared database's lock); false
-    /// with *error set (when asked for) once a statement fails, the transaction then to be
-    /// rolled back.
+    /// (inserted, updated, unchanged), leaving the staged rows for discardStaged() after the
+    /// commit; false with *error set (when asked for) once a statement fails, the transaction
+    /// then to be rolled back.
     bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, JobResult *result,
                StoreError *error);
-    /// Removes every staged row (a job that will not complete).
+    /// Removes every staged row (a job merged and committed, or one that will not complete).
     bool discardStaged(StoreError *error);
     /// After a failed call: whether the connection itself is gone (close it, open it again).
     bool connectionLost() const { return m_connectionLost; }
@@ -64,6 +66,9 @@ private:
     /// else over the job's staged rows, of which there must be `expected`.
     bool mergePostgres(const Job &job, const QVector<FetchedRecord> *records, qint64 expected,
                        UpsertCounts *counts, StoreError *error);
+    /// Whether the job's staged rows hold any record more than once (PostgreSQL), which takes
+    /// the merge's slower form; nullopt on an error.
+    std::optional<bool> stagedRepeats(const Job &job, StoreError *error);
     bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                        StoreError *error);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
