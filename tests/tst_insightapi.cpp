@@ -927,7 +927,7 @@ void TestInsightApi::figuresAreBackfilled()
         return;
     m_store = std::make_unique<JobStore>(m_db->url());
     QVERIFY2(m_store->open(&error), qPrintable(error.message));
-    QCOMPARE(m_store->schemaVersion(&error), 9);
+    QCOMPARE(m_store->schemaVersion(&error), JobStore::SchemaVersion);
     makeHandler();
     m_clock.now = now;
     checkStatsFigures(now);
