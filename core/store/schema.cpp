@@ -365,14 +365,14 @@ QStringList coverageOut(const QString &r)
     };
 }
 
-/// What schema 9's triggers are made of (`NEW` and `OLD` being the changed job's rows).
+/// What schema 9's triggers are made of (`NEW` and `OLD` being the changed job's rows). A job's
+/// change takes its old self out and puts its new self in, each statement only where it can
+/// change something: the stats for finished jobs, the coverage's row read again only when the
+/// change could lower it (Retry, a requeue, a removal, an edit); claiming and finishing only
+/// raise it, and merge. An update that changes none of the columns the figures read fires
+/// nothing (a running job's progress).
 struct JobFigures
 {
-    // Kept from here on: a job's change takes its old self out and puts its new self in, each
-    // statement only where it can change something: the stats for finished jobs, the coverage's
-    // row read again only when the change could lower it (Retry, a requeue, a removal, an edit);
-    // claiming and finishing only raise it, and merge. An update that changes none of the
-    // columns the figures read fires nothing (a running job's progress).
     QString statsColumns = QStringLiteral("status, finished_ms, started_ms, fetched, fetch_type");
     QString coverageColumns = QStringLiteral("status, finished_ms, to_ms, dealer_id, fetch_type");
     /// Whether an update changed any of `columns`.
@@ -483,6 +483,7 @@ QStringList version9(bool sqlite)
                        "FROM jobs j GROUP BY j.dealer_id, j.fetch_type")
             .arg(coverageKey("j")),
     };
+    // Kept from here on, by triggers.
     const JobFigures f = jobFigures(sqlite);
     if (sqlite) {
         const auto trigger = [](const QString &name, const QString &event, const QString &when,

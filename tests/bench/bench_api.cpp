@@ -159,6 +159,12 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QString jsonPath;
     const QStringList args = app.arguments();
+    int exitCode = 0;
+    if (!benchArgumentsUnderstood(args, {}, {QStringLiteral("--json"), QStringLiteral("--history")},
+                                  "usage: bench_api [--json FILE] [--history N]\n"
+                                  "  PostgreSQL when DEALERQ_TEST_PG names a server, else SQLite\n",
+                                  &exitCode))
+        return exitCode;
     if (const qsizetype i = args.indexOf(QStringLiteral("--json")); i > 0 && i + 1 < args.size())
         jsonPath = args.at(i + 1);
 

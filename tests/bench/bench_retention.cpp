@@ -70,6 +70,17 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     int jobs = 1000000;
     const QStringList args = app.arguments();
+    int exitCode = 0;
+    if (!benchArgumentsUnderstood(
+            args,
+            {QStringLiteral("--no-reader"), QStringLiteral("--batches"), QStringLiteral("--sorts")},
+            {QStringLiteral("--jobs"), QStringLiteral("--reader-interval-ms")},
+            "usage: bench_retention [--jobs N] [--no-reader] [--reader-interval-ms MS] "
+            "[--batches] [--sorts]\n"
+            "  PostgreSQL when DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE names a server, else "
+            "SQLite\n",
+            &exitCode))
+        return exitCode;
     const qsizetype at = args.indexOf(QStringLiteral("--jobs"));
     if (at > 0 && at + 1 < args.size())
         jobs = qMax(1, args.at(at + 1).toInt());

@@ -3,6 +3,7 @@
 #include "store/jobstore.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <QDir>
 #include <QFile>
@@ -209,6 +210,29 @@ qint64 processPeakMemoryKb(qint64 pid)
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return 0;
+}
+
+bool benchArgumentsUnderstood(const QStringList &args, const QStringList &flags,
+                              const QStringList &valued, const char *usage, int *exitCode)
+{
+    QString problem;
+    for (qsizetype i = 1; i < args.size() && problem.isEmpty(); ++i) {
+        const QString &arg = args.at(i);
+        if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            std::fputs(usage, stdout);
+            *exitCode = 0;
+            return false;
+        }
+        if (valued.contains(arg))
+            problem = ++i < args.size() ? QString() : QStringLiteral("%1 needs a value").arg(arg);
+        else if (!flags.contains(arg))
+            problem = QStringLiteral("unknown argument %1").arg(arg);
+    }
+    if (problem.isEmpty())
+        return true;
+    std::fprintf(stderr, "%s: %s\n%s", qPrintable(args.value(0)), qPrintable(problem), usage);
+    *exitCode = 2;
+    return false;
 }
 
 /// p50, p95 and max of `ms`, as "p50 1.2 / p95 3.4 / max 5.6 ms (n)".

@@ -26,6 +26,14 @@ QString percentiles(std::vector<double> ms);
 /// The peak resident memory (VmHWM) of process `pid` so far, in KiB; 0 when it cannot be read.
 qint64 processPeakMemoryKb(qint64 pid);
 
+/// A benchmark's own command line: true when every argument after the program's name is one of
+/// `flags`, or one of `valued` followed by its value. Otherwise prints `usage` (to standard
+/// output for --help or -h, else to standard error after what it did not understand), sets
+/// *exitCode (0 or 2) and returns false, for the caller to exit: a typo must not start an hour's
+/// run with the defaults.
+bool benchArgumentsUnderstood(const QStringList &args, const QStringList &flags,
+                              const QStringList &valued, const char *usage, int *exitCode);
+
 /// Fills `store` with `jobs` finished jobs of four types and 5,000 dealers (one in ten failed, a
 /// few cancelled), one every so often over the year up to `lastMs`, in one statement on either
 /// backend, so that the hourly figures (schema 9) have as many rows as a year's history gives
