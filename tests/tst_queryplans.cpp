@@ -136,9 +136,12 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     QVERIFY(!operations.snapshot(1000, page, now, queued).error.isSet());
     // The history in every order, either way, and with each filter alone.
     const QVector<HistorySort> sorts{
-        HistorySort::FinishedAt, HistorySort::JobId,   HistorySort::DealerId,
-        HistorySort::Duration,   HistorySort::Fetched, HistorySort::FetchType,
-        HistorySort::Window,     HistorySort::Status,  HistorySort::ErrorCategory,
+        HistorySort::FinishedAt, HistorySort::JobId,     HistorySort::DealerId,
+        HistorySort::Duration,   HistorySort::Fetched,   HistorySort::FetchType,
+        HistorySort::Window,     HistorySort::Status,    HistorySort::ErrorCategory,
+        HistorySort::Priority,   HistorySort::CreatedAt, HistorySort::StartedAt,
+        HistorySort::Attempts,   HistorySort::Pages,     HistorySort::Inserted,
+        HistorySort::Updated,
     };
     for (const HistorySort sort : sorts) {
         for (const bool ascending : {false, true}) {

@@ -626,6 +626,33 @@ QStringList version10(bool sqlite)
     };
 }
 
+QStringList version11(bool sqlite)
+{
+    // The history's columns the window hides, sorted by the database through an index each
+    // (SPEC §7 `sort`; the scale issue's first page of any sort): without one a first page read
+    // and sorted every finished job, 150 ms to 1.4 s at 1,000,000. Each holds finished jobs only
+    // (every finished job has finished_ms, no queued or running one has), so that an add, a
+    // claim and a bulk add of queued jobs write none of them; JobStore::history() names the
+    // same condition. The keys are spelled as its ORDER BY spells them; PostgreSQL's started_ms
+    // puts jobs that never started first, as SQLite's NULLs sort.
+    const QString finished = QStringLiteral(" WHERE finished_ms IS NOT NULL");
+    const auto index = [&](const char *name, const QString &key) {
+        return QStringLiteral("CREATE INDEX jobs_history_%1 ON jobs (%2, id)")
+                   .arg(QLatin1String(name), key) +
+               finished;
+    };
+    return {
+        index("priority", QStringLiteral("priority")),
+        index("created", QStringLiteral("created_ms")),
+        index("started",
+              sqlite ? QStringLiteral("started_ms") : QStringLiteral("started_ms NULLS FIRST")),
+        index("attempts", QStringLiteral("attempts")),
+        index("pages", QStringLiteral("(COALESCE(pages, -1))")),
+        index("inserted", QStringLiteral("(COALESCE(inserted, -1))")),
+        index("updated", QStringLiteral("(COALESCE(updated, -1))")),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -633,9 +660,9 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2},  {3, version3}, {4, version4},
-                                    {5, version5}, {6, version6},  {7, version7}, {8, version8},
-                                    {9, version9}, {10, version10}};
+constexpr Migration Migrations[] = {{1, version1}, {2, version2},   {3, version3},  {4, version4},
+                                    {5, version5}, {6, version6},   {7, version7},  {8, version8},
+                                    {9, version9}, {10, version10}, {11, version11}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
