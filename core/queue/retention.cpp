@@ -44,6 +44,8 @@ public:
                 emit failed(error.message);
                 return;
             }
+            if (store->database().isSqlite())
+                store->database().exec(QStringLiteral("PRAGMA cache_size=-32768"));
             m_store = std::move(store);
             m_operations = std::make_unique<QueueOperations>(*m_store, m_actor);
         }
