@@ -167,6 +167,15 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
         f.finishedBeforeMs = 2000;
     });
     QVERIFY(operations.queuedCount(queued).value);
+    // A type that holds half the history, in an order with an index of its own: SQLite walks
+    // that index past the other type's jobs when that reads fewer than all of the type's (a
+    // page of one here), and reads the type's jobs and sorts them when not (a page of 1,000).
+    HistoryFilter ofType = page;
+    ofType.fetchType = QStringLiteral("sales");
+    ofType.sort = HistorySort::Priority;
+    QVERIFY(operations.history(ofType).value);
+    ofType.limit = 1;
+    QVERIFY(operations.history(ofType).value);
     // Insight and the audit.
     CoverageFilter coverage;
     QVERIFY(operations.coverage(coverage).value);
@@ -222,6 +231,21 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
         if (walks && (sortsAll || counts || !bounded) && !sql.contains(QLatin1String(" LIKE ")))
             scans << sql + QStringLiteral("\n    ") + steps.join(QStringLiteral("\n    "));
     }
+    const auto planOfType = [&](const char *limit) {
+        for (const QString &sql : std::as_const(m_statements)) {
+            if (sql.contains(QLatin1String("fetch_type = 'sales' ORDER BY priority")) &&
+                sql.contains(QLatin1String(limit)))
+                return plan(sql).join(QLatin1Char('\n'));
+        }
+        return QStringLiteral("not run");
+    };
+    const QString walked = planOfType(" LIMIT 1 ");
+    QVERIFY2(walked.contains(QLatin1String("USING INDEX jobs_history_priority")) &&
+                 !walked.contains(QLatin1String("TEMP B-TREE")),
+             qPrintable(walked));
+    const QString sorted = planOfType(" LIMIT 1000 ");
+    QVERIFY2(sorted.contains(QLatin1String("USING INDEX jobs_history_type (fetch_type=?)")),
+             qPrintable(sorted));
     QVERIFY2(explained > 30, qPrintable(QString::number(explained)));
     QVERIFY2(scans.isEmpty(), qPrintable(scans.join(QStringLiteral("\n"))));
 }

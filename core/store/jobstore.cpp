@@ -39,9 +39,10 @@ namespace {
 
 /// The WHERE of the finished jobs `filter` matches, its values appended to *binds; each column
 /// prefixed with `alias` and a dot when one is given. `statusPrefix` goes before the status
-/// column: "+" keeps SQLite from reading by the status index (see JobStore::history()).
+/// column: "+" keeps SQLite from reading by the status index (see JobStore::history()), and
+/// `typePrefix` likewise before the type column.
 QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QString &alias = {},
-                     const QString &statusPrefix = {})
+                     const QString &statusPrefix = {}, const QString &typePrefix = {})
 {
     const QString p = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
     QStringList statuses;
@@ -56,7 +57,7 @@ QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QSt
         binds->push_back(filter.dealerId);
     }
     if (!filter.fetchType.isEmpty()) {
-        where += QStringLiteral(" AND %1fetch_type = ?").arg(p);
+        where += QStringLiteral(" AND %1%2fetch_type = ?").arg(typePrefix, p);
         binds->push_back(filter.fetchType);
     }
     if (filter.errorCategory) {
@@ -1014,9 +1015,14 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, Store
     // for instead (the sort's index, versions 4, 7 and 11) and stops at the page's end. Version
     // 11's indexes hold finished jobs only, and SQLite reads one only for a query that names
     // their condition word for word: a status filter names fewer statuses, so it is said again.
+    const std::optional<bool> walkPastOtherTypes = walksPastOtherTypes(filter, error);
+    if (!walkPastOtherTypes)
+        return std::nullopt;
     QVariantList binds;
-    QString where =
-        historyWhere(filter, &binds, {}, m_db->isSqlite() ? QStringLiteral("+") : QString());
+    QString where = m_db->isSqlite() ? historyWhere(filter, &binds, {}, QStringLiteral("+"),
+                                                    *walkPastOtherTypes ? QStringLiteral("+")
+                                                                        : QString())
+                                     : historyWhere(filter, &binds);
     if (m_db->isSqlite() && !filter.statuses.isEmpty())
         where += QStringLiteral(" AND +status IN ") + FinishedStatuses;
     binds << (filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit)
@@ -1024,6 +1030,43 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, Store
     return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ? OFFSET ?")
                           .arg(JobColumns, where, historyOrder(filter, m_db->isSqlite())),
                       binds, QStringLiteral("reading the history"), error);
+}
+
+std::optional<bool> JobStore::walksPastOtherTypes(const HistoryFilter &filter,
+                                                  StoreError *error)
+{
+    // SQLite, without statistics of its own, reads a type's jobs through the type's index
+    // whatever the order, and sorts them: a quarter of the history for one type of four, 110 to
+    // 440 ms at 1,000,000. Walking the order's index instead and passing over the jobs that do
+    // not match reads (page's end) / (their share) jobs: the fewer when that is at most the
+    // type's. The shares come from the kept hourly figures, the statuses asked for included. The finished order and the type's
+    // own are the type index's; a dealer, an error category or a finish range has an index that
+    // narrows further, and SQLite picks among those as before.
+    if (!m_db->isSqlite() || filter.fetchType.isEmpty() || filter.limit < 0 ||
+        filter.sort == HistorySort::FinishedAt || filter.sort == HistorySort::FetchType ||
+        !filter.dealerId.isEmpty() || filter.errorCategory || filter.finishedAfterMs ||
+        filter.finishedBeforeMs)
+        return false;
+    QStringList asked;
+    for (JobStatus status : filter.statuses)
+        asked << jobStatusName(status);
+    const QString finished = QStringLiteral("completed + failed + cancelled");
+    QSqlQuery &q = m_db->prepared(
+        QStringLiteral("SELECT COALESCE(SUM(CASE WHEN fetch_type = ? THEN %1 END), 0), "
+                       "COALESCE(SUM(CASE WHEN fetch_type = ? THEN %2 END), 0), "
+                       "COALESCE(SUM(%2), 0) FROM stats_hours")
+            .arg(asked.isEmpty() ? finished : asked.join(QStringLiteral(" + ")), finished));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(filter.fetchType);
+    q.addBindValue(filter.fetchType);
+    if (!exec(q, error, QStringLiteral("reading the history")) || !q.next())
+        return std::nullopt;
+    // The walk reads (page's end) × all / matching jobs; the type's index reads all of the type's.
+    const double matching = q.value(0).toDouble();
+    const double ofType = q.value(1).toDouble();
+    const double all = q.value(2).toDouble();
+    const double pageEnd = double(filter.limit) + qMax(0, filter.offset);
+    return all > 0 && matching * ofType / all >= pageEnd;
 }
 
 std::optional<QVector<Job>> JobStore::selectJobs(const QString &sql, const QVariantList &binds,

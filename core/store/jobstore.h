@@ -184,6 +184,10 @@ private:
     /// The jobs `sql` selects (JobColumns) with `binds`; `what` names the read in an error.
     std::optional<QVector<Job>> selectJobs(const QString &sql, const QVariantList &binds,
                                            const QString &what, StoreError *error);
+    /// Whether history(`filter`) on SQLite walks its order's index past the jobs of other types
+    /// rather than reading its type's jobs and sorting them: when the type holds enough of the
+    /// history for that to read fewer.
+    std::optional<bool> walksPastOtherTypes(const HistoryFilter &filter, StoreError *error);
     /// How many jobs match `where` with `binds`.
     std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
                                     const QString &what, StoreError *error);

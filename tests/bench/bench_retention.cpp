@@ -160,7 +160,7 @@ int main(int argc, char **argv)
             {"inserted", HistorySort::Inserted},
             {"updated", HistorySort::Updated}};
         // Then each with a filter that matches a quarter of the history: one type of four.
-        for (const QString type : {QString(), QStringLiteral("sales")}) {
+        for (const QString &type : {QString(), QStringLiteral("sales")}) {
             for (const auto &[name, sort] : sorts) {
                 for (const bool ascending : {false, true}) {
                     HistoryFilter page;
