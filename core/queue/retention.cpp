@@ -44,6 +44,10 @@ public:
                 emit failed(error.message);
                 return;
             }
+            // A batch removes the oldest jobs from every index of jobs (22), each at
+            // pages of its own: SQLite's default 2 MB page cache would read most of them again
+            // for every batch, and the batches would run longer. 32 MB, for this connection
+            // only, freed when the pass closes it.
             if (store->database().isSqlite())
                 store->database().exec(QStringLiteral("PRAGMA cache_size=-32768"));
             m_store = std::move(store);
