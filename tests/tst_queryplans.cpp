@@ -196,6 +196,10 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     const QRegularExpression tableScan(QStringLiteral("^SCAN (jobs|j)( |$)"));
     const QRegularExpression edgeOfAll(
         QStringLiteral("^SELECT (?:MIN|MAX)\\((\\w+)\\) FROM jobs$"));
+    const QString allFinished = QStringLiteral("('completed','failed','cancelled')");
+    const QRegularExpression byStatusAlone(
+        QStringLiteral("^SEARCH (jobs|j) USING (?:COVERING )?INDEX jobs_history_status "
+                       "\\(status=\\?\\)$"));
     const QRegularExpression indexUsed(QStringLiteral("USING (?:COVERING )?INDEX (\\w+)"));
     const auto firstColumnOf = [&](const QString &index) {
         QSqlQuery q(m_store->database().db());
@@ -217,6 +221,12 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
         bool walks = std::any_of(steps.cbegin(), steps.cend(), [&](const QString &step) {
             return tableScan.match(step).hasMatch();
         });
+        // So is a search of the status index for every finished status: it reads the whole
+        // history (the history's reads prefix their status with "+" to stay off it).
+        walks = walks || (sql.contains(QStringLiteral(" status IN %1").arg(allFinished)) &&
+                          std::any_of(steps.cbegin(), steps.cend(), [&](const QString &step) {
+                              return byStatusAlone.match(step).hasMatch();
+                          }));
         // An edge of every job (where the queue ends) must be read at one end of an index that
         // starts with its column; SQLite says SEARCH for a walk of a whole covering index too.
         if (const QRegularExpressionMatch edge = edgeOfAll.match(sql); edge.hasMatch())
@@ -231,6 +241,8 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
         if (walks && (sortsAll || counts || !bounded) && !sql.contains(QLatin1String(" LIKE ")))
             scans << sql + QStringLiteral("\n    ") + steps.join(QStringLiteral("\n    "));
     }
+    QVERIFY2(explained > 30, qPrintable(QString::number(explained)));
+    QVERIFY2(scans.isEmpty(), qPrintable(scans.join(QStringLiteral("\n"))));
     const auto planOfType = [&](const char *limit) {
         for (const QString &sql : std::as_const(m_statements)) {
             if (sql.contains(QLatin1String("fetch_type = 'sales' ORDER BY priority")) &&
@@ -246,8 +258,6 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     const QString sorted = planOfType(" LIMIT 1000 ");
     QVERIFY2(sorted.contains(QLatin1String("USING INDEX jobs_history_type (fetch_type=?)")),
              qPrintable(sorted));
-    QVERIFY2(explained > 30, qPrintable(QString::number(explained)));
-    QVERIFY2(scans.isEmpty(), qPrintable(scans.join(QStringLiteral("\n"))));
 }
 
 QTEST_GUILESS_MAIN(TestQueryPlans)
