@@ -597,6 +597,30 @@ void TestJobStore::historyFiltersAndPaging()
     const QVector<Job> second = *m_store->history(page, &error);
     QCOMPARE(second.size(), 1);
     QCOMPARE(second.first().id, b.id);
+
+    // One type in the order of a column the window hides: the same jobs whichever way SQLite
+    // reads them (a page of one walks the order's index past other jobs, a page of 1,000 reads
+    // the type's jobs and sorts them).
+    HistoryFilter ofType;
+    ofType.fetchType = a.fetchType;
+    ofType.sort = HistorySort::Attempts;
+    ofType.limit = 1000;
+    const QVector<Job> sorted = *m_store->history(ofType, &error);
+    QCOMPARE(sorted.size(), 3);
+    QCOMPARE(sorted.first().id, a2.id); // one attempt each: the newest job first
+    ofType.limit = 1;
+    for (int k = 0; k < sorted.size(); ++k) {
+        ofType.offset = k;
+        const QVector<Job> one = *m_store->history(ofType, &error);
+        QCOMPARE(one.size(), 1);
+        QCOMPARE(one.first().id, sorted.at(k).id);
+    }
+    // A status that is not a finished one matches nothing, and is no error.
+    ofType.statuses = {JobStatus::Queued};
+    ofType.offset = 0;
+    const std::optional<QVector<Job>> none = m_store->history(ofType, &error);
+    QVERIFY2(none, qPrintable(error.message));
+    QVERIFY(none->isEmpty());
 }
 
 void TestJobStore::countsByStatus()
