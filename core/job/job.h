@@ -55,6 +55,12 @@ enum class ErrorCategory
 };
 
 QString jobStatusName(JobStatus status);
+/// Completed, failed or cancelled: a status of the history.
+constexpr bool isFinishedStatus(JobStatus status)
+{
+    return status == JobStatus::Completed || status == JobStatus::Failed ||
+           status == JobStatus::Cancelled;
+}
 std::optional<JobStatus> jobStatusFromString(const QString &text);
 QString errorCategoryName(ErrorCategory category);
 std::optional<ErrorCategory> errorCategoryFromString(const QString &text);
@@ -108,11 +114,7 @@ struct Job
     std::optional<JobResult> result;
     JobError error;
 
-    bool isFinished() const
-    {
-        return status == JobStatus::Completed || status == JobStatus::Failed ||
-               status == JobStatus::Cancelled;
-    }
+    bool isFinished() const { return isFinishedStatus(status); }
     /// Seconds the latest attempt has taken: until `nowMs` while running; null when not started.
     std::optional<double> durationSeconds(qint64 nowMs) const;
 };

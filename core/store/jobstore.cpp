@@ -1019,15 +1019,12 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, Store
     const std::optional<bool> walkPastOtherTypes = walksPastOtherTypes(filter, error);
     if (!walkPastOtherTypes)
         return std::nullopt;
+    const QString offIndex = m_db->isSqlite() ? QStringLiteral("+") : QString();
     QVariantList binds;
-    QString where = m_db->isSqlite() ? historyWhere(filter, &binds, {}, QStringLiteral("+"),
-                                                    *walkPastOtherTypes ? QStringLiteral("+")
-                                                                        : QString())
-                                     : historyWhere(filter, &binds);
+    QString where = historyWhere(filter, &binds, {}, offIndex,
+                                 *walkPastOtherTypes ? offIndex : QString());
     if (!filter.statuses.isEmpty())
-        where += (m_db->isSqlite() ? QStringLiteral(" AND +status IN ")
-                                   : QStringLiteral(" AND status IN ")) +
-                 FinishedStatuses;
+        where += QStringLiteral(" AND %1status IN %2").arg(offIndex, FinishedStatuses);
     binds << (filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit)
           << qMax(0, filter.offset);
     return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE %2 ORDER BY %3 LIMIT ? OFFSET ?")
@@ -1055,8 +1052,7 @@ std::optional<bool> JobStore::walksPastOtherTypes(const HistoryFilter &filter,
     // matches no finished job.
     QStringList asked;
     for (JobStatus status : filter.statuses) {
-        if (status == JobStatus::Completed || status == JobStatus::Failed ||
-            status == JobStatus::Cancelled)
+        if (isFinishedStatus(status))
             asked << jobStatusName(status);
     }
     if (!filter.statuses.isEmpty() && asked.isEmpty())
