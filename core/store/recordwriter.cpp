@@ -387,6 +387,66 @@ bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRec
     return !m_db.isSqlite() || countInserted(job, counts.inserted, error);
 }
 
+std::optional<bool> RecordWriter::insertStagedIfNew(const Job &job, qint64 staged,
+                                                    StoreError *error)
+{
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    QString prepareError;
+    // ?1 dealer_id, ?2 fetch_type, ?3 job_id
+    Statement stored(m_db,
+                     "SELECT EXISTS (SELECT 1 FROM temp.staged_records s JOIN records r ON "
+                     "r.dealer_id = ?1 AND r.fetch_type = ?2 AND r.record_id = s.record_id "
+                     "WHERE s.job_id = ?3)",
+                     &prepareError);
+    Statement insert(m_db,
+                     "INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
+                     "job_id) SELECT ?1, ?2, record_id, payload, updated_at, ?3 FROM "
+                     "temp.staged_records WHERE job_id = ?3 ORDER BY seq ON CONFLICT DO NOTHING",
+                     &prepareError);
+    if (!stored.isValid() || !insert.isValid()) {
+        sqliteFailed(error, SQLITE_ERROR,
+                     QStringLiteral("preparing the records' statements: %1").arg(prepareError),
+                     what);
+        return std::nullopt;
+    }
+    sqlite3 *handle = sqlite3_db_handle(insert.get());
+    const auto failed = [&]() -> std::optional<bool> {
+        sqliteFailed(error, sqlite3_extended_errcode(handle),
+                     QString::fromUtf8(sqlite3_errmsg(handle)), what);
+        return std::nullopt;
+    };
+    const QByteArray dealerId = job.dealerId.toUtf8();
+    const QByteArray fetchType = job.fetchType.toUtf8();
+    for (Statement *statement : {&stored, &insert}) {
+        statement->bindText(1, dealerId);
+        statement->bindText(2, fetchType);
+        sqlite3_bind_int64(statement->get(), 3, job.id);
+    }
+    // One look-up per staged record, which the insert's own look-ups then find in the cache;
+    // it stops at the first record found stored (a re-fetched window: the usual case).
+    if (sqlite3_step(stored.get()) != SQLITE_ROW)
+        return failed();
+    if (sqlite3_column_int(stored.get(), 0) != 0)
+        return false;
+    // A record fetched twice in the job is a conflict with its own first copy: then fewer rows
+    // than staged went in, and the statement is undone for the record-by-record path.
+    if (sqlite3_exec(handle, "SAVEPOINT staged_insert", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed();
+    if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+        const std::optional<bool> result = failed();
+        sqlite3_exec(handle, "ROLLBACK TO staged_insert; RELEASE staged_insert", nullptr, nullptr,
+                     nullptr);
+        return result;
+    }
+    const bool all = sqlite3_changes64(handle) == staged;
+    if (sqlite3_exec(handle,
+                     all ? "RELEASE staged_insert"
+                         : "ROLLBACK TO staged_insert; RELEASE staged_insert",
+                     nullptr, nullptr, nullptr) != SQLITE_OK)
+        return failed();
+    return all;
+}
+
 bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
                                UpsertCounts *counts, StoreError *error)
 {
@@ -400,6 +460,17 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     // Only a job that staged rows reads the staging table (a one-page job has none). They are
     // removed after the commit (JobStore::finishRunning()): deleting millions of rows takes a
     // second, which the shared database's lock need not wait for.
+    // A job's staged records that are all new (a first fetch) go in by one statement.
+    qint64 insertedStaged = 0;
+    if (staged > 0) {
+        const std::optional<bool> allNew = insertStagedIfNew(job, staged, error);
+        if (!allNew)
+            return false;
+        if (*allNew) {
+            insertedStaged = staged;
+            staged = 0;
+        }
+    }
     std::optional<Statement> rows;
     if (staged > 0)
         rows.emplace(m_db,
@@ -501,6 +572,7 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
         [&](const RecordView &record) { return write(update, record); });
     if (!upserted)
         return false;
+    counts->inserted += insertedStaged;
     if (rows)
         sqlite3_reset(rows->get());
     if (read != staged)

@@ -62,6 +62,10 @@ public:
 private:
     bool mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
                      UpsertCounts *counts, StoreError *error);
+    /// SQLite: when none of the job's `staged` rows is stored yet and no record repeats among
+    /// them, inserts them all by one statement and returns true; false (nothing written) when
+    /// the record-by-record upsert must take them; nullopt on an error.
+    std::optional<bool> insertStagedIfNew(const Job &job, qint64 staged, StoreError *error);
     /// The one statement of PostgreSQL's merge, over `records` when given (nothing staged),
     /// else over the job's staged rows, of which there must be `expected`.
     bool mergePostgres(const Job &job, const QVector<FetchedRecord> *records, qint64 expected,

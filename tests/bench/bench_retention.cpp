@@ -15,7 +15,8 @@
 // during it) and goals (runner 50 ms, the window's refresh 20 ms of UI time on top of its read) are
 // printed, never asserted. On PostgreSQL when the environment names a server
 // (DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE), as the tests do. `--no-reader` leaves the
-// window's reads out. `--sorts` prints the first history page in every sort order instead
+// window's reads out. `--batch-size N` caps a batch (Retention::DefaultBatchSize unless given).
+// `--sorts` prints the first history page in every sort order instead
 // (SPEC §7 `sort`), and runs no retention.
 #include "queue/queueoperations.h"
 #include "queue/retention.h"
@@ -74,9 +75,10 @@ int main(int argc, char **argv)
     if (!benchArgumentsUnderstood(
             args,
             {QStringLiteral("--no-reader"), QStringLiteral("--batches"), QStringLiteral("--sorts")},
-            {QStringLiteral("--jobs"), QStringLiteral("--reader-interval-ms")},
+            {QStringLiteral("--jobs"), QStringLiteral("--reader-interval-ms"),
+             QStringLiteral("--batch-size")},
             "usage: bench_retention [--jobs N] [--no-reader] [--reader-interval-ms MS] "
-            "[--batches] [--sorts]\n"
+            "[--batch-size N] [--batches] [--sorts]\n"
             "  PostgreSQL when DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE names a server, else "
             "SQLite\n",
             &exitCode))
@@ -90,6 +92,10 @@ int main(int argc, char **argv)
     const qsizetype interval = args.indexOf(QStringLiteral("--reader-interval-ms"));
     if (interval > 0 && interval + 1 < args.size())
         readerIntervalMs = qMax(0, args.at(interval + 1).toInt());
+    int batchSize = Retention::DefaultBatchSize;
+    const qsizetype size = args.indexOf(QStringLiteral("--batch-size"));
+    if (size > 0 && size + 1 < args.size())
+        batchSize = qMax(1, args.at(size + 1).toInt());
 
     TestDatabase db;
     if (!db.isValid()) {
@@ -251,6 +257,7 @@ int main(int argc, char **argv)
 
     Retention retention(db.url(), clock, QStringLiteral("retention:bench@host"));
     retention.setKeepDays(30);
+    retention.setBatchSize(batchSize);
     int batches = 0;
     qint64 removed = 0;
     std::vector<double> batchMs;
