@@ -5,6 +5,7 @@
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
+#include "store/recordidfilter.h"
 #include "store/schema.h"
 
 #include <QHash>
@@ -235,6 +236,7 @@ private:
         qint64 sinceEmptied = 0; ///< rows staged since the table was last emptied
         bool ready = false;      ///< the table exists on the open connection
         bool clean = false;      ///< and holds no rows
+        RecordIdFilter ids;      ///< the attempt's staged ids: whether one came twice
     };
     /// Whether the staging is of `job`'s current attempt.
     bool isStaging(const Job &job) const;

@@ -276,8 +276,15 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         // staged after them first, RecordWriter::merge()).
         const qint64 staged = stagedRecords(job);
         if (staged > 0 || !records->isEmpty()) {
+            // Whether a record may have come twice, with the ones given here: "no" is certain.
+            bool mayRepeat = true;
+            if (staged > 0) {
+                for (const FetchedRecord &record : *records)
+                    m_staging.ids.add(record.idUtf8());
+                mayRepeat = m_staging.ids.mayRepeat();
+            }
             RecordWriter writer(*m_db);
-            if (!writer.merge(job, staged, *records, result, error)) {
+            if (!writer.merge(job, staged, *records, mayRepeat, result, error)) {
                 m_connectionLost = m_connectionLost || writer.connectionLost();
                 return std::nullopt;
             }
@@ -393,6 +400,7 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
         m_staging.jobId = job.id;
         m_staging.attempt = job.attempts;
         m_staging.records = 0;
+        m_staging.ids.clear();
     }
     if (records.isEmpty())
         return true;
@@ -405,6 +413,8 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
     }
     m_staging.records += records.size();
     m_staging.sinceEmptied += records.size();
+    for (const FetchedRecord &record : records)
+        m_staging.ids.add(record.idUtf8());
     return true;
 }
 

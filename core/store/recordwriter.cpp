@@ -364,19 +364,19 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
 }
 
 bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
-                         JobResult *result, StoreError *error)
+                         bool mayRepeat, JobResult *result, StoreError *error)
 {
     result->inserted = result->updated = result->unchanged = 0;
     UpsertCounts counts;
     bool merged = false;
     if (m_db.isSqlite()) {
-        merged = mergeSqlite(job, staged, more, &counts, error);
+        merged = mergeSqlite(job, staged, more, mayRepeat, &counts, error);
     } else if (staged == 0) {
         // A job of one page (most of them): its records go in with the statement itself.
-        merged = mergePostgres(job, &more, more.size(), &counts, error);
+        merged = mergePostgres(job, &more, more.size(), true, &counts, error);
     } else {
         merged = stagePostgres(job.id, more, staged, error) &&
-                 mergePostgres(job, nullptr, staged + more.size(), &counts, error);
+                 mergePostgres(job, nullptr, staged + more.size(), mayRepeat, &counts, error);
     }
     if (!merged)
         return false;
@@ -448,7 +448,7 @@ std::optional<bool> RecordWriter::insertStagedIfNew(const Job &job, qint64 stage
 }
 
 bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
-                               UpsertCounts *counts, StoreError *error)
+                               bool mayRepeat, UpsertCounts *counts, StoreError *error)
 {
     // Through the sqlite3 C API on Qt's own connection handle (statements prepared once per
     // connection, Database::nativeStatement): each staged row's UTF-8 bytes are bound where the
@@ -460,9 +460,10 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     // Only a job that staged rows reads the staging table (a one-page job has none). They are
     // removed after the commit (JobStore::finishRunning()): deleting millions of rows takes a
     // second, which the shared database's lock need not wait for.
-    // A job's staged records that are all new (a first fetch) go in by one statement.
+    // A job's staged records that are all new (a first fetch) go in by one statement; a record
+    // that may come twice takes the record-by-record path, which compares its copies.
     qint64 insertedStaged = 0;
-    if (staged > 0) {
+    if (staged > 0 && !mayRepeat) {
         const std::optional<bool> allNew = insertStagedIfNew(job, staged, error);
         if (!allNew)
             return false;
@@ -586,7 +587,8 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
 }
 
 bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *records,
-                                 qint64 expected, UpsertCounts *counts, StoreError *error)
+                                 qint64 expected, bool mayRepeat, UpsertCounts *counts,
+                                 StoreError *error)
 {
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     // The job's rows: given as three arrays (a job of one page), or read from the staging table,
@@ -604,6 +606,8 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
         for (const FetchedRecord &record : *records)
             ids.insert(record.idUtf8());
         repeats = ids.size() < records->size();
+    } else if (!mayRepeat) {
+        repeats = false;
     } else {
         repeats = stagedRepeats(job, error);
         if (!repeats)

@@ -51,9 +51,10 @@ public:
     /// passes them to it as arrays); counts them in *result
     /// (inserted, updated, unchanged), leaving the staged rows for discardStaged() after the
     /// commit; false with *error set (when asked for) once a statement fails, the transaction
-    /// then to be rolled back.
-    bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, JobResult *result,
-               StoreError *error);
+    /// then to be rolled back. `mayRepeat` false says that no record comes twice among the
+    /// staged rows and `more` (the staging's RecordIdFilter), which spares the merge finding out.
+    bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, bool mayRepeat,
+               JobResult *result, StoreError *error);
     /// Removes every staged row (a job merged and committed, or one that will not complete).
     bool discardStaged(StoreError *error);
     /// After a failed call: whether the connection itself is gone (close it, open it again).
@@ -61,15 +62,16 @@ public:
 
 private:
     bool mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
-                     UpsertCounts *counts, StoreError *error);
-    /// SQLite: when none of the job's `staged` rows is stored yet and no record repeats among
-    /// them, inserts them all by one statement and returns true; false (nothing written) when
-    /// the record-by-record upsert must take them; nullopt on an error.
+                     bool mayRepeat, UpsertCounts *counts, StoreError *error);
+    /// SQLite, for staged rows none of which comes twice: when none of them is stored yet,
+    /// inserts them all by one statement and returns true; false (nothing written) when the
+    /// record-by-record upsert must take them; nullopt on an error.
     std::optional<bool> insertStagedIfNew(const Job &job, qint64 staged, StoreError *error);
     /// The one statement of PostgreSQL's merge, over `records` when given (nothing staged),
-    /// else over the job's staged rows, of which there must be `expected`.
+    /// else over the job's staged rows, of which there must be `expected`; `mayRepeat` false
+    /// spares looking for a staged record that came twice (given records are looked at anyway).
     bool mergePostgres(const Job &job, const QVector<FetchedRecord> *records, qint64 expected,
-                       UpsertCounts *counts, StoreError *error);
+                       bool mayRepeat, UpsertCounts *counts, StoreError *error);
     /// Whether the job's staged rows hold any record more than once (PostgreSQL), which takes
     /// the merge's slower form; nullopt on an error.
     std::optional<bool> stagedRepeats(const Job &job, StoreError *error);
