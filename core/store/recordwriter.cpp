@@ -613,6 +613,14 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
         if (!repeats)
             return false;
     }
+    if (!records && !*repeats) {
+        const std::optional<bool> inserted =
+            insertStagedIfNewPostgres(job, expected, counts, error);
+        if (!inserted)
+            return false;
+        if (*inserted)
+            return true;
+    }
     // Each row is compared with what was there before it (`what`: i inserted, u updated,
     // n unchanged). Without repeats that is the stored row. A record fetched more than once
     // needs one sort of the rows by record: its first copy is compared with the stored row, any
@@ -715,6 +723,68 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
     counts->inserted = q.value(0).toLongLong();
     counts->updated = q.value(1).toLongLong();
     counts->unchanged = q.value(2).toLongLong();
+    return true;
+}
+
+std::optional<bool> RecordWriter::insertStagedIfNewPostgres(const Job &job, qint64 expected,
+                                                            UpsertCounts *counts, StoreError *error)
+{
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    // One look-up per staged record, or none past the first one found stored (a re-fetched
+    // window: the usual case).
+    {
+        QSqlQuery &q = m_db.prepared(QStringLiteral(
+            "SELECT EXISTS (SELECT 1 FROM staged_records s JOIN records r ON "
+            "r.dealer_id = ?::text AND r.fetch_type = ?::text AND r.record_id = s.record_id "
+            "WHERE s.job_id = ?::bigint)"));
+        const FinishOnExit finishQ(q);
+        q.addBindValue(job.dealerId);
+        q.addBindValue(job.fetchType);
+        q.addBindValue(job.id);
+        if (!exec(q, error, what))
+            return std::nullopt;
+        if (!q.next()) {
+            setDatabaseError(error, QStringLiteral("%1: no answer").arg(what));
+            return std::nullopt;
+        }
+        if (q.value(0).toBool())
+            return false;
+    }
+    // Nothing stored and nothing twice: an INSERT of the staged rows as they are, without the
+    // merge's comparison, which keeps every row in a tuplestore and reads it four times.
+    QSqlQuery &q = m_db.prepared(QStringLiteral(
+        "WITH inserted AS ("
+        "  INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, job_id)"
+        "  SELECT ?::text, ?::text, record_id, payload::json, updated_at, ?::bigint"
+        "  FROM staged_records WHERE job_id = ?::bigint RETURNING 1),"
+        "counted AS ("
+        "  INSERT INTO record_counts (dealer_id, fetch_type, records)"
+        "  SELECT ?::text, ?::text, count(*) FROM inserted HAVING count(*) > 0"
+        "  ON CONFLICT (dealer_id, fetch_type) DO UPDATE SET"
+        "    records = record_counts.records + excluded.records)"
+        "SELECT count(*) FROM inserted"));
+    const FinishOnExit finishQ(q);
+    for (const QVariant &value :
+         {QVariant(job.dealerId), QVariant(job.fetchType), QVariant(job.id), QVariant(job.id),
+          QVariant(job.dealerId), QVariant(job.fetchType)})
+        q.addBindValue(value);
+    if (!exec(q, error, what))
+        return std::nullopt;
+    if (!q.next()) {
+        setDatabaseError(error, QStringLiteral("%1: the insert returned no count").arg(what));
+        return std::nullopt;
+    }
+    const qint64 read = q.value(0).toLongLong();
+    if (read != expected) {
+        setDatabaseError(error, QStringLiteral("%1: %2 of its %3 records were staged on this "
+                                               "connection; it was opened again while the job ran")
+                                    .arg(what)
+                                    .arg(read)
+                                    .arg(expected));
+        return std::nullopt;
+    }
+    *counts = {};
+    counts->inserted = read;
     return true;
 }
 

@@ -72,6 +72,11 @@ private:
     /// spares looking for a staged record that came twice (given records are looked at anyway).
     bool mergePostgres(const Job &job, const QVector<FetchedRecord> *records, qint64 expected,
                        bool mayRepeat, UpsertCounts *counts, StoreError *error);
+    /// PostgreSQL, for staged rows none of which comes twice (`expected` of them): when none of
+    /// them is stored yet, inserts them all (and counts them) and returns true; false (nothing
+    /// written) when the merge must compare them; nullopt on an error.
+    std::optional<bool> insertStagedIfNewPostgres(const Job &job, qint64 expected,
+                                                  UpsertCounts *counts, StoreError *error);
     /// Whether the job's staged rows hold any record more than once (PostgreSQL), which takes
     /// the merge's slower form; nullopt on an error.
     std::optional<bool> stagedRepeats(const Job &job, StoreError *error);
