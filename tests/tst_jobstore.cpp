@@ -32,6 +32,14 @@ qint64 stagedRows(JobStore &store)
     return q.value(0).toLongLong();
 }
 
+QVector<qint64> ids(const QVector<Job> &jobs)
+{
+    QVector<qint64> result;
+    for (const Job &job : jobs)
+        result.push_back(job.id);
+    return result;
+}
+
 QVector<FetchedRecord> records(int count, const QString &tag = QStringLiteral("a"))
 {
     QVector<FetchedRecord> list;
@@ -614,6 +622,29 @@ void TestJobStore::historyFiltersAndPaging()
         const QVector<Job> one = *m_store->history(ofType, &error);
         QCOMPARE(one.size(), 1);
         QCOMPARE(one.first().id, sorted.at(k).id);
+    }
+    // An order by what the filter holds to one value (the status for one status, the category
+    // for one, the type for one) is the finished order, either way.
+    for (const bool ascending : {false, true}) {
+        HistoryFilter held;
+        held.statuses = {JobStatus::Completed};
+        held.ascending = ascending;
+        const QVector<Job> byFinish = *m_store->history(held, &error);
+        QCOMPARE(byFinish.size(), 2);
+        QCOMPARE(byFinish.first().id, ascending ? a.id : a2.id);
+        held.sort = HistorySort::Status;
+        QCOMPARE(ids(*m_store->history(held, &error)), ids(byFinish));
+        held.statuses.clear();
+        held.fetchType = a.fetchType;
+        held.sort = HistorySort::FinishedAt;
+        const QVector<Job> ofTypeByFinish = *m_store->history(held, &error);
+        QCOMPARE(ofTypeByFinish.size(), 3);
+        held.sort = HistorySort::FetchType;
+        QCOMPARE(ids(*m_store->history(held, &error)), ids(ofTypeByFinish));
+        held.fetchType.clear();
+        held.errorCategory = ErrorCategory::NotFound;
+        held.sort = HistorySort::ErrorCategory;
+        QCOMPARE(ids(*m_store->history(held, &error)), QVector<qint64>{b.id});
     }
     // A status that is not a finished one matches nothing, and is no error.
     ofType.statuses = {JobStatus::Queued};

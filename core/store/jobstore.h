@@ -185,10 +185,19 @@ private:
     /// The jobs `sql` selects (JobColumns) with `binds`; `what` names the read in an error.
     std::optional<QVector<Job>> selectJobs(const QString &sql, const QVariantList &binds,
                                            const QString &what, StoreError *error);
-    /// Whether history(`filter`) on SQLite walks its order's index past the jobs of other types
-    /// rather than reading its type's jobs and sorting them: when the type holds enough of the
-    /// history for that to read fewer.
-    std::optional<bool> walksPastOtherTypes(const HistoryFilter &filter, StoreError *error);
+    /// How history(`filter`) reads where the database cannot tell the best way: SQLite has no
+    /// statistics of its own, PostgreSQL's know nothing of how a status goes with the columns.
+    enum class HistoryPlan
+    {
+        SQLiteChooses,      ///< as the database plans it, through the index it picks
+        WalkPastOtherTypes, ///< SQLite: the order's index, past the jobs of other types
+        FilterIndex,        ///< the few jobs of the statuses (or error category) asked for, sorted
+    };
+    /// The plan for `filter`, from the kept hourly figures: a type's jobs are walked past (on
+    /// SQLite) when the type holds enough of the history for that to read fewer than the type's
+    /// jobs; a status filter matching at most 100,000 jobs, and on PostgreSQL an error
+    /// category, reads them and sorts them.
+    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, StoreError *error);
     /// How many jobs match `where` with `binds`.
     std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
                                     const QString &what, StoreError *error);
