@@ -140,6 +140,15 @@ const char *const StagingTablePostgres =
     "CREATE TEMP TABLE IF NOT EXISTS staged_records (seq BIGINT NOT NULL, job_id BIGINT NOT NULL, "
     "record_id TEXT NOT NULL, payload TEXT NOT NULL, updated_at TEXT)";
 
+/// Why a merge found `read` staged rows of the `expected`.
+QString stagedRowsLost(qint64 read, qint64 expected)
+{
+    return QStringLiteral("%1 of its %2 records were staged on this connection; it was opened "
+                          "again while the job ran")
+        .arg(read)
+        .arg(expected);
+}
+
 } // namespace
 
 RecordWriter::RecordWriter(Database &db)
@@ -577,12 +586,7 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     if (rows)
         sqlite3_reset(rows->get());
     if (read != staged)
-        return sqliteFailed(error, SQLITE_ERROR,
-                            QStringLiteral("%1 of its %2 records were staged on this connection; "
-                                           "it was opened again while the job ran")
-                                .arg(read)
-                                .arg(staged + more.size()),
-                            what);
+        return sqliteFailed(error, SQLITE_ERROR, stagedRowsLost(read, staged + more.size()), what);
     return true;
 }
 
@@ -713,11 +717,7 @@ bool RecordWriter::mergePostgres(const Job &job, const QVector<FetchedRecord> *r
     }
     const qint64 read = q.value(3).toLongLong();
     if (read != expected) {
-        setDatabaseError(error, QStringLiteral("%1: %2 of its %3 records were staged on this "
-                                               "connection; it was opened again while the job ran")
-                                    .arg(what)
-                                    .arg(read)
-                                    .arg(expected));
+        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, stagedRowsLost(read, expected)));
         return false;
     }
     counts->inserted = q.value(0).toLongLong();
@@ -776,11 +776,7 @@ std::optional<bool> RecordWriter::insertStagedIfNewPostgres(const Job &job, qint
     }
     const qint64 read = q.value(0).toLongLong();
     if (read != expected) {
-        setDatabaseError(error, QStringLiteral("%1: %2 of its %3 records were staged on this "
-                                               "connection; it was opened again while the job ran")
-                                    .arg(what)
-                                    .arg(read)
-                                    .arg(expected));
+        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, stagedRowsLost(read, expected)));
         return std::nullopt;
     }
     *counts = {};
