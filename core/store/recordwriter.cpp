@@ -466,9 +466,6 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
     // ?1 dealer_id, ?2 fetch_type, ?3 record_id, ?4 payload, ?5 updated_at, ?6 job_id
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     QString prepareError;
-    // Only a job that staged rows reads the staging table (a one-page job has none). They are
-    // removed after the commit (JobStore::finishRunning()): deleting millions of rows takes a
-    // second, which the shared database's lock need not wait for.
     // A job's staged records that are all new (a first fetch) go in by one statement; a record
     // that may come twice takes the record-by-record path, which compares its copies.
     qint64 insertedStaged = 0;
@@ -481,6 +478,9 @@ bool RecordWriter::mergeSqlite(const Job &job, qint64 staged, const QVector<Fetc
             staged = 0;
         }
     }
+    // Only a job that staged rows reads the staging table (a one-page job has none). They are
+    // removed after the commit (JobStore::finishRunning()): deleting millions of rows takes a
+    // second, which the shared database's lock need not wait for.
     std::optional<Statement> rows;
     if (staged > 0)
         rows.emplace(m_db,
