@@ -16,8 +16,8 @@
 // printed, never asserted. On PostgreSQL when the environment names a server
 // (DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE), as the tests do. `--no-reader` leaves the
 // window's reads out. `--batch-size N` caps a batch (Retention::DefaultBatchSize unless given).
-// `--sorts` prints the first history page in every sort order instead
-// (SPEC §7 `sort`), and runs no retention.
+// `--sorts` prints the first history page in every sort order (SPEC §7 `sort`), alone and under
+// each of eight filters with the slowest per filter, instead, and runs no retention.
 #include "queue/queueoperations.h"
 #include "queue/retention.h"
 #include "store/jobstore.h"
