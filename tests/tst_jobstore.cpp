@@ -724,8 +724,8 @@ void TestJobStore::completeUpsertsManyRecordsAsOneByOne_data()
     QTest::newRow("staged in pages of 250") << 250 << true << 1200 << false;
     QTest::newRow("given, every record once") << 0 << false << 1200 << false;
     QTest::newRow("staged, every record once") << 250 << false << 1200 << false;
-    // SQLite inserts staged records that are all new by one statement, and takes them one by
-    // one when one is stored already or comes twice.
+    // Staged records that are all new go in by one statement on both backends; when one is
+    // stored already or comes twice, record by record (SQLite) or through the merge.
     QTest::newRow("a first fetch, staged") << 250 << false << 0 << false;
     QTest::newRow("a first fetch, staged, some twice") << 250 << true << 0 << false;
     QTest::newRow("a first fetch, staged, the last page given and repeating one")
@@ -746,7 +746,7 @@ void TestJobStore::completeUpsertsManyRecordsAsOneByOne()
     m_store->addJob(newJob("12284"), &error);
     QVERIFY(m_store->completeJob(claim(), records(storedBefore), {}, nullptr, &error));
 
-    QVector<FetchedRecord> fetched = records(1700); // 1201..1700 are new
+    QVector<FetchedRecord> fetched = records(1700); // those past storedBefore are new
     const QVector<FetchedRecord> changed = records(1700, "b");
     for (int i = 300; i < 900; i += 3)
         fetched[i] = changed[i];                 // 200 changed
