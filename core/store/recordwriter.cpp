@@ -732,24 +732,15 @@ std::optional<bool> RecordWriter::insertStagedIfNewPostgres(const Job &job, qint
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     // One look-up per staged record, or none past the first one found stored (a re-fetched
     // window: the usual case).
-    {
-        QSqlQuery &q = m_db.prepared(QStringLiteral(
-            "SELECT EXISTS (SELECT 1 FROM staged_records s JOIN records r ON "
-            "r.dealer_id = ?::text AND r.fetch_type = ?::text AND r.record_id = s.record_id "
-            "WHERE s.job_id = ?::bigint)"));
-        const FinishOnExit finishQ(q);
-        q.addBindValue(job.dealerId);
-        q.addBindValue(job.fetchType);
-        q.addBindValue(job.id);
-        if (!exec(q, error, what))
-            return std::nullopt;
-        if (!q.next()) {
-            setDatabaseError(error, QStringLiteral("%1: no answer").arg(what));
-            return std::nullopt;
-        }
-        if (q.value(0).toBool())
-            return false;
-    }
+    const std::optional<bool> stored =
+        exists(QStringLiteral("SELECT 1 FROM staged_records s JOIN records r ON "
+                              "r.dealer_id = ?::text AND r.fetch_type = ?::text AND "
+                              "r.record_id = s.record_id WHERE s.job_id = ?::bigint"),
+               {job.dealerId, job.fetchType, job.id}, what, error);
+    if (!stored)
+        return std::nullopt;
+    if (*stored)
+        return false;
     // Nothing stored and nothing twice: an INSERT of the staged rows as they are, without the
     // merge's comparison, which keeps every row in a tuplestore and reads it four times.
     QSqlQuery &q = m_db.prepared(QStringLiteral(
@@ -787,18 +778,24 @@ std::optional<bool> RecordWriter::insertStagedIfNewPostgres(const Job &job, qint
 std::optional<bool> RecordWriter::stagedRepeats(const Job &job, StoreError *error)
 {
     // Grouped by hashing the ids, with no sort: about a quarter of what the sort it spares takes.
-    QSqlQuery &q = m_db.prepared(
-        QStringLiteral("SELECT EXISTS (SELECT 1 FROM staged_records WHERE job_id = ?::bigint "
-                       "GROUP BY record_id HAVING count(*) > 1)"));
+    return exists(QStringLiteral("SELECT 1 FROM staged_records WHERE job_id = ?::bigint "
+                                 "GROUP BY record_id HAVING count(*) > 1"),
+                  {job.id},
+                  QStringLiteral("looking for records job %1 fetched more than once").arg(job.id),
+                  error);
+}
+
+std::optional<bool> RecordWriter::exists(const QString &select, const QVariantList &binds,
+                                         const QString &what, StoreError *error)
+{
+    QSqlQuery &q = m_db.prepared(QStringLiteral("SELECT EXISTS (%1)").arg(select));
     const FinishOnExit finishQ(q);
-    q.addBindValue(job.id);
-    if (!exec(q, error,
-              QStringLiteral("looking for records job %1 fetched more than once").arg(job.id)))
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    if (!exec(q, error, what))
         return std::nullopt;
     if (!q.next()) {
-        setDatabaseError(error, QStringLiteral("looking for records job %1 fetched more than "
-                                               "once: no answer")
-                                    .arg(job.id));
+        setDatabaseError(error, QStringLiteral("%1: no answer").arg(what));
         return std::nullopt;
     }
     return q.value(0).toBool();

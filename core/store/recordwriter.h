@@ -4,6 +4,7 @@
 
 #include <QByteArrayView>
 #include <QString>
+#include <QVariant>
 #include <QVector>
 
 class Database;
@@ -80,6 +81,10 @@ private:
     /// Whether the job's staged rows hold any record more than once (PostgreSQL), which takes
     /// the merge's slower form; nullopt on an error.
     std::optional<bool> stagedRepeats(const Job &job, StoreError *error);
+    /// Whether `select` (with `binds`, PostgreSQL's placeholders) yields a row; nullopt with
+    /// *error set, naming `what`, on an error.
+    std::optional<bool> exists(const QString &select, const QVariantList &binds,
+                               const QString &what, StoreError *error);
     bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                        StoreError *error);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
