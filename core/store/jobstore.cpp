@@ -1101,9 +1101,9 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
             asked << jobStatusName(status);
     }
     const bool byStatus = !filter.statuses.isEmpty() && asked.size() < 3;
-    const bool walkType = sqlite && !filter.fetchType.isEmpty() &&
-                          filter.sort != HistorySort::FinishedAt &&
-                          filter.sort != HistorySort::FetchType;
+    // (An order by the type, with one type asked for, came here as the finished order.)
+    const bool walkType =
+        sqlite && !filter.fetchType.isEmpty() && filter.sort != HistorySort::FinishedAt;
     if ((!walkType && !byStatus) || (!sqlite && !goesWithStatus) || filter.finishedAfterMs ||
         filter.finishedBeforeMs)
         return HistoryPlan::SQLiteChooses;
