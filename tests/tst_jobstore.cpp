@@ -83,6 +83,7 @@ private slots:
     void clearFinishedRemovesHistoryAndLogs();
     void clearFinishedByFilter();
     void historyFiltersAndPaging();
+    void historyTextEitherWay();
     void countsByStatus();
     void completeUpsertsRecords();
     void completeUpsertsManyRecordsAsOneByOne_data();
@@ -652,6 +653,54 @@ void TestJobStore::historyFiltersAndPaging()
     const std::optional<QVector<Job>> none = m_store->history(ofType, &error);
     QVERIFY2(none, qPrintable(error.message));
     QVERIFY(none->isEmpty());
+}
+
+void TestJobStore::historyTextEitherWay()
+{
+    // The text is a substring of the dealer ID or the message, in any case: found through the
+    // candidates (the jobs of the dealers whose ID holds it, and the messages' indexes, one of
+    // them for messages over 400 characters) while they are few, by reading the history when
+    // 30,000 or more jobs can match.
+    StoreError error;
+    QVERIFY(m_store->addJobs({"North-7", "south-17", "EAST"}, newJob(QString()), &error));
+    const Job north = claim();
+    QCOMPARE(m_store->completeJob(north, records(1), {}, nullptr, &error), FinishOutcome::Done);
+    const Job south = claim();
+    QCOMPARE(m_store->failJob(south, {"HTTP 503 from the NORTH gateway", ErrorCategory::Http}, {},
+                              &error),
+             FinishOutcome::Done);
+    const Job east = claim();
+    const QString longMessage = QString(420, QLatin1Char('x')) + QStringLiteral(" Needle!");
+    QCOMPARE(m_store->failJob(east, {longMessage, ErrorCategory::Network}, {}, &error),
+             FinishOutcome::Done);
+    const auto found = [&](const QString &text) {
+        HistoryFilter filter;
+        filter.text = text;
+        filter.limit = 1000;
+        const std::optional<QVector<Job>> jobs = m_store->history(filter, &error);
+        const std::optional<qint64> total = m_store->historyCount(filter, &error);
+        if (!jobs || !total)
+            return QVector<qint64>{-1};
+        if (*total != jobs->size())
+            return QVector<qint64>{-2, *total};
+        return ids(*jobs);
+    };
+    const auto check = [&] {
+        QCOMPARE(found(QStringLiteral("north")), (QVector<qint64>{south.id, north.id}));
+        QCOMPARE(found(QStringLiteral("NEEDLE")), QVector<qint64>{east.id});
+        QCOMPARE(found(QStringLiteral("7")), (QVector<qint64>{south.id, north.id}));
+        QCOMPARE(found(QStringLiteral("t")), (QVector<qint64>{east.id, south.id, north.id}));
+        QCOMPARE(found(QStringLiteral("x%")), QVector<qint64>{});
+        QCOMPARE(found(QStringLiteral("nowhere")), QVector<qint64>{});
+    };
+    check();
+    // 30,000 queued jobs whose dealer holds "t": a search for "t" now reads the history, and
+    // still finds only the finished jobs; the others are still found through their candidates.
+    QStringList many;
+    for (int k = 0; k < 30000; ++k)
+        many << QStringLiteral("T%1").arg(k, 5, 10, QLatin1Char('0'));
+    QVERIFY2(m_store->addJobs(many, newJob(QString()), &error), qPrintable(error.message));
+    check();
 }
 
 void TestJobStore::countsByStatus()

@@ -192,12 +192,21 @@ private:
         SQLiteChooses,      ///< as the database plans it, through the index it picks
         WalkPastOtherTypes, ///< SQLite: the order's index, past the jobs of other types
         FilterIndex,        ///< the few jobs of the statuses (or error category) asked for, sorted
+        TextCandidates,     ///< the few jobs whose dealer ID or message can hold the text, sorted
     };
     /// The plan for `filter`, from the kept hourly figures: a type's jobs are walked past (on
     /// SQLite) when the type holds enough of the history for that to read fewer than the type's
     /// jobs; a status filter matching at most 100,000 jobs, and on PostgreSQL an error
-    /// category, reads them and sorts them.
-    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, StoreError *error);
+    /// category, reads them and sorts them; a text with few candidates
+    /// (hasFewTextCandidates()) reads those, their dealers set in *textDealers.
+    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, QStringList *textDealers,
+                                           StoreError *error);
+    /// Whether at most `most` jobs have a dealer ID or an error message that can hold
+    /// `filter`'s text (SPEC §7 `q`), counted up to one more: those are read instead of the
+    /// history then, with *dealers, the dealer IDs that hold it. False without a text, with a
+    /// dealer (whose index reads fewer) or with more than 10,000 such dealers.
+    std::optional<bool> hasFewTextCandidates(const HistoryFilter &filter, int most,
+                                             QStringList *dealers, StoreError *error);
     /// How many jobs match `where` with `binds`.
     std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
                                     const QString &what, StoreError *error);

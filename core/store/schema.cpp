@@ -657,6 +657,24 @@ QStringList version11(bool sqlite)
     };
 }
 
+QStringList version12(bool)
+{
+    // The history's text search (SPEC §7 `q`, a substring of the dealer ID or the error message)
+    // read every finished job: about 0.9 s at 1,000,000 for a dealer's ID, page and total alike.
+    // JobStore reads the few jobs that can match instead (textCandidates()): its dealers' through
+    // their index, and the messages through these, which hold only jobs with one (failed and
+    // cancelled ones) and are read whole without the table (the ID said for PostgreSQL, whose
+    // index holds no key of its own as SQLite's does). PostgreSQL refuses an index entry over
+    // about 2,700 bytes, so a message over 400 characters (none dealerq writes today; 1,600 bytes
+    // at most under it) goes to an index of its own, by its ID, which is read with the table.
+    return {
+        QStringLiteral("CREATE INDEX jobs_history_messages ON jobs (error_message, id) "
+                       "WHERE error_message IS NOT NULL AND LENGTH(error_message) <= 400"),
+        QStringLiteral("CREATE INDEX jobs_history_long_messages ON jobs (id) "
+                       "WHERE LENGTH(error_message) > 400"),
+    };
+}
+
 struct Migration
 {
     int version;
@@ -664,9 +682,9 @@ struct Migration
 };
 
 // Each step brings the schema from version - 1 to version. Never edit a released step: add one.
-constexpr Migration Migrations[] = {{1, version1}, {2, version2},   {3, version3},  {4, version4},
-                                    {5, version5}, {6, version6},   {7, version7},  {8, version8},
-                                    {9, version9}, {10, version10}, {11, version11}};
+constexpr Migration Migrations[] = {
+    {1, version1}, {2, version2}, {3, version3}, {4, version4},   {5, version5},   {6, version6},
+    {7, version7}, {8, version8}, {9, version9}, {10, version10}, {11, version11}, {12, version12}};
 static_assert(std::size(Migrations) == NewestSchemaVersion &&
                   Migrations[std::size(Migrations) - 1].version == NewestSchemaVersion,
               "NewestSchemaVersion is the last migration's version");
