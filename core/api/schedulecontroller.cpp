@@ -248,16 +248,19 @@ ApiResponse ScheduleController::change(qint64 id, const QJsonObject &body)
     QueueOperations *queue = m_context.queue(&failure);
     if (!queue)
         return failure;
-    const QueueResult<Schedule> stored = queue->schedule(id);
-    if (!stored.ok())
-        return scheduleFailure(stored.error);
-    Schedule merged = *stored.value;
-    readFields(body, false, &merged, &problems);
-    checkWhole(merged, m_context.config.fetchTypes, &problems);
+    // The fields given, set on the schedule as stored when the change is written: a change
+    // another made meanwhile to the other fields stays.
+    const QStringList &types = m_context.config.fetchTypes;
+    const QueueResult<Schedule> changed = queue->changeSchedule(
+        id,
+        [&](Schedule *merged) {
+            readFields(body, false, merged, &problems);
+            checkWhole(*merged, types, &problems);
+            return problems.isEmpty();
+        },
+        types);
     if (!problems.isEmpty())
         return problems.response();
-    const QueueResult<Schedule> changed =
-        queue->updateSchedule(merged, m_context.config.fetchTypes);
     if (!changed.ok())
         return scheduleFailure(changed.error);
     return scheduleAnswer(200, *changed.value);

@@ -92,6 +92,28 @@ QueueResult<Schedule> QueueOperations::updateSchedule(Schedule schedule,
     return out;
 }
 
+QueueResult<Schedule> QueueOperations::changeSchedule(qint64 id,
+                                                      const std::function<bool(Schedule *)> &edit,
+                                                      const QStringList &allowedTypes)
+{
+    QueueResult<Schedule> out;
+    ScheduleStore store(m_store);
+    out.value = store.change(
+        id,
+        [&](Schedule *schedule, StoreError *error) {
+            if (!edit(schedule)) {
+                *error = {StoreError::Kind::Invalid, QStringLiteral("the change was refused"),
+                          QString(), 0};
+                return false;
+            }
+            return checked(schedule, allowedTypes, error);
+        },
+        QDateTime::currentMSecsSinceEpoch(), &out.error, m_actor);
+    if (out.ok())
+        changed();
+    return out;
+}
+
 QueueResult<bool> QueueOperations::removeSchedule(qint64 id)
 {
     QueueResult<bool> out;

@@ -104,6 +104,13 @@ public:
     QueueResult<Schedule> addSchedule(Schedule schedule, const QStringList &allowedTypes);
     /// Replaces schedule `schedule.id`'s fields with `schedule`'s.
     QueueResult<Schedule> updateSchedule(Schedule schedule, const QStringList &allowedTypes);
+    /// Changes schedule `id` as `edit` says, from the schedule as stored when the change is
+    /// written, in its transaction (ScheduleStore::change()): the API's PATCH, which sets some
+    /// fields and must not put back the others as another change found them. `edit` returns
+    /// false to refuse the change (its reasons are its own to keep); nothing is written then,
+    /// and the result is an Invalid error.
+    QueueResult<Schedule> changeSchedule(qint64 id, const std::function<bool(Schedule *)> &edit,
+                                         const QStringList &allowedTypes);
     QueueResult<bool> removeSchedule(qint64 id);
     /// "Run now": queues the schedule's jobs with the windows of this instant (not a slot).
     QueueResult<BulkOutcome> runSchedule(qint64 id);

@@ -88,11 +88,14 @@ std::optional<QVector<Schedule>> ScheduleStore::schedules(StoreError *error)
 }
 
 std::optional<Schedule> ScheduleStore::readOne(const QString &where, const QVariant &value,
-                                               StoreError *error)
+                                               StoreError *error, bool lock)
 {
     QSqlQuery q(m_store.database().db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM schedules WHERE %2 = ?").arg(ScheduleColumns, where));
+    q.prepare(QStringLiteral("SELECT %1 FROM schedules WHERE %2 = ?%3")
+                  .arg(ScheduleColumns, where,
+                       lock && !m_store.database().isSqlite() ? QStringLiteral(" FOR UPDATE")
+                                                              : QString()));
     q.bindValue(0, value);
     if (!m_store.exec(q, error, QStringLiteral("reading a schedule")))
         return std::nullopt;
@@ -224,6 +227,19 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
 std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 nowMs,
                                               StoreError *error, const QString &actor)
 {
+    return change(
+        schedule.id,
+        [&schedule](Schedule *stored, StoreError *) {
+            *stored = schedule;
+            return true;
+        },
+        nowMs, error, actor);
+}
+
+std::optional<Schedule>
+ScheduleStore::change(qint64 id, const std::function<bool(Schedule *, StoreError *)> &edit,
+                      qint64 nowMs, StoreError *error, const QString &actor)
+{
     Database &db = m_store.database();
     WriteTransaction tx(db);
     QString why;
@@ -231,9 +247,15 @@ std::optional<Schedule> ScheduleStore::update(const Schedule &schedule, qint64 n
         setDatabaseError(error, QStringLiteral("cannot change the schedule: %1").arg(why));
         return std::nullopt;
     }
-    const std::optional<Schedule> before = this->schedule(schedule.id, error);
+    // SQLite's write transaction holds the whole database from its start; PostgreSQL's holds
+    // the row once read so.
+    const std::optional<Schedule> before = readOne(QStringLiteral("id"), id, error, /*lock=*/true);
     if (!before)
         return std::nullopt;
+    Schedule schedule = *before;
+    if (!edit(&schedule, error))
+        return std::nullopt;
+    schedule.id = id;
     if (!nameFree(schedule, error))
         return std::nullopt;
     QSqlQuery q(db.db());

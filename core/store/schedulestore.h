@@ -5,6 +5,7 @@
 
 #include <QVector>
 
+#include <functional>
 #include <optional>
 
 class JobStore;
@@ -42,6 +43,13 @@ public:
     /// Replaces the fields an operator sets; enabling it again restarts its catch-up from `nowMs`.
     std::optional<Schedule> update(const Schedule &schedule, qint64 nowMs, StoreError *error,
                                    const QString &actor = {});
+    /// Changes the fields an operator sets of schedule `id` as `edit` says, given the schedule
+    /// as stored when the change's transaction began (on PostgreSQL with its row locked until
+    /// it ends), so that no change made meanwhile is undone by fields this one left alone (the
+    /// API's PATCH). When `edit` returns false (having set *error) nothing is written.
+    std::optional<Schedule> change(qint64 id,
+                                   const std::function<bool(Schedule *, StoreError *)> &edit,
+                                   qint64 nowMs, StoreError *error, const QString &actor = {});
     /// Removes it and its fire records; the jobs it queued stay.
     bool remove(qint64 id, StoreError *error, const QString &actor = {});
 
@@ -66,7 +74,10 @@ private:
                    StoreError *error);
     /// False, with a Conflict naming `name`, when another schedule has `schedule`'s name.
     bool nameFree(const Schedule &schedule, StoreError *error);
-    std::optional<Schedule> readOne(const QString &where, const QVariant &value, StoreError *error);
+    /// The schedule whose `where` column holds `value`; with `lock`, on PostgreSQL its row is
+    /// locked for the rest of the transaction.
+    std::optional<Schedule> readOne(const QString &where, const QVariant &value, StoreError *error,
+                                    bool lock = false);
 
     JobStore &m_store;
 };
