@@ -1,13 +1,15 @@
 #pragma once
 
 #include "job/job.h"
+#include "job/queuetypes.h"
 
 #include <QDateTime>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
 
-// What JobStore's two source files share: how a job's row is read. Internal to core/store.
+// What JobStore's source files share: how a job's row is read, and which finished jobs a history
+// filter matches. Internal to core/store.
 
 namespace JobRows {
 
@@ -66,5 +68,22 @@ inline Job jobFromQuery(const QSqlQuery &q)
     }
     return job;
 }
+
+/// "?, ?, ?" with `count` question marks.
+inline QString placeholders(qsizetype count)
+{
+    QString list;
+    list.reserve(count * 3);
+    for (qsizetype i = 0; i < count; ++i)
+        list += i == 0 ? QStringLiteral("?") : QStringLiteral(", ?");
+    return list;
+}
+
+/// The WHERE of the finished jobs `filter` matches, its values appended to *binds; each column
+/// prefixed with `alias` and a dot when one is given. `statusPrefix` goes before the status
+/// column: "+" keeps SQLite from reading by the status index (see JobStore::history()), and
+/// `typePrefix` likewise before the type column. (jobstorehistory.cpp)
+QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QString &alias = {},
+                     const QString &statusPrefix = {}, const QString &typePrefix = {});
 
 } // namespace JobRows
