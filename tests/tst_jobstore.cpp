@@ -673,9 +673,10 @@ void TestJobStore::historyTextEitherWay()
     const QString longMessage = QString(420, QLatin1Char('x')) + QStringLiteral(" Needle!");
     QCOMPARE(m_store->failJob(east, {longMessage, ErrorCategory::Network}, {}, &error),
              FinishOutcome::Done);
-    const auto found = [&](const QString &text) {
+    const auto found = [&](const QString &text, HistorySort sort = HistorySort::FinishedAt) {
         HistoryFilter filter;
         filter.text = text;
+        filter.sort = sort;
         filter.limit = 1000;
         const std::optional<QVector<Job>> jobs = m_store->history(filter, &error);
         const std::optional<qint64> total = m_store->historyCount(filter, &error);
@@ -692,6 +693,13 @@ void TestJobStore::historyTextEitherWay()
         QCOMPARE(found(QStringLiteral("t")), (QVector<qint64>{east.id, south.id, north.id}));
         QCOMPARE(found(QStringLiteral("x%")), QVector<qint64>{});
         QCOMPARE(found(QStringLiteral("nowhere")), QVector<qint64>{});
+        // In an order that goes with how jobs ended (records updated: none for a failed job),
+        // where a walk of the order's index can pass every job of the other kind first.
+        QCOMPARE(found(QStringLiteral("t"), HistorySort::Updated),
+                 (QVector<qint64>{north.id, east.id, south.id}));
+        QCOMPARE(found(QStringLiteral("7"), HistorySort::Updated),
+                 (QVector<qint64>{north.id, south.id}));
+        QCOMPARE(found(QStringLiteral("nowhere"), HistorySort::Updated), QVector<qint64>{});
     };
     check();
     // 30,000 queued jobs whose dealer holds "t": a search for "t" now reads the history, and
