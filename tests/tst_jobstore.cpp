@@ -684,6 +684,11 @@ void TestJobStore::historyTextEitherWay()
             return QVector<qint64>{-1};
         if (*total != jobs->size())
             return QVector<qint64>{-2, *total};
+        // The page and total in one read (the window's and the API's), candidates looked for
+        // once: the same jobs and total.
+        const std::optional<HistoryPage> page = m_store->historyPage(filter, &error);
+        if (!page || ids(page->jobs) != ids(*jobs) || page->total != *total)
+            return QVector<qint64>{-3};
         return ids(*jobs);
     };
     const auto check = [&] {

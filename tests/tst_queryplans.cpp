@@ -48,7 +48,7 @@ sqlite3 *handleOf(Database &db)
 /// plans here are those of any history size: every read of `jobs` the window's refresh, the
 /// history in each order and with each filter, the queue, the counts, coverage, stats and the
 /// audit make goes through an index; the text search's through the dealer index and the message
-/// indexes, which it reads whole (JobStore::hasFewTextCandidates()).
+/// indexes, which it reads whole (JobStore::textSearch()).
 class TestQueryPlans final : public QObject
 {
     Q_OBJECT

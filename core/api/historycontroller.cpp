@@ -131,14 +131,11 @@ ApiResponse HistoryController::history(const ApiRequest &request)
     QueueOperations *queue = m_context.queue(&failure);
     if (!queue)
         return failure;
-    const QueueResult<QVector<Job>> jobs = queue->history(filter);
-    if (!jobs.ok())
-        return storeFailure(jobs.error);
-    const QueueResult<qint64> total = queue->historyCount(filter);
-    if (!total.ok())
-        return storeFailure(total.error);
-    return ApiResponse::json(200, {{QStringLiteral("jobs"), jobArray(*jobs.value, nowMs())},
-                                   {QStringLiteral("total"), *total.value},
+    const QueueResult<HistoryPage> page = queue->historyPage(filter);
+    if (!page.ok())
+        return storeFailure(page.error);
+    return ApiResponse::json(200, {{QStringLiteral("jobs"), jobArray(page.value->jobs, nowMs())},
+                                   {QStringLiteral("total"), page.value->total},
                                    {QStringLiteral("limit"), filter.limit},
                                    {QStringLiteral("offset"), filter.offset}});
 }

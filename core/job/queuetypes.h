@@ -132,6 +132,13 @@ struct HistoryFilter
     }
 };
 
+/// A page of the history and how many finished jobs its filter matches in all.
+struct HistoryPage
+{
+    QVector<Job> jobs;
+    qint64 total = 0;
+};
+
 /// Which queued jobs a bulk cancel takes (SPEC §7). Matching every queued job takes `all`.
 struct QueuedFilter
 {

@@ -322,6 +322,11 @@ QueueResult<qint64> QueueOperations::historyCount(const HistoryFilter &filter)
     return result<qint64>([&](StoreError *e) { return m_store.historyCount(filter, e); });
 }
 
+QueueResult<HistoryPage> QueueOperations::historyPage(const HistoryFilter &filter)
+{
+    return result<HistoryPage>([&](StoreError *e) { return m_store.historyPage(filter, e); });
+}
+
 QueueResult<qint64> QueueOperations::queuedCount(const QueuedFilter &filter)
 {
     return result<qint64>([&](StoreError *e) { return m_store.queuedCount(filter, e); });
@@ -355,16 +360,20 @@ QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &fil
     }
     if (snapshot.status)
         snapshot.counts = m_store.counts(nowMs, &error);
-    if (snapshot.counts)
-        snapshot.history = m_store.history(filter, &error);
-    if (!snapshot.history)
+    if (!snapshot.counts)
         return snapshot;
     // Without a filter but the statuses (the window as it opens), the counts just read hold the
     // total: no second read of the figures.
-    if (filter.countedByFigures() && filter.fetchType.isEmpty())
-        snapshot.historyTotal = snapshot.counts->finishedOf(filter.statuses);
-    else
-        snapshot.historyTotal = m_store.historyCount(filter, &error);
+    if (filter.countedByFigures() && filter.fetchType.isEmpty()) {
+        snapshot.history = m_store.history(filter, &error);
+        if (snapshot.history)
+            snapshot.historyTotal = snapshot.counts->finishedOf(filter.statuses);
+        return snapshot;
+    }
+    if (std::optional<HistoryPage> page = m_store.historyPage(filter, &error)) {
+        snapshot.history = std::move(page->jobs);
+        snapshot.historyTotal = page->total;
+    }
     return snapshot;
 }
 

@@ -81,6 +81,8 @@ public:
     QueueResult<CoveragePage> coverage(const CoverageFilter &filter);
     QueueResult<QVector<Job>> history(const HistoryFilter &filter);
     QueueResult<qint64> historyCount(const HistoryFilter &filter);
+    /// history() and historyCount() in one read (JobStore::historyPage()).
+    QueueResult<HistoryPage> historyPage(const HistoryFilter &filter);
     /// How many queued jobs `filter` matches (its `all` aside): what cancelMatching() would take.
     QueueResult<qint64> queuedCount(const QueuedFilter &filter);
     /// Everything the window shows, at `nowMs`: the status with the first `queueLimit` queued

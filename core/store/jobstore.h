@@ -110,6 +110,9 @@ public:
     std::optional<qint64> queuedCount(const QueuedFilter &filter, StoreError *error);
     std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
+    /// history() and historyCount() in one read, as the window's refresh and the API's page take
+    /// them: a text's candidates are looked for once for both.
+    std::optional<HistoryPage> historyPage(const HistoryFilter &filter, StoreError *error);
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
     std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
     /// Every attempt of job `id`, oldest first (kept across Retry).
@@ -194,19 +197,32 @@ private:
         FilterIndex,        ///< the few jobs of the statuses (or error category) asked for, sorted
         TextCandidates,     ///< the few jobs whose dealer ID or message can hold the text, sorted
     };
+    /// The jobs that can hold a history filter's text (SPEC §7 `q`): those of the dealers whose
+    /// ID holds it and those with a message that can; read instead of the history when few.
+    struct TextSearch
+    {
+        QStringList dealers;    ///< the dealer IDs that hold the text
+        qint64 candidates = -1; ///< how many, counted up to one more than asked; -1: not looked for
+        /// Whether they are at most `most`, for a `most` no further than they were counted.
+        bool few(int most) const { return candidates >= 0 && candidates <= most; }
+    };
+    /// The text's candidates, counted up to `most` + 1 (counting that far costs no more than
+    /// reading them would); not looked for without a text, with a dealer (whose index reads
+    /// fewer) or with more than 10,000 dealers whose ID holds it.
+    std::optional<TextSearch> textSearch(const HistoryFilter &filter, int most, StoreError *error);
+    /// history() and historyCount(), given the text's candidates already looked for (`text`),
+    /// or looking for them (null).
+    std::optional<QVector<Job>> readHistory(const HistoryFilter &asked, const TextSearch *text,
+                                            StoreError *error);
+    std::optional<qint64> countHistory(const HistoryFilter &filter, const TextSearch *text,
+                                       StoreError *error);
     /// The plan for `filter`, from the kept hourly figures: a type's jobs are walked past (on
     /// SQLite) when the type holds enough of the history for that to read fewer than the type's
     /// jobs; a status filter matching at most 100,000 jobs, and on PostgreSQL an error
-    /// category, reads them and sorts them; a text with few candidates
-    /// (hasFewTextCandidates()) reads those, their dealers set in *textDealers.
-    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, QStringList *textDealers,
-                                           StoreError *error);
-    /// Whether at most `most` jobs have a dealer ID or an error message that can hold
-    /// `filter`'s text (SPEC §7 `q`), counted up to one more: those are read instead of the
-    /// history then, with *dealers, the dealer IDs that hold it. False without a text, with a
-    /// dealer (whose index reads fewer) or with more than 10,000 such dealers.
-    std::optional<bool> hasFewTextCandidates(const HistoryFilter &filter, int most,
-                                             QStringList *dealers, StoreError *error);
+    /// category, reads them and sorts them; a text with few candidates (`text`, or looked for
+    /// here when null) reads those, their dealers set in *textDealers.
+    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, const TextSearch *text,
+                                           QStringList *textDealers, StoreError *error);
     /// How many jobs match `where` with `binds`.
     std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
                                     const QString &what, StoreError *error);

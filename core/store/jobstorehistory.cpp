@@ -43,7 +43,7 @@ constexpr int MaxTextDealers = 10000;
 
 /// The IDs of every job (finished or not) whose dealer ID or error message can hold `text`, a
 /// superset of the text search's matches, read without a scan of the jobs: the jobs of `dealers`
-/// (those whose ID holds it, JobStore::hasFewTextCandidates()) through the dealer index, and the
+/// (those whose ID holds it, JobStore::textSearch()) through the dealer index, and the
 /// jobs with a message from the message indexes alone (schema version 12). Its values are appended
 /// to *binds. SQLite's LIKE folds the case of ASCII letters itself, as its LOWER() does (and no
 /// other), so there the messages are compared as they are.
@@ -210,7 +210,35 @@ QString historyOrder(const HistoryFilter &filter, bool sqlite)
 
 } // namespace
 
-std::optional<QVector<Job>> JobStore::history(const HistoryFilter &asked, StoreError *error)
+std::optional<QVector<Job>> JobStore::history(const HistoryFilter &filter, StoreError *error)
+{
+    return readHistory(filter, nullptr, error);
+}
+
+std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+{
+    return countHistory(filter, nullptr, error);
+}
+
+std::optional<HistoryPage> JobStore::historyPage(const HistoryFilter &filter, StoreError *error)
+{
+    // A text's candidates are looked for once, counted as far as the furthest bound (a
+    // total's), which answers the page's question too.
+    const std::optional<TextSearch> text =
+        textSearch(filter, qMax(TextPageMaxCandidates, textMaxCandidates(m_db->isSqlite())), error);
+    if (!text)
+        return std::nullopt;
+    std::optional<QVector<Job>> jobs = readHistory(filter, &*text, error);
+    if (!jobs)
+        return std::nullopt;
+    const std::optional<qint64> total = countHistory(filter, &*text, error);
+    if (!total)
+        return std::nullopt;
+    return HistoryPage{std::move(*jobs), *total};
+}
+
+std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
+                                                  const TextSearch *text, StoreError *error)
 {
     // An order by a column the filter holds to one value (status, then finished, for one
     // status) is the finished order, which that value's index holds: said so, the database
@@ -231,7 +259,7 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &asked, StoreE
     // names fewer statuses, so it is said again (which also keeps a status that is not a
     // finished one out of the history).
     QStringList textDealers;
-    const std::optional<HistoryPlan> plan = historyPlan(filter, &textDealers, error);
+    const std::optional<HistoryPlan> plan = historyPlan(filter, text, &textDealers, error);
     if (!plan)
         return std::nullopt;
     const QString offIndex = m_db->isSqlite() ? QStringLiteral("+") : QString();
@@ -258,8 +286,10 @@ std::optional<QVector<Job>> JobStore::history(const HistoryFilter &asked, StoreE
                       binds, QStringLiteral("reading the history"), error);
 }
 
-std::optional<JobStore::HistoryPlan>
-JobStore::historyPlan(const HistoryFilter &filter, QStringList *textDealers, StoreError *error)
+std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &filter,
+                                                           const TextSearch *text,
+                                                           QStringList *textDealers,
+                                                           StoreError *error)
 {
     // SQLite, without statistics of its own, reads a type's jobs through the type's index
     // whatever the order, and sorts them: a quarter of the history for one type of four, up to
@@ -287,13 +317,18 @@ JobStore::historyPlan(const HistoryFilter &filter, QStringList *textDealers, Sto
     // text can go with how jobs ended ("HTTP 500", "timeout": failed jobs alone), and an order
     // that goes with it can walk past every other job, as far as a scan of the history: then
     // reading as many candidates as a count would (historyCount()) costs less.
-    const std::optional<bool> fewCandidates = hasFewTextCandidates(
-        filter, goesWithStatus ? textMaxCandidates(sqlite) : TextPageMaxCandidates, textDealers,
-        error);
-    if (!fewCandidates)
-        return std::nullopt;
-    if (*fewCandidates)
+    const int most = goesWithStatus ? textMaxCandidates(sqlite) : TextPageMaxCandidates;
+    std::optional<TextSearch> searched;
+    if (!text) {
+        searched = textSearch(filter, most, error);
+        if (!searched)
+            return std::nullopt;
+        text = &*searched;
+    }
+    if (text->few(most)) {
+        *textDealers = text->dealers;
         return HistoryPlan::TextCandidates;
+    }
     if (filter.limit < 0)
         return HistoryPlan::SQLiteChooses;
     if (filter.errorCategory)
@@ -343,7 +378,8 @@ JobStore::historyPlan(const HistoryFilter &filter, QStringList *textDealers, Sto
     return HistoryPlan::SQLiteChooses;
 }
 
-std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreError *error)
+std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const TextSearch *text,
+                                             StoreError *error)
 {
     // Statuses and type alone are counted from the kept figures; any other field reads the jobs
     // it matches through its index.
@@ -353,29 +389,34 @@ std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreE
             return std::nullopt;
         return finished->finishedOf(filter.statuses);
     }
-    QStringList textDealers;
-    const std::optional<bool> fewCandidates =
-        hasFewTextCandidates(filter, textMaxCandidates(m_db->isSqlite()), &textDealers, error);
-    if (!fewCandidates)
-        return std::nullopt;
+    const int most = textMaxCandidates(m_db->isSqlite());
+    std::optional<TextSearch> searched;
+    if (!text) {
+        searched = textSearch(filter, most, error);
+        if (!searched)
+            return std::nullopt;
+        text = &*searched;
+    }
+    const bool fewCandidates = text->few(most);
     // With candidates, SQLite is kept off the status and type indexes: through them it would
     // read every finished job (or the type's) and look each up among the candidates.
-    const QString offIndex = *fewCandidates && m_db->isSqlite() ? QStringLiteral("+") : QString();
+    const QString offIndex = fewCandidates && m_db->isSqlite() ? QStringLiteral("+") : QString();
     QVariantList binds;
     QString where = historyWhere(filter, &binds, {}, offIndex, offIndex);
-    if (*fewCandidates)
+    if (fewCandidates)
         where += QStringLiteral(" AND id IN (%1)")
-                     .arg(textCandidates(filter.text, textDealers, m_db->isSqlite(), &binds));
+                     .arg(textCandidates(filter.text, text->dealers, m_db->isSqlite(), &binds));
     return countJobs(where, binds, QStringLiteral("counting the history"), error);
 }
 
-std::optional<bool> JobStore::hasFewTextCandidates(const HistoryFilter &filter, int most,
-                                                   QStringList *dealers, StoreError *error)
+std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &filter, int most,
+                                                         StoreError *error)
 {
     // Counting up to one more than `most` costs no more than reading them would. A dealer
     // filter's own index reads fewer still.
+    TextSearch found;
     if (filter.text.isEmpty() || !filter.dealerId.isEmpty())
-        return false;
+        return found;
     // The dealers from the coverage, which holds a row for each dealer and type with a job
     // (kept by the jobs' triggers, schema version 9): 1 ms for 5,000 dealers, where a step
     // through the dealer index from one dealer ID to the next took 14 ms on SQLite and 63 ms on
@@ -388,19 +429,21 @@ std::optional<bool> JobStore::hasFewTextCandidates(const HistoryFilter &filter, 
     q.addBindValue(substringPattern(filter.text));
     if (!exec(q, error, QStringLiteral("searching the history")))
         return std::nullopt;
-    dealers->clear();
     while (q.next())
-        *dealers << q.value(0).toString();
+        found.dealers << q.value(0).toString();
     q.finish();
     // Each is a bound value: a few thousand, far below either backend's limit.
-    if (dealers->size() > MaxTextDealers)
-        return false;
-    const QString candidates = textCandidates(filter.text, *dealers, m_db->isSqlite(), &binds);
+    if (found.dealers.size() > MaxTextDealers) {
+        found.dealers.clear();
+        return found;
+    }
+    const QString candidates = textCandidates(filter.text, found.dealers, m_db->isSqlite(), &binds);
     q.prepare(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) AS candidates").arg(candidates));
     for (const QVariant &bind : std::as_const(binds))
         q.addBindValue(bind);
     q.addBindValue(most + 1);
     if (!exec(q, error, QStringLiteral("searching the history")) || !q.next())
         return std::nullopt;
-    return q.value(0).toLongLong() <= most;
+    found.candidates = q.value(0).toLongLong();
+    return found;
 }
