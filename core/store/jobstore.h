@@ -210,18 +210,21 @@ private:
     /// reading them would); not looked for without a text, with a dealer (whose index reads
     /// fewer) or with more than 10,000 dealers whose ID holds it.
     std::optional<TextSearch> textSearch(const HistoryFilter &filter, int most, StoreError *error);
-    /// history() and historyCount(), given the text's candidates already looked for (`text`),
+    /// `given` when there is one, else the text's candidates looked for up to `most`.
+    std::optional<TextSearch> textSearch(const HistoryFilter &filter, const TextSearch *given,
+                                         int most, StoreError *error);
+    /// history() and historyCount(), given the text's candidates already looked for (`given`),
     /// or looking for them (null).
-    std::optional<QVector<Job>> readHistory(const HistoryFilter &asked, const TextSearch *text,
+    std::optional<QVector<Job>> readHistory(const HistoryFilter &asked, const TextSearch *given,
                                             StoreError *error);
-    std::optional<qint64> countHistory(const HistoryFilter &filter, const TextSearch *text,
+    std::optional<qint64> countHistory(const HistoryFilter &filter, const TextSearch *given,
                                        StoreError *error);
     /// The plan for `filter`, from the kept hourly figures: a type's jobs are walked past (on
     /// SQLite) when the type holds enough of the history for that to read fewer than the type's
     /// jobs; a status filter matching at most 100,000 jobs, and on PostgreSQL an error
-    /// category, reads them and sorts them; a text with few candidates (`text`, or looked for
+    /// category, reads them and sorts them; a text with few candidates (`given`, or looked for
     /// here when null) reads those, their dealers set in *textDealers.
-    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, const TextSearch *text,
+    std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, const TextSearch *given,
                                            QStringList *textDealers, StoreError *error);
     /// How many jobs match `where` with `binds`.
     std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,

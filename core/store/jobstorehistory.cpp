@@ -238,7 +238,7 @@ std::optional<HistoryPage> JobStore::historyPage(const HistoryFilter &filter, St
 }
 
 std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
-                                                  const TextSearch *text, StoreError *error)
+                                                  const TextSearch *given, StoreError *error)
 {
     // An order by a column the filter holds to one value (status, then finished, for one
     // status) is the finished order, which that value's index holds: said so, the database
@@ -259,7 +259,7 @@ std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
     // names fewer statuses, so it is said again (which also keeps a status that is not a
     // finished one out of the history).
     QStringList textDealers;
-    const std::optional<HistoryPlan> plan = historyPlan(filter, text, &textDealers, error);
+    const std::optional<HistoryPlan> plan = historyPlan(filter, given, &textDealers, error);
     if (!plan)
         return std::nullopt;
     const QString offIndex = m_db->isSqlite() ? QStringLiteral("+") : QString();
@@ -287,7 +287,7 @@ std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
 }
 
 std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &filter,
-                                                           const TextSearch *text,
+                                                           const TextSearch *given,
                                                            QStringList *textDealers,
                                                            StoreError *error)
 {
@@ -318,13 +318,9 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     // that goes with it can walk past every other job, as far as a scan of the history: then
     // reading as many candidates as a count would (historyCount()) costs less.
     const int most = goesWithStatus ? textMaxCandidates(sqlite) : TextPageMaxCandidates;
-    std::optional<TextSearch> searched;
-    if (!text) {
-        searched = textSearch(filter, most, error);
-        if (!searched)
-            return std::nullopt;
-        text = &*searched;
-    }
+    const std::optional<TextSearch> text = textSearch(filter, given, most, error);
+    if (!text)
+        return std::nullopt;
     if (text->few(most)) {
         *textDealers = text->dealers;
         return HistoryPlan::TextCandidates;
@@ -378,7 +374,7 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     return HistoryPlan::SQLiteChooses;
 }
 
-std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const TextSearch *text,
+std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const TextSearch *given,
                                              StoreError *error)
 {
     // Statuses and type alone are counted from the kept figures; any other field reads the jobs
@@ -390,13 +386,9 @@ std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const 
         return finished->finishedOf(filter.statuses);
     }
     const int most = textMaxCandidates(m_db->isSqlite());
-    std::optional<TextSearch> searched;
-    if (!text) {
-        searched = textSearch(filter, most, error);
-        if (!searched)
-            return std::nullopt;
-        text = &*searched;
-    }
+    const std::optional<TextSearch> text = textSearch(filter, given, most, error);
+    if (!text)
+        return std::nullopt;
     const bool fewCandidates = text->few(most);
     // With candidates, SQLite is kept off the status and type indexes: through them it would
     // read every finished job (or the type's) and look each up among the candidates.
@@ -407,6 +399,15 @@ std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const 
         where += QStringLiteral(" AND id IN (%1)")
                      .arg(textCandidates(filter.text, text->dealers, m_db->isSqlite(), &binds));
     return countJobs(where, binds, QStringLiteral("counting the history"), error);
+}
+
+std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &filter,
+                                                         const TextSearch *given, int most,
+                                                         StoreError *error)
+{
+    if (given)
+        return *given;
+    return textSearch(filter, most, error);
 }
 
 std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &filter, int most,
