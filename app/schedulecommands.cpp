@@ -173,8 +173,8 @@ int setEnabled(const AppSetup &setup, QueueOperations &queue, const QString &nam
     std::optional<Schedule> s = named(queue, name, option, &code);
     if (!s)
         return code;
-    s->enabled = enabled;
-    const QueueResult<Schedule> changed = queue.updateSchedule(*s, setup.settings->fetchTypes());
+    const QueueResult<Schedule> changed =
+        queue.setScheduleEnabled(s->id, enabled, setup.settings->fetchTypes());
     if (!changed.ok())
         return failed(changed.error, option);
     if (enabled)

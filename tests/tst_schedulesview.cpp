@@ -652,8 +652,14 @@ void TestSchedulesView::disableAndEnable()
     // Still selected after the refresh.
     QCOMPARE(f.panel()->selectedId(), f.stored(QStringLiteral("hourly"))->id);
 
+    // Changed elsewhere while the panel shows it as it was: enabling it changes `enabled` alone.
+    ScheduleStore schedules(*f.store);
+    Schedule elsewhere = *f.stored(QStringLiteral("hourly"));
+    elsewhere.cron = QStringLiteral("30 * * * *");
+    QVERIFY(schedules.update(elsewhere, QDateTime::currentMSecsSinceEpoch(), nullptr));
     toggle->trigger();
     QTRY_VERIFY(f.stored(QStringLiteral("hourly"))->enabled);
+    QCOMPARE(f.stored(QStringLiteral("hourly"))->cron, QStringLiteral("30 * * * *"));
     QTRY_COMPARE(f.cell(0, ScheduleTableModel::StateColumn), QStringLiteral("Enabled"));
     const std::optional<Schedule> enabled = f.stored(QStringLiteral("hourly"));
     QCOMPARE(f.cell(0, ScheduleTableModel::NextFireColumn),

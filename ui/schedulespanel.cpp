@@ -351,40 +351,26 @@ void SchedulesPanel::setScheduleEnabled(qint64 id, bool enabled)
         return;
     m_busy = true;
     updateActions();
-    // From the store as it stands, so that only `enabled` changes whatever was edited elsewhere
-    // since the last read.
-    m_queue->readSchedules(this, [this, id, enabled](QueueResult<QVector<Schedule>> read) {
-        if (!read.ok()) {
-            m_busy = false;
-            updateActions();
-            reportError(tr("Could not change the schedule"), read.error);
-            return;
-        }
-        const auto found = std::find_if(read.value->cbegin(), read.value->cend(),
-                                        [id](const Schedule &s) { return s.id == id; });
-        if (found == read.value->cend()) {
-            m_busy = false;
-            updateActions();
+    // Only `enabled` changes, on the schedule as stored when the change is written: whatever
+    // was edited elsewhere since the last read stays.
+    m_queue->setScheduleEnabled(this, id, enabled, [this, id](QueueResult<Schedule> result) {
+        m_busy = false;
+        updateActions();
+        if (!result.ok() && result.error.kind == StoreError::Kind::NotFound) {
             emit message(tr("Schedule %1 no longer exists.").arg(id), MessageBar::Level::Warning);
             refresh();
             return;
         }
-        Schedule changed = *found;
-        changed.enabled = enabled;
-        m_queue->updateSchedule(this, changed, [this](QueueResult<Schedule> result) {
-            m_busy = false;
-            updateActions();
-            if (!result.ok()) {
-                reportError(tr("Could not change the schedule"), result.error);
-                return;
-            }
-            const Schedule &s = *result.value;
-            emit message((s.enabled ? tr("Enabled schedule \"%1\": %2.")
-                                    : tr("Disabled schedule \"%1\": %2."))
-                             .arg(s.name, nextFireText(s)),
-                         MessageBar::Level::Info);
-            refresh();
-        });
+        if (!result.ok()) {
+            reportError(tr("Could not change the schedule"), result.error);
+            return;
+        }
+        const Schedule &s = *result.value;
+        emit message(
+            (s.enabled ? tr("Enabled schedule \"%1\": %2.") : tr("Disabled schedule \"%1\": %2."))
+                .arg(s.name, nextFireText(s)),
+            MessageBar::Level::Info);
+        refresh();
     });
 }
 

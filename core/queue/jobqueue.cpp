@@ -211,6 +211,17 @@ void JobQueue::updateSchedule(QObject *context, const Schedule &schedule,
         std::move(done));
 }
 
+void JobQueue::setScheduleEnabled(QObject *context, qint64 id, bool enabled,
+                                  Reply<QueueResult<Schedule>> done)
+{
+    run(
+        context,
+        [id, enabled, types = m_config.fetchTypes](QueueOperations &ops) {
+            return ops.setScheduleEnabled(id, enabled, types);
+        },
+        std::move(done));
+}
+
 void JobQueue::removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done)
 {
     run(

@@ -134,6 +134,8 @@ public:
     void addSchedule(QObject *context, const Schedule &schedule, Reply<QueueResult<Schedule>> done);
     void updateSchedule(QObject *context, const Schedule &schedule,
                         Reply<QueueResult<Schedule>> done);
+    void setScheduleEnabled(QObject *context, qint64 id, bool enabled,
+                            Reply<QueueResult<Schedule>> done);
     void removeSchedule(QObject *context, qint64 id, Reply<QueueResult<bool>> done);
     void runSchedule(QObject *context, qint64 id, Reply<QueueResult<BulkOutcome>> done);
 

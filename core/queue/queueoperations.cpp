@@ -114,6 +114,18 @@ QueueResult<Schedule> QueueOperations::changeSchedule(qint64 id,
     return out;
 }
 
+QueueResult<Schedule> QueueOperations::setScheduleEnabled(qint64 id, bool enabled,
+                                                          const QStringList &allowedTypes)
+{
+    return changeSchedule(
+        id,
+        [enabled](Schedule *schedule) {
+            schedule->enabled = enabled;
+            return true;
+        },
+        allowedTypes);
+}
+
 QueueResult<bool> QueueOperations::removeSchedule(qint64 id)
 {
     QueueResult<bool> out;

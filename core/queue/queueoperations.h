@@ -113,6 +113,9 @@ public:
     /// and the result is an Invalid error.
     QueueResult<Schedule> changeSchedule(qint64 id, const std::function<bool(Schedule *)> &edit,
                                          const QStringList &allowedTypes);
+    /// Enables or disables schedule `id`, leaving its other fields as stored (changeSchedule()).
+    QueueResult<Schedule> setScheduleEnabled(qint64 id, bool enabled,
+                                             const QStringList &allowedTypes);
     QueueResult<bool> removeSchedule(qint64 id);
     /// "Run now": queues the schedule's jobs with the windows of this instant (not a slot).
     QueueResult<BulkOutcome> runSchedule(qint64 id);
