@@ -70,6 +70,10 @@ inline Job jobFromQuery(const QSqlQuery &q)
 }
 
 /// "?, ?, ?" with `count` question marks.
+/// How many rows (or IDs) one statement takes in bulk: addJobs()'s 8 parameters a row stay far
+/// below SQLite's 32,766 and PostgreSQL's 65,535.
+constexpr qsizetype BulkChunk = 500;
+
 inline QString placeholders(qsizetype count)
 {
     QString list;
@@ -85,5 +89,10 @@ inline QString placeholders(qsizetype count)
 /// `typePrefix` likewise before the type column. (jobstorehistory.cpp)
 QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QString &alias = {},
                      const QString &statusPrefix = {}, const QString &typePrefix = {});
+
+/// `filter` in words for an audit entry's detail: "by filter: dealer_id=A, status=failed".
+/// (jobstore.cpp)
+QString describeFilter(const HistoryFilter &filter);
+QString describeFilter(const QueuedFilter &filter);
 
 } // namespace JobRows
