@@ -85,6 +85,7 @@ private slots:
     void historyFiltersAndPaging();
     void historyTextEitherWay();
     void countsByStatus();
+    void oneReadSeesOneMoment();
     void completeUpsertsRecords();
     void completeUpsertsManyRecordsAsOneByOne_data();
     void completeUpsertsManyRecordsAsOneByOne();
@@ -730,6 +731,58 @@ void TestJobStore::countsByStatus()
     QCOMPARE(counts.failed, 1);
     QCOMPARE(counts.completedToday, 1);
     QCOMPARE(counts.failedToday, 1);
+}
+
+void TestJobStore::oneReadSeesOneMoment()
+{
+    // The window's refresh reads the queue, the counts and the history page in one read
+    // (QueueOperations::snapshot()): what another connection commits meanwhile is not seen, so
+    // a job that ends between two of them is in one place, never two or none.
+    StoreError error;
+    QVERIFY2(m_store->addJobs({"A", "B"}, newJob(QString()), &error), qPrintable(error.message));
+    JobStore other(m_db->url());
+    QVERIFY2(other.open(&error), qPrintable(error.message));
+    {
+        ReadTransaction read(m_store->database());
+        QVERIFY2(m_store->begin(read, &error), qPrintable(error.message));
+        const std::optional<QueueStatus> before = m_store->queueStatus(10, &error);
+        QVERIFY2(before, qPrintable(error.message));
+        QCOMPARE(before->queueLength, 2);
+        QVERIFY(!before->current);
+        // Meanwhile another connection claims A and finishes it, and queues C.
+        const std::optional<Job> a = other.claimNext(QStringLiteral("runner-1"), &error);
+        QVERIFY2(a, qPrintable(error.message));
+        QVERIFY2(other.completeJob(*a, records(1), {}, nullptr, &error), qPrintable(error.message));
+        QVERIFY2(other.addJob(newJob("C"), &error), qPrintable(error.message));
+        const std::optional<JobCounts> counts = m_store->counts(0, &error);
+        QVERIFY2(counts, qPrintable(error.message));
+        QCOMPARE(counts->queued, 2);
+        QCOMPARE(counts->completed, 0);
+        const std::optional<QueueStatus> still = m_store->queueStatus(10, &error);
+        QVERIFY2(still, qPrintable(error.message));
+        QCOMPARE(ids(still->queued), ids(before->queued));
+        const std::optional<QVector<Job>> history = m_store->history({}, &error);
+        QVERIFY2(history, qPrintable(error.message));
+        QVERIFY(history->isEmpty());
+    }
+    QVERIFY(!m_store->database().inTransaction());
+    const std::optional<JobCounts> after = m_store->counts(0, &error);
+    QVERIFY2(after, qPrintable(error.message));
+    QCOMPARE(after->queued, 2);
+    QCOMPARE(after->completed, 1);
+
+    // Begun inside a write transaction, it is part of it and ends nothing.
+    WriteTransaction write(m_store->database());
+    QString why;
+    QVERIFY2(write.begin(&why), qPrintable(why));
+    {
+        ReadTransaction read(m_store->database());
+        QVERIFY2(m_store->begin(read, &error), qPrintable(error.message));
+        QVERIFY(m_store->counts(0, &error));
+    }
+    QVERIFY(m_store->database().inTransaction());
+    QVERIFY2(write.commit(&why), qPrintable(why));
+    QVERIFY(!m_store->database().inTransaction());
 }
 
 void TestJobStore::completeUpsertsRecords()

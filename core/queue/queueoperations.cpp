@@ -360,6 +360,11 @@ QueueSnapshot QueueOperations::snapshot(int queueLimit, const HistoryFilter &fil
         return snapshot;
     }
     StoreError &error = snapshot.error;
+    // The queue, the counts and the history page as of one moment: a job that ends meanwhile is
+    // shown running or in the history, never in both or in neither.
+    ReadTransaction read(m_store.database());
+    if (!m_store.begin(read, &error))
+        return snapshot;
     snapshot.status = m_store.queueStatus(queueFilter.hasField() ? 0 : queueLimit, &error);
     if (snapshot.status && queueFilter.hasField()) {
         std::optional<QVector<Job>> queued = m_store.queuedJobs(queueLimit, queueFilter, &error);

@@ -15,6 +15,7 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 namespace {
@@ -302,6 +303,53 @@ bool Database::exec(const QString &sql, QString *error)
     return false;
 }
 
+pg_conn *Database::postgresHandle()
+{
+    const QVariant handle = !isSqlite() && m_db.isValid() ? m_db.driver()->handle() : QVariant();
+    // Qt names the type as libpq declares it: PGconn is a typedef of struct pg_conn.
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+bool Database::inTransaction()
+{
+    if (isSqlite()) {
+        sqlite3 *native = nativeHandle();
+        return native && sqlite3_get_autocommit(native) == 0;
+    }
+    PGconn *conn = postgresHandle();
+    return conn && PQtransactionStatus(conn) != PQTRANS_IDLE &&
+           PQtransactionStatus(conn) != PQTRANS_UNKNOWN;
+}
+
+ReadTransaction::ReadTransaction(Database &db)
+    : m_db(db)
+{}
+
+ReadTransaction::~ReadTransaction()
+{
+    if (m_active)
+        m_db.exec(QStringLiteral("ROLLBACK")); // it read; there is nothing to keep
+}
+
+bool ReadTransaction::begin(QSqlError *error)
+{
+    if (m_active || m_db.inTransaction())
+        return true;
+    QSqlQuery query(m_db.db());
+    if (!query.exec(m_db.isSqlite()
+                        ? QStringLiteral("BEGIN")
+                        : QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
+        if (error)
+            *error = query.lastError();
+        return false;
+    }
+    m_active = true;
+    return true;
+}
+
 WriteTransaction::WriteTransaction(Database &db)
     : m_db(db)
 {}
@@ -380,9 +428,14 @@ void setDatabaseError(StoreError *error, const QString &message)
 void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
                    const QString &what)
 {
+    setQueryError(error, query.lastError(), backend, what);
+}
+
+void setQueryError(StoreError *error, const QSqlError &sqlError, DbBackend backend,
+                   const QString &what)
+{
     if (!error)
         return;
-    const QSqlError sqlError = query.lastError();
     error->kind = isConnectionLost(sqlError, backend) ? StoreError::Kind::ConnectionLost
                                                       : StoreError::Kind::Database;
     error->message =

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 struct StoreError;
+struct pg_conn;
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -51,6 +52,11 @@ public:
     /// prepared once and finalized when the connection closes; nullptr with *error when it
     /// cannot be. Reset it after each use.
     sqlite3_stmt *nativeStatement(const char *sql, QString *error);
+    /// PostgreSQL only: libpq's connection under Qt's driver, or nullptr.
+    pg_conn *postgresHandle();
+    /// Whether a transaction is open on this connection (begun by any statement, a failed one's
+    /// on PostgreSQL included), as the database itself says.
+    bool inTransaction();
 
 private:
     /// The SQLite connection's checks and pragmas; false with *why, and *busy when another
@@ -121,6 +127,26 @@ private:
     bool m_active = false;
 };
 
+/// Reads of several statements that see one state of the database, whatever other connections
+/// commit meanwhile: on SQLite a deferred transaction (its first read fixes what the others see;
+/// no lock a writer waits for), on PostgreSQL a read-only one at REPEATABLE READ. Begun while a
+/// transaction is open, it is part of that one and ends nothing. Ended, with nothing to keep,
+/// when it goes out of scope.
+class ReadTransaction final
+{
+public:
+    explicit ReadTransaction(Database &db);
+    ~ReadTransaction();
+    Q_DISABLE_COPY_MOVE(ReadTransaction)
+
+    /// False with the failure in *error.
+    bool begin(class QSqlError *error);
+
+private:
+    Database &m_db;
+    bool m_active = false;
+};
+
 /// True when a failed statement means the connection itself is gone (server restarted or
 /// unreachable), so it must be closed and opened again before the next try.
 bool isConnectionLost(const class QSqlError &error, DbBackend backend);
@@ -133,4 +159,6 @@ void setDatabaseError(StoreError *error, const QString &message);
 /// Sets the kind and message of *error (when asked for) to the failure of `query` while `what`:
 /// a lost connection (isConnectionLost()) or a database error, in the database's own words.
 void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
+                   const QString &what);
+void setQueryError(StoreError *error, const class QSqlError &sqlError, DbBackend backend,
                    const QString &what);

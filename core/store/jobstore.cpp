@@ -86,12 +86,23 @@ bool JobStore::isOpen() const
 
 bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &what)
 {
+    return fail(error, query.lastError(), what);
+}
+
+bool JobStore::fail(StoreError *error, const QSqlError &sqlError, const QString &what)
+{
     // After a server restart isOpen() can stay true while every query fails: remember it.
-    m_connectionLost = m_connectionLost || isConnectionLost(query.lastError(), m_db->backend());
-    setQueryError(error, query, m_db->backend(), what);
+    m_connectionLost = m_connectionLost || isConnectionLost(sqlError, m_db->backend());
+    setQueryError(error, sqlError, m_db->backend(), what);
     qCDebug(lcStore).noquote() << "database error while" << what << "-"
-                               << query.lastError().text().trimmed();
+                               << sqlError.text().trimmed();
     return false;
+}
+
+bool JobStore::begin(ReadTransaction &read, StoreError *error)
+{
+    QSqlError why;
+    return read.begin(&why) || fail(error, why, QStringLiteral("starting a read"));
 }
 
 bool JobStore::noteFailure(const StoreError *error)
@@ -824,6 +835,11 @@ std::optional<qint64> JobStore::queuedCount(const QueuedFilter &filter, StoreErr
 
 std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
 {
+    // One moment: the job that ends between two reads is then never both the running one and
+    // gone from the queue's count, nor its successor in neither place.
+    ReadTransaction read(*m_db);
+    if (!begin(read, error))
+        return std::nullopt;
     QueueStatus status;
     {
         QSqlQuery &q = m_db->prepared(
@@ -895,6 +911,11 @@ std::optional<qint64> JobStore::countJobs(const QString &where, const QVariantLi
 
 std::optional<JobCounts> JobStore::counts(qint64 now, StoreError *error)
 {
+    // One moment: a job that ends between two reads is counted once, as queued, running or
+    // finished, never twice or not at all.
+    ReadTransaction read(*m_db);
+    if (!begin(read, error))
+        return std::nullopt;
     std::optional<JobCounts> counts = finishedCounts({}, error);
     if (!counts)
         return std::nullopt;

@@ -100,7 +100,12 @@ public:
                                              StoreError *error, const QString &actor = {});
 
     // Reading.
+    /// Begins `read`: the reads until it ends see one state of the database (ReadTransaction).
+    /// A failure is reported as any read's, a lost connection noted.
+    bool begin(ReadTransaction &read, StoreError *error);
     std::optional<Job> job(qint64 id, StoreError *error);
+    /// The running job, the queue's length and first `limit` jobs, pause and runner, as of one
+    /// moment.
     std::optional<QueueStatus> queueStatus(int limit, StoreError *error);
     std::optional<QVector<Job>> queuedJobs(int limit, StoreError *error);
     /// The first `limit` queued jobs `filter` matches (its `all` aside), in run order.
@@ -113,6 +118,7 @@ public:
     /// history() and historyCount() in one read, as the window's refresh and the API's page take
     /// them: a text's candidates are looked for once for both.
     std::optional<HistoryPage> historyPage(const HistoryFilter &filter, StoreError *error);
+    /// The jobs by status and today's attempts, as of one moment.
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
     std::optional<QVector<LogLine>> jobLogs(qint64 id, StoreError *error);
     /// Every attempt of job `id`, oldest first (kept across Retry).
@@ -183,6 +189,7 @@ private:
     friend class TokenStore;
 
     bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
+    bool fail(StoreError *error, const class QSqlError &sqlError, const QString &what);
     /// AuditLog::append() inside the open transaction, noting a lost connection as fail() does.
     bool writeAudit(const AuditEntry &entry, StoreError *error, bool listJobsOnly = false);
     /// The jobs `sql` selects (JobColumns) with `binds`; `what` names the read in an error.

@@ -9,7 +9,6 @@
 #include <optional>
 
 #include <QSet>
-#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -285,17 +284,6 @@ void appendArrayElement(QByteArray *array, QByteArrayView text)
     array->append("\",", 2);
 }
 
-/// The libpq connection under Qt's PostgreSQL driver, or nullptr.
-PGconn *postgresHandle(QSqlDatabase &db)
-{
-    const QVariant handle = db.isValid() ? db.driver()->handle() : QVariant();
-    // Qt names the type as libpq declares it: PGconn is a typedef of struct pg_conn.
-    if (!handle.isValid() ||
-        (qstrcmp(handle.typeName(), "PGconn*") != 0 && qstrcmp(handle.typeName(), "pg_conn*") != 0))
-        return nullptr;
-    return *static_cast<PGconn *const *>(handle.constData());
-}
-
 } // namespace
 
 bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records,
@@ -305,7 +293,7 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
     // format, none of Qt's per-value binding. Nothing else uses the connection meanwhile (the
     // runner's thread is here), and it is idle again when this returns.
     const QString what = QStringLiteral("staging the records of job %1").arg(jobId);
-    PGconn *conn = postgresHandle(m_db.db());
+    PGconn *conn = m_db.postgresHandle();
     const auto failed = [&](const QString &message) {
         m_connectionLost = m_connectionLost || !conn || PQstatus(conn) != CONNECTION_OK;
         if (error)
