@@ -50,6 +50,16 @@ public:
             // only, freed when the pass closes it.
             if (store->database().isSqlite())
                 store->database().exec(QStringLiteral("PRAGMA cache_size=-32768"));
+            // On PostgreSQL a batch's commit does not wait for the server to flush its WAL
+            // (this connection only, opened for one pass): the runner's durable commits flush
+            // it. A server crash can undo the batches of its last moments, each whole with its
+            // audit entry; the jobs are then still there, still past the cut-off, and the next
+            // pass removes them.
+            else if (QString why; !store->database().exec(
+                         QStringLiteral("SET synchronous_commit TO off"), &why)) {
+                emit failed(why);
+                return;
+            }
             m_store = std::move(store);
             m_operations = std::make_unique<QueueOperations>(*m_store, m_actor);
         }
