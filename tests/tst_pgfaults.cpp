@@ -18,6 +18,7 @@ private slots:
     void restartWhileJobsRun_data();
     void restartWhileJobsRun();
     void serverStoppedForTenSeconds();
+    void aChangeAfterARestartFindsTheConnectionLost();
 
 private:
     void queueJobs(int count);
@@ -145,6 +146,37 @@ void TestPgFaults::serverStoppedForTenSeconds()
     const bool retried =
         std::any_of(jobs.begin(), jobs.end(), [](const Job &job) { return job.attempts >= 2; });
     QVERIFY2(retried, "the job cut off by the outage should have run again");
+}
+
+void TestPgFaults::aChangeAfterARestartFindsTheConnectionLost()
+{
+    // A change meets a restarted server at its first statement, the transaction's BEGIN. That
+    // is told as a lost connection (noted, so that whoever holds the store opens a new one even
+    // where the connection still looks open), not as an error of the database; and so is a
+    // change tried after it on the connection Qt has closed, which fails with no error at all.
+    JobStore store(m_url);
+    StoreError error;
+    QVERIFY2(store.open(&error), qPrintable(error.message));
+    NewJob job;
+    job.dealerId = "A";
+    job.fetchType = "prospect";
+    job.fromMs = 1749686400000;
+    job.toMs = 1749772799000;
+    QVERIFY2(store.addJob(job, &error), qPrintable(error.message));
+    QString why;
+    QVERIFY2(m_cluster->restart("fast", &why), qPrintable(why));
+    job.dealerId = "B";
+    QVERIFY(!store.addJob(job, &error));
+    QCOMPARE(error.kind, StoreError::Kind::ConnectionLost);
+    QVERIFY(!store.isOpen());
+    QVERIFY(!store.setPaused(true, &error));
+    QCOMPARE(error.kind, StoreError::Kind::ConnectionLost);
+    QVERIFY2(error.message.endsWith("the connection is closed"), qPrintable(error.message));
+    QVERIFY2(store.reopen(&error), qPrintable(error.message));
+    QVERIFY2(store.addJob(job, &error), qPrintable(error.message));
+    const std::optional<JobCounts> counts = store.counts(0, &error);
+    QVERIFY2(counts, qPrintable(error.message));
+    QCOMPARE(counts->queued, 2);
 }
 
 QTEST_GUILESS_MAIN(TestPgFaults)

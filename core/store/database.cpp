@@ -359,11 +359,25 @@ WriteTransaction::~WriteTransaction()
     rollback();
 }
 
+bool WriteTransaction::run(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db.db());
+    if (query.exec(sql))
+        return true;
+    // Qt closes a PostgreSQL connection the server ended; a statement on it then fails with no
+    // error at all.
+    m_error = m_db.db().isOpen() ? query.lastError()
+                                 : QSqlError(QStringLiteral("the connection is closed"), {},
+                                             QSqlError::ConnectionError);
+    if (error)
+        *error = m_error.text();
+    return false;
+}
+
 bool WriteTransaction::begin(QString *error)
 {
-    const QString sql =
-        m_db.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-    m_active = m_db.exec(sql, error);
+    m_active =
+        run(m_db.isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"), error);
     return m_active;
 }
 
@@ -372,11 +386,8 @@ bool WriteTransaction::commit(QString *error)
     if (!m_active)
         return false;
     // Other instances LISTEN for this; PostgreSQL delivers it only if the commit succeeds.
-    if (!m_db.isSqlite() && !m_db.exec(QStringLiteral("NOTIFY %1").arg(ChangeChannel), error)) {
-        rollback();
-        return false;
-    }
-    if (!m_db.exec(QStringLiteral("COMMIT"), error)) {
+    if ((!m_db.isSqlite() && !run(QStringLiteral("NOTIFY %1").arg(ChangeChannel), error)) ||
+        !run(QStringLiteral("COMMIT"), error)) {
         rollback();
         return false;
     }

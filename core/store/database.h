@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 
@@ -121,9 +122,15 @@ public:
     bool begin(QString *error);
     bool commit(QString *error);
     void rollback();
+    /// The failure of the last begin() or commit() that failed, as the database told it (so
+    /// that a lost connection can be told from any other error, isConnectionLost()).
+    const QSqlError &lastError() const { return m_error; }
 
 private:
+    bool run(const QString &sql, QString *error);
+
     Database &m_db;
+    QSqlError m_error;
     bool m_active = false;
 };
 
@@ -140,7 +147,7 @@ public:
     Q_DISABLE_COPY_MOVE(ReadTransaction)
 
     /// False with the failure in *error.
-    bool begin(class QSqlError *error);
+    bool begin(QSqlError *error);
 
 private:
     Database &m_db;
@@ -149,7 +156,7 @@ private:
 
 /// True when a failed statement means the connection itself is gone (server restarted or
 /// unreachable), so it must be closed and opened again before the next try.
-bool isConnectionLost(const class QSqlError &error, DbBackend backend);
+bool isConnectionLost(const QSqlError &error, DbBackend backend);
 /// The same for an SQLite result code (primary or extended): I/O error, corrupt file, cannot
 /// open, not a database — the file must be closed and opened again.
 bool isSqliteConnectionLost(int code);
@@ -160,5 +167,5 @@ void setDatabaseError(StoreError *error, const QString &message);
 /// a lost connection (isConnectionLost()) or a database error, in the database's own words.
 void setQueryError(StoreError *error, const QSqlQuery &query, DbBackend backend,
                    const QString &what);
-void setQueryError(StoreError *error, const class QSqlError &sqlError, DbBackend backend,
+void setQueryError(StoreError *error, const QSqlError &sqlError, DbBackend backend,
                    const QString &what);

@@ -99,6 +99,18 @@ bool JobStore::fail(StoreError *error, const QSqlError &sqlError, const QString 
     return false;
 }
 
+bool JobStore::transactionFailed(const WriteTransaction &tx, StoreError *error,
+                                 const QString &message)
+{
+    const bool lost = isConnectionLost(tx.lastError(), m_db->backend()) || !m_db->db().isOpen();
+    m_connectionLost = m_connectionLost || lost;
+    if (error)
+        *error = {
+            lost ? StoreError::Kind::ConnectionLost : StoreError::Kind::Database, message, {}, 0};
+    qCDebug(lcStore).noquote() << message;
+    return false;
+}
+
 bool JobStore::begin(ReadTransaction &read, StoreError *error)
 {
     QSqlError why;
@@ -360,7 +372,7 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot queue jobs: %1").arg(why));
         return std::nullopt;
     }
     // Run-next jobs go before the current front in the order given; others after the back.
@@ -455,7 +467,7 @@ std::optional<BulkOutcome> JobStore::addJobs(const QStringList &dealerIds, const
             return std::nullopt;
     }
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot queue jobs: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot queue jobs: %1").arg(why));
         return std::nullopt;
     }
     return outcome;
@@ -483,7 +495,7 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error, c
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> current = job(id, error);
@@ -525,7 +537,7 @@ std::optional<CancelOutcome> JobStore::cancelJob(qint64 id, StoreError *error, c
                     error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     return outcome;
@@ -536,7 +548,7 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error, const QStrin
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> current = job(id, error);
@@ -595,7 +607,7 @@ std::optional<Job> JobStore::retryJob(qint64 id, StoreError *error, const QStrin
                     error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     return job(id, error);
@@ -606,7 +618,7 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error, const QString &a
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot move: %1").arg(why));
         return false;
     }
     const std::optional<Job> current = job(id, error);
@@ -675,7 +687,7 @@ bool JobStore::moveJob(qint64 id, MoveOp op, StoreError *error, const QString &a
     if (!writeAudit({0, 0, actor, AuditAction::JobsMoved, {id}, 1, moveName(op)}, error))
         return false;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot move: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot move: %1").arg(why));
         return false;
     }
     return true;
@@ -687,9 +699,10 @@ bool JobStore::setPaused(bool paused, StoreError *error, const QString &actor)
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(
-            error, QStringLiteral("cannot %1 the queue: %2")
-                       .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
+        transactionFailed(
+            tx, error,
+            QStringLiteral("cannot %1 the queue: %2")
+                .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
         return false;
     }
     const std::optional<bool> was = isPaused(error);
@@ -704,9 +717,10 @@ bool JobStore::setPaused(bool paused, StoreError *error, const QString &actor)
             error))
         return false;
     if (!tx.commit(&why)) {
-        setDatabaseError(
-            error, QStringLiteral("cannot %1 the queue: %2")
-                       .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
+        transactionFailed(
+            tx, error,
+            QStringLiteral("cannot %1 the queue: %2")
+                .arg(paused ? QStringLiteral("pause") : QStringLiteral("resume"), why));
         return false;
     }
     return true;
@@ -731,7 +745,7 @@ std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, Store
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
     }
     // Only finished jobs, whatever the filter names.
@@ -770,7 +784,7 @@ std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, Store
                     error, true))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot clear: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot clear: %1").arg(why));
         return std::nullopt;
     }
     return removed;

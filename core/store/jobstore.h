@@ -188,8 +188,12 @@ private:
     friend class ScheduleStore; // its statements share this connection's error bookkeeping
     friend class TokenStore;
 
-    bool fail(StoreError *error, const class QSqlQuery &query, const QString &what);
-    bool fail(StoreError *error, const class QSqlError &sqlError, const QString &what);
+    bool fail(StoreError *error, const QSqlQuery &query, const QString &what);
+    bool fail(StoreError *error, const QSqlError &sqlError, const QString &what);
+    /// Reports a failed begin or commit of `tx` as `message`: a lost connection as such, noted
+    /// so that isOpen() turns false and the store's holder opens a new one; anything else as a
+    /// database error. Returns false.
+    bool transactionFailed(const WriteTransaction &tx, StoreError *error, const QString &message);
     /// AuditLog::append() inside the open transaction, noting a lost connection as fail() does.
     bool writeAudit(const AuditEntry &entry, StoreError *error, bool listJobsOnly = false);
     /// The jobs `sql` selects (JobColumns) with `binds`; `what` names the read in an error.

@@ -66,7 +66,7 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     // Every matching job with its queued twin, if any (found through jobs_queued_once).
@@ -135,7 +135,7 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
     if (!writeAudit({0, now, actor, AuditAction::JobsRetried, report.jobIds, 0, detail}, error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot retry: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot retry: %1").arg(why));
         return std::nullopt;
     }
     return report;
@@ -155,7 +155,7 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     // Queued jobs only: the running job is never touched.
@@ -193,7 +193,7 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
                                                 error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot cancel: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot cancel: %1").arg(why));
         return std::nullopt;
     }
     return report;
@@ -209,7 +209,7 @@ std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, 
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot remove jobs: %1").arg(why));
         return std::nullopt;
     }
     // Oldest first through the finished_ms index, not every finished job sorted (history()).
@@ -254,7 +254,7 @@ std::optional<BulkReport> JobStore::removeFinished(const HistoryFilter &filter, 
             error, true))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot remove jobs: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot remove jobs: %1").arg(why));
         return std::nullopt;
     }
     return report;

@@ -32,14 +32,14 @@ std::optional<Job> JobStore::claimNext(const QString &runnerId, StoreError *erro
     WriteTransaction tx(*m_db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot claim the next job: %1").arg(why));
         return std::nullopt;
     }
     const std::optional<Job> claimed = claimInTransaction(runnerId, error);
     if (!claimed)
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot claim the next job: %1").arg(why));
+        transactionFailed(tx, error, QStringLiteral("cannot claim the next job: %1").arg(why));
         return std::nullopt;
     }
     return claimed;
@@ -143,11 +143,14 @@ bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgr
     // a server crash can lose the last one, and the job it belongs to is run again anyway.
     const bool relaxed = !m_db->isSqlite();
     const QString what = QStringLiteral("recording the progress of job %1").arg(jobId);
-    QString why;
-    if (relaxed && (!m_db->exec(QStringLiteral("BEGIN"), &why) ||
-                    !m_db->exec(QStringLiteral("SET LOCAL synchronous_commit TO off"), &why))) {
+    // Each failure told as the update's is, a lost connection noted.
+    const auto run = [&](const QString &sql) {
+        QSqlQuery step(m_db->db());
+        return step.exec(sql) || fail(error, step, what);
+    };
+    if (relaxed && (!run(QStringLiteral("BEGIN")) ||
+                    !run(QStringLiteral("SET LOCAL synchronous_commit TO off")))) {
         m_db->exec(QStringLiteral("ROLLBACK"));
-        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, why));
         return false;
     }
     auto closeTransaction = qScopeGuard([&] {
@@ -166,10 +169,8 @@ bool JobStore::setProgress(qint64 jobId, const QString &runnerId, const JobProgr
     q.addBindValue(runnerId);
     if (!exec(q, error, what))
         return false;
-    if (relaxed && !m_db->exec(QStringLiteral("COMMIT"), &why)) {
-        setDatabaseError(error, QStringLiteral("%1: %2").arg(what, why));
+    if (relaxed && !run(QStringLiteral("COMMIT")))
         return false;
-    }
     closeTransaction.dismiss();
     return true;
 }
@@ -215,13 +216,8 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
     });
     QString why;
     const auto txFailed = [&]() -> std::optional<FinishOutcome> {
-        if (error)
-            *error = {isConnectionLost(m_db->db().lastError(), m_db->backend())
-                          ? StoreError::Kind::ConnectionLost
-                          : StoreError::Kind::Database,
-                      QStringLiteral("cannot record the end of job %1: %2").arg(job.id).arg(why),
-                      {},
-                      0};
+        transactionFailed(
+            tx, error, QStringLiteral("cannot record the end of job %1: %2").arg(job.id).arg(why));
         return std::nullopt;
     };
     if (!tx.begin(&why))

@@ -182,7 +182,8 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot add the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot add the schedule: %1").arg(why));
         return std::nullopt;
     }
     Schedule fresh = schedule;
@@ -218,7 +219,8 @@ std::optional<Schedule> ScheduleStore::add(const Schedule &schedule, qint64 nowM
                             error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot add the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot add the schedule: %1").arg(why));
         return std::nullopt;
     }
     return this->schedule(id, error);
@@ -244,7 +246,8 @@ ScheduleStore::change(qint64 id, const std::function<bool(Schedule *, StoreError
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot change the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot change the schedule: %1").arg(why));
         return std::nullopt;
     }
     // SQLite's write transaction holds the whole database from its start; PostgreSQL's holds
@@ -284,7 +287,8 @@ ScheduleStore::change(qint64 id, const std::function<bool(Schedule *, StoreError
     if (!m_store.writeAudit({0, nowMs, actor, AuditAction::ScheduleChanged, {}, 0, detail}, error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot change the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot change the schedule: %1").arg(why));
         return std::nullopt;
     }
     return this->schedule(schedule.id, error);
@@ -296,7 +300,8 @@ bool ScheduleStore::remove(qint64 id, StoreError *error, const QString &actor)
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot remove the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot remove the schedule: %1").arg(why));
         return false;
     }
     QSqlQuery q(db.db());
@@ -325,7 +330,8 @@ bool ScheduleStore::remove(qint64 id, StoreError *error, const QString &actor)
                             error))
         return false;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot remove the schedule: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot remove the schedule: %1").arg(why));
         return false;
     }
     return true;
@@ -463,8 +469,8 @@ std::optional<FireOutcome> ScheduleStore::fire(const Schedule &wanted, qint64 fi
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(
-            error,
+        m_store.transactionFailed(
+            tx, error,
             QStringLiteral("cannot fire schedule %1: %2").arg(printableText(wanted.name), why));
         return std::nullopt;
     }
@@ -535,8 +541,8 @@ std::optional<FireOutcome> ScheduleStore::fire(const Schedule &wanted, qint64 fi
                             error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(
-            error,
+        m_store.transactionFailed(
+            tx, error,
             QStringLiteral("cannot fire schedule %1: %2").arg(printableText(schedule->name), why));
         return std::nullopt;
     }

@@ -64,7 +64,8 @@ std::optional<QByteArray> TokenStore::add(const QString &name, TokenRole role, c
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot add the API token: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot add the API token: %1").arg(why));
         return std::nullopt;
     }
     QSqlQuery q(db.db());
@@ -102,7 +103,8 @@ std::optional<QByteArray> TokenStore::add(const QString &name, TokenRole role, c
                             error))
         return std::nullopt;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot add the API token: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot add the API token: %1").arg(why));
         return std::nullopt;
     }
     return token;
@@ -114,7 +116,8 @@ bool TokenStore::revoke(const QString &name, const QString &actor, StoreError *e
     WriteTransaction tx(db);
     QString why;
     if (!tx.begin(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot revoke the API token: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot revoke the API token: %1").arg(why));
         return false;
     }
     QSqlQuery q(db.db());
@@ -139,7 +142,8 @@ bool TokenStore::revoke(const QString &name, const QString &actor, StoreError *e
                             error))
         return false;
     if (!tx.commit(&why)) {
-        setDatabaseError(error, QStringLiteral("cannot revoke the API token: %1").arg(why));
+        m_store.transactionFailed(tx, error,
+                                  QStringLiteral("cannot revoke the API token: %1").arg(why));
         return false;
     }
     return true;
