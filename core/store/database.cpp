@@ -303,7 +303,7 @@ bool Database::exec(const QString &sql, QString *error)
     return false;
 }
 
-pg_conn *Database::postgresHandle()
+pg_conn *Database::postgresHandle() const
 {
     const QVariant handle = !isSqlite() && m_db.isValid() ? m_db.driver()->handle() : QVariant();
     // Qt names the type as libpq declares it: PGconn is a typedef of struct pg_conn.
@@ -313,7 +313,7 @@ pg_conn *Database::postgresHandle()
     return *static_cast<PGconn *const *>(handle.constData());
 }
 
-bool Database::inTransaction()
+bool Database::inTransaction() const
 {
     if (isSqlite()) {
         sqlite3 *native = nativeHandle();

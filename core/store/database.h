@@ -54,10 +54,10 @@ public:
     /// cannot be. Reset it after each use.
     sqlite3_stmt *nativeStatement(const char *sql, QString *error);
     /// PostgreSQL only: libpq's connection under Qt's driver, or nullptr.
-    pg_conn *postgresHandle();
+    pg_conn *postgresHandle() const;
     /// Whether a transaction is open on this connection (begun by any statement, a failed one's
     /// on PostgreSQL included), as the database itself says.
-    bool inTransaction();
+    bool inTransaction() const;
 
 private:
     /// The SQLite connection's checks and pragmas; false with *why, and *busy when another
