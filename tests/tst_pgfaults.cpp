@@ -172,6 +172,9 @@ void TestPgFaults::aChangeAfterARestartFindsTheConnectionLost()
     QVERIFY(!store.setPaused(true, &error));
     QCOMPARE(error.kind, StoreError::Kind::ConnectionLost);
     QVERIFY2(error.message.endsWith("the connection is closed"), qPrintable(error.message));
+    QVERIFY(!store.counts(0, &error)); // a read on it likewise
+    QCOMPARE(error.kind, StoreError::Kind::ConnectionLost);
+    QVERIFY2(error.message.endsWith("the connection is closed"), qPrintable(error.message));
     QVERIFY2(store.reopen(&error), qPrintable(error.message));
     QVERIFY2(store.addJob(job, &error), qPrintable(error.message));
     const std::optional<JobCounts> counts = store.counts(0, &error);

@@ -89,11 +89,21 @@ bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &wh
     return fail(error, query.lastError(), what);
 }
 
-bool JobStore::fail(StoreError *error, const QSqlError &sqlError, const QString &what)
+bool JobStore::fail(StoreError *error, const QSqlError &given, const QString &what)
 {
+    // Qt closes a PostgreSQL connection the server ended; a statement on it then fails with no
+    // error at all.
+    const bool closed = !m_db->db().isOpen();
+    const QSqlError sqlError =
+        closed && !given.isValid()
+            ? QSqlError(QStringLiteral("the connection is closed"), {}, QSqlError::ConnectionError)
+            : given;
     // After a server restart isOpen() can stay true while every query fails: remember it.
-    m_connectionLost = m_connectionLost || isConnectionLost(sqlError, m_db->backend());
+    const bool lost = closed || isConnectionLost(sqlError, m_db->backend());
+    m_connectionLost = m_connectionLost || lost;
     setQueryError(error, sqlError, m_db->backend(), what);
+    if (error && lost)
+        error->kind = StoreError::Kind::ConnectionLost;
     qCDebug(lcStore).noquote() << "database error while" << what << "-"
                                << sqlError.text().trimmed();
     return false;
