@@ -303,6 +303,14 @@ bool Database::exec(const QString &sql, QString *error)
     return false;
 }
 
+QSqlError Database::failureOf(const QSqlQuery &query) const
+{
+    const QSqlError error = query.lastError();
+    if (error.isValid() || m_db.isOpen())
+        return error;
+    return QSqlError(QStringLiteral("the connection is closed"), {}, QSqlError::ConnectionError);
+}
+
 pg_conn *Database::postgresHandle() const
 {
     const QVariant handle = !isSqlite() && m_db.isValid() ? m_db.driver()->handle() : QVariant();
@@ -343,7 +351,7 @@ bool ReadTransaction::begin(QSqlError *error)
                         ? QStringLiteral("BEGIN")
                         : QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))) {
         if (error)
-            *error = query.lastError();
+            *error = m_db.failureOf(query);
         return false;
     }
     m_active = true;
@@ -364,11 +372,7 @@ bool WriteTransaction::run(const QString &sql, QString *error)
     QSqlQuery query(m_db.db());
     if (query.exec(sql))
         return true;
-    // Qt closes a PostgreSQL connection the server ended; a statement on it then fails with no
-    // error at all.
-    m_error = m_db.db().isOpen() ? query.lastError()
-                                 : QSqlError(QStringLiteral("the connection is closed"), {},
-                                             QSqlError::ConnectionError);
+    m_error = m_db.failureOf(query);
     if (error)
         *error = m_error.text();
     return false;

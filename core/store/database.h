@@ -42,6 +42,10 @@ public:
 
     /// Runs one statement; false with the database's message in *error.
     bool exec(const QString &sql, QString *error = nullptr);
+    /// What `query` failed with: its own error, or on a connection Qt has closed (it closes a
+    /// PostgreSQL connection the server ended, and a statement on it fails with no error at
+    /// all) a connection error that says so.
+    QSqlError failureOf(const QSqlQuery &query) const;
     /// The statement `sql`, prepared once on this connection and kept until it closes:
     /// preparing costs more than running most statements (on PostgreSQL a round trip more).
     /// Call finish() once done reading, so that no read stays open.

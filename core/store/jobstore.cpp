@@ -86,20 +86,14 @@ bool JobStore::isOpen() const
 
 bool JobStore::fail(StoreError *error, const QSqlQuery &query, const QString &what)
 {
-    return fail(error, query.lastError(), what);
+    return fail(error, m_db->failureOf(query), what);
 }
 
-bool JobStore::fail(StoreError *error, const QSqlError &given, const QString &what)
+bool JobStore::fail(StoreError *error, const QSqlError &sqlError, const QString &what)
 {
-    // Qt closes a PostgreSQL connection the server ended; a statement on it then fails with no
-    // error at all.
-    const bool closed = !m_db->db().isOpen();
-    const QSqlError sqlError =
-        closed && !given.isValid()
-            ? QSqlError(QStringLiteral("the connection is closed"), {}, QSqlError::ConnectionError)
-            : given;
-    // After a server restart isOpen() can stay true while every query fails: remember it.
-    const bool lost = closed || isConnectionLost(sqlError, m_db->backend());
+    // After a server restart isOpen() can stay true while every query fails: remember it. (On
+    // a connection Qt has closed, every statement fails.)
+    const bool lost = !m_db->db().isOpen() || isConnectionLost(sqlError, m_db->backend());
     m_connectionLost = m_connectionLost || lost;
     setQueryError(error, sqlError, m_db->backend(), what);
     if (error && lost)

@@ -189,7 +189,7 @@ private:
     friend class TokenStore;
 
     bool fail(StoreError *error, const QSqlQuery &query, const QString &what);
-    bool fail(StoreError *error, const QSqlError &given, const QString &what);
+    bool fail(StoreError *error, const QSqlError &sqlError, const QString &what);
     /// Reports a failed begin or commit of `tx` as `message`: a lost connection as such, noted
     /// so that isOpen() turns false and the store's holder opens a new one; anything else as a
     /// database error. Returns false.
