@@ -10,6 +10,7 @@
 #include "testsupport.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 
 #include <QCoreApplication>
@@ -168,9 +169,12 @@ int main(int argc, char *argv[])
     if (const qsizetype i = args.indexOf(QStringLiteral("--json")); i > 0 && i + 1 < args.size())
         jsonPath = args.at(i + 1);
 
-    int history = 0; // --history N: finished jobs in the store first (the scale issue: 1,000,000)
-    if (const qsizetype i = args.indexOf(QStringLiteral("--history")); i > 0 && i + 1 < args.size())
-        history = qMax(0, args.at(i + 1).toInt());
+    // --history N: finished jobs in the store first (the scale issue: 1,000,000)
+    const std::optional<qint64> historyArgument =
+        benchNumberArgument(args, QStringLiteral("--history"), 0, INT_MAX, 0, &exitCode);
+    if (!historyArgument)
+        return exitCode;
+    const int history = int(*historyArgument);
 
     TestDatabase db;
     if (!db.isValid()) {

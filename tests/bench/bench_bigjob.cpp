@@ -40,11 +40,20 @@ struct Waits
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    qint64 records = 2000000;
     const QStringList args = app.arguments();
-    const qsizetype at = args.indexOf(QStringLiteral("--records"));
-    if (at > 0 && at + 1 < args.size())
-        records = std::max<qint64>(1, args.at(at + 1).toLongLong());
+    int exitCode = 0;
+    if (!benchArgumentsUnderstood(
+            args, {}, {QStringLiteral("--records")},
+            "usage: bench_bigjob [--records N]\n"
+            "  PostgreSQL when DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE names "
+            "a server, else SQLite\n",
+            &exitCode))
+        return exitCode;
+    const std::optional<qint64> recordsArgument =
+        benchNumberArgument(args, QStringLiteral("--records"), 1, 1000000000, 2000000, &exitCode);
+    if (!recordsArgument)
+        return exitCode;
+    const qint64 records = *recordsArgument;
     constexpr int PageSize = 500;
 
     TestDatabase db;

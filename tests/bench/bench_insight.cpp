@@ -18,6 +18,7 @@
 #include "testsupport.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <vector>
 
@@ -176,18 +177,27 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    int jobs = 1000000;
-    int dealers = 10000;
-    int repeat = 5;
     const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i) {
-        if (args.at(i) == QLatin1String("--jobs"))
-            jobs = args.at(i + 1).toInt();
-        else if (args.at(i) == QLatin1String("--dealers"))
-            dealers = args.at(i + 1).toInt();
-        else if (args.at(i) == QLatin1String("--repeat"))
-            repeat = args.at(i + 1).toInt();
-    }
+    int exitCode = 0;
+    if (!benchArgumentsUnderstood(
+            args, {},
+            {QStringLiteral("--jobs"), QStringLiteral("--dealers"), QStringLiteral("--repeat")},
+            "usage: bench_insight [--jobs N] [--dealers N] [--repeat N]\n"
+            "  PostgreSQL when DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE names a server, else "
+            "SQLite\n",
+            &exitCode))
+        return exitCode;
+    const std::optional<qint64> jobsArgument =
+        benchNumberArgument(args, QStringLiteral("--jobs"), 1, INT_MAX, 1000000, &exitCode);
+    const std::optional<qint64> dealersArgument =
+        benchNumberArgument(args, QStringLiteral("--dealers"), 1, 1000000, 10000, &exitCode);
+    const std::optional<qint64> repeatArgument =
+        benchNumberArgument(args, QStringLiteral("--repeat"), 1, 1000, 5, &exitCode);
+    if (!jobsArgument || !dealersArgument || !repeatArgument)
+        return exitCode;
+    const int jobs = int(*jobsArgument);
+    const int dealers = int(*dealersArgument);
+    const int repeat = int(*repeatArgument);
     TestDatabase db;
     if (!db.isValid()) {
         std::fprintf(stderr, "bench_insight: %s\n", qPrintable(db.errorString()));

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstdio>
 #include <functional>
 #include <mutex>
@@ -84,19 +85,19 @@ int main(int argc, char **argv)
             "SQLite\n",
             &exitCode))
         return exitCode;
-    const qsizetype at = args.indexOf(QStringLiteral("--jobs"));
-    if (at > 0 && at + 1 < args.size())
-        jobs = qMax(1, args.at(at + 1).toInt());
+    const std::optional<qint64> jobsArgument =
+        benchNumberArgument(args, QStringLiteral("--jobs"), 1, INT_MAX, jobs, &exitCode);
+    const std::optional<qint64> interval =
+        benchNumberArgument(args, QStringLiteral("--reader-interval-ms"), 0, 60000, 100, &exitCode);
+    const std::optional<qint64> size = benchNumberArgument(
+        args, QStringLiteral("--batch-size"), 1, 100000, Retention::DefaultBatchSize, &exitCode);
+    if (!jobsArgument || !interval || !size)
+        return exitCode;
+    jobs = int(*jobsArgument);
     const bool withReader = !args.contains(QStringLiteral("--no-reader"));
     const bool eachBatch = args.contains(QStringLiteral("--batches"));
-    int readerIntervalMs = 100;
-    const qsizetype interval = args.indexOf(QStringLiteral("--reader-interval-ms"));
-    if (interval > 0 && interval + 1 < args.size())
-        readerIntervalMs = qMax(0, args.at(interval + 1).toInt());
-    int batchSize = Retention::DefaultBatchSize;
-    const qsizetype size = args.indexOf(QStringLiteral("--batch-size"));
-    if (size > 0 && size + 1 < args.size())
-        batchSize = qMax(1, args.at(size + 1).toInt());
+    const int readerIntervalMs = int(*interval);
+    const int batchSize = int(*size);
 
     TestDatabase db;
     if (!db.isValid()) {

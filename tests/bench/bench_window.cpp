@@ -12,6 +12,7 @@
 #include "testsupport.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 
 #include <QApplication>
@@ -104,10 +105,19 @@ int main(int argc, char *argv[])
         const std::optional<DatabaseUrl> url = DatabaseUrl::parse(args.at(2), &why);
         return url && fill(*url, args.at(3).toInt()) ? 0 : 1;
     }
-    int historyJobs = DefaultHistoryJobs;
-    const qsizetype jobsAt = args.indexOf(QStringLiteral("--jobs"));
-    if (jobsAt > 0 && jobsAt + 1 < args.size())
-        historyJobs = qMax(1, args.at(jobsAt + 1).toInt());
+    int exitCode = 0;
+    if (!benchArgumentsUnderstood(
+            args, {}, {QStringLiteral("--jobs")},
+            "usage: bench_window [--jobs N]\n"
+            "  PostgreSQL when DEALERQ_TEST_PG or DEALERQ_TEST_PG_STATE names "
+            "a server, else SQLite\n",
+            &exitCode))
+        return exitCode;
+    const std::optional<qint64> jobsArgument = benchNumberArgument(
+        args, QStringLiteral("--jobs"), 1, INT_MAX, DefaultHistoryJobs, &exitCode);
+    if (!jobsArgument)
+        return exitCode;
+    const int historyJobs = int(*jobsArgument);
     // SQLite in a temporary folder, or a database of its own on the PostgreSQL server that
     // DEALERQ_TEST_PG names, as the tests do.
     const TestDatabase db;

@@ -235,6 +235,24 @@ bool benchArgumentsUnderstood(const QStringList &args, const QStringList &flags,
     return false;
 }
 
+std::optional<qint64> benchNumberArgument(const QStringList &args, const QString &name,
+                                          qint64 least, qint64 most, qint64 otherwise,
+                                          int *exitCode)
+{
+    const qsizetype at = args.indexOf(name);
+    if (at < 1 || at + 1 >= args.size())
+        return otherwise;
+    bool ok = false;
+    const qint64 value = args.at(at + 1).toLongLong(&ok);
+    if (ok && value >= least && value <= most)
+        return value;
+    std::fprintf(stderr, "%s: %s must be a whole number from %lld to %lld, not \"%s\"\n",
+                 qPrintable(args.value(0)), qPrintable(name), least, most,
+                 qPrintable(args.at(at + 1)));
+    *exitCode = 2;
+    return std::nullopt;
+}
+
 /// p50, p95 and max of `ms`, as "p50 1.2 / p95 3.4 / max 5.6 ms (n)".
 QString percentiles(std::vector<double> ms)
 {

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <optional>
 #include <vector>
 
 class JobStore;
@@ -33,6 +34,12 @@ qint64 processPeakMemoryKb(qint64 pid);
 /// run with the defaults.
 bool benchArgumentsUnderstood(const QStringList &args, const QStringList &flags,
                               const QStringList &valued, const char *usage, int *exitCode);
+/// The value of `name` on a benchmark's own command line (after benchArgumentsUnderstood()) as
+/// a whole number from `least` to `most`, or `otherwise` when it is not given. Anything else
+/// prints what is wrong, sets *exitCode to 2 and gives nothing, for the caller to exit.
+std::optional<qint64> benchNumberArgument(const QStringList &args, const QString &name,
+                                          qint64 least, qint64 most, qint64 otherwise,
+                                          int *exitCode);
 
 /// Fills `store` with `jobs` finished jobs of four types and 5,000 dealers (one in ten failed, a
 /// few cancelled), one every so often over the year up to `lastMs`, in one statement on either
