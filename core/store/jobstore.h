@@ -116,7 +116,7 @@ public:
     std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
     /// history() and historyCount() in one read, as the window's refresh and the API's page take
-    /// them: a text's candidates are looked for once for both.
+    /// them: as of one moment, and a text's candidates are looked for once for both.
     std::optional<HistoryPage> historyPage(const HistoryFilter &filter, StoreError *error);
     /// The jobs by status and today's attempts, as of one moment.
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);

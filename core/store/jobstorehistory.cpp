@@ -222,6 +222,11 @@ std::optional<qint64> JobStore::historyCount(const HistoryFilter &filter, StoreE
 
 std::optional<HistoryPage> JobStore::historyPage(const HistoryFilter &filter, StoreError *error)
 {
+    // The page and its total as of one moment: a job that finishes between them is in both or
+    // in neither.
+    ReadTransaction read(*m_db);
+    if (!begin(read, error))
+        return std::nullopt;
     // A text's candidates are looked for once, counted as far as the furthest bound (a
     // total's), which answers the page's question too.
     const std::optional<TextSearch> text =
