@@ -90,9 +90,4 @@ inline QString placeholders(qsizetype count)
 QString historyWhere(const HistoryFilter &filter, QVariantList *binds, const QString &alias = {},
                      const QString &statusPrefix = {}, const QString &typePrefix = {});
 
-/// `filter` in words for an audit entry's detail: "by filter: dealer_id=A, status=failed".
-/// (jobstore.cpp)
-QString describeFilter(const HistoryFilter &filter);
-QString describeFilter(const QueuedFilter &filter);
-
 } // namespace JobRows

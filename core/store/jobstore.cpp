@@ -17,43 +17,6 @@
 
 using namespace JobRows;
 
-QString JobRows::describeFilter(const HistoryFilter &filter)
-{
-    QStringList parts;
-    QStringList statuses;
-    for (JobStatus s : filter.statuses)
-        statuses << jobStatusName(s);
-    if (!statuses.isEmpty())
-        parts << QStringLiteral("status=") + statuses.join(QLatin1Char(','));
-    if (!filter.dealerId.isEmpty())
-        parts << QStringLiteral("dealer_id=") + filter.dealerId;
-    if (!filter.fetchType.isEmpty())
-        parts << QStringLiteral("fetch_type=") + filter.fetchType;
-    if (filter.errorCategory)
-        parts << QStringLiteral("error_category=") + errorCategoryName(*filter.errorCategory);
-    if (!filter.text.isEmpty())
-        parts << QStringLiteral("q=") + filter.text;
-    if (filter.finishedAfterMs)
-        parts << QStringLiteral("finished_after=") + formatTimestamp(*filter.finishedAfterMs);
-    if (filter.finishedBeforeMs)
-        parts << QStringLiteral("finished_before=") + formatTimestamp(*filter.finishedBeforeMs);
-    return parts.isEmpty() ? QStringLiteral("every finished job")
-                           : QStringLiteral("by filter: ") + parts.join(QStringLiteral(", "));
-}
-
-QString JobRows::describeFilter(const QueuedFilter &filter)
-{
-    QStringList parts;
-    if (!filter.dealerId.isEmpty())
-        parts << QStringLiteral("dealer_id=") + filter.dealerId;
-    if (!filter.fetchType.isEmpty())
-        parts << QStringLiteral("fetch_type=") + filter.fetchType;
-    if (filter.priority)
-        parts << QStringLiteral("priority=%1").arg(*filter.priority);
-    return parts.isEmpty() ? QStringLiteral("every queued job")
-                           : QStringLiteral("by filter: ") + parts.join(QStringLiteral(", "));
-}
-
 namespace {
 
 QString moveName(MoveOp op)
@@ -736,62 +699,6 @@ std::optional<bool> JobStore::isPaused(StoreError *error)
     if (!value)
         return std::nullopt;
     return *value == QLatin1String("1");
-}
-
-std::optional<qint64> JobStore::clearFinished(StoreError *error)
-{
-    return clearFinished(HistoryFilter{}, error);
-}
-
-std::optional<qint64> JobStore::clearFinished(const HistoryFilter &filter, StoreError *error,
-                                              const QString &actor)
-{
-    WriteTransaction tx(*m_db);
-    QString why;
-    if (!tx.begin(&why)) {
-        transactionFailed(tx, error, QStringLiteral("cannot clear: %1").arg(why));
-        return std::nullopt;
-    }
-    // Only finished jobs, whatever the filter names.
-    QVariantList binds;
-    const QString where =
-        QStringLiteral("status IN %1 AND %2").arg(FinishedStatuses, historyWhere(filter, &binds));
-    QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("DELETE FROM job_logs WHERE job_id IN (SELECT id FROM jobs WHERE %1)")
-                  .arg(where));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
-        return std::nullopt;
-    // Their attempts go too, except those that ended today: the day's counters count them.
-    q.prepare(QStringLiteral("DELETE FROM job_attempts WHERE (finished_ms IS NULL OR finished_ms "
-                             "< ?) AND job_id IN (SELECT id FROM jobs WHERE %1)")
-                  .arg(where));
-    q.addBindValue(localDayBound(nowMs(), TimeBound::Start));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
-        return std::nullopt;
-    q.prepare(QStringLiteral("DELETE FROM jobs WHERE %1 RETURNING id").arg(where));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    if (!exec(q, error, QStringLiteral("clearing finished jobs")))
-        return std::nullopt;
-    QVector<qint64> ids;
-    while (q.next())
-        ids.push_back(q.value(0).toLongLong());
-    q.finish();
-    std::sort(ids.begin(), ids.end());
-    const qint64 removed = ids.size();
-    if (removed > 0 &&
-        !writeAudit({0, 0, actor, AuditAction::JobsCleared, ids, removed, describeFilter(filter)},
-                    error, true))
-        return std::nullopt;
-    if (!tx.commit(&why)) {
-        transactionFailed(tx, error, QStringLiteral("cannot clear: %1").arg(why));
-        return std::nullopt;
-    }
-    return removed;
 }
 
 std::optional<QVector<Job>> JobStore::queuedJobs(int limit, StoreError *error)
