@@ -12,6 +12,17 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+/// Whether a record's `id` or `updated_at` (UTF-8) is the string Qt's JSON parser read, `qt`. Qt
+/// reads a string written without escapes through QString::fromUtf8(), which drops a leading
+/// U+FEFF as if it were a byte-order mark; JSON keeps it, and so does the record. An escaped
+/// lone surrogate has no UTF-8: Qt's toUtf8() writes '?' for it, and so does the record.
+static bool sameString(QByteArrayView record, const QString &qt)
+{
+    const QByteArray expected = qt.toUtf8();
+    return record == expected ||
+           (record.startsWith("\xef\xbb\xbf") && record.sliced(3) == expected);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray body(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
@@ -76,11 +87,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QJsonObject object = alone.object();
         FUZZ_CHECK(object == items.at(i).toObject(),
                    QString::fromUtf8(record.payload().toByteArray().left(200)));
-        FUZZ_CHECK(object.value(QLatin1String("id")).toString() == record.id(), record.id());
-        // updated_at is kept as UTF-8: an escaped lone surrogate in it becomes '?', as Qt has it.
-        FUZZ_CHECK(object.value(QLatin1String("updated_at")).toString().toUtf8() ==
-                       record.updatedAtUtf8(),
-                   record.updatedAt());
+        FUZZ_CHECK(sameString(record.idUtf8(), object.value(QLatin1String("id")).toString()),
+                   QString::fromLatin1(record.idUtf8().toByteArray().toPercentEncoding()));
+        // The id as text is its UTF-8, whole (a leading U+FEFF included).
+        FUZZ_CHECK(record.id().toUtf8() == record.idUtf8(), record.id());
+        FUZZ_CHECK(sameString(record.updatedAtUtf8(),
+                              object.value(QLatin1String("updated_at")).toString()),
+                   QString::fromLatin1(record.updatedAtUtf8().toByteArray().toPercentEncoding()));
     }
     return 0;
 }

@@ -20,6 +20,7 @@ private slots:
     void findsEscapedItemsKey();
     void recordsShareThePage();
     void oddlySpelledIdsAreDecoded();
+    void leadingZeroWidthNoBreakSpaceIsKept();
     void peeksTheNextPage_data();
     void peeksTheNextPage();
     void rejectsMalformed_data();
@@ -254,6 +255,35 @@ void TestPageDecoder::oddlySpelledIdsAreDecoded()
                  object.value(QLatin1String("id")).toString().toUtf8());
     }
     QCOMPARE(page.items.at(0).id(), QString::fromUtf8("a\"b\xc3\xa9"));
+}
+
+void TestPageDecoder::leadingZeroWidthNoBreakSpaceIsKept()
+{
+    // U+FEFF at the start of a string is a character of it in JSON. QJsonValue::toString() drops
+    // it from a string written without escapes (QString::fromUtf8() takes it for a byte-order
+    // mark) but keeps it when written "\ufeff"; the record keeps it either way, quick way or
+    // thorough (the escaped key of the second page sends that one the thorough way).
+    const QByteArray bom = "\xef\xbb\xbf";
+    const QByteArray item = R"({"id":")" + bom + R"(P-1","updated_at":")" + bom + R"(2025"})";
+    const QByteArray escaped = R"({"id":"\ufeffP-2","updated_at":"\ufeff2025"})";
+    const QList<QByteArray> bodies = {
+        R"({"page":1,"next_page":null,"items":[)" + item + "," + escaped + "]}",
+        R"({"page":1,"next_page":null,"items":[)" + item + "," + escaped +
+            R"(,{"i\u0064":"P-3","updated_at":"x"}]})",
+    };
+    for (const QByteArray &body : bodies) {
+        DecodedPage page;
+        QString error;
+        QVERIFY2(decodePage(body, &page, &error), qPrintable(error));
+        QVERIFY(page.items.size() >= 2);
+        QCOMPARE(page.items.at(0).idUtf8().toByteArray(), bom + "P-1");
+        QCOMPARE(page.items.at(0).updatedAtUtf8().toByteArray(), bom + "2025");
+        QCOMPARE(page.items.at(0).id(), QString(QChar(0xfeff)) + QStringLiteral("P-1"));
+        QCOMPARE(page.items.at(0).updatedAt(), QString(QChar(0xfeff)) + QStringLiteral("2025"));
+        QCOMPARE(page.items.at(1).idUtf8().toByteArray(), bom + "P-2");
+        QCOMPARE(page.items.at(1).id(), QString(QChar(0xfeff)) + QStringLiteral("P-2"));
+        QCOMPARE(page.items.at(1).updatedAt(), QString(QChar(0xfeff)) + QStringLiteral("2025"));
+    }
 }
 
 void TestPageDecoder::peeksTheNextPage_data()

@@ -1,12 +1,28 @@
 #include "job/fetchedrecord.h"
 
+#include <QStringDecoder>
+
 FetchedRecord::FetchedRecord(const QString &id, const QString &updatedAt, const QByteArray &payload)
 {
-    const QByteArray idBytes = id.toUtf8();
-    const QByteArray updatedBytes = updatedAt.toUtf8();
-    m_bytes.reserve(payload.size() + idBytes.size() + updatedBytes.size());
-    m_bytes.append(payload).append(idBytes).append(updatedBytes);
-    m_payload = {0, static_cast<qint32>(payload.size())};
-    m_id = {m_payload.size, static_cast<qint32>(idBytes.size())};
-    m_updatedAt = {m_id.begin + m_id.size, static_cast<qint32>(updatedBytes.size())};
+    *this = fromUtf8(id.toUtf8(), updatedAt.toUtf8(), payload);
+}
+
+FetchedRecord FetchedRecord::fromUtf8(QByteArrayView id, QByteArrayView updatedAt,
+                                      QByteArrayView payload)
+{
+    FetchedRecord record;
+    record.m_bytes.reserve(payload.size() + id.size() + updatedAt.size());
+    record.m_bytes.append(payload).append(id).append(updatedAt);
+    record.m_payload = {0, static_cast<qint32>(payload.size())};
+    record.m_id = {record.m_payload.size, static_cast<qint32>(id.size())};
+    record.m_updatedAt = {record.m_id.begin + record.m_id.size,
+                          static_cast<qint32>(updatedAt.size())};
+    return record;
+}
+
+QString FetchedRecord::text(QByteArrayView utf8)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                     QStringDecoder::Flag::ConvertInitialBom);
+    return decoder(utf8);
 }

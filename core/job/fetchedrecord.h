@@ -22,6 +22,9 @@ public:
     FetchedRecord() = default;
     /// A record made of its own bytes (tests, tools).
     FetchedRecord(const QString &id, const QString &updatedAt, const QByteArray &payload);
+    /// A record made of its own bytes, its `id` and `updated_at` given as UTF-8.
+    static FetchedRecord fromUtf8(QByteArrayView id, QByteArrayView updatedAt,
+                                  QByteArrayView payload);
     /// A decoded record: shares `page` (no copy) and points into it, at the spans of its plain
     /// (unescaped) `id` and `updated_at` and of the item's raw JSON; all lie within the page.
     FetchedRecord(const QByteArray &page, Span id, Span updatedAt, Span payload)
@@ -35,10 +38,15 @@ public:
     QByteArrayView idUtf8() const { return view(m_id); }
     QByteArrayView updatedAtUtf8() const { return view(m_updatedAt); }
     QByteArrayView payload() const { return view(m_payload); }
-    QString id() const { return QString::fromUtf8(idUtf8()); }
-    QString updatedAt() const { return QString::fromUtf8(updatedAtUtf8()); }
+    /// The `id` and `updated_at` as text. A leading U+FEFF is part of the text, as it is in
+    /// JSON and in the UTF-8 that is stored (QString::fromUtf8() would take it for a byte-order
+    /// mark and drop it).
+    QString id() const { return text(idUtf8()); }
+    QString updatedAt() const { return text(updatedAtUtf8()); }
 
 private:
+    static QString text(QByteArrayView utf8);
+
     QByteArrayView view(Span span) const
     {
         return QByteArrayView(m_bytes.constData() + span.begin, span.size);

@@ -824,11 +824,21 @@ bool decodePageThoroughly(const QByteArray &body, DecodedPage *page, QString *er
                  static_cast<qint32>(raw.updatedAt->end - raw.updatedAt->begin)},
                 {static_cast<qint32>(span.begin), static_cast<qint32>(span.end - span.begin)});
         } else {
-            record = FetchedRecord(id.toString(), updatedAt.toString(),
-                                   body.mid(span.begin, span.end - span.begin));
+            // Either that is plain is still taken from the body: QJsonValue::toString() drops a
+            // leading U+FEFF of a string written without escapes (QString::fromUtf8() takes it
+            // for a byte-order mark), where JSON, and the quick way, keep it.
+            const auto utf8 = [&](const std::optional<Span> &plain, const QJsonValue &value) {
+                return plain ? QByteArrayView(body)
+                                   .sliced(plain->begin, plain->end - plain->begin)
+                                   .toByteArray()
+                             : value.toString().toUtf8();
+            };
+            record = FetchedRecord::fromUtf8(
+                utf8(raw.id, id), utf8(raw.updatedAt, updatedAt),
+                QByteArrayView(body).sliced(span.begin, span.end - span.begin));
             // An escaped lone surrogate has no UTF-8: kept, it would turn into '?' and merge
             // with every other id that does, so the key of a record would not be its id.
-            if (record.id() != id.toString())
+            if (!raw.id && record.id() != id.toString())
                 return fail(error, QStringLiteral("item %1 has an \"id\" that is not valid Unicode "
                                                   "(an escaped lone surrogate)")
                                        .arg(number1));
