@@ -62,6 +62,7 @@ private slots:
     void refusedRequestsChangeNothing_data();
     void refusedRequestsChangeNothing();
     void operationsCarryIdsAndEffects();
+    void actsOnlyOnTheCountConfirmed();
     void historySearch();
     void historySortsInTheDatabase();
     void historySortsEveryColumnInTheDatabase();
@@ -528,6 +529,60 @@ void TestBulkActions::refusedRequestsChangeNothing()
     QCOMPARE(this->field(r), field);
     QCOMPARE(table(), before);
     QCOMPARE(m_changes, 0);
+}
+
+void TestBulkActions::actsOnlyOnTheCountConfirmed()
+{
+    // The window asks "Retry 2 failed jobs?" and passes the 2 along: a job that failed while
+    // the question was open must not be retried with them. Then nothing changes, and the
+    // answer says how many match now.
+    const qint64 a = finished("A", "prospect", JobStatus::Failed);
+    const qint64 b = finished("B", "prospect", JobStatus::Failed);
+    const qint64 twinOfB = queued("B", "prospect"); // b is skipped, and counted as matching
+    int changes = 0;
+    QueueOperations operations(*m_store, Actor::window(), {[&changes] { ++changes; }, {}});
+    const qint64 c = finished("C", "prospect", JobStatus::Failed); // after the count of 2
+    const QStringList before = table();
+    const QueueResult<BulkRetryReport> refused = operations.retryMatching({}, 2);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error.kind, StoreError::Kind::Conflict);
+    QCOMPARE(refused.error.field, QStringLiteral("confirmed"));
+    QVERIFY2(refused.error.message.startsWith(QStringLiteral("3 jobs match now, not the 2")),
+             qPrintable(refused.error.message));
+    QCOMPARE(table(), before);
+    QCOMPARE(changes, 0);
+    const QueueResult<BulkRetryReport> retried = operations.retryMatching({}, 3);
+    QVERIFY2(retried.ok(), qPrintable(retried.error.message));
+    QCOMPARE(retried.value->jobIds, (QVector<qint64>{a, c}));
+    QCOMPARE(retried.value->skipped.size(), 1);
+    QCOMPARE(changes, 1);
+
+    // "Cancel 3 queued jobs of type prospect?" while another is queued: none is cancelled.
+    QueuedFilter prospect;
+    prospect.fetchType = QStringLiteral("prospect");
+    queued("D", "prospect");
+    const QStringList queuedBefore = table();
+    const QueueResult<BulkReport> notCancelled = operations.cancelMatching(prospect, 3);
+    QVERIFY(!notCancelled.ok());
+    QCOMPARE(notCancelled.error.kind, StoreError::Kind::Conflict);
+    QVERIFY2(notCancelled.error.message.startsWith(QStringLiteral("4 jobs match now, not the 3")),
+             qPrintable(notCancelled.error.message));
+    QCOMPARE(table(), queuedBefore);
+    QCOMPARE(changes, 1);
+    const QueueResult<BulkReport> cancelled = operations.cancelMatching(prospect, 4);
+    QVERIFY2(cancelled.ok(), qPrintable(cancelled.error.message));
+    QCOMPARE(cancelled.value->count(), 4);
+    QVERIFY(cancelled.value->jobIds.contains(twinOfB));
+    QCOMPARE(changes, 2);
+    // Neither refusal left an audit entry; each action one.
+    StoreError error;
+    const std::optional<AuditPage> audit = m_store->audit(AuditFilter{}, &error);
+    QVERIFY2(audit, qPrintable(error.message));
+    int bulk = 0;
+    for (const AuditEntry &entry : audit->entries)
+        bulk +=
+            entry.action == AuditAction::JobsRetried || entry.action == AuditAction::JobsCancelled;
+    QCOMPARE(bulk, 2);
 }
 
 void TestBulkActions::operationsCarryIdsAndEffects()

@@ -520,14 +520,33 @@ void TestWindowBulk::queueFilterAndCancelMatching()
     sales.fetchType = QStringLiteral("sales");
     QCOMPARE(f.queued(sales), 30);
 
-    // Accepted: the 30 queued sales jobs, and not the running one.
+    // A sales job queued while the question is open (another operator, a script, a schedule):
+    // the 30 confirmed are not the jobs that match now, so none is cancelled and the window
+    // asks again with the new count.
+    cancel->trigger();
+    QVERIFY((box = waitForBox(QStringLiteral("cancelMatchingConfirmation"))));
+    QCOMPARE(box->button(QMessageBox::Yes)->text(), QStringLiteral("Cancel 30 jobs"));
+    f.queueJobs("LATE", 1, "sales");
+    box->button(QMessageBox::Yes)->click();
+    QTRY_VERIFY2(f.message().contains(QStringLiteral("nothing was cancelled. Asking again.")),
+                 qPrintable(f.message()));
+    QCOMPARE(f.queued(sales), 31);
+    QVERIFY((box = waitForBox(QStringLiteral("cancelMatchingConfirmation"))));
+    QVERIFY2(box->text().startsWith(
+                 QStringLiteral("Cancel 31 queued jobs matching the filter (type sales)?")),
+             qPrintable(box->text()));
+    box->button(QMessageBox::No)->click();
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QCOMPARE(f.queued(sales), 31);
+
+    // Accepted: the 31 queued sales jobs, and not the running one.
     cancel->trigger();
     QVERIFY((box = waitForBox(QStringLiteral("cancelMatchingConfirmation"))));
     box->button(QMessageBox::Yes)->click();
     QTRY_COMPARE(f.queued(sales), 0);
     QCOMPARE(f.queued(), many);
     QCOMPARE(f.store->job(running->id, nullptr)->status, JobStatus::Running);
-    QTRY_VERIFY2(f.message().contains(QStringLiteral("Cancelled 30 queued jobs.")),
+    QTRY_VERIFY2(f.message().contains(QStringLiteral("Cancelled 31 queued jobs.")),
                  qPrintable(f.message()));
     QTRY_COMPARE(queue->model()->total(), 0);
 

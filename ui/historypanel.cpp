@@ -803,14 +803,23 @@ void HistoryPanel::confirmRetryMatching(const HistoryFilter &filter, qint64 coun
     QMessageBox *box =
         confirmation(this, QStringLiteral("retryMatchingConfirmation"), tr("Retry matching jobs"),
                      text, tr("Retry %Ln job(s)", nullptr, n));
-    connect(box, &QMessageBox::finished, this, [this, box, filter] {
+    connect(box, &QMessageBox::finished, this, [this, box, filter, count] {
         if (box->clickedButton() != box->button(QMessageBox::Yes))
             return;
         m_busy = true;
         updateActions();
-        m_queue->retryMatching(this, filter, [this](QueueResult<BulkRetryReport> result) {
+        // Only the jobs counted: should a job have failed (or been retried) since, nothing is
+        // retried and the operator is asked again, with the new count.
+        m_queue->retryMatching(this, filter, count, [this](QueueResult<BulkRetryReport> result) {
             m_busy = false;
             updateActions();
+            if (!result.ok() && result.error.kind == StoreError::Kind::Conflict) {
+                emit message(tr("The matching jobs changed while you were asked: nothing was "
+                                "retried. Asking again."),
+                             MessageBar::Level::Warning);
+                retryMatching();
+                return;
+            }
             if (!result.ok()) {
                 emit storeFailed(result.error);
                 emit message(tr("Could not retry: %1").arg(result.error.message),

@@ -303,14 +303,23 @@ void QueuePanel::confirmCancelMatching(const QueuedFilter &filter, qint64 count)
                                         QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     box->button(QMessageBox::Yes)->setText(tr("Cancel %Ln job(s)", nullptr, n));
     box->button(QMessageBox::No)->setText(tr("Keep Them"));
-    connect(box, &QMessageBox::finished, this, [this, box, filter] {
+    connect(box, &QMessageBox::finished, this, [this, box, filter, count] {
         if (box->clickedButton() != box->button(QMessageBox::Yes))
             return;
         m_busy = true;
         updateActions();
-        m_queue->cancelMatching(this, filter, [this](QueueResult<BulkReport> result) {
+        // Only the jobs counted: should one have been queued (or started) since, nothing is
+        // cancelled and the operator is asked again, with the new count.
+        m_queue->cancelMatching(this, filter, count, [this](QueueResult<BulkReport> result) {
             m_busy = false;
             updateActions();
+            if (!result.ok() && result.error.kind == StoreError::Kind::Conflict) {
+                emit message(tr("The matching jobs changed while you were asked: nothing was "
+                                "cancelled. Asking again."),
+                             MessageBar::Level::Warning);
+                cancelMatching();
+                return;
+            }
             if (!result.ok()) {
                 emit storeFailed(result.error);
                 emit message(tr("Could not cancel: %1").arg(result.error.message),

@@ -395,18 +395,21 @@ void JobQueue::readSnapshot(QObject *context, int queueLimit, const HistoryFilte
 }
 
 void JobQueue::retryMatching(QObject *context, const HistoryFilter &filter,
+                             std::optional<qint64> confirmed,
                              Reply<QueueResult<BulkRetryReport>> done)
 {
     run(
-        context, [filter](QueueOperations &ops) { return ops.retryMatching(filter); },
+        context,
+        [filter, confirmed](QueueOperations &ops) { return ops.retryMatching(filter, confirmed); },
         std::move(done));
 }
 
 void JobQueue::cancelMatching(QObject *context, const QueuedFilter &filter,
-                              Reply<QueueResult<BulkReport>> done)
+                              std::optional<qint64> confirmed, Reply<QueueResult<BulkReport>> done)
 {
     run(
-        context, [filter](QueueOperations &ops) { return ops.cancelMatching(filter); },
+        context,
+        [filter, confirmed](QueueOperations &ops) { return ops.cancelMatching(filter, confirmed); },
         std::move(done));
 }
 

@@ -116,11 +116,12 @@ public:
     /// The window's view of the queue at `nowMs` (QueueOperations::snapshot).
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
                       Reply<QueueSnapshot> done, const QueuedFilter &queueFilter = {});
-    // The bulk actions by filter (SPEC §7), each one transaction of QueueOperations.
+    // The bulk actions by filter (SPEC §7), each one transaction of QueueOperations; with
+    // `confirmed`, the count the operator said yes to (a different count changes nothing).
     void retryMatching(QObject *context, const HistoryFilter &filter,
-                       Reply<QueueResult<BulkRetryReport>> done);
+                       std::optional<qint64> confirmed, Reply<QueueResult<BulkRetryReport>> done);
     void cancelMatching(QObject *context, const QueuedFilter &filter,
-                        Reply<QueueResult<BulkReport>> done);
+                        std::optional<qint64> confirmed, Reply<QueueResult<BulkReport>> done);
     void removeFinished(QObject *context, const HistoryFilter &filter,
                         Reply<QueueResult<BulkReport>> done);
     /// Writes the export of `request` (CSV or xlsx); `progress(done, total)` comes on this object's

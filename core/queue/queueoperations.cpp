@@ -246,19 +246,21 @@ QueueResult<qint64> QueueOperations::clearFinished(const HistoryFilter &filter)
     return out;
 }
 
-QueueResult<BulkRetryReport> QueueOperations::retryMatching(const HistoryFilter &filter)
+QueueResult<BulkRetryReport> QueueOperations::retryMatching(const HistoryFilter &filter,
+                                                            std::optional<qint64> confirmed)
 {
     auto out = result<BulkRetryReport>(
-        [&](StoreError *e) { return m_store.retryMatching(filter, e, m_actor); });
+        [&](StoreError *e) { return m_store.retryMatching(filter, e, m_actor, confirmed); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;
 }
 
-QueueResult<BulkReport> QueueOperations::cancelMatching(const QueuedFilter &filter)
+QueueResult<BulkReport> QueueOperations::cancelMatching(const QueuedFilter &filter,
+                                                        std::optional<qint64> confirmed)
 {
     auto out = result<BulkReport>(
-        [&](StoreError *e) { return m_store.cancelMatching(filter, e, m_actor); });
+        [&](StoreError *e) { return m_store.cancelMatching(filter, e, m_actor, confirmed); });
     if (out.ok() && !out.value->jobIds.isEmpty())
         changed();
     return out;

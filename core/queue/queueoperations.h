@@ -60,10 +60,15 @@ public:
     /// Bulk retry by filter (SPEC §7): queues again every failed (or, as `filter` says,
     /// cancelled) job it matches, in one transaction; twins of queued jobs are skipped. The
     /// report names every job retried and skipped.
-    QueueResult<BulkRetryReport> retryMatching(const HistoryFilter &filter);
+    /// With `confirmed` (the count the operator said yes to), a different count matching now
+    /// changes nothing: a Conflict (JobStore::retryMatching()).
+    QueueResult<BulkRetryReport> retryMatching(const HistoryFilter &filter,
+                                               std::optional<qint64> confirmed = std::nullopt);
     /// Bulk cancel by filter (SPEC §7): cancels every queued job `filter` matches, in one
     /// transaction; never the running one. No field and no `all`: refused, naming `all`.
-    QueueResult<BulkReport> cancelMatching(const QueuedFilter &filter);
+    /// `confirmed` as for retryMatching().
+    QueueResult<BulkReport> cancelMatching(const QueuedFilter &filter,
+                                           std::optional<qint64> confirmed = std::nullopt);
     /// Removes the finished jobs `filter` matches, with their logs, in one transaction — at most
     /// `maxJobs` of them, oldest finished first, when it is not negative (retention's batches).
     /// Fetched records stay.

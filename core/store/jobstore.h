@@ -86,12 +86,18 @@ public:
     /// statuses default to failed; sort, limit and offset are not used), in job ID order, as
     /// retryJob() does each: attempts and logs are kept. A job whose twin (same dealer, type
     /// and window) is queued, or was queued again before it here, is skipped and named.
+    /// `confirmed`, when given, is how many matching jobs the operator was asked about: should
+    /// that many not match now (skipped ones included), nothing changes and the answer is a
+    /// Conflict that says how many match now.
     std::optional<BulkRetryReport> retryMatching(const HistoryFilter &filter, StoreError *error,
-                                                 const QString &actor = {});
+                                                 const QString &actor = {},
+                                                 std::optional<qint64> confirmed = std::nullopt);
     /// Cancels every queued job `filter` matches in one transaction; never a running one. A
     /// filter naming no field is refused (Invalid, field `all`) unless it says `all`.
+    /// `confirmed` as for retryMatching().
     std::optional<BulkReport> cancelMatching(const QueuedFilter &filter, StoreError *error,
-                                             const QString &actor = {});
+                                             const QString &actor = {},
+                                             std::optional<qint64> confirmed = std::nullopt);
     /// Removes the finished jobs `filter` matches (sort, limit and offset are not used), oldest
     /// finished first, at most `maxJobs` of them (every one when negative), with their log lines
     /// and attempts (but those that ended today, which the day's counters count), in one

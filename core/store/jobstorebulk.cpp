@@ -70,6 +70,20 @@ bool statusesAllowed(const QVector<JobStatus> &statuses, const QVector<JobStatus
 }
 
 /// `ids` in slices of BulkChunk, for the statements that name them in "id IN (…)".
+/// The Conflict of a bulk action asked for on `confirmed` jobs when `matched` match now (jobs
+/// queued, finished or retried since the count the operator was shown): nothing is `done`.
+void notConfirmed(StoreError *error, qint64 matched, qint64 confirmed, const QString &done)
+{
+    if (error)
+        *error = {StoreError::Kind::Conflict,
+                  QStringLiteral("%1 jobs match now, not the %2 confirmed: the jobs changed "
+                                 "meanwhile, so none was %3")
+                      .arg(matched)
+                      .arg(confirmed)
+                      .arg(done),
+                  QStringLiteral("confirmed"), 0};
+}
+
 QVector<QVector<qint64>> slices(const QVector<qint64> &ids)
 {
     QVector<QVector<qint64>> out;
@@ -93,7 +107,8 @@ bool JobStore::execForIds(const QString &sql, const QVariantList &before,
 }
 
 std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &given,
-                                                       StoreError *error, const QString &actor)
+                                                       StoreError *error, const QString &actor,
+                                                       std::optional<qint64> confirmed)
 {
     HistoryFilter filter = given;
     if (filter.statuses.isEmpty())
@@ -145,6 +160,11 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
         report.jobIds.push_back(id);
     }
     q.finish();
+    const qint64 matched = report.jobIds.size() + report.skipped.size();
+    if (confirmed && matched != *confirmed) {
+        notConfirmed(error, matched, *confirmed, QStringLiteral("retried"));
+        return std::nullopt;
+    }
     if (report.jobIds.isEmpty())
         return report; // nothing changed: the transaction rolls back
     // After the back of the queue, in job ID order: positions grow with the ID.
@@ -180,7 +200,8 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
 }
 
 std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, StoreError *error,
-                                                   const QString &actor)
+                                                   const QString &actor,
+                                                   std::optional<qint64> confirmed)
 {
     if (!filter.hasField() && !filter.all) {
         if (error)
@@ -225,6 +246,13 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
     while (q.next())
         report.jobIds.push_back(q.value(0).toLongLong());
     q.finish();
+    // Counted as changed, in the same statement: on PostgreSQL a job queued meanwhile by
+    // another session is in this count or not changed at all. Not committed, the change is
+    // rolled back with the transaction.
+    if (confirmed && report.jobIds.size() != *confirmed) {
+        notConfirmed(error, report.jobIds.size(), *confirmed, QStringLiteral("cancelled"));
+        return std::nullopt;
+    }
     std::sort(report.jobIds.begin(), report.jobIds.end());
     if (!report.jobIds.isEmpty() && !writeAudit({0, 0, actor, AuditAction::JobsCancelled,
                                                  report.jobIds, 0, describeFilter(filter)},
