@@ -251,6 +251,7 @@ private slots:
     void settingsDialogWritesAndSaysRestart();
     void unusableSettingsAreNamedAtStart();
     void cancelTheRunningJob();
+    void cancelQuestionOutlivesItsJob();
     void closeWhileRunningWaits();
     void closeWhileRunningQuitsNow();
     void messagesNeverMoveTheTables();
@@ -1132,6 +1133,31 @@ void TestMainWindow::cancelTheRunningJob()
     QTRY_COMPARE(f.history()->model()->rowCount(), 1);
     QTRY_COMPARE(f.window->statusWidget()->stateText(), QStringLiteral("Idle"));
     QVERIFY(!cancel->isVisible());
+}
+
+void TestMainWindow::cancelQuestionOutlivesItsJob()
+{
+    // The question stays open while the job it names ends and the next one starts: its Cancel
+    // Job button then cancels nothing (never the next job), and it says why.
+    Fixture f;
+    QVERIFY(f.start(true, {QStringLiteral("--latency-ms"), QStringLiteral("1500")}));
+    const QVector<qint64> ids = f.addJobs({"E1", "E2"});
+    auto *cancel = f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(cancel->isVisible() && cancel->isEnabled(), 5000);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Running);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = activeModal<QMessageBox>()) != nullptr);
+    auto *confirm = box->findChild<QPushButton *>(QStringLiteral("confirmCancelButton"));
+    QVERIFY(confirm->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[1]).status, JobStatus::Running, 10000);
+    QTRY_VERIFY2(box->text().contains(QStringLiteral("Job %1 has ended meanwhile").arg(ids[0])),
+                 qPrintable(box->text()));
+    QVERIFY(!confirm->isEnabled());
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QCOMPARE(f.job(ids[0]).status, JobStatus::Completed);
+    QVERIFY(f.job(ids[1]).status != JobStatus::Cancelled);
 }
 
 void TestMainWindow::closeWhileRunningWaits()

@@ -246,6 +246,7 @@ void QueueStatusWidget::updateCurrentJob()
 
 void QueueStatusWidget::updateView()
 {
+    updateCancelQuestion();
     const bool down = isDatabaseDown();
     const bool standby = m_runnerState == RunnerState::Standby;
     const bool running = m_job.has_value() || m_runnerState == RunnerState::Running;
@@ -364,11 +365,37 @@ void QueueStatusWidget::askCancelCurrent()
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, cancelJob, id = job.id] {
-        // The job may have ended while the question was open: then there is nothing to do.
-        if (box->clickedButton() == cancelJob && m_job && m_job->id == id)
+        if (box->clickedButton() != cancelJob)
+            return;
+        // The job may have ended while the question was open: then nothing is cancelled, and
+        // never the job that runs now.
+        if (m_job && m_job->id == id)
             cancelCurrent();
+        else
+            emit message(tr("Job %1 ended before you confirmed: nothing was cancelled. The "
+                            "history shows how it ended.")
+                             .arg(id),
+                         MessageBar::Level::Warning);
     });
+    m_cancelQuestion = box;
+    m_cancelQuestionJob = job.id;
     box->open();
+}
+
+void QueueStatusWidget::updateCancelQuestion()
+{
+    if (!m_cancelQuestion || (m_job && m_job->id == m_cancelQuestionJob))
+        return;
+    m_cancelQuestion->setText(tr("Job %1 has ended meanwhile: there is nothing to cancel. The "
+                                 "history shows how it ended.")
+                                  .arg(m_cancelQuestionJob));
+    const QList<QAbstractButton *> buttons = m_cancelQuestion->buttons();
+    for (QAbstractButton *button : buttons) {
+        if (m_cancelQuestion->buttonRole(button) == QMessageBox::DestructiveRole)
+            button->setEnabled(false);
+        else
+            button->setText(tr("Close"));
+    }
 }
 
 void QueueStatusWidget::cancelCurrent()

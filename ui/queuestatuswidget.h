@@ -6,10 +6,12 @@
 
 #include <optional>
 
+#include <QPointer>
 #include <QWidget>
 
 class JobQueue;
 class QLabel;
+class QMessageBox;
 class QProgressBar;
 class QPushButton;
 class QTimer;
@@ -60,6 +62,9 @@ private:
     /// Asks whether to cancel the running job (Keep Running is the default), then cancels it.
     void askCancelCurrent();
     void cancelCurrent();
+    /// An open question about cancelling a job that is no longer running says so, and its
+    /// Cancel Job button is disabled: there is nothing left to cancel.
+    void updateCancelQuestion();
     void updateView();
     void updateCurrentJob();
 
@@ -73,6 +78,8 @@ private:
     QPushButton *m_pause = nullptr;
     QLabel *m_banner = nullptr;
     QTimer *m_tick = nullptr;
+    QPointer<QMessageBox> m_cancelQuestion; ///< askCancelCurrent()'s, while open
+    qint64 m_cancelQuestionJob = 0;         ///< the job it asks about
 
     RunnerState m_runnerState = RunnerState::Starting;
     QString m_runnerDetail;
