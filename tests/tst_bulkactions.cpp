@@ -555,6 +555,7 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
     QVERIFY2(retried.ok(), qPrintable(retried.error.message));
     QCOMPARE(retried.value->jobIds, (QVector<qint64>{a, c}));
     QCOMPARE(retried.value->skipped.size(), 1);
+    QCOMPARE(retried.value->skipped.first().jobId, b);
     QCOMPARE(changes, 1);
 
     // "Cancel 3 queued jobs of type prospect?" while another is queued: none is cancelled.

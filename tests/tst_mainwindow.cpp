@@ -27,6 +27,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QScrollArea>
+#include <QWheelEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QHeaderView>
@@ -1594,9 +1596,53 @@ void TestMainWindow::settingsShowPlaceholdersAndSetColours()
     QCOMPARE(keep->value(), 0);
     QCOMPARE(keep->text(), QStringLiteral("forever"));
     keep->setValue(30);
+    // Shorter than forever: asked first, Cancel the default; declined, nothing is saved.
     dialog->accept();
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = activeModal<QMessageBox>()) != nullptr);
+    QCOMPARE(question->objectName(), QStringLiteral("retentionConfirmation"));
+    QVERIFY2(question->text().startsWith(QStringLiteral("Keep finished jobs for 30 days?")),
+             qPrintable(question->text()));
+    QCOMPARE(question->defaultButton(), question->button(QMessageBox::Cancel));
+    QTest::keyClick(question, Qt::Key_Return);
+    QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
+    QCOMPARE(f.settings->keepFinishedDays(), 0);
+    QVERIFY(dialog->isVisible());
+    dialog->accept();
+    QTRY_VERIFY((question = activeModal<QMessageBox>()) != nullptr);
+    question->button(QMessageBox::Yes)->click();
     QTRY_VERIFY(activeModal<QDialog>() == nullptr);
     QCOMPARE(f.settings->keepFinishedDays(), 30);
+
+    // The wheel over a field the operator did not click into scrolls the page and changes
+    // nothing (three notches made "forever" 3 days).
+    QTRY_VERIFY(f.window->findChildren<QDialog *>().isEmpty());
+    f.window->showSettings();
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    keep = dialog->findChild<QSpinBox *>(QStringLiteral("KeepFinishedDays"));
+    auto *page = dialog->findChild<QScrollArea *>(QStringLiteral("settingsScroll"));
+    QVERIFY(keep && page);
+    QCOMPARE(keep->value(), 30);
+    QVERIFY(!keep->hasFocus());
+    page->verticalScrollBar()->setValue(page->verticalScrollBar()->minimum());
+    const QPoint at = keep->rect().center();
+    QWheelEvent wheel(QPointF(at), QPointF(keep->mapToGlobal(at)), QPoint(), QPoint(0, -120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(keep, &wheel);
+    QCOMPARE(keep->value(), 30);
+    colours = dialog->findChild<QComboBox *>(QStringLiteral("WindowPalette"));
+    const int colour = colours->currentIndex();
+    QWheelEvent onColours(QPointF(colours->rect().center()),
+                          QPointF(colours->mapToGlobal(colours->rect().center())), QPoint(),
+                          QPoint(0, -120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(colours, &onColours);
+    QCOMPARE(colours->currentIndex(), colour);
+    // Clicked into, it takes the wheel as before.
+    keep->setFocus();
+    QTRY_VERIFY(keep->hasFocus());
+    QCoreApplication::sendEvent(keep, &wheel);
+    QCOMPARE(keep->value(), 29);
+    dialog->reject();
 }
 
 void TestMainWindow::detailsFitTheScreen()

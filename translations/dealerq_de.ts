@@ -1130,6 +1130,10 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
         <source>Scroll down to load more.</source>
         <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
+    <message>
+        <source>The matching jobs changed while you were asked: nothing was retried. Asking again.</source>
+        <translation>Die passenden Aufträge haben sich während der Rückfrage geändert: Nichts wurde wiederholt. Es wird erneut gefragt.</translation>
+    </message>
 </context>
 <context>
     <name>JobDetailsDialog</name>
@@ -1900,6 +1904,10 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <source>Scroll down to load more.</source>
         <translation>Nach unten scrollen, um mehr zu laden.</translation>
     </message>
+    <message>
+        <source>The matching jobs changed while you were asked: nothing was cancelled. Asking again.</source>
+        <translation>Die passenden Aufträge haben sich während der Rückfrage geändert: Nichts wurde abgebrochen. Es wird erneut gefragt.</translation>
+    </message>
 </context>
 <context>
     <name>QueueStatusWidget</name>
@@ -2048,6 +2056,18 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>Cancelling job %1: it is rolled back, nothing it fetched is kept.</source>
         <translation>Auftrag %1 wird abgebrochen: Er wird zurückgerollt, nichts von dem, was er abgerufen hat, wird behalten.</translation>
+    </message>
+    <message>
+        <source>Job %1 ended before you confirmed: nothing was cancelled. The history shows how it ended.</source>
+        <translation>Auftrag %1 war schon beendet, bevor Sie bestätigt haben: Nichts wurde abgebrochen. Der Verlauf zeigt, wie er endete.</translation>
+    </message>
+    <message>
+        <source>Job %1 has ended meanwhile: there is nothing to cancel. The history shows how it ended.</source>
+        <translation>Auftrag %1 ist inzwischen beendet: Es gibt nichts abzubrechen. Der Verlauf zeigt, wie er endete.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
@@ -2909,6 +2929,24 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
     <message>
         <source>most pages per job</source>
         <translation>höchstens Seiten je Auftrag</translation>
+    </message>
+    <message>
+        <source>Keep finished jobs</source>
+        <translation>Beendete Aufträge behalten</translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep finished jobs for %Ln day(s)? Those that finished longer ago are removed, with their logs, when dealerq next starts and every hour after; the fetched records stay.</source>
+        <translation>
+            <numerusform>Beendete Aufträge %Ln Tag lang behalten? Früher beendete werden mit ihren Protokollen entfernt, wenn dealerq das nächste Mal startet, und danach stündlich; die abgerufenen Datensätze bleiben.</numerusform>
+            <numerusform>Beendete Aufträge %Ln Tage lang behalten? Früher beendete werden mit ihren Protokollen entfernt, wenn dealerq das nächste Mal startet, und danach stündlich; die abgerufenen Datensätze bleiben.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep %Ln Day(s)</source>
+        <translation>
+            <numerusform>%Ln Tag behalten</numerusform>
+            <numerusform>%Ln Tage behalten</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -382,4 +382,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>SettingsDialog</name>
+    <message numerus="yes">
+        <source>Keep finished jobs for %Ln day(s)? Those that finished longer ago are removed, with their logs, when dealerq next starts and every hour after; the fetched records stay.</source>
+        <translation>
+            <numerusform>Keep finished jobs for %Ln day? Those that finished longer ago are removed, with their logs, when dealerq next starts and every hour after; the fetched records stay.</numerusform>
+            <numerusform>Keep finished jobs for %Ln days? Those that finished longer ago are removed, with their logs, when dealerq next starts and every hour after; the fetched records stay.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep %Ln Day(s)</source>
+        <translation>
+            <numerusform>Keep %Ln Day</numerusform>
+            <numerusform>Keep %Ln Days</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,6 +1,7 @@
 #include "settingsdialog.h"
 
 #include "apitokenswidget.h"
+#include "confirmation.h"
 #include "config/databaseurl.h"
 #include "jobformat.h"
 #include "job/timeformat.h"
@@ -11,6 +12,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGuiApplication>
@@ -18,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QDateTime>
 #include <QMetaEnum>
 #include <QPlainTextEdit>
@@ -41,6 +44,31 @@ QStringList splitList(const QString &text)
     items.removeDuplicates();
     return items;
 }
+
+/// Keeps the mouse wheel from changing a number or a choice the pointer passes over while the
+/// page scrolls (three notches over "Keep finished jobs" made it 3 days): a field without focus
+/// hands the wheel to the page's scroll bar; one the operator clicked into takes it as before.
+class WheelToScroll final : public QObject
+{
+public:
+    explicit WheelToScroll(QScrollBar *bar)
+        : QObject(bar)
+        , m_bar(bar)
+    {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        auto *widget = qobject_cast<QWidget *>(watched);
+        if (event->type() != QEvent::Wheel || !widget || widget->hasFocus())
+            return false;
+        QCoreApplication::sendEvent(m_bar, event);
+        return true;
+    }
+
+private:
+    QScrollBar *m_bar;
+};
 
 } // namespace
 
@@ -202,6 +230,8 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_wheelToScroll = new WheelToScroll(scroll->verticalScrollBar());
+    guardWheel(content);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
     layout->addWidget(note);
@@ -233,6 +263,17 @@ void SettingsDialog::addApiTokens(JobQueue *queue)
     layout->addWidget(about);
     layout->addWidget(new ApiTokensWidget(queue, box));
     m_groups->addWidget(box);
+    guardWheel(box);
+}
+
+void SettingsDialog::guardWheel(QWidget *root)
+{
+    for (QWidget *field : root->findChildren<QWidget *>()) {
+        if (qobject_cast<QAbstractSpinBox *>(field) || qobject_cast<QComboBox *>(field)) {
+            field->setFocusPolicy(Qt::StrongFocus); // not focused by the wheel either
+            field->installEventFilter(m_wheelToScroll);
+        }
+    }
 }
 
 bool SettingsDialog::needsRestart(Settings::Key key)
@@ -535,6 +576,25 @@ bool SettingsDialog::save()
 
 void SettingsDialog::accept()
 {
+    // A shorter retention removes history at the next start: asked first, Cancel the default.
+    const int before = m_settings->value(Settings::Key::KeepFinishedDays).toInt();
+    const int after = inputValue(Settings::Key::KeepFinishedDays).toInt();
+    if (after > 0 && (before == 0 || after < before) && problems().isEmpty()) {
+        QMessageBox *box = safeConfirmation(
+            this, QStringLiteral("retentionConfirmation"), tr("Keep finished jobs"),
+            tr("Keep finished jobs for %Ln day(s)? Those that finished longer ago are removed, "
+               "with their logs, when dealerq next starts and every hour after; the fetched "
+               "records stay.",
+               nullptr, after),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        box->button(QMessageBox::Yes)->setText(tr("Keep %Ln Day(s)", nullptr, after));
+        connect(box, &QMessageBox::finished, this, [this, box] {
+            if (box->clickedButton() == box->button(QMessageBox::Yes) && save())
+                QDialog::accept();
+        });
+        box->open();
+        return;
+    }
     if (save())
         QDialog::accept();
 }

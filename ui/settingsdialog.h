@@ -67,6 +67,9 @@ private:
     /// Marks the editor's line of `key` ("profile/next_cursor" or "line 3"); none when empty.
     void highlightProfileKey(const QString &field);
     void showTestResult(const SourceCheckResult &result);
+    /// The spin and combo boxes under `root` take the wheel only when focused; otherwise the
+    /// page scrolls.
+    void guardWheel(QWidget *root);
 
     Settings *m_settings = nullptr;
     QHash<Settings::Key, QLineEdit *> m_texts;
@@ -79,5 +82,6 @@ private:
     SourceCheck *m_check = nullptr;
     QLabel *m_problems = nullptr;
     QVBoxLayout *m_groups = nullptr;
+    QObject *m_wheelToScroll = nullptr;
     QList<Settings::Key> m_changed;
 };
