@@ -505,6 +505,14 @@ void TestWindowBulk::queueFilterAndCancelMatching()
     // Declined: nothing is cancelled.
     QAction *cancel = queue->cancelMatchingAction();
     QVERIFY(cancel->isEnabled());
+    // With no row selected, Cancel Selected cannot act but its button still opens the menu
+    // that holds Cancel Matching (it was disabled with Cancel Selected).
+    queue->view()->clearSelection();
+    auto *cancelButton = f.child<QToolButton>("cancelButton");
+    QVERIFY(cancelButton);
+    QVERIFY(!cancelButton->defaultAction()->isEnabled());
+    QVERIFY(cancelButton->isEnabled());
+    QVERIFY(cancelButton->menu()->actions().contains(cancel));
     cancel->trigger();
     QMessageBox *box = waitForBox(QStringLiteral("cancelMatchingConfirmation"));
     QVERIFY(box);

@@ -159,6 +159,13 @@ QueuePanel::QueuePanel(JobQueue *queue, QWidget *parent)
     cancelMenu->addAction(m_cancelMatching);
     cancelButton->setMenu(cancelMenu);
     cancelButton->setPopupMode(QToolButton::MenuButtonPopup);
+    cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    // With nothing selected the button still opens its menu (Cancel Matching), from either part.
+    connect(cancelButton, &QToolButton::clicked, this, [this, cancelButton] {
+        if (!m_cancel->isEnabled())
+            cancelButton->showMenu();
+    });
+    m_cancelButton = cancelButton;
     buttons->addWidget(cancelButton);
     buttons->addStretch(1);
     buttons->addWidget(m_info);
@@ -252,6 +259,10 @@ void QueuePanel::updateActions()
     m_moveUp->setEnabled(any && !top && !filtered);
     m_moveDown->setEnabled(any && !bottom && !filtered);
     m_cancelMatching->setEnabled(!m_busy && m_model->total() > 0);
+    // After the actions: the button follows its default action's state, and is usable while
+    // either of its actions is.
+    if (m_cancelButton)
+        m_cancelButton->setEnabled(m_cancel->isEnabled() || m_cancelMatching->isEnabled());
 }
 
 void QueuePanel::cancelMatching()

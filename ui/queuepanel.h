@@ -12,6 +12,7 @@ class JobTableView;
 class QAction;
 class QComboBox;
 class QLabel;
+class QToolButton;
 class QLineEdit;
 class QTimer;
 
@@ -77,6 +78,7 @@ private:
     QAction *m_moveUp = nullptr;
     QAction *m_moveDown = nullptr;
     QAction *m_cancelMatching = nullptr;
+    QToolButton *m_cancelButton = nullptr; ///< Cancel Selected, with Cancel Matching in its menu
     QComboBox *m_type = nullptr;
     QLineEdit *m_dealer = nullptr;
     QTimer *m_filterDelay = nullptr;
