@@ -26,6 +26,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QScrollArea>
 #include <QWheelEvent>
@@ -333,6 +334,22 @@ void TestMainWindow::addOneJobByTyping()
     QTRY_VERIFY2(f.message().contains(QStringLiteral("job %1 already covers").arg(job.id)),
                  qPrintable(f.message()));
     QCOMPARE(f.queuedDealers(), QStringList{"00999"});
+
+    // Run next goes with one job: once it is queued the box is clear, so that the next routine
+    // job does not jump the queue too.
+    auto *runNext = f.window->findChild<QCheckBox *>(QStringLiteral("runNextCheck"));
+    QVERIFY(runNext);
+    edit->clear();
+    runNext->setChecked(true);
+    QTest::keyClicks(edit, QStringLiteral("00777"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_VERIFY2(f.message().contains(QStringLiteral("to run next")), qPrintable(f.message()));
+    QCOMPARE(f.queuedDealers().value(0), QStringLiteral("00777"));
+    QVERIFY(!runNext->isChecked());
+    QTest::keyClicks(edit, QStringLiteral("00778"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QTRY_COMPARE(f.queuedDealers().size(), 3);
+    QCOMPARE(f.queuedDealers().last(), QStringLiteral("00778"));
 }
 
 void TestMainWindow::bulkPasteSplitCellAsks()

@@ -121,8 +121,9 @@ void AddJobWidget::addJob()
     job.dealerId = prepared->dealerIds.value(0);
     m_busy = true;
     validateInput();
+    const bool runNext = request.runNext;
     m_queue->add(
-        this, job, [this](QueueResult<AddOutcome> result) {
+        this, job, [this, runNext](QueueResult<AddOutcome> result) {
             m_busy = false;
             validateInput();
             if (!result.ok()) {
@@ -142,11 +143,13 @@ void AddJobWidget::addJob()
                 return;
             }
             emit message(
-                (m_runNext->isChecked() ? tr("Queued job %1: dealer %2, %3, %4, to run next.")
-                                        : tr("Queued job %1: dealer %2, %3, %4."))
+                (runNext ? tr("Queued job %1: dealer %2, %3, %4, to run next.")
+                         : tr("Queued job %1: dealer %2, %3, %4."))
                     .arg(job.id)
                     .arg(job.dealerId, job.fetchType, JobFormat::window(job.fromMs, job.toMs)),
                 MessageBar::Level::Info);
+            // Run next is for the one urgent job: the next one typed goes to the back again.
+            m_runNext->setChecked(false);
             m_dealer->clear();
             m_dealer->setFocus();
         });

@@ -178,6 +178,8 @@ void BulkAddWidget::queueParsed()
                 return;
             }
             const BulkOutcome &outcome = *result.value;
+            // Run next is for these urgent jobs: the next paste goes to the back again.
+            m_runNext->setChecked(false);
             QString text = tr("Queued %Ln job(s).", nullptr, int(outcome.jobIds.size()));
             if (!outcome.skipped.isEmpty()) {
                 QStringList covered;
