@@ -1256,6 +1256,26 @@ void TestMainWindow::messagesNeverMoveTheTables()
     QVERIFY(!bar->isVisible());
     QCOMPARE(where(), before);
 
+    // A notice the operator did not ask for follows the message of their last action, never
+    // replaces it ("Queued 2 jobs again." was gone within a second); a later notice replaces
+    // the earlier one. Alone, it is shown as it is.
+    bar->showMessage(QStringLiteral("Queued 2 jobs again."), MessageBar::Level::Info);
+    bar->showNotice(QStringLiteral("Queue empty: 0 jobs completed, 2 failed."),
+                    MessageBar::Level::Warning);
+    QCOMPARE(bar->text(),
+             QStringLiteral("Queued 2 jobs again. · Queue empty: 0 jobs completed, 2 failed."));
+    QCOMPARE(bar->level(), MessageBar::Level::Warning);
+    bar->showNotice(QStringLiteral("Queue empty: 1 job completed, 0 failed."));
+    QCOMPARE(bar->text(),
+             QStringLiteral("Queued 2 jobs again. · Queue empty: 1 job completed, 0 failed."));
+    QCOMPARE(bar->level(), MessageBar::Level::Info);
+    bar->clear();
+    bar->showNotice(QStringLiteral("Queue empty: 1 job completed, 0 failed."));
+    QCOMPARE(bar->text(), QStringLiteral("Queue empty: 1 job completed, 0 failed."));
+    bar->expire();
+    settled();
+    QVERIFY(!bar->isVisible());
+
     // A message of many lines is cut to the bar, whole in its tooltip and text().
     QString longText;
     for (int i = 0; i < 40; ++i)

@@ -607,8 +607,9 @@ void MainWindow::onQueueEmpty()
 void MainWindow::notify(const QString &text, bool failures)
 {
     m_lastNotification = text;
-    showMessage(tr("Queue empty: %1.").arg(text),
-                failures ? MessageBar::Level::Warning : MessageBar::Level::Info);
+    // After what the operator's last action said, if that is still shown.
+    m_messages->showNotice(tr("Queue empty: %1.").arg(text),
+                           failures ? MessageBar::Level::Warning : MessageBar::Level::Info);
     emit batchFinished(text);
 }
 

@@ -2,6 +2,8 @@
 
 #include "palettecolors.h"
 
+#include <algorithm>
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -75,8 +77,26 @@ MessageBar::~MessageBar() = default;
 
 void MessageBar::showMessage(const QString &text, Level level)
 {
-    m_level = level;
+    m_message = text;
+    m_messageLevel = level;
     m_text = text;
+    display(level);
+}
+
+void MessageBar::showNotice(const QString &text, Level level)
+{
+    if (!m_shown || m_message.isEmpty()) {
+        m_text = text;
+        display(level);
+        return;
+    }
+    m_text = m_message + QStringLiteral(" · ") + text;
+    display(std::max(level, m_messageLevel));
+}
+
+void MessageBar::display(Level level)
+{
+    m_level = level;
     updateLabel();
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
     PaletteColors::Tone tone = PaletteColors::Tone::Info;
@@ -106,6 +126,7 @@ void MessageBar::clear()
 {
     m_hideTimer->stop();
     m_text.clear();
+    m_message.clear();
     m_label->clear();
     m_label->setToolTip({});
     setShown(false);

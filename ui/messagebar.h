@@ -30,6 +30,10 @@ public:
     ~MessageBar() override;
 
     void showMessage(const QString &text, Level level = Level::Info);
+    /// A notice the operator did not ask for ("Queue empty: …"): it never takes the place of a
+    /// message still shown, which is what the operator's last action said; it follows it
+    /// ("Queued 2 jobs again. · Queue empty: …"), a later notice replacing an earlier one.
+    void showNotice(const QString &text, Level level = Level::Info);
     void clear();
     /// What an information message's timer does when it runs out: clear().
     void expire();
@@ -54,7 +58,11 @@ private:
     QLabel *m_label = nullptr;
     QToolButton *m_close = nullptr;
     QTimer *m_hideTimer = nullptr;
+    void display(Level level);
+
     Level m_level = Level::Info;
     QString m_text;
+    QString m_message; ///< showMessage()'s text, while shown
+    Level m_messageLevel = Level::Info;
     bool m_shown = false;
 };
