@@ -378,6 +378,13 @@ void TestWindowBulk::retryMatchingAsksWithTheCount()
     QTRY_COMPARE(history->model()->total(), many);
     QVERIFY(history->model()->rowCount() < many);
 
+    // The confirmation names the error filter as the filter shows it, not by its API name.
+    HistoryFilter byCategory;
+    byCategory.fetchType = QStringLiteral("sales");
+    byCategory.errorCategory = ErrorCategory::Auth;
+    QCOMPARE(HistoryPanel::filterText(byCategory),
+             QStringLiteral("type sales, error “Token refused”"));
+
     // Declined: nothing changes.
     QAction *retry = history->retryMatchingAction();
     QVERIFY(retry->isEnabled());

@@ -866,10 +866,6 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
         <translation>HTTP-Fehler</translation>
     </message>
     <message>
-        <source>Refused</source>
-        <translation>Abgewiesen</translation>
-    </message>
-    <message>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
@@ -948,10 +944,6 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
     <message>
         <source>type %1</source>
         <translation>Typ %1</translation>
-    </message>
-    <message>
-        <source>error category %1</source>
-        <translation>Fehlerart %1</translation>
     </message>
     <message>
         <source>containing “%1”</source>
@@ -1133,6 +1125,14 @@ Jedes Skript und jedes Dashboard, das es benutzt, wird von da an abgewiesen. Das
     <message>
         <source>The matching jobs changed while you were asked: nothing was retried. Asking again.</source>
         <translation>Die passenden Aufträge haben sich während der Rückfrage geändert: Nichts wurde wiederholt. Es wird erneut gefragt.</translation>
+    </message>
+    <message>
+        <source>Token refused</source>
+        <translation>Token abgewiesen</translation>
+    </message>
+    <message>
+        <source>error “%1”</source>
+        <translation>Fehler „%1“</translation>
     </message>
 </context>
 <context>

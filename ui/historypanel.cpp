@@ -220,18 +220,11 @@ HistoryPanel::HistoryPanel(JobQueue *queue, QWidget *parent)
     m_type->setToolTip(tr("Show only jobs of this fetch type"));
     ComboBoxes::fitPopupToItems(m_type);
     m_category->addItem(tr("Any error"));
-    const std::pair<ErrorCategory, QString> categories[] = {
-        {ErrorCategory::Network, tr("Network")},
-        {ErrorCategory::Http, tr("HTTP error")},
-        {ErrorCategory::Auth, tr("Refused")},
-        {ErrorCategory::NotFound, tr("Not found")},
-        {ErrorCategory::BadPayload, tr("Unreadable answer")},
-        {ErrorCategory::Database, tr("Database")},
-        {ErrorCategory::Cancelled, tr("Cancelled")},
-        {ErrorCategory::Interrupted, tr("Interrupted")},
-    };
-    for (const auto &[category, label] : categories) {
-        m_category->addItem(label, int(category));
+    for (ErrorCategory category :
+         {ErrorCategory::Network, ErrorCategory::Http, ErrorCategory::Auth, ErrorCategory::NotFound,
+          ErrorCategory::BadPayload, ErrorCategory::Database, ErrorCategory::Cancelled,
+          ErrorCategory::Interrupted}) {
+        m_category->addItem(categoryLabel(category), int(category));
         m_category->setItemData(m_category->count() - 1, JobFormat::errorCategoryText(category),
                                 Qt::ToolTipRole);
     }
@@ -729,6 +722,32 @@ void HistoryPanel::confirmClear(const HistoryFilter &shown, qint64 shownCount, q
     box->button(QMessageBox::Cancel)->setFocus();
 }
 
+QString HistoryPanel::categoryLabel(ErrorCategory category)
+{
+    switch (category) {
+    case ErrorCategory::Network:
+        return tr("Network");
+    case ErrorCategory::Http:
+        return tr("HTTP error");
+    case ErrorCategory::Auth:
+        // Not "Refused": that reads as a refused connection, which is Network.
+        return tr("Token refused");
+    case ErrorCategory::NotFound:
+        return tr("Not found");
+    case ErrorCategory::BadPayload:
+        return tr("Unreadable answer");
+    case ErrorCategory::Database:
+        return tr("Database");
+    case ErrorCategory::Cancelled:
+        return tr("Cancelled");
+    case ErrorCategory::Interrupted:
+        return tr("Interrupted");
+    case ErrorCategory::None:
+        break;
+    }
+    return errorCategoryName(category);
+}
+
 QString HistoryPanel::filterText(const HistoryFilter &filter)
 {
     QStringList parts;
@@ -737,7 +756,7 @@ QString HistoryPanel::filterText(const HistoryFilter &filter)
     if (!filter.fetchType.isEmpty())
         parts << tr("type %1").arg(filter.fetchType);
     if (filter.errorCategory)
-        parts << tr("error category %1").arg(errorCategoryName(*filter.errorCategory));
+        parts << tr("error “%1”").arg(categoryLabel(*filter.errorCategory));
     if (!filter.dealerId.isEmpty())
         parts << tr("dealer %1").arg(filter.dealerId);
     if (!filter.text.isEmpty())

@@ -44,6 +44,11 @@ public:
     explicit HistoryPanel(JobQueue *queue, QWidget *parent = nullptr);
     ~HistoryPanel() override;
 
+    /// How the confirmations name `filter`'s fields ("failed, type sales, error “HTTP error”").
+    static QString filterText(const HistoryFilter &filter);
+    /// The error filter's short name of `category` ("HTTP error"), also in filterText().
+    static QString categoryLabel(ErrorCategory category);
+
     /// The filter and window the next refresh should read.
     HistoryFilter refreshFilter() const;
     void applySnapshot(const QueueSnapshot &snapshot);
@@ -106,7 +111,6 @@ private:
     void finishedChosen(int index);
     /// Asks for the days of "Between…".
     void askRange();
-    static QString filterText(const HistoryFilter &filter);
     void updateActions();
     void updateInfo();
 
