@@ -921,7 +921,7 @@ void TestMainWindow::statusLinePauseAndResume()
     QTest::mouseClick(pause, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(f.job(ids[0]).status, JobStatus::Completed, 10000);
     QTRY_COMPARE(queued->text(), QStringLiteral("Queued: <b>0</b>"));
-    QTRY_COMPARE(today->text(), QStringLiteral("Today: <b>1</b> completed, <b>0</b> failed"));
+    QTRY_COMPARE(today->text(), QStringLiteral("Today: <b>1</b> run completed, <b>0</b> failed"));
     QTRY_COMPARE(status->stateText(), QStringLiteral("Idle"));
     QCOMPARE(pause->text(), QStringLiteral("Pause"));
 }

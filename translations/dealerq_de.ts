@@ -1998,10 +1998,6 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         <translation>Wartend: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Today: &lt;b&gt;%1&lt;/b&gt; completed, &lt;b&gt;%2&lt;/b&gt; failed</source>
-        <translation>Heute: &lt;b&gt;%1&lt;/b&gt; erledigt, &lt;b&gt;%2&lt;/b&gt; gescheitert</translation>
-    </message>
-    <message>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -2068,6 +2064,17 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Runs that ended today: a job that failed and was retried counts once for each run. The Dashboard counts each job once, where it last finished.</source>
+        <translation>Heute beendete Läufe: Ein gescheiterter und wiederholter Auftrag zählt für jeden Lauf einmal. Das Dashboard zählt jeden Auftrag einmal, dort, wo er zuletzt endete.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Today: &lt;b&gt;%Ln&lt;/b&gt; run(s) completed, &lt;b&gt;%1&lt;/b&gt; failed</source>
+        <translation>
+            <numerusform>Heute: &lt;b&gt;%Ln&lt;/b&gt; Lauf erledigt, &lt;b&gt;%1&lt;/b&gt; gescheitert</numerusform>
+            <numerusform>Heute: &lt;b&gt;%Ln&lt;/b&gt; Läufe erledigt, &lt;b&gt;%1&lt;/b&gt; gescheitert</numerusform>
+        </translation>
     </message>
 </context>
 <context>

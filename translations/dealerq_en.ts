@@ -347,6 +347,13 @@
             <numerusform>%Ln records</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Today: &lt;b&gt;%Ln&lt;/b&gt; run(s) completed, &lt;b&gt;%1&lt;/b&gt; failed</source>
+        <translation>
+            <numerusform>Today: &lt;b&gt;%Ln&lt;/b&gt; run completed, &lt;b&gt;%1&lt;/b&gt; failed</numerusform>
+            <numerusform>Today: &lt;b&gt;%Ln&lt;/b&gt; runs completed, &lt;b&gt;%1&lt;/b&gt; failed</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ScheduleTableModel</name>

@@ -32,6 +32,11 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     m_current->setObjectName(QStringLiteral("currentJobLabel"));
     m_queued->setObjectName(QStringLiteral("queuedLabel"));
     m_today->setObjectName(QStringLiteral("todayLabel"));
+    // Runs, not jobs: a failure stays counted when its job is retried, and the figures stay
+    // when the history is cleared. The Dashboard counts jobs, each once.
+    m_today->setToolTip(tr("Runs that ended today: a job that failed and was retried counts "
+                           "once for each run. The Dashboard counts each job once, where it "
+                           "last finished."));
     m_pause->setObjectName(QStringLiteral("pauseButton"));
     m_banner->setObjectName(QStringLiteral("runnerBanner"));
     m_cancelCurrent->setObjectName(QStringLiteral("cancelCurrentButton"));
@@ -288,8 +293,9 @@ void QueueStatusWidget::updateView()
     updateCurrentJob();
 
     m_queued->setText(tr("Queued: <b>%1</b>").arg(JobFormat::count(m_queueLength)));
-    m_today->setText(tr("Today: <b>%1</b> completed, <b>%2</b> failed")
-                         .arg(JobFormat::count(m_completedToday), JobFormat::count(m_failedToday)));
+    m_today->setText(
+        tr("Today: <b>%Ln</b> run(s) completed, <b>%1</b> failed", nullptr, int(m_completedToday))
+            .arg(JobFormat::count(m_failedToday)));
     m_pause->setText(m_paused ? tr("Resume") : tr("Pause"));
     m_pause->setEnabled(!m_pauseBusy && m_haveStatus && !down);
 
