@@ -1341,6 +1341,19 @@ void TestMainWindow::smallWindowShowsWhatMatters()
     QVERIFY2(current->fontMetrics().horizontalAdvance(needed) <= current->width(),
              qPrintable(QStringLiteral("\"%1\" in %2 px").arg(needed).arg(current->width())));
     QVERIFY(f.window->findChild<QPushButton *>(QStringLiteral("cancelCurrentButton"))->isVisible());
+    // What does not fit ends in "…", never cut mid-word ("2026-12-0"): the whole line is in the
+    // tooltip, and what is shown fits the label.
+    QVERIFY2(plain.endsWith(QChar(0x2026)), qPrintable(plain));
+    QVERIFY2(current->toolTip().contains(QStringLiteral("dealer S1")),
+             qPrintable(current->toolTip()));
+    document.setDefaultFont(current->font());
+    document.setDocumentMargin(0);
+    QVERIFY2(document.idealWidth() <= current->contentsRect().width(),
+             qPrintable(QStringLiteral("\"%1\" in %2 px").arg(plain).arg(current->width())));
+    // Wider, the rest comes back whole.
+    f.window->resize(1900, 800);
+    QTRY_VERIFY2(current->text().contains(QStringLiteral("dealer <b>S1</b>")),
+                 qPrintable(current->text()));
 }
 
 void TestMainWindow::retryingAndWaitingJobsSaySo()

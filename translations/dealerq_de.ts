@@ -1954,8 +1954,8 @@ Jetzt beenden: Der Auftrag wird angehalten und zurückgerollt; er kommt zurück 
         </translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt;, next in %2 s</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt;, nächster Versuch in %2 s</translation>
+        <source>next in %2 s: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>nächster Versuch in %2 s: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;waiting for an answer&lt;/b&gt;, %1 s (timeout %2 s)</source>

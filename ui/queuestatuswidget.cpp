@@ -6,10 +6,13 @@
 #include "queuewatcher.h"
 
 #include <QDateTime>
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QTextDocument>
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -52,6 +55,7 @@ QueueStatusWidget::QueueStatusWidget(JobQueue *queue, QWidget *parent)
     // Long dealer IDs and windows must not widen the window: the label gives way instead.
     m_current->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_current->setMinimumWidth(120);
+    m_current->installEventFilter(this); // fitted to its width again when that changes
     connect(m_current, &QLabel::linkActivated, this,
             [this](const QString &link) { emit detailsRequested(link.toLongLong()); });
     m_progress->setRange(0, 0);
@@ -200,6 +204,7 @@ void QueueStatusWidget::onJobFinished(const Job &job)
 void QueueStatusWidget::updateCurrentJob()
 {
     if (!m_job) {
+        m_currentParts.clear();
         m_current->setText(m_haveStatus ? tr("No job running") : QString());
         m_current->setToolTip({});
         return;
@@ -220,7 +225,8 @@ void QueueStatusWidget::updateCurrentJob()
         };
         switch (m_phase->phase) {
         case JobPhase::Retrying:
-            parts << tr("<b>%1</b>, next in %2 s")
+            // When first: where the line is cut, it cuts the reason's end.
+            parts << tr("next in %2 s: <b>%1</b>")
                          .arg(m_phase->detail.toHtmlEscaped())
                          .arg(secondsTo(m_phase->untilMs));
             break;
@@ -242,11 +248,67 @@ void QueueStatusWidget::updateCurrentJob()
         parts << tr("cancelling…");
     parts << tr("dealer <b>%1</b>").arg(job.dealerId.toHtmlEscaped())
           << job.fetchType.toHtmlEscaped() << JobFormat::window(job.fromMs, job.toMs);
-    m_current->setText(parts.join(QStringLiteral(" · ")));
+    m_currentParts = parts;
+    fitCurrentJob();
     m_current->setToolTip(
         tr("Job %1: dealer %2, %3, %4")
             .arg(job.id)
             .arg(job.dealerId, job.fetchType, JobFormat::window(job.fromMs, job.toMs)));
+}
+
+bool QueueStatusWidget::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_current && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        fitCurrentJob();
+    return QWidget::eventFilter(watched, event);
+}
+
+void QueueStatusWidget::fitCurrentJob()
+{
+    if (m_currentParts.isEmpty())
+        return;
+    const QString separator = QStringLiteral(" · ");
+    // Not laid out yet (a window not shown): whole; its first resize fits it.
+    if (!m_current->isVisible()) {
+        m_current->setText(m_currentParts.join(separator));
+        return;
+    }
+    QTextDocument measure;
+    measure.setDefaultFont(m_current->font());
+    measure.setDocumentMargin(0);
+    const auto widthOf = [&measure](const QString &html) {
+        measure.setHtml(html);
+        return measure.idealWidth();
+    };
+    const qreal room = m_current->contentsRect().width() - 2;
+    // The parts that fit whole, in order.
+    QString text;
+    qsizetype shown = 0;
+    for (; shown < m_currentParts.size(); ++shown) {
+        const QString longer =
+            shown == 0 ? m_currentParts.first() : text + separator + m_currentParts.at(shown);
+        if (widthOf(longer) > room)
+            break;
+        text = longer;
+    }
+    if (shown < m_currentParts.size()) {
+        // The first that does not: as much of it as fits, ended by "…" (a retry's reason is
+        // worth its first words), bold as it was.
+        measure.setHtml(m_currentParts.at(shown));
+        const QString plain = measure.toPlainText();
+        const bool bold = m_currentParts.at(shown).contains(QLatin1String("<b>"));
+        QFont font = m_current->font();
+        font.setBold(bold);
+        const QString lead = text.isEmpty() ? QString() : text + separator;
+        const int left = int(room - widthOf(lead));
+        QString cut = QFontMetrics(font).elidedText(plain, Qt::ElideRight, qMax(0, left));
+        if (cut.isEmpty())
+            cut = QString(QChar(0x2026));
+        cut = cut.toHtmlEscaped();
+        text = lead + (bold ? QStringLiteral("<b>%1</b>").arg(cut) : cut);
+    }
+    if (m_current->text() != text)
+        m_current->setText(text);
 }
 
 void QueueStatusWidget::updateView()

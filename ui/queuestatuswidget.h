@@ -53,7 +53,13 @@ signals:
     /// The standing notice (notice()'s text) changed.
     void noticeChanged();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    /// Shows as many of the running job's parts (m_currentParts) as the label's width holds,
+    /// whole, then "…": never a part cut in the middle ("2026-12-0").
+    void fitCurrentJob();
     void onRunnerState(RunnerState state, const QString &detail);
     void onJobStarted(const Job &job);
     void onJobProgress(qint64 jobId, int pages, qint64 records);
@@ -84,6 +90,7 @@ private:
     RunnerState m_runnerState = RunnerState::Starting;
     QString m_runnerDetail;
     std::optional<Job> m_job;
+    QStringList m_currentParts; ///< the running job's line, part by part (rich text)
     int m_pages = 0;
     qint64 m_records = 0;
     /// The phase the runner last told, of job m_phaseJobId (it may tell before jobStarted).
