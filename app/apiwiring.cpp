@@ -26,6 +26,21 @@ bool isUsableToken(const QByteArray &token)
 
 } // namespace
 
+QByteArray configuredApiToken(const AppSetup &setup, QString *origin)
+{
+    QByteArray token = setup.cli.apiToken.toUtf8();
+    *origin = QStringLiteral("--api-token");
+    if (token.isEmpty()) {
+        token = qEnvironmentVariable("DEALERQ_API_TOKEN").toUtf8();
+        *origin = QStringLiteral("DEALERQ_API_TOKEN");
+    }
+    if (token.isEmpty()) {
+        token = setup.settings->apiToken().toUtf8();
+        *origin = QStringLiteral("setting api/token");
+    }
+    return token;
+}
+
 std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QString *error)
 {
     error->clear();
@@ -44,16 +59,8 @@ std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QSt
         return nullptr;
     }
 
-    QByteArray token = cli.apiToken.toUtf8();
-    QString tokenSource = QStringLiteral("--api-token");
-    if (token.isEmpty()) {
-        token = qEnvironmentVariable("DEALERQ_API_TOKEN").toUtf8();
-        tokenSource = QStringLiteral("DEALERQ_API_TOKEN");
-    }
-    if (token.isEmpty()) {
-        token = setup.settings->apiToken().toUtf8();
-        tokenSource = QStringLiteral("setting api/token");
-    }
+    QString tokenSource;
+    QByteArray token = configuredApiToken(setup, &tokenSource);
     bool generated = false;
     if (token.isEmpty()) {
         token = ApiService::generateToken();

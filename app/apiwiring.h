@@ -15,3 +15,8 @@ struct AppSetup;
 /// to the queue (mutations wake the runner, a cancel aborts the running job, finished jobs feed
 /// /metrics). Returns nullptr with *error on failure; nullptr with an empty *error for --no-api.
 std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QString *error);
+
+/// The API token as startApi() takes it: from --api-token, else DEALERQ_API_TOKEN, else the
+/// settings (empty when none is set yet); *origin names which ("--api-token",
+/// "DEALERQ_API_TOKEN", "setting api/token").
+QByteArray configuredApiToken(const AppSetup &setup, QString *origin);

@@ -25,9 +25,14 @@ struct AppSetup
     CommandLine cli;
     std::unique_ptr<Settings> settings;
     DatabaseUrl database;
+    /// Where the database came from: "--db", "DEALERQ_DB", "settings", or empty (the default
+    /// file).
+    QString databaseOrigin;
     bool demo = false;
     QUrl sourceUrl; ///< empty in demo mode until the simulator listens
     QByteArray sourceToken;
+    /// Where the source token came from: "DEALERQ_SOURCE_TOKEN", "settings", or empty (none).
+    QString sourceTokenOrigin;
     /// Where the source came from: "--demo", "--source", "DEALERQ_SOURCE_URL", "settings", or
     /// empty (none configured: the demo simulator).
     QString sourceOrigin;

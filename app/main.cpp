@@ -59,11 +59,17 @@ int resolveSetup(AppSetup *setup)
     }
 
     QString dbText = cli.db;
-    if (dbText.isEmpty())
-        dbText = qEnvironmentVariable("DEALERQ_DB");
-    if (dbText.isEmpty())
-        dbText = setup->settings->databaseUrl();
+    setup->databaseOrigin = QStringLiteral("--db");
     if (dbText.isEmpty()) {
+        dbText = qEnvironmentVariable("DEALERQ_DB");
+        setup->databaseOrigin = QStringLiteral("DEALERQ_DB");
+    }
+    if (dbText.isEmpty()) {
+        dbText = setup->settings->databaseUrl();
+        setup->databaseOrigin = QStringLiteral("settings");
+    }
+    if (dbText.isEmpty()) {
+        setup->databaseOrigin.clear();
         AppPaths::moveLegacyDatabase();
         dbText = QStringLiteral("sqlite://") + AppPaths::databaseFile();
     }
@@ -97,8 +103,11 @@ int resolveSetup(AppSetup *setup)
         }
         setup->sourceUrl = url;
         QString token = qEnvironmentVariable("DEALERQ_SOURCE_TOKEN");
-        if (token.isEmpty())
+        setup->sourceTokenOrigin = QStringLiteral("DEALERQ_SOURCE_TOKEN");
+        if (token.isEmpty()) {
             token = setup->settings->sourceToken();
+            setup->sourceTokenOrigin = token.isEmpty() ? QString() : QStringLiteral("settings");
+        }
         setup->sourceToken = token.toUtf8();
         const std::optional<SourceProfile> profile = setup->settings->sourceProfile();
         if (profile && !profile->isDefault && profile->auth == SourceProfile::Auth::Basic &&

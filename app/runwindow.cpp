@@ -56,6 +56,20 @@ int runWindow(AppSetup &setup)
             QStringLiteral("%1:%2").arg(api->address().toString()).arg(api->port());
         context.apiToken = QString::fromLatin1(api->token());
     }
+    // What the command line and the environment override, for Settings to say.
+    const auto overridden = [&context](Settings::Key key, const QString &value,
+                                       const QString &origin) {
+        if (!origin.isEmpty() && !origin.startsWith(QLatin1String("setting")))
+            context.overridden.insert(key, {value, origin});
+    };
+    overridden(Settings::Key::DatabaseUrl, context.databaseDisplay, setup.databaseOrigin);
+    overridden(Settings::Key::SourceUrl, context.sourceDisplay, setup.sourceOrigin);
+    overridden(Settings::Key::SourceToken, {}, setup.sourceTokenOrigin);
+    if (api && !setup.cli.apiListen.isEmpty())
+        overridden(Settings::Key::ApiListen, context.apiAddress, QStringLiteral("--api-listen"));
+    QString apiTokenOrigin;
+    if (api && !configuredApiToken(setup, &apiTokenOrigin).isEmpty())
+        overridden(Settings::Key::ApiToken, {}, apiTokenOrigin);
     MainWindow window(context);
     window.show();
     const int code = QApplication::exec();

@@ -255,6 +255,7 @@ private slots:
     void unusableSettingsAreNamedAtStart();
     void cancelTheRunningJob();
     void cancelQuestionOutlivesItsJob();
+    void settingsSayWhatOverridesThem();
     void closeWhileRunningWaits();
     void closeWhileRunningQuitsNow();
     void messagesNeverMoveTheTables();
@@ -1177,6 +1178,40 @@ void TestMainWindow::cancelQuestionOutlivesItsJob()
     QTRY_VERIFY(activeModal<QMessageBox>() == nullptr);
     QCOMPARE(f.job(ids[0]).status, JobStatus::Completed);
     QVERIFY(f.job(ids[1]).status != JobStatus::Cancelled);
+}
+
+void TestMainWindow::settingsSayWhatOverridesThem()
+{
+    // Started with --source and --api-token, the window's Settings showed the settings file's
+    // empty URL and another token as if they were used: under each field now, what this run
+    // uses instead and from where; a secret is never shown.
+    Fixture f;
+    QVERIFY(f.start(false));
+    f.settings->setValue(Settings::Key::ApiToken, QStringLiteral("token-in-the-file"));
+    WindowContext context;
+    context.queue = f.queue.get();
+    context.settings = f.settings.get();
+    context.sourceDisplay = QStringLiteral("http://127.0.0.1:18711/");
+    context.overridden.insert(Settings::Key::SourceUrl, {QStringLiteral("http://127.0.0.1:18711/"),
+                                                         QStringLiteral("--source")});
+    context.overridden.insert(Settings::Key::ApiToken, {{}, QStringLiteral("--api-token")});
+    MainWindow window(context);
+    window.show();
+    window.showSettings();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
+    auto *url = dialog->findChild<QLabel *>(QStringLiteral("inEffect_SourceUrl"));
+    QVERIFY(url);
+    QCOMPARE(url->text(), QStringLiteral("In effect in this run: http://127.0.0.1:18711/, from "
+                                         "--source, which overrides this setting."));
+    QVERIFY(url->isVisible());
+    auto *token = dialog->findChild<QLabel *>(QStringLiteral("inEffect_ApiToken"));
+    QVERIFY(token);
+    QCOMPARE(token->text(), QStringLiteral("Not used in this run: --api-token overrides it."));
+    QVERIFY(!token->text().contains(QStringLiteral("token-in")));
+    // The others are the settings in use: nothing under them.
+    QVERIFY(!dialog->findChild<QLabel *>(QStringLiteral("inEffect_DatabaseUrl")));
+    dialog->reject();
 }
 
 void TestMainWindow::closeWhileRunningWaits()

@@ -2955,5 +2955,13 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
             <numerusform>%Ln Tage behalten</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not used in this run: %1 overrides it.</source>
+        <translation>In diesem Lauf nicht verwendet: %1 hat Vorrang.</translation>
+    </message>
+    <message>
+        <source>In effect in this run: %1, from %2, which overrides this setting.</source>
+        <translation>In diesem Lauf gilt: %1, aus %2, das Vorrang vor dieser Einstellung hat.</translation>
+    </message>
 </context>
 </TS>

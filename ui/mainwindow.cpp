@@ -486,6 +486,8 @@ void MainWindow::showSettings()
         return;
     }
     auto *dialog = new SettingsDialog(m_context.settings, this);
+    for (auto it = m_context.overridden.cbegin(); it != m_context.overridden.cend(); ++it)
+        dialog->showOverridden(it.key(), it->value, it->origin);
     if (m_context.queue)
         dialog->addApiTokens(m_context.queue);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

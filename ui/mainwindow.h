@@ -1,8 +1,10 @@
 #pragma once
 
+#include "config/settings.h"
 #include "messagebar.h"
 
 #include <QMainWindow>
+#include <QMap>
 #include <QPointer>
 #include <QString>
 
@@ -41,6 +43,15 @@ struct WindowContext
     QString sourceOrigin;
     QString apiAddress;      ///< e.g. "127.0.0.1:8000", empty when the API is off
     QString apiToken;        ///< shown masked with a copy button
+    /// The settings this run does not use, each with what is in effect instead and from where
+    /// (the command line or the environment): Settings shows them under their fields. A
+    /// secret's value is empty.
+    struct Overridden
+    {
+        QString value;
+        QString origin; ///< "--source", "DEALERQ_DB", ...
+    };
+    QMap<Settings::Key, Overridden> overridden;
 };
 
 /// The Job Queue window: the queue's status line, adding one job or many, the queue, and below

@@ -266,6 +266,40 @@ void SettingsDialog::addApiTokens(JobQueue *queue)
     guardWheel(box);
 }
 
+void SettingsDialog::showOverridden(Settings::Key key, const QString &value, const QString &origin)
+{
+    QWidget *field = m_texts.value(key);
+    if (!field)
+        field = m_numbers.value(key);
+    if (!field)
+        return;
+    // The field's row in its group's form (the field itself, or the row that holds it and its
+    // restart mark).
+    QWidget *inForm = field;
+    QFormLayout *form = nullptr;
+    while (inForm->parentWidget() &&
+           !(form = qobject_cast<QFormLayout *>(inForm->parentWidget()->layout())))
+        inForm = inForm->parentWidget();
+    int row = -1;
+    QFormLayout::ItemRole role;
+    if (!form || (form->getWidgetPosition(inForm, &row, &role), row < 0))
+        return;
+    auto *note = new QLabel(this);
+    note->setObjectName(QStringLiteral("inEffect_%1").arg(field->objectName()));
+    note->setWordWrap(true);
+    note->setTextFormat(Qt::PlainText);
+    note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    note->setText(value.isEmpty()
+                      ? tr("Not used in this run: %1 overrides it.").arg(origin)
+                      : tr("In effect in this run: %1, from %2, which overrides this setting.")
+                            .arg(value, origin));
+    PaletteColors::setTone(note, PaletteColors::Tone::Warning);
+    note->setAutoFillBackground(true);
+    note->setMargin(2);
+    form->insertRow(row + 1, QString(), note);
+    field->setToolTip(note->text());
+}
+
 void SettingsDialog::guardWheel(QWidget *root)
 {
     for (QWidget *field : root->findChildren<QWidget *>()) {

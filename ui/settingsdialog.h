@@ -35,6 +35,11 @@ public:
     /// A name for people.
     static QString keyLabel(Settings::Key key);
 
+    /// Says under `key`'s field that this run does not use it: `value` is in effect, from
+    /// `origin` ("--source", "DEALERQ_DB"), which overrides the setting. A secret's value is not
+    /// shown (give it empty).
+    void showOverridden(Settings::Key key, const QString &value, const QString &origin);
+
     /// Checks and writes; false (and the dialog stays open) with the problems shown inline.
     bool save();
     void accept() override;
