@@ -1202,8 +1202,8 @@ void TestMainWindow::settingsSayWhatOverridesThem()
     QTRY_VERIFY((dialog = activeModal<QDialog>()) != nullptr);
     auto *url = dialog->findChild<QLabel *>(QStringLiteral("inEffect_SourceUrl"));
     QVERIFY(url);
-    QCOMPARE(url->text(), QStringLiteral("In effect in this run: http://127.0.0.1:18711/, from "
-                                         "--source, which overrides this setting."));
+    QCOMPARE(url->text(), QStringLiteral("Overridden in this run by --source:\n"
+                                         "http://127.0.0.1:18711/"));
     QVERIFY(url->isVisible());
     auto *token = dialog->findChild<QLabel *>(QStringLiteral("inEffect_ApiToken"));
     QVERIFY(token);

@@ -2960,8 +2960,8 @@ Er reiht keine Aufträge mehr ein. Die Aufträge, die er bereits eingereiht hat,
         <translation>In diesem Lauf nicht verwendet: %1 hat Vorrang.</translation>
     </message>
     <message>
-        <source>In effect in this run: %1, from %2, which overrides this setting.</source>
-        <translation>In diesem Lauf gilt: %1, aus %2, das Vorrang vor dieser Einstellung hat.</translation>
+        <source>Overridden in this run by %1:</source>
+        <translation>In diesem Lauf ersetzt durch %1:</translation>
     </message>
 </context>
 </TS>

@@ -237,16 +237,22 @@ SettingsDialog::SettingsDialog(Settings *settings, QWidget *parent)
     layout->addWidget(note);
     layout->addWidget(m_problems);
     layout->addWidget(buttons);
-    // As large as the groups want, within the screen (less a title bar).
-    const QSize wanted =
-        content->sizeHint() +
-        QSize(scroll->verticalScrollBar()->sizeHint().width(),
-              note->sizeHint().height() + buttons->sizeHint().height() + 3 * layout->spacing()) +
-        QSize(layout->contentsMargins().left() + layout->contentsMargins().right(),
-              layout->contentsMargins().top() + layout->contentsMargins().bottom());
-    const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
-    const int available = screen ? screen->availableGeometry().height() - 60 : wanted.height();
-    resize(wanted.width(), qMin(wanted.height(), available));
+    m_fit = [this, content, scroll, note, buttons, layout] {
+        // As large as the groups want, within the screen (less a title bar).
+        content->layout()->activate();
+        const QSize wanted =
+            content->sizeHint() +
+            QSize(scroll->verticalScrollBar()->sizeHint().width(),
+                  note->sizeHint().height() + buttons->sizeHint().height() +
+                      3 * layout->spacing()) +
+            QSize(layout->contentsMargins().left() + layout->contentsMargins().right(),
+                  layout->contentsMargins().top() + layout->contentsMargins().bottom());
+        const QWidget *over = parentWidget();
+        const QScreen *screen = over ? over->screen() : QGuiApplication::primaryScreen();
+        const int available = screen ? screen->availableGeometry().height() - 60 : wanted.height();
+        resize(wanted.width(), qMin(wanted.height(), available));
+    };
+    m_fit();
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -286,18 +292,20 @@ void SettingsDialog::showOverridden(Settings::Key key, const QString &value, con
         return;
     auto *note = new QLabel(this);
     note->setObjectName(QStringLiteral("inEffect_%1").arg(field->objectName()));
-    note->setWordWrap(true);
     note->setTextFormat(Qt::PlainText);
     note->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    note->setText(value.isEmpty()
-                      ? tr("Not used in this run: %1 overrides it.").arg(origin)
-                      : tr("In effect in this run: %1, from %2, which overrides this setting.")
-                            .arg(value, origin));
+    // Lines of their own, not wrapped (a wrapped label in the scrolled page is given the height
+    // of a narrower one): the value on the second, cut in the middle where it is long.
+    const QString why = value.isEmpty() ? tr("Not used in this run: %1 overrides it.").arg(origin)
+                                        : tr("Overridden in this run by %1:").arg(origin);
+    const QString shown = note->fontMetrics().elidedText(value, Qt::ElideMiddle,
+                                                         qMax(200, field->sizeHint().width()));
+    note->setText(value.isEmpty() ? why : why + QLatin1Char('\n') + shown);
     PaletteColors::setTone(note, PaletteColors::Tone::Warning);
-    note->setAutoFillBackground(true);
     note->setMargin(2);
     form->insertRow(row + 1, QString(), note);
-    field->setToolTip(note->text());
+    m_fit(); // as wide as the note wants
+    field->setToolTip(value.isEmpty() ? why : why + QLatin1Char(' ') + value);
 }
 
 void SettingsDialog::guardWheel(QWidget *root)

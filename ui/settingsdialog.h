@@ -2,6 +2,8 @@
 
 #include "config/settings.h"
 
+#include <functional>
+
 #include <QDialog>
 #include <QHash>
 #include <QList>
@@ -88,5 +90,6 @@ private:
     QLabel *m_problems = nullptr;
     QVBoxLayout *m_groups = nullptr;
     QObject *m_wheelToScroll = nullptr;
+    std::function<void()> m_fit; ///< sizes the dialog to its groups, within the screen
     QList<Settings::Key> m_changed;
 };
