@@ -547,7 +547,8 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error.kind, StoreError::Kind::Conflict);
     QCOMPARE(refused.error.field, QStringLiteral("confirmed"));
-    QVERIFY2(refused.error.message.startsWith(QStringLiteral("3 jobs match now, not the 2")),
+    QVERIFY2(refused.error.message.startsWith(
+                 QStringLiteral("the matching jobs changed meanwhile (3 now, 2 confirmed)")),
              qPrintable(refused.error.message));
     QCOMPARE(table(), before);
     QCOMPARE(changes, 0);
@@ -566,7 +567,8 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
     const QueueResult<BulkReport> notCancelled = operations.cancelMatching(prospect, 3);
     QVERIFY(!notCancelled.ok());
     QCOMPARE(notCancelled.error.kind, StoreError::Kind::Conflict);
-    QVERIFY2(notCancelled.error.message.startsWith(QStringLiteral("4 jobs match now, not the 3")),
+    QVERIFY2(notCancelled.error.message.startsWith(
+                 QStringLiteral("the matching jobs changed meanwhile (4 now, 3 confirmed)")),
              qPrintable(notCancelled.error.message));
     QCOMPARE(table(), queuedBefore);
     QCOMPARE(changes, 1);

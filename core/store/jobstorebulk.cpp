@@ -69,21 +69,21 @@ bool statusesAllowed(const QVector<JobStatus> &statuses, const QVector<JobStatus
     return true;
 }
 
-/// `ids` in slices of BulkChunk, for the statements that name them in "id IN (…)".
 /// The Conflict of a bulk action asked for on `confirmed` jobs when `matched` match now (jobs
 /// queued, finished or retried since the count the operator was shown): nothing is `done`.
 void notConfirmed(StoreError *error, qint64 matched, qint64 confirmed, const QString &done)
 {
     if (error)
         *error = {StoreError::Kind::Conflict,
-                  QStringLiteral("%1 jobs match now, not the %2 confirmed: the jobs changed "
-                                 "meanwhile, so none was %3")
+                  QStringLiteral("the matching jobs changed meanwhile (%1 now, %2 confirmed), "
+                                 "so none was %3")
                       .arg(matched)
                       .arg(confirmed)
                       .arg(done),
                   QStringLiteral("confirmed"), 0};
 }
 
+/// `ids` in slices of BulkChunk, for the statements that name them in "id IN (…)".
 QVector<QVector<qint64>> slices(const QVector<qint64> &ids)
 {
     QVector<QVector<qint64>> out;
