@@ -572,7 +572,9 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
              qPrintable(notCancelled.error.message));
     QCOMPARE(table(), queuedBefore);
     QCOMPARE(changes, 1);
-    const QueueResult<BulkReport> cancelled = operations.cancelMatching(prospect, 4);
+    // Fewer than confirmed is no surprise (a job started, or was cancelled elsewhere,
+    // meanwhile): those that still match are taken, and the report says how many.
+    const QueueResult<BulkReport> cancelled = operations.cancelMatching(prospect, 5);
     QVERIFY2(cancelled.ok(), qPrintable(cancelled.error.message));
     QCOMPARE(cancelled.value->count(), 4);
     QVERIFY(cancelled.value->jobIds.contains(twinOfB));

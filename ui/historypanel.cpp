@@ -827,8 +827,8 @@ void HistoryPanel::confirmRetryMatching(const HistoryFilter &filter, qint64 coun
             return;
         m_busy = true;
         updateActions();
-        // Only the jobs counted: should a job have failed (or been retried) since, nothing is
-        // retried and the operator is asked again, with the new count.
+        // Never more than the jobs counted: should a job have failed since, nothing is retried
+        // and the operator is asked again, with the new count.
         m_queue->retryMatching(this, filter, count, [this](QueueResult<BulkRetryReport> result) {
             m_busy = false;
             updateActions();

@@ -319,7 +319,7 @@ void QueuePanel::confirmCancelMatching(const QueuedFilter &filter, qint64 count)
             return;
         m_busy = true;
         updateActions();
-        // Only the jobs counted: should one have been queued (or started) since, nothing is
+        // Never more than the jobs counted: should one have been queued since, nothing is
         // cancelled and the operator is asked again, with the new count.
         m_queue->cancelMatching(this, filter, count, [this](QueueResult<BulkReport> result) {
             m_busy = false;

@@ -117,7 +117,7 @@ public:
     void readSnapshot(QObject *context, int queueLimit, const HistoryFilter &filter, qint64 nowMs,
                       Reply<QueueSnapshot> done, const QueuedFilter &queueFilter = {});
     // The bulk actions by filter (SPEC §7), each one transaction of QueueOperations; with
-    // `confirmed`, the count the operator said yes to (a different count changes nothing).
+    // `confirmed`, the count the operator said yes to (more matching now changes nothing).
     void retryMatching(QObject *context, const HistoryFilter &filter,
                        std::optional<qint64> confirmed, Reply<QueueResult<BulkRetryReport>> done);
     void cancelMatching(QObject *context, const QueuedFilter &filter,

@@ -60,8 +60,8 @@ public:
     /// Bulk retry by filter (SPEC §7): queues again every failed (or, as `filter` says,
     /// cancelled) job it matches, in one transaction; twins of queued jobs are skipped. The
     /// report names every job retried and skipped.
-    /// With `confirmed` (the count the operator said yes to), a different count matching now
-    /// changes nothing: a Conflict (JobStore::retryMatching()).
+    /// With `confirmed` (the count the operator said yes to), more matching now changes nothing:
+    /// a Conflict (JobStore::retryMatching()).
     QueueResult<BulkRetryReport> retryMatching(const HistoryFilter &filter,
                                                std::optional<qint64> confirmed = std::nullopt);
     /// Bulk cancel by filter (SPEC §7): cancels every queued job `filter` matches, in one

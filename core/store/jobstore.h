@@ -87,8 +87,9 @@ public:
     /// retryJob() does each: attempts and logs are kept. A job whose twin (same dealer, type
     /// and window) is queued, or was queued again before it here, is skipped and named.
     /// `confirmed`, when given, is how many matching jobs the operator was asked about: should
-    /// that many not match now (skipped ones included), nothing changes and the answer is a
-    /// Conflict that says how many match now.
+    /// more match now (skipped ones included), nothing changes and the answer is a Conflict
+    /// that says how many. Fewer is no surprise (a job retried, or started, meanwhile): those
+    /// that still match are taken, and the report says how many.
     std::optional<BulkRetryReport> retryMatching(const HistoryFilter &filter, StoreError *error,
                                                  const QString &actor = {},
                                                  std::optional<qint64> confirmed = std::nullopt);

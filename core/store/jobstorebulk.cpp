@@ -69,8 +69,8 @@ bool statusesAllowed(const QVector<JobStatus> &statuses, const QVector<JobStatus
     return true;
 }
 
-/// The Conflict of a bulk action asked for on `confirmed` jobs when `matched` match now (jobs
-/// queued, finished or retried since the count the operator was shown): nothing is `done`.
+/// The Conflict of a bulk action asked for on `confirmed` jobs when more, `matched`, match now
+/// (jobs queued or failed since the count the operator was shown): nothing is `done`.
 void notConfirmed(StoreError *error, qint64 matched, qint64 confirmed, const QString &done)
 {
     if (error)
@@ -161,7 +161,7 @@ std::optional<BulkRetryReport> JobStore::retryMatching(const HistoryFilter &give
     }
     q.finish();
     const qint64 matched = report.jobIds.size() + report.skipped.size();
-    if (confirmed && matched != *confirmed) {
+    if (confirmed && matched > *confirmed) {
         notConfirmed(error, matched, *confirmed, QStringLiteral("retried"));
         return std::nullopt;
     }
@@ -249,7 +249,7 @@ std::optional<BulkReport> JobStore::cancelMatching(const QueuedFilter &filter, S
     // Counted as changed, in the same statement: on PostgreSQL a job queued meanwhile by
     // another session is in this count or not changed at all. Not committed, the change is
     // rolled back with the transaction.
-    if (confirmed && report.jobIds.size() != *confirmed) {
+    if (confirmed && report.jobIds.size() > *confirmed) {
         notConfirmed(error, report.jobIds.size(), *confirmed, QStringLiteral("cancelled"));
         return std::nullopt;
     }
