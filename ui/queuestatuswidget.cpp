@@ -7,12 +7,11 @@
 
 #include <QDateTime>
 #include <QEvent>
-#include <QFontMetrics>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QTextDocument>
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -263,6 +262,32 @@ bool QueueStatusWidget::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
+namespace {
+
+/// The text of one of the status line's parts (our own simple HTML: <a>, <b> and escapes), and
+/// whether any of it is bold.
+QString partText(const QString &html, bool *bold)
+{
+    *bold = html.contains(QLatin1String("<b>"));
+    QString text;
+    text.reserve(html.size());
+    bool inTag = false;
+    for (QChar c : html) {
+        if (c == QLatin1Char('<'))
+            inTag = true;
+        else if (c == QLatin1Char('>'))
+            inTag = false;
+        else if (!inTag)
+            text += c;
+    }
+    return text.replace(QLatin1String("&lt;"), QLatin1String("<"))
+        .replace(QLatin1String("&gt;"), QLatin1String(">"))
+        .replace(QLatin1String("&quot;"), QLatin1String("\""))
+        .replace(QLatin1String("&amp;"), QLatin1String("&"));
+}
+
+} // namespace
+
 void QueueStatusWidget::fitCurrentJob()
 {
     if (m_currentParts.isEmpty())
@@ -273,39 +298,36 @@ void QueueStatusWidget::fitCurrentJob()
         m_current->setText(m_currentParts.join(separator));
         return;
     }
-    QTextDocument measure;
-    measure.setDefaultFont(m_current->font());
-    measure.setDocumentMargin(0);
-    const auto widthOf = [&measure](const QString &html) {
-        measure.setHtml(html);
-        return measure.idealWidth();
-    };
+    // Measured by the font (a part with bold in it as if all bold, to be safe), not by laying
+    // out the HTML: this runs at every page of the running job, on the window's thread.
+    const QFontMetricsF regular(m_current->font());
+    QFont boldFont = m_current->font();
+    boldFont.setBold(true);
+    const QFontMetricsF boldMetrics(boldFont);
     const qreal room = m_current->contentsRect().width() - 2;
-    // The parts that fit whole, in order.
+    const qreal separatorWidth = regular.horizontalAdvance(separator);
     QString text;
-    qsizetype shown = 0;
-    for (; shown < m_currentParts.size(); ++shown) {
-        const QString longer =
-            shown == 0 ? m_currentParts.first() : text + separator + m_currentParts.at(shown);
-        if (widthOf(longer) > room)
-            break;
-        text = longer;
-    }
-    if (shown < m_currentParts.size()) {
-        // The first that does not: as much of it as fits, ended by "…" (a retry's reason is
-        // worth its first words), bold as it was.
-        measure.setHtml(m_currentParts.at(shown));
-        const QString plain = measure.toPlainText();
-        const bool bold = m_currentParts.at(shown).contains(QLatin1String("<b>"));
-        QFont font = m_current->font();
-        font.setBold(bold);
-        const QString lead = text.isEmpty() ? QString() : text + separator;
-        const int left = int(room - widthOf(lead));
-        QString cut = QFontMetrics(font).elidedText(plain, Qt::ElideRight, qMax(0, left));
+    qreal used = 0;
+    for (qsizetype i = 0; i < m_currentParts.size(); ++i) {
+        bool bold = false;
+        const QString plain = partText(m_currentParts.at(i), &bold);
+        const QFontMetricsF &metrics = bold ? boldMetrics : regular;
+        const qreal lead = i == 0 ? 0 : separatorWidth;
+        const qreal width = metrics.horizontalAdvance(plain);
+        if (used + lead + width <= room) {
+            text += (i == 0 ? QString() : separator) + m_currentParts.at(i);
+            used += lead + width;
+            continue;
+        }
+        // The first that does not fit: as much of it as fits, ended by "…" (a retry's reason
+        // is worth its first words), bold as it was; the rest is in the tooltip.
+        QString cut = metrics.elidedText(plain, Qt::ElideRight, qMax<qreal>(0, room - used - lead));
         if (cut.isEmpty())
             cut = QString(QChar(0x2026));
         cut = cut.toHtmlEscaped();
-        text = lead + (bold ? QStringLiteral("<b>%1</b>").arg(cut) : cut);
+        text +=
+            (i == 0 ? QString() : separator) + (bold ? QStringLiteral("<b>%1</b>").arg(cut) : cut);
+        break;
     }
     if (m_current->text() != text)
         m_current->setText(text);
