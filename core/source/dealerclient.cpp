@@ -261,10 +261,15 @@ void DealerFetch::onReadyRead()
 
 void DealerFetch::onReplyFinished()
 {
+    handleReply(&DealerFetch::handleReplyFinished);
+}
+
+void DealerFetch::handleReply(void (DealerFetch::*handler)())
+{
     // The outcome decided here is reported straight away, not through one more trip round the
     // event loop: that trip is a wake-up of this thread per job, and jobs are often one page.
     m_inReplyHandler = true;
-    handleReplyFinished();
+    (this->*handler)();
     m_inReplyHandler = false;
     if (std::exchange(m_finishPending, false))
         emit finished(); // the last thing: the receiver may start the next job from here
@@ -498,10 +503,7 @@ void DealerFetch::handlePage(const QByteArray &body, int requested)
         return;
     }
     if (m_pages >= m_policy.maxPages) {
-        finish(ErrorCategory::BadPayload,
-               QStringLiteral("dealer %1 (%2) has more than %3 pages, the most a job may fetch — "
-                              "queue shorter windows")
-                   .arg(dealer, m_request.fetchType, QString::number(m_policy.maxPages)));
+        failPastMaxPages();
         return;
     }
     m_page = *page.nextPage;
@@ -547,6 +549,14 @@ void DealerFetch::retryOrFail(ErrorCategory category, const QString &what, const
                             .arg(QString::number(m_page), what, QString::number(m_retries),
                                  QString::number(m_policy.maxRetries), seconds(delay))));
     m_retryTimer->start(static_cast<int>(delay));
+}
+
+void DealerFetch::failPastMaxPages()
+{
+    finish(ErrorCategory::BadPayload,
+           QStringLiteral("dealer %1 (%2) has more than %3 pages, the most a job may fetch — "
+                          "queue shorter windows")
+               .arg(dealerForDisplay(), m_request.fetchType, QString::number(m_policy.maxPages)));
 }
 
 void DealerFetch::failPageTooBig()

@@ -155,6 +155,11 @@ private:
     void retryOrFail(ErrorCategory category, const QString &what, const QString &failure,
                      int retryAfterMs);
     void failPageTooBig();
+    /// The fetch has its most pages (`[fetch] max_pages`) and the API has more.
+    void failPastMaxPages();
+    /// Runs a reply's handler (the page's or the token's) so that the outcome it decides is
+    /// reported once it returns, not through one more trip round the event loop.
+    void handleReply(void (DealerFetch::*handler)());
     void finish(ErrorCategory category, const QString &message);
     void dropReply();
     QString redact(QString text) const;

@@ -78,11 +78,7 @@ void DealerFetch::requestToken()
 
 void DealerFetch::onTokenFinished()
 {
-    m_inReplyHandler = true;
-    handleTokenReply();
-    m_inReplyHandler = false;
-    if (std::exchange(m_finishPending, false))
-        emit finished();
+    handleReply(&DealerFetch::handleTokenReply);
 }
 
 void DealerFetch::handleTokenReply()

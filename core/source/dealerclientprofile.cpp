@@ -197,10 +197,7 @@ void DealerFetch::handleProfilePage(const QByteArray &body, const QByteArray &li
         return;
     }
     if (m_pages >= m_policy.maxPages) {
-        finish(ErrorCategory::BadPayload,
-               QStringLiteral("dealer %1 (%2) has more than %3 pages, the most a job may fetch — "
-                              "queue shorter windows")
-                   .arg(dealer, m_request.fetchType, QString::number(m_policy.maxPages)));
+        failPastMaxPages();
         return;
     }
     ++m_page;
