@@ -6,6 +6,7 @@
 #include "store/jobstore.h"
 #include "testsupport.h"
 
+#include <limits>
 #include <memory>
 
 #include <QNetworkAccessManager>
@@ -161,6 +162,7 @@ private slots:
     void oauth2TokenIsCachedUntilItExpires();
     void oauth2ExpiredTokenIsFetchedAgainOnce();
     void oauth2SecondRefusalIsAuth();
+    void oauth2TokenCacheTakesAnyLifetime();
     void tokenEndpointDownIsNetwork();
     void firstPageOnly();
     void unusableProfileFailsTheJobSayingSo();
@@ -319,6 +321,13 @@ void TestProfileFetch::decodesTheGeneralWay()
         decodeProfilePage(R"([{"id":"a","updated_at":"t"}, {"id":"b"}])", profile, &page, &why));
     QCOMPARE(page.items.size(), 2);
     QCOMPARE(page.items.at(1).payload(), R"({"id":"b"})");
+    // A number past qint64's range (a fuzzed answer once reached an undefined cast with it).
+    QVERIFY(decodeProfilePage(R"([{"id":5.556e119}, {"id":-1e300}, {"id":0.1}])", profile, &page,
+                              &why));
+    QCOMPARE(page.items.size(), 3);
+    QCOMPARE(page.items.at(0).id(), QStringLiteral("5.556e+119"));
+    QCOMPARE(page.items.at(1).id(), QStringLiteral("-1e+300"));
+    QCOMPARE(page.items.at(2).id(), QStringLiteral("0.1"));
 }
 
 void TestProfileFetch::everyModeStoresEachRecordOnce_data()
@@ -487,6 +496,23 @@ void TestProfileFetch::oauth2TokenIsCachedUntilItExpires()
     now += 100'000; // at the end of its life: a new one
     QCOMPARE(fetch(request).records.size(), 25);
     QCOMPARE(tokens.stored(), 2);
+}
+
+void TestProfileFetch::oauth2TokenCacheTakesAnyLifetime()
+{
+    // The endpoint's expires_in is whatever it says: a lifetime past a year is read as a year
+    // (no overflow to a time already past), none or a negative one as "until refused".
+    qint64 now = 1'760'000'000'000;
+    OAuth2TokenCache tokens([&now] { return now; });
+    tokens.store("long", std::numeric_limits<qint64>::max());
+    QCOMPARE(tokens.token(), QByteArray("long"));
+    now += 300LL * 24 * 3600 * 1000;
+    QCOMPARE(tokens.token(), QByteArray("long"));
+    now += 70LL * 24 * 3600 * 1000;
+    QCOMPARE(tokens.token(), QByteArray());
+    tokens.store("open", -5);
+    now += 1000LL * 24 * 3600 * 1000;
+    QCOMPARE(tokens.token(), QByteArray("open"));
 }
 
 void TestProfileFetch::oauth2ExpiredTokenIsFetchedAgainOnce()

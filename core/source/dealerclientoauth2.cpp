@@ -13,6 +13,8 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
+#include <algorithm>
+
 using namespace FetchWords;
 
 namespace {
@@ -35,8 +37,11 @@ QByteArray OAuth2TokenCache::token() const
 
 void OAuth2TokenCache::store(const QByteArray &token, qint64 expiresInS)
 {
+    // A lifetime past a year is read as a year: the endpoint's number could be anything, and
+    // milliseconds from it must not overflow.
+    constexpr qint64 MaxLifetimeS = 366LL * 24 * 3600;
     m_token = token;
-    m_expiresMs = expiresInS > 0 ? m_clock() + expiresInS * 1000 : 0;
+    m_expiresMs = expiresInS > 0 ? m_clock() + std::min(expiresInS, MaxLifetimeS) * 1000 : 0;
     ++m_stored;
 }
 
@@ -152,8 +157,10 @@ void DealerFetch::handleTokenReply()
     m_errorKey.clear();
     m_secrets << token;
     const QJsonValue expiresIn = answer.value(QLatin1String("expires_in"));
+    // A number out of qint64's range (1e300) must not reach the cast; a year is plenty.
+    const double expiresInNumber = std::clamp(expiresIn.toDouble(), -1.0, 1.0e12);
     m_tokens->store(token, expiresIn.isString() ? expiresIn.toString().toLongLong()
-                                                : static_cast<qint64>(expiresIn.toDouble()));
+                                                : static_cast<qint64>(expiresInNumber));
     qCDebug(lcFetch).noquote() << QStringLiteral("OAuth2 token from %1, expires in %2 s")
                                       .arg(endpoint, expiresIn.toVariant().toString());
     sendPage();

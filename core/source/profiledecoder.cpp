@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 
 namespace {
 
@@ -134,7 +135,7 @@ ValueText valueText(QByteArrayView body, JsonSpan item, const QStringList &token
         return out;
     }
     // A number as its decimal text: the digits as written when they are plain digits, else
-    // the whole number the double holds.
+    // the whole number the double holds, else the shortest text that reads back as it.
     if (raw) {
         const QByteArrayView digits = body.sliced(raw->begin, raw->end - raw->begin);
         bool plain = !digits.isEmpty();
@@ -151,11 +152,12 @@ ValueText valueText(QByteArrayView body, JsonSpan item, const QStringList &token
         }
     }
     const double number = value.toDouble();
-    if (number == static_cast<double>(static_cast<qint64>(number)) && number > -9.0e15 &&
-        number < 9.0e15)
+    // In range first: casting a double past qint64 (5e119) is undefined.
+    if (number > -9.0e15 && number < 9.0e15 &&
+        number == static_cast<double>(static_cast<qint64>(number)))
         out.text = QString::number(static_cast<qint64>(number));
     else
-        out.text = QString::number(number, 'g', 17);
+        out.text = QString::number(number, 'g', QLocale::FloatingPointShortest);
     return out;
 }
 
