@@ -706,6 +706,24 @@ void TestJobStore::historyTextEitherWay()
         QCOMPARE(found(QStringLiteral("7"), HistorySort::Updated),
                  (QVector<qint64>{north.id, south.id}));
         QCOMPARE(found(QStringLiteral("nowhere"), HistorySort::Updated), QVector<qint64>{});
+        // The filter's other fields hold in each part of the matches: the message's, the long
+        // message's and the dealer's (south's matches through both, and is read once).
+        HistoryFilter narrowed;
+        narrowed.text = QStringLiteral("t");
+        narrowed.limit = 1000;
+        narrowed.sort = HistorySort::Updated;
+        narrowed.statuses = {JobStatus::Failed};
+        QCOMPARE(ids(*m_store->history(narrowed, &error)), (QVector<qint64>{east.id, south.id}));
+        QCOMPARE(*m_store->historyCount(narrowed, &error), 2);
+        narrowed.errorCategory = ErrorCategory::Http;
+        QCOMPARE(ids(*m_store->history(narrowed, &error)), QVector<qint64>{south.id});
+        QCOMPARE(*m_store->historyCount(narrowed, &error), 1);
+        narrowed.statuses = {JobStatus::Completed};
+        narrowed.errorCategory.reset();
+        QCOMPARE(ids(*m_store->history(narrowed, &error)), QVector<qint64>{north.id});
+        narrowed.statuses.clear();
+        narrowed.offset = 1;
+        QCOMPARE(ids(*m_store->history(narrowed, &error)), (QVector<qint64>{east.id, south.id}));
     };
     check();
     // 30,000 queued jobs whose dealer holds "t": a search for "t" now reads the history, and

@@ -755,7 +755,8 @@ std::optional<qint64> JobStore::queuedCount(const QueuedFilter &filter, StoreErr
 {
     QVariantList binds;
     const QString where = queuedWhere(filter, &binds);
-    return countJobs(where, binds, QStringLiteral("counting the queue"), error);
+    return countJobs(QStringLiteral("jobs WHERE ") + where, binds,
+                     QStringLiteral("counting the queue"), error);
 }
 
 std::optional<QueueStatus> JobStore::queueStatus(int limit, StoreError *error)
@@ -822,11 +823,11 @@ std::optional<QVector<Job>> JobStore::selectJobs(const QString &sql, const QVari
     return jobs;
 }
 
-std::optional<qint64> JobStore::countJobs(const QString &where, const QVariantList &binds,
+std::optional<qint64> JobStore::countJobs(const QString &from, const QVariantList &binds,
                                           const QString &what, StoreError *error)
 {
     QSqlQuery q(m_db->db());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE %1").arg(where));
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM %1").arg(from));
     for (const QVariant &bind : binds)
         q.addBindValue(bind);
     if (!exec(q, error, what) || !q.next())

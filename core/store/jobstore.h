@@ -123,7 +123,7 @@ public:
     std::optional<QVector<Job>> history(const HistoryFilter &filter, StoreError *error);
     std::optional<qint64> historyCount(const HistoryFilter &filter, StoreError *error);
     /// history() and historyCount() in one read, as the window's refresh and the API's page take
-    /// them: as of one moment, and a text's candidates are looked for once for both.
+    /// them: as of one moment, and a text's dealers are looked for once for both.
     std::optional<HistoryPage> historyPage(const HistoryFilter &filter, StoreError *error);
     /// The jobs by status and today's attempts, as of one moment.
     std::optional<JobCounts> counts(qint64 nowMs, StoreError *error);
@@ -213,26 +213,28 @@ private:
         SQLiteChooses,      ///< as the database plans it, through the index it picks
         WalkPastOtherTypes, ///< SQLite: the order's index, past the jobs of other types
         FilterIndex,        ///< the few jobs of the statuses (or error category) asked for, sorted
-        TextCandidates,     ///< the few jobs whose dealer ID or message can hold the text, sorted
+        TextMatches,        ///< the text's matches from what can hold it, sorted (textMatches())
     };
-    /// The jobs that can hold a history filter's text (SPEC §7 `q`): those of the dealers whose
-    /// ID holds it and those with a message that can; read instead of the history when few.
+    /// The dealers whose ID holds a history filter's text (SPEC §7 `q`) and how many jobs they
+    /// have: with the messages, which their index holds, what can hold the text; read instead
+    /// of the history while the dealers' jobs are few (each is a look-up).
     struct TextSearch
     {
         QStringList dealers;    ///< the dealer IDs that hold the text
-        qint64 candidates = -1; ///< how many, counted up to one more than asked; -1: not looked for
+        qint64 dealerJobs =
+            -1; ///< their jobs, counted up to one more than asked; -1: not looked for
         /// Whether they are at most `most`, for a `most` no further than they were counted.
-        bool few(int most) const { return candidates >= 0 && candidates <= most; }
+        bool few(int most) const { return dealerJobs >= 0 && dealerJobs <= most; }
     };
-    /// The text's candidates, counted up to `most` + 1 (counting that far costs no more than
-    /// reading them would); not looked for without a text, with a dealer (whose index reads
-    /// fewer) or with more than 10,000 dealers whose ID holds it.
+    /// The text's dealers and their jobs, counted up to `most` + 1 (counting that far costs no
+    /// more than reading them would); not looked for without a text, with a dealer (whose index
+    /// reads fewer) or with more than 10,000 dealers whose ID holds it.
     std::optional<TextSearch> textSearch(const HistoryFilter &filter, int most, StoreError *error);
-    /// `given` when there is one, else the text's candidates looked for up to `most`.
+    /// `given` when there is one, else the text's dealers looked for up to `most` jobs.
     std::optional<TextSearch> textSearch(const HistoryFilter &filter, const TextSearch *given,
                                          int most, StoreError *error);
-    /// history() and historyCount(), given the text's candidates already looked for (`given`),
-    /// or looking for them (null).
+    /// history() and historyCount(), given the text's dealers already looked for (`given`), or
+    /// looking for them (null).
     std::optional<QVector<Job>> readHistory(const HistoryFilter &asked, const TextSearch *given,
                                             StoreError *error);
     std::optional<qint64> countHistory(const HistoryFilter &filter, const TextSearch *given,
@@ -240,12 +242,12 @@ private:
     /// The plan for `filter`, from the kept hourly figures: a type's jobs are walked past (on
     /// SQLite) when the type holds enough of the history for that to read fewer than the type's
     /// jobs; a status filter matching at most 100,000 jobs, and on PostgreSQL an error
-    /// category, reads them and sorts them; a text with few candidates (`given`, or looked for
-    /// here when null) reads those, their dealers set in *textDealers.
+    /// category, reads them and sorts them; a text whose dealers have few jobs (`given`, or
+    /// looked for here when null) reads its matches, those dealers set in *textDealers.
     std::optional<HistoryPlan> historyPlan(const HistoryFilter &filter, const TextSearch *given,
                                            QStringList *textDealers, StoreError *error);
-    /// How many jobs match `where` with `binds`.
-    std::optional<qint64> countJobs(const QString &where, const QVariantList &binds,
+    /// How many rows `from` (a FROM clause, with its WHERE) holds, with `binds`.
+    std::optional<qint64> countJobs(const QString &from, const QVariantList &binds,
                                     const QString &what, StoreError *error);
     /// Notes a lost connection from an error set elsewhere (AuditLog); returns false.
     bool noteFailure(const StoreError *error);

@@ -25,47 +25,79 @@ QString substringPattern(const QString &text)
     return QLatin1Char('%') + escaped + QLatin1Char('%');
 }
 
-/// The most text candidates (textCandidates()) a history page reads rather than walk the
-/// history in its order (JobStore::historyPlan()).
+/// The most jobs of a text's matching dealers (JobStore::textSearch()) a history page reads
+/// rather than walk the history in its order (JobStore::historyPlan()).
 constexpr int TextPageMaxCandidates = 30000;
 
-/// The most text candidates a count counts rather than read every finished job, and a page reads
-/// in an order that goes with how jobs ended. Each candidate is a look-up of its job by ID: on
-/// SQLite 100,000 took 133 ms where a read of 1,000,000 jobs took 540 ms; PostgreSQL reads the
-/// whole table in parallel workers in 220 ms, and 100,000 look-ups took 464 ms.
+/// The most jobs of a text's matching dealers that a count reads rather than every finished
+/// job, and a page in an order that goes with how jobs ended. Each is a look-up of its job by
+/// ID: on SQLite 100,000 took 133 ms where a read of 1,000,000 jobs took 540 ms; PostgreSQL
+/// reads the whole table in parallel workers in 220 ms, and 100,000 look-ups took 464 ms. (The
+/// matching messages cost no look-up: they come from their index, textMatches().)
 int textMaxCandidates(bool sqlite)
 {
     return sqlite ? 200000 : 40000;
 }
-/// The most dealers whose ID holds a text that are bound one by one as candidates; with more,
+/// The most dealers whose ID holds a text that are bound one by one; with more,
 /// the history is read.
 constexpr int MaxTextDealers = 10000;
 
-/// The IDs of every job (finished or not) whose dealer ID or error message can hold `text`, a
-/// superset of the text search's matches, read without a scan of the jobs: the jobs of `dealers`
-/// (those whose ID holds it, JobStore::textSearch()) through the dealer index, and the
-/// jobs with a message from the message indexes alone (schema version 12). Its values are appended
-/// to *binds. SQLite's LIKE folds the case of ASCII letters itself, as its LOWER() does (and no
-/// other), so there the messages are compared as they are.
-QString textCandidates(const QString &text, const QStringList &dealers, bool sqlite,
-                       QVariantList *binds)
+/// Whether a job's message holds the text (its pattern bound after): the text search's half of
+/// historyWhere(), word for word.
+const QString MessageHoldsText =
+    QStringLiteral("LOWER(COALESCE(error_message, '')) LIKE ? ESCAPE '!'");
+
+/// The columns of a job that a read of a text's matches carries for the page's order
+/// (historyOrder()) and the filter's other fields: the message index holds each of them
+/// (schema version 13).
+const QString TextMatchColumns =
+    QStringLiteral("id, status, finished_ms, started_ms, dealer_id, fetch_type, error_category, "
+                   "from_ms, to_ms, priority, created_ms, attempts, pages, fetched, inserted, "
+                   "updated");
+
+/// The jobs that match `filter` (whose text is set), `columns` of each, read through what can
+/// hold the text instead of a walk of the history. A job matches through its message or, when
+/// its message does not hold the text, through its dealer ID: three parts that never share a
+/// job, so that their rows need no sorting out. The messages up to 400 characters come from
+/// their index alone, which holds every column a page sorts or filters by (schema version 13);
+/// the longer ones through their own index (dealerq writes none today); and the jobs of
+/// `dealers` (those whose ID holds the text, JobStore::textSearch()) through the dealer index.
+/// Each part keeps the filter's other fields. SQLite, which has no statistics to choose by, is
+/// told which index reads the messages, and kept off the status and type indexes as the
+/// history's reads are. The values are appended to *binds.
+QString textMatches(const HistoryFilter &filter, const QStringList &dealers, const QString &columns,
+                    bool sqlite, QVariantList *binds)
 {
-    QString sql;
+    HistoryFilter others = filter;
+    others.text.clear();
+    const QString offIndex = sqlite ? QStringLiteral("+") : QString();
+    const QString pattern = substringPattern(filter.text);
+    const auto part = [&](const QString &index, const QString &condition) {
+        QString where = historyWhere(others, binds, {}, offIndex, offIndex);
+        if (!others.statuses.isEmpty())
+            where += QStringLiteral(" AND %1status IN %2").arg(offIndex, FinishedStatuses);
+        return QStringLiteral("SELECT %1 FROM jobs%2 WHERE %3 AND %4")
+            .arg(columns,
+                 sqlite && !index.isEmpty() ? QStringLiteral(" INDEXED BY ") + index : QString(),
+                 where, condition);
+    };
+    QStringList parts;
+    parts << part(QStringLiteral("jobs_history_messages"),
+                  QStringLiteral("error_message IS NOT NULL AND LENGTH(error_message) <= 400 "
+                                 "AND ") +
+                      MessageHoldsText);
+    binds->push_back(pattern);
+    parts << part(QString(), QStringLiteral("LENGTH(error_message) > 400 AND ") + MessageHoldsText);
+    binds->push_back(pattern);
     if (!dealers.isEmpty()) {
-        sql = QStringLiteral("SELECT id FROM jobs WHERE dealer_id IN (%1) UNION ALL ")
-                  .arg(placeholders(dealers.size()));
+        parts << part(QString(), QStringLiteral("dealer_id IN (%1) AND LOWER(dealer_id) LIKE ? "
+                                                "ESCAPE '!' AND NOT %2")
+                                     .arg(placeholders(dealers.size()), MessageHoldsText));
         for (const QString &dealer : dealers)
             binds->push_back(dealer);
+        *binds << pattern << pattern;
     }
-    const QString pattern = substringPattern(text);
-    *binds << pattern << pattern;
-    const QString message =
-        sqlite ? QStringLiteral("error_message") : QStringLiteral("LOWER(error_message)");
-    return sql + QStringLiteral("SELECT id FROM jobs WHERE error_message IS NOT NULL AND "
-                                "LENGTH(error_message) <= 400 AND %1 LIKE ? ESCAPE '!' "
-                                "UNION ALL SELECT id FROM jobs WHERE LENGTH(error_message) > 400 "
-                                "AND %1 LIKE ? ESCAPE '!'")
-                     .arg(message);
+    return parts.join(QStringLiteral(" UNION ALL "));
 }
 
 } // namespace
@@ -227,8 +259,8 @@ std::optional<HistoryPage> JobStore::historyPage(const HistoryFilter &filter, St
     ReadTransaction read(*m_db);
     if (!begin(read, error))
         return std::nullopt;
-    // A text's candidates are looked for once, counted as far as the furthest bound (a
-    // total's), which answers the page's question too.
+    // A text's dealers' jobs are counted once, as far as the furthest bound (a total's), which
+    // answers the page's question too.
     const std::optional<TextSearch> text =
         textSearch(filter, qMax(TextPageMaxCandidates, textMaxCandidates(m_db->isSqlite())), error);
     if (!text)
@@ -267,27 +299,37 @@ std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
     const std::optional<HistoryPlan> plan = historyPlan(filter, given, &textDealers, error);
     if (!plan)
         return std::nullopt;
+    const QString order = historyOrder(filter, m_db->isSqlite());
+    const QVariant limit = filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit;
+    const QVariant offset = qMax(0, filter.offset);
+    if (*plan == HistoryPlan::TextMatches) {
+        // The page's matches sorted by the columns their index holds, then only those read
+        // whole.
+        QVariantList binds;
+        const QString matches =
+            textMatches(filter, textDealers, TextMatchColumns, m_db->isSqlite(), &binds);
+        binds << limit << offset;
+        return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE id IN (SELECT id FROM (%2) "
+                                         "AS matches ORDER BY %3 LIMIT ? OFFSET ?) ORDER BY %3")
+                              .arg(JobColumns, matches, order),
+                          binds, QStringLiteral("reading the history"), error);
+    }
     const QString offIndex = m_db->isSqlite() ? QStringLiteral("+") : QString();
-    const bool fewJobs = *plan == HistoryPlan::FilterIndex || *plan == HistoryPlan::TextCandidates;
+    const bool fewJobs = *plan == HistoryPlan::FilterIndex;
     QVariantList binds;
     QString where =
         historyWhere(filter, &binds, {}, *plan == HistoryPlan::FilterIndex ? QString() : offIndex,
                      *plan == HistoryPlan::SQLiteChooses ? QString() : offIndex);
     if (!filter.statuses.isEmpty())
         where += QStringLiteral(" AND %1status IN %2").arg(offIndex, FinishedStatuses);
-    if (*plan == HistoryPlan::TextCandidates)
-        where += QStringLiteral(" AND id IN (%1)")
-                     .arg(textCandidates(filter.text, textDealers, m_db->isSqlite(), &binds));
-    binds << (filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit)
-          << qMax(0, filter.offset);
-    // PostgreSQL, told to read the few jobs the filter's own index (or the text's candidates)
-    // finds and sort them: a subquery with OFFSET 0 is planned apart, so the order's index cannot
-    // be walked instead.
+    binds << limit << offset;
+    // PostgreSQL, told to read the few jobs the filter's own index finds and sort them: a
+    // subquery with OFFSET 0 is planned apart, so the order's index cannot be walked instead.
     const QString from = !m_db->isSqlite() && fewJobs
                              ? QStringLiteral("(SELECT * FROM jobs WHERE %1 OFFSET 0) AS jobs")
                              : QStringLiteral("jobs WHERE %1");
     return selectJobs(QStringLiteral("SELECT %1 FROM %2 ORDER BY %3 LIMIT ? OFFSET ?")
-                          .arg(JobColumns, from.arg(where), historyOrder(filter, m_db->isSqlite())),
+                          .arg(JobColumns, from.arg(where), order),
                       binds, QStringLiteral("reading the history"), error);
 }
 
@@ -315,20 +357,23 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     if (!filter.dealerId.isEmpty())
         return HistoryPlan::SQLiteChooses;
     const bool goesWithStatus = orderGoesWithStatus(filter.sort);
-    // Reading the candidates and sorting them costs about one step a candidate; walking the
-    // order's index past the jobs that do not match costs (page's end) / (their share) steps, a
-    // scan of the whole history for a text that matches nothing. At 1,000,000 jobs and the
-    // window's pages of 1,000 the two meet near 30,000 (the square root of their product). A
-    // text can go with how jobs ended ("HTTP 500", "timeout": failed jobs alone), and an order
-    // that goes with it can walk past every other job, as far as a scan of the history: then
-    // reading as many candidates as a count would (historyCount()) costs less.
+    // Reading a text's matches (textMatches()) and sorting them costs a look-up for each job of
+    // the dealers whose ID holds it, and a read of the message index, which holds failed and
+    // cancelled jobs alone; walking the order's index past the jobs that do not match costs
+    // (page's end) / (their share) steps, a scan of the whole history for a text that matches
+    // nothing. At 1,000,000 jobs and the window's pages of 1,000 the two meet near 30,000 of
+    // the dealers' jobs (the square root of their product). A text can go with how jobs ended
+    // ("HTTP 500", "timeout": failed jobs alone), and an order that goes with it can walk past
+    // every other job, as far as a scan of the history (PostgreSQL: 370 ms by status ascending
+    // for "500" at 1,000,000): then reading as many dealers' jobs as a count would
+    // (historyCount()) costs less.
     const int most = goesWithStatus ? textMaxCandidates(sqlite) : TextPageMaxCandidates;
     const std::optional<TextSearch> text = textSearch(filter, given, most, error);
     if (!text)
         return std::nullopt;
     if (text->few(most)) {
         *textDealers = text->dealers;
-        return HistoryPlan::TextCandidates;
+        return HistoryPlan::TextMatches;
     }
     if (filter.limit < 0)
         return HistoryPlan::SQLiteChooses;
@@ -394,16 +439,14 @@ std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const 
     const std::optional<TextSearch> text = textSearch(filter, given, most, error);
     if (!text)
         return std::nullopt;
-    const bool fewCandidates = text->few(most);
-    // With candidates, SQLite is kept off the status and type indexes: through them it would
-    // read every finished job (or the type's) and look each up among the candidates.
-    const QString offIndex = fewCandidates && m_db->isSqlite() ? QStringLiteral("+") : QString();
     QVariantList binds;
-    QString where = historyWhere(filter, &binds, {}, offIndex, offIndex);
-    if (fewCandidates)
-        where += QStringLiteral(" AND id IN (%1)")
-                     .arg(textCandidates(filter.text, text->dealers, m_db->isSqlite(), &binds));
-    return countJobs(where, binds, QStringLiteral("counting the history"), error);
+    if (text->few(most))
+        return countJobs(QStringLiteral("(%1) AS matches")
+                             .arg(textMatches(filter, text->dealers, QStringLiteral("id"),
+                                              m_db->isSqlite(), &binds)),
+                         binds, QStringLiteral("counting the history"), error);
+    return countJobs(QStringLiteral("jobs WHERE ") + historyWhere(filter, &binds), binds,
+                     QStringLiteral("counting the history"), error);
 }
 
 std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &filter,
@@ -427,7 +470,6 @@ std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &fi
     // (kept by the jobs' triggers, schema version 9): 1 ms for 5,000 dealers, where a step
     // through the dealer index from one dealer ID to the next took 14 ms on SQLite and 63 ms on
     // PostgreSQL.
-    QVariantList binds;
     QSqlQuery q(m_db->db());
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT DISTINCT dealer_id FROM insight_coverage WHERE "
@@ -443,13 +485,17 @@ std::optional<JobStore::TextSearch> JobStore::textSearch(const HistoryFilter &fi
         found.dealers.clear();
         return found;
     }
-    const QString candidates = textCandidates(filter.text, found.dealers, m_db->isSqlite(), &binds);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (%1 LIMIT ?) AS candidates").arg(candidates));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
+    found.dealerJobs = 0;
+    if (found.dealers.isEmpty())
+        return found;
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT id FROM jobs WHERE dealer_id IN (%1) "
+                             "LIMIT ?) AS dealer_jobs")
+                  .arg(placeholders(found.dealers.size())));
+    for (const QString &dealer : std::as_const(found.dealers))
+        q.addBindValue(dealer);
     q.addBindValue(most + 1);
     if (!exec(q, error, QStringLiteral("searching the history")) || !q.next())
         return std::nullopt;
-    found.candidates = q.value(0).toLongLong();
+    found.dealerJobs = q.value(0).toLongLong();
     return found;
 }

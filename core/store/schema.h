@@ -4,7 +4,7 @@ class Database;
 struct StoreError;
 
 /// The newest schema this build knows.
-constexpr int NewestSchemaVersion = 12;
+constexpr int NewestSchemaVersion = 13;
 
 /// Brings the schema of the database open on `db` up to `targetVersion` through the versioned
 /// migrations, under a lock so that instances starting together migrate it once; the version is
