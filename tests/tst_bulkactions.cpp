@@ -63,6 +63,7 @@ private slots:
     void refusedRequestsChangeNothing();
     void operationsCarryIdsAndEffects();
     void actsOnlyOnTheCountConfirmed();
+    void apiActsOnlyOnTheCountExpected();
     void historySearch();
     void historySortsInTheDatabase();
     void historySortsEveryColumnInTheDatabase();
@@ -479,6 +480,13 @@ void TestBulkActions::refusedRequestsChangeNothing_data()
                                         << QByteArray(R"({"fetch_type":"all"})") << "fetch_type";
     QTest::newRow("retry unknown field") << QByteArray("POST") << "/jobs/retry"
                                          << QByteArray(R"({"stauts":["failed"]})") << "stauts";
+    QTest::newRow("retry expected negative")
+        << QByteArray("POST") << "/jobs/retry" << QByteArray(R"({"expected":-1})") << "expected";
+    QTest::newRow("retry expected text")
+        << QByteArray("POST") << "/jobs/retry" << QByteArray(R"({"expected":"2"})") << "expected";
+    QTest::newRow("cancel expected fraction")
+        << QByteArray("POST") << "/jobs/cancel" << QByteArray(R"({"all":true,"expected":1.5})")
+        << "expected";
     QTest::newRow("cancel nothing named")
         << QByteArray("POST") << "/jobs/cancel" << QByteArray("{}") << "all";
     QTest::newRow("cancel all not a bool")
@@ -548,7 +556,7 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
     QCOMPARE(refused.error.kind, StoreError::Kind::Conflict);
     QCOMPARE(refused.error.field, QStringLiteral("confirmed"));
     QVERIFY2(refused.error.message.startsWith(
-                 QStringLiteral("the matching jobs changed meanwhile (3 now, 2 confirmed)")),
+                 QStringLiteral("the matching jobs changed meanwhile (3 now, 2 expected)")),
              qPrintable(refused.error.message));
     QCOMPARE(table(), before);
     QCOMPARE(changes, 0);
@@ -568,7 +576,7 @@ void TestBulkActions::actsOnlyOnTheCountConfirmed()
     QVERIFY(!notCancelled.ok());
     QCOMPARE(notCancelled.error.kind, StoreError::Kind::Conflict);
     QVERIFY2(notCancelled.error.message.startsWith(
-                 QStringLiteral("the matching jobs changed meanwhile (4 now, 3 confirmed)")),
+                 QStringLiteral("the matching jobs changed meanwhile (4 now, 3 expected)")),
              qPrintable(notCancelled.error.message));
     QCOMPARE(table(), queuedBefore);
     QCOMPARE(changes, 1);
@@ -633,6 +641,44 @@ void TestBulkActions::operationsCarryIdsAndEffects()
     QCOMPARE(operations.removeFinished(everything, 1).value->jobIds, QVector<qint64>{c});
     QCOMPARE(operations.removeFinished(everything, 1).value->count(), 0);
     QCOMPARE(changes, 6);
+}
+
+void TestBulkActions::apiActsOnlyOnTheCountExpected()
+{
+    // A script that showed "2 failed jobs" and got a yes passes `expected`: a third failing
+    // meanwhile refuses the request (409 naming it), and nothing changes.
+    const qint64 a = finished("A", "prospect", JobStatus::Failed);
+    const qint64 b = finished("B", "prospect", JobStatus::Failed);
+    finished("C", "prospect", JobStatus::Failed);
+    const QStringList before = table();
+    ApiResponse r = call("POST", "/jobs/retry", R"({"dealer_id":"A","expected":0})");
+    QCOMPARE(r.status, 409);
+    QCOMPARE(json(r).value("error").toObject().value("field").toString(),
+             QStringLiteral("expected"));
+    QVERIFY2(json(r).value("error").toObject().value("message").toString().startsWith(
+                 QStringLiteral("the matching jobs changed meanwhile (1 now, 0 expected)")),
+             r.body.constData());
+    r = call("POST", "/jobs/retry", R"({"expected":2})");
+    QCOMPARE(r.status, 409);
+    QCOMPARE(table(), before);
+    QCOMPARE(m_changes, 0);
+    r = call("POST", "/jobs/retry",
+             R"({"status":["failed"],"fetch_type":"prospect","expected":3})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(json(r).value("retried").toInt(), 3);
+    QCOMPARE(m_changes, 1);
+
+    // Cancel: more queued than expected refuses; as many or fewer goes through.
+    r = call("POST", "/jobs/cancel", R"({"fetch_type":"prospect","expected":2})");
+    QCOMPARE(r.status, 409);
+    QCOMPARE(json(r).value("error").toObject().value("field").toString(),
+             QStringLiteral("expected"));
+    StoreError error;
+    QCOMPARE(m_store->job(a, &error)->status, JobStatus::Queued);
+    r = call("POST", "/jobs/cancel", R"({"dealer_id":"B","expected":5})");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(ids(json(r).value("job_ids")), QVector<qint64>{b});
+    QCOMPARE(m_changes, 2);
 }
 
 void TestBulkActions::historySearch()

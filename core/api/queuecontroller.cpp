@@ -9,6 +9,7 @@
 #include "source/pagedecoder.h"
 #include "store/jobstore.h"
 
+#include <limits>
 #include <utility>
 
 #include <QJsonDocument>
@@ -318,6 +319,29 @@ ApiResponse QueueController::setPaused(bool paused)
     return ApiResponse::json(200, {{QStringLiteral("is_paused"), paused}});
 }
 
+namespace {
+
+/// A bulk action's optional `expected`: the count the caller was shown and means to act on. More
+/// matching when it runs changes nothing (409, naming `expected`); fewer is let through.
+std::optional<qint64> expectedCount(const QJsonObject &object, FieldReader *reader)
+{
+    const QJsonValue value = object.value(QStringLiteral("expected"));
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    return reader->integer(QStringLiteral("expected"), 0, std::numeric_limits<int>::max(), 0);
+}
+
+/// storeFailure(), with the store's refusal for more jobs than confirmed named as the
+/// request's field.
+ApiResponse bulkFailure(StoreError error)
+{
+    if (error.kind == StoreError::Kind::Conflict && error.field == QLatin1String("confirmed"))
+        error.field = QStringLiteral("expected");
+    return storeFailure(error);
+}
+
+} // namespace
+
 ApiResponse QueueController::retryMatching(const QJsonObject &object)
 {
     Problems problems;
@@ -325,7 +349,9 @@ ApiResponse QueueController::retryMatching(const QJsonObject &object)
     const QStringList fields{QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
                              QStringLiteral("error_category"), QStringLiteral("finished_after"),
                              QStringLiteral("finished_before")};
-    reader.refuseUnknown(QStringList{QStringLiteral("status")} + fields);
+    reader.refuseUnknown(QStringList{QStringLiteral("status"), QStringLiteral("expected")} +
+                         fields);
+    const std::optional<qint64> expected = expectedCount(object, &reader);
     HistoryFilter filter;
     const QJsonValue statusValue = object.value(QStringLiteral("status"));
     if (statusValue.isArray()) {
@@ -365,9 +391,9 @@ ApiResponse QueueController::retryMatching(const QJsonObject &object)
     QueueOperations *queue = m_context.queue(&failure);
     if (!queue)
         return failure;
-    const QueueResult<BulkRetryReport> done = queue->retryMatching(filter);
+    const QueueResult<BulkRetryReport> done = queue->retryMatching(filter, expected);
     if (!done.ok())
-        return storeFailure(done.error);
+        return bulkFailure(done.error);
     return ApiResponse::json(200,
                              {{QStringLiteral("retried"), done.value->jobIds.size()},
                               {QStringLiteral("job_ids"), jobIdsToJson(done.value->jobIds)},
@@ -379,7 +405,9 @@ ApiResponse QueueController::cancelMatching(const QJsonObject &object)
     Problems problems;
     FieldReader reader(object, &problems);
     reader.refuseUnknown({QStringLiteral("dealer_id"), QStringLiteral("fetch_type"),
-                          QStringLiteral("priority"), QStringLiteral("all")});
+                          QStringLiteral("priority"), QStringLiteral("all"),
+                          QStringLiteral("expected")});
+    const std::optional<qint64> expected = expectedCount(object, &reader);
     QueuedFilter filter;
     bool dealerGiven = false;
     filter.dealerId = reader.string(QStringLiteral("dealer_id"), false, &dealerGiven);
@@ -404,9 +432,9 @@ ApiResponse QueueController::cancelMatching(const QJsonObject &object)
     QueueOperations *queue = m_context.queue(&failure);
     if (!queue)
         return failure;
-    const QueueResult<BulkReport> done = queue->cancelMatching(filter);
+    const QueueResult<BulkReport> done = queue->cancelMatching(filter, expected);
     if (!done.ok())
-        return storeFailure(done.error);
+        return bulkFailure(done.error);
     return ApiResponse::json(200, {{QStringLiteral("cancelled"), done.value->jobIds.size()},
                                    {QStringLiteral("job_ids"), jobIdsToJson(done.value->jobIds)}});
 }

@@ -75,7 +75,7 @@ void notConfirmed(StoreError *error, qint64 matched, qint64 confirmed, const QSt
 {
     if (error)
         *error = {StoreError::Kind::Conflict,
-                  QStringLiteral("the matching jobs changed meanwhile (%1 now, %2 confirmed), "
+                  QStringLiteral("the matching jobs changed meanwhile (%1 now, %2 expected), "
                                  "so none was %3")
                       .arg(matched)
                       .arg(confirmed)
