@@ -1345,6 +1345,27 @@ void TestMainWindow::messagesNeverMoveTheTables()
     settled();
     QVERIFY(notice->isVisible());
     QCOMPARE(where(), before);
+
+    // A paste's long line with nothing to break at (a URL, a run of IDs joined by a character
+    // that is no separator) is one invalid "ID": its reason, and the warning that asks about a
+    // split cell, wrap inside the panel instead of widening it over the queue.
+    auto *text = f.window->findChild<QPlainTextEdit *>(QStringLiteral("bulkText"));
+    QSignalSpy parsed(f.window->bulkAddWidget(), &BulkAddWidget::parsedChanged);
+    text->setPlainText(QStringLiteral("https://dealers.example.com/") +
+                       QString(300, QLatin1Char('x')));
+    QVERIFY(parsed.wait(2000));
+    settled();
+    QVERIFY(f.window->findChild<QLabel *>(QStringLiteral("bulkInvalid"))->isVisible());
+    QCOMPARE(where(), before);
+    text->setPlainText(QStringLiteral("A1\nA2\nA3\nB1 ") + QString(300, QLatin1Char('9')));
+    QVERIFY(parsed.wait(2000));
+    settled();
+    auto *split = f.window->findChild<QLabel *>(QStringLiteral("bulkSplitWarning"));
+    QVERIFY(split->isVisible());
+    QCOMPARE(where(), before);
+    // Still wrapped to as many lines as it needs, not cut to one.
+    QVERIFY2(split->height() >= 3 * split->fontMetrics().height(),
+             qPrintable(QString::number(split->height())));
 }
 
 void TestMainWindow::smallWindowShowsWhatMatters()

@@ -56,6 +56,10 @@ DealerIdListEdit::DealerIdListEdit(const QString &objectPrefix, QWidget *parent)
     m_split->setTextFormat(Qt::PlainText);
     m_split->setWordWrap(true);
     m_split->hide();
+    // A word longer than the panel (a pasted line with nothing to break at, quoted) must not
+    // widen the panel over the queue: the notes take the width they are given.
+    for (QLabel *note : {m_invalid, m_split})
+        note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
