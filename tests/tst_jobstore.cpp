@@ -84,6 +84,7 @@ private slots:
     void clearFinishedByFilter();
     void historyFiltersAndPaging();
     void historyTextEitherWay();
+    void historyOfFailedJobsFromTheirIndexes();
     void countsByStatus();
     void oneReadSeesOneMoment();
     void completeUpsertsRecords();
@@ -733,6 +734,84 @@ void TestJobStore::historyTextEitherWay()
         many << QStringLiteral("T%1").arg(k, 5, 10, QLatin1Char('0'));
     QVERIFY2(m_store->addJobs(many, newJob(QString()), &error), qPrintable(error.message));
     check();
+}
+
+void TestJobStore::historyOfFailedJobsFromTheirIndexes()
+{
+    // A filter that holds to failed and cancelled jobs (a status, an error category) reads them
+    // from the message indexes: a message up to 400 characters, a longer one, and none at all
+    // (which dealerq does not write, set here by hand) are each found once, with the filter's
+    // other fields, in every order, page and total alike.
+    StoreError error;
+    QVERIFY(m_store->addJobs({"A", "B", "C", "D", "E"}, newJob(QString()), &error));
+    const Job a = claim();
+    QCOMPARE(m_store->completeJob(a, records(1), {}, nullptr, &error), FinishOutcome::Done);
+    const Job b = claim();
+    QCOMPARE(m_store->failJob(b, {"HTTP 500", ErrorCategory::Http}, {}, &error),
+             FinishOutcome::Done);
+    const Job c = claim();
+    QCOMPARE(
+        m_store->failJob(c, {QString(450, QLatin1Char('n')), ErrorCategory::Network}, {}, &error),
+        FinishOutcome::Done);
+    const Job e = claim();
+    QCOMPARE(m_store->failJob(e, {"HTTP 502", ErrorCategory::Http}, {}, &error),
+             FinishOutcome::Done);
+    const qint64 d = m_store->queuedJobs(-1, &error)->first().id; // the last, cancelled queued
+    QCOMPARE(*m_store->cancelJob(d, &error), CancelOutcome::Cancelled);
+    {
+        QSqlQuery q(m_store->database().db());
+        QVERIFY(
+            q.exec(QStringLiteral("UPDATE jobs SET error_message = NULL WHERE id = %1").arg(e.id)));
+    }
+    const auto found = [&](const std::function<void(HistoryFilter &)> &set, HistorySort sort) {
+        HistoryFilter filter;
+        filter.limit = 1000;
+        filter.sort = sort;
+        set(filter);
+        const std::optional<QVector<Job>> jobs = m_store->history(filter, &error);
+        const std::optional<qint64> total = m_store->historyCount(filter, &error);
+        const std::optional<HistoryPage> page = m_store->historyPage(filter, &error);
+        if (!jobs || !total || !page)
+            return QVector<qint64>{-1};
+        if (*total != jobs->size() + filter.offset || page->total != *total ||
+            ids(page->jobs) != ids(*jobs))
+            return QVector<qint64>{-2};
+        return ids(*jobs);
+    };
+    const auto failed = [](HistoryFilter &f) { f.statuses = {JobStatus::Failed}; };
+    const auto failedOrCancelled = [](HistoryFilter &f) {
+        f.statuses = {JobStatus::Failed, JobStatus::Cancelled};
+    };
+    const auto http = [](HistoryFilter &f) { f.errorCategory = ErrorCategory::Http; };
+    for (const HistorySort sort :
+         {HistorySort::Updated, HistorySort::Status, HistorySort::ErrorCategory, HistorySort::JobId,
+          HistorySort::FinishedAt}) {
+        QCOMPARE(found(failed, sort).size(), 3);
+        QCOMPARE(found(failedOrCancelled, sort).size(), 4);
+        QCOMPARE(found(http, sort).size(), 2);
+    }
+    // Failed jobs have no records: by records updated, then by job ID, descending.
+    QCOMPARE(found(failed, HistorySort::Updated), (QVector<qint64>{e.id, c.id, b.id}));
+    QCOMPARE(found(failedOrCancelled, HistorySort::Updated),
+             (QVector<qint64>{d, e.id, c.id, b.id}));
+    QCOMPARE(found(http, HistorySort::Updated), (QVector<qint64>{e.id, b.id}));
+    QCOMPARE(found(
+                 [&](HistoryFilter &f) {
+                     http(f);
+                     f.dealerId = QStringLiteral("B");
+                 },
+                 HistorySort::Updated),
+             QVector<qint64>{b.id});
+    QCOMPARE(found(
+                 [&](HistoryFilter &f) {
+                     failed(f);
+                     f.offset = 1;
+                 },
+                 HistorySort::Updated),
+             (QVector<qint64>{c.id, b.id}));
+    QCOMPARE(found([](HistoryFilter &f) { f.errorCategory = ErrorCategory::Auth; },
+                   HistorySort::Updated),
+             QVector<qint64>{});
 }
 
 void TestJobStore::countsByStatus()

@@ -178,12 +178,16 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     QVERIFY(operations.history(ofType).value);
     ofType.limit = 1;
     QVERIFY(operations.history(ofType).value);
-    // A status of few jobs is read through the status index and sorted; one of many (as the
-    // kept figures count them: raised here) is walked past in the order's index.
+    // A status of few jobs is read through the status index and sorted (failed ones from the
+    // message indexes); one of many (as the kept figures count them: raised here) is walked
+    // past in the order's index.
     HistoryFilter failed = page;
     failed.statuses = {JobStatus::Failed};
     failed.sort = HistorySort::Updated;
     QVERIFY(operations.history(failed).value);
+    HistoryFilter completed = failed;
+    completed.statuses = {JobStatus::Completed};
+    QVERIFY(operations.history(completed).value);
     {
         QSqlQuery q(m_store->database().db());
         QVERIFY(q.exec("UPDATE stats_hours SET failed = failed + 1000000 WHERE hour_ms = "
@@ -208,10 +212,11 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     m_statements.removeDuplicates();
     int explained = 0;
     QStringList scans;
-    // (The message indexes hold the jobs with an error message alone: the text search reads
-    // them whole.)
-    const QRegularExpression tableScan(QStringLiteral(
-        "^SCAN (jobs|j)(?! USING (?:COVERING )?INDEX jobs_history_(?:long_)?messages$)( |$)"));
+    // (The message indexes hold the failed and cancelled jobs alone: the text search, and a
+    // filter that holds to such jobs, read them whole.)
+    const QRegularExpression tableScan(
+        QStringLiteral("^SCAN (jobs|j)(?! USING (?:COVERING )?INDEX "
+                       "jobs_history_(?:(?:long_)?messages|unexplained)$)( |$)"));
     const QRegularExpression edgeOfAll(
         QStringLiteral("^SELECT (?:MIN|MAX)\\((\\w+)\\) FROM jobs$"));
     const QString allFinished = QStringLiteral("('completed','failed','cancelled')");
@@ -276,16 +281,28 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
     const QString sorted = planOfType(" LIMIT 1000 ");
     QVERIFY2(sorted.contains(QLatin1String("USING INDEX jobs_history_type (fetch_type=?)")),
              qPrintable(sorted));
-    const auto planOfFailed = [&](const char *status) {
+    // The failed jobs, few: read from the message index (which holds them, with the columns
+    // they are sorted by) and sorted; many: the order's index walked past the others.
+    const auto planOfFailed = [&](bool fromMessages) {
         for (const QString &sql : std::as_const(m_statements)) {
-            if (sql.contains(QLatin1String(status)) && sql.contains(QLatin1String("updated")) &&
-                sql.contains(QLatin1String(" LIMIT ")))
+            if (sql.contains(QLatin1String(" +status IN ('failed')")) &&
+                sql.contains(QLatin1String("updated")) && sql.contains(QLatin1String(" LIMIT ")) &&
+                sql.contains(QLatin1String("INDEXED BY")) == fromMessages)
                 return plan(sql).join(QLatin1Char('\n'));
         }
         return QStringLiteral("not run");
     };
-    const QString few = planOfFailed(" status IN ('failed')");
-    QVERIFY2(few.contains(QLatin1String("USING INDEX jobs_history_status (status=?)")),
+    QString fewCompleted = QStringLiteral("not run");
+    for (const QString &sql : std::as_const(m_statements)) {
+        if (sql.contains(QLatin1String(" status IN ('completed') AND")) &&
+            sql.contains(QLatin1String("updated")) && sql.contains(QLatin1String(" LIMIT ")))
+            fewCompleted = plan(sql).join(QLatin1Char('\n'));
+    }
+    QVERIFY2(fewCompleted.contains(QLatin1String("USING INDEX jobs_history_status (status=?)")),
+             qPrintable(fewCompleted));
+    const QString few = planOfFailed(true);
+    QVERIFY2(few.contains(QLatin1String("COVERING INDEX jobs_history_messages")) &&
+                 few.contains(QLatin1String("INDEX jobs_history_unexplained")),
              qPrintable(few));
     // The text's page and count read its matches from what can hold it: the messages from
     // their index alone, the jobs of the dealers whose ID holds it through the dealer index;
@@ -308,7 +325,7 @@ void TestQueryPlans::windowAndApiReadsUseIndexes()
                      qPrintable(QStringLiteral("%1 %2: %3").arg(text, read, textPlan)));
         }
     }
-    const QString many = planOfFailed(" +status IN ('failed')");
+    const QString many = planOfFailed(false);
     QVERIFY2(many.contains(QLatin1String("USING INDEX jobs_history_updated")) &&
                  !many.contains(QLatin1String("TEMP B-TREE")),
              qPrintable(many));

@@ -213,7 +213,7 @@ private:
         SQLiteChooses,      ///< as the database plans it, through the index it picks
         WalkPastOtherTypes, ///< SQLite: the order's index, past the jobs of other types
         FilterIndex,        ///< the few jobs of the statuses (or error category) asked for, sorted
-        TextMatches,        ///< the text's matches from what can hold it, sorted (textMatches())
+        MarkedJobs, ///< a text's matches, or failed and cancelled ones, from the message indexes
     };
     /// The dealers whose ID holds a history filter's text (SPEC §7 `q`) and how many jobs they
     /// have: with the messages, which their index holds, what can hold the text; read instead

@@ -33,7 +33,7 @@ constexpr int TextPageMaxCandidates = 30000;
 /// job, and a page in an order that goes with how jobs ended. Each is a look-up of its job by
 /// ID: on SQLite 100,000 took 133 ms where a read of 1,000,000 jobs took 540 ms; PostgreSQL
 /// reads the whole table in parallel workers in 220 ms, and 100,000 look-ups took 464 ms. (The
-/// matching messages cost no look-up: they come from their index, textMatches().)
+/// matching messages cost no look-up: they come from their index, markedJobs().)
 int textMaxCandidates(bool sqlite)
 {
     return sqlite ? 200000 : 40000;
@@ -47,55 +47,72 @@ constexpr int MaxTextDealers = 10000;
 const QString MessageHoldsText =
     QStringLiteral("LOWER(COALESCE(error_message, '')) LIKE ? ESCAPE '!'");
 
-/// The columns of a job that a read of a text's matches carries for the page's order
+/// The columns of a job that a read of marked jobs (markedJobs()) carries for the page's order
 /// (historyOrder()) and the filter's other fields: the message index holds each of them
 /// (schema version 13).
-const QString TextMatchColumns =
+const QString MarkedColumns =
     QStringLiteral("id, status, finished_ms, started_ms, dealer_id, fetch_type, error_category, "
                    "from_ms, to_ms, priority, created_ms, attempts, pages, fetched, inserted, "
                    "updated");
 
-/// The jobs that match `filter` (whose text is set), `columns` of each, read through what can
-/// hold the text instead of a walk of the history. A job matches through its message or, when
-/// its message does not hold the text, through its dealer ID: three parts that never share a
-/// job, so that their rows need no sorting out. The messages up to 400 characters come from
-/// their index alone, which holds every column a page sorts or filters by (schema version 13);
-/// the longer ones through their own index (dealerq writes none today); and the jobs of
-/// `dealers` (those whose ID holds the text, JobStore::textSearch()) through the dealer index.
-/// Each part keeps the filter's other fields. SQLite, which has no statistics to choose by, is
-/// told which index reads the messages, and kept off the status and type indexes as the
-/// history's reads are. The values are appended to *binds.
-QString textMatches(const HistoryFilter &filter, const QStringList &dealers, const QString &columns,
-                    bool sqlite, QVariantList *binds)
+/// The failed and cancelled jobs without a message (none that dealerq writes), and any other
+/// with an error category: the condition of their index (schema version 13), word for word.
+const QString Unexplained =
+    QStringLiteral("error_message IS NULL AND (status IN ('failed','cancelled') OR "
+                   "error_category IS NOT NULL)");
+
+/// The jobs `filter` matches, `columns` of each, read from the indexes of what a job's end
+/// marks it with instead of a walk of the history: a text's matches (SPEC §7 `q`), or, with
+/// no text, the jobs of a filter that holds to failed and cancelled ones (a status, an error
+/// category). Its parts never share a job, so that their rows need no sorting out: the jobs
+/// with a message up to 400 characters from their index alone, which holds every column a page
+/// sorts or filters by (schema version 13); those with a longer one through their own index
+/// (dealerq writes none today); and then, for a text, the jobs of `dealers` (those whose ID
+/// holds it, JobStore::textSearch()) whose message does not, through the dealer index — a job
+/// matches through its message or its dealer ID — or, without one, the failed and cancelled
+/// jobs without a message. Each part keeps the filter's other fields. SQLite, which has no
+/// statistics to choose by, is told which index reads the messages, and kept off the status and
+/// type indexes as the history's reads are. The values are appended to *binds.
+QString markedJobs(const HistoryFilter &filter, const QStringList &dealers, const QString &columns,
+                   bool sqlite, QVariantList *binds)
 {
     HistoryFilter others = filter;
     others.text.clear();
     const QString offIndex = sqlite ? QStringLiteral("+") : QString();
+    const bool text = !filter.text.isEmpty();
     const QString pattern = substringPattern(filter.text);
-    const auto part = [&](const QString &index, const QString &condition) {
+    const auto part = [&](const QString &index, const QString &condition,
+                          const QVariantList &conditionBinds) {
         QString where = historyWhere(others, binds, {}, offIndex, offIndex);
         if (!others.statuses.isEmpty())
             where += QStringLiteral(" AND %1status IN %2").arg(offIndex, FinishedStatuses);
+        *binds += conditionBinds;
         return QStringLiteral("SELECT %1 FROM jobs%2 WHERE %3 AND %4")
             .arg(columns,
                  sqlite && !index.isEmpty() ? QStringLiteral(" INDEXED BY ") + index : QString(),
                  where, condition);
     };
+    const QString holds = text ? QStringLiteral(" AND ") + MessageHoldsText : QString();
+    const QVariantList holdsBinds = text ? QVariantList{pattern} : QVariantList{};
     QStringList parts;
     parts << part(QStringLiteral("jobs_history_messages"),
-                  QStringLiteral("error_message IS NOT NULL AND LENGTH(error_message) <= 400 "
-                                 "AND ") +
-                      MessageHoldsText);
-    binds->push_back(pattern);
-    parts << part(QString(), QStringLiteral("LENGTH(error_message) > 400 AND ") + MessageHoldsText);
-    binds->push_back(pattern);
-    if (!dealers.isEmpty()) {
-        parts << part(QString(), QStringLiteral("dealer_id IN (%1) AND LOWER(dealer_id) LIKE ? "
-                                                "ESCAPE '!' AND NOT %2")
-                                     .arg(placeholders(dealers.size()), MessageHoldsText));
+                  QStringLiteral("error_message IS NOT NULL AND LENGTH(error_message) <= 400") +
+                      holds,
+                  holdsBinds);
+    parts << part(QStringLiteral("jobs_history_long_messages"),
+                  QStringLiteral("LENGTH(error_message) > 400") + holds, holdsBinds);
+    if (!text) {
+        parts << part(QStringLiteral("jobs_history_unexplained"), Unexplained, {});
+    } else if (!dealers.isEmpty()) {
+        QVariantList dealerBinds;
         for (const QString &dealer : dealers)
-            binds->push_back(dealer);
-        *binds << pattern << pattern;
+            dealerBinds.push_back(dealer);
+        dealerBinds << pattern << pattern;
+        parts << part(QString(),
+                      QStringLiteral("dealer_id IN (%1) AND LOWER(dealer_id) LIKE ? ESCAPE '!' "
+                                     "AND NOT %2")
+                          .arg(placeholders(dealers.size()), MessageHoldsText),
+                      dealerBinds);
     }
     return parts.join(QStringLiteral(" UNION ALL "));
 }
@@ -302,12 +319,12 @@ std::optional<QVector<Job>> JobStore::readHistory(const HistoryFilter &asked,
     const QString order = historyOrder(filter, m_db->isSqlite());
     const QVariant limit = filter.limit < 0 ? std::numeric_limits<int>::max() : filter.limit;
     const QVariant offset = qMax(0, filter.offset);
-    if (*plan == HistoryPlan::TextMatches) {
+    if (*plan == HistoryPlan::MarkedJobs) {
         // The page's matches sorted by the columns their index holds, then only those read
         // whole.
         QVariantList binds;
         const QString matches =
-            textMatches(filter, textDealers, TextMatchColumns, m_db->isSqlite(), &binds);
+            markedJobs(filter, textDealers, MarkedColumns, m_db->isSqlite(), &binds);
         binds << limit << offset;
         return selectJobs(QStringLiteral("SELECT %1 FROM jobs WHERE id IN (SELECT id FROM (%2) "
                                          "AS matches ORDER BY %3 LIMIT ? OFFSET ?) ORDER BY %3")
@@ -357,7 +374,7 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     if (!filter.dealerId.isEmpty())
         return HistoryPlan::SQLiteChooses;
     const bool goesWithStatus = orderGoesWithStatus(filter.sort);
-    // Reading a text's matches (textMatches()) and sorting them costs a look-up for each job of
+    // Reading a text's matches (markedJobs()) and sorting them costs a look-up for each job of
     // the dealers whose ID holds it, and a read of the message index, which holds failed and
     // cancelled jobs alone; walking the order's index past the jobs that do not match costs
     // (page's end) / (their share) steps, a scan of the whole history for a text that matches
@@ -373,12 +390,20 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
         return std::nullopt;
     if (text->few(most)) {
         *textDealers = text->dealers;
-        return HistoryPlan::TextMatches;
+        return HistoryPlan::MarkedJobs;
     }
     if (filter.limit < 0)
         return HistoryPlan::SQLiteChooses;
+    // An error category, or a status that is failed or cancelled, holds to the jobs that the
+    // message indexes hold: read from them and sorted (markedJobs()), their columns there. For
+    // an error category that is where the order goes with how jobs ended, and on SQLite, which
+    // would read every match through the category's index and the table (170 ms for 100,000).
+    // (A text with many dealers' jobs cannot: its matches through the dealer ID are not there.)
+    const bool unmarked = !filter.text.isEmpty();
     if (filter.errorCategory)
-        return !sqlite && goesWithStatus ? HistoryPlan::FilterIndex : HistoryPlan::SQLiteChooses;
+        return !unmarked && (sqlite || goesWithStatus) ? HistoryPlan::MarkedJobs
+               : !sqlite && goesWithStatus             ? HistoryPlan::FilterIndex
+                                                       : HistoryPlan::SQLiteChooses;
     // The statuses asked for, when fewer than all the finished ones.
     QStringList asked;
     for (JobStatus status : filter.statuses) {
@@ -416,8 +441,12 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     // A walk reads (page's end) × all / matching jobs.
     const double pageEnd = double(filter.limit) + qMax(0, filter.offset);
     const double walked = matching > 0 ? pageEnd * all / matching : all;
+    const bool marked = std::all_of(asked.cbegin(), asked.cend(), [](const QString &status) {
+        return status == jobStatusName(JobStatus::Failed) ||
+               status == jobStatusName(JobStatus::Cancelled);
+    });
     if (byStatus && matching <= FilterIndexMaxJobs && (goesWithStatus || walked >= matching))
-        return HistoryPlan::FilterIndex;
+        return marked && !unmarked ? HistoryPlan::MarkedJobs : HistoryPlan::FilterIndex;
     // The type's index reads all of the type's.
     if (walkType && walked <= ofTypeJobs)
         return HistoryPlan::WalkPastOtherTypes;
@@ -442,8 +471,8 @@ std::optional<qint64> JobStore::countHistory(const HistoryFilter &filter, const 
     QVariantList binds;
     if (text->few(most))
         return countJobs(QStringLiteral("(%1) AS matches")
-                             .arg(textMatches(filter, text->dealers, QStringLiteral("id"),
-                                              m_db->isSqlite(), &binds)),
+                             .arg(markedJobs(filter, text->dealers, QStringLiteral("id"),
+                                             m_db->isSqlite(), &binds)),
                          binds, QStringLiteral("counting the history"), error);
     return countJobs(QStringLiteral("jobs WHERE ") + historyWhere(filter, &binds), binds,
                      QStringLiteral("counting the history"), error);
