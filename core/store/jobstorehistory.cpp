@@ -398,12 +398,13 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
     // message indexes hold: read from them and sorted (markedJobs()), their columns there. For
     // an error category that is where the order goes with how jobs ended, and on SQLite, which
     // would read every match through the category's index and the table (170 ms for 100,000).
-    // (A text with many dealers' jobs cannot: its matches through the dealer ID are not there.)
-    const bool unmarked = !filter.text.isEmpty();
+    // A text here is one whose dealers have too many jobs to read (above), and its matches
+    // through the dealer ID are not in those indexes: it cannot.
+    const bool manyDealersJobs = !filter.text.isEmpty();
     if (filter.errorCategory)
-        return !unmarked && (sqlite || goesWithStatus) ? HistoryPlan::MarkedJobs
-               : !sqlite && goesWithStatus             ? HistoryPlan::FilterIndex
-                                                       : HistoryPlan::SQLiteChooses;
+        return !manyDealersJobs && (sqlite || goesWithStatus) ? HistoryPlan::MarkedJobs
+               : !sqlite && goesWithStatus                    ? HistoryPlan::FilterIndex
+                                                              : HistoryPlan::SQLiteChooses;
     // The statuses asked for, when fewer than all the finished ones.
     QStringList asked;
     for (JobStatus status : filter.statuses) {
@@ -446,7 +447,7 @@ std::optional<JobStore::HistoryPlan> JobStore::historyPlan(const HistoryFilter &
                status == jobStatusName(JobStatus::Cancelled);
     });
     if (byStatus && matching <= FilterIndexMaxJobs && (goesWithStatus || walked >= matching))
-        return marked && !unmarked ? HistoryPlan::MarkedJobs : HistoryPlan::FilterIndex;
+        return marked && !manyDealersJobs ? HistoryPlan::MarkedJobs : HistoryPlan::FilterIndex;
     // The type's index reads all of the type's.
     if (walkType && walked <= ofTypeJobs)
         return HistoryPlan::WalkPastOtherTypes;
