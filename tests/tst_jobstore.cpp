@@ -659,10 +659,10 @@ void TestJobStore::historyFiltersAndPaging()
 
 void TestJobStore::historyTextEitherWay()
 {
-    // The text is a substring of the dealer ID or the message, in any case: found through the
-    // candidates (the jobs of the dealers whose ID holds it, and the messages' indexes, one of
-    // them for messages over 400 characters) while they are few, by reading the history when
-    // 30,000 or more jobs can match.
+    // The text is a substring of the dealer ID or the message, in any case: found through what
+    // can hold it (the messages' indexes, one of them for messages over 400 characters, and the
+    // jobs of the dealers whose ID holds it) while those dealers' jobs are few, by reading the
+    // history when they are 30,000 or more.
     StoreError error;
     QVERIFY(m_store->addJobs({"North-7", "south-17", "EAST"}, newJob(QString()), &error));
     const Job north = claim();
@@ -686,8 +686,8 @@ void TestJobStore::historyTextEitherWay()
             return QVector<qint64>{-1};
         if (*total != jobs->size())
             return QVector<qint64>{-2, *total};
-        // The page and total in one read (the window's and the API's), candidates looked for
-        // once: the same jobs and total.
+        // The page and total in one read (the window's and the API's), the text's dealers
+        // looked for once: the same jobs and total.
         const std::optional<HistoryPage> page = m_store->historyPage(filter, &error);
         if (!page || ids(page->jobs) != ids(*jobs) || page->total != *total)
             return QVector<qint64>{-3};
@@ -728,7 +728,7 @@ void TestJobStore::historyTextEitherWay()
     };
     check();
     // 30,000 queued jobs whose dealer holds "t": a search for "t" now reads the history, and
-    // still finds only the finished jobs; the others are still found through their candidates.
+    // still finds only the finished jobs; the others are still found through their indexes.
     QStringList many;
     for (int k = 0; k < 30000; ++k)
         many << QStringLiteral("T%1").arg(k, 5, 10, QLatin1Char('0'));

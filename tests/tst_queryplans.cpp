@@ -47,8 +47,8 @@ sqlite3 *handleOf(Database &db)
 /// whose planner has no statistics in a dealerq database (it never runs ANALYZE), so that the
 /// plans here are those of any history size: every read of `jobs` the window's refresh, the
 /// history in each order and with each filter, the queue, the counts, coverage, stats and the
-/// audit make goes through an index; the text search's through the dealer index and the message
-/// indexes, which it reads whole (JobStore::textSearch()).
+/// audit make goes through an index; the text search's, and the failed jobs', through the dealer
+/// index and the message indexes, which they read whole (markedJobs() in jobstorehistory.cpp).
 class TestQueryPlans final : public QObject
 {
     Q_OBJECT

@@ -234,7 +234,7 @@ int main(int argc, char **argv)
             std::printf("  total%s (%lld jobs) %s\n", qPrintable(label), total,
                         qPrintable(percentiles(ms)));
             // The window's refresh and the API read the first page and the total together:
-            // apart (a text's candidates looked for twice) and in one read, taking turns.
+            // apart (a text's dealers looked for twice) and in one read, taking turns.
             HistoryFilter first = filter;
             first.limit = 1000;
             std::vector<double> apart;
