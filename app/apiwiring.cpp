@@ -28,17 +28,12 @@ bool isUsableToken(const QByteArray &token)
 
 QByteArray configuredApiToken(const AppSetup &setup, QString *origin)
 {
-    QByteArray token = setup.cli.apiToken.toUtf8();
-    *origin = QStringLiteral("--api-token");
-    if (token.isEmpty()) {
-        token = qEnvironmentVariable("DEALERQ_API_TOKEN").toUtf8();
-        *origin = QStringLiteral("DEALERQ_API_TOKEN");
-    }
-    if (token.isEmpty()) {
-        token = setup.settings->apiToken().toUtf8();
-        *origin = QStringLiteral("setting api/token");
-    }
-    return token;
+    const GivenValue given = firstGiven(
+        {{setup.cli.apiToken, QStringLiteral("--api-token")},
+         {qEnvironmentVariable("DEALERQ_API_TOKEN"), QStringLiteral("DEALERQ_API_TOKEN")},
+         {setup.settings->apiToken(), QStringLiteral("setting api/token")}});
+    *origin = given.origin;
+    return given.value.toUtf8();
 }
 
 std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QString *error)

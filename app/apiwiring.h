@@ -17,6 +17,6 @@ struct AppSetup;
 std::unique_ptr<ApiService> startApi(const AppSetup &setup, JobQueue &queue, QString *error);
 
 /// The API token as startApi() takes it: from --api-token, else DEALERQ_API_TOKEN, else the
-/// settings (empty when none is set yet); *origin names which ("--api-token",
+/// settings (empty, as *origin, when none is set yet); *origin names which ("--api-token",
 /// "DEALERQ_API_TOKEN", "setting api/token").
 QByteArray configuredApiToken(const AppSetup &setup, QString *origin);

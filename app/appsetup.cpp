@@ -11,6 +11,15 @@
 #include <QHostAddress>
 #include <QHostInfo>
 
+GivenValue firstGiven(std::initializer_list<std::pair<QString, QString>> candidates)
+{
+    for (const auto &[value, origin] : candidates) {
+        if (!value.isEmpty())
+            return {value, origin};
+    }
+    return {};
+}
+
 void printError(const QString &line)
 {
     // One line per problem: a driver's multi-line message is joined. Under systemd the journal

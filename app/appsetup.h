@@ -42,6 +42,16 @@ struct AppSetup
     RunnerConfig runnerConfig() const;
 };
 
+/// A value the command line, the environment or the settings give, and which of them gave it.
+struct GivenValue
+{
+    QString value;
+    QString origin; ///< e.g. "--db", "DEALERQ_DB", "settings"; empty when none gave one
+};
+/// The first non-empty value of `candidates` (value, where it comes from), in order: the
+/// command line's before the environment's before the settings'.
+GivenValue firstGiven(std::initializer_list<std::pair<QString, QString>> candidates);
+
 /// Prints "dealerq: <line>" on stderr: a command's output (the reason for an exit code), not the
 /// log; under systemd with the priority `<3>` first (Logging::linePrefix()).
 void printError(const QString &line);

@@ -58,18 +58,13 @@ int resolveSetup(AppSetup *setup)
         return ExitBadInput;
     }
 
-    QString dbText = cli.db;
-    setup->databaseOrigin = QStringLiteral("--db");
+    const GivenValue db =
+        firstGiven({{cli.db, QStringLiteral("--db")},
+                    {qEnvironmentVariable("DEALERQ_DB"), QStringLiteral("DEALERQ_DB")},
+                    {setup->settings->databaseUrl(), QStringLiteral("settings")}});
+    QString dbText = db.value;
+    setup->databaseOrigin = db.origin;
     if (dbText.isEmpty()) {
-        dbText = qEnvironmentVariable("DEALERQ_DB");
-        setup->databaseOrigin = QStringLiteral("DEALERQ_DB");
-    }
-    if (dbText.isEmpty()) {
-        dbText = setup->settings->databaseUrl();
-        setup->databaseOrigin = QStringLiteral("settings");
-    }
-    if (dbText.isEmpty()) {
-        setup->databaseOrigin.clear();
         AppPaths::moveLegacyDatabase();
         dbText = QStringLiteral("sqlite://") + AppPaths::databaseFile();
     }
@@ -82,14 +77,14 @@ int resolveSetup(AppSetup *setup)
     setup->database = *database;
 
     QString source = cli.source;
-    setup->sourceOrigin = cli.demo ? QStringLiteral("--demo") : QStringLiteral("--source");
-    if (source.isEmpty() && !cli.demo) {
-        source = qEnvironmentVariable("DEALERQ_SOURCE_URL");
-        setup->sourceOrigin = QStringLiteral("DEALERQ_SOURCE_URL");
-    }
-    if (source.isEmpty() && !cli.demo) {
-        source = setup->settings->sourceUrl();
-        setup->sourceOrigin = source.isEmpty() ? QString() : QStringLiteral("settings");
+    setup->sourceOrigin = QStringLiteral("--demo");
+    if (!cli.demo) {
+        const GivenValue given = firstGiven(
+            {{cli.source, QStringLiteral("--source")},
+             {qEnvironmentVariable("DEALERQ_SOURCE_URL"), QStringLiteral("DEALERQ_SOURCE_URL")},
+             {setup->settings->sourceUrl(), QStringLiteral("settings")}});
+        source = given.value;
+        setup->sourceOrigin = given.origin;
     }
     setup->demo = cli.demo || source.isEmpty();
     if (!setup->demo) {
@@ -102,12 +97,11 @@ int resolveSetup(AppSetup *setup)
             return ExitBadInput;
         }
         setup->sourceUrl = url;
-        QString token = qEnvironmentVariable("DEALERQ_SOURCE_TOKEN");
-        setup->sourceTokenOrigin = QStringLiteral("DEALERQ_SOURCE_TOKEN");
-        if (token.isEmpty()) {
-            token = setup->settings->sourceToken();
-            setup->sourceTokenOrigin = token.isEmpty() ? QString() : QStringLiteral("settings");
-        }
+        const GivenValue given = firstGiven(
+            {{qEnvironmentVariable("DEALERQ_SOURCE_TOKEN"), QStringLiteral("DEALERQ_SOURCE_TOKEN")},
+             {setup->settings->sourceToken(), QStringLiteral("settings")}});
+        const QString &token = given.value;
+        setup->sourceTokenOrigin = given.origin;
         setup->sourceToken = token.toUtf8();
         const std::optional<SourceProfile> profile = setup->settings->sourceProfile();
         if (profile && !profile->isDefault && profile->auth == SourceProfile::Auth::Basic &&
