@@ -5,8 +5,11 @@
 #include "testsupport.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -95,6 +98,9 @@ private slots:
     void stagedBytesComeBackExactly();
     void stagingTakesNoLockOfTheDatabase();
     void stagedRowsLostWithTheConnectionFailTheMerge();
+    void firstFetchGoesThroughASpoolFile();
+    void spoolPastItsLimitMovesToTheStagingTable();
+    void spooledRecordStoredMeanwhileTakesTheMerge();
     void cancelRequestedBeforeCommitKeepsNothing();
     void finishByAnotherRunnerWritesNothing();
     void finishClaimsTheNextInTheSameCommit();
@@ -1034,7 +1040,8 @@ void TestJobStore::anUnfinishedAttemptLeavesNothingStaged()
 {
     // An attempt cut off after two pages, the next attempt of the same job, and a job that
     // failed after a page: what the job completes with is only what its completing attempt
-    // staged.
+    // staged. (Through the staging table: firstFetchGoesThroughASpoolFile() has the spool's.)
+    m_store->setSpoolLimit(0);
     StoreError error;
     m_store->addJob(newJob("A"), &error);
     const Job first = claim();
@@ -1151,7 +1158,9 @@ void TestJobStore::stagingTakesNoLockOfTheDatabase()
 void TestJobStore::stagedRowsLostWithTheConnectionFailTheMerge()
 {
     // A TEMP table goes with its connection: a job whose connection was opened again while it
-    // ran cannot complete with the pages staged since, and keeps nothing.
+    // ran cannot complete with the pages staged since, and keeps nothing. (A first fetch on
+    // PostgreSQL keeps its pages in a file instead, which outlives the connection: not here.)
+    m_store->setSpoolLimit(0);
     StoreError error;
     m_store->addJob(newJob("A"), &error);
     const Job job = claim();
@@ -1163,6 +1172,147 @@ void TestJobStore::stagedRowsLostWithTheConnectionFailTheMerge()
     QVERIFY2(error.message.contains("30 of its 60 records were staged"), qPrintable(error.message));
     QCOMPARE(*m_store->recordCount(&error), 0);
     QCOMPARE(m_store->job(job.id, &error)->status, JobStatus::Running);
+}
+
+void TestJobStore::firstFetchGoesThroughASpoolFile()
+{
+    // PostgreSQL: a dealer's first fetch waits in a local file without a name (a killed
+    // process leaves nothing behind), which outlives a new connection, and goes into `records`
+    // as it is with the completion, counted in `record_counts`. A re-fetch stages in the
+    // server. SQLite stages every job in its staging table.
+    QTemporaryDir spoolDir;
+    QVERIFY(spoolDir.isValid());
+    m_store->setSpoolDirectory(spoolDir.path());
+    const auto filesLeft = [&] {
+        return QDir(spoolDir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System);
+    };
+    const bool postgres = !m_store->database().isSqlite();
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    const QVector<FetchedRecord> fetched = records(1200);
+    QVERIFY2(m_store->stageRecords(job, fetched.mid(0, 500), &error), qPrintable(error.message));
+    QCOMPARE(m_store->isSpooling(job), postgres);
+    QCOMPARE(filesLeft(), QStringList());
+    QCOMPARE(stagedRows(*m_store), postgres ? 0 : 500);
+    QVERIFY2(m_store->stageRecords(job, fetched.mid(500, 500), &error), qPrintable(error.message));
+    if (postgres) {
+        QVERIFY2(m_store->reopen(&error), qPrintable(error.message));
+        QVERIFY(m_store->isSpooling(job));
+    }
+    JobResult result;
+    QVERIFY2(m_store->completeJob(job, fetched.mid(1000), {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, 1200);
+    QCOMPARE(result.updated + result.unchanged, 0);
+    QVERIFY(!m_store->isSpooling(job));
+    QCOMPARE(filesLeft(), QStringList());
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT COUNT(*), MIN(job_id), MAX(job_id), MIN(fetch_type) FROM records "
+                   "WHERE dealer_id = 'A'") &&
+            q.next());
+    QCOMPARE(q.value(0).toInt(), 1200);
+    QCOMPARE(q.value(1).toLongLong(), job.id);
+    QCOMPARE(q.value(2).toLongLong(), job.id);
+    QCOMPARE(q.value(3).toString(), QStringLiteral("prospect"));
+    QVERIFY(q.exec("SELECT records FROM record_counts WHERE dealer_id = 'A'") && q.next());
+    QCOMPARE(q.value(0).toInt(), 1200);
+
+    // The same dealer and type again: records are stored, so PostgreSQL stages the pages in
+    // the server, to be merged.
+    m_store->addJob(newJob("A"), &error);
+    const Job again = claim();
+    QVERIFY2(m_store->stageRecords(again, records(600, "b").mid(0, 500), &error),
+             qPrintable(error.message));
+    QVERIFY(!m_store->isSpooling(again));
+    QCOMPARE(stagedRows(*m_store), 500);
+    QVERIFY2(m_store->completeJob(again, records(600, "b").mid(500), {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, 0);
+    QCOMPARE(result.updated, 600);
+
+    // An attempt cut off while spooling leaves nothing for the next one.
+    m_store->addJob(newJob("B"), &error);
+    const Job cut = claim();
+    QVERIFY(m_store->stageRecords(cut, records(300, "old"), &error));
+    QCOMPARE(m_store->isSpooling(cut), postgres);
+    QVERIFY(m_store->requeueInterrupted(cut, 5, ErrorCategory::Interrupted, "cut off", &error));
+    const Job retried = claim();
+    QCOMPARE(retried.id, cut.id);
+    QVERIFY(m_store->stageRecords(retried, records(40), &error));
+    QCOMPARE(m_store->stagedRecords(retried), 40);
+    QVERIFY2(m_store->completeJob(retried, {}, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(result.inserted, 40);
+    QVERIFY(
+        q.exec("SELECT COUNT(*), MIN(CAST(payload AS TEXT)) FROM records WHERE dealer_id = 'B'") &&
+        q.next());
+    QCOMPARE(q.value(0).toInt(), 40);
+    QVERIFY(!q.value(1).toString().contains("old"));
+    QCOMPARE(filesLeft(), QStringList());
+}
+
+void TestJobStore::spoolPastItsLimitMovesToTheStagingTable()
+{
+    // PostgreSQL: a first fetch bigger than the spool's limit moves into the staging table at
+    // the page that crosses it, and the later pages follow; a record fetched on both sides of
+    // the move is compared with its first copy, as one record after the other. (SQLite: the
+    // same records through its staging table.)
+    m_store->setSpoolLimit(600);
+    const bool postgres = !m_store->database().isSqlite();
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    QVector<FetchedRecord> fetched = records(1500);
+    fetched[1300] = records(301, "b").last(); // P-000301 again, changed
+    fetched[1301] = records(302).last();      // P-000302 again, the same
+    for (int from = 0; from < 1500; from += 250) {
+        QVERIFY2(m_store->stageRecords(job, fetched.mid(from, 250), &error),
+                 qPrintable(error.message));
+        QCOMPARE(m_store->isSpooling(job), postgres && from + 250 <= 600);
+        QCOMPARE(stagedRows(*m_store), postgres && from + 250 <= 600 ? 0 : from + 250);
+    }
+    QCOMPARE(m_store->stagedRecords(job), 1500);
+    JobResult result;
+    QVERIFY2(m_store->completeJob(job, {}, {}, &result, &error), qPrintable(error.message));
+    QCOMPARE(result.inserted, 1498);
+    QCOMPARE(result.updated, 1);
+    QCOMPARE(result.unchanged, 1);
+    QCOMPARE(*m_store->recordCount(&error), 1498);
+    QSqlQuery q(m_store->database().db());
+    QVERIFY(q.exec("SELECT payload FROM records WHERE record_id = 'P-000301'") && q.next());
+    QVERIFY(q.value(0).toString().contains(R"("v":"b")"));
+}
+
+void TestJobStore::spooledRecordStoredMeanwhileTakesTheMerge()
+{
+    // Should a record of a spooled first fetch be stored by the time the job commits (written
+    // by hand here: only the runner writes `records`), the copy into `records` is undone and
+    // the merge compares the rows, counting them exactly.
+    StoreError error;
+    m_store->addJob(newJob("A"), &error);
+    const Job job = claim();
+    const QVector<FetchedRecord> fetched = records(900);
+    QVERIFY2(m_store->stageRecords(job, fetched.mid(0, 450), &error), qPrintable(error.message));
+    QVERIFY2(m_store->stageRecords(job, fetched.mid(450, 400), &error), qPrintable(error.message));
+    QSqlQuery q(m_store->database().db());
+    q.prepare("INSERT INTO records (dealer_id, fetch_type, record_id, payload, updated_at, "
+              "job_id) VALUES ('A', 'prospect', ?, ?, NULL, NULL)");
+    q.addBindValue(fetched[700].id());
+    q.addBindValue(QString::fromUtf8(fetched[700].payload())); // the same
+    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    q.addBindValue(fetched[20].id());
+    q.addBindValue(QStringLiteral(R"({"id":"P-000021","v":"stored"})")); // another
+    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+    JobResult result;
+    QVERIFY2(m_store->completeJob(job, fetched.mid(850), {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, 898);
+    QCOMPARE(result.updated, 1);
+    QCOMPARE(result.unchanged, 1);
+    QCOMPARE(*m_store->recordCount(&error), 900);
+    QVERIFY(q.exec("SELECT COUNT(*) FROM records WHERE job_id = " + QString::number(job.id)) &&
+            q.next());
+    QCOMPARE(q.value(0).toInt(), 899); // the unchanged one is left as it was
 }
 
 void TestJobStore::cancelRequestedBeforeCommitKeepsNothing()

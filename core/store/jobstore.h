@@ -6,6 +6,7 @@
 #include "job/queuetypes.h"
 #include "store/database.h"
 #include "store/recordidfilter.h"
+#include "store/recordspool.h"
 #include "store/schema.h"
 
 #include <QHash>
@@ -166,6 +167,18 @@ public:
     bool stageRecords(const Job &job, const QVector<FetchedRecord> &records, StoreError *error);
     /// How many records of `job`'s current attempt are staged.
     qint64 stagedRecords(const Job &job) const;
+    /// Whether `job`'s current attempt keeps its records in a spool file (PostgreSQL: a first
+    /// fetch of its dealer and type, up to spoolLimit() records) rather than the staging table.
+    bool isSpooling(const Job &job) const;
+    /// The most records a first fetch keeps in its spool file (PostgreSQL): past them they move
+    /// into the staging table, where the job's later pages follow them. Bounds the file, and
+    /// keeps it to the jobs whose RecordIdFilter can still tell that no record came twice (one
+    /// that may have takes the merge, which then stages the file at the commit). 0: none.
+    static constexpr qint64 DefaultSpoolLimit = 250000;
+    qint64 spoolLimit() const { return m_spoolLimit; }
+    void setSpoolLimit(qint64 records) { m_spoolLimit = records; }
+    /// Where spool files are made (the system's temporary directory unless set).
+    void setSpoolDirectory(const QString &directory) { m_spoolDirectory = directory; }
     /// Upserts every record staged for `job` and `records` and marks the job completed in one
     /// transaction; the staged rows are removed just after it.
     std::optional<FinishOutcome> completeJob(const Job &job, const QVector<FetchedRecord> &records,
@@ -294,12 +307,17 @@ private:
         bool ready = false;      ///< the table exists on the open connection
         bool clean = false;      ///< and holds no rows
         RecordIdFilter ids;      ///< the attempt's staged ids: whether one came twice
+        std::unique_ptr<RecordSpool> spool; ///< the attempt's records, when in a file instead
     };
+    /// Whether `job` is a first fetch of its dealer and type: no record of theirs is stored.
+    std::optional<bool> isFirstFetch(const Job &job, StoreError *error);
     /// Whether the staging is of `job`'s current attempt.
     bool isStaging(const Job &job) const;
 
     std::unique_ptr<Database> m_db;
     Staging m_staging;
+    qint64 m_spoolLimit = DefaultSpoolLimit;
+    QString m_spoolDirectory;
     bool m_connectionLost = false;
     std::function<void()> m_onChange;
 };

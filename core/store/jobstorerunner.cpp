@@ -9,6 +9,7 @@
 #include "store/recordwriter.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -201,6 +202,7 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
         if (!isStaging(job))
             return;
         m_staging.jobId = 0;
+        m_staging.spool.reset(); // its file goes with it
         if (!committed) {
             m_staging.ready = false;
             return;
@@ -280,13 +282,17 @@ std::optional<FinishOutcome> JobStore::finishRunning(const Job &job, JobStatus s
                 mayRepeat = m_staging.ids.mayRepeat();
             }
             RecordWriter writer(*m_db);
-            if (!writer.merge(job, staged, *records, mayRepeat, result, error)) {
+            RecordSpool *spool = isStaging(job) ? m_staging.spool.get() : nullptr;
+            if (!writer.merge(job, staged, *records, mayRepeat, spool, result, error)) {
                 m_connectionLost = m_connectionLost || writer.connectionLost();
                 return std::nullopt;
             }
             // Emptied once committed (attemptOver); should it roll back, the rows stay and the
-            // next attempt's first page empties the table (stageRecords()).
-            mergedInTransaction = isStaging(job);
+            // next attempt's first page empties the table (stageRecords()). A spool copied into
+            // `records` as it is staged nothing.
+            if (spool && writer.stagedSpool())
+                m_staging.clean = false;
+            mergedInTransaction = isStaging(job) && (!spool || writer.stagedSpool());
         } else {
             result->inserted = result->updated = result->unchanged = 0;
         }
@@ -375,6 +381,28 @@ qint64 JobStore::stagedRecords(const Job &job) const
     return isStaging(job) ? m_staging.records : 0;
 }
 
+bool JobStore::isSpooling(const Job &job) const
+{
+    return isStaging(job) && m_staging.spool;
+}
+
+std::optional<bool> JobStore::isFirstFetch(const Job &job, StoreError *error)
+{
+    QSqlQuery &q = m_db->prepared(QStringLiteral(
+        "SELECT EXISTS (SELECT 1 FROM records WHERE dealer_id = ? AND fetch_type = ?)"));
+    const FinishOnExit finishQ(q);
+    q.addBindValue(job.dealerId);
+    q.addBindValue(job.fetchType);
+    if (!exec(q, error, QStringLiteral("looking for records of job %1's dealer").arg(job.id)))
+        return std::nullopt;
+    if (!q.next()) {
+        setDatabaseError(
+            error, QStringLiteral("looking for records of job %1's dealer: no answer").arg(job.id));
+        return std::nullopt;
+    }
+    return !q.value(0).toBool();
+}
+
 bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &records,
                             StoreError *error)
 {
@@ -397,18 +425,56 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
         m_staging.attempt = job.attempts;
         m_staging.records = 0;
         m_staging.ids.clear();
+        m_staging.spool.reset();
+        // A first fetch on PostgreSQL goes into a spool file, to be copied into `records` as
+        // it is. Only the runner, one job at a time, writes `records`, so what is asked here
+        // holds until the job's commit (which checks it again anyway). Should the file not be
+        // made, the staging table takes the job.
+        if (!m_db->isSqlite() && m_spoolLimit > 0) {
+            const std::optional<bool> first = isFirstFetch(job, error);
+            if (!first)
+                return false;
+            if (*first) {
+                auto spool = std::make_unique<RecordSpool>();
+                QString ignored;
+                if (spool->open(m_spoolDirectory.isEmpty() ? QDir::tempPath() : m_spoolDirectory,
+                                job.id, job.dealerId, job.fetchType, &ignored))
+                    m_staging.spool = std::move(spool);
+            }
+        }
     }
     if (records.isEmpty())
         return true;
-    m_staging.clean = false;
-    if (!writer.stage(job.id, records, m_staging.records, error)) {
-        // Nothing of the page stays (its own transaction on SQLite, one COPY on PostgreSQL),
-        // and the caller gives the attempt up.
-        m_connectionLost = m_connectionLost || writer.connectionLost();
-        return false;
+    if (m_staging.spool) {
+        QString spoolError;
+        if (!m_staging.spool->append(records, &spoolError)) {
+            setDatabaseError(error, QStringLiteral("cannot keep the records of job %1: %2")
+                                        .arg(job.id)
+                                        .arg(spoolError));
+            return false;
+        }
+        if (m_staging.spool->records() > m_spoolLimit) {
+            // Too many for the file: they move into the staging table, and the job's later
+            // pages follow them there.
+            m_staging.clean = false;
+            if (!writer.stageSpool(job, *m_staging.spool, error)) {
+                m_connectionLost = m_connectionLost || writer.connectionLost();
+                return false;
+            }
+            m_staging.sinceEmptied += m_staging.spool->records();
+            m_staging.spool.reset();
+        }
+    } else {
+        m_staging.clean = false;
+        if (!writer.stage(job.id, records, m_staging.records, error)) {
+            // Nothing of the page stays (its own transaction on SQLite, one COPY on
+            // PostgreSQL), and the caller gives the attempt up.
+            m_connectionLost = m_connectionLost || writer.connectionLost();
+            return false;
+        }
+        m_staging.sinceEmptied += records.size();
     }
     m_staging.records += records.size();
-    m_staging.sinceEmptied += records.size();
     for (const FetchedRecord &record : records)
         m_staging.ids.add(record.idUtf8());
     return true;

@@ -4,6 +4,7 @@
 #include "job/job.h"
 #include "job/queuetypes.h"
 #include "store/database.h"
+#include "store/recordspool.h"
 
 #include <algorithm>
 #include <optional>
@@ -286,15 +287,16 @@ void appendArrayElement(QByteArray *array, QByteArrayView text)
 
 } // namespace
 
-bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records,
-                                 qint64 firstSeq, StoreError *error)
+std::optional<qint64> RecordWriter::copyIn(const char *statement,
+                                           const std::function<bool(const CopySend &)> &produce,
+                                           const QString &what, StoreError *error,
+                                           QByteArray *sqlState)
 {
-    // COPY through libpq on Qt's own connection: one round trip for the page, rows in the text
-    // format, none of Qt's per-value binding. Nothing else uses the connection meanwhile (the
-    // runner's thread is here), and it is idle again when this returns.
-    const QString what = QStringLiteral("staging the records of job %1").arg(jobId);
+    // COPY through libpq on Qt's own connection: one round trip, rows in the text format, none
+    // of Qt's per-value binding. Nothing else uses the connection meanwhile (the runner's thread
+    // is here), and it is idle again when this returns.
     PGconn *conn = m_db.postgresHandle();
-    const auto failed = [&](const QString &message) {
+    const auto failed = [&](const QString &message) -> std::optional<qint64> {
         m_connectionLost = m_connectionLost || !conn || PQstatus(conn) != CONNECTION_OK;
         if (error)
             *error = {m_connectionLost ? StoreError::Kind::ConnectionLost
@@ -302,23 +304,28 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
                       QStringLiteral("database error while %1: %2").arg(what, message.trimmed()),
                       {},
                       0};
-        return false;
+        return std::nullopt;
     };
     if (!conn)
         return failed(QStringLiteral("no PostgreSQL connection is open"));
     const auto lastError = [&] { return QString::fromUtf8(PQerrorMessage(conn)); };
     // The outcome of the COPY: every result read, so that the connection is idle again.
+    qint64 copied = 0;
     const auto finish = [&]() -> std::optional<QString> {
         std::optional<QString> problem;
         while (PGresult *result = PQgetResult(conn)) {
-            if (PQresultStatus(result) != PGRES_COMMAND_OK && !problem)
+            if (PQresultStatus(result) != PGRES_COMMAND_OK && !problem) {
                 problem = QString::fromUtf8(PQresultErrorMessage(result));
+                if (sqlState)
+                    *sqlState = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+            } else if (!problem) {
+                copied = QByteArray(PQcmdTuples(result)).toLongLong();
+            }
             PQclear(result);
         }
         return problem;
     };
-    PGresult *start = PQexec(conn, "COPY staged_records (seq, job_id, record_id, payload, "
-                                   "updated_at) FROM STDIN");
+    PGresult *start = PQexec(conn, statement);
     const bool copying = PQresultStatus(start) == PGRES_COPY_IN;
     const QString refused = QString::fromUtf8(PQresultErrorMessage(start));
     PQclear(start);
@@ -326,29 +333,15 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
         finish();
         return failed(refused.isEmpty() ? lastError() : refused);
     }
-    const QByteArray job = QByteArray::number(jobId);
-    QByteArray rows;
-    rows.reserve(1 << 20);
-    qint64 seq = firstSeq;
-    bool sent = true;
-    for (const FetchedRecord &record : records) {
-        rows.append(QByteArray::number(++seq)).append('\t').append(job).append('\t');
-        appendCopyField(&rows, record.idUtf8());
-        rows.append('\t');
-        appendCopyField(&rows, record.payload());
-        rows.append('\t');
-        appendCopyField(&rows, record.updatedAtUtf8());
-        rows.append('\n');
-        if (rows.size() >= (1 << 20)) {
-            sent = PQputCopyData(conn, rows.constData(), int(rows.size())) == 1;
-            rows.clear();
-            if (!sent)
-                break;
-        }
-    }
-    if (sent && !rows.isEmpty())
-        sent = PQputCopyData(conn, rows.constData(), int(rows.size())) == 1;
-    const QString sendError = sent ? QString() : lastError();
+    QString sendError;
+    const bool sent = produce([&](QByteArrayView rows) {
+        if (rows.isEmpty() || PQputCopyData(conn, rows.data(), int(rows.size())) == 1)
+            return true;
+        sendError = lastError();
+        return false;
+    });
+    if (!sent && sendError.isEmpty())
+        sendError = QStringLiteral("the rows could not be read");
     // Ended with an error message when sending failed, so that the server rolls the COPY back.
     if (PQputCopyEnd(conn, sent ? nullptr : "the records could not be sent") != 1)
         return failed(lastError());
@@ -357,19 +350,156 @@ bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &rec
         return failed(sendError);
     if (problem)
         return failed(*problem);
-    return true;
+    return copied;
+}
+
+bool RecordWriter::stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records,
+                                 qint64 firstSeq, StoreError *error)
+{
+    const QByteArray job = QByteArray::number(jobId);
+    return copyIn(
+               "COPY staged_records (seq, job_id, record_id, payload, updated_at) FROM STDIN",
+               [&](const CopySend &send) {
+                   QByteArray rows;
+                   rows.reserve(1 << 20);
+                   qint64 seq = firstSeq;
+                   for (const FetchedRecord &record : records) {
+                       rows.append(QByteArray::number(++seq)).append('\t').append(job).append('\t');
+                       appendCopyField(&rows, record.idUtf8());
+                       rows.append('\t');
+                       appendCopyField(&rows, record.payload());
+                       rows.append('\t');
+                       appendCopyField(&rows, record.updatedAtUtf8());
+                       rows.append('\n');
+                       if (rows.size() >= (1 << 20)) {
+                           if (!send(rows))
+                               return false;
+                           rows.clear();
+                       }
+                   }
+                   return send(rows);
+               },
+               QStringLiteral("staging the records of job %1").arg(jobId), error)
+        .has_value();
+}
+
+bool RecordWriter::stageSpool(const Job &job, RecordSpool &spool, StoreError *error)
+{
+    // Each spooled row becomes a staged one: its place in the job and its job first, then its
+    // record's own fields as they are (escaped alike in both tables).
+    m_stagedSpool = true;
+    const QString what = QStringLiteral("staging the records of job %1").arg(job.id);
+    const QByteArray jobId = QByteArray::number(job.id);
+    QString readError;
+    qint64 seq = 0;
+    const std::optional<qint64> copied = copyIn(
+        "COPY staged_records (seq, job_id, record_id, payload, updated_at) FROM STDIN",
+        [&](const CopySend &send) {
+            QByteArray rows;
+            return spool.read(
+                [&](QByteArrayView spooled) {
+                    rows.clear();
+                    rows.reserve(spooled.size() + spooled.size() / 8);
+                    while (!spooled.isEmpty()) {
+                        const qsizetype end = spooled.indexOf('\n');
+                        rows.append(QByteArray::number(++seq)).append('\t').append(jobId);
+                        rows.append('\t').append(RecordSpool::recordFields(spooled.first(end)));
+                        rows.append('\n');
+                        spooled = spooled.sliced(end + 1);
+                    }
+                    return send(rows);
+                },
+                &readError);
+        },
+        what, error);
+    if (!copied && !readError.isEmpty() && error)
+        error->message = QStringLiteral("%1 (%2)").arg(error->message, readError);
+    return copied.has_value();
+}
+
+std::optional<bool> RecordWriter::copySpoolIntoRecords(const Job &job, RecordSpool &spool,
+                                                       UpsertCounts *counts, StoreError *error)
+{
+    // Inside a savepoint: should a record turn out stored after all (a COPY knows no conflict
+    // but failure), the COPY is undone and the rows take the merge, which compares them.
+    const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+    // Run as they are: PostgreSQL prepares no SAVEPOINT.
+    const auto run = [&](const QString &statement, StoreError *failure) {
+        QSqlQuery q(m_db.db());
+        if (q.exec(statement))
+            return true;
+        m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
+        setQueryError(failure, q, m_db.backend(), what);
+        return false;
+    };
+    if (!run(QStringLiteral("SAVEPOINT spooled_records"), error))
+        return std::nullopt;
+    QByteArray sqlState;
+    QString readError;
+    const std::optional<qint64> copied = copyIn(
+        "COPY records (dealer_id, fetch_type, record_id, payload, updated_at, job_id) FROM STDIN",
+        [&](const CopySend &send) { return spool.read(send, &readError); }, what, error, &sqlState);
+    const bool conflict = !copied && sqlState == "23505"; // unique_violation
+    StoreError releaseError;
+    if (!run(copied ? QStringLiteral("RELEASE SAVEPOINT spooled_records")
+                    : QStringLiteral("ROLLBACK TO SAVEPOINT spooled_records"),
+             &releaseError)) {
+        if (copied || conflict)
+            *error = releaseError;
+        return std::nullopt;
+    }
+    if (!copied) {
+        if (!readError.isEmpty() && error)
+            error->message = QStringLiteral("%1 (%2)").arg(error->message, readError);
+        return conflict ? std::optional<bool>(false) : std::nullopt;
+    }
+    if (*copied != spool.records()) {
+        setDatabaseError(error, QStringLiteral("%1: %2 of its %3 spooled records were copied")
+                                    .arg(what)
+                                    .arg(*copied)
+                                    .arg(spool.records()));
+        return std::nullopt;
+    }
+    *counts = {};
+    counts->inserted = *copied;
+    return countInserted(job, *copied, error) ? std::optional<bool>(true) : std::nullopt;
 }
 
 bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
-                         bool mayRepeat, JobResult *result, StoreError *error)
+                         bool mayRepeat, RecordSpool *spool, JobResult *result, StoreError *error)
 {
     result->inserted = result->updated = result->unchanged = 0;
     UpsertCounts counts;
     bool merged = false;
     if (m_db.isSqlite()) {
-        merged = mergeSqlite(job, staged, more, mayRepeat, &counts, error);
+        merged = mergeSqlite(job, staged, more, mayRepeat, &counts, error) &&
+                 countInserted(job, counts.inserted, error);
+    } else if (spool) {
+        // A first fetch kept in a file: copied into `records` as it is when no record came
+        // twice, else (or should one be stored after all) staged and merged.
+        const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
+        QString spoolError;
+        if (spool->records() != staged) {
+            setDatabaseError(error, QStringLiteral("%1: %2 of its %3 records were spooled")
+                                        .arg(what)
+                                        .arg(spool->records())
+                                        .arg(staged));
+            return false;
+        }
+        if (!spool->append(more, &spoolError)) {
+            setDatabaseError(error, QStringLiteral("%1: %2").arg(what, spoolError));
+            return false;
+        }
+        std::optional<bool> copied = false;
+        if (!mayRepeat)
+            copied = copySpoolIntoRecords(job, *spool, &counts, error);
+        merged =
+            copied &&
+            (*copied || (stageSpool(job, *spool, error) &&
+                         mergePostgres(job, nullptr, spool->records(), mayRepeat, &counts, error)));
     } else if (staged == 0) {
-        // A job of one page (most of them): its records go in with the statement itself.
+        // A job of one page (most of them): its records go in with the statement itself, which
+        // counts them in `record_counts` too.
         merged = mergePostgres(job, &more, more.size(), true, &counts, error);
     } else {
         merged = stagePostgres(job.id, more, staged, error) &&
@@ -380,8 +510,7 @@ bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRec
     result->inserted = counts.inserted;
     result->updated = counts.updated;
     result->unchanged = counts.unchanged;
-    // PostgreSQL's statement counted them in `record_counts` itself.
-    return !m_db.isSqlite() || countInserted(job, counts.inserted, error);
+    return true;
 }
 
 std::optional<bool> RecordWriter::insertStagedIfNew(const Job &job, qint64 staged,

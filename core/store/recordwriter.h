@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <QByteArrayView>
@@ -10,6 +11,7 @@
 class Database;
 class FetchedRecord;
 class QSqlQuery;
+class RecordSpool;
 struct Job;
 struct JobResult;
 struct StoreError;
@@ -27,6 +29,10 @@ struct UpsertCounts;
 ///   and the count of records per dealer and type (`record_counts`, SPEC §10's coverage) kept
 ///   in step; the staged rows are removed just after the commit (discardStaged()). A job whose
 ///   only page is its last stages nothing: its records go straight into the merge.
+///
+/// A first fetch on PostgreSQL (no record of its dealer and type stored when it starts) is kept
+/// in a local file instead of the staging table (RecordSpool), and copied into `records` as it
+/// is by merge(): one write of each row instead of two.
 ///
 /// On SQLite the merge walks the staged rows in order through the sqlite3 C API on Qt's own
 /// handle; on PostgreSQL it is one set-based statement (two when staged, the first asking
@@ -54,12 +60,20 @@ public:
     /// commit; false with *error set (when asked for) once a statement fails, the transaction
     /// then to be rolled back. `mayRepeat` false says that no record comes twice among the
     /// staged rows and `more` (the staging's RecordIdFilter), which spares the merge finding out.
+    /// `spool` (PostgreSQL), when given, holds the staged records instead of the staging table;
+    /// `more` is appended to it.
     bool merge(const Job &job, qint64 staged, const QVector<FetchedRecord> &more, bool mayRepeat,
-               JobResult *result, StoreError *error);
+               RecordSpool *spool, JobResult *result, StoreError *error);
+    /// Stages the spool's rows (PostgreSQL, a spool grown too big, or a first fetch
+    /// that turns out to need the merge), numbered from 1 in the order they were fetched.
+    bool stageSpool(const Job &job, RecordSpool &spool, StoreError *error);
     /// Removes every staged row (a job merged and committed, or one that will not complete).
     bool discardStaged(StoreError *error);
     /// After a failed call: whether the connection itself is gone (close it, open it again).
     bool connectionLost() const { return m_connectionLost; }
+    /// After merge() with a spool: whether it staged the spool's rows (to be emptied after the
+    /// commit) rather than copying them into `records` as they are.
+    bool stagedSpool() const { return m_stagedSpool; }
 
 private:
     bool mergeSqlite(const Job &job, qint64 staged, const QVector<FetchedRecord> &more,
@@ -87,6 +101,21 @@ private:
                                const QString &what, StoreError *error);
     bool stagePostgres(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
                        StoreError *error);
+    /// Copies the spool's rows into `records` (PostgreSQL, inside the open transaction) and
+    /// counts them as inserted: true; false (nothing written) when one was stored already, which
+    /// the merge must compare; nullopt on an error.
+    std::optional<bool> copySpoolIntoRecords(const Job &job, RecordSpool &spool,
+                                             UpsertCounts *counts, StoreError *error);
+    /// Sends one chunk of COPY rows; false when it could not be sent.
+    using CopySend = std::function<bool(QByteArrayView rows)>;
+    /// Runs `statement`, a COPY … FROM STDIN, through libpq on Qt's connection, `produce`
+    /// sending its rows (false when it could not: the COPY is then rolled back); the rows copied,
+    /// or nullopt with *error set (naming `what`) and *sqlState, when asked for, the server's
+    /// code for the failure.
+    std::optional<qint64> copyIn(const char *statement,
+                                 const std::function<bool(const CopySend &)> &produce,
+                                 const QString &what, StoreError *error,
+                                 QByteArray *sqlState = nullptr);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
     /// Sets *error for a failed sqlite3 step (`code`, `message`) while `what`.
     bool sqliteFailed(StoreError *error, int code, const QString &message, const QString &what);
@@ -96,6 +125,7 @@ private:
 
     Database &m_db;
     bool m_connectionLost = false;
+    bool m_stagedSpool = false;
 };
 
 /// Appends `text` to a row of PostgreSQL's COPY text format as one field: a backslash, tab,
