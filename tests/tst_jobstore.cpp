@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -1249,6 +1250,21 @@ void TestJobStore::firstFetchGoesThroughASpoolFile()
     QCOMPARE(q.value(0).toInt(), 40);
     QVERIFY(!q.value(1).toString().contains("old"));
     QCOMPARE(filesLeft(), QStringList());
+
+    // Where no spool file can be made, the staging table takes the job, and the log says why.
+    m_store->setSpoolDirectory(spoolDir.filePath("missing"));
+    m_store->addJob(newJob("C"), &error);
+    const Job unspooled = claim();
+    if (postgres)
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression("job \\d+ stages its records in the database: "
+                                                "cannot make a spool file in .*missing: "));
+    QVERIFY(m_store->stageRecords(unspooled, records(30), &error));
+    QVERIFY(!m_store->isSpooling(unspooled));
+    QCOMPARE(stagedRows(*m_store), 30);
+    QVERIFY2(m_store->completeJob(unspooled, records(31).mid(30), {}, &result, &error),
+             qPrintable(error.message));
+    QCOMPARE(result.inserted, 31);
 }
 
 void TestJobStore::spoolPastItsLimitMovesToTheStagingTable()

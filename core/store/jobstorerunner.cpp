@@ -4,6 +4,7 @@
 #include "store/jobstore.h"
 
 #include "job/fetchedrecord.h"
+#include "log/logging.h"
 #include "store/commitnotice.h"
 #include "store/jobrows_p.h"
 #include "store/recordwriter.h"
@@ -436,10 +437,15 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
                 return false;
             if (*first) {
                 auto spool = std::make_unique<RecordSpool>();
-                QString ignored;
+                QString why;
                 if (spool->open(m_spoolDirectory.isEmpty() ? QDir::tempPath() : m_spoolDirectory,
-                                job.id, job.dealerId, job.fetchType, &ignored))
+                                job.id, job.dealerId, job.fetchType, &why))
                     m_staging.spool = std::move(spool);
+                else
+                    qCWarning(lcStore).noquote()
+                        << QStringLiteral("job %1 stages its records in the database: %2")
+                               .arg(job.id)
+                               .arg(why);
             }
         }
     }
