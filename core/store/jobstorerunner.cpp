@@ -451,17 +451,18 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
     }
     if (records.isEmpty())
         return true;
+    bool staged = false; // the page, in the file or the table
     if (m_staging.spool) {
+        // Too many for the file, or the file cannot take the page (its disk full): what it
+        // holds moves into the staging table, and the job's later pages follow it there.
         QString spoolError;
-        if (!m_staging.spool->append(records, &spoolError)) {
-            setDatabaseError(error, QStringLiteral("cannot keep the records of job %1: %2")
-                                        .arg(job.id)
-                                        .arg(spoolError));
-            return false;
-        }
-        if (m_staging.spool->records() > m_spoolLimit) {
-            // Too many for the file: they move into the staging table, and the job's later
-            // pages follow them there.
+        staged = m_staging.spool->append(records, &spoolError);
+        if (!staged)
+            qCWarning(lcStore).noquote()
+                << QStringLiteral("job %1 stages its records in the database from now: %2")
+                       .arg(job.id)
+                       .arg(spoolError);
+        if (!staged || m_staging.spool->records() > m_spoolLimit) {
             m_staging.clean = false;
             if (!writer.stageSpool(job, *m_staging.spool, error)) {
                 m_connectionLost = m_connectionLost || writer.connectionLost();
@@ -470,7 +471,8 @@ bool JobStore::stageRecords(const Job &job, const QVector<FetchedRecord> &record
             m_staging.sinceEmptied += m_staging.spool->records();
             m_staging.spool.reset();
         }
-    } else {
+    }
+    if (!staged) {
         m_staging.clean = false;
         if (!writer.stage(job.id, records, m_staging.records, error)) {
             // Nothing of the page stays (its own transaction on SQLite, one COPY on

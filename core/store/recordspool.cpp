@@ -29,7 +29,9 @@ bool RecordSpool::open(const QString &directory, qint64 jobId, const QString &de
             fd = -1;
         }
     }
-    if (fd < 0 || !m_file.open(fd, QIODevice::ReadWrite, QFileDevice::AutoCloseHandle)) {
+    // Unbuffered: a write that fails (a full disk) leaves nothing behind in a buffer.
+    if (fd < 0 || !m_file.open(fd, QIODevice::ReadWrite | QIODevice::Unbuffered,
+                               QFileDevice::AutoCloseHandle)) {
         *error =
             QStringLiteral("cannot make a spool file in %1: %2")
                 .arg(QDir::toNativeSeparators(directory),

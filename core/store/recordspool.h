@@ -30,7 +30,9 @@ public:
     /// with *error set when it cannot be made.
     bool open(const QString &directory, qint64 jobId, const QString &dealerId,
               const QString &fetchType, QString *error);
-    /// Appends `records` as rows; false with *error set (the file then no longer usable).
+    /// Appends `records` as rows; false with *error set when they cannot all be written (a
+    /// full disk): read() then still yields the rows appended before, and nothing more may be
+    /// appended.
     bool append(const QVector<FetchedRecord> &records, QString *error);
     /// Calls `take` with the rows from the first, in chunks of whole rows of about `chunk` bytes
     /// (a row longer than that in one chunk of its own), as long as it returns true; false with

@@ -444,14 +444,19 @@ std::optional<bool> RecordWriter::copySpoolIntoRecords(const Job &job, RecordSpo
     if (!run(copied ? QStringLiteral("RELEASE SAVEPOINT spooled_records")
                     : QStringLiteral("ROLLBACK TO SAVEPOINT spooled_records"),
              &releaseError)) {
-        if (copied || conflict)
+        if (error && (copied || conflict))
             *error = releaseError;
         return std::nullopt;
+    }
+    if (conflict) {
+        if (error)
+            *error = {}; // not an error: the merge takes the rows
+        return false;
     }
     if (!copied) {
         if (!readError.isEmpty() && error)
             error->message = QStringLiteral("%1 (%2)").arg(error->message, readError);
-        return conflict ? std::optional<bool>(false) : std::nullopt;
+        return std::nullopt;
     }
     if (*copied != spool.records()) {
         setDatabaseError(error, QStringLiteral("%1: %2 of its %3 spooled records were copied")
