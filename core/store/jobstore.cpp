@@ -4,6 +4,7 @@
 #include "log/logging.h"
 #include "store/auditlog.h"
 #include "store/jobrows_p.h"
+#include "store/recordspool.h"
 #include "store/schema.h"
 
 #include <algorithm>

@@ -6,7 +6,6 @@
 #include "job/queuetypes.h"
 #include "store/database.h"
 #include "store/recordidfilter.h"
-#include "store/recordspool.h"
 #include "store/schema.h"
 
 #include <QHash>
@@ -19,6 +18,7 @@
 #include <optional>
 
 class FetchedRecord;
+class RecordSpool;
 
 /// How a running job's attempt ended, as the runner reports it.
 enum class FinishOutcome

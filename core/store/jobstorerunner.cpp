@@ -7,6 +7,7 @@
 #include "log/logging.h"
 #include "store/commitnotice.h"
 #include "store/jobrows_p.h"
+#include "store/recordspool.h"
 #include "store/recordwriter.h"
 
 #include <QDateTime>

@@ -41,7 +41,6 @@ public:
               qsizetype chunk = 1 << 20);
 
     qint64 records() const { return m_records; }
-    qint64 bytes() const { return m_bytes; }
 
     /// A row's fields after its dealer and type, before its job: record_id, payload and
     /// updated_at, tab-separated as in the row (`row` without its newline).
