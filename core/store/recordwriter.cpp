@@ -3,6 +3,7 @@
 #include "job/fetchedrecord.h"
 #include "job/job.h"
 #include "job/queuetypes.h"
+#include "log/logging.h"
 #include "store/database.h"
 #include "store/recordspool.h"
 
@@ -492,16 +493,22 @@ bool RecordWriter::merge(const Job &job, qint64 staged, const QVector<FetchedRec
             return false;
         }
         if (!spool->append(more, &spoolError)) {
-            setDatabaseError(error, QStringLiteral("%1: %2").arg(what, spoolError));
-            return false;
+            // The file cannot take the last page (its disk full): both go through the staging
+            // table.
+            qCWarning(lcStore).noquote()
+                << QStringLiteral("job %1 stages its records in the database: %2")
+                       .arg(job.id)
+                       .arg(spoolError);
+            merged = stageSpool(job, *spool, error) && stagePostgres(job.id, more, staged, error) &&
+                     mergePostgres(job, nullptr, staged + more.size(), mayRepeat, &counts, error);
+        } else {
+            std::optional<bool> copied = false;
+            if (!mayRepeat)
+                copied = copySpoolIntoRecords(job, *spool, &counts, error);
+            merged = copied && (*copied || (stageSpool(job, *spool, error) &&
+                                            mergePostgres(job, nullptr, spool->records(), mayRepeat,
+                                                          &counts, error)));
         }
-        std::optional<bool> copied = false;
-        if (!mayRepeat)
-            copied = copySpoolIntoRecords(job, *spool, &counts, error);
-        merged =
-            copied &&
-            (*copied || (stageSpool(job, *spool, error) &&
-                         mergePostgres(job, nullptr, spool->records(), mayRepeat, &counts, error)));
     } else if (staged == 0) {
         // A job of one page (most of them): its records go in with the statement itself, which
         // counts them in `record_counts` too.
