@@ -165,6 +165,16 @@ bool RecordWriter::exec(QSqlQuery &query, StoreError *error, const QString &what
     return false;
 }
 
+bool RecordWriter::execDirect(const QString &statement, StoreError *error, const QString &what)
+{
+    QSqlQuery q(m_db.db());
+    if (q.exec(statement))
+        return true;
+    m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
+    setQueryError(error, q, m_db.backend(), what);
+    return false;
+}
+
 bool RecordWriter::sqliteFailed(StoreError *error, int code, const QString &message,
                                 const QString &what)
 {
@@ -180,27 +190,19 @@ bool RecordWriter::sqliteFailed(StoreError *error, int code, const QString &mess
 
 bool RecordWriter::startStaging(StoreError *error)
 {
-    QSqlQuery q(m_db.db());
-    const QString what = QStringLiteral("preparing the staging of records");
-    if (!q.exec(QString::fromLatin1(m_db.isSqlite() ? StagingTableSqlite : StagingTablePostgres))) {
-        m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
-        setQueryError(error, q, m_db.backend(), what);
-        return false;
-    }
-    return discardStaged(error);
+    return execDirect(
+               QString::fromLatin1(m_db.isSqlite() ? StagingTableSqlite : StagingTablePostgres),
+               error, QStringLiteral("preparing the staging of records")) &&
+           discardStaged(error);
 }
 
 bool RecordWriter::discardStaged(StoreError *error)
 {
     // SQLite empties a table deleted from without a WHERE at once; PostgreSQL's TRUNCATE gives a
     // TEMP table a fresh file, where DELETE would leave dead rows that no autovacuum ever clears.
-    QSqlQuery q(m_db.db());
-    if (q.exec(m_db.isSqlite() ? QStringLiteral("DELETE FROM temp.staged_records")
-                               : QStringLiteral("TRUNCATE staged_records")))
-        return true;
-    m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
-    setQueryError(error, q, m_db.backend(), QStringLiteral("discarding staged records"));
-    return false;
+    return execDirect(m_db.isSqlite() ? QStringLiteral("DELETE FROM temp.staged_records")
+                                      : QStringLiteral("TRUNCATE staged_records"),
+                      error, QStringLiteral("discarding staged records"));
 }
 
 bool RecordWriter::stage(qint64 jobId, const QVector<FetchedRecord> &records, qint64 firstSeq,
@@ -425,15 +427,7 @@ std::optional<bool> RecordWriter::copySpoolIntoRecords(const Job &job, RecordSpo
     // but failure), the COPY is undone and the rows take the merge, which compares them.
     const QString what = QStringLiteral("storing the records of job %1").arg(job.id);
     // Run as they are: PostgreSQL prepares no SAVEPOINT.
-    const auto run = [&](const QString &statement, StoreError *failure) {
-        QSqlQuery q(m_db.db());
-        if (q.exec(statement))
-            return true;
-        m_connectionLost = m_connectionLost || isConnectionLost(q.lastError(), m_db.backend());
-        setQueryError(failure, q, m_db.backend(), what);
-        return false;
-    };
-    if (!run(QStringLiteral("SAVEPOINT spooled_records"), error))
+    if (!execDirect(QStringLiteral("SAVEPOINT spooled_records"), error, what))
         return std::nullopt;
     QByteArray sqlState;
     QString readError;
@@ -442,9 +436,9 @@ std::optional<bool> RecordWriter::copySpoolIntoRecords(const Job &job, RecordSpo
         [&](const CopySend &send) { return spool.read(send, &readError); }, what, error, &sqlState);
     const bool conflict = !copied && sqlState == "23505"; // unique_violation
     StoreError releaseError;
-    if (!run(copied ? QStringLiteral("RELEASE SAVEPOINT spooled_records")
-                    : QStringLiteral("ROLLBACK TO SAVEPOINT spooled_records"),
-             &releaseError)) {
+    if (!execDirect(copied ? QStringLiteral("RELEASE SAVEPOINT spooled_records")
+                           : QStringLiteral("ROLLBACK TO SAVEPOINT spooled_records"),
+                    &releaseError, what)) {
         if (error && (copied || conflict))
             *error = releaseError;
         return std::nullopt;

@@ -117,6 +117,9 @@ private:
                                  const QString &what, StoreError *error,
                                  QByteArray *sqlState = nullptr);
     bool exec(QSqlQuery &query, StoreError *error, const QString &what);
+    /// Runs `statement` as it is, not prepared (a table's creation, TRUNCATE, a savepoint);
+    /// false with *error set, naming `what`, when it fails.
+    bool execDirect(const QString &statement, StoreError *error, const QString &what);
     /// Sets *error for a failed sqlite3 step (`code`, `message`) while `what`.
     bool sqliteFailed(StoreError *error, int code, const QString &message, const QString &what);
     /// Adds `inserted` new records to the dealer's and type's count (`record_counts`), in the
